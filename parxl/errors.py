@@ -1,0 +1,72 @@
+"""The one exception tree of parxl.
+
+    ParxlError                 every error parxl raises on purpose
+    ├── FrameworkError         a framework spec (YAML / table) is invalid; carries all problems
+    ├── WorkbookError          a workbook cannot be read / is not a parxl template
+    ├── InputError             a value given by a user is invalid (CSV, cell, argument)
+    └── EngineError            a spreadsheet engine (LibreOffice, formulas) failed
+
+Messages are in Vietnamese (they reach users) and name the file, sheet, cell and item
+where known. The CLI is the only place that prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: any part may be unknown."""
+
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    item: str = ""
+    path: str = ""  # e.g. a YAML path like domains[2].criteria[0].items[1].max
+
+    def describe(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"tệp '{self.file}'")
+        if self.sheet:
+            parts.append(f"trang '{self.sheet}'")
+        if self.cell:
+            parts.append(f"ô {self.cell}")
+        if self.item:
+            parts.append(f"mục {self.item}")
+        if self.path:
+            parts.append(f"tại {self.path}")
+        return ", ".join(parts)
+
+
+class ParxlError(Exception):
+    """Base of every error parxl raises on purpose."""
+
+    def __init__(self, message: str, where: Location | None = None) -> None:
+        self.message = message
+        self.where = where or Location()
+        text = f"{self.where.describe()}: {message}" if self.where.describe() else message
+        super().__init__(text)
+
+
+class FrameworkError(ParxlError):
+    """A framework spec is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        self.problems = list(problems)
+        head = f"Bộ tiêu chí '{source}' không hợp lệ" if source else "Bộ tiêu chí không hợp lệ"
+        body = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{head} ({len(self.problems)} lỗi):\n{body}", Location(file=source))
+
+
+class WorkbookError(ParxlError):
+    """A workbook cannot be read or is not a parxl template."""
+
+
+class InputError(ParxlError):
+    """A value given by a user is invalid."""
+
+
+class EngineError(ParxlError):
+    """A spreadsheet engine failed to recalculate a workbook."""
