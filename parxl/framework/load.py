@@ -269,3 +269,11 @@ def resolve(spec: str | Path) -> Framework:
 
 def dump_yaml(fw: Framework) -> str:
     return yaml.safe_dump(fw.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def example_values_path(framework_id: str) -> Path:
+    """The example inputs (CSV) shipped with a built-in framework."""
+    res = resources.files("parxl.framework") / "builtin" / f"{framework_id}.example.csv"
+    if not res.is_file():
+        raise FrameworkError([f"bộ tiêu chí '{framework_id}' không có dữ liệu mẫu"], framework_id)
+    return Path(str(res))

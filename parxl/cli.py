@@ -1,0 +1,276 @@
+"""The command line: one thin command per job. The only place that prints and exits."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from parxl.errors import ParxlError
+from parxl.numbers import format_vn_number, format_vn_percent
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="parxl — Chỉ số cải cách hành chính (PAR index) trong Excel.",
+)
+framework_app = typer.Typer(no_args_is_help=True, help="Nhập / xuất bộ tiêu chí dạng bảng Excel.")
+app.add_typer(framework_app, name="framework")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn parxl errors into a Vietnamese message and exit code 1, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ParxlError as exc:
+            err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("Đã dừng.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _pts(x: float) -> str:
+    return format_vn_number(x, 2, trim=False)
+
+
+@app.command()
+@friendly
+def frameworks(as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False) -> None:
+    """Liệt kê các bộ tiêu chí tích hợp sẵn."""
+    from parxl.framework import builtin, builtin_ids
+
+    rows = [builtin(i).summary() for i in builtin_ids()]
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    t = Table(title="Bộ tiêu chí tích hợp")
+    for h in ("Mã", "Tên", "Cấp", "Tổng", "Tự đánh giá", "ĐTXHH", "Cấp trên", "Thưởng", "LV", "TC", "TCTP"):
+        t.add_column(h)
+    for r in rows:
+        t.add_row(r["id"], r["name"], r["level"], _pts(r["total"]), _pts(r["self"]), _pts(r["survey"]),
+                  _pts(r["external"]), _pts(r["bonus_cap"]), str(r["domains"]), str(r["criteria"]), str(r["items"]))
+    out.print(t)
+
+
+@app.command()
+@friendly
+def build(
+    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp mẫu .xlsx sẽ tạo")],
+    flavor: Annotated[str, typer.Option(help="native (công thức Excel) hoặc udf (hàm parxl)")] = "native",
+) -> None:
+    """Tạo biểu mẫu chấm điểm (mỗi lĩnh vực một trang, tự tính điểm)."""
+    from parxl.framework import resolve
+    from parxl.verify import make_formulas
+    from parxl.workbook.build import build_template
+
+    if flavor not in ("native", "udf"):
+        raise ParxlError(f"--flavor phải là 'native' hoặc 'udf', không phải '{flavor}'")
+    fw = resolve(framework)
+    build_template(fw, output, formulas=make_formulas(flavor))
+    out.print(f"Đã tạo biểu mẫu [bold]{output}[/] ({len(fw.domains)} lĩnh vực, {len(fw.items)} mục).")
+
+
+@app.command()
+@friendly
+def inputs(
+    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp CSV sẽ tạo")],
+) -> None:
+    """Tạo bảng nhập liệu trống (CSV UTF-8, một dòng cho mỗi trường nhập)."""
+    from parxl.framework import resolve
+    from parxl.inputs import input_fields, write_input_table
+
+    fw = resolve(framework)
+    write_input_table(fw, output)
+    out.print(f"Đã tạo bảng nhập liệu [bold]{output}[/] ({len(input_fields(fw))} dòng).")
+
+
+@app.command()
+@friendly
+def fill(
+    template: Annotated[Path, typer.Argument(help="Biểu mẫu .xlsx")],
+    values: Annotated[Path, typer.Option("--values", help="Bảng nhập liệu CSV (code, field, value)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx kết quả")],
+) -> None:
+    """Ghi số liệu từ bảng CSV vào biểu mẫu theo mã tiêu chí."""
+    from parxl.workbook.fill import fill_csv
+
+    n = fill_csv(template, values, output)
+    out.print(f"Đã ghi {n} giá trị vào [bold]{output}[/].")
+
+
+def _score_table(fw: Any, s: Any, body: str) -> Table:
+    t = Table(title=f"Kết quả chấm điểm{(' — ' + body) if body else ''}")
+    for h in ("Mã", "Lĩnh vực", "Tối đa", "Đạt", "Bị trừ", "Tỷ lệ bị trừ", "Chưa xác định", "Tỷ lệ đạt"):
+        t.add_column(h, justify="right" if h not in ("Lĩnh vực",) else "left")
+    for d in fw.domains:
+        g = s.domains[d.code]
+        t.add_row(d.code, d.name, _pts(g.applicable), _pts(g.achieved), _pts(g.deducted),
+                  format_vn_percent(g.share), _pts(g.open), format_vn_percent(g.index))
+    b = s.base
+    t.add_row("", "[bold]Cộng điểm cơ bản[/]", _pts(b.applicable), _pts(b.achieved), _pts(b.deducted),
+              format_vn_percent(b.share), _pts(b.open), format_vn_percent(b.index))
+    return t
+
+
+@app.command()
+@friendly
+def score(
+    workbook: Annotated[Path, typer.Argument(help="Biểu mẫu đã điền (.xlsx)")],
+    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
+) -> None:
+    """Chấm điểm lại từ số liệu đã nhập (không dùng giá trị công thức lưu sẵn)."""
+    from parxl.score import score_values
+    from parxl.workbook.read import read_return
+
+    ret = read_return(workbook)
+    fw = ret.framework
+    s = score_values(fw, ret.values)
+    if as_json:
+        data = {"file": str(workbook), "body": ret.body, "year": ret.year, **s.as_dict()}
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    out.print(_score_table(fw, s, ret.body))
+    split = s.by_scorer
+    for key, label in (("self", "Tự đánh giá"), ("survey", "Điều tra XHH"), ("external", "Cấp trên đánh giá")):
+        if split[key].max:
+            out.print(f"{label}: {_pts(split[key].achieved)}/{_pts(split[key].max)} điểm "
+                      f"(chưa xác định {_pts(split[key].open)})")
+    if fw.bonus or fw.penalties:
+        out.print(f"Điểm thưởng: {_pts(s.bonus)} (đạt {_pts(s.bonus_raw)}, tối đa được tính "
+                  f"{_pts(fw.bonus_cap)}); điểm trừ: {_pts(s.penalty)}")
+    out.print(f"[bold]Tổng điểm: {_pts(s.total)}[/] — chỉ số {format_vn_percent(s.index)}; "
+              f"có thể đạt tối đa {_pts(s.reachable)}")
+    counts = ", ".join(f"{k}: {v}" for k, v in s.status_counts.items() if v)
+    out.print(f"Trạng thái các tiêu chí thành phần: {counts}")
+    for code, problem in s.errors.items():
+        err.print(f"[yellow]Cảnh báo[/] mục {code}: {problem}")
+
+
+@app.command()
+@friendly
+def recalc(
+    workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả")],
+    engine: Annotated[str, typer.Option(help="libreoffice hoặc formulas")] = "libreoffice",
+) -> None:
+    """Tính lại mọi công thức bằng LibreOffice hoặc thư viện formulas."""
+    from parxl.calc import recalc as do_recalc
+
+    if engine not in ("libreoffice", "formulas"):
+        raise ParxlError(f"--engine phải là 'libreoffice' hoặc 'formulas', không phải '{engine}'")
+    do_recalc(workbook, output, engine)  # type: ignore[arg-type]
+    out.print(f"Đã tính lại bằng {engine}: [bold]{output}[/]")
+
+
+@app.command()
+@friendly
+def verify(
+    workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
+    engine: Annotated[list[str] | None, typer.Option(help="Chỉ dùng động cơ này (lặp lại được)")] = None,
+) -> None:
+    """So sánh mọi ô công thức (LibreOffice, formulas) với bộ chấm điểm Python."""
+    from parxl.verify import cell_meanings, verify as do_verify
+    from parxl.workbook.read import read_return
+
+    engines = tuple(engine or ("libreoffice", "formulas"))
+    diffs = do_verify(workbook, engines)
+    ret = read_return(workbook)
+    n = len(cell_meanings(ret.framework, ret.meta.get("flavor", "native")))
+    for d in diffs[:200]:
+        err.print(d.describe(), highlight=False)
+    if diffs:
+        err.print(f"[bold red]{len(diffs)} ô khác nhau[/] (trên {n} ô công thức × {len(engines)} động cơ).")
+        raise typer.Exit(1)
+    out.print(f"Khớp: {n} ô công thức × {len(engines)} động cơ ({', '.join(engines)}) trùng với Python.")
+
+
+@app.command()
+@friendly
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả")] = Path("parxl-demo"),
+    framework: Annotated[str, typer.Option(help="Bộ tiêu chí tích hợp")] = "dongthap-huyen-2023",
+) -> None:
+    """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, điền, chấm điểm."""
+    from parxl.framework import builtin
+    from parxl.framework.load import example_values_path
+    from parxl.inputs import write_input_table
+    from parxl.score import score_values
+    from parxl.workbook.build import build_template
+    from parxl.workbook.fill import fill_csv
+    from parxl.workbook.read import read_return
+    from parxl.workbook.save import atomic_write_bytes
+
+    fw = builtin(framework)
+    output.mkdir(parents=True, exist_ok=True)
+    template = output / "bieu-mau.xlsx"
+    build_template(fw, template)
+    write_input_table(fw, output / "bang-nhap-lieu.csv")
+    filled = output / "da-dien.xlsx"
+    fill_csv(template, example_values_path(framework), filled)
+    ret = read_return(filled)
+    s = score_values(fw, ret.values)
+    atomic_write_bytes(output / "ket-qua.json", json.dumps(
+        {"body": ret.body, "year": ret.year, **s.as_dict()}, ensure_ascii=False, indent=1).encode("utf-8"))
+    out.print(_score_table(fw, s, ret.body))
+    out.print(f"[bold]Tổng điểm: {_pts(s.total)}[/] — có thể đạt tối đa {_pts(s.reachable)}")
+    out.print(f"Các tệp đã tạo trong [bold]{output}[/]: bieu-mau.xlsx, bang-nhap-lieu.csv, da-dien.xlsx, ket-qua.json")
+
+
+@framework_app.command("export")
+@friendly
+def framework_export(
+    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp .yaml")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx (bảng) hoặc .yaml")],
+) -> None:
+    """Xuất bộ tiêu chí ra bảng Excel 'Bộ tiêu chí' hoặc YAML."""
+    from parxl.framework import dump_yaml, resolve
+    from parxl.framework.table import export_table
+    from parxl.workbook.save import atomic_write_bytes
+
+    fw = resolve(framework)
+    if output.suffix.lower() in (".yaml", ".yml"):
+        atomic_write_bytes(output, dump_yaml(fw).encode("utf-8"))
+    else:
+        export_table(fw, output)
+    out.print(f"Đã xuất bộ tiêu chí {fw.id} ra [bold]{output}[/].")
+
+
+@framework_app.command("import")
+@friendly
+def framework_import(
+    table: Annotated[Path, typer.Argument(help="Bảng Excel có trang 'Bộ tiêu chí'")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .yaml sẽ tạo")],
+) -> None:
+    """Đọc bộ tiêu chí từ bảng Excel (một dòng mỗi tiêu chí thành phần) và ghi ra YAML."""
+    from parxl.framework import dump_yaml
+    from parxl.framework.table import import_table
+    from parxl.workbook.save import atomic_write_bytes
+
+    fw = import_table(table)
+    atomic_write_bytes(output, dump_yaml(fw).encode("utf-8"))
+    out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{output}[/].")
+
+
+def main() -> None:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    app()

@@ -1,0 +1,179 @@
+"""The input table: one row per input field of every item (CSV, UTF-8).
+
+Columns ``code, field, value, type, allowed, unit, description``. This is how values from
+other systems (one-stop software, spreadsheets) get into a template: by item code and field
+name, never by cell position. Values are read in Vietnamese formats (``77,7%``,
+``22.583.451``, ``1,5``) and checked against the field's type before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parxl.errors import InputError, Location
+from parxl.framework.model import Framework, Item
+from parxl.numbers import format_vn_number, parse_vn_number
+from parxl.rules.base import COUNT, NO, POINTS, RATE, YES, YESNO
+from parxl.score import STATUSES
+from parxl.workbook.save import atomic_write_bytes
+
+STATUS, TEXT = "status", "text"
+BODY = "_body"
+COLUMNS = ("code", "field", "value", "type", "allowed", "unit", "description")
+
+
+@dataclass(frozen=True)
+class InputField:
+    code: str
+    field: str
+    type: str
+    allowed: str
+    unit: str
+    description: str
+    max: float = 0.0
+
+
+def item_fields(item: Item) -> Iterator[InputField]:
+    yield InputField(item.code, "status", STATUS, "|".join(STATUSES), "",
+                     f"{item.name} — tình trạng (để trống nếu đã nhập số liệu)", item.max)
+    for f in item.rule.fields():
+        allowed = {
+            POINTS: f"0..{format_vn_number(item.max, 4)}",
+            YESNO: f"{YES}|{NO}",
+            RATE: "0%..100%",
+            COUNT: ">=0",
+        }[f.type]
+        unit = "điểm" if f.type == POINTS else f.unit
+        yield InputField(item.code, f.name, f.type, allowed, unit, f"{item.name} — {f.label}", item.max)
+    yield InputField(item.code, "evidence", TEXT, "", "", f"{item.name} — tài liệu kiểm chứng", item.max)
+    yield InputField(item.code, "explanation", TEXT, "", "", f"{item.name} — giải trình (nếu bị trừ điểm)", item.max)
+
+
+def input_fields(fw: Framework) -> list[InputField]:
+    out = [
+        InputField(BODY, "name", TEXT, "", "", "Tên cơ quan, đơn vị được đánh giá"),
+        InputField(BODY, "year", TEXT, "", "", "Năm đánh giá"),
+    ]
+    for item in fw.items:
+        out.extend(item_fields(item))
+    return out
+
+
+def input_table_csv(fw: Framework) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for f in input_fields(fw):
+        w.writerow([f.code, f.field, "", f.type, f.allowed, f.unit, f.description])
+    return buf.getvalue()
+
+
+def write_input_table(fw: Framework, path: str | Path) -> None:
+    # BOM so Excel opens the UTF-8 CSV with Vietnamese letters intact
+    atomic_write_bytes(path, ("\ufeff" + input_table_csv(fw)).encode("utf-8"))
+
+
+def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
+    """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped."""
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("không tìm thấy tệp", where) from None
+    except UnicodeDecodeError:
+        raise InputError("tệp CSV phải lưu dạng UTF-8 (trong Excel: CSV UTF-8)", where) from None
+    sample = text[:2048]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames or not {"code", "field", "value"} <= set(reader.fieldnames):
+        raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
+    values: dict[tuple[str, str], str] = {}
+    lines: dict[tuple[str, str], int] = {}
+    problems: list[str] = []
+    for line, row in enumerate(reader, start=2):
+        code, name = (row.get("code") or "").strip(), (row.get("field") or "").strip()
+        value = row.get("value")
+        if not code and not name:
+            continue
+        if value is None or not value.strip():
+            continue
+        key = (code, name)
+        if key in values:
+            problems.append(f"dòng {line}: mục {code} trường '{name}' đã có ở dòng {lines[key]}")
+            continue
+        values[key] = value.strip()
+        lines[key] = line
+    if problems:
+        raise InputError("tệp CSV có dòng trùng:\n" + "\n".join(f"  - {p}" for p in problems), where)
+    return values, lines
+
+
+def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
+    """Turn a typed value into what goes into the cell; ``(value, problem)``."""
+    if f.type == TEXT:
+        return str(raw), ""
+    if f.type == STATUS:
+        for s in STATUSES:
+            if str(raw).strip().casefold() == s.casefold():
+                return s, ""
+        return None, f"tình trạng '{raw}' không hợp lệ; dùng: {', '.join(STATUSES)}"
+    if f.type == YESNO:
+        text = str(raw).strip().casefold()
+        if text in (YES.casefold(), "x", "1", "true", "đạt"):
+            return YES, ""
+        if text in (NO.casefold(), "0", "false"):
+            return NO, ""
+        return None, f"'{raw}' không hợp lệ; dùng {YES} hoặc {NO}"
+    n = parse_vn_number(raw)
+    if n is None:
+        return None, f"'{raw}' không phải là số"
+    if f.type == RATE:
+        if isinstance(raw, str) and not raw.strip().endswith("%") and n > 1:
+            return None, f"tỷ lệ '{raw}' phải ghi dạng phần trăm, ví dụ {raw.strip()}%"
+        if not 0 <= n <= 1:
+            return None, f"tỷ lệ {raw} phải từ 0% đến 100%"
+    elif f.type == COUNT and n < 0:
+        return None, f"số lượng {raw} không được âm"
+    elif f.type == POINTS and not 0 <= n <= f.max + 1e-12:
+        return None, f"số điểm {raw} phải từ 0 đến {format_vn_number(f.max, 4)}"
+    return n, ""
+
+
+def check_values(
+    fw: Framework, values: Mapping[tuple[str, str], Any], source: str = "",
+    lines: Mapping[tuple[str, str], int] | None = None,
+) -> dict[tuple[str, str], Any]:
+    """Normalize every value; raise one InputError listing every bad value."""
+    known = {(f.code, f.field): f for f in input_fields(fw)}
+    out: dict[tuple[str, str], Any] = {}
+    problems: list[str] = []
+    for key, raw in values.items():
+        where = f"dòng {lines[key]}, " if lines and key in lines else ""
+        f = known.get(key)
+        if f is None:
+            if key[0] not in fw.item_index and key[0] != BODY:
+                problems.append(f"{where}mục '{key[0]}' không có trong bộ tiêu chí {fw.id}")
+            else:
+                fields = ", ".join(x.field for x in known.values() if x.code == key[0])
+                problems.append(f"{where}mục {key[0]}: trường '{key[1]}' không tồn tại (có: {fields})")
+            continue
+        value, problem = normalize(f, raw)
+        if problem:
+            problems.append(f"{where}mục {key[0]}, trường '{key[1]}': {problem}")
+        else:
+            out[key] = value
+    if problems:
+        raise InputError(
+            f"{len(problems)} giá trị không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems),
+            Location(file=source),
+        )
+    return out

@@ -1,0 +1,235 @@
+"""The Python evaluator: inputs by item code -> every number the template computes.
+
+It mirrors, cell for cell, the formulas :mod:`parxl.workbook.build` writes (same rule
+expressions, same status logic, same order of sums), so the Python result, LibreOffice and
+``formulas`` agree; the engine-parity tests prove it. Pure Python, no I/O (runs in Pyodide).
+
+Per item, with ``E`` = max and the typed status ``G``::
+
+    raw        = rule(inputs)                                   (column "Điểm theo số liệu")
+    status     = G if typed, "Chưa xác định" if no input, else Đạt (raw >= max) / Không đạt
+    applicable = 0 if status is Không áp dụng else E
+    achieved   = 0 if status is Không áp dụng / Chưa đến hạn / Chưa xác định else raw
+    open       = E if status is Chưa đến hạn / Chưa xác định else 0
+    deducted   = ROUND(applicable - achieved - open, 9)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from parxl.framework.model import BASE_SCORERS, Framework, Item
+from parxl.numbers import parse_vn_number
+from parxl.rules.base import RATE, YESNO
+from parxl.xlmath import xl_round
+
+DAT, KHONG_DAT, CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG = (
+    "Đạt",
+    "Không đạt",
+    "Chưa đến hạn",
+    "Chưa xác định",
+    "Không áp dụng",
+)
+STATUSES = (DAT, KHONG_DAT, CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG)
+_OPEN = {CHUA_DEN_HAN.casefold(), CHUA_XAC_DINH.casefold()}
+_NA = KHONG_AP_DUNG.casefold()
+
+Values = Mapping[tuple[str, str], Any]
+
+
+@dataclass
+class ItemScore:
+    code: str
+    max: float
+    raw: float
+    status: str
+    applicable: float
+    achieved: float
+    open: float
+    deducted: float
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "error" or self.error}
+
+
+@dataclass
+class GroupScore:
+    code: str
+    name: str
+    max: float
+    applicable: float = 0.0
+    achieved: float = 0.0
+    open: float = 0.0
+    deducted: float = 0.0
+    share: float = 0.0  # share of all deducted base points (domains and criteria)
+
+    @property
+    def reachable(self) -> float:
+        return self.achieved + self.open
+
+    @property
+    def index(self) -> float:
+        return self.achieved / self.applicable if self.applicable else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["reachable"] = self.reachable
+        d["index"] = self.index
+        return d
+
+
+@dataclass
+class Scores:
+    framework_id: str
+    items: dict[str, ItemScore]
+    criteria: dict[str, GroupScore]
+    domains: dict[str, GroupScore]
+    base: GroupScore
+    by_scorer: dict[str, GroupScore]
+    bonus_raw: float
+    bonus: float
+    bonus_open: float
+    penalty: float
+    total: float
+    reachable: float
+    index: float
+    status_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return {c: s.error for c, s in self.items.items() if s.error}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "framework": self.framework_id,
+            "total": self.total,
+            "index": self.index,
+            "base": self.base.as_dict(),
+            "bonus_raw": self.bonus_raw,
+            "bonus": self.bonus,
+            "bonus_open": self.bonus_open,
+            "penalty": self.penalty,
+            "interim": {"secured": self.total, "reachable": self.reachable},
+            "by_scorer": {k: v.as_dict() for k, v in self.by_scorer.items()},
+            "status_counts": self.status_counts,
+            "domains": [d.as_dict() for d in self.domains.values()],
+            "criteria": [c.as_dict() for c in self.criteria.values()],
+            "items": [i.as_dict() for i in self.items.values()],
+        }
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def input_number(v: Any, ftype: str) -> tuple[float, str]:
+    """A numeric input as the evaluator uses it, and a Vietnamese problem text if any."""
+    if _blank(v):
+        return 0.0, ""
+    n = parse_vn_number(v)
+    if n is None:
+        return 0.0, f"'{v}' không phải là số"
+    if ftype == RATE and isinstance(v, str) and not v.strip().endswith("%") and n > 1:
+        return 0.0, f"tỷ lệ '{v}' phải ghi dạng phần trăm, ví dụ {v.strip()}%"
+    return n, ""
+
+
+def score_item(item: Item, values: Values) -> ItemScore:
+    fields = item.rule.fields()
+    args: list[Any] = [None, None]
+    filled = False
+    error = ""
+    for f in fields:
+        v = values.get((item.code, f.name))
+        if _blank(v):
+            args[f.slot - 1] = "" if f.type == YESNO else 0.0
+            continue
+        filled = True
+        if f.type == YESNO:
+            args[f.slot - 1] = v if isinstance(v, str) else str(v)
+        else:
+            args[f.slot - 1], problem = input_number(v, f.type)
+            error = error or problem
+    raw = float(item.evaluate(args[0] if args[0] is not None else 0.0, args[1] if args[1] is not None else 0.0, item.max))
+    typed = values.get((item.code, "status"))
+    if not _blank(typed):
+        status = str(typed)
+    elif not filled:
+        status = CHUA_XAC_DINH
+    else:
+        status = DAT if raw >= item.max else KHONG_DAT
+    key = status.casefold()
+    applicable = 0.0 if key == _NA else item.max
+    is_open = key in _OPEN
+    achieved = 0.0 if (key == _NA or is_open) else raw
+    open_points = item.max if is_open else 0.0
+    deducted = xl_round(applicable - achieved - open_points, 9)
+    return ItemScore(item.code, item.max, raw, status, applicable, achieved, open_points, deducted, error)
+
+
+def _group(code: str, name: str, max_points: float, parts: list[Any]) -> GroupScore:
+    g = GroupScore(code, name, max_points)
+    g.applicable = sum(p.applicable for p in parts)
+    g.achieved = sum(p.achieved for p in parts)
+    g.open = sum(p.open for p in parts)
+    g.deducted = sum(p.deducted for p in parts)
+    return g
+
+
+def score_values(fw: Framework, values: Values) -> Scores:
+    """Score a body's inputs, given as ``{(item code, field): value}``."""
+    items = {i.code: score_item(i, values) for i in fw.items}
+    criteria: dict[str, GroupScore] = {}
+    domains: dict[str, GroupScore] = {}
+    for d in fw.domains:
+        crits = []
+        for c in d.criteria:
+            g = _group(c.code, c.name, c.max, [items[i.code] for i in c.items])
+            criteria[c.code] = g
+            crits.append(g)
+        domains[d.code] = _group(d.code, d.name, d.max, crits)
+    base = _group("", "Điểm cơ bản", fw.base_max, list(domains.values()))
+    for g in (*domains.values(), *criteria.values()):
+        g.share = g.deducted / base.deducted if base.deducted != 0 else 0.0
+    base.share = 1.0 if base.deducted != 0 else 0.0
+    by_scorer = {}
+    for s in BASE_SCORERS:
+        per_domain = [
+            _group(d.code, d.name, 0.0, [items[i.code] for i in d.items if i.scorer == s]) for d in fw.domains
+        ]
+        g = _group(s, s, 0.0, per_domain)
+        g.max = sum(sum(i.max for i in d.items if i.scorer == s) for d in fw.domains)
+        by_scorer[s] = g
+    bonus_raw = sum(items[i.code].achieved for i in fw.bonus)
+    bonus_open = sum(items[i.code].open for i in fw.bonus)
+    bonus = min(fw.bonus_cap, bonus_raw)
+    penalty = sum(items[i.code].achieved for i in fw.penalties)
+    total = base.achieved + bonus - penalty
+    reachable = base.achieved + base.open + min(fw.bonus_cap, bonus_raw + bonus_open) - penalty
+    denominator = base.applicable + fw.bonus_cap
+    index = total / denominator if denominator != 0 else 0.0
+    counts = dict.fromkeys(STATUSES, 0)
+    for i in fw.base_items:
+        key = items[i.code].status.casefold()
+        for s in STATUSES:
+            if s.casefold() == key:
+                counts[s] += 1
+    return Scores(
+        framework_id=fw.id,
+        items=items,
+        criteria=criteria,
+        domains=domains,
+        base=base,
+        by_scorer=by_scorer,
+        bonus_raw=bonus_raw,
+        bonus=bonus,
+        bonus_open=bonus_open,
+        penalty=penalty,
+        total=total,
+        reachable=reachable,
+        index=index,
+        status_counts=counts,
+    )

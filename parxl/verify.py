@@ -1,0 +1,115 @@
+"""Compare what spreadsheet engines compute in a workbook with the Python evaluator.
+
+The builder records what every computed cell means (``("item", "3.4.1", "achieved")``,
+``("domain", "3", "share")``, ``("result", "total")`` …); for a filled workbook we score its
+inputs in Python and compare each such cell as recalculated by LibreOffice and ``formulas``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parxl.framework.model import Framework
+from parxl.score import Scores, score_values
+from parxl.workbook.build import Formulas, build_workbook
+from parxl.workbook.read import read_return
+
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Difference:
+    engine: str
+    sheet: str
+    cell: str
+    meaning: tuple[str, ...]
+    expected: Any
+    actual: Any
+
+    def describe(self) -> str:
+        what = " ".join(self.meaning)
+        return (f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({what}): "
+                f"Python tính {self.expected!r}, bảng tính cho {self.actual!r}")
+
+
+def cell_meanings(fw: Framework, flavor: str = "native") -> dict[tuple[str, str], tuple[str, ...]]:
+    """What each computed cell of a template built from ``fw`` means."""
+    f = make_formulas(flavor)
+    build_workbook(fw, formulas=f)
+    return f.cells
+
+
+def make_formulas(flavor: str) -> Formulas:
+    if flavor == "udf":
+        from parxl.workbook.udf import UdfFormulas
+
+        return UdfFormulas()
+    return Formulas()
+
+
+def expected_value(fw: Framework, s: Scores, meaning: tuple[str, ...]) -> Any:
+    kind = meaning[0]
+    if kind == "item":
+        item = s.items[meaning[1]]
+        return item.status if meaning[2] == "eff_status" else getattr(item, meaning[2])
+    if kind in ("criterion", "domain"):
+        group = (s.criteria if kind == "criterion" else s.domains)[meaning[1]]
+        return getattr(group, meaning[2])
+    if kind == "base":
+        return getattr(s.base, meaning[1])
+    if kind == "scorer":
+        return getattr(s.by_scorer[meaning[1]], meaning[2])
+    if kind == "group":
+        items = fw.bonus if meaning[1] == "Điểm thưởng" else fw.penalties
+        return sum(getattr(s.items[i.code], meaning[2]) if meaning[2] != "max" else i.max for i in items)
+    if kind == "status":
+        return s.status_counts[meaning[1]]
+    results = {
+        "base": s.base.achieved,
+        "bonus_raw": s.bonus_raw,
+        "bonus_open": s.bonus_open,
+        "penalty": s.penalty,
+        "cap": fw.bonus_cap,
+        "bonus": s.bonus,
+        "total": s.total,
+        "index_base": s.base.applicable + fw.bonus_cap,
+        "index": s.index,
+        "secured": s.total,
+        "reachable": s.reachable,
+    }
+    return results[meaning[1]]
+
+
+def same(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, str) or isinstance(actual, str):
+        return str(expected) == str(actual)
+    if actual is None:
+        actual = 0.0
+    try:
+        return abs(float(expected) - float(actual)) <= TOLERANCE
+    except (TypeError, ValueError):
+        return False
+
+
+def compare(path: str | Path, engine_values: dict[str, dict[str, Any]], engine: str) -> list[Difference]:
+    ret = read_return(path)
+    fw = ret.framework
+    scores = score_values(fw, ret.values)
+    diffs = []
+    for (sheet, ref), meaning in cell_meanings(fw, ret.meta.get("flavor", "native")).items():
+        expected = expected_value(fw, scores, meaning)
+        actual = engine_values.get(sheet, {}).get(ref)
+        if not same(expected, actual):
+            diffs.append(Difference(engine, sheet, ref, meaning, expected, actual))
+    return diffs
+
+
+def verify(path: str | Path, engines: tuple[str, ...] = ("libreoffice", "formulas")) -> list[Difference]:
+    from parxl.calc import computed_values
+
+    diffs: list[Difference] = []
+    for engine in engines:
+        diffs.extend(compare(path, computed_values(Path(path), engine), engine))  # type: ignore[arg-type]
+    return diffs

@@ -1,0 +1,1 @@
+"""Template workbooks: build, fill, read."""

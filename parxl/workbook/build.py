@@ -1,0 +1,585 @@
+"""Build a self-scoring template workbook from a framework.
+
+One sheet per domain ("Lĩnh vực 1" …), a "Thưởng - Trừ" sheet for bonus and penalty items,
+a summary sheet "Tổng hợp", a guide and a hidden metadata sheet. Every computed cell is an
+Excel formula (native flavour) or a call of parxl's UDFs (udf flavour) generated from the same
+rule expressions the Python evaluator runs, so the workbook scores itself with no Python.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parxl.framework.model import SCORERS, Framework, Item
+from parxl.numbers import format_vn_number
+from parxl.rules.base import COUNT, POINTS, RATE, YESNO
+from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, DAT, KHONG_AP_DUNG, KHONG_DAT, STATUSES
+from parxl.workbook import layout as L
+from parxl.workbook.save import save_workbook
+
+FONT = "Times New Roman"
+F_BASE = Font(name=FONT, size=11)
+F_BOLD = Font(name=FONT, size=11, bold=True)
+F_TITLE = Font(name=FONT, size=14, bold=True)
+F_NOTE = Font(name=FONT, size=10, italic=True)
+F_HEAD = Font(name=FONT, size=11, bold=True, color="FFFFFF")
+FILL_HEAD = PatternFill("solid", fgColor="1F4E78")
+FILL_INPUT = PatternFill("solid", fgColor="FFF2CC")
+FILL_CRIT = PatternFill("solid", fgColor="DDEBF7")
+FILL_TOTAL = PatternFill("solid", fgColor="BDD7EE")
+FILL_DEDUCT = PatternFill("solid", fgColor="F8CBAD")
+FILL_OPEN = PatternFill("solid", fgColor="E2EFDA")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+FMT_POINTS = "0.00"
+FMT_PCT = "0.00%"
+FMT_RATE = "0.0%"
+FMT_COUNT = "#,##0"
+
+OPEN_OR_NA = (KHONG_AP_DUNG, CHUA_DEN_HAN, CHUA_XAC_DINH)
+
+
+def _q(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _s(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _or_status(cell: str, statuses: Sequence[str]) -> str:
+    return "OR(" + ",".join(f"{cell}={_s(s)}" for s in statuses) + ")"
+
+
+def put_text(ws: Worksheet, ref: str, text: str) -> None:
+    """Write text as text, even if it starts with '=' (openpyxl would make it a formula)."""
+    cell = ws[ref]
+    cell.value = text
+    cell.data_type = "s"
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    sheet: str
+    row: int
+
+    def ref(self, key: str, absolute: bool = False) -> str:
+        col = L.C[key]
+        return f"${col}${self.row}" if absolute else f"{col}{self.row}"
+
+
+@dataclass
+class SheetTotals:
+    """Where a sheet's totals are, for the summary."""
+
+    sheet: str
+    row: int
+    first: int
+    last: int
+    item_rows: list[ItemRow] = field(default_factory=list)
+
+
+class Formulas:
+    """Native Excel formulas for the computed cells of one item row and the totals."""
+
+    flavor = "native"
+
+    def __init__(self) -> None:
+        # what each computed cell means, e.g. ("item", "3.4.1", "achieved"): used by verify
+        self.cells: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def put(self, ws: Worksheet, ref: str, formula: str | float, meaning: tuple[str, ...]) -> None:
+        ws[ref] = formula
+        self.cells[(ws.title, ref)] = meaning
+
+    def raw(self, r: ItemRow) -> str:
+        cells = {"v1": r.ref("v1"), "v2": r.ref("v2"), "max": r.ref("max")}
+        return "=" + r.item.rule.definition.expression(r.item.rule.params).xl(cells)
+
+    def eff_status(self, r: ItemRow) -> str:
+        g, h, i, raw, mx = r.ref("status"), r.ref("v1"), r.ref("v2"), r.ref("raw"), r.ref("max")
+        return (
+            f'=IF({g}<>"",{g},IF(COUNTA({h}:{i})=0,{_s(CHUA_XAC_DINH)},'
+            f"IF({raw}>={mx},{_s(DAT)},{_s(KHONG_DAT)})))"
+        )
+
+    def applicable(self, r: ItemRow) -> str:
+        return f"=IF({r.ref('eff_status')}={_s(KHONG_AP_DUNG)},0,{r.ref('max')})"
+
+    def achieved(self, r: ItemRow) -> str:
+        return f"=IF({_or_status(r.ref('eff_status'), OPEN_OR_NA)},0,{r.ref('raw')})"
+
+    def open(self, r: ItemRow) -> str:
+        statuses = (CHUA_DEN_HAN, CHUA_XAC_DINH)
+        return f"=IF({_or_status(r.ref('eff_status'), statuses)},{r.ref('max')},0)"
+
+    def deducted(self, r: ItemRow) -> str:
+        return f"=ROUND({r.ref('applicable')}-{r.ref('achieved')}-{r.ref('open')},9)"
+
+    def share(self, deducted: str, total: str) -> str:
+        return f"=IF({total}=0,0,{deducted}/{total})"
+
+    def ratio(self, num: str, den: str) -> str:
+        return f"=IF({den}=0,0,{num}/{den})"
+
+    def capped(self, value: str, cap: str) -> str:
+        return f"=MIN({cap},{value})"
+
+
+def _style_row(ws: Worksheet, row: int, fill: PatternFill | None, font: Font) -> None:
+    for col in L.COLUMNS:
+        cell = ws[f"{col.letter}{row}"]
+        cell.font = font
+        cell.border = BORDER
+        cell.alignment = WRAP
+        if fill is not None:
+            cell.fill = fill
+
+
+class _Validations:
+    """Data validations grouped by kind so each becomes one <dataValidation> with many cells."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.by_key: dict[tuple[object, ...], DataValidation] = {}
+
+    def add(self, key: tuple[object, ...], ref: str, **kw: object) -> None:
+        dv = self.by_key.get(key)
+        if dv is None:
+            dv = DataValidation(**kw)  # type: ignore[arg-type]
+            dv.showErrorMessage = True
+            dv.showInputMessage = True
+            dv.errorStyle = "stop"
+            self.by_key[key] = dv
+            self.ws.add_data_validation(dv)
+        dv.add(ref)
+
+
+def _validate_input(v: _Validations, ref: str, ftype: str, label: str, mx: float) -> None:
+    if ftype == YESNO:
+        v.add(("yesno",), ref, type="list", formula1='"Có,Không"', allow_blank=True,
+              errorTitle="Giá trị không hợp lệ", error="Chỉ chọn Có hoặc Không.",
+              promptTitle="Có/Không", prompt="Chọn Có hoặc Không.")
+    elif ftype == RATE:
+        v.add(("rate",), ref, type="decimal", operator="between", formula1="0", formula2="1",
+              allow_blank=True, errorTitle="Tỷ lệ không hợp lệ",
+              error="Nhập tỷ lệ từ 0% đến 100%, ví dụ 77,7%.",
+              promptTitle="Tỷ lệ (%)", prompt="Nhập tỷ lệ phần trăm, ví dụ 77,7%.")
+    elif ftype == COUNT:
+        v.add(("count", label), ref, type="decimal", operator="greaterThanOrEqual", formula1="0",
+              allow_blank=True, errorTitle="Số lượng không hợp lệ",
+              error="Nhập số không âm.", promptTitle="Số lượng", prompt=label[:250])
+    elif ftype == POINTS:
+        v.add(("points", mx), ref, type="decimal", operator="between", formula1="0",
+              formula2=f"{mx:.15g}", allow_blank=True, errorTitle="Điểm không hợp lệ",
+              error=f"Nhập số điểm từ 0 đến {format_vn_number(mx, 4)}.",
+              promptTitle="Số điểm", prompt="Nhập số điểm chấm, không vượt điểm tối đa.")
+
+
+def _method_text(item: Item) -> str:
+    fields = item.rule.fields()
+    labels = "; ".join(f"Số liệu {f.slot}: {f.label}" for f in fields)
+    return f"{item.rule.describe(item.max)}. {labels}"
+
+
+def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editable: bool) -> None:
+    it = r.item
+    put_text(ws, r.ref("code"), it.code)
+    put_text(ws, r.ref("name"), it.name)
+    put_text(ws, r.ref("scorer"), SCORERS[it.scorer])
+    put_text(ws, r.ref("office"), it.office)
+    ws[r.ref("max")] = it.max
+    put_text(ws, r.ref("method"), _method_text(it))
+    put_text(ws, r.ref("guidance"), it.guidance or (f"Tài liệu kiểm chứng: {it.evidence}" if it.evidence else ""))
+    for key in ("raw", "eff_status", "applicable", "achieved", "open"):
+        f.put(ws, r.ref(key), getattr(f, key)(r), ("item", it.code, key))
+    if it.scorer not in ("bonus", "penalty"):
+        f.put(ws, r.ref("deducted"), f.deducted(r), ("item", it.code, "deducted"))
+    _style_row(ws, r.row, None, F_BASE)
+    for key in ("max", "raw", "applicable", "achieved", "deducted", "open"):
+        ws[r.ref(key)].number_format = FMT_POINTS
+    used_slots = {fl.slot: fl for fl in it.rule.fields()}
+    inputs = ["status", "evidence", "explanation"] + [f"v{s}" for s in sorted(used_slots)]
+    for key in inputs:
+        cell = ws[r.ref(key)]
+        if editable:
+            cell.protection = UNLOCKED
+            cell.fill = FILL_INPUT
+    for slot, fl in used_slots.items():
+        ref = r.ref(f"v{slot}")
+        ws[ref].number_format = {RATE: FMT_RATE, COUNT: FMT_COUNT, POINTS: FMT_POINTS}.get(fl.type, "General")
+        if editable:
+            _validate_input(v, ref, fl.type, fl.label, it.max)
+    if editable:
+        v.add(("status",), r.ref("status"), type="list", formula1=_s(",".join(STATUSES)), allow_blank=True,
+              errorTitle="Tình trạng không hợp lệ", error="Chọn một tình trạng trong danh sách.",
+              promptTitle="Tình trạng", prompt="Để trống nếu đã nhập số liệu; chọn Chưa đến hạn, "
+              "Chưa xác định hoặc Không áp dụng khi cần.")
+
+
+def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
+    ws.sheet_view.zoomScale = 90
+    put_text(ws, "A1", title)
+    ws["A1"].font = F_TITLE
+    put_text(ws, "A2", subtitle)
+    ws["A2"].font = F_NOTE
+    put_text(ws, "A3", "Chỉ nhập vào các ô màu vàng. Các cột điểm tự tính; không sửa công thức.")
+    ws["A3"].font = F_NOTE
+    for col in L.COLUMNS:
+        ws.column_dimensions[col.letter].width = col.width
+        cell = ws[f"{col.letter}{L.HEADER_ROW}"]
+        cell.value = col.header
+        cell.font = F_HEAD
+        cell.fill = FILL_HEAD
+        cell.alignment = CENTER
+        cell.border = BORDER
+    ws.row_dimensions[L.HEADER_ROW].height = 32
+    ws.freeze_panes = f"C{L.FIRST_ROW}"
+    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+
+
+def _sum(col: str, rows: Sequence[int]) -> str:
+    return "=SUM(" + ",".join(f"{col}{r}" for r in rows) + ")"
+
+
+def _conditional(ws: Worksheet, first: int, last: int) -> None:
+    p, q = L.C["deducted"], L.C["open"]
+    ws.conditional_formatting.add(
+        f"{p}{first}:{p}{last}", FormulaRule(formula=[f"{p}{first}>0"], fill=FILL_DEDUCT)
+    )
+    ws.conditional_formatting.add(
+        f"{q}{first}:{q}{last}", FormulaRule(formula=[f"{q}{first}>0"], fill=FILL_OPEN)
+    )
+
+
+def _domain_sheet(wb: Workbook, fw: Framework, d_index: int, f: Formulas, editable: set[str] | None) -> SheetTotals:
+    d = fw.domains[d_index]
+    ws = wb.create_sheet(d.sheet_name)
+    _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {d.max:g}")
+    v = _Validations(ws)
+    row = L.FIRST_ROW
+    crit_rows: list[int] = []
+    totals = SheetTotals(ws.title, 0, row, row)
+    for c in d.criteria:
+        crow = row
+        crit_rows.append(crow)
+        put_text(ws, f"A{crow}", c.code)
+        put_text(ws, f"B{crow}", c.name)
+        row += 1
+        rows = []
+        for it in c.items:
+            r = ItemRow(it, ws.title, row)
+            _write_item(ws, f, v, r, editable is None or it.office in editable)
+            if it.hidden and editable is not None and it.office not in editable:
+                ws.row_dimensions[row].hidden = True
+            totals.item_rows.append(r)
+            rows.append(row)
+            row += 1
+        for key in ("max", "applicable", "achieved", "deducted", "open"):
+            col = L.C[key]
+            f.put(ws, f"{col}{crow}", f"=SUM({col}{rows[0]}:{col}{rows[-1]})", ("criterion", c.code, key))
+            ws[f"{col}{crow}"].number_format = FMT_POINTS
+        _style_row(ws, crow, FILL_CRIT, F_BOLD)
+    totals.row = row
+    totals.last = row - 1
+    put_text(ws, f"B{row}", f"Tổng lĩnh vực {d.code}")
+    for key in ("max", "applicable", "achieved", "deducted", "open"):
+        col = L.C[key]
+        f.put(ws, f"{col}{row}", _sum(col, crit_rows), ("domain", d.code, key))
+        ws[f"{col}{row}"].number_format = FMT_POINTS
+    _style_row(ws, row, FILL_TOTAL, F_BOLD)
+    _conditional(ws, L.FIRST_ROW, row)
+    ws.auto_filter.ref = f"A{L.HEADER_ROW}:{L.COLUMNS[-1].letter}{row - 1}"
+    return totals
+
+
+def _extra_sheet(wb: Workbook, fw: Framework, f: Formulas, editable: set[str] | None) -> tuple[SheetTotals, int, int]:
+    """Bonus and penalty items; returns totals and the rows of the bonus and penalty sums."""
+    ws = wb.create_sheet(L.EXTRA)
+    _sheet_setup(ws, "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ", f"Điểm thưởng được tính tối đa {fw.bonus_cap:g} điểm; điểm trừ bị trừ vào tổng điểm")
+    v = _Validations(ws)
+    totals = SheetTotals(ws.title, 0, L.FIRST_ROW, L.FIRST_ROW)
+    row = L.FIRST_ROW
+    sums = []
+    for label, items in (("Điểm thưởng", fw.bonus), ("Điểm trừ", fw.penalties)):
+        head = row
+        put_text(ws, f"B{head}", label)
+        row += 1
+        first = row
+        for it in items:
+            r = ItemRow(it, ws.title, row)
+            _write_item(ws, f, v, r, editable is None or it.office in editable)
+            totals.item_rows.append(r)
+            row += 1
+        for key in ("max", "achieved", "open"):
+            col = L.C[key]
+            f.put(ws, f"{col}{head}", f"=SUM({col}{first}:{col}{row - 1})" if items else 0,
+                  ("group", label, key))
+            ws[f"{col}{head}"].number_format = FMT_POINTS
+        _style_row(ws, head, FILL_CRIT, F_BOLD)
+        sums.append(head)
+    totals.last = row - 1
+    return totals, sums[0], sums[1]
+
+
+GUIDE_LINES = (
+    "HƯỚNG DẪN SỬ DỤNG MẪU CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH",
+    "",
+    "1. Mỗi lĩnh vực là một trang tính (Lĩnh vực 1, Lĩnh vực 2, …). Trang 'Tổng hợp' tự cộng điểm.",
+    "2. Chỉ nhập vào các ô màu vàng: Tình trạng, Số liệu 1, Số liệu 2, Tài liệu kiểm chứng, Giải trình.",
+    "3. Cột 'Cách chấm' cho biết phải nhập gì vào Số liệu 1 và Số liệu 2 của từng tiêu chí thành phần.",
+    "4. Tỷ lệ nhập dạng phần trăm (ví dụ 77,7%); Có/Không chọn trong danh sách; số lượng là số không âm.",
+    "5. Tình trạng: để trống khi đã có số liệu (tự tính Đạt/Không đạt); chọn 'Chưa đến hạn' hoặc",
+    "   'Chưa xác định' cho nội dung chưa có kết quả (điểm đó tính vào phần 'chưa xác định');",
+    "   chọn 'Không áp dụng' nếu cơ quan không phải thực hiện (chỉ số tính trên điểm tối đa áp dụng).",
+    "6. Điểm bị trừ = điểm tối đa áp dụng − điểm đạt − điểm chưa xác định. Tỷ lệ bị trừ của mỗi lĩnh vực",
+    "   được tính trên tổng số điểm bị trừ của các lĩnh vực (trang Tổng hợp).",
+    "7. Điểm thưởng chỉ được tính đến mức giới hạn; điểm trừ bị trừ vào tổng điểm.",
+    "8. Mọi công thức chạy được trong Excel và LibreOffice không cần cài Python. Các trang được khoá",
+    "   (không đặt mật khẩu) để tránh sửa nhầm công thức.",
+    "9. Không đổi tên trang, không xoá trang '_parxl' (ẩn): parxl dùng trang này để nhận diện biểu mẫu.",
+)
+
+
+def _guide_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(L.GUIDE)
+    ws.column_dimensions["A"].width = 110
+    for i, line in enumerate(GUIDE_LINES, start=1):
+        put_text(ws, f"A{i}", line)
+        ws[f"A{i}"].font = F_TITLE if i == 1 else F_BASE
+    ws.protection.sheet = True
+
+
+def _summary_sheet(
+    ws: Worksheet,
+    fw: Framework,
+    f: Formulas,
+    sheets: list[SheetTotals],
+    extra: tuple[SheetTotals, int, int] | None,
+) -> None:
+    put_text(ws, "A1", "TỔNG HỢP KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
+    ws["A1"].font = F_TITLE
+    labels = (("A2", "Cơ quan, đơn vị:"), ("A3", "Năm đánh giá:"), ("A4", "Bộ tiêu chí:"))
+    for ref, text in labels:
+        put_text(ws, ref, text)
+        ws[ref].font = F_BOLD
+    for ref in ("C2", "C3"):
+        ws[ref].protection = UNLOCKED
+        ws[ref].fill = FILL_INPUT
+        ws[ref].font = F_BASE
+    put_text(ws, "C4", f"{fw.name} (phiên bản {fw.version})")
+    heads = ["Mã", "Lĩnh vực", "Điểm tối đa", "Tối đa áp dụng", "Điểm đạt", "Điểm bị trừ",
+             "Tỷ lệ trên tổng điểm bị trừ", "Điểm chưa xác định", "Có thể đạt tối đa", "Tỷ lệ đạt"]
+    widths = [8, 48, 11, 11, 11, 11, 14, 12, 12, 11]
+    hr = 6
+    for i, (h, w) in enumerate(zip(heads, widths, strict=True)):
+        col = "ABCDEFGHIJ"[i]
+        ws.column_dimensions[col].width = w
+        cell = ws[f"{col}{hr}"]
+        cell.value = h
+        cell.font, cell.fill, cell.alignment, cell.border = F_HEAD, FILL_HEAD, CENTER, BORDER
+    ws.row_dimensions[hr].height = 45
+    first = hr + 1
+    total_row = first + len(fw.domains)
+    for i, (d, t) in enumerate(zip(fw.domains, sheets, strict=True)):
+        r = first + i
+        sq = _q(t.sheet)
+        put_text(ws, f"A{r}", d.code)
+        put_text(ws, f"B{r}", d.name)
+        m = ("domain", d.code)
+        f.put(ws, f"C{r}", f"={sq}!{L.C['max']}{t.row}", (*m, "max"))
+        f.put(ws, f"D{r}", f"={sq}!{L.C['applicable']}{t.row}", (*m, "applicable"))
+        f.put(ws, f"E{r}", f"={sq}!{L.C['achieved']}{t.row}", (*m, "achieved"))
+        f.put(ws, f"F{r}", f"={sq}!{L.C['deducted']}{t.row}", (*m, "deducted"))
+        f.put(ws, f"G{r}", f.share(f"F{r}", f"$F${total_row}"), (*m, "share"))
+        f.put(ws, f"H{r}", f"={sq}!{L.C['open']}{t.row}", (*m, "open"))
+        f.put(ws, f"I{r}", f"=E{r}+H{r}", (*m, "reachable"))
+        f.put(ws, f"J{r}", f.ratio(f"E{r}", f"D{r}"), (*m, "index"))
+    r = total_row
+    put_text(ws, f"B{r}", "Cộng điểm cơ bản")
+    for col, key in zip("CDEFH", ("max", "applicable", "achieved", "deducted", "open"), strict=True):
+        f.put(ws, f"{col}{r}", f"=SUM({col}{first}:{col}{r - 1})", ("base", key))
+    f.put(ws, f"G{r}", f"=IF(F{r}=0,0,1)", ("base", "share"))
+    f.put(ws, f"I{r}", f"=E{r}+H{r}", ("base", "reachable"))
+    f.put(ws, f"J{r}", f.ratio(f"E{r}", f"D{r}"), ("base", "index"))
+    for rr in range(hr + 1, r + 1):
+        for col in "ABCDEFGHIJ":
+            cell = ws[f"{col}{rr}"]
+            cell.border, cell.font = BORDER, (F_BOLD if rr == r else F_BASE)
+            cell.number_format = FMT_PCT if col in "GJ" else FMT_POINTS
+            if rr == r:
+                cell.fill = FILL_TOTAL
+        ws[f"B{rr}"].alignment = WRAP
+
+    # by who scores
+    r += 2
+    put_text(ws, f"B{r}", "Theo hình thức đánh giá")
+    ws[f"B{r}"].font = F_BOLD
+    for col, h in zip("CEFH", ("Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định"), strict=True):
+        put_text(ws, f"{col}{r}", h)
+        ws[f"{col}{r}"].font = F_BOLD
+    scorer_col = L.C["scorer"]
+    for key in ("self", "survey", "external"):
+        r += 1
+        put_text(ws, f"B{r}", SCORERS[key])
+        for col, src in zip("CEFH", ("max", "achieved", "deducted", "open"), strict=True):
+            parts = [
+                f"SUMIF({_q(t.sheet)}!${scorer_col}${t.first}:${scorer_col}${t.last},{_s(SCORERS[key])},"
+                f"{_q(t.sheet)}!${L.C[src]}${t.first}:${L.C[src]}${t.last})"
+                for t in sheets
+            ]
+            f.put(ws, f"{col}{r}", "=" + "+".join(parts), ("scorer", key, src))
+            ws[f"{col}{r}"].number_format = FMT_POINTS
+
+    # result block
+    r += 2
+    res: dict[str, int] = {}
+
+    def line(key: str, label: str, formula: str | float, fmt: str = FMT_POINTS, bold: bool = False) -> None:
+        nonlocal r
+        res[key] = r
+        put_text(ws, f"B{r}", label)
+        f.put(ws, f"C{r}", formula, ("result", key))
+        ws[f"C{r}"].number_format = fmt
+        ws[f"B{r}"].font = ws[f"C{r}"].font = F_BOLD if bold else F_BASE
+        ws[f"B{r}"].border = ws[f"C{r}"].border = BORDER
+        r += 1
+
+    line("base", "Điểm cơ bản đạt được", f"=E{total_row}")
+    if extra is not None:
+        et, bonus_row, penalty_row = extra
+        eq = _q(et.sheet)
+        line("bonus_raw", "Điểm thưởng đạt được (trước giới hạn)", f"={eq}!{L.C['achieved']}{bonus_row}")
+        line("bonus_open", "Điểm thưởng chưa xác định", f"={eq}!{L.C['open']}{bonus_row}")
+        line("penalty", "Điểm trừ", f"={eq}!{L.C['achieved']}{penalty_row}")
+    else:
+        line("bonus_raw", "Điểm thưởng đạt được (trước giới hạn)", 0)
+        line("bonus_open", "Điểm thưởng chưa xác định", 0)
+        line("penalty", "Điểm trừ", 0)
+    line("cap", "Giới hạn điểm thưởng", fw.bonus_cap)
+    line("bonus", "Điểm thưởng được tính", f.capped(f"C{res['bonus_raw']}", f"C{res['cap']}"))
+    line("total", "TỔNG ĐIỂM", f"=C{res['base']}+C{res['bonus']}-C{res['penalty']}", bold=True)
+    line("index_base", "Điểm tối đa dùng để tính chỉ số (tối đa áp dụng + giới hạn thưởng)",
+         f"=D{total_row}+C{res['cap']}")
+    line("index", "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", f.ratio(f"C{res['total']}", f"C{res['index_base']}"), FMT_PCT, True)
+    line("secured", "Giữa kỳ: điểm chắc chắn đạt", f"=C{res['total']}")
+    line("reachable", "Giữa kỳ: điểm có thể đạt tối đa",
+         f"=C{res['base']}+H{total_row}+MIN(C{res['cap']},C{res['bonus_raw']}+C{res['bonus_open']})-C{res['penalty']}")
+
+    # status counts
+    r += 1
+    put_text(ws, f"B{r}", "Số tiêu chí thành phần theo trạng thái")
+    ws[f"B{r}"].font = F_BOLD
+    st_col = L.C["eff_status"]
+    for s in STATUSES:
+        r += 1
+        res[f"status:{s}"] = r
+        put_text(ws, f"B{r}", s)
+        f.put(ws, f"C{r}", "=" + "+".join(
+            f"COUNTIF({_q(t.sheet)}!${st_col}${t.first}:${st_col}${t.last},{_s(s)})" for t in sheets
+        ), ("status", s))
+    r += 1
+    na = res[f"status:{KHONG_AP_DUNG}"]
+    ws[f"B{r}"] = (
+        f'=IF(C{na}>0,"Có "&C{na}&" tiêu chí thành phần không áp dụng: chỉ số tính trên điểm tối đa áp dụng '
+        f'("&TEXT(D{total_row},"0.00")&" điểm).","")'
+    )
+    ws[f"B{r}"].font = F_NOTE
+
+    ws.freeze_panes = f"A{hr + 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True
+    names = {
+        "PAR_TONG_DIEM": res["total"],
+        "PAR_CHI_SO": res["index"],
+        "PAR_DIEM_CO_BAN": res["base"],
+        "PAR_DIEM_THUONG": res["bonus"],
+        "PAR_DIEM_TRU": res["penalty"],
+        "PAR_CO_THE_DAT": res["reachable"],
+    }
+    wb = ws.parent
+    for name, row in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{_q(ws.title)}!$C${row}")
+    wb.defined_names["PAR_DIEM_BI_TRU"] = DefinedName("PAR_DIEM_BI_TRU", attr_text=f"{_q(ws.title)}!$F${total_row}")
+
+
+def _meta_sheet(wb: Workbook, fw: Framework, f: Formulas, meta: dict[str, str]) -> None:
+    from parxl import __version__
+
+    ws = wb.create_sheet(L.META)
+    rows: list[tuple[str, str]] = [
+        ("format", L.TEMPLATE_FORMAT),
+        ("template_version", str(L.TEMPLATE_VERSION)),
+        ("parxl_version", __version__),
+        ("framework_id", fw.id),
+        ("framework_version", fw.version),
+        ("fingerprint", fw.fingerprint),
+        ("flavor", f.flavor),
+        *sorted(meta.items()),
+    ]
+    text = json.dumps(fw.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    rows += [("framework_json", text[i : i + 30000]) for i in range(0, len(text), 30000)]
+    for i, (k, val) in enumerate(rows, start=1):
+        put_text(ws, f"A{i}", k)
+        put_text(ws, f"B{i}", val)
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+def build_workbook(
+    fw: Framework,
+    *,
+    formulas: Formulas | None = None,
+    editable_offices: set[str] | None = None,
+    meta: dict[str, str] | None = None,
+) -> Workbook:
+    """The template as an openpyxl Workbook (not yet saved)."""
+    f = formulas or Formulas()
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = L.SUMMARY
+    sheets = [_domain_sheet(wb, fw, i, f, editable_offices) for i in range(len(fw.domains))]
+    extra = _extra_sheet(wb, fw, f, editable_offices) if (fw.bonus or fw.penalties) else None
+    _summary_sheet(summary, fw, f, sheets, extra)
+    _guide_sheet(wb)
+    _meta_sheet(wb, fw, f, meta or {})
+    wb.properties.creator = "parxl"
+    wb.properties.title = fw.name
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def build_template(fw: Framework, path: str | Path, **kw: object) -> Path:
+    """Write the template workbook for ``fw`` to ``path`` (reproducible, atomic)."""
+    wb = build_workbook(fw, **kw)  # type: ignore[arg-type]
+    save_workbook(wb, path)
+    return Path(path)

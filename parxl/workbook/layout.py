@@ -1,0 +1,55 @@
+"""Where things are in a parxl template: sheet names, columns, metadata keys.
+
+Shared by the builder, the reader and the checks. Readers locate items by the code in column
+"Mã" and columns by their header text, never by fixed row numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUMMARY = "Tổng hợp"
+EXTRA = "Thưởng - Trừ"
+GUIDE = "Hướng dẫn"
+META = "_parxl"
+RESULTS = "Kết quả"
+CHECKS = "Kiểm tra"
+
+TEMPLATE_FORMAT = "parxl-template"
+TEMPLATE_VERSION = 1
+HEADER_ROW = 4
+FIRST_ROW = 5
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    letter: str
+    header: str
+    width: float
+
+
+COLUMNS = (
+    Col("code", "A", "Mã", 8),
+    Col("name", "B", "Nội dung", 46),
+    Col("scorer", "C", "Đánh giá bởi", 13),
+    Col("office", "D", "Đơn vị chủ trì", 18),
+    Col("max", "E", "Điểm tối đa", 9),
+    Col("method", "F", "Cách chấm", 34),
+    Col("status", "G", "Tình trạng", 14),
+    Col("v1", "H", "Số liệu 1", 11),
+    Col("v2", "I", "Số liệu 2", 11),
+    Col("evidence", "J", "Tài liệu kiểm chứng", 24),
+    Col("explanation", "K", "Giải trình", 24),
+    Col("raw", "L", "Điểm theo số liệu", 10),
+    Col("eff_status", "M", "Trạng thái tính điểm", 14),
+    Col("applicable", "N", "Điểm tối đa áp dụng", 10),
+    Col("achieved", "O", "Điểm đạt", 9),
+    Col("deducted", "P", "Điểm bị trừ", 9),
+    Col("open", "Q", "Điểm chưa xác định", 10),
+    Col("guidance", "R", "Hướng dẫn", 40),
+)
+C = {c.key: c.letter for c in COLUMNS}
+INPUT_KEYS = ("status", "v1", "v2", "evidence", "explanation")
+# input field name -> column key, for the fields that are not rule inputs
+TEXT_FIELDS = {"status": "status", "evidence": "evidence", "explanation": "explanation"}

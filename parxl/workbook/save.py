@@ -1,0 +1,65 @@
+"""Saving workbooks reproducibly and atomically.
+
+openpyxl stamps the current time into ``docProps/core.xml`` and into every zip entry; we
+rewrite both to a fixed instant so the same inputs give the same bytes, and we write to a
+temporary file beside the target and rename it, so a crash never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from parxl.errors import Location, ParxlError
+
+FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+FIXED_ISO = "2024-01-01T00:00:00Z"
+_CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".parxl-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise ParxlError(f"không ghi được tệp ({exc.strerror})", Location(file=str(target))) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def normalized_xlsx_bytes(raw: bytes) -> bytes:
+    """Same package with fixed timestamps (zip entries and document properties)."""
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIME.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>", data)
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, data, compresslevel=6)
+    return out.getvalue()
+
+
+def save_workbook(wb: Workbook, path: str | Path) -> None:
+    """Save reproducibly (fixed timestamps) and atomically."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(path, normalized_xlsx_bytes(buf.getvalue()))
