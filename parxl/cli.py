@@ -270,6 +270,26 @@ def framework_import(
     out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{output}[/].")
 
 
+# Feature packages add their commands here: each module has ``register(app: typer.Typer)``.
+FEATURE_CLIS = ("parxl.office.cli", "parxl.report.cli", "parxl.audit.cli", "parxl.province.cli")
+
+
+def _register_features() -> None:
+    import importlib
+
+    for name in FEATURE_CLIS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue  # feature not installed in this checkout
+            raise
+        module.register(app)
+
+
+_register_features()
+
+
 def main() -> None:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
