@@ -15,8 +15,26 @@ Exceptions (all in :mod:`parxl.errors`)::
 
 __version__ = "0.1.0"
 
-from parxl.errors import EngineError, FrameworkError, InputError, Location, ParxlError, WorkbookError
-from parxl.framework import Criterion, Domain, Framework, Item, Rule, builtin, builtin_ids, from_dict, load_yaml, resolve
+from parxl.errors import (
+    EngineError,
+    FrameworkError,
+    InputError,
+    Location,
+    ParxlError,
+    WorkbookError,
+)
+from parxl.framework import (
+    Criterion,
+    Domain,
+    Framework,
+    Item,
+    Rule,
+    builtin,
+    builtin_ids,
+    from_dict,
+    load_yaml,
+    resolve,
+)
 from parxl.inputs import input_fields, read_values, write_input_table
 from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
 from parxl.score import STATUSES, GroupScore, ItemScore, Scores, score_values

@@ -52,7 +52,9 @@ def _pts(x: float) -> str:
 
 @app.command()
 @friendly
-def frameworks(as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False) -> None:
+def frameworks(
+    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
+) -> None:
     """Liệt kê các bộ tiêu chí tích hợp sẵn."""
     from parxl.framework import builtin, builtin_ids
 
@@ -61,20 +63,47 @@ def frameworks(as_json: Annotated[bool, typer.Option("--json", help="In dạng J
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     t = Table(title="Bộ tiêu chí tích hợp")
-    for h in ("Mã", "Tên", "Cấp", "Tổng", "Tự đánh giá", "ĐTXHH", "Cấp trên", "Thưởng", "LV", "TC", "TCTP"):
+    for h in (
+        "Mã",
+        "Tên",
+        "Cấp",
+        "Tổng",
+        "Tự đánh giá",
+        "ĐTXHH",
+        "Cấp trên",
+        "Thưởng",
+        "LV",
+        "TC",
+        "TCTP",
+    ):
         t.add_column(h)
     for r in rows:
-        t.add_row(r["id"], r["name"], r["level"], _pts(r["total"]), _pts(r["self"]), _pts(r["survey"]),
-                  _pts(r["external"]), _pts(r["bonus_cap"]), str(r["domains"]), str(r["criteria"]), str(r["items"]))
+        t.add_row(
+            r["id"],
+            r["name"],
+            r["level"],
+            _pts(r["total"]),
+            _pts(r["self"]),
+            _pts(r["survey"]),
+            _pts(r["external"]),
+            _pts(r["bonus_cap"]),
+            str(r["domains"]),
+            str(r["criteria"]),
+            str(r["items"]),
+        )
     out.print(t)
 
 
 @app.command()
 @friendly
 def build(
-    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx")],
+    framework: Annotated[
+        str, typer.Argument(help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx")
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp mẫu .xlsx sẽ tạo")],
-    flavor: Annotated[str, typer.Option(help="native (công thức Excel) hoặc udf (hàm parxl)")] = "native",
+    flavor: Annotated[
+        str, typer.Option(help="native (công thức Excel) hoặc udf (hàm parxl)")
+    ] = "native",
 ) -> None:
     """Tạo biểu mẫu chấm điểm (mỗi lĩnh vực một trang, tự tính điểm)."""
     from parxl.framework import resolve
@@ -85,7 +114,9 @@ def build(
         raise ParxlError(f"--flavor phải là 'native' hoặc 'udf', không phải '{flavor}'")
     fw = resolve(framework)
     build_template(fw, output, formulas=make_formulas(flavor))
-    out.print(f"Đã tạo biểu mẫu [bold]{output}[/] ({len(fw.domains)} lĩnh vực, {len(fw.items)} mục).")
+    out.print(
+        f"Đã tạo biểu mẫu [bold]{output}[/] ({len(fw.domains)} lĩnh vực, {len(fw.items)} mục)."
+    )
 
 
 @app.command()
@@ -107,7 +138,9 @@ def inputs(
 @friendly
 def fill(
     template: Annotated[Path, typer.Argument(help="Biểu mẫu .xlsx")],
-    values: Annotated[Path, typer.Option("--values", help="Bảng nhập liệu CSV (code, field, value)")],
+    values: Annotated[
+        Path, typer.Option("--values", help="Bảng nhập liệu CSV (code, field, value)")
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx kết quả")],
 ) -> None:
     """Ghi số liệu từ bảng CSV vào biểu mẫu theo mã tiêu chí."""
@@ -119,15 +152,40 @@ def fill(
 
 def _score_table(fw: Any, s: Any, body: str) -> Table:
     t = Table(title=f"Kết quả chấm điểm{(' — ' + body) if body else ''}")
-    for h in ("Mã", "Lĩnh vực", "Tối đa", "Đạt", "Bị trừ", "Tỷ lệ bị trừ", "Chưa xác định", "Tỷ lệ đạt"):
+    for h in (
+        "Mã",
+        "Lĩnh vực",
+        "Tối đa",
+        "Đạt",
+        "Bị trừ",
+        "Tỷ lệ bị trừ",
+        "Chưa xác định",
+        "Tỷ lệ đạt",
+    ):
         t.add_column(h, justify="right" if h not in ("Lĩnh vực",) else "left")
     for d in fw.domains:
         g = s.domains[d.code]
-        t.add_row(d.code, d.name, _pts(g.applicable), _pts(g.achieved), _pts(g.deducted),
-                  format_vn_percent(g.share), _pts(g.open), format_vn_percent(g.index))
+        t.add_row(
+            d.code,
+            d.name,
+            _pts(g.applicable),
+            _pts(g.achieved),
+            _pts(g.deducted),
+            format_vn_percent(g.share),
+            _pts(g.open),
+            format_vn_percent(g.index),
+        )
     b = s.base
-    t.add_row("", "[bold]Cộng điểm cơ bản[/]", _pts(b.applicable), _pts(b.achieved), _pts(b.deducted),
-              format_vn_percent(b.share), _pts(b.open), format_vn_percent(b.index))
+    t.add_row(
+        "",
+        "[bold]Cộng điểm cơ bản[/]",
+        _pts(b.applicable),
+        _pts(b.achieved),
+        _pts(b.deducted),
+        format_vn_percent(b.share),
+        _pts(b.open),
+        format_vn_percent(b.index),
+    )
     return t
 
 
@@ -150,15 +208,25 @@ def score(
         return
     out.print(_score_table(fw, s, ret.body))
     split = s.by_scorer
-    for key, label in (("self", "Tự đánh giá"), ("survey", "Điều tra XHH"), ("external", "Cấp trên đánh giá")):
+    for key, label in (
+        ("self", "Tự đánh giá"),
+        ("survey", "Điều tra XHH"),
+        ("external", "Cấp trên đánh giá"),
+    ):
         if split[key].max:
-            out.print(f"{label}: {_pts(split[key].achieved)}/{_pts(split[key].max)} điểm "
-                      f"(chưa xác định {_pts(split[key].open)})")
+            out.print(
+                f"{label}: {_pts(split[key].achieved)}/{_pts(split[key].max)} điểm "
+                f"(chưa xác định {_pts(split[key].open)})"
+            )
     if fw.bonus or fw.penalties:
-        out.print(f"Điểm thưởng: {_pts(s.bonus)} (đạt {_pts(s.bonus_raw)}, tối đa được tính "
-                  f"{_pts(fw.bonus_cap)}); điểm trừ: {_pts(s.penalty)}")
-    out.print(f"[bold]Tổng điểm: {_pts(s.total)}[/] — chỉ số {format_vn_percent(s.index)}; "
-              f"có thể đạt tối đa {_pts(s.reachable)}")
+        out.print(
+            f"Điểm thưởng: {_pts(s.bonus)} (đạt {_pts(s.bonus_raw)}, tối đa được tính "
+            f"{_pts(fw.bonus_cap)}); điểm trừ: {_pts(s.penalty)}"
+        )
+    out.print(
+        f"[bold]Tổng điểm: {_pts(s.total)}[/] — chỉ số {format_vn_percent(s.index)}; "
+        f"có thể đạt tối đa {_pts(s.reachable)}"
+    )
     counts = ", ".join(f"{k}: {v}" for k, v in s.status_counts.items() if v)
     out.print(f"Trạng thái các tiêu chí thành phần: {counts}")
     for code, problem in s.errors.items():
@@ -185,10 +253,13 @@ def recalc(
 @friendly
 def verify(
     workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
-    engine: Annotated[list[str] | None, typer.Option(help="Chỉ dùng động cơ này (lặp lại được)")] = None,
+    engine: Annotated[
+        list[str] | None, typer.Option(help="Chỉ dùng động cơ này (lặp lại được)")
+    ] = None,
 ) -> None:
     """So sánh mọi ô công thức (LibreOffice, formulas) với bộ chấm điểm Python."""
-    from parxl.verify import cell_meanings, verify as do_verify
+    from parxl.verify import cell_meanings
+    from parxl.verify import verify as do_verify
     from parxl.workbook.read import read_return
 
     engines = tuple(engine or ("libreoffice", "formulas"))
@@ -198,15 +269,21 @@ def verify(
     for d in diffs[:200]:
         err.print(d.describe(), highlight=False)
     if diffs:
-        err.print(f"[bold red]{len(diffs)} ô khác nhau[/] (trên {n} ô công thức × {len(engines)} động cơ).")
+        err.print(
+            f"[bold red]{len(diffs)} ô khác nhau[/] (trên {n} ô công thức × {len(engines)} động cơ)."
+        )
         raise typer.Exit(1)
-    out.print(f"Khớp: {n} ô công thức × {len(engines)} động cơ ({', '.join(engines)}) trùng với Python.")
+    out.print(
+        f"Khớp: {n} ô công thức × {len(engines)} động cơ ({', '.join(engines)}) trùng với Python."
+    )
 
 
 @app.command()
 @friendly
 def demo(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả")] = Path("parxl-demo"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả")] = Path(
+        "parxl-demo"
+    ),
     framework: Annotated[str, typer.Option(help="Bộ tiêu chí tích hợp")] = "dongthap-huyen-2023",
 ) -> None:
     """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, điền, chấm điểm."""
@@ -228,11 +305,17 @@ def demo(
     fill_csv(template, example_values_path(framework), filled)
     ret = read_return(filled)
     s = score_values(fw, ret.values)
-    atomic_write_bytes(output / "ket-qua.json", json.dumps(
-        {"body": ret.body, "year": ret.year, **s.as_dict()}, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write_bytes(
+        output / "ket-qua.json",
+        json.dumps(
+            {"body": ret.body, "year": ret.year, **s.as_dict()}, ensure_ascii=False, indent=1
+        ).encode("utf-8"),
+    )
     out.print(_score_table(fw, s, ret.body))
     out.print(f"[bold]Tổng điểm: {_pts(s.total)}[/] — có thể đạt tối đa {_pts(s.reachable)}")
-    out.print(f"Các tệp đã tạo trong [bold]{output}[/]: bieu-mau.xlsx, bang-nhap-lieu.csv, da-dien.xlsx, ket-qua.json")
+    out.print(
+        f"Các tệp đã tạo trong [bold]{output}[/]: bieu-mau.xlsx, bang-nhap-lieu.csv, da-dien.xlsx, ket-qua.json"
+    )
 
 
 @framework_app.command("export")

@@ -39,8 +39,15 @@ class InputField:
 
 
 def item_fields(item: Item) -> Iterator[InputField]:
-    yield InputField(item.code, "status", STATUS, "|".join(STATUSES), "",
-                     f"{item.name} — tình trạng (để trống nếu đã nhập số liệu)", item.max)
+    yield InputField(
+        item.code,
+        "status",
+        STATUS,
+        "|".join(STATUSES),
+        "",
+        f"{item.name} — tình trạng (để trống nếu đã nhập số liệu)",
+        item.max,
+    )
     for f in item.rule.fields():
         allowed = {
             POINTS: f"0..{format_vn_number(item.max, 4)}",
@@ -49,9 +56,21 @@ def item_fields(item: Item) -> Iterator[InputField]:
             COUNT: ">=0",
         }[f.type]
         unit = "điểm" if f.type == POINTS else f.unit
-        yield InputField(item.code, f.name, f.type, allowed, unit, f"{item.name} — {f.label}", item.max)
-    yield InputField(item.code, "evidence", TEXT, "", "", f"{item.name} — tài liệu kiểm chứng", item.max)
-    yield InputField(item.code, "explanation", TEXT, "", "", f"{item.name} — giải trình (nếu bị trừ điểm)", item.max)
+        yield InputField(
+            item.code, f.name, f.type, allowed, unit, f"{item.name} — {f.label}", item.max
+        )
+    yield InputField(
+        item.code, "evidence", TEXT, "", "", f"{item.name} — tài liệu kiểm chứng", item.max
+    )
+    yield InputField(
+        item.code,
+        "explanation",
+        TEXT,
+        "",
+        "",
+        f"{item.name} — giải trình (nếu bị trừ điểm)",
+        item.max,
+    )
 
 
 def input_fields(fw: Framework) -> list[InputField]:
@@ -113,7 +132,9 @@ def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tupl
         values[key] = value.strip()
         lines[key] = line
     if problems:
-        raise InputError("tệp CSV có dòng trùng:\n" + "\n".join(f"  - {p}" for p in problems), where)
+        raise InputError(
+            "tệp CSV có dòng trùng:\n" + "\n".join(f"  - {p}" for p in problems), where
+        )
     return values, lines
 
 
@@ -149,7 +170,9 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
 
 
 def check_values(
-    fw: Framework, values: Mapping[tuple[str, str], Any], source: str = "",
+    fw: Framework,
+    values: Mapping[tuple[str, str], Any],
+    source: str = "",
     lines: Mapping[tuple[str, str], int] | None = None,
 ) -> dict[tuple[str, str], Any]:
     """Normalize every value; raise one InputError listing every bad value."""
@@ -164,7 +187,9 @@ def check_values(
                 problems.append(f"{where}mục '{key[0]}' không có trong bộ tiêu chí {fw.id}")
             else:
                 fields = ", ".join(x.field for x in known.values() if x.code == key[0])
-                problems.append(f"{where}mục {key[0]}: trường '{key[1]}' không tồn tại (có: {fields})")
+                problems.append(
+                    f"{where}mục {key[0]}: trường '{key[1]}' không tồn tại (có: {fields})"
+                )
             continue
         value, problem = normalize(f, raw)
         if problem:

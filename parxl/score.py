@@ -52,7 +52,9 @@ class ItemScore:
     error: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "error" or self.error}
+        return {
+            k: getattr(self, k) for k in self.__dataclass_fields__ if k != "error" or self.error
+        }
 
 
 @dataclass
@@ -153,7 +155,13 @@ def score_item(item: Item, values: Values) -> ItemScore:
         else:
             args[f.slot - 1], problem = input_number(v, f.type)
             error = error or problem
-    raw = float(item.evaluate(args[0] if args[0] is not None else 0.0, args[1] if args[1] is not None else 0.0, item.max))
+    raw = float(
+        item.evaluate(
+            args[0] if args[0] is not None else 0.0,
+            args[1] if args[1] is not None else 0.0,
+            item.max,
+        )
+    )
     typed = values.get((item.code, "status"))
     if not _blank(typed):
         status = str(typed)
@@ -167,7 +175,9 @@ def score_item(item: Item, values: Values) -> ItemScore:
     achieved = 0.0 if (key == _NA or is_open) else raw
     open_points = item.max if is_open else 0.0
     deducted = xl_round(applicable - achieved - open_points, 9)
-    return ItemScore(item.code, item.max, raw, status, applicable, achieved, open_points, deducted, error)
+    return ItemScore(
+        item.code, item.max, raw, status, applicable, achieved, open_points, deducted, error
+    )
 
 
 def _group(code: str, name: str, max_points: float, parts: list[Any]) -> GroupScore:
@@ -198,7 +208,8 @@ def score_values(fw: Framework, values: Values) -> Scores:
     by_scorer = {}
     for s in BASE_SCORERS:
         per_domain = [
-            _group(d.code, d.name, 0.0, [items[i.code] for i in d.items if i.scorer == s]) for d in fw.domains
+            _group(d.code, d.name, 0.0, [items[i.code] for i in d.items if i.scorer == s])
+            for d in fw.domains
         ]
         g = _group(s, s, 0.0, per_domain)
         g.max = sum(sum(i.max for i in d.items if i.scorer == s) for d in fw.domains)

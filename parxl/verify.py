@@ -30,8 +30,10 @@ class Difference:
 
     def describe(self) -> str:
         what = " ".join(self.meaning)
-        return (f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({what}): "
-                f"Python tính {self.expected!r}, bảng tính cho {self.actual!r}")
+        return (
+            f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({what}): "
+            f"Python tính {self.expected!r}, bảng tính cho {self.actual!r}"
+        )
 
 
 def cell_meanings(fw: Framework, flavor: str = "native") -> dict[tuple[str, str], tuple[str, ...]]:
@@ -63,7 +65,9 @@ def expected_value(fw: Framework, s: Scores, meaning: tuple[str, ...]) -> Any:
         return getattr(s.by_scorer[meaning[1]], meaning[2])
     if kind == "group":
         items = fw.bonus if meaning[1] == "Điểm thưởng" else fw.penalties
-        return sum(getattr(s.items[i.code], meaning[2]) if meaning[2] != "max" else i.max for i in items)
+        return sum(
+            getattr(s.items[i.code], meaning[2]) if meaning[2] != "max" else i.max for i in items
+        )
     if kind == "status":
         return s.status_counts[meaning[1]]
     results = {
@@ -93,7 +97,9 @@ def same(expected: Any, actual: Any) -> bool:
         return False
 
 
-def compare(path: str | Path, engine_values: dict[str, dict[str, Any]], engine: str) -> list[Difference]:
+def compare(
+    path: str | Path, engine_values: dict[str, dict[str, Any]], engine: str
+) -> list[Difference]:
     ret = read_return(path)
     fw = ret.framework
     scores = score_values(fw, ret.values)
@@ -106,7 +112,9 @@ def compare(path: str | Path, engine_values: dict[str, dict[str, Any]], engine: 
     return diffs
 
 
-def verify(path: str | Path, engines: tuple[str, ...] = ("libreoffice", "formulas")) -> list[Difference]:
+def verify(
+    path: str | Path, engines: tuple[str, ...] = ("libreoffice", "formulas")
+) -> list[Difference]:
     from parxl.calc import computed_values
 
     diffs: list[Difference] = []

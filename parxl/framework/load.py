@@ -44,7 +44,11 @@ class _Collector:
         value = node.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.add(f"{path}.{key}", f"phải là số, không phải {value!r}")
             return None
         return float(value)
@@ -62,7 +66,9 @@ class _Collector:
         return code
 
 
-def _list(c: _Collector, node: dict[str, Any], key: str, path: str, required: bool = True) -> list[Any]:
+def _list(
+    c: _Collector, node: dict[str, Any], key: str, path: str, required: bool = True
+) -> list[Any]:
     value = node.get(key)
     if value is None:
         if required:
@@ -76,7 +82,9 @@ def _list(c: _Collector, node: dict[str, Any], key: str, path: str, required: bo
     return value
 
 
-def _item(c: _Collector, node: Any, path: str, parent: str | None, scorers: tuple[str, ...]) -> Item | None:
+def _item(
+    c: _Collector, node: Any, path: str, parent: str | None, scorers: tuple[str, ...]
+) -> Item | None:
     if not isinstance(node, dict):
         c.add(path, "phải là một mục (từ điển)")
         return None
@@ -102,9 +110,14 @@ def _item(c: _Collector, node: Any, path: str, parent: str | None, scorers: tupl
         return None
     kind = raw_rule["kind"]
     if kind not in KINDS:
-        c.add(f"{path}.rule.kind", f"cách chấm '{kind}' không tồn tại; dùng một trong: {', '.join(KINDS)}")
+        c.add(
+            f"{path}.rule.kind",
+            f"cách chấm '{kind}' không tồn tại; dùng một trong: {', '.join(KINDS)}",
+        )
         return None
-    params, problems = KINDS[kind].normalize({k: v for k, v in raw_rule.items() if k != "kind"}, max_points)
+    params, problems = KINDS[kind].normalize(
+        {k: v for k, v in raw_rule.items() if k != "kind"}, max_points
+    )
     for p in problems:
         c.add(f"{path}.rule", p)
     hidden = node.get("hidden", False)
@@ -139,7 +152,9 @@ def from_dict(data: Any, source: str = "") -> Framework:
     """Build a validated :class:`Framework` from plain data (as parsed from YAML)."""
     c = _Collector()
     if not isinstance(data, dict):
-        raise FrameworkError(["tệp phải chứa một bộ tiêu chí (từ điển có 'id', 'name', 'domains')"], source)
+        raise FrameworkError(
+            ["tệp phải chứa một bộ tiêu chí (từ điển có 'id', 'name', 'domains')"], source
+        )
     fid = c.text(data, "id", "$")
     name = c.text(data, "name", "$")
     level = c.text(data, "level", "$", required=False)
@@ -187,7 +202,10 @@ def from_dict(data: Any, source: str = "") -> Framework:
             if cap <= 0:
                 c.add("bonus.cap", "giới hạn điểm thưởng phải lớn hơn 0")
             elif cap > total_bonus + _TOL:
-                c.add("bonus.cap", f"giới hạn {cap:g} lớn hơn tổng điểm các mục thưởng {total_bonus:g}")
+                c.add(
+                    "bonus.cap",
+                    f"giới hạn {cap:g} lớn hơn tổng điểm các mục thưởng {total_bonus:g}",
+                )
     penalty_items: list[Item] = []
     if "penalties" in data:
         pnode = data["penalties"]
@@ -211,7 +229,10 @@ def from_dict(data: Any, source: str = "") -> Framework:
     )
     stated_total = c.number(data, "total", "$")
     if stated_total is not None and abs(stated_total - fw.total) > _TOL:
-        c.add("$.total", f"ghi tổng {stated_total:g} điểm nhưng các lĩnh vực và điểm thưởng cộng lại {fw.total:g}")
+        c.add(
+            "$.total",
+            f"ghi tổng {stated_total:g} điểm nhưng các lĩnh vực và điểm thưởng cộng lại {fw.total:g}",
+        )
     known = {"id", "name", "level", "version", "note", "total", "domains", "bonus", "penalties"}
     for key in data:
         if key not in known:
@@ -246,7 +267,9 @@ def builtin(framework_id: str) -> Framework:
     res = folder / f"{framework_id}.yaml"
     if not res.is_file():
         known = ", ".join(builtin_ids())
-        raise FrameworkError([f"không có bộ tiêu chí tích hợp '{framework_id}'; có: {known}"], framework_id)
+        raise FrameworkError(
+            [f"không có bộ tiêu chí tích hợp '{framework_id}'; có: {known}"], framework_id
+        )
     data = yaml.safe_load(res.read_text(encoding="utf-8"))
     return from_dict(data, f"{framework_id}.yaml")
 
@@ -264,7 +287,9 @@ def resolve(spec: str | Path) -> Framework:
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         return load_yaml(path)
     known = ", ".join(builtin_ids())
-    raise FrameworkError([f"không phải bộ tiêu chí tích hợp, cũng không phải tệp có sẵn; bộ tích hợp: {known}"], text)
+    raise FrameworkError(
+        [f"không phải bộ tiêu chí tích hợp, cũng không phải tệp có sẵn; bộ tích hợp: {known}"], text
+    )
 
 
 def dump_yaml(fw: Framework) -> str:

@@ -8,12 +8,13 @@ domains: bonus points count up to ``bonus_cap``; penalty points are subtracted.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from parxl.rules import KINDS, Field
+from parxl.rules import KINDS, Field, RuleKind
 from parxl.rules.expr import Evaluator
 
 SCORERS = {
@@ -32,16 +33,14 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     @property
-    def definition(self) -> Any:
+    def definition(self) -> RuleKind:
         return KINDS[self.kind]
 
     def fields(self) -> tuple[Field, ...]:
-        fields: tuple[Field, ...] = self.definition.fields(self.params)
-        return fields
+        return self.definition.fields(self.params)
 
     def describe(self, max_points: float) -> str:
-        text: str = self.definition.describe(self.params, max_points)
-        return text
+        return self.definition.describe(self.params, max_points)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, **self.params}
@@ -62,8 +61,7 @@ class Item:
     @cached_property
     def evaluate(self) -> Evaluator:
         """``evaluate(v1, v2, max)`` -> raw points from the inputs (compiled once)."""
-        fn: Evaluator = self.rule.definition.compile(self.rule.params)
-        return fn
+        return self.rule.definition.compile(self.rule.params)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -194,7 +192,9 @@ class Framework:
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of the canonical JSON of the framework (what a return must match)."""
-        canon = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        canon = json.dumps(
+            self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
         return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 
     def summary(self) -> dict[str, Any]:
@@ -218,6 +218,6 @@ class Framework:
         }
 
 
-def _sum(values: Any) -> float:
+def _sum(values: Iterable[float]) -> float:
     """Sum of maxima, cleaned of binary noise (maxima are decimal numbers like 0.75)."""
     return round(sum(values), 9)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parxl.rules import count, incidents, manual, proportional, tiers, yesno
-from parxl.rules.base import YES, NO, Field, RuleKind
+from parxl.rules.base import NO, YES, Field, RuleKind
 
 KINDS: dict[str, RuleKind] = {
     m.KIND.name: m.KIND for m in (manual, yesno, proportional, tiers, count, incidents)

@@ -14,10 +14,27 @@ from parxl.rules.base import COUNT, RATE, Field, Param
 from parxl.rules.expr import IF, MAX, MAXPTS, MIN, V1, V2, Expr
 
 BASIS_PARAMS = (
-    Param("basis", lambda v: v in ("rate", "counts"), "'rate' (nhập tỷ lệ) hoặc 'counts' (nhập tử số, mẫu số)", "rate"),
-    Param("if_zero", lambda v: v in ("max", "zero"), "'max' hoặc 'zero' (khi mẫu số bằng 0)", "max"),
-    Param("numerator", lambda v: isinstance(v, str) and bool(v.strip()), "văn bản (tên tử số)", "Tử số"),
-    Param("denominator", lambda v: isinstance(v, str) and bool(v.strip()), "văn bản (tên mẫu số)", "Mẫu số"),
+    Param(
+        "basis",
+        lambda v: v in ("rate", "counts"),
+        "'rate' (nhập tỷ lệ) hoặc 'counts' (nhập tử số, mẫu số)",
+        "rate",
+    ),
+    Param(
+        "if_zero", lambda v: v in ("max", "zero"), "'max' hoặc 'zero' (khi mẫu số bằng 0)", "max"
+    ),
+    Param(
+        "numerator",
+        lambda v: isinstance(v, str) and bool(v.strip()),
+        "văn bản (tên tử số)",
+        "Tử số",
+    ),
+    Param(
+        "denominator",
+        lambda v: isinstance(v, str) and bool(v.strip()),
+        "văn bản (tên mẫu số)",
+        "Mẫu số",
+    ),
 )
 
 

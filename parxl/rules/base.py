@@ -48,24 +48,28 @@ class RuleKind:
     fields: Callable[[Mapping[str, Any]], tuple[Field, ...]]
     expression: Callable[[Mapping[str, Any]], Expr]
     describe: Callable[[Mapping[str, Any], float], str]
-    extra_checks: Callable[[Mapping[str, Any], float], list[str]] = field(
-        default=lambda p, m: []
-    )
+    extra_checks: Callable[[Mapping[str, Any], float], list[str]] = field(default=lambda p, m: [])
 
-    def normalize(self, raw: Mapping[str, Any], max_points: float) -> tuple[dict[str, Any], list[str]]:
+    def normalize(
+        self, raw: Mapping[str, Any], max_points: float
+    ) -> tuple[dict[str, Any], list[str]]:
         """Fill defaults and return (params, problems) for the given raw parameters."""
         problems: list[str] = []
         known = {p.name for p in self.params}
         for key in raw:
             if key not in known:
                 allowed = ", ".join(sorted(known)) or "không có tham số"
-                problems.append(f"tham số '{key}' không dùng cho cách chấm '{self.name}' ({allowed})")
+                problems.append(
+                    f"tham số '{key}' không dùng cho cách chấm '{self.name}' ({allowed})"
+                )
         params: dict[str, Any] = {}
         for p in self.params:
             if p.name in raw:
                 value = raw[p.name]
                 if not p.check(value):
-                    problems.append(f"tham số '{p.name}' = {value!r} không hợp lệ: cần {p.expected}")
+                    problems.append(
+                        f"tham số '{p.name}' = {value!r} không hợp lệ: cần {p.expected}"
+                    )
                 params[p.name] = value
             elif p.required:
                 problems.append(f"thiếu tham số '{p.name}' ({p.expected})")

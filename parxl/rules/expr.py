@@ -54,13 +54,13 @@ class Expr:
     def __truediv__(self, other: Expr | float) -> Expr:
         return Bin("/", self, lit(other))
 
-    def __ge__(self, other: Expr | float) -> Expr:  # type: ignore[override]
+    def __ge__(self, other: Expr | float) -> Expr:
         return Cmp(">=", self, lit(other))
 
-    def __gt__(self, other: Expr | float) -> Expr:  # type: ignore[override]
+    def __gt__(self, other: Expr | float) -> Expr:
         return Cmp(">", self, lit(other))
 
-    def __le__(self, other: Expr | float) -> Expr:  # type: ignore[override]
+    def __le__(self, other: Expr | float) -> Expr:
         return Cmp("<=", self, lit(other))
 
 
@@ -151,23 +151,23 @@ class Call(Expr):
         return f"{self.name}({','.join(x.xl(cells) for x in self.args)})"
 
 
-def MIN(a: Expr | float, b: Expr | float) -> Expr:  # noqa: N802 - Excel names
+def MIN(a: Expr | float, b: Expr | float) -> Expr:
     return Call("MIN", (lit(a), lit(b)))
 
 
-def MAX(a: Expr | float, b: Expr | float) -> Expr:  # noqa: N802
+def MAX(a: Expr | float, b: Expr | float) -> Expr:
     return Call("MAX", (lit(a), lit(b)))
 
 
-def IF(cond: Expr, then: Expr | float, other: Expr | float) -> Expr:  # noqa: N802
+def IF(cond: Expr, then: Expr | float, other: Expr | float) -> Expr:
     return Call("IF", (cond, lit(then), lit(other)))
 
 
-def ROUND(a: Expr, digits: int) -> Expr:  # noqa: N802
+def ROUND(a: Expr, digits: int) -> Expr:
     return Call("ROUND", (a, Const(float(digits))))
 
 
-def ROUNDDOWN(a: Expr, digits: int) -> Expr:  # noqa: N802
+def ROUNDDOWN(a: Expr, digits: int) -> Expr:
     return Call("ROUNDDOWN", (a, Const(float(digits))))
 
 
@@ -192,5 +192,5 @@ _ENV: dict[str, object] = {
 def compile_expr(expr: Expr) -> Evaluator:
     """Compile to ``f(v1, v2, max) -> points``; numeric inputs must already be numbers."""
     source = f"lambda v1, v2, mx: {expr.py()}"
-    fn: Evaluator = eval(compile(source, "<parxl-rule>", "eval"), dict(_ENV))  # noqa: S307
+    fn: Evaluator = eval(compile(source, "<parxl-rule>", "eval"), dict(_ENV))
     return fn

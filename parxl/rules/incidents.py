@@ -9,7 +9,9 @@ from parxl.rules.expr import MAX, MAXPTS, V1
 KIND = RuleKind(
     name="incidents",
     label="Trừ điểm theo số trường hợp vi phạm",
-    params=(Param("per_incident", is_nonneg, "số không âm (điểm trừ mỗi trường hợp)", required=True),),
+    params=(
+        Param("per_incident", is_nonneg, "số không âm (điểm trừ mỗi trường hợp)", required=True),
+    ),
     fields=lambda p: (Field("incidents", 1, COUNT, "Số trường hợp vi phạm", "trường hợp"),),
     expression=lambda p: MAX(MAXPTS - MAX(V1, 0) * float(p["per_incident"]), 0),
     describe=lambda p, m: f"Trừ {pts(p['per_incident'])} điểm mỗi trường hợp, thấp nhất 0",

@@ -18,7 +18,9 @@ def _is_tiers(v: Any) -> bool:
     return (
         isinstance(v, list)
         and len(v) > 0
-        and all(isinstance(t, list | tuple) and len(t) == 2 and all(is_number(x) for x in t) for t in v)
+        and all(
+            isinstance(t, list | tuple) and len(t) == 2 and all(is_number(x) for x in t) for t in v
+        )
     )
 
 
@@ -56,7 +58,12 @@ KIND = RuleKind(
     label="Theo mức (ngưỡng)",
     params=(
         *BASIS_PARAMS,
-        Param("tiers", _is_tiers, "danh sách [ngưỡng, điểm], ví dụ [[1, 1.5], [0.9, 1]]", required=True),
+        Param(
+            "tiers",
+            _is_tiers,
+            "danh sách [ngưỡng, điểm], ví dụ [[1, 1.5], [0.9, 1]]",
+            required=True,
+        ),
     ),
     fields=rate_fields,
     expression=_expression,

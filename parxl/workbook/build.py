@@ -171,23 +171,58 @@ class _Validations:
 
 def _validate_input(v: _Validations, ref: str, ftype: str, label: str, mx: float) -> None:
     if ftype == YESNO:
-        v.add(("yesno",), ref, type="list", formula1='"Có,Không"', allow_blank=True,
-              errorTitle="Giá trị không hợp lệ", error="Chỉ chọn Có hoặc Không.",
-              promptTitle="Có/Không", prompt="Chọn Có hoặc Không.")
+        v.add(
+            ("yesno",),
+            ref,
+            type="list",
+            formula1='"Có,Không"',
+            allow_blank=True,
+            errorTitle="Giá trị không hợp lệ",
+            error="Chỉ chọn Có hoặc Không.",
+            promptTitle="Có/Không",
+            prompt="Chọn Có hoặc Không.",
+        )
     elif ftype == RATE:
-        v.add(("rate",), ref, type="decimal", operator="between", formula1="0", formula2="1",
-              allow_blank=True, errorTitle="Tỷ lệ không hợp lệ",
-              error="Nhập tỷ lệ từ 0% đến 100%, ví dụ 77,7%.",
-              promptTitle="Tỷ lệ (%)", prompt="Nhập tỷ lệ phần trăm, ví dụ 77,7%.")
+        v.add(
+            ("rate",),
+            ref,
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="1",
+            allow_blank=True,
+            errorTitle="Tỷ lệ không hợp lệ",
+            error="Nhập tỷ lệ từ 0% đến 100%, ví dụ 77,7%.",
+            promptTitle="Tỷ lệ (%)",
+            prompt="Nhập tỷ lệ phần trăm, ví dụ 77,7%.",
+        )
     elif ftype == COUNT:
-        v.add(("count", label), ref, type="decimal", operator="greaterThanOrEqual", formula1="0",
-              allow_blank=True, errorTitle="Số lượng không hợp lệ",
-              error="Nhập số không âm.", promptTitle="Số lượng", prompt=label[:250])
+        v.add(
+            ("count", label),
+            ref,
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            errorTitle="Số lượng không hợp lệ",
+            error="Nhập số không âm.",
+            promptTitle="Số lượng",
+            prompt=label[:250],
+        )
     elif ftype == POINTS:
-        v.add(("points", mx), ref, type="decimal", operator="between", formula1="0",
-              formula2=f"{mx:.15g}", allow_blank=True, errorTitle="Điểm không hợp lệ",
-              error=f"Nhập số điểm từ 0 đến {format_vn_number(mx, 4)}.",
-              promptTitle="Số điểm", prompt="Nhập số điểm chấm, không vượt điểm tối đa.")
+        v.add(
+            ("points", mx),
+            ref,
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=f"{mx:.15g}",
+            allow_blank=True,
+            errorTitle="Điểm không hợp lệ",
+            error=f"Nhập số điểm từ 0 đến {format_vn_number(mx, 4)}.",
+            promptTitle="Số điểm",
+            prompt="Nhập số điểm chấm, không vượt điểm tối đa.",
+        )
 
 
 def _method_text(item: Item) -> str:
@@ -204,7 +239,11 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
     put_text(ws, r.ref("office"), it.office)
     ws[r.ref("max")] = it.max
     put_text(ws, r.ref("method"), _method_text(it))
-    put_text(ws, r.ref("guidance"), it.guidance or (f"Tài liệu kiểm chứng: {it.evidence}" if it.evidence else ""))
+    put_text(
+        ws,
+        r.ref("guidance"),
+        it.guidance or (f"Tài liệu kiểm chứng: {it.evidence}" if it.evidence else ""),
+    )
     for key in ("raw", "eff_status", "applicable", "achieved", "open"):
         f.put(ws, r.ref(key), getattr(f, key)(r), ("item", it.code, key))
     if it.scorer not in ("bonus", "penalty"):
@@ -221,14 +260,24 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
             cell.fill = FILL_INPUT
     for slot, fl in used_slots.items():
         ref = r.ref(f"v{slot}")
-        ws[ref].number_format = {RATE: FMT_RATE, COUNT: FMT_COUNT, POINTS: FMT_POINTS}.get(fl.type, "General")
+        ws[ref].number_format = {RATE: FMT_RATE, COUNT: FMT_COUNT, POINTS: FMT_POINTS}.get(
+            fl.type, "General"
+        )
         if editable:
             _validate_input(v, ref, fl.type, fl.label, it.max)
     if editable:
-        v.add(("status",), r.ref("status"), type="list", formula1=_s(",".join(STATUSES)), allow_blank=True,
-              errorTitle="Tình trạng không hợp lệ", error="Chọn một tình trạng trong danh sách.",
-              promptTitle="Tình trạng", prompt="Để trống nếu đã nhập số liệu; chọn Chưa đến hạn, "
-              "Chưa xác định hoặc Không áp dụng khi cần.")
+        v.add(
+            ("status",),
+            r.ref("status"),
+            type="list",
+            formula1=_s(",".join(STATUSES)),
+            allow_blank=True,
+            errorTitle="Tình trạng không hợp lệ",
+            error="Chọn một tình trạng trong danh sách.",
+            promptTitle="Tình trạng",
+            prompt="Để trống nếu đã nhập số liệu; chọn Chưa đến hạn, "
+            "Chưa xác định hoặc Không áp dụng khi cần.",
+        )
 
 
 def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
@@ -276,7 +325,9 @@ def _conditional(ws: Worksheet, first: int, last: int) -> None:
     )
 
 
-def _domain_sheet(wb: Workbook, fw: Framework, d_index: int, f: Formulas, editable: set[str] | None) -> SheetTotals:
+def _domain_sheet(
+    wb: Workbook, fw: Framework, d_index: int, f: Formulas, editable: set[str] | None
+) -> SheetTotals:
     d = fw.domains[d_index]
     ws = wb.create_sheet(d.sheet_name)
     _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {d.max:g}")
@@ -301,7 +352,12 @@ def _domain_sheet(wb: Workbook, fw: Framework, d_index: int, f: Formulas, editab
             row += 1
         for key in ("max", "applicable", "achieved", "deducted", "open"):
             col = L.C[key]
-            f.put(ws, f"{col}{crow}", f"=SUM({col}{rows[0]}:{col}{rows[-1]})", ("criterion", c.code, key))
+            f.put(
+                ws,
+                f"{col}{crow}",
+                f"=SUM({col}{rows[0]}:{col}{rows[-1]})",
+                ("criterion", c.code, key),
+            )
             ws[f"{col}{crow}"].number_format = FMT_POINTS
         _style_row(ws, crow, FILL_CRIT, F_BOLD)
     totals.row = row
@@ -317,10 +373,16 @@ def _domain_sheet(wb: Workbook, fw: Framework, d_index: int, f: Formulas, editab
     return totals
 
 
-def _extra_sheet(wb: Workbook, fw: Framework, f: Formulas, editable: set[str] | None) -> tuple[SheetTotals, int, int]:
+def _extra_sheet(
+    wb: Workbook, fw: Framework, f: Formulas, editable: set[str] | None
+) -> tuple[SheetTotals, int, int]:
     """Bonus and penalty items; returns totals and the rows of the bonus and penalty sums."""
     ws = wb.create_sheet(L.EXTRA)
-    _sheet_setup(ws, "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ", f"Điểm thưởng được tính tối đa {fw.bonus_cap:g} điểm; điểm trừ bị trừ vào tổng điểm")
+    _sheet_setup(
+        ws,
+        "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ",
+        f"Điểm thưởng được tính tối đa {fw.bonus_cap:g} điểm; điểm trừ bị trừ vào tổng điểm",
+    )
     v = _Validations(ws)
     totals = SheetTotals(ws.title, 0, L.FIRST_ROW, L.FIRST_ROW)
     row = L.FIRST_ROW
@@ -337,8 +399,12 @@ def _extra_sheet(wb: Workbook, fw: Framework, f: Formulas, editable: set[str] | 
             row += 1
         for key in ("max", "achieved", "open"):
             col = L.C[key]
-            f.put(ws, f"{col}{head}", f"=SUM({col}{first}:{col}{row - 1})" if items else 0,
-                  ("group", label, key))
+            f.put(
+                ws,
+                f"{col}{head}",
+                f"=SUM({col}{first}:{col}{row - 1})" if items else 0,
+                ("group", label, key),
+            )
             ws[f"{col}{head}"].number_format = FMT_POINTS
         _style_row(ws, head, FILL_CRIT, F_BOLD)
         sums.append(head)
@@ -392,8 +458,18 @@ def _summary_sheet(
         ws[ref].fill = FILL_INPUT
         ws[ref].font = F_BASE
     put_text(ws, "C4", f"{fw.name} (phiên bản {fw.version})")
-    heads = ["Mã", "Lĩnh vực", "Điểm tối đa", "Tối đa áp dụng", "Điểm đạt", "Điểm bị trừ",
-             "Tỷ lệ trên tổng điểm bị trừ", "Điểm chưa xác định", "Có thể đạt tối đa", "Tỷ lệ đạt"]
+    heads = [
+        "Mã",
+        "Lĩnh vực",
+        "Điểm tối đa",
+        "Tối đa áp dụng",
+        "Điểm đạt",
+        "Điểm bị trừ",
+        "Tỷ lệ trên tổng điểm bị trừ",
+        "Điểm chưa xác định",
+        "Có thể đạt tối đa",
+        "Tỷ lệ đạt",
+    ]
     widths = [8, 48, 11, 11, 11, 11, 14, 12, 12, 11]
     hr = 6
     for i, (h, w) in enumerate(zip(heads, widths, strict=True)):
@@ -421,7 +497,9 @@ def _summary_sheet(
         f.put(ws, f"J{r}", f.ratio(f"E{r}", f"D{r}"), (*m, "index"))
     r = total_row
     put_text(ws, f"B{r}", "Cộng điểm cơ bản")
-    for col, key in zip("CDEFH", ("max", "applicable", "achieved", "deducted", "open"), strict=True):
+    for col, key in zip(
+        "CDEFH", ("max", "applicable", "achieved", "deducted", "open"), strict=True
+    ):
         f.put(ws, f"{col}{r}", f"=SUM({col}{first}:{col}{r - 1})", ("base", key))
     f.put(ws, f"G{r}", f"=IF(F{r}=0,0,1)", ("base", "share"))
     f.put(ws, f"I{r}", f"=E{r}+H{r}", ("base", "reachable"))
@@ -439,7 +517,9 @@ def _summary_sheet(
     r += 2
     put_text(ws, f"B{r}", "Theo hình thức đánh giá")
     ws[f"B{r}"].font = F_BOLD
-    for col, h in zip("CEFH", ("Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định"), strict=True):
+    for col, h in zip(
+        "CEFH", ("Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định"), strict=True
+    ):
         put_text(ws, f"{col}{r}", h)
         ws[f"{col}{r}"].font = F_BOLD
     scorer_col = L.C["scorer"]
@@ -459,7 +539,9 @@ def _summary_sheet(
     r += 2
     res: dict[str, int] = {}
 
-    def line(key: str, label: str, formula: str | float, fmt: str = FMT_POINTS, bold: bool = False) -> None:
+    def line(
+        key: str, label: str, formula: str | float, fmt: str = FMT_POINTS, bold: bool = False
+    ) -> None:
         nonlocal r
         res[key] = r
         put_text(ws, f"B{r}", label)
@@ -473,7 +555,11 @@ def _summary_sheet(
     if extra is not None:
         et, bonus_row, penalty_row = extra
         eq = _q(et.sheet)
-        line("bonus_raw", "Điểm thưởng đạt được (trước giới hạn)", f"={eq}!{L.C['achieved']}{bonus_row}")
+        line(
+            "bonus_raw",
+            "Điểm thưởng đạt được (trước giới hạn)",
+            f"={eq}!{L.C['achieved']}{bonus_row}",
+        )
         line("bonus_open", "Điểm thưởng chưa xác định", f"={eq}!{L.C['open']}{bonus_row}")
         line("penalty", "Điểm trừ", f"={eq}!{L.C['achieved']}{penalty_row}")
     else:
@@ -483,12 +569,24 @@ def _summary_sheet(
     line("cap", "Giới hạn điểm thưởng", fw.bonus_cap)
     line("bonus", "Điểm thưởng được tính", f.capped(f"C{res['bonus_raw']}", f"C{res['cap']}"))
     line("total", "TỔNG ĐIỂM", f"=C{res['base']}+C{res['bonus']}-C{res['penalty']}", bold=True)
-    line("index_base", "Điểm tối đa dùng để tính chỉ số (tối đa áp dụng + giới hạn thưởng)",
-         f"=D{total_row}+C{res['cap']}")
-    line("index", "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", f.ratio(f"C{res['total']}", f"C{res['index_base']}"), FMT_PCT, True)
+    line(
+        "index_base",
+        "Điểm tối đa dùng để tính chỉ số (tối đa áp dụng + giới hạn thưởng)",
+        f"=D{total_row}+C{res['cap']}",
+    )
+    line(
+        "index",
+        "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH",
+        f.ratio(f"C{res['total']}", f"C{res['index_base']}"),
+        FMT_PCT,
+        True,
+    )
     line("secured", "Giữa kỳ: điểm chắc chắn đạt", f"=C{res['total']}")
-    line("reachable", "Giữa kỳ: điểm có thể đạt tối đa",
-         f"=C{res['base']}+H{total_row}+MIN(C{res['cap']},C{res['bonus_raw']}+C{res['bonus_open']})-C{res['penalty']}")
+    line(
+        "reachable",
+        "Giữa kỳ: điểm có thể đạt tối đa",
+        f"=C{res['base']}+H{total_row}+MIN(C{res['cap']},C{res['bonus_raw']}+C{res['bonus_open']})-C{res['penalty']}",
+    )
 
     # status counts
     r += 1
@@ -499,9 +597,16 @@ def _summary_sheet(
         r += 1
         res[f"status:{s}"] = r
         put_text(ws, f"B{r}", s)
-        f.put(ws, f"C{r}", "=" + "+".join(
-            f"COUNTIF({_q(t.sheet)}!${st_col}${t.first}:${st_col}${t.last},{_s(s)})" for t in sheets
-        ), ("status", s))
+        f.put(
+            ws,
+            f"C{r}",
+            "="
+            + "+".join(
+                f"COUNTIF({_q(t.sheet)}!${st_col}${t.first}:${st_col}${t.last},{_s(s)})"
+                for t in sheets
+            ),
+            ("status", s),
+        )
     r += 1
     na = res[f"status:{KHONG_AP_DUNG}"]
     ws[f"B{r}"] = (
@@ -528,7 +633,9 @@ def _summary_sheet(
     wb = ws.parent
     for name, row in names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=f"{_q(ws.title)}!$C${row}")
-    wb.defined_names["PAR_DIEM_BI_TRU"] = DefinedName("PAR_DIEM_BI_TRU", attr_text=f"{_q(ws.title)}!$F${total_row}")
+    wb.defined_names["PAR_DIEM_BI_TRU"] = DefinedName(
+        "PAR_DIEM_BI_TRU", attr_text=f"{_q(ws.title)}!$F${total_row}"
+    )
 
 
 def _meta_sheet(wb: Workbook, fw: Framework, f: Formulas, meta: dict[str, str]) -> None:

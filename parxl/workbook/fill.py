@@ -16,12 +16,19 @@ from parxl.workbook.read import read_return
 from parxl.workbook.save import save_workbook
 
 
-def fill_values(template: str | Path, values: Mapping[tuple[str, str], Any], out: str | Path,
-                lines: Mapping[tuple[str, str], int] | None = None, source: str = "") -> int:
+def fill_values(
+    template: str | Path,
+    values: Mapping[tuple[str, str], Any],
+    out: str | Path,
+    lines: Mapping[tuple[str, str], int] | None = None,
+    source: str = "",
+) -> int:
     """Check every value, then write them all into a copy of ``template``; returns the count."""
     src = Path(template)
     if Path(out).resolve() == src.resolve():
-        raise InputError("tệp kết quả phải khác tệp mẫu (không ghi đè tệp đầu vào)", Location(file=str(out)))
+        raise InputError(
+            "tệp kết quả phải khác tệp mẫu (không ghi đè tệp đầu vào)", Location(file=str(out))
+        )
     ret = read_return(src)
     clean = check_values(ret.framework, values, source, lines)
     wb = openpyxl.load_workbook(src)

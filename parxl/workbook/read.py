@@ -53,7 +53,9 @@ def open_calamine(path: Path) -> CalamineWorkbook:
     if path.is_dir():
         raise WorkbookError("đây là thư mục, không phải tệp Excel", where)
     if not zipfile.is_zipfile(path):
-        raise WorkbookError("không phải tệp Excel .xlsx hợp lệ (tệp hỏng hoặc sai định dạng)", where)
+        raise WorkbookError(
+            "không phải tệp Excel .xlsx hợp lệ (tệp hỏng hoặc sai định dạng)", where
+        )
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every corrupt file
@@ -87,7 +89,9 @@ def framework_of(meta: dict[str, str], path: Path) -> Framework:
     except (ValueError, KeyError):
         raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí", where) from None
     except FrameworkError as exc:
-        raise WorkbookError(f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}", where) from None
+        raise WorkbookError(
+            f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}", where
+        ) from None
     if fw.fingerprint != meta.get("fingerprint"):
         raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa", where)
     return fw
@@ -108,7 +112,11 @@ def read_return(path: str | Path) -> Return:
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         header = rows[L.HEADER_ROW - 1] if len(rows) >= L.HEADER_ROW else []
         cols = {str(h): i for i, h in enumerate(header) if h}
-        missing = [c.header for c in L.COLUMNS if c.key in L.INPUT_KEYS + ("code",) and c.header not in cols]
+        missing = [
+            c.header
+            for c in L.COLUMNS
+            if c.key in (*L.INPUT_KEYS, "code") and c.header not in cols
+        ]
         if missing:
             raise WorkbookError(
                 f"thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {L.HEADER_ROW}",

@@ -29,7 +29,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".parxl-", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise ParxlError(f"không ghi được tệp ({exc.strerror})", Location(file=str(target))) from None
+        raise ParxlError(
+            f"không ghi được tệp ({exc.strerror})", Location(file=str(target))
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

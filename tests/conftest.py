@@ -1,0 +1,28 @@
+"""Shared fixtures: the small test framework, temp outputs, LibreOffice presence policy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from parxl.framework import Framework, load_yaml
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def mini() -> Framework:
+    return load_yaml(DATA / "mini.yaml")
+
+
+def require_libreoffice() -> None:
+    """LibreOffice tests fail (not skip) on CI when it is missing; skip elsewhere."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "LibreOffice (soffice) không có trên máy CI: .ci/run phải cài libreoffice-calc-nogui"
+            )
+        pytest.skip("LibreOffice not installed")

@@ -1,0 +1,117 @@
+"""Framework loading: every problem reported at once, with its YAML path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from parxl.errors import FrameworkError
+from parxl.framework import Framework, dump_yaml, from_dict, load_yaml
+
+
+def test_mini_loads(mini: Framework) -> None:
+    assert mini.base_max == 12.5
+    assert mini.total == 13.5
+    assert mini.split() == {"self": 10.5, "survey": 2.0, "external": 0.0}
+    assert [d.max for d in mini.domains] == [5.0, 7.5]
+    assert mini.offices() == [
+        "Phòng Nội vụ",
+        "Phòng Văn hoá và Thông tin",
+        "Văn phòng HĐND và UBND",
+    ]
+
+
+def test_all_problems_reported_together(tmp_path: Path) -> None:
+    bad = {
+        "id": "x",
+        "name": "x",
+        "domains": [
+            {
+                "code": "1",
+                "name": "a",
+                "criteria": [
+                    {
+                        "code": "1.1",
+                        "name": "b",
+                        "max": 3,
+                        "items": [
+                            {"code": "1.1.1", "name": "c", "max": 1, "rule": {"kind": "nope"}},
+                            {"code": "1.1.1", "name": "c", "max": 1, "rule": "yesno"},
+                            {"code": "2.1", "name": "c", "max": 1, "rule": {"kind": "count"}},
+                        ],
+                    }
+                ],
+            }
+        ],
+        "bonus": {
+            "cap": 5,
+            "items": [{"code": "T1", "name": "t", "max": 1, "scorer": "bonus", "rule": "yesno"}],
+        },
+    }
+    with pytest.raises(FrameworkError) as info:
+        from_dict(bad, "bad.yaml")
+    text = "\n".join(info.value.problems)
+    assert "domains[0].criteria[0].items[0].rule.kind: cách chấm 'nope' không tồn tại" in text
+    assert "domains[0].criteria[0].items[1].code: mã '1.1.1' trùng" in text
+    assert (
+        "domains[0].criteria[0].items[2].code: mã '2.1' phải bắt đầu bằng mã cấp trên '1.1.'"
+        in text
+    )
+    assert "items[2].rule: thiếu tham số 'per_unit'" in text
+    assert "bonus.cap: giới hạn 5 lớn hơn tổng điểm các mục thưởng 1" in text
+    assert len(info.value.problems) == 5
+
+
+def test_children_must_sum_to_stated_max(mini: Framework) -> None:
+    data = mini.to_dict()
+    data["domains"][0]["criteria"][0]["max"] = 4
+    with pytest.raises(
+        FrameworkError,
+        match=r"domains\[0\]\.criteria\[0\]\.max: ghi 4 điểm nhưng các mục con cộng lại 3",
+    ):
+        from_dict(data)
+
+
+def test_yaml_round_trip_keeps_fingerprint(mini: Framework, tmp_path: Path) -> None:
+    p = tmp_path / "fw.yaml"
+    p.write_text(dump_yaml(mini), encoding="utf-8")
+    again = load_yaml(p)
+    assert again == mini
+    assert again.fingerprint == mini.fingerprint
+    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    data["domains"][0]["criteria"][0]["items"][0]["max"] = 2
+    data["domains"][0]["criteria"][0]["max"] = 4
+    data["domains"][0]["max"] = 6
+    assert from_dict(data).fingerprint != mini.fingerprint
+
+
+def test_missing_and_broken_files(tmp_path: Path) -> None:
+    with pytest.raises(FrameworkError, match="không tìm thấy tệp"):
+        load_yaml(tmp_path / "none.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [unclosed", encoding="utf-8")
+    with pytest.raises(FrameworkError, match="YAML sai cú pháp"):
+        load_yaml(broken)
+
+
+def test_excel_table_round_trip_and_cell_errors(mini: Framework, tmp_path: Path) -> None:
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "Bộ tiêu chí 2024.xlsx"
+    export_table(mini, table)
+    assert import_table(table) == mini
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws["G3"] = "abc"
+    ws["H4"] = "nope"
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(FrameworkError) as info:
+        import_table(tmp_path / "bad.xlsx")
+    problems = info.value.problems
+    assert len(problems) == 2
+    assert problems[0].startswith("trang 'Bộ tiêu chí' dòng 3 (mục 1.1.2), ô G3 ('Điểm tối đa')")
+    assert problems[1].startswith("trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô H4 ('Cách chấm')")

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
+from parxl.xlmath import xl_round, xl_rounddown
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("93,23", 93.23),
+        ("35.57", 35.57),
+        ("22.583.451", 22583451),
+        ("1.234,5", 1234.5),
+        ("590.161,540", 590161.54),
+        ("77,7%", 0.777),
+        ("77.7 %", 0.777),
+        ("-0,5", -0.5),
+        ("3", 3.0),
+        (" 1 234 ", 1234.0),
+        (2.5, 2.5),
+    ],
+)
+def test_parse_vietnamese_numbers(text: object, value: float) -> None:
+    assert parse_vn_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "=1+1", "12.34.5", None, True, "%"])
+def test_parse_rejects_non_numbers(text: object) -> None:
+    assert parse_vn_number(text) is None
+
+
+def test_format_vietnamese() -> None:
+    assert format_vn_number(93.23) == "93,23"
+    assert format_vn_number(22583451, 0) == "22.583.451"
+    assert format_vn_number(1.5, 2, trim=False) == "1,50"
+    assert format_vn_percent(1.5 / 6.77) == "22,16%"
+
+
+@given(
+    st.decimals(
+        min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False
+    )
+)
+def test_format_then_parse_round_trips(d: object) -> None:
+    x = float(d)  # type: ignore[arg-type]
+    assert parse_vn_number(format_vn_number(x, 2, trim=False)) == pytest.approx(x, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "excel"),
+    # Excel's documented results (XLWINGS.md): halves away from zero on the 15-digit value
+    [
+        (2.675, 2, 2.68),
+        (1.005, 2, 1.01),
+        (0.285, 2, 0.29),
+        (-0.125, 2, -0.13),
+        (3 * 0.555, 2, 1.67),
+    ],
+)
+def test_round_like_excel(x: float, digits: int, excel: float) -> None:
+    assert xl_round(x, digits) == excel
+
+
+@pytest.mark.parametrize(
+    ("x", "excel"), [(0.777, 0.77), (3 * 0.62, 1.86), (0.29, 0.29), (-0.777, -0.77)]
+)
+def test_rounddown_like_excel(x: float, excel: float) -> None:
+    assert xl_rounddown(x, 2) == excel

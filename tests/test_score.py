@@ -1,0 +1,79 @@
+"""The Python evaluator on the mini framework, with every number worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from parxl.framework import Framework
+from parxl.score import score_values
+
+VALUES = {
+    ("1.1.1", "done"): "Có",  # 1 of 1
+    ("1.1.2", "rate"): 0.777,  # 2 × 77.7% = 1.554 -> 1.55
+    ("1.2.1", "count"): 3,  # 3 × 1, capped at 2
+    ("2.1.1", "numerator"): 95,  # 3 × 95/100 = 2.85
+    ("2.1.1", "denominator"): 100,
+    ("2.1.2", "rate"): 0.806,  # below the 85% floor: 0 of 1.5
+    ("2.1.3", "incidents"): 1,  # 1 − 0.5 = 0.5
+    ("2.2.1", "status"): "Chưa xác định",  # survey: 2 points open
+    ("T.1", "done"): "Có",
+    ("T.2", "done"): "Có",
+    ("Đ.1", "count"): 1,  # penalty 0.5
+}
+
+
+def test_hand_computed(mini: Framework) -> None:
+    s = score_values(mini, VALUES)
+    assert s.items["1.1.2"].achieved == 1.55
+    assert s.items["1.1.2"].status == "Không đạt"
+    assert s.items["1.1.1"].status == "Đạt"
+    assert s.domains["1"].achieved == pytest.approx(4.55)
+    assert s.domains["1"].deducted == pytest.approx(0.45)
+    assert s.domains["2"].achieved == pytest.approx(3.35)
+    assert s.domains["2"].deducted == pytest.approx(0.15 + 1.5 + 0.5)
+    assert s.domains["2"].open == 2
+    assert s.base.deducted == pytest.approx(2.6)
+    assert s.domains["1"].share == pytest.approx(0.45 / 2.6)
+    assert s.by_scorer["survey"].open == 2
+    assert s.bonus_raw == 2 and s.bonus == 1  # capped at 1
+    assert s.penalty == 0.5
+    assert s.total == pytest.approx(7.9 + 1 - 0.5)
+    assert s.index == pytest.approx(8.4 / 13.5)
+    assert s.reachable == pytest.approx(7.9 + 2 + 1 - 0.5)
+    assert s.status_counts == {
+        "Đạt": 2,
+        "Không đạt": 4,
+        "Chưa đến hạn": 0,
+        "Chưa xác định": 1,
+        "Không áp dụng": 0,
+    }
+
+
+def test_blank_template_is_all_open(mini: Framework) -> None:
+    s = score_values(mini, {})
+    assert s.total == 0
+    assert s.base.open == mini.base_max
+    assert s.reachable == mini.base_max + mini.bonus_cap
+    assert s.base.share == 0  # nothing deducted: no division by zero
+
+
+def test_not_applicable_is_removed_from_the_base(mini: Framework) -> None:
+    values = {**VALUES, ("2.1.2", "status"): "Không áp dụng"}
+    s = score_values(mini, values)
+    assert s.items["2.1.2"].applicable == 0 and s.items["2.1.2"].deducted == 0
+    assert s.base.applicable == 11.0
+    assert s.index == pytest.approx(8.4 / (11.0 + 1))
+
+
+def test_not_yet_due_counts_as_open_even_with_data(mini: Framework) -> None:
+    s = score_values(mini, {**VALUES, ("1.1.2", "status"): "Chưa đến hạn"})
+    item = s.items["1.1.2"]
+    assert (item.raw, item.achieved, item.open, item.deducted) == (1.55, 0, 2, 0)
+
+
+def test_text_in_number_cell_is_reported_not_guessed(mini: Framework) -> None:
+    s = score_values(mini, {("2.1.3", "incidents"): "hai", ("1.1.2", "rate"): "77,7"})
+    assert "không phải là số" in s.errors["2.1.3"]
+    assert "phần trăm" in s.errors["1.1.2"]
+    ok = score_values(mini, {("1.1.2", "rate"): "77,7%"})
+    assert ok.items["1.1.2"].achieved == 1.55 and not ok.errors

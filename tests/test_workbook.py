@@ -1,0 +1,152 @@
+"""Templates: layout, protection, validation, reproducibility, fill by code, reading back."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from parxl.errors import InputError, WorkbookError
+from parxl.framework import Framework
+from parxl.inputs import input_fields, read_values, write_input_table
+from parxl.score import score_values
+from parxl.workbook.build import build_template
+from parxl.workbook.fill import fill_csv, fill_values
+from parxl.workbook.read import read_return
+
+
+@pytest.fixture
+def template(mini: Framework, tmp_path: Path) -> Path:
+    return build_template(mini, tmp_path / "Phòng Nội vụ" / "Mẫu 2024.xlsx")
+
+
+def test_one_sheet_per_domain_and_summary(template: Path, mini: Framework) -> None:
+    wb = openpyxl.load_workbook(template)
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Lĩnh vực 1",
+        "Lĩnh vực 2",
+        "Thưởng - Trừ",
+        "Hướng dẫn",
+        "_parxl",
+    ]
+    assert wb["_parxl"].sheet_state == "hidden"
+    assert {"PAR_TONG_DIEM", "PAR_CHI_SO", "PAR_DIEM_BI_TRU"} <= set(wb.defined_names)
+
+
+def test_same_inputs_same_bytes(mini: Framework, tmp_path: Path) -> None:
+    a = build_template(mini, tmp_path / "a.xlsx")
+    b = build_template(mini, tmp_path / "b.xlsx")
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        assert b"2024-01-01T00:00:00Z" in z.read("docProps/core.xml")
+
+
+def test_only_inputs_are_unlocked(template: Path) -> None:
+    ws = openpyxl.load_workbook(template)["Lĩnh vực 2"]
+    assert ws.protection.sheet is True
+    unlocked = {c.coordinate for row in ws.iter_rows() for c in row if c.protection.locked is False}
+    # 2.1.1 (row 6) has two inputs: numerator and denominator; 2.1.2 (row 7) only a rate
+    assert {"G6", "H6", "I6", "J6", "K6", "G7", "H7", "J7", "K7"} <= unlocked
+    assert "I7" not in unlocked and "O6" not in unlocked and "E6" not in unlocked
+
+
+def test_input_cells_have_vietnamese_validation(template: Path) -> None:
+    ws = openpyxl.load_workbook(template)["Lĩnh vực 1"]
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert any("Chưa đến hạn" in (dv.formula1 or "") for dv in lists)
+    assert any(dv.formula1 == '"Có,Không"' for dv in lists)
+    rate = next(
+        dv for dv in ws.data_validations.dataValidation if dv.errorTitle == "Tỷ lệ không hợp lệ"
+    )
+    assert "H7" in str(rate.sqref)
+
+
+def test_fill_by_code_then_read_back(template: Path, mini: Framework, tmp_path: Path) -> None:
+    csv = tmp_path / "vals.csv"
+    csv.write_text(
+        'code,field,value\n_body,name,Huyện Thử\n1.1.2,rate,"77,7%"\n2.1.1,numerator,22.583\n'
+        '2.1.1,denominator,22.583.451\n2.1.3,explanation,"=HYPERLINK(""http://x"")"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "filled.xlsx"
+    assert fill_csv(template, csv, out) == 5
+    ret = read_return(out)
+    assert ret.body == "Huyện Thử"
+    assert ret.values[("1.1.2", "rate")] == pytest.approx(0.777)
+    assert ret.values[("2.1.1", "denominator")] == 22583451
+    assert ret.cells[("1.1.2", "rate")] == ("Lĩnh vực 1", "H7")
+    # user text that looks like a formula stays text
+    ws = openpyxl.load_workbook(out)["Lĩnh vực 2"]
+    assert ws["K8"].data_type == "s" and ws["K8"].value.startswith("=HYPERLINK")
+    assert score_values(mini, ret.values).items["1.1.2"].achieved == 1.55
+
+
+def test_fill_reports_every_bad_value_with_its_line(template: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text(
+        'code,field,value\n1.1.2,rate,"77,7"\n2.1.1,numerator,-3\n9.9.9,points,1\n1.1.1,done,maybe\n'
+        "2.2.1,points,5\n1.1.1,status,xong\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        fill_csv(template, csv, tmp_path / "out.xlsx")
+    text = str(info.value)
+    assert "6 giá trị không hợp lệ" in text
+    for fragment in (
+        "dòng 2",
+        "phần trăm, ví dụ 77,7%",
+        "dòng 3",
+        "không được âm",
+        "mục '9.9.9' không có",
+        "'maybe' không hợp lệ",
+        "từ 0 đến 2",
+        "tình trạng 'xong'",
+    ):
+        assert fragment in text
+    assert not (tmp_path / "out.xlsx").exists()  # nothing written half-way
+
+
+def test_fill_refuses_to_overwrite_the_template(template: Path) -> None:
+    with pytest.raises(InputError, match="khác tệp mẫu"):
+        fill_values(template, {}, template)
+
+
+def test_input_table_lists_every_field(mini: Framework, tmp_path: Path) -> None:
+    out = tmp_path / "inputs.csv"
+    write_input_table(mini, out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it with Vietnamese letters
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header == "code,field,value,type,allowed,unit,description"
+    fields = input_fields(mini)
+    assert ("2.1.1", "numerator") in {(f.code, f.field) for f in fields}
+    assert len(raw.decode("utf-8-sig").splitlines()) == len(fields) + 1
+    values, _ = read_values(out)
+    assert values == {}  # a blank table has no values
+
+
+def test_not_a_template(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    with pytest.raises(WorkbookError, match="không phải biểu mẫu parxl"):
+        read_return(plain)
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(WorkbookError, match=r"không phải tệp Excel \.xlsx hợp lệ"):
+        read_return(fake)
+    with pytest.raises(WorkbookError, match="không tìm thấy tệp"):
+        read_return(tmp_path / "missing.xlsx")
+
+
+def test_tampered_metadata_is_detected(template: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(template)
+    ws = wb["_parxl"]
+    for row in ws.iter_rows():
+        if row[0].value == "fingerprint":
+            row[1].value = "0000000000000000"
+    wb.save(tmp_path / "t.xlsx")
+    with pytest.raises(WorkbookError, match="dấu vân tay"):
+        read_return(tmp_path / "t.xlsx")
