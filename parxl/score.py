@@ -11,7 +11,9 @@ Per item, with ``E`` = max and the typed status ``G``::
     applicable = 0 if status is Không áp dụng else E
     achieved   = 0 if status is Không áp dụng / Chưa đến hạn / Chưa xác định else raw
     open       = E if status is Chưa đến hạn / Chưa xác định else 0
-    deducted   = ROUND(applicable - achieved - open, 9)
+    deducted   = ROUND(applicable - achieved - open, 9)   (0 for bonus and penalty items)
+
+A penalty item's derived status is Đạt when it incurred no penalty point.
 """
 
 from __future__ import annotations
@@ -168,13 +170,16 @@ def score_item(item: Item, values: Values) -> ItemScore:
     elif not filled:
         status = CHUA_XAC_DINH
     else:
-        status = DAT if raw >= item.max else KHONG_DAT
+        met = raw <= 0 if item.scorer == "penalty" else raw >= item.max
+        status = DAT if met else KHONG_DAT
     key = status.casefold()
     applicable = 0.0 if key == _NA else item.max
     is_open = key in _OPEN
     achieved = 0.0 if (key == _NA or is_open) else raw
     open_points = item.max if is_open else 0.0
-    deducted = xl_round(applicable - achieved - open_points, 9)
+    # bonus and penalty items deduct nothing from the base (their sheet has no such cell)
+    extra = item.scorer in ("bonus", "penalty")
+    deducted = 0.0 if extra else xl_round(applicable - achieved - open_points, 9)
     return ItemScore(
         item.code, item.max, raw, status, applicable, achieved, open_points, deducted, error
     )

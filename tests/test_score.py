@@ -77,3 +77,11 @@ def test_text_in_number_cell_is_reported_not_guessed(mini: Framework) -> None:
     assert "phần trăm" in s.errors["1.1.2"]
     ok = score_values(mini, {("1.1.2", "rate"): "77,7%"})
     assert ok.items["1.1.2"].achieved == 1.55 and not ok.errors
+
+
+def test_penalty_and_bonus_items_deduct_nothing_from_the_base(mini: Framework) -> None:
+    s = score_values(mini, {("Đ.1", "count"): 0, ("T.1", "done"): "Không"})
+    assert s.items["Đ.1"].status == "Đạt"  # no penalty incurred
+    assert s.items["T.1"].status == "Không đạt"
+    assert s.items["Đ.1"].deducted == 0 and s.items["T.1"].deducted == 0
+    assert score_values(mini, {("Đ.1", "count"): 2}).items["Đ.1"].status == "Không đạt"

@@ -104,7 +104,8 @@ class Formulas:
 
     def put(self, ws: Worksheet, ref: str, formula: str | float, meaning: tuple[str, ...]) -> None:
         ws[ref] = formula
-        self.cells[(ws.title, ref)] = meaning
+        if isinstance(formula, str) and formula.startswith("="):
+            self.cells[(ws.title, ref)] = meaning
 
     def raw(self, r: ItemRow) -> str:
         cells = {"v1": r.ref("v1"), "v2": r.ref("v2"), "max": r.ref("max")}
@@ -112,9 +113,11 @@ class Formulas:
 
     def eff_status(self, r: ItemRow) -> str:
         g, h, i, raw, mx = r.ref("status"), r.ref("v1"), r.ref("v2"), r.ref("raw"), r.ref("max")
+        # a penalty item is "Đạt" when no penalty point was incurred
+        met = f"{raw}<=0" if r.item.scorer == "penalty" else f"{raw}>={mx}"
         return (
             f'=IF({g}<>"",{g},IF(COUNTA({h}:{i})=0,{_s(CHUA_XAC_DINH)},'
-            f"IF({raw}>={mx},{_s(DAT)},{_s(KHONG_DAT)})))"
+            f"IF({met},{_s(DAT)},{_s(KHONG_DAT)})))"
         )
 
     def applicable(self, r: ItemRow) -> str:
