@@ -75,7 +75,7 @@ def filled_values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
             elif f.type == COUNT:
                 v = draw(st.sampled_from([0, 1, 2, 3, 7, 100, 1000]))
             elif f.type == POINTS:
-                v = draw(st.integers(0, int(round(item.max * 100)))) / 100
+                v = draw(st.integers(0, round(item.max * 100))) / 100
             else:  # pragma: no cover - a new field type must be added here
                 raise AssertionError(f.type)
             values[(item.code, f.name)] = v
