@@ -618,6 +618,10 @@ def _summary_sheet(
     )
     ws[f"B{r}"].font = F_NOTE
 
+    for row in ws.iter_rows(min_row=total_row + 1, max_row=ws.max_row, max_col=10):
+        for cell in row:
+            if cell.font != F_BOLD and cell.font != F_NOTE:
+                cell.font = F_BASE
     ws.freeze_panes = f"A{hr + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
