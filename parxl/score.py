@@ -37,6 +37,7 @@ DAT, KHONG_DAT, CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG = (
 STATUSES = (DAT, KHONG_DAT, CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG)
 _OPEN = {CHUA_DEN_HAN.casefold(), CHUA_XAC_DINH.casefold()}
 _NA = KHONG_AP_DUNG.casefold()
+_BY_KEY = {s.casefold(): s for s in STATUSES}
 
 Values = Mapping[tuple[str, str], Any]
 
@@ -141,48 +142,88 @@ def input_number(v: Any, ftype: str) -> tuple[float, str]:
     return n, ""
 
 
+@dataclass(frozen=True)
+class _ItemPlan:
+    """What scoring one item needs, prepared once per framework."""
+
+    item: Item
+    fields: tuple[tuple[tuple[str, str], int, str], ...]  # ((code, field), slot index, type)
+    status_key: tuple[str, str]
+
+
+def _plan(fw: Framework) -> dict[str, _ItemPlan]:
+    cached: dict[str, _ItemPlan] | None = fw.__dict__.get("_score_plan")
+    if cached is None:
+        cached = {
+            i.code: _ItemPlan(
+                i,
+                tuple(((i.code, f.name), f.slot - 1, f.type) for f in i.rule.fields()),
+                (i.code, "status"),
+            )
+            for i in fw.items
+        }
+        fw.__dict__["_score_plan"] = cached  # frozen dataclass: cache beside cached_property
+    return cached
+
+
+def _round9(x: float) -> float:
+    """ROUND(x, 9) as Excel does; most values already have few decimals."""
+    text = repr(x)
+    dot = text.find(".")
+    if "e" not in text and (dot < 0 or len(text) - dot - 1 <= 9):
+        return x
+    return xl_round(x, 9)
+
+
 def score_item(item: Item, values: Values) -> ItemScore:
-    fields = item.rule.fields()
-    args: list[Any] = [None, None]
+    return _score(
+        _ItemPlan(
+            item,
+            tuple(((item.code, f.name), f.slot - 1, f.type) for f in item.rule.fields()),
+            (item.code, "status"),
+        ),
+        values,
+    )
+
+
+def _score(plan: _ItemPlan, values: Values) -> ItemScore:
+    item = plan.item
+    args: list[Any] = [0.0, 0.0]
     filled = False
     error = ""
-    for f in fields:
-        v = values.get((item.code, f.name))
-        if _blank(v):
-            args[f.slot - 1] = "" if f.type == YESNO else 0.0
+    for key, slot, ftype in plan.fields:
+        v = values.get(key)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if ftype == YESNO:
+                args[slot] = ""
             continue
         filled = True
-        if f.type == YESNO:
-            args[f.slot - 1] = v if isinstance(v, str) else str(v)
+        if ftype == YESNO:
+            args[slot] = v if isinstance(v, str) else str(v)
+        elif isinstance(v, float | int) and not isinstance(v, bool):
+            args[slot] = float(v)
         else:
-            args[f.slot - 1], problem = input_number(v, f.type)
+            args[slot], problem = input_number(v, ftype)
             error = error or problem
-    raw = float(
-        item.evaluate(
-            args[0] if args[0] is not None else 0.0,
-            args[1] if args[1] is not None else 0.0,
-            item.max,
-        )
-    )
-    typed = values.get((item.code, "status"))
+    mx = item.max
+    raw = float(item.evaluate(args[0], args[1], mx))
+    typed = values.get(plan.status_key)
     if not _blank(typed):
         status = str(typed)
     elif not filled:
         status = CHUA_XAC_DINH
     else:
-        met = raw <= 0 if item.scorer == "penalty" else raw >= item.max
+        met = raw <= 0 if item.scorer == "penalty" else raw >= mx
         status = DAT if met else KHONG_DAT
     key = status.casefold()
-    applicable = 0.0 if key == _NA else item.max
+    applicable = 0.0 if key == _NA else mx
     is_open = key in _OPEN
     achieved = 0.0 if (key == _NA or is_open) else raw
-    open_points = item.max if is_open else 0.0
+    open_points = mx if is_open else 0.0
     # bonus and penalty items deduct nothing from the base (their sheet has no such cell)
     extra = item.scorer in ("bonus", "penalty")
-    deducted = 0.0 if extra else xl_round(applicable - achieved - open_points, 9)
-    return ItemScore(
-        item.code, item.max, raw, status, applicable, achieved, open_points, deducted, error
-    )
+    deducted = 0.0 if extra else _round9(applicable - achieved - open_points)
+    return ItemScore(item.code, mx, raw, status, applicable, achieved, open_points, deducted, error)
 
 
 def _group(code: str, name: str, max_points: float, parts: list[Any]) -> GroupScore:
@@ -196,7 +237,7 @@ def _group(code: str, name: str, max_points: float, parts: list[Any]) -> GroupSc
 
 def score_values(fw: Framework, values: Values) -> Scores:
     """Score a body's inputs, given as ``{(item code, field): value}``."""
-    items = {i.code: score_item(i, values) for i in fw.items}
+    items = {code: _score(plan, values) for code, plan in _plan(fw).items()}
     criteria: dict[str, GroupScore] = {}
     domains: dict[str, GroupScore] = {}
     for d in fw.domains:
@@ -229,10 +270,9 @@ def score_values(fw: Framework, values: Values) -> Scores:
     index = total / denominator if denominator != 0 else 0.0
     counts = dict.fromkeys(STATUSES, 0)
     for i in fw.base_items:
-        key = items[i.code].status.casefold()
-        for s in STATUSES:
-            if s.casefold() == key:
-                counts[s] += 1
+        canonical = _BY_KEY.get(items[i.code].status.casefold())
+        if canonical is not None:
+            counts[canonical] += 1
     return Scores(
         framework_id=fw.id,
         items=items,

@@ -85,7 +85,7 @@ class Criterion:
     name: str
     items: tuple[Item, ...]
 
-    @property
+    @cached_property
     def max(self) -> float:
         return _sum(i.max for i in self.items)
 
@@ -104,11 +104,11 @@ class Domain:
     name: str
     criteria: tuple[Criterion, ...]
 
-    @property
+    @cached_property
     def max(self) -> float:
         return _sum(c.max for c in self.criteria)
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(i for c in self.criteria for i in c.items)
 
@@ -137,24 +137,24 @@ class Framework:
     bonus_cap: float = 0.0
     penalties: tuple[Item, ...] = ()
 
-    @property
+    @cached_property
     def base_max(self) -> float:
         return _sum(d.max for d in self.domains)
 
-    @property
+    @cached_property
     def total(self) -> float:
         """Most points a body can have: base maximum plus the bonus cap."""
         return self.base_max + self.bonus_cap
 
-    @property
+    @cached_property
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for d in self.domains for c in d.criteria)
 
-    @property
+    @cached_property
     def base_items(self) -> tuple[Item, ...]:
         return tuple(i for d in self.domains for i in d.items)
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         """Every scored item: base items, then bonus, then penalty items."""
         return self.base_items + self.bonus + self.penalties

@@ -82,7 +82,15 @@ def read_meta(wb: CalamineWorkbook, path: Path) -> dict[str, str]:
     return meta
 
 
+# frameworks already parsed and validated, by their JSON text: a folder of returns of one
+# framework parses and validates it once
+_FRAMEWORKS: dict[str, Framework] = {}
+
+
 def framework_of(meta: dict[str, str], path: Path) -> Framework:
+    cached = _FRAMEWORKS.get(meta.get("framework_json", ""))
+    if cached is not None and cached.fingerprint == meta.get("fingerprint"):
+        return cached
     where = Location(file=str(path), sheet=L.META)
     try:
         fw = from_dict(json.loads(meta["framework_json"]), str(path))
@@ -94,6 +102,9 @@ def framework_of(meta: dict[str, str], path: Path) -> Framework:
         ) from None
     if fw.fingerprint != meta.get("fingerprint"):
         raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa", where)
+    if len(_FRAMEWORKS) >= 64:
+        _FRAMEWORKS.clear()
+    _FRAMEWORKS[meta["framework_json"]] = fw
     return fw
 
 
@@ -113,9 +124,7 @@ def read_return(path: str | Path) -> Return:
         header = rows[L.HEADER_ROW - 1] if len(rows) >= L.HEADER_ROW else []
         cols = {str(h): i for i, h in enumerate(header) if h}
         missing = [
-            c.header
-            for c in L.COLUMNS
-            if c.key in (*L.INPUT_KEYS, "code") and c.header not in cols
+            c.header for c in L.COLUMNS if c.key in (*L.INPUT_KEYS, "code") and c.header not in cols
         ]
         if missing:
             raise WorkbookError(

@@ -20,6 +20,19 @@ from parxl.errors import Location, ParxlError
 
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED_ISO = "2024-01-01T00:00:00Z"
+_CHAR_REF = re.compile(rb"&#(\d{3,7});")
+
+
+def _utf8(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1))
+    # only letters beyond ASCII; markup characters (<, &, quotes) stay escaped
+    return (
+        chr(code).encode("utf-8")
+        if 160 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+        else m.group(0)
+    )
+
+
 _CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
@@ -53,6 +66,10 @@ def normalized_xlsx_bytes(raw: bytes) -> bytes:
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = _CORE_TIME.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>", data)
+            elif info.filename.startswith("xl/") and info.filename.endswith(".xml"):
+                # openpyxl writes every Vietnamese letter as a character reference (&#7913;):
+                # back to UTF-8, the sheets shrink by about half and read twice as fast
+                data = _CHAR_REF.sub(_utf8, data)
             zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
