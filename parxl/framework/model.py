@@ -8,8 +8,8 @@ domains: bonus points count up to ``bonus_cap``; penalty points are subtracted.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
