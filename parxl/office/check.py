@@ -1,0 +1,284 @@
+"""Checks of one returned file: structure, ownership, every value, and item-level consistency.
+
+Runs in worker processes; produces :class:`Processed`, a small picklable summary of one
+return (its clean values by item code, where each value was, and every problem found).
+Problems never stop the reading of the rest of the file: every one is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parxl.errors import ParxlError
+from parxl.framework.model import Framework, Item
+from parxl.inputs import TEXT, InputField, item_fields, normalize
+from parxl.numbers import format_vn_number
+from parxl.office.fastread import CellError, RawCell, RawReturn, framework_for, read_raw
+from parxl.office.safety import DEFAULT_LIMITS, Limits, ReturnRejected
+from parxl.rules.base import COUNT, RATE
+from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, DAT, KHONG_AP_DUNG, KHONG_DAT, score_item
+from parxl.workbook import layout as L
+
+ERROR, WARNING = "lỗi", "cảnh báo"
+KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"
+# links, web calls, external programs (DDE "cmd|' /C calc'!A0") and other workbooks ("[1]")
+_DANGEROUS = re.compile(r"\b(HYPERLINK|WEBSERVICE|FILTERXML|CALL|REGISTER|EXEC|IMPORTXML|RTD)\s*\(|[|\[]", re.I)
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem: where it is, whose it is, how bad, and what to do (in Vietnamese)."""
+
+    file: str
+    sheet: str
+    cell: str
+    item: str
+    office: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "item": self.item,
+            "office": self.office,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Processed:
+    """One file after reading and checking."""
+
+    path: str
+    ok: bool  # False: the file could not be used at all
+    kind: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    fw_key: str = ""
+    fw_json: str | None = None
+    fingerprint: str = ""
+    body: str = ""
+    year: str = ""
+    office: str = ""
+    values: dict[Key, Any] = field(default_factory=dict)
+    cells: dict[Key, tuple[str, str]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    digest: str = ""
+
+
+def pts(x: float) -> str:
+    return format_vn_number(x, 2)
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, float):
+        return format_vn_number(v, 4)
+    text = str(v)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class _Checker:
+    def __init__(self, raw: RawReturn, fw: Framework) -> None:
+        self.raw = raw
+        self.fw = fw
+        self.kind = raw.meta.get("kind") or KIND_BODY
+        self.office = raw.meta.get("office", "") if self.kind == KIND_OFFICE else ""
+        self.out = Processed(raw.path, True, self.kind, dict(raw.meta), raw.framework_key, raw.framework_json,
+                             raw.meta.get("fingerprint", ""), raw.body or raw.meta.get("body", ""),
+                             raw.year or raw.meta.get("year", ""), self.office)
+
+    def issue(self, severity: str, message: str, sheet: str = "", cell: str = "", item: Item | None = None) -> None:
+        self.out.issues.append(Issue(self.raw.path, sheet, cell, item.code if item else "",
+                                     item.office if item else self.office, severity, message))
+
+    def run(self) -> Processed:
+        fw = self.fw
+        rows_by_code: dict[str, list[Any]] = {}
+        for r in self.raw.rows:
+            rows_by_code.setdefault(r.code, []).append(r)
+        for sheet, cell, code in self.raw.extra_codes:
+            self.issue(WARNING, f"mã '{code}' không có trong bộ tiêu chí {fw.id} — dòng bị thêm hoặc mã bị "
+                       "sửa; bỏ qua dòng này", sheet, cell)
+        for item in fw.items:
+            rows = rows_by_code.get(item.code)
+            if not rows:
+                self.issue(ERROR, f"không tìm thấy mục {item.code} trong tệp — dòng bị xoá hoặc mã bị sửa "
+                           "(ô khoá đã bị thay đổi)", item=item)
+                continue
+            if len(rows) > 1:
+                where = ", ".join(f"'{r.sheet}' dòng {r.row}" for r in rows)
+                self.issue(ERROR, f"mục {item.code} xuất hiện {len(rows)} lần ({where}); chỉ lấy dòng đầu",
+                           rows[1].sheet, f"A{rows[1].row}", item)
+            self.item_row(item, rows[0])
+        if self.out.values:
+            h = hashlib.sha1()
+            for key in sorted(self.out.values):
+                h.update(repr((key, self.out.values[key])).encode("utf-8"))
+            self.out.digest = h.hexdigest()
+        return self.out
+
+    def item_row(self, item: Item, row: Any) -> None:
+        sheet = row.sheet
+        # locked cells: maximum, office and formulas must be as the template wrote them
+        mx = row.max
+        if not isinstance(mx, int | float) or isinstance(mx, bool) or abs(float(mx) - item.max) > 1e-9:
+            self.issue(ERROR, f"ô khoá 'Điểm tối đa' bị sửa: {_show(mx) if mx is not None else 'trống'} "
+                       f"(mẫu: {pts(item.max)}) — không dùng giá trị này để chấm", sheet,
+                       row.refs.get("max", ""), item)
+        off = "" if row.office is None else str(row.office).strip()
+        if "office" in row.refs and off != item.office:
+            self.issue(ERROR, f"ô khoá 'Đơn vị chủ trì' bị sửa: '{off}' (mẫu: '{item.office}')", sheet,
+                       row.refs["office"], item)
+        lost = [row.refs[k] for k, has in row.computed_formulas.items() if not has]
+        if lost:
+            self.issue(ERROR, f"công thức tính điểm ở ô {', '.join(lost)} đã bị xoá hoặc ghi đè bằng giá "
+                       "trị — dùng lại biểu mẫu đã phát hành", sheet, lost[0], item)
+        fields = {f.field: f for f in item_fields(item)}
+        slots = {f"v{fl.slot}": fl.name for fl in item.rule.fields()}
+        raw_values: dict[str, tuple[RawCell, str]] = {}
+        for col, cell in row.inputs.items():
+            ref = row.refs[col]
+            if col in slots:
+                name = slots[col]
+            elif col in ("status", "evidence", "explanation"):
+                name = col
+            else:
+                if cell.value is not None and cell.value != "":
+                    self.issue(WARNING, f"ô {ref} không dùng cho mục {item.code} (cách chấm chỉ có "
+                               f"{len(slots)} số liệu) — bỏ qua giá trị '{_show(cell.value)}'", sheet, ref, item)
+                continue
+            raw_values[name] = (cell, ref)
+        if not raw_values:
+            return
+        if self.kind == KIND_OFFICE and item.office != self.office:
+            owner = f"đơn vị '{item.office}'" if item.office else "cấp trên / điều tra xã hội học"
+            filled = ", ".join(sorted(ref for _, ref in raw_values.values()))
+            self.issue(ERROR, f"đơn vị '{self.office}' nhập số liệu vào mục {item.code} thuộc {owner} "
+                       f"(ô {filled}) — không tổng hợp các giá trị này", sheet,
+                       min(ref for _, ref in raw_values.values()), item)
+            return
+        clean: dict[str, Any] = {}
+        for name, (cell, ref) in sorted(raw_values.items()):
+            value = self.cell_input(item, fields[name], cell, ref, sheet)
+            if value is None:
+                continue
+            clean[name] = value
+            self.out.values[(item.code, name)] = value
+            self.out.cells[(item.code, name)] = (sheet, ref)
+        self.consistency(item, clean, row)
+
+    def cell_input(self, item: Item, f: InputField, cell: RawCell, ref: str, sheet: str) -> Any:
+        value = cell.value
+        if cell.formula is not None:
+            formula = cell.formula
+            shown = formula if len(formula) <= 60 else formula[:57] + "…"
+            if _DANGEROUS.search(formula):
+                self.issue(ERROR, f"ô nhập liệu chứa công thức nguy hiểm '={shown}' (liên kết, lệnh ngoài) "
+                           "— không lấy giá trị; đề nghị nhập trực tiếp số liệu", sheet, ref, item)
+                return None
+            if value is None or isinstance(value, CellError):
+                self.issue(ERROR, f"ô nhập liệu chứa công thức '={shown}' chưa có giá trị — đề nghị nhập "
+                           "trực tiếp số liệu", sheet, ref, item)
+                return None
+            self.issue(WARNING, f"ô nhập liệu chứa công thức '={shown}'; lấy giá trị đã tính "
+                       f"'{_show(value)}' (không chép công thức)", sheet, ref, item)
+        if isinstance(value, CellError):
+            self.issue(ERROR, f"ô có lỗi {value} — đề nghị nhập lại số liệu", sheet, ref, item)
+            return None
+        if isinstance(value, str) and not value.strip():
+            return None
+        if f.type == TEXT:
+            text = value if isinstance(value, str) else _show(value)
+            return text.strip()
+        clean, problem = normalize(f, value.strip() if isinstance(value, str) else value)
+        if problem:
+            label = {"status": "Tình trạng"}.get(f.field, f.field)
+            self.issue(ERROR, f"{label}: {problem}", sheet, ref, item)
+            return None
+        return clean
+
+    def consistency(self, item: Item, values: dict[str, Any], row: Any) -> None:
+        sheet = row.sheet
+        status = values.get("status")
+        numbers = [fl for fl in item.rule.fields() if fl.name in values]
+        if item.rule.params.get("basis") == "counts":
+            num, den = values.get("numerator"), values.get("denominator")
+            ref1, ref2 = row.refs["v1"], row.refs["v2"]
+            if num is not None and den is not None:
+                if num > den:
+                    self.issue(ERROR, f"tử số ({_show(num)}) lớn hơn mẫu số ({_show(den)}) — tỷ lệ vượt 100%, "
+                               "kiểm tra lại số liệu", sheet, ref1, item)
+                elif den == 0 and num:
+                    self.issue(ERROR, "mẫu số bằng 0 nhưng tử số khác 0", sheet, ref2, item)
+            elif (num is None) != (den is None) and status in (None, DAT, KHONG_DAT):
+                missing = ref2 if den is None else ref1
+                self.issue(WARNING, "chỉ nhập một trong hai số liệu (tử số / mẫu số) — tỷ lệ tính từ hai số "
+                           "liệu, thiếu ô còn lại sẽ bị tính là 0", sheet, missing, item)
+        for fl in item.rule.fields():
+            v = values.get(fl.name)
+            if fl.type == COUNT and isinstance(v, float) and not v.is_integer():
+                self.issue(WARNING, f"số lượng {_show(v)} không phải số nguyên — kiểm tra dấu phân cách "
+                           "(ví dụ 22.583.451)", sheet, row.refs[f"v{fl.slot}"], item)
+            if fl.type == RATE and isinstance(v, float) and 0 < v <= 0.01:
+                self.issue(WARNING, f"tỷ lệ rất nhỏ ({format_vn_number(v * 100, 4)}%) — có thể đã nhập "
+                           "77,7 thay vì 77,7%", sheet, row.refs[f"v{fl.slot}"], item)
+        if status in (KHONG_AP_DUNG, CHUA_DEN_HAN, CHUA_XAC_DINH) and numbers:
+            self.issue(WARNING, f"tình trạng '{status}' nhưng vẫn nhập số liệu — số liệu không được tính "
+                       "điểm", sheet, row.refs["status"], item)
+        s = score_item(item, {(item.code, k): v for k, v in values.items()})
+        if status in (DAT, KHONG_DAT) and numbers:
+            if status == DAT and s.raw < item.max - 1e-9:
+                self.issue(WARNING, f"chọn 'Đạt' nhưng số liệu chỉ cho {pts(s.raw)}/{pts(item.max)} điểm — "
+                           "điểm tính theo tình trạng đã chọn", sheet, row.refs["status"], item)
+            elif status == KHONG_DAT and s.raw >= item.max - 1e-9:
+                self.issue(WARNING, f"chọn 'Không đạt' nhưng số liệu cho đủ {pts(item.max)} điểm", sheet,
+                           row.refs["status"], item)
+        filled = bool(numbers) or status in (DAT, KHONG_DAT)
+        if item.evidence and filled and not values.get("evidence"):
+            self.issue(WARNING, f"chưa ghi tài liệu kiểm chứng (yêu cầu: {_show(item.evidence)})", sheet,
+                       row.refs["evidence"], item)
+        if filled and item.scorer not in ("bonus", "penalty") and s.deducted > 1e-9 and not values.get("explanation"):
+            self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng chưa có giải trình "
+                       "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item)
+
+
+def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> Processed:
+    """Read and check one file; never raises for a bad file (its problem becomes an issue)."""
+    try:
+        raw = read_raw(path, display, limits)
+    except ReturnRejected as exc:
+        return _rejected(display, exc.message)
+    except ParxlError as exc:
+        sheet = exc.where.sheet
+        return _rejected(display, exc.message, sheet)
+    except (MemoryError, RecursionError):
+        return _rejected(display, "tệp quá lớn hoặc quá phức tạp để đọc an toàn")
+    except Exception as exc:  # anything else from a malformed file must not stop the others
+        return _rejected(display, f"không đọc được tệp ({type(exc).__name__}) — tệp hỏng hoặc sai định dạng")
+    meta = raw.meta
+    if not raw.fingerprint_ok:
+        p = Processed(display, False, meta.get("kind") or KIND_BODY, dict(meta), raw.framework_key,
+                      fingerprint=meta.get("fingerprint", ""))
+        p.issues.append(Issue(display, L.META, "", "", meta.get("office", ""), ERROR,
+                              "dấu vân tay bộ tiêu chí không khớp: trang ẩn '_parxl' đã bị sửa — không dùng tệp "
+                              "này, đề nghị đơn vị điền lại trên biểu mẫu đã phát hành"))
+        return p
+    if meta.get("kind") == KIND_CONSOLIDATED:
+        return Processed(display, False, KIND_CONSOLIDATED, dict(meta), raw.framework_key, raw.framework_json,
+                         meta.get("fingerprint", ""))
+    fw = framework_for(raw.framework_key, None, display)
+    return _Checker(raw, fw).run()
+
+
+def _rejected(display: str, message: str, sheet: str = "") -> Processed:
+    p = Processed(display, False)
+    p.issues.append(Issue(display, sheet, "", "", "", ERROR, message))
+    return p

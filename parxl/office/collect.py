@@ -1,0 +1,617 @@
+"""Collect returned workbooks from a folder, check them, consolidate and score.
+
+Every file under the folder (sub-folders too) is recognised by the metadata in its hidden
+``_parxl`` sheet, never by its name. Office returns (one per responsible office) are merged by
+item code into their body's inputs; body returns (communes of a district, districts of a
+province) become one row each of a scores table. Every problem of every file is reported at
+once; a bad file never stops the others. Outputs are computed in memory first and then
+written atomically, so a crash leaves either the old outputs or the new ones, never a part;
+the same folder gives the same bytes, and input files are only ever read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parxl.errors import InputError, Location
+from parxl.framework.model import Framework
+from parxl.numbers import format_vn_number
+from parxl.office.check import (
+    ERROR,
+    KIND_BODY,
+    KIND_CONSOLIDATED,
+    KIND_OFFICE,
+    WARNING,
+    Issue,
+    Key,
+    Processed,
+    process_file,
+)
+from parxl.office.distribute import MANIFEST
+from parxl.office.fastread import _FRAMEWORKS, framework_for
+from parxl.office.safety import DEFAULT_LIMITS, Limits
+from parxl.score import Scores, score_values
+from parxl.workbook import layout as L
+from parxl.workbook.build import build_workbook, put_text
+from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
+
+SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods", ".csv"}
+PARALLEL_THRESHOLD = 64
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BodyScore:
+    """One body's consolidated result (one row of the scores table)."""
+
+    body: str
+    files: list[str]
+    scores: Scores
+
+    def row(self, fw: Framework) -> dict[str, Any]:
+        s = self.scores
+        out: dict[str, Any] = {
+            "body": self.body,
+            "files": len(self.files),
+            "total": round(s.total, 9),
+            "index": round(s.index, 9),
+            "base_achieved": round(s.base.achieved, 9),
+            "deducted": round(s.base.deducted, 9),
+            "open": round(s.base.open, 9),
+            "bonus": round(s.bonus, 9),
+            "penalty": round(s.penalty, 9),
+            "reachable": round(s.reachable, 9),
+        }
+        for d in fw.domains:
+            out[f"domain {d.code}"] = round(s.domains[d.code].achieved, 9)
+        return out
+
+
+@dataclass
+class CollectResult:
+    """What a collect found: every issue, the consolidated scores and the files written."""
+
+    folder: Path
+    framework: Framework | None
+    issues: list[Issue] = field(default_factory=list)
+    bodies: list[BodyScore] = field(default_factory=list)
+    files: int = 0
+    used: int = 0
+    values: dict[Key, Any] | None = None  # merged inputs when the folder holds one body
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.issues if i.severity == WARNING)
+
+    @property
+    def scores(self) -> list[dict[str, Any]]:
+        fw = self.framework
+        return [b.row(fw) for b in self.bodies] if fw else []
+
+
+# --------------------------------------------------------------------------- discovery
+
+def _outputs_for(output: Path) -> list[Path]:
+    stem = output.with_suffix("")
+    return [output, Path(f"{stem}-kiem-tra.csv"), Path(f"{stem}-kiem-tra.json"), Path(f"{stem}-diem.csv")]
+
+
+def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, str]], list[Issue]]:
+    """Candidate files under ``folder`` (sorted by relative path) and notes on skipped ones."""
+    skipped = {p.resolve() for p in skip}
+    found: list[tuple[Path, str]] = []
+    notes: list[Issue] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            p = Path(root) / name
+            rel = p.relative_to(folder).as_posix()
+            if name.startswith(".parxl-") or name.startswith("."):
+                continue
+            if p.suffix.lower() not in SUFFIXES or name == MANIFEST:
+                continue
+            if p.resolve() in skipped:
+                continue
+            if name.startswith("~$"):
+                notes.append(Issue(rel, "", "", "", "", WARNING,
+                                   "tệp khoá tạm của Excel (có người đang mở tệp gốc) — bỏ qua"))
+                continue
+            if p.is_symlink():
+                notes.append(Issue(rel, "", "", "", "", WARNING, "liên kết tượng trưng (symlink) — bỏ qua"))
+                continue
+            found.append((p, rel))
+    found.sort(key=lambda x: x[1])
+    return found, notes
+
+
+def _work(args: tuple[Path, str, Limits]) -> Processed:
+    return process_file(*args)
+
+
+def process_all(files: list[tuple[Path, str]], limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
+                progress: Progress | None = None) -> Iterator[Processed]:
+    """Read and check every file, in order; in worker processes when there are many."""
+    n = len(files)
+    jobs = [(p, rel, limits) for p, rel in files]
+    procs = workers if workers is not None else (os.cpu_count() or 1)
+    if n > PARALLEL_THRESHOLD and procs > 1:
+        chunk = max(1, min(64, n // (procs * 8)))
+        with ProcessPoolExecutor(max_workers=procs) as ex:
+            for i, res in enumerate(ex.map(_work, jobs, chunksize=chunk), start=1):
+                if progress:
+                    progress(i, n)
+                yield res
+        return
+    for i, job in enumerate(jobs, start=1):
+        res = _work(job)
+        if progress:
+            progress(i, n)
+        yield res
+
+
+# --------------------------------------------------------------------------- consolidation
+
+@dataclass
+class _Group:
+    """Returns sharing one framework (fingerprint)."""
+
+    key: str
+    usable: int = 0
+    processed: list[Processed] = field(default_factory=list)  # office returns, kept whole
+    bodies: dict[str, list[tuple[str, str, Scores | None, dict[Key, Any] | None]]] = field(default_factory=dict)
+
+
+def _load_expected(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """(office, body) pairs from a distribution manifest, or bodies from a plain list."""
+    from parxl.office.distribute import read_bodies
+
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text else ""
+    if first.startswith("kind,body,office"):
+        offices: list[tuple[str, str]] = []
+        bodies: list[str] = []
+        for row in csv.DictReader(io.StringIO(text)):
+            if row.get("kind") == KIND_OFFICE:
+                offices.append((row.get("office") or "", row.get("body") or ""))
+            elif row.get("kind") == KIND_BODY:
+                bodies.append(row.get("body") or "")
+        return offices, bodies
+    return [], read_bodies(path)
+
+
+def collect(
+    folder: str | Path,
+    output: str | Path | None = None,
+    *,
+    expected: str | Path | None = None,
+    framework: Framework | None = None,
+    workers: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> CollectResult:
+    """Collect, check, consolidate and score every return under ``folder``.
+
+    ``output``: the consolidated workbook to write (with ``-kiem-tra.csv``, ``-kiem-tra.json``
+    and ``-diem.csv`` beside it). ``expected``: a distribution manifest or a list of bodies, to
+    name the returns still missing (a ``danh-sach-phat-hanh.csv`` in the folder is used
+    otherwise). ``framework``: the framework to collect for (default: the one most returns use).
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError("không tìm thấy thư mục biểu mẫu trả về", Location(file=str(root)))
+    outs = _outputs_for(Path(output)) if output is not None else []
+    files, notes = discover(root, outs)
+    result = CollectResult(root, None, list(notes), files=len(files))
+    groups: dict[str, _Group] = {}
+    fw_meta: dict[str, tuple[str, str]] = {}
+    for p in process_all(files, limits, workers, progress):
+        result.issues.extend(p.issues)
+        if p.fw_json is not None:
+            framework_for(p.fw_key, p.fw_json, p.path)
+        if p.fw_key and p.fw_key in _FRAMEWORKS:
+            fwk = _FRAMEWORKS[p.fw_key]
+            fw_meta[p.fw_key] = (fwk.id, fwk.version)
+        if not p.ok:
+            if p.kind == KIND_CONSOLIDATED:
+                result.issues.append(Issue(p.path, "", "", "", "", WARNING,
+                                           "tệp tổng hợp do parxl tạo (không phải biểu mẫu trả về) — bỏ qua"))
+            continue
+        if p.meta.get("template_version") != str(L.TEMPLATE_VERSION):
+            result.issues.append(Issue(
+                p.path, L.META, "", "", p.office, ERROR,
+                f"biểu mẫu phiên bản {p.meta.get('template_version') or '?'}, parxl này dùng phiên bản "
+                f"{L.TEMPLATE_VERSION} — đề nghị điền lại trên biểu mẫu phát hành mới; không tổng hợp tệp này"))
+            continue
+        g = groups.setdefault(p.fw_key, _Group(p.fw_key))
+        g.usable += 1
+        if p.kind == KIND_OFFICE:
+            g.processed.append(p)
+        else:
+            body = p.body or p.meta.get("body", "") or Path(p.path).stem
+            scores = score_values(_FRAMEWORKS[p.fw_key], p.values)
+            entries = g.bodies.setdefault(body, [])
+            entries.append((p.path, p.digest, scores, p.values))
+            if len(g.bodies) > 1 or len(entries) > 1:
+                _drop_values(g)
+    ref = _reference(groups, framework, result)
+    if ref is None:
+        if output is not None:
+            _write_outputs(result, None, Path(output))
+        result.issues.sort(key=_sort_key)
+        return result
+    fw = _FRAMEWORKS[ref] if framework is None else framework
+    result.framework = fw
+    for key, g in sorted(groups.items()):
+        if key == ref:
+            continue
+        fid, ver = fw_meta.get(key, ("?", "?"))
+        why = "phiên bản bộ tiêu chí khác" if fid == fw.id else "bộ tiêu chí khác"
+        paths = [p.path for p in g.processed] + [e[0] for es in g.bodies.values() for e in es]
+        for path in sorted(paths):
+            result.issues.append(Issue(
+                path, L.META, "", "", "", ERROR,
+                f"{why}: tệp dùng '{fid}' phiên bản {ver}, đang tổng hợp '{fw.id}' phiên bản {fw.version} "
+                "(dấu vân tay khác) — không tổng hợp tệp này"))
+    g = groups.get(ref, _Group(ref))
+    result.used = g.usable
+    exp_offices: list[tuple[str, str]] = []
+    exp_bodies: list[str] = []
+    exp_path = Path(expected) if expected is not None else root / MANIFEST
+    if exp_path.is_file():
+        exp_offices, exp_bodies = _load_expected(exp_path)
+    elif expected is not None:
+        raise InputError("không tìm thấy tệp danh sách phát hành", Location(file=str(exp_path)))
+    _merge_offices(fw, g, result, exp_offices)
+    _merge_bodies(fw, g, result, exp_bodies, root, limits)
+    result.bodies.sort(key=lambda b: b.body)
+    result.issues.sort(key=_sort_key)
+    if output is not None:
+        _write_outputs(result, fw, Path(output))
+    return result
+
+
+def _drop_values(g: _Group) -> None:
+    for body, entries in g.bodies.items():
+        g.bodies[body] = [(a, b, c, None) for a, b, c, _ in entries]
+
+
+def _reference(groups: dict[str, _Group], framework: Framework | None, result: CollectResult) -> str | None:
+    if framework is not None:
+        for key, fw in _FRAMEWORKS.items():
+            if fw.fingerprint == framework.fingerprint and key in groups:
+                return key
+        _FRAMEWORKS.setdefault("ref:" + framework.fingerprint, framework)
+        return "ref:" + framework.fingerprint
+    if not groups:
+        if result.files == 0:
+            result.issues.append(Issue("", "", "", "", "", ERROR,
+                                       "thư mục không có tệp Excel nào (.xlsx) để tổng hợp"))
+        else:
+            result.issues.append(Issue("", "", "", "", "", ERROR,
+                                       "không có biểu mẫu trả về nào dùng được — xem các lỗi ở từng tệp"))
+        return None
+    counts = Counter({k: g.usable for k, g in groups.items()})
+    return sorted(counts, key=lambda k: (-counts[k], k))[0]
+
+
+def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: list[tuple[str, str]]) -> None:
+    offices = set(fw.offices())
+    by_body: dict[str, list[Processed]] = {}
+    for p in g.processed:
+        if p.office not in offices:
+            result.issues.append(Issue(p.path, L.META, "", "", p.office, ERROR,
+                                       f"đơn vị '{p.office}' không phải đơn vị chủ trì của mục nào trong bộ "
+                                       f"tiêu chí {fw.id} — không tổng hợp tệp này"))
+            continue
+        by_body.setdefault(p.body, []).append(p)
+    if not by_body and expected:
+        for office, body in sorted(expected, key=lambda x: (x[1], x[0])):
+            result.issues.append(_missing(fw, office, body))
+    for body, procs in sorted(by_body.items()):
+        procs.sort(key=lambda p: p.path)
+        merged: dict[Key, list[tuple[Processed, Any]]] = {}
+        seen_ids: dict[str, Processed] = {}
+        for p in procs:
+            rid = p.meta.get("return_id", "")
+            first = seen_ids.get(rid) if rid else None
+            if first is not None and first.digest == p.digest:
+                result.issues.append(Issue(p.path, "", "", "", p.office, WARNING,
+                                           f"tệp trùng với '{first.path}' (cùng biểu mẫu, cùng số liệu) — chỉ "
+                                           "tính một lần"))
+                continue
+            if rid:
+                seen_ids.setdefault(rid, p)
+            for key, value in p.values.items():
+                merged.setdefault(key, []).append((p, value))
+        values: dict[Key, Any] = {}
+        for key, entries in sorted(merged.items()):
+            distinct = {repr(v) for _, v in entries}
+            if len(distinct) == 1:
+                values[key] = entries[0][1]
+                continue
+            item = fw.item_index[key[0]]
+            shown = "; ".join(f"'{_fmt(v)}' trong '{p.path}' ô {p.cells[key][1]}" for p, v in entries)
+            for p, _ in entries:
+                sheet, cell = p.cells[key]
+                result.issues.append(Issue(
+                    p.path, sheet, cell, key[0], item.office, ERROR,
+                    f"xung đột: trường '{_field_label(key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
+                    "— không tổng hợp giá trị nào, đề nghị thống nhất"))
+        answered = {p.office for p in procs}
+        want = sorted({o for o, b in expected if b == body} or offices) if expected else sorted(offices)
+        for office in want:
+            if office not in answered:
+                result.issues.append(_missing(fw, office, body))
+        files = [p.path for p in procs]
+        result.bodies.append(BodyScore(body, files, score_values(fw, values)))
+        if len(by_body) == 1 and not g.bodies:
+            result.values = values
+
+
+def _missing(fw: Framework, office: str, body: str) -> Issue:
+    codes = [i.code for i in fw.items if i.office == office]
+    shown = ", ".join(codes[:8]) + (", …" if len(codes) > 8 else "")
+    where = f" của '{body}'" if body else ""
+    return Issue("", "", "", "", office, ERROR,
+                 f"đơn vị '{office}'{where} chưa gửi biểu mẫu ({len(codes)} mục: {shown})")
+
+
+def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: list[str], root: Path,
+                  limits: Limits) -> None:
+    for body, entries in sorted(g.bodies.items()):
+        entries = sorted(entries, key=lambda e: e[0])
+        first = entries[0]
+        for other in entries[1:]:
+            if other[1] == first[1]:
+                result.issues.append(Issue(other[0], "", "", "", "", WARNING,
+                                           f"tệp trùng với '{first[0]}' (cùng đơn vị '{body}', cùng số liệu) — "
+                                           "chỉ tính một lần"))
+            else:
+                result.issues.extend(_body_conflict(fw, body, first[0], other[0], root, limits))
+        assert first[2] is not None
+        result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2]))
+        if len(g.bodies) == 1 and not g.processed and first[3] is not None:
+            result.values = first[3]
+    if expected:
+        have = {b.casefold() for b in g.bodies}
+        for body in expected:
+            if body.casefold() not in have:
+                result.issues.append(Issue("", "", "", "", "", ERROR, f"'{body}' chưa gửi biểu mẫu"))
+
+
+def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits: Limits) -> list[Issue]:
+    """Two different returns for one body: re-read both and show the fields that differ."""
+    pa, pb = process_file(root / a, a, limits), process_file(root / b, b, limits)
+    out: list[Issue] = []
+    keys = sorted(set(pa.values) | set(pb.values))
+    diffs = [k for k in keys if repr(pa.values.get(k)) != repr(pb.values.get(k))]
+    for k in diffs[:50]:
+        sheet, cell = pb.cells.get(k) or pa.cells.get(k) or ("", "")
+        item = fw.item_index.get(k[0])
+        out.append(Issue(b, sheet, cell, k[0], item.office if item else "", ERROR,
+                         f"xung đột: '{body}' có hai tệp; trường '{_field_label(k[1])}' là "
+                         f"'{_fmt(pa.values.get(k))}' trong '{a}' và '{_fmt(pb.values.get(k))}' trong '{b}' "
+                         f"— dùng tệp '{a}', đề nghị xác nhận"))
+    if len(diffs) > 50:
+        out.append(Issue(b, "", "", "", "", ERROR, f"… và {len(diffs) - 50} trường khác nhau nữa so với '{a}'"))
+    return out
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "(trống)"
+    if isinstance(v, float):
+        return format_vn_number(v, 4)
+    return str(v)
+
+
+def _field_label(name: str) -> str:
+    return {"status": "Tình trạng", "evidence": "Tài liệu kiểm chứng", "explanation": "Giải trình"}.get(name, name)
+
+
+def _sort_key(i: Issue) -> tuple[Any, ...]:
+    def natural(code: str) -> tuple[Any, ...]:
+        return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in code.replace("-", ".").split("."))
+
+    row = int("".join(ch for ch in i.cell if ch.isdigit()) or 0)
+    return (i.file, natural(i.item), i.sheet, row, i.cell, i.severity, i.message)
+
+
+# --------------------------------------------------------------------------- outputs
+
+SCORE_HEADERS = {
+    "body": "Cơ quan, đơn vị",
+    "files": "Số tệp",
+    "total": "Tổng điểm",
+    "index": "Chỉ số CCHC",
+    "base_achieved": "Điểm cơ bản đạt",
+    "deducted": "Điểm bị trừ",
+    "open": "Điểm chưa xác định",
+    "bonus": "Điểm thưởng",
+    "penalty": "Điểm trừ",
+    "reachable": "Có thể đạt tối đa",
+}
+ISSUE_HEADERS = ("Tệp", "Trang", "Ô", "Mã mục", "Đơn vị chủ trì", "Mức độ", "Nội dung")
+
+
+def _score_headers(fw: Framework) -> list[tuple[str, str]]:
+    heads = list(SCORE_HEADERS.items())
+    heads += [(f"domain {d.code}", f"Lĩnh vực {d.code} — điểm đạt") for d in fw.domains]
+    return heads
+
+
+def issues_csv(issues: list[Issue]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["file", "sheet", "cell", "item", "office", "severity", "message"])
+    for i in issues:
+        w.writerow([i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def issues_json(result: CollectResult) -> bytes:
+    data = {
+        "folder_files": result.files,
+        "used": result.used,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "framework": {"id": result.framework.id, "version": result.framework.version,
+                      "fingerprint": result.framework.fingerprint} if result.framework else None,
+        "issues": [i.as_dict() for i in result.issues],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def scores_csv(result: CollectResult) -> bytes:
+    fw = result.framework
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if fw is not None:
+        heads = _score_headers(fw)
+        w.writerow([h for _, h in heads])
+        for row in result.scores:
+            w.writerow([_csv_num(row[k]) for k, _ in heads])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _csv_num(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    return str(v)
+
+
+_HEAD_FONT = Font(name="Times New Roman", size=11, bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_BASE_FONT = Font(name="Times New Roman", size=11)
+_ERR_FILL = PatternFill("solid", fgColor="F8CBAD")
+_WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _table(ws: Worksheet, title: str, heads: list[str], widths: list[float]) -> None:
+    put_text(ws, "A1", title)
+    ws["A1"].font = Font(name="Times New Roman", size=14, bold=True)
+    for i, (h, width) in enumerate(zip(heads, widths, strict=True), start=1):
+        c = ws.cell(row=3, column=i)
+        put_text(ws, c.coordinate, h)
+        c.font, c.fill, c.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
+        ws.column_dimensions[c.column_letter].width = width
+    ws.freeze_panes = "A4"
+
+
+def _results_sheet(ws: Worksheet, result: CollectResult, fw: Framework) -> None:
+    heads = _score_headers(fw)
+    _table(ws, f"KẾT QUẢ TỔNG HỢP — {fw.name}", [h for _, h in heads],
+           [34, 8] + [12] * (len(heads) - 2))
+    for r, row in enumerate(result.scores, start=4):
+        for c, (key, _) in enumerate(heads, start=1):
+            cell = ws.cell(row=r, column=c)
+            v = row[key]
+            if isinstance(v, str):
+                put_text(ws, cell.coordinate, v)
+            else:
+                cell.value = v
+                cell.number_format = "0.00%" if key == "index" else ("0" if key == "files" else "0.00")
+            cell.font = _BASE_FONT
+    if result.scores:
+        ws.auto_filter.ref = f"A3:{ws.cell(row=3, column=len(heads)).column_letter}{3 + len(result.scores)}"
+
+
+def _checks_sheet(ws: Worksheet, result: CollectResult) -> None:
+    title = (f"KIỂM TRA BIỂU MẪU TRẢ VỀ — {result.files} tệp, {result.used} tệp được tổng hợp, "
+             f"{result.errors} lỗi, {result.warnings} cảnh báo")
+    _table(ws, title, list(ISSUE_HEADERS), [30, 14, 8, 9, 24, 10, 90])
+    for r, i in enumerate(result.issues, start=4):
+        for c, v in enumerate((i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message), start=1):
+            cell = ws.cell(row=r, column=c)
+            put_text(ws, cell.coordinate, v)
+            cell.font = _BASE_FONT
+            cell.alignment = _WRAP
+        ws.cell(row=r, column=6).fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL
+    if not result.issues:
+        put_text(ws, "A4", "Không phát hiện vấn đề nào.")
+    else:
+        ws.auto_filter.ref = f"A3:G{3 + len(result.issues)}"
+
+
+def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbook:
+    """The template filled with the merged inputs (one body), or the results table (many)."""
+    body = result.bodies[0] if fw is not None and len(result.bodies) == 1 else None
+    if fw is not None and body is not None and result.values is not None:
+        wb = build_workbook(fw, meta={"kind": KIND_CONSOLIDATED, "body": body.body})
+        _fill(wb, fw, result.values, body.body)
+    else:
+        wb = Workbook()
+        first = wb.active
+        assert first is not None
+        wb.remove(first)
+    if fw is not None:
+        _results_sheet(wb.create_sheet(L.RESULTS), result, fw)
+    _checks_sheet(wb.create_sheet(L.CHECKS), result)
+    wb.properties.creator = "parxl"
+    return wb
+
+
+def _fill(wb: Workbook, fw: Framework, values: dict[Key, Any], body: str) -> None:
+    """Write values by item code: find each code in column "Mã", each field by header text."""
+    if body:
+        put_text(wb[L.SUMMARY], "C2", body)
+    head_key = {c.header: c.key for c in L.COLUMNS}
+    sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
+    by_code: dict[str, tuple[Worksheet, int, dict[str, str]]] = {}
+    for name in sheets:
+        ws = wb[name]
+        cols: dict[str, str] = {}
+        for cell in ws[L.HEADER_ROW]:
+            if isinstance(cell.value, str) and cell.value in head_key:
+                cols[head_key[cell.value]] = cell.column_letter
+        for row in range(L.FIRST_ROW, ws.max_row + 1):
+            code = ws[f"{cols['code']}{row}"].value
+            if isinstance(code, str) and code in fw.item_index:
+                by_code[code] = (ws, row, cols)
+    for (code, name), value in sorted(values.items()):
+        ws, row, cols = by_code[code]
+        item = fw.item_index[code]
+        key = name if name in ("status", "evidence", "explanation") else next(
+            f"v{fl.slot}" for fl in item.rule.fields() if fl.name == name)
+        ref = f"{cols[key]}{row}"
+        if isinstance(value, str):
+            put_text(ws, ref, value)  # text stays text, even "=HYPERLINK(...)"
+        else:
+            ws[ref].value = value
+
+
+def _write_outputs(result: CollectResult, fw: Framework | None, output: Path) -> None:
+    wb = consolidated_workbook(result, fw)
+    buf = io.BytesIO()
+    wb.save(buf)
+    payload = [
+        (p, data) for p, data in zip(_outputs_for(output), (
+            normalized_xlsx_bytes(buf.getvalue()),
+            issues_csv(result.issues),
+            issues_json(result),
+            scores_csv(result),
+        ), strict=True)
+    ]
+    # everything is computed before the first byte is written; each file is replaced atomically
+    for path, data in payload:
+        atomic_write_bytes(path, data)
+        result.outputs.append(path)

@@ -1,0 +1,165 @@
+"""Distribute a template: one workbook per responsible office, or one per body.
+
+Office copies (đơn vị chủ trì): only that office's input cells are unlocked and yellow; the
+other items stay visible but locked, or hidden where the framework marks them ``hidden``. Body
+copies (all communes of a district, all districts of a province): the full framework, the
+body's name filled in. Every copy records in its hidden ``_parxl`` sheet the framework
+fingerprint, the kind of return, the office or body and a per-return id, which is how
+``collect`` recognises a return (never by its file name). Ids are derived from the
+fingerprint, body and office, so distributing twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl.styles import Protection
+
+from parxl.errors import InputError, Location
+from parxl.framework.model import Framework
+from parxl.office.check import KIND_BODY, KIND_OFFICE
+from parxl.workbook import layout as L
+from parxl.workbook.build import Formulas, build_workbook, put_text
+from parxl.workbook.save import save_workbook
+
+MANIFEST = "danh-sach-phat-hanh.csv"
+_ILLEGAL = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(name: str, fallback: str = "khong-ten") -> str:
+    """A file name from an office or body name: Vietnamese letters kept, illegal characters gone."""
+    text = unicodedata.normalize("NFC", name)
+    text = _ILLEGAL.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip().strip(".").strip()
+    if not text or text.upper() in _RESERVED:
+        text = fallback
+    # stay well inside path limits (255 bytes per component on most file systems)
+    while len(text.encode("utf-8")) > 150:
+        text = text[:-1].rstrip()
+    return text
+
+
+def return_id(fw: Framework, kind: str, body: str, office: str) -> str:
+    key = "\x1f".join((fw.fingerprint, kind, body, office))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def read_bodies(path: str | Path) -> list[str]:
+    """Body names from a text or CSV file: one per line (first column); '#' lines ignored."""
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("không tìm thấy tệp danh sách đơn vị", where) from None
+    except UnicodeDecodeError:
+        raise InputError("tệp danh sách đơn vị phải lưu dạng UTF-8", where) from None
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        cell = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"').strip()
+        if not cell or cell.startswith("#"):
+            continue
+        if n == 1 and cell.casefold() in ("đơn vị", "don vi", "tên", "ten", "name", "body"):
+            continue
+        cell = unicodedata.normalize("NFC", cell)
+        key = cell.casefold()
+        if key in seen:
+            problems.append(f"dòng {n}: '{cell}' trùng với dòng {seen[key]}")
+            continue
+        seen[key] = n
+        names.append(cell)
+    if problems:
+        raise InputError("danh sách đơn vị có tên trùng:\n" + "\n".join(f"  - {p}" for p in problems), where)
+    if not names:
+        raise InputError("danh sách đơn vị trống", where)
+    return names
+
+
+def _unique_names(names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    used: set[str] = set()
+    for name in names:
+        base = safe_file_name(name)
+        cand, i = base, 2
+        while cand.casefold() in used:
+            cand = f"{base} ({i})"
+            i += 1
+        used.add(cand.casefold())
+        out.append(cand)
+    return out
+
+
+def _set_body(wb: object, body: str, year: str, lock: bool) -> None:
+    ws = wb[L.SUMMARY]  # type: ignore[index]
+    if body:
+        put_text(ws, "C2", body)
+    if year:
+        put_text(ws, "C3", year)
+    if lock:
+        for ref in ("C2", "C3"):
+            ws[ref].protection = Protection(locked=True)
+
+
+def distribute(
+    fw: Framework,
+    out_dir: str | Path,
+    *,
+    bodies: Iterable[str] | None = None,
+    body: str = "",
+    year: str = "",
+    formulas: type[Formulas] | None = None,
+) -> list[Path]:
+    """Write one workbook per office (default) or per body into ``out_dir``; returns the paths.
+
+    Also writes ``danh-sach-phat-hanh.csv`` (who received which file and return id), which
+    ``collect`` uses, when present, to name the returns still missing.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("đường dẫn kết quả phải là thư mục", Location(file=str(out)))
+    make = formulas or Formulas
+    jobs: list[tuple[str, str, str]] = []  # (kind, body, office)
+    if bodies is not None:
+        names = list(bodies)
+        if not names:
+            raise InputError("danh sách đơn vị trống")
+        jobs = [(KIND_BODY, b, "") for b in names]
+    else:
+        offices = fw.offices()
+        if not offices:
+            raise InputError(
+                f"bộ tiêu chí {fw.id} không ghi đơn vị chủ trì cho mục nào (trường 'office'); "
+                "không thể phát hành theo đơn vị")
+        jobs = [(KIND_OFFICE, body, o) for o in offices]
+    files = _unique_names(j[2] or j[1] for j in jobs)
+    paths: list[Path] = []
+    manifest = ["kind,body,office,return_id,file"]
+    for (kind, b, office), stem in zip(jobs, files, strict=True):
+        rid = return_id(fw, kind, b, office)
+        meta = {"kind": kind, "return_id": rid, "body": b, "year": year}
+        if office:
+            meta["office"] = office
+        wb = build_workbook(fw, formulas=make(), editable_offices={office} if kind == KIND_OFFICE else None,
+                            meta=meta)
+        _set_body(wb, b, year, lock=kind == KIND_OFFICE)
+        path = out / f"{stem}.xlsx"
+        save_workbook(wb, path)
+        paths.append(path)
+        manifest.append(",".join(_csv(x) for x in (kind, b, office, rid, path.name)))
+    from parxl.workbook.save import atomic_write_bytes
+
+    atomic_write_bytes(out / MANIFEST, ("\ufeff" + "\n".join(manifest) + "\n").encode("utf-8"))
+    return paths
+
+
+def _csv(text: str) -> str:
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

@@ -1,0 +1,561 @@
+"""Reading returned workbooks fast and safely: bounded zip parts, a small regex XML scanner.
+
+A return is untrusted, and there may be ten thousand of them, so this reader does the least
+work that is still exact: it inflates only the parts it needs (through
+:func:`parxl.office.safety.read_part`, which refuses bombs and DTDs), finds the sheets by name
+in ``xl/workbook.xml``, the columns by their header text in row 4 and the items by their code
+in column "Mã" (never by fixed positions), and decodes only the cells it uses. No DTD is ever
+processed: the scanner knows only the five predefined XML entities and character references,
+so entity bombs and external entities cannot expand (and are refused before scanning).
+
+Formula cells are read as their cached value with the formula text kept aside; the checks
+report them, and nothing read here is ever written back as a formula.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from lxml import etree
+
+from parxl.errors import FrameworkError, Location, WorkbookError
+from parxl.framework.load import from_dict
+from parxl.framework.model import Framework
+from parxl.office.safety import DEFAULT_LIMITS, Limits, ReturnRejected, open_zip, read_part
+from parxl.workbook import layout as L
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+_T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
+_RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+# inner text by an unrolled loop (runs of [^<] at C speed), not a lazy .*? stepping per byte
+_INNER = rb"([^<]*(?:<(?!/c>)[^<]*)*)"
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
+_CELL_ANY = re.compile(rb"<c\b([^>]*?)(?:/>|>" + _INNER + rb"</c>)")
+_NO_R = re.compile(rb'<c(?:>| (?!r="))')  # a cell whose first attribute is not r
+_ROW = re.compile(rb"<row\b([^>]*)>|</row>")
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_V = re.compile(rb"<v>(.*?)</v>", re.S)
+_F = re.compile(rb"<f(?:\s[^>]*)?>(.*?)</f>|<f(?:\s[^>]*)?/>", re.S)
+_IS = re.compile(rb"<is>(.*?)</is>", re.S)
+_XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+INPUT_COLS = ("status", "v1", "v2", "evidence", "explanation")
+COMPUTED_COLS = ("raw", "eff_status", "applicable", "achieved", "open")  # every item row has these
+
+
+_FRAGMENT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+class CellError(str):
+    """An Excel error value such as ``#REF!`` (kept apart from text typed by users)."""
+
+
+@dataclass
+class RawCell:
+    value: Any
+    formula: str | None = None  # formula text if the cell holds a formula
+
+
+@dataclass
+class ItemRow:
+    sheet: str
+    row: int
+    code: str
+    office: Any
+    max: Any
+    inputs: dict[str, RawCell]
+    refs: dict[str, str]  # column key -> "H12"
+    computed_formulas: dict[str, bool]  # column key -> holds a formula
+
+
+@dataclass
+class RawReturn:
+    """Everything a collect needs from one file, picklable and small."""
+
+    path: str
+    meta: dict[str, str]
+    fingerprint_ok: bool
+    framework_key: str  # sha1 of the embedded framework text, to share one parsed Framework
+    framework_json: str | None  # set the first time a process sees this framework
+    rows: list[ItemRow] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    body: str = ""
+    year: str = ""
+    extra_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, code)
+
+
+def _unescape(raw: bytes) -> str:
+    if b"&" in raw:
+        try:  # C speed; safe: no DTD can be declared inside this fragment
+            text = etree.fromstring(b"<t>" + raw + b"</t>", _FRAGMENT).text or ""
+        except etree.XMLSyntaxError:
+            text = html.unescape(raw.decode("utf-8", errors="replace"))
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    if "_x" in text:
+        text = _XESC.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+def _rich_text(inner: bytes) -> str:
+    if b"<rPh" in inner:
+        inner = _RPH.sub(b"", inner)
+    parts = _T.findall(inner)
+    if len(parts) == 1:
+        return _unescape(parts[0])
+    return "".join(_unescape(p) for p in parts)
+
+
+class SharedStrings:
+    """The shared string table, decoded lazily (a return uses a few dozen of its strings)."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.raw: list[bytes] = []
+        if data:
+            self.raw = [m or b"" for m in _SI.findall(data)]
+        self.cache: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        text = self.cache.get(i)
+        if text is None:
+            text = _rich_text(self.raw[i])
+            self.cache[i] = text
+        return text
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTR.findall(raw))
+
+
+def cell_value(attrs: bytes, inner: bytes | None, sst: SharedStrings) -> RawCell:
+    """Decode one ``<c>``: shared/inline strings, numbers, booleans, errors, formulas."""
+    if not inner:
+        return RawCell(None)
+    m = _TYPE.search(attrs)
+    t = m.group(1) if m else b"n"
+    formula: str | None = None
+    if b"<f" in inner:
+        fm = _F.search(inner)
+        formula = _unescape(fm.group(1)) if fm and fm.group(1) is not None else ""
+    if t == b"inlineStr":
+        im = _IS.search(inner)
+        return RawCell(_rich_text(im.group(1)) if im else "", formula)
+    vm = _V.search(inner)
+    if vm is None or not vm.group(1):
+        return RawCell(None, formula)
+    v = vm.group(1)
+    try:
+        if t == b"s":
+            return RawCell(sst[int(v)], formula)
+        if t == b"n":
+            f = float(v)
+            return RawCell(int(f) if f.is_integer() and abs(f) < 1e15 else f, formula)
+        if t == b"b":
+            return RawCell(v.strip() == b"1", formula)
+        if t == b"e":
+            return RawCell(CellError(_unescape(v)), formula)
+        return RawCell(_unescape(v), formula)  # "str", "d"
+    except (ValueError, IndexError):
+        return RawCell(CellError("#INVALID"), formula)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _col_letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def iter_cells(data: bytes) -> list[tuple[str, int, bytes, bytes | None]]:
+    """``(column letters, row, attrs, inner)`` of every cell, in document order."""
+    if _NO_R.search(data) is None:
+        return [(c.decode(), int(r), a, i) for c, r, a, i in _CELL.findall(data)]
+    # cells without a leading r attribute: follow rows and columns by position
+    out: list[tuple[str, int, bytes, bytes | None]] = []
+    row, col = 0, -1
+    pos = 0
+    events = sorted(
+        [(m.start(), "row", m) for m in _ROW.finditer(data)]
+        + [(m.start(), "c", m) for m in _CELL_ANY.finditer(data)],
+        key=lambda e: e[0],
+    )
+    for _, kind, m in events:
+        if kind == "row":
+            if m.group(0).startswith(b"</"):
+                continue
+            ra = _attrs(m.group(1))
+            row = int(ra.get(b"r", str(row + 1).encode()))
+            col = -1
+            continue
+        if m.start() < pos:
+            continue
+        ca = _attrs(m.group(1))
+        ref = ca.get(b"r")
+        if ref:
+            rm = _REF.match(ref.decode("ascii", "replace"))
+            if rm:
+                col = _col_index(rm.group(1))
+                row = int(rm.group(2))
+        else:
+            col += 1
+        out.append((_col_letters(col), row, m.group(1), m.group(2)))
+    return out
+
+
+@dataclass
+class Package:
+    zf: zipfile.ZipFile
+    path: Path
+    limits: Limits
+    sheets: dict[str, str]  # sheet name -> part name
+    sst: SharedStrings
+
+    def sheet(self, name: str) -> bytes:
+        return read_part(self.zf, self.sheets[name], self.path, self.limits)
+
+
+def open_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
+    return package_of(open_zip(path, limits), path, limits)
+
+
+def package_of(zf: zipfile.ZipFile, path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
+    """Sheets and shared strings of an opened package (closes it on failure)."""
+    try:
+        wb = read_part(zf, "xl/workbook.xml", path, limits)
+        rels_name = "xl/_rels/workbook.xml.rels"
+        rels = read_part(zf, rels_name, path, limits) if rels_name in zf.NameToInfo else b""
+        targets: dict[str, str] = {}
+        for m in _REL.finditer(rels):
+            a = _attrs(m.group(1))
+            rid, target = a.get(b"Id", b"").decode(), a.get(b"Target", b"").decode()
+            if target.startswith("/"):
+                part = target.lstrip("/")
+            else:
+                part = str(PurePosixPath("xl") / target)
+            # normalise "xl/worksheets/../x.xml"
+            stack: list[str] = []
+            for seg in part.split("/"):
+                if seg == "..":
+                    if stack:
+                        stack.pop()
+                elif seg and seg != ".":
+                    stack.append(seg)
+            targets[rid] = "/".join(stack)
+        sheets: dict[str, str] = {}
+        for m in _SHEET.finditer(wb):
+            a = _attrs(m.group(1))
+            name = _unescape(a.get(b"name", b""))
+            rid = next((v.decode() for k, v in a.items() if k.endswith(b":id") or k == b"id"), "")
+            if rid in targets:
+                sheets[name] = targets[rid]
+        sst_name = next((n for n in ("xl/sharedStrings.xml", "xl/sharedstrings.xml") if n in zf.NameToInfo), None)
+        sst = SharedStrings(read_part(zf, sst_name, path, limits) if sst_name else None)
+        return Package(zf, path, limits, sheets, sst)
+    except BaseException:
+        zf.close()
+        raise
+
+
+# framework text -> Framework, per process (a folder of returns shares one or two frameworks)
+_FRAMEWORKS: dict[str, Framework] = {}
+_SENT: set[str] = set()
+
+
+def framework_for(key: str, text: str | None, source: str) -> Framework:
+    fw = _FRAMEWORKS.get(key)
+    if fw is None:
+        if text is None:
+            raise WorkbookError("bộ tiêu chí chưa được đọc", Location(file=source, sheet=L.META))
+        try:
+            fw = from_dict(json.loads(text), source)
+        except (ValueError, KeyError, TypeError):
+            raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí",
+                                Location(file=source, sheet=L.META)) from None
+        except FrameworkError as exc:
+            raise WorkbookError(f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}",
+                                Location(file=source, sheet=L.META)) from None
+        _FRAMEWORKS[key] = fw
+    return fw
+
+
+def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
+    """Metadata, the framework key and the framework text (decoded only when new)."""
+    where = Location(file=display, sheet=L.META)
+    if L.META not in pkg.sheets:
+        raise WorkbookError("không phải biểu mẫu parxl (thiếu trang ẩn '_parxl')", where)
+    data = pkg.sheet(L.META)
+    rows: dict[int, dict[str, tuple[bytes, bytes | None]]] = {}
+    for col, r, attrs, inner in iter_cells(data):
+        if col in ("A", "B"):
+            rows.setdefault(r, {})[col] = (attrs, inner)
+    meta: dict[str, str] = {}
+    fw_raw: list[bytes] = []
+    fw_cells: list[tuple[bytes, bytes | None]] = []
+    for r in sorted(rows):
+        cells = rows[r]
+        if "A" not in cells:
+            continue
+        key = cell_value(*cells["A"], pkg.sst).value
+        if key is None:
+            continue
+        key = str(key)
+        b = cells.get("B")
+        if key == "framework_json":
+            if b is not None:
+                fw_cells.append(b)
+                fw_raw.append(b[0] + b"\x00" + (b[1] or b""))
+            continue
+        meta[key] = "" if b is None else _text(cell_value(*b, pkg.sst).value)
+    if meta.get("format") != L.TEMPLATE_FORMAT:
+        raise WorkbookError("không phải biểu mẫu parxl (trang '_parxl' không hợp lệ)", where)
+    # shared-string cells point into the table: key on the strings themselves
+    h = hashlib.sha1()
+    for attrs, inner in fw_cells:
+        if b't="s"' in attrs:
+            h.update(_text(cell_value(attrs, inner, pkg.sst).value).encode("utf-8"))
+        else:
+            h.update(attrs + b"\x00" + (inner or b""))
+        h.update(b"\x01")
+    key = h.hexdigest()
+    if key in _FRAMEWORKS:
+        return meta, key, ""
+    text = "".join(_text(cell_value(a, i, pkg.sst).value) for a, i in fw_cells)
+    return meta, key, text
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+_DECODED: dict[bytes, Any] = {}
+_HEADERS: dict[bytes, dict[str, str]] = {}
+_PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
+
+
+def _cell_pattern(letters: tuple[str, ...], formulas_only: bool = False) -> re.Pattern[bytes]:
+    key = (*letters, "=f" if formulas_only else "")
+    pat = _PATTERNS.get(key)
+    if pat is None:
+        alt = "|".join(sorted(letters, key=len, reverse=True)).encode()
+        if formulas_only:
+            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>]*?>\s*<f\b')
+        else:
+            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
+        _PATTERNS[key] = pat
+    return pat
+
+
+def _decoded(attrs: bytes, inner: bytes | None, sst: SharedStrings) -> Any:
+    """cell_value for label-like cells (codes, offices), memoised on the raw bytes."""
+    if not inner:
+        return None
+    if b't="s"' in attrs:
+        return cell_value(attrs, inner, sst).value
+    raw = attrs + b"\x00" + inner
+    v = _DECODED.get(raw)
+    if v is None:
+        v = cell_value(attrs, inner, sst).value
+        if len(_DECODED) < 200_000:
+            _DECODED[raw] = v
+    return v
+
+
+def _header(data: bytes, sst: SharedStrings) -> dict[str, str] | None:
+    """Column letter -> column key, from the header texts in row 4 (None: use the slow path)."""
+    start = data.find(b'<row r="%d"' % L.HEADER_ROW)
+    if start < 0:
+        return None
+    end = data.find(b"</row>", start)
+    if end < 0:
+        return None
+    part = data[start:end]
+    cached = _HEADERS.get(part)
+    if cached is not None:
+        return cached
+    if _NO_R.search(part) is not None:
+        return None
+    head_text = {c.header: c.key for c in L.COLUMNS}
+    header: dict[str, str] = {}
+    for col, _r, attrs, inner in _CELL.findall(part):
+        v = _decoded(attrs, inner, sst)
+        if isinstance(v, str) and v.strip() in head_text:
+            header[col.decode()] = head_text[v.strip()]
+    if b't="s"' not in part and len(_HEADERS) < 1000:
+        _HEADERS[part] = header
+    return header
+
+
+def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str],
+               index: dict[str, Any]) -> tuple[list[ItemRow], list[tuple[str, str, str]]]:
+    """Item rows of one sheet, found by the code in column "Mã" and columns by header text."""
+    data = pkg.sheet(sheet)
+    header = _header(data, pkg.sst)
+    fast = header is not None and _NO_R.search(data) is None
+    if header is None or not fast:
+        header = {}
+        for col, r, attrs, inner in iter_cells(data):
+            if r == L.HEADER_ROW:
+                v = cell_value(attrs, inner, pkg.sst).value
+                head_text = {c.header: c.key for c in L.COLUMNS}
+                if isinstance(v, str) and v.strip() in head_text:
+                    header[col] = head_text[v.strip()]
+    keys = set(header.values())
+    need = {"code", *INPUT_COLS}
+    missing = [c.header for c in L.COLUMNS if c.key in need and c.key not in keys]
+    if missing:
+        raise WorkbookError(
+            f"thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {L.HEADER_ROW}",
+            Location(file=display, sheet=sheet))
+    letters = {k: c for c, k in header.items()}
+    wanted = {c.encode(): k for c, k in header.items() if k in ("code", "office", "max", *INPUT_COLS, *COMPUTED_COLS)}
+    computed = {c.encode() for c, k in header.items() if k in COMPUTED_COLS}
+    by_row: dict[int, dict[str, tuple[bytes, bytes]]] = {}
+    has_formula: set[tuple[str, int]] = set()
+    cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data) if fast else [
+        (col.encode(), str(r).encode(), attrs, inner or b"") for col, r, attrs, inner in iter_cells(data)]
+    for col_b, r_b, attrs, inner in cells:
+        if not inner:
+            continue
+        if col_b in computed:
+            if inner.startswith(b"<f"):
+                has_formula.add((col_b.decode(), int(r_b)))
+            continue
+        k = wanted.get(col_b)
+        if k is not None:
+            row = by_row.get(int(r_b))
+            if row is None:
+                row = by_row[int(r_b)] = {}
+            row[k] = (attrs, inner)
+    by_row.pop(L.HEADER_ROW, None)
+    sst = pkg.sst
+    rows: list[ItemRow] = []
+    extra: list[tuple[str, str, str]] = []
+    code_col = letters["code"]
+    for r in sorted(by_row):
+        cs = by_row[r]
+        code_cell = cs.get("code")
+        if code_cell is None:
+            continue
+        code = _text(_decoded(code_cell[0], code_cell[1], sst)).strip()
+        if not code or code in skip_codes:
+            continue
+        if code not in index:
+            if any(k in cs for k in ("max", *INPUT_COLS)):
+                extra.append((sheet, f"{code_col}{r}", code))
+            continue
+        inputs: dict[str, RawCell] = {}
+        refs: dict[str, str] = {}
+        for k in INPUT_COLS:
+            refs[k] = f"{letters[k]}{r}"
+            c = cs.get(k)
+            if c is not None:
+                inputs[k] = cell_value(c[0], c[1], sst)
+        office = _decoded(*cs["office"], sst) if "office" in cs else None
+        mx = cell_value(*cs["max"], sst).value if "max" in cs else None
+        formulas = {}
+        for k in COMPUTED_COLS:
+            if k in letters:
+                refs[k] = f"{letters[k]}{r}"
+                formulas[k] = (letters[k], r) in has_formula
+        for k in ("office", "max"):
+            if k in letters:
+                refs[k] = f"{letters[k]}{r}"
+        rows.append(ItemRow(sheet, r, code, office, mx, inputs, refs, formulas))
+    return rows, extra
+
+
+def read_summary(pkg: Package) -> tuple[str, str]:
+    if L.SUMMARY not in pkg.sheets:
+        return "", ""
+    data = pkg.sheet(L.SUMMARY)
+    cut = data.find(b'<row r="5"')
+    if cut > 0:
+        data = data[:cut]
+    body = year = ""
+    rows: dict[int, dict[str, Any]] = {}
+    for col, r, attrs, inner in iter_cells(data):
+        if r > 6:
+            break
+        if col in ("A", "C"):
+            rows.setdefault(r, {})[col] = cell_value(attrs, inner, pkg.sst).value
+    for cells in rows.values():
+        label = cells.get("A")
+        if label == "Cơ quan, đơn vị:":
+            body = _text(cells.get("C")).strip()
+        elif label == "Năm đánh giá:":
+            year = _text(cells.get("C")).strip()
+    return body, year
+
+
+_GROUP_CODES: dict[str, frozenset[str]] = {}
+
+
+def _group_codes(fw: Framework) -> frozenset[str]:
+    """Codes in column "Mã" that are not items: criteria and domains."""
+    codes = _GROUP_CODES.get(fw.fingerprint)
+    if codes is None:
+        codes = frozenset({c.code for c in fw.criteria} | {d.code for d in fw.domains}) - set(fw.item_index)
+        _GROUP_CODES[fw.fingerprint] = codes
+    return codes
+
+
+def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> RawReturn:
+    """Read one returned file; raises ReturnRejected / WorkbookError with a clear message."""
+    pkg = open_package(path, limits)
+    try:
+        meta, key, text = read_meta(pkg, display)
+        fw_json: str | None = None
+        ok = True
+        if key not in _FRAMEWORKS:
+            ok = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] == meta.get("fingerprint")
+            if ok:
+                framework_for(key, text, display)
+            else:
+                return RawReturn(display, meta, False, key, None)
+        if key not in _SENT:
+            _SENT.add(key)
+            fw_json = text or json.dumps(_FRAMEWORKS[key].to_dict(), ensure_ascii=False,
+                                         sort_keys=True, separators=(",", ":"))
+        fw = _FRAMEWORKS[key]
+        out = RawReturn(display, meta, ok, key, fw_json)
+        index = fw.item_index
+        skip = _group_codes(fw)
+        sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
+        for sheet in sheets:
+            if sheet not in pkg.sheets:
+                raise WorkbookError(f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên)",
+                                    Location(file=display, sheet=sheet))
+            rows, extra = read_items(pkg, sheet, display, skip, index)
+            out.rows.extend(rows)
+            out.extra_codes.extend(extra)
+            out.sheets.append(sheet)
+        out.body, out.year = read_summary(pkg)
+        return out
+    except ReturnRejected:
+        raise
+    finally:
+        pkg.zf.close()

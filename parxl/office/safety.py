@@ -1,0 +1,203 @@
+"""Guards for returned workbooks: they are untrusted input from another office.
+
+Before any XML is parsed a file is sniffed by its first bytes (not its name) and its zip
+central directory is checked: entry count, declared sizes, compression ratio, encryption.
+Parts are then inflated through a bounded reader, so a zip bomb whose headers lie is still
+stopped at the limit, and XML parts with a DOCTYPE (entity bombs, external entities) are
+refused before anything looks inside them. Every refusal is a :class:`ReturnRejected` with a
+Vietnamese message saying what the sender should do.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from parxl.errors import Location, WorkbookError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP = b"PK\x05\x06"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a return may weigh; the defaults are far above any real return."""
+
+    max_file_bytes: int = 50_000_000  # size on disk
+    max_part_bytes: int = 64_000_000  # one XML part, inflated
+    max_total_bytes: int = 256_000_000  # all parts, inflated (declared)
+    max_ratio: float = 200.0  # inflated / compressed, for parts above ratio_floor
+    ratio_floor: int = 1_000_000
+    max_entries: int = 5_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class ReturnRejected(WorkbookError):  # noqa: N818 - a kind of WorkbookError
+    """A returned file was refused before or while reading it (unsafe or not a workbook)."""
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1_000_000:.0f} MB".replace(".", ",")
+
+
+def sniff(path: Path, head: bytes) -> str:
+    """Kind of file from its first bytes: xlsx-zip, ole, empty-zip, text, or unknown."""
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(EMPTY_ZIP):
+        return "empty-zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if not head:
+        return "empty"
+    sample = head[:4096]
+    if b"\x00" not in sample:
+        try:
+            sample.decode("utf-8")
+            return "text"
+        except UnicodeDecodeError:
+            # a multi-byte character cut at the end of the sample is still text
+            try:
+                sample[:-3].decode("utf-8")
+                return "text"
+            except UnicodeDecodeError:
+                pass
+        try:
+            sample.decode("cp1258")
+            return "text"
+        except UnicodeDecodeError:
+            pass
+    return "unknown"
+
+
+def _ole_message(path: Path) -> str:
+    with path.open("rb") as fh:
+        data = fh.read(2_000_000)
+    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+        return ("tệp được đặt mật khẩu (mã hoá); parxl không mở tệp có mật khẩu — đề nghị đơn vị gỡ "
+                "mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi gửi lại")
+    return ("tệp Excel 97-2003 (.xls) hoặc tài liệu Office cũ, không phải biểu mẫu .xlsx — đề nghị "
+            "đơn vị điền trên biểu mẫu .xlsx đã phát hành")
+
+
+def _text_message(path: Path, head: bytes) -> str:
+    low = head[:512].lstrip().lower()
+    if low.startswith((b"<!doctype html", b"<html")):
+        return "tệp HTML bị đổi tên, không phải tệp Excel — đề nghị đơn vị gửi lại biểu mẫu .xlsx"
+    if low.startswith(b"<?xml"):
+        return "tệp XML (có thể là Excel 2003 XML) bị đổi tên, không phải biểu mẫu .xlsx"
+    if path.suffix.lower() in (".csv", ".txt"):
+        return ("tệp CSV/văn bản không phải biểu mẫu trả về; nếu là bảng nhập liệu, dùng lệnh "
+                "'parxl fill --values' để ghi vào biểu mẫu")
+    return "tệp văn bản (có thể là CSV) bị đổi tên thành Excel, không phải biểu mẫu .xlsx"
+
+
+def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """Open a returned file as an xlsx package after every cheap check; raise ReturnRejected."""
+    where = Location(file=str(path))
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise ReturnRejected(f"không mở được tệp ({exc.strerror})", where) from None
+    if size > limits.max_file_bytes:
+        raise ReturnRejected(
+            f"tệp quá lớn ({_mb(size)}, giới hạn {_mb(limits.max_file_bytes)}) — biểu mẫu trả về "
+            "thường chỉ vài trăm KB", where)
+    kind = sniff(path, head)
+    if kind == "empty":
+        raise ReturnRejected("tệp rỗng (0 byte) — có thể gửi lỗi, đề nghị đơn vị gửi lại", where)
+    if kind == "ole":
+        raise ReturnRejected(_ole_message(path), where)
+    if kind == "text":
+        raise ReturnRejected(_text_message(path, head), where)
+    if kind == "empty-zip":
+        raise ReturnRejected("tệp nén rỗng, không phải biểu mẫu Excel", where)
+    if kind != "zip":
+        raise ReturnRejected("không phải tệp Excel (.xlsx): nội dung không đúng định dạng", where)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ReturnRejected(
+            "tệp Excel bị hỏng hoặc tải về không đầy đủ (không đọc được cấu trúc nén) — đề nghị "
+            "đơn vị gửi lại", where) from None
+    try:
+        check_directory(zf, path, limits)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def check_directory(zf: zipfile.ZipFile, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    where = Location(file=str(path))
+    infos = zf.infolist()
+    if len(infos) > limits.max_entries:
+        raise ReturnRejected(f"tệp nén có quá nhiều thành phần ({len(infos)}) — nghi là tệp độc hại", where)
+    names = {i.filename for i in infos}
+    if "mimetype" in names or "content.xml" in names:
+        raise ReturnRejected(
+            "tệp OpenDocument (.ods, LibreOffice) — đề nghị mở bằng LibreOffice/Excel và lưu lại "
+            "dạng Excel (.xlsx) trên biểu mẫu đã phát hành", where)
+    if "xl/workbook.bin" in names:
+        raise ReturnRejected("tệp Excel nhị phân (.xlsb) — đề nghị lưu lại dạng .xlsx", where)
+    if "xl/workbook.xml" not in names:
+        raise ReturnRejected("tệp nén không phải sổ làm việc Excel (.xlsx) — thiếu xl/workbook.xml", where)
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ReturnRejected("tệp có thành phần được mã hoá (mật khẩu) — đề nghị gỡ mật khẩu rồi gửi lại", where)
+        total += info.file_size
+        if info.file_size > limits.max_part_bytes:
+            raise ReturnRejected(
+                f"thành phần '{info.filename}' quá lớn khi giải nén ({_mb(info.file_size)}, giới hạn "
+                f"{_mb(limits.max_part_bytes)}) — trang tính quá lớn hoặc tệp độc hại (zip bomb)", where)
+        if (info.file_size > limits.ratio_floor
+                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+            raise ReturnRejected(
+                f"thành phần '{info.filename}' có tỷ lệ nén bất thường "
+                f"({info.file_size // max(info.compress_size, 1)}:1) — nghi là tệp độc hại (zip bomb), "
+                "không giải nén", where)
+    if total > limits.max_total_bytes:
+        raise ReturnRejected(
+            f"tổng dung lượng giải nén quá lớn ({_mb(total)}, giới hạn {_mb(limits.max_total_bytes)}) "
+            "— nghi là tệp độc hại (zip bomb)", where)
+
+
+def read_part(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Inflate one XML part, never beyond the limit (even when the zip headers lie)."""
+    where = Location(file=str(path))
+    try:
+        with zf.open(name) as fh:
+            data = fh.read(limits.max_part_bytes + 1)
+    except KeyError:
+        raise ReturnRejected(f"thiếu thành phần '{name}' trong tệp Excel (tệp hỏng)", where) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text:
+            raise ReturnRejected("tệp có thành phần được mã hoá (mật khẩu)", where) from None
+        raise ReturnRejected(
+            f"tệp Excel bị hỏng: không giải nén được '{name}' — đề nghị đơn vị gửi lại", where) from None
+    except Exception:  # zlib.error and friends from a damaged stream
+        raise ReturnRejected(
+            f"tệp Excel bị hỏng: không giải nén được '{name}' — đề nghị đơn vị gửi lại", where) from None
+    if len(data) > limits.max_part_bytes:
+        raise ReturnRejected(
+            f"thành phần '{name}' vượt giới hạn {_mb(limits.max_part_bytes)} khi giải nén — trang tính "
+            "quá lớn hoặc tệp độc hại (zip bomb); đã dừng giải nén", where)
+    check_xml(data, name, path)
+    return data
+
+
+def check_xml(data: bytes, name: str, path: Path) -> None:
+    """Refuse DTDs: no entity definitions (billion laughs) or external entities (XXE)."""
+    head = data[:8192]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+        raise ReturnRejected(
+            f"thành phần '{name}' chứa khai báo DOCTYPE/ENTITY (bom XML hoặc thực thể ngoài) — tệp "
+            "độc hại hoặc không do Excel tạo, không đọc", Location(file=str(path)))
