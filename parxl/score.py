@@ -191,8 +191,8 @@ def _score(plan: _ItemPlan, values: Values) -> ItemScore:
     args: list[Any] = [0.0, 0.0]
     filled = False
     error = ""
-    for key, slot, ftype in plan.fields:
-        v = values.get(key)
+    for field_key, slot, ftype in plan.fields:
+        v = values.get(field_key)
         if v is None or (isinstance(v, str) and not v.strip()):
             if ftype == YESNO:
                 args[slot] = ""

@@ -79,8 +79,8 @@ def export_table(fw: Framework, path: str | Path) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     rows: list[tuple[str, str, str, str, Item]] = []
     for d in fw.domains:
-        for c in d.criteria:
-            rows += [(d.code, d.name, c.code, c.name, i) for i in c.items]
+        for crit in d.criteria:
+            rows += [(d.code, d.name, crit.code, crit.name, i) for i in crit.items]
     rows += [(BONUS, "", "", "", i) for i in fw.bonus]
     rows += [(PENALTY, "", "", "", i) for i in fw.penalties]
     for r, (dc, dn, cc, cn, it) in enumerate(rows, start=2):
@@ -214,7 +214,7 @@ def import_table(path: str | Path) -> Framework:
 
 
 def _letter(index: int) -> str:
-    return openpyxl.utils.get_column_letter(index + 1)
+    return str(openpyxl.utils.get_column_letter(index + 1))
 
 
 _PATH = re.compile(

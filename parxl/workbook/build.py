@@ -163,7 +163,7 @@ class _Validations:
     def add(self, key: tuple[object, ...], ref: str, **kw: object) -> None:
         dv = self.by_key.get(key)
         if dv is None:
-            dv = DataValidation(**kw)  # type: ignore[arg-type]
+            dv = DataValidation(**kw)
             dv.showErrorMessage = True
             dv.showInputMessage = True
             dv.errorStyle = "stop"
