@@ -1,0 +1,800 @@
+"""Arithmetic checks of the figures a report states.
+
+Every check compares figures the text itself states; a rounded figure agrees with an exact
+value when it equals that value rounded to the decimals it was written with (``93%`` for
+92,59%; ``22,16%`` for 22,157%). The checks:
+
+Sums are exact (a total of stated parts is stated exactly); only percentages and shares are
+compared at the precision they were written with.
+
+* ``sum``      — a stated total vs the sum of its listed parts: domain scores vs the overall
+  score, a heading's deducted points vs its bullets, ``N hồ sơ, trong đó a ..., b ...``,
+  the dossier flow (received = resolved + pending; resolved = on time + late);
+* ``percent``  — a percentage vs its part and base (``33.410/36.085 ..., đạt tỷ lệ 93%``,
+  ``đúng hạn 15.739 hồ sơ chiếm tỷ lệ 89,4%``, ``đạt 36% Kế hoạch``);
+* ``restated`` — the same quantity stated twice with two values (the total deducted points,
+  the overall score, a domain's score);
+* ``losses``   — ``đạt a/b điểm`` vs the points listed as not achieved (``không đạt x điểm``)
+  and vs a stated ``số điểm chưa đạt``.
+
+Partial lists are common in reports ("trong đó 01 nhiệm vụ đã hoàn thành"), so a list whose
+parts add up to less than its total is reported only when the list is provably complete (its
+maxima add up to the total's maximum) or the gap is a slip (at most 2% of the total).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parxl.audit.document import Document, Para, Section
+from parxl.audit.figures import (
+    NUM,
+    Fraction,
+    Num,
+    agrees,
+    decimals_of,
+    fmt,
+    round_to,
+    scan,
+    sentence_at,
+    sentence_span,
+    to_decimal,
+    unit_before,
+)
+
+SLIP = Decimal("0.02")  # a shortfall of at most 2% of the total is a slip, not a partial list
+TOTAL_MIN = Decimal(50)  # an overall score's maximum is at least this; a domain's is below
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of the report and where it is (``dòng 50`` / ``đoạn 12``)."""
+
+    text: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """One arithmetic inconsistency between figures of a report (or with a workbook)."""
+
+    kind: str  # "sum" | "percent" | "restated" | "losses" | "workbook"
+    message: str  # Vietnamese, with the numbers
+    quotes: tuple[Quote, ...]
+    stated: Decimal | None = None
+    expected: Decimal | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "stated": None if self.stated is None else float(self.stated),
+            "expected": None if self.expected is None else float(self.expected),
+            "quotes": [{"text": q.text, "where": q.where} for q in self.quotes],
+        }
+
+
+KIND_LABELS = {
+    "sum": "Tổng không khớp",
+    "percent": "Tỷ lệ không khớp",
+    "restated": "Một số liệu, hai giá trị",
+    "losses": "Điểm không đạt không khớp",
+    "workbook": "Khác bảng tính",
+}
+
+DOMAIN_KEYS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, ("chỉ đạo",)),
+    (2, ("thể chế",)),
+    (3, ("thủ tục hành chính", "tthc", "cải cách thủ tục")),
+    (4, ("tổ chức bộ máy",)),
+    (5, ("chế độ công vụ", "đội ngũ")),
+    (6, ("tài chính công",)),
+    (7, ("chính quyền điện tử", "chính quyền số", "chuyển đổi số")),
+    (8, ("tác động",)),
+)
+
+_DEDUCTION = re.compile(
+    rf"trừ\s+(?P<v>{NUM})\s*(?:(?:điểm\s*)?/\s*(?P<of>{NUM})\s*)?điểm", re.I
+)
+_TOTAL_DEDUCTED = re.compile(
+    rf"tổng\s+(?:số\s+)?điểm\s+(?:bị\s+)?trừ\s*(?:là|:)?\s*(?P<v>{NUM})\s*điểm", re.I
+)
+_SHARE = re.compile(rf"[^%\d]{{0,30}}?chiếm\s+(?:tỷ\s+lệ\s+)?(?P<p>{NUM})\s?%[^.;]{{0,40}}?tổng", re.I)
+_STATED_LOSS = re.compile(
+    rf"(?:tổng\s+)?số\s+điểm\s+(?:chưa|không)\s+đạt\s*(?:được\s*)?(?:là|:)?\s*(?P<v>{NUM})", re.I
+)
+_LOSS = re.compile(
+    rf"(?:không|chưa)\s+đạt\s+(?:được\s+)?(?P<v>{NUM})\s*điểm|(?P<w>{NUM})\s*điểm\s+(?:không|chưa)\s+đạt",
+    re.I,
+)
+_FRACTION_PERCENT = re.compile(
+    rf"[^%\d()]{{0,40}}?(?:đạt|chiếm|bằng)\s*(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%", re.I
+)
+_PLAN_PERCENT = re.compile(
+    rf"\s*(?:[^\W\d]+\s*){{0,3}}?,?\s*(?:đạt|bằng)\s+(?P<p>{NUM})\s?%\s*(?:so với\s+)?(?P<base>kế hoạch|dự toán|chỉ tiêu)", re.I
+)
+_PLAN_BASE = re.compile(
+    rf"(?P<base>kế hoạch|dự toán|chỉ tiêu)\s+(?:được\s+)?giao\s*(?:là|:)?\s*(?P<b>{NUM})", re.I
+)
+_PART_PERCENT = re.compile(rf"[^%\d]{{0,40}}?chiếm\s+(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%", re.I)
+_MARKERS = re.compile(r"trong\s+đó|bao\s+gồm|(?<!bao )gồm|cụ\s+thể|tổng\s+số", re.I)
+_UPPER_AFTER_SEMI = re.compile(r";\s*[A-ZÀ-ỸĐ]")
+
+_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("tổng số hồ sơ", "received"),
+    ("nhận giải quyết", "received"),
+    ("tiếp nhận", "received"),
+    ("tồn kỳ trước", "carried"),
+    ("kỳ trước chuyển", "carried"),
+    ("chuyển qua", "carried"),
+    ("chuyển sang", "carried"),
+    ("tiếp nhận mới", "new"),
+    ("nhận mới", "new"),
+    ("mới tiếp nhận", "new"),
+    ("đã giải quyết", "resolved"),
+    ("giải quyết xong", "resolved"),
+    ("đang giải quyết", "pending"),
+    ("chưa giải quyết", "pending"),
+    ("đang xử lý", "pending"),
+    ("đúng hạn", "on_time"),
+    ("đúng hẹn", "on_time"),
+    ("trước hạn", "early"),
+    ("trước hẹn", "early"),
+    ("quá hạn", "late"),
+    ("trễ hạn", "late"),
+    ("trễ hẹn", "late"),
+    ("quá hẹn", "late"),
+)
+_AFTER_ROLES = {"on_time", "early", "late", "pending", "new", "carried"}
+_ROLE_NAMES = {
+    "received": "tiếp nhận", "carried": "tồn kỳ trước", "new": "tiếp nhận mới",
+    "resolved": "đã giải quyết", "pending": "đang giải quyết", "on_time": "đúng hạn",
+    "early": "trước hạn", "late": "quá hạn",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison the audit made, consistent or not (for ``--verbose`` and tests)."""
+
+    kind: str
+    what: str  # Vietnamese: what was compared
+    where: str
+    stated: Decimal
+    expected: Decimal
+    ok: bool
+
+
+@dataclass
+class Deduction:
+    value: Num
+    of: Num | None
+    start: int
+    end: int
+
+
+@dataclass
+class ParaFacts:
+    para: Para
+    numbers: list[Num]
+    fractions: list[Fraction]
+    deductions: list[Deduction] = field(default_factory=list)
+
+    def counts(self) -> list[Num]:
+        return [n for n in self.numbers if not n.percent]
+
+    def scores(self) -> list[Fraction]:
+        """Point fractions that are achieved/max (not "bị trừ a/b")."""
+        return [f for f in self.fractions if f.points and not _is_deduction(self.para.text, f)]
+
+    def totals(self) -> list[Fraction]:
+        return [f for f in self.scores() if f.b.value >= TOTAL_MIN and f.a.value <= f.b.value]
+
+
+def _is_deduction(text: str, f: Fraction) -> bool:
+    return "trừ" in text[max(0, f.start - 12):f.start].lower()
+
+
+def _num(m: re.Match[str], group: str, *, points: bool = False, percent: bool = False) -> Num | None:
+    text = m.group(group)
+    if text is None:
+        return None
+    value = to_decimal(text, points=points, percent=percent)
+    if value is None:
+        return None
+    dec = decimals_of(text, value) if not percent else (
+        len(re.split(r"[.,]", text)[-1]) if re.search(r"[.,]", text) else 0)
+    return Num(value, text, m.start(group), m.end(group), dec, percent, "điểm" if points else "")
+
+
+class Audit:
+    """Figures of a document and the checks over them."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.outline = doc.outline
+        self.facts: dict[int, ParaFacts] = {}
+        for p in doc.paras:
+            f = scan(p.text)
+            pf = ParaFacts(p, f.numbers, f.fractions)
+            for m in _DEDUCTION.finditer(p.text):
+                v = _num(m, "v", points=True)
+                if v is not None:
+                    pf.deductions.append(Deduction(v, _num(m, "of", points=True), m.start(), m.end()))
+            self.facts[p.index] = pf
+        self.found: list[Inconsistency] = []
+        self.checks: list[Check] = []
+
+    # -- helpers -------------------------------------------------------------------------
+    def quote(self, para: Para, pos: int) -> Quote:
+        return Quote(sentence_at(para.text, pos), para.where)
+
+    def note(self, kind: str, what: str, where: str, stated: Decimal, expected: Decimal, ok: bool) -> None:
+        self.checks.append(Check(kind, what, where, stated, expected, ok))
+
+    def add(self, kind: str, message: str, quotes: list[Quote], stated: Decimal | None = None,
+            expected: Decimal | None = None) -> None:
+        uniq: list[Quote] = []
+        for q in quotes:
+            if q not in uniq:
+                uniq.append(q)
+        key = (stated, expected, uniq[0] if uniq else None)
+        for old in self.found:
+            if (old.stated, old.expected, old.quotes[0] if old.quotes else None) == key:
+                return
+        self.found.append(Inconsistency(kind, message, tuple(uniq), stated, expected))
+
+    def run(self) -> list[Inconsistency]:
+        self.check_domain_sum()
+        self.check_outline_sums()
+        self.check_deducted_total()
+        self.check_restated()
+        self.check_losses()
+        self.check_fraction_percents()
+        self.check_plan_percents()
+        self.check_dossier_flow()
+        self.check_breakdowns()
+        return self.found
+
+    # -- domains -------------------------------------------------------------------------
+    def domain_of(self, section: Section) -> int | None:
+        if section.para is None:
+            return None
+        head = section.para.text.split(":", 1)[0][:140].lower()
+        hits = {n for n, keys in DOMAIN_KEYS if any(k in head for k in keys)}
+        return hits.pop() if len(hits) == 1 else None
+
+    def domain_sections(self) -> list[tuple[int, Section]]:
+        out: list[tuple[int, Section]] = []
+
+        def walk(s: Section) -> None:
+            for c in s.children:
+                d = self.domain_of(c)
+                if d is not None:
+                    out.append((d, c))
+                else:
+                    walk(c)
+
+        walk(self.outline)
+        return out
+
+    def section_score(self, section: Section) -> tuple[Para, Fraction] | None:
+        """A section's score: its first achieved/max fraction below an overall maximum."""
+        for p in section.paras():
+            pf = self.facts[p.index]
+            if pf.totals():
+                continue
+            for f in pf.scores():
+                if f.b.value < TOTAL_MIN and f.a.value <= f.b.value:
+                    return p, f
+        return None
+
+    def domain_scores(self) -> dict[int, tuple[Para, Fraction, Section]]:
+        out: dict[int, tuple[Para, Fraction, Section]] = {}
+        for d, s in self.domain_sections():
+            if d in out:
+                continue
+            found = self.section_score(s)
+            if found is not None:
+                out[d] = (found[0], found[1], s)
+        return out
+
+    def check_domain_sum(self) -> None:
+        domains = self.domain_scores()
+        if len(domains) < 3:
+            return
+        parts = [f for _, f, _ in domains.values()]
+        total_a = sum((f.a.value for f in parts), Decimal(0))
+        total_b = sum((f.b.value for f in parts), Decimal(0))
+        for p in self.doc.paras:
+            for t in self.facts[p.index].totals():
+                ok = t.a.value == total_a
+                complete = total_b == t.b.value
+                if not ok and total_a < t.a.value and not complete:
+                    continue
+                self.note("sum", "tổng điểm = cộng điểm các lĩnh vực", p.where, t.a.value, total_a, ok)
+                if ok:
+                    continue
+                terms = " + ".join(fmt(f.a.value) for f in parts)
+                self.add("sum",
+                         f"Tổng điểm nêu là {t.a.text}/{t.b.text} nhưng điểm các lĩnh vực cộng lại là "
+                         f"{terms} = {fmt(total_a)}"
+                         + (f" (trên tổng tối đa {fmt(total_b)})" if complete else ""),
+                         [self.quote(p, t.start)] + [self.quote(dp, f.start) for dp, f, _ in domains.values()],
+                         t.a.value, total_a)
+
+    # -- outline: heading figure vs its bullets -------------------------------------------
+    def check_outline_sums(self) -> None:
+        for s in self.outline.sections():
+            if s.para is None or len(s.children) < 2:
+                continue
+            head = self.facts[s.para.index]
+            kids = [self.facts[c.para.index] for c in s.children if c.para is not None]
+            if head.deductions:
+                total = head.deductions[0].value
+                parts = [k.deductions[0] for k in kids if k.deductions]
+                if len(parts) >= 2:
+                    self._compare_list(total, [d.value for d in parts], len(parts) == len(kids), s.para,
+                                       head.deductions[0].start,
+                                       [(k.para, k.deductions[0].start) for k in kids if k.deductions],
+                                       "điểm bị trừ")
+            scores = head.scores()
+            if scores and not head.deductions:
+                t = scores[0]
+                kid_scores = [(k.para, k.scores()[0]) for k in kids if k.scores()]
+                if len(kid_scores) >= 2:
+                    complete = len(kid_scores) == len(kids) and sum(
+                        (f.b.value for _, f in kid_scores), Decimal(0)) == t.b.value
+                    self._compare_list(t.a, [f.a for _, f in kid_scores], complete, s.para, t.start,
+                                       [(p, f.start) for p, f in kid_scores], "điểm đạt")
+
+    def _compare_list(self, total: Num, parts: list[Num], complete: bool, para: Para, pos: int,
+                      where: list[tuple[Para, int]], what: str) -> None:
+        exact = sum((x.value for x in parts), Decimal(0))
+        ok = total.value == exact
+        if not ok and exact < total.value and not complete and (total.value - exact) > SLIP * total.value:
+            return
+        self.note("sum", f"tổng {what} = cộng các mục", para.where, total.value, exact, ok)
+        if ok:
+            return
+        terms = " + ".join(fmt(x.value) for x in parts)
+        self.add("sum", f"Tổng {what} nêu là {total.text} nhưng các mục liệt kê cộng lại là "
+                        f"{terms} = {fmt(exact)}",
+                 [self.quote(para, pos)] + [self.quote(p, i) for p, i in where], total.value, exact)
+
+    # -- the total deducted points -----------------------------------------------------------
+    def check_deducted_total(self) -> None:
+        exact: list[tuple[Num, Para, int]] = []
+        shares: list[tuple[Num, Num, Para, int]] = []  # (part, percent, para, pos)
+        for p in self.doc.paras:
+            pf = self.facts[p.index]
+            text = p.text
+            for m in _TOTAL_DEDUCTED.finditer(text):
+                v = _num(m, "v", points=True)
+                if v is not None:
+                    exact.append((v, p, m.start()))
+            for d in pf.deductions:
+                s0, s1 = sentence_span(text, d.start)
+                sentence = text[s0:s1].lower()
+                if d.of is not None and "tổng" in sentence:
+                    exact.append((d.of, p, d.start))
+                elif d.of is None and len(set(re.findall(r"lĩnh vực\s+(\d)", sentence))) >= 2:
+                    exact.append((d.value, p, d.start))
+                sm = _SHARE.match(text, d.end)
+                if sm and "trừ" in text[sm.end():sm.end() + 30].lower():
+                    pct = _num(sm, "p", percent=True)
+                    if pct is not None:
+                        shares.append((d.value, pct, p, d.start))
+        if not exact:
+            return
+
+        def fits_share(total: Decimal, part: Num, pct: Num) -> bool:
+            return total != 0 and agrees(pct, part.value / total * 100)
+
+        candidates = {round_to(v.value, v.decimals) for v, _, _ in exact}
+        support = {c: sum(1 for v, _, _ in exact if agrees(v, c))
+                   + sum(1 for part, pct, _, _ in shares if fits_share(c, part, pct))
+                   for c in candidates}
+        best = max(sorted(candidates), key=lambda c: support[c])
+        backers = [self.quote(p, i) for v, p, i in exact if agrees(v, best)]
+        backers += [self.quote(p, i) for part, pct, p, i in shares if fits_share(best, part, pct)]
+        for v, p, i in exact:
+            self.note("restated", "tổng số điểm bị trừ", p.where, v.value, best, agrees(v, best))
+            if not agrees(v, best):
+                self.add("restated",
+                         f"Tổng số điểm bị trừ được nêu là {v.text} nhưng ở chỗ khác là {fmt(best)} "
+                         f"({support[best]} chỗ khớp với {fmt(best)})",
+                         [self.quote(p, i), *backers[:2]], v.value, best)
+        for part, pct, p, i in shares:
+            self.note("percent", "tỷ lệ trên tổng số điểm bị trừ", p.where, pct.value,
+                      round_to(part.value / best * 100, pct.decimals), fits_share(best, part, pct))
+            if not fits_share(best, part, pct):
+                exact_pct = part.value / best * 100
+                self.add("percent",
+                         f"{part.text} điểm trên tổng số điểm bị trừ {fmt(best)} là "
+                         f"{fmt(exact_pct, max(pct.decimals, 2) + 1)}%, không phải {pct.text}%",
+                         [self.quote(p, i), *backers[:1]], pct.value, round_to(exact_pct, pct.decimals))
+
+    # -- the same score stated twice --------------------------------------------------------
+    def check_restated(self) -> None:
+        seen: dict[Decimal, tuple[Fraction, Para]] = {}
+        for p in self.doc.paras:
+            for t in self.facts[p.index].totals():
+                first = seen.get(t.b.value)
+                if first is None:
+                    seen[t.b.value] = (t, p)
+                    continue
+                ok = t.a.value == first[0].a.value
+                self.note("restated", "tổng điểm nêu lại", p.where, t.a.value, first[0].a.value, ok)
+                if not ok:
+                    self.add("restated", f"Tổng điểm được nêu là {first[0].text} và {t.text}",
+                             [self.quote(first[1], first[0].start), self.quote(p, t.start)],
+                             t.a.value, first[0].a.value)
+        for _, (dp, df, section) in self.domain_scores().items():
+            for p in section.paras():
+                for f in self.facts[p.index].scores():
+                    if f is df or f.b.value != df.b.value:
+                        continue
+                    ok = f.a.value == df.a.value
+                    self.note("restated", "điểm lĩnh vực nêu lại", p.where, f.a.value, df.a.value, ok)
+                    if not ok:
+                        self.add("restated", f"Điểm lĩnh vực được nêu là {df.text} và {f.text}",
+                                 [self.quote(dp, df.start), self.quote(p, f.start)], f.a.value, df.a.value)
+
+    # -- max - achieved vs the points listed as not achieved ----------------------------------
+    def _losses(self, text: str, start: int, end: int) -> tuple[list[tuple[Num, int]], list[tuple[Num, int]]]:
+        """(stated loss totals, listed losses) in ``text[start:end]``."""
+        stated: list[tuple[Num, int]] = []
+        masked: list[tuple[int, int]] = []
+        for m in _STATED_LOSS.finditer(text, start, end):
+            v = _num(m, "v", points=True)
+            if v is not None:
+                stated.append((v, m.start()))
+                masked.append((m.start(), m.end()))
+        listed: list[tuple[Num, int]] = []
+        for m in _LOSS.finditer(text, start, end):
+            if any(a <= m.start() < b or a < m.end() <= b for a, b in masked):
+                continue
+            v = _num(m, "v" if m.group("v") else "w", points=True)
+            if v is not None:
+                listed.append((v, m.start()))
+        return stated, listed
+
+    def check_losses(self) -> None:
+        domain_figs = {id(f) for _, f, _ in self.domain_scores().values()}
+        # 1. a section's score vs everything listed as not achieved below it
+        for _, (dp, df, section) in self.domain_scores().items():
+            lost = df.b.value - df.a.value
+            listed: list[tuple[Num, Para, int]] = []
+            started = False
+            for p in section.paras():
+                start = 0
+                if p is dp:
+                    started, start = True, df.end
+                if not started:
+                    continue
+                _, found = self._losses(p.text, start, len(p.text))
+                listed += [(v, p, i) for v, i in found]
+            total = sum((v.value for v, _, _ in listed), Decimal(0))
+            if listed:
+                self.note("losses", "điểm không đạt liệt kê ≤ tối đa − đạt", dp.where, total, lost,
+                          total <= lost)
+            if listed and total > lost:
+                self._loss_flag(df, dp, lost, [(v, p, i) for v, p, i in listed], total)
+        # 2. a score's own paragraph: "đạt a/b điểm ... (không đạt x điểm)"
+        for p in self.doc.paras:
+            pf = self.facts[p.index]
+            scores = [f for f in pf.scores() if f.a.value <= f.b.value]
+            for k, f in enumerate(scores):
+                end = scores[k + 1].start if k + 1 < len(scores) else len(p.text)
+                stated, found = self._losses(p.text, f.end, end)
+                lost = f.b.value - f.a.value
+                total = sum((v.value for v, _ in found), Decimal(0))
+                if found and id(f) not in domain_figs:
+                    self.note("losses", "điểm không đạt liệt kê ≤ tối đa − đạt", p.where, total, lost,
+                              total <= lost)
+                if found and total > lost and id(f) not in domain_figs:
+                    self._loss_flag(f, p, lost, [(v, p, i) for v, i in found], total)
+                # sub-scores listed after "a/b điểm." or "a/b điểm:" (criterion then its items)
+                subs = [g for g in scores[k + 1:] if g.b.value < f.b.value]
+                opens_list = re.match(r"\s*(?:điểm)?\s*[.:]", p.text[f.end:f.end + 8]) is not None
+                if k == 0 and subs and opens_list and f.b.value < TOTAL_MIN:
+                    sub_lost = sum((g.b.value - g.a.value for g in subs), Decimal(0))
+                    self.note("losses", "điểm mất ở các mục con ≤ tối đa − đạt", p.where, sub_lost, lost,
+                              sub_lost <= lost)
+                    if sub_lost > lost:
+                        terms = " + ".join(f"({fmt(g.b.value)} − {fmt(g.a.value)})" for g in subs)
+                        self.add("losses",
+                                 f"Đạt {f.text} điểm tức là không đạt {fmt(lost)} điểm, nhưng các mục "
+                                 f"con mất {terms} = {fmt(sub_lost)} điểm",
+                                 [self.quote(p, f.start)], sub_lost, lost)
+        # 3. "số điểm chưa đạt là L" vs the nearest score before it in its section
+        for s in self.outline.sections():
+            last: tuple[Fraction, Para] | None = None
+            for item in s.content if s.para is None else [s.para, *s.content]:
+                if isinstance(item, Section):
+                    continue
+                pf = self.facts[item.index]
+                events: list[tuple[int, Fraction | Num]] = [(f.start, f) for f in pf.scores()
+                                                            if f.a.value <= f.b.value]
+                stated, _ = self._losses(item.text, 0, len(item.text))
+                events += [(i, v) for v, i in stated]
+                for pos, ev in sorted(events, key=lambda e: e[0]):
+                    if isinstance(ev, Fraction):
+                        last = (ev, item)
+                    elif last is not None:
+                        f, fp = last
+                        lost = f.b.value - f.a.value
+                        self.note("losses", "số điểm chưa đạt = tối đa − đạt", item.where, ev.value, lost,
+                                  ev.value == lost)
+                        if ev.value != lost:
+                            self.add("losses",
+                                     f"Đạt {f.text} điểm thì số điểm chưa đạt là {fmt(lost)}, "
+                                     f"nhưng văn bản nêu {ev.text}",
+                                     [self.quote(fp, f.start), self.quote(item, pos)], ev.value, lost)
+
+    def _loss_flag(self, f: Fraction, p: Para, lost: Decimal, listed: list[tuple[Num, Para, int]],
+                   total: Decimal) -> None:
+        terms = " + ".join(fmt(v.value) for v, _, _ in listed)
+        self.add("losses",
+                 f"Đạt {f.text} điểm tức là không đạt {fmt(f.b.value)} − {fmt(f.a.value)} = {fmt(lost)} "
+                 f"điểm, nhưng các nội dung không đạt liệt kê cộng lại là {terms} = {fmt(total)} điểm",
+                 [self.quote(p, f.start)] + [self.quote(q, i) for _, q, i in listed], total, lost)
+
+    # -- percentages ----------------------------------------------------------------------
+    def check_fraction_percents(self) -> None:
+        for p in self.doc.paras:
+            for f in self.facts[p.index].fractions:
+                m = _FRACTION_PERCENT.match(p.text, f.end)
+                if m is None or f.b.value == 0:
+                    continue
+                pct = _num(m, "p", percent=True)
+                if pct is None:
+                    continue
+                exact = f.a.value / f.b.value * 100
+                self.note("percent", f"tỷ lệ {f.text}", p.where, pct.value, round_to(exact, pct.decimals),
+                          agrees(pct, exact))
+                if not agrees(pct, exact):
+                    self.add("percent",
+                             f"{f.text} = {fmt(exact, pct.decimals + 2)}%, làm tròn là "
+                             f"{fmt(round_to(exact, pct.decimals))}%, không phải {pct.text}%",
+                             [self.quote(p, f.start)], pct.value, round_to(exact, pct.decimals))
+
+    def check_plan_percents(self) -> None:
+        for p in self.doc.paras:
+            text = p.text
+            for n in self.facts[p.index].counts():
+                m = _PLAN_PERCENT.match(text, n.end)
+                if m is None or not n.unit:
+                    continue
+                s0, s1 = sentence_span(text, n.start)
+                for b in _PLAN_BASE.finditer(text, s0, s1):
+                    if b.group("base").lower() != m.group("base").lower():
+                        continue
+                    base = _num(b, "b")
+                    pct = _num(m, "p", percent=True)
+                    base_num = next((x for x in self.facts[p.index].counts() if x.start == b.start("b")), None)
+                    if base is None or pct is None or base.value == 0 or base_num is None:
+                        continue
+                    if base_num.unit != n.unit:
+                        continue
+                    exact = n.value / base.value * 100
+                    self.note("percent", "tỷ lệ so với kế hoạch/dự toán", p.where, pct.value,
+                              round_to(exact, pct.decimals), agrees(pct, exact))
+                    if not agrees(pct, exact):
+                        self.add("percent",
+                                 f"{n.text} / {base.text} = {fmt(exact, pct.decimals + 2)}%, không phải "
+                                 f"{pct.text}%", [self.quote(p, n.start)], pct.value,
+                                 round_to(exact, pct.decimals))
+
+    # -- breakdowns: "N đơn vị, trong đó a ..., b ..." -----------------------------------------
+    def _tokens(self, p: Para) -> list[tuple[Num, str]]:
+        """Counts with their unit (written after, or named before them in the clause)."""
+        pf = self.facts[p.index]
+        items: list[Num] = [n for n in pf.counts()]
+        items += [f.a for f in pf.fractions if not f.points and f.unit]
+        items.sort(key=lambda n: n.start)
+        out: list[tuple[Num, str]] = []
+        prev_end = 0
+        for n in items:
+            unit = n.unit or unit_before(p.text, n.start, prev_end)
+            s0, _ = sentence_span(p.text, n.start)
+            if not n.unit and prev_end < s0:
+                unit = unit_before(p.text, n.start, s0)
+            out.append((n, unit))
+            prev_end = n.end
+        return [(n, u) for n, u in out if u]
+
+    @staticmethod
+    def _region(parens: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+        """The innermost parenthesis pair around ``pos``, if any."""
+        inner = [s for s in parens if s[0] < pos < s[1]]
+        return max(inner, key=lambda s: s[0]) if inner else None
+
+    @staticmethod
+    def _parens(text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        stack: list[int] = []
+        for i, ch in enumerate(text):
+            if ch == "(":
+                stack.append(i)
+            elif ch == ")" and stack:
+                spans.append((stack.pop(), i))
+        return spans
+
+    def check_breakdowns(self) -> None:
+        for p in self.doc.paras:
+            text = p.text
+            tokens = self._tokens(p)
+            if len(tokens) < 3:
+                continue
+            region = functools.partial(self._region, self._parens(text))
+
+            markers: list[tuple[int, int, bool]] = []  # (start, end, total comes after)
+            for m in _MARKERS.finditer(text):
+                markers.append((m.start(), m.end(), m.group().lower().startswith("tổng")))
+            for n, _ in tokens:  # "657 TTHC: a, b, c"
+                after = re.match(r"\s*[\w ]{0,25}?:", text[n.end:n.end + 30])
+                if re.match(r"\s*(?:[^\W\d]+\s*){0,3}:", text[n.end:n.end + 30]) and after:
+                    pos = n.end + after.end() - 1
+                    markers.append((pos, pos + 1, False))
+            markers.sort()
+            groups: dict[int, tuple[Num, str, int]] = {}  # total start -> (total, unit, from)
+            for ms, me, forward in markers:
+                s0, s1 = sentence_span(text, ms)
+                reg = region(ms)
+                if forward:
+                    cand = [t for t in tokens if me <= t[0].start < s1 and region(t[0].start) == reg]
+                    if not cand:
+                        continue
+                    total, unit = cand[0]
+                    frm = total.end
+                else:
+                    cand = [t for t in tokens if s0 <= t[0].start < ms and region(t[0].start) == reg]
+                    if not cand and reg is not None and not text[reg[0] + 1:ms].strip():
+                        # "740/1.837 TTHC (trong đó 464 TTHC ..., 276 TTHC ...)"
+                        outer = region(reg[0])
+                        cand = [t for t in tokens if s0 <= t[0].start < reg[0] and region(t[0].start) == outer]
+                    if not cand:
+                        continue
+                    total, unit = cand[-1]
+                    frm = me
+                old = groups.get(total.start)
+                groups[total.start] = (total, unit, max(frm, old[2]) if old else frm)
+            for total, unit, frm in groups.values():
+                s0, s1 = sentence_span(text, total.start)
+                reg = region(total.start) if region(frm) == region(total.start) else region(frm)
+                stop = s1
+                semi = _UPPER_AFTER_SEMI.search(text, frm, s1)
+                if semi:
+                    stop = semi.start()
+                later = [g for g in groups.values() if frm <= g[0].start < stop]
+                if later:
+                    stop = min(g[0].start for g in later)
+                parts = [(n, u) for n, u in tokens if frm <= n.start < stop and region(n.start) == reg
+                         and n is not total]
+                parts = [(n, u) for n, u in parts if u == unit]
+                if len(parts) >= 2:
+                    self._compare_list(total, [n for n, _ in parts], False, p, total.start,
+                                       [], unit)
+                    self._part_percents(p, total, [n for n, _ in parts], stop)
+            self._paren_groups(p, tokens, region)
+
+    def _paren_groups(self, p: Para, tokens: list[tuple[Num, str]],
+                      reg: Callable[[int], tuple[int, int] | None]) -> None:
+        outside = [(n, u) for n, u in tokens if reg(n.start) is None]
+        for k, (total, unit) in enumerate(outside):
+            nxt = next((n.start for n, u in outside[k + 1:] if u == unit), len(p.text))
+            s1 = sentence_span(p.text, total.start)[1]
+            parts = [n for n, u in tokens if total.end <= n.start < min(nxt, s1) and u == unit
+                     and reg(n.start) is not None]
+            if len(parts) >= 2 and len({reg(n.start) for n in parts}) == len(parts):
+                self._compare_list(total, parts, False, p, total.start, [], unit)
+
+    def _part_percents(self, p: Para, total: Num, parts: list[Num], stop: int) -> None:
+        for k, n in enumerate(parts):
+            end = parts[k + 1].start if k + 1 < len(parts) else stop
+            m = _PART_PERCENT.match(p.text[:end], n.end)
+            if m is None or total.value == 0:
+                continue
+            pct = _num(m, "p", percent=True)
+            if pct is None:
+                continue
+            exact = n.value / total.value * 100
+            self.note("percent", "tỷ lệ của một phần trên tổng", p.where, pct.value,
+                      round_to(exact, pct.decimals), agrees(pct, exact))
+            if not agrees(pct, exact):
+                self.add("percent",
+                         f"{n.text} / {total.text} = {fmt(exact, pct.decimals + 2)}%, làm tròn là "
+                         f"{fmt(round_to(exact, pct.decimals))}%, không phải {pct.text}%",
+                         [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
+
+    # -- dossier flow ---------------------------------------------------------------------
+    def _roles(self, p: Para) -> Iterator[tuple[str, Num]]:
+        text = p.text
+        low = text.lower()
+        prev = 0
+        for n, unit in self._tokens(p):
+            if unit != "hồ sơ":
+                prev = n.end
+                continue
+            s0, _ = sentence_span(text, n.start)
+            after_end = re.search(r"[,;.(]|$", text[n.end:])
+            after = low[n.end:n.end + (after_end.start() if after_end else 0)]
+            role = ""
+            for word, r in _ROLE_WORDS:
+                if r in _AFTER_ROLES and word in after:
+                    role = r
+                    break
+            if not role:
+                before = low[max(prev, s0):n.start]
+                best = (-1, 0)
+                for word, r in _ROLE_WORDS:
+                    i = before.rfind(word)
+                    if i >= 0 and (i + len(word), len(word)) > best:
+                        best, role = (i + len(word), len(word)), r
+            prev = n.end
+            if role:
+                yield role, n
+
+    def check_dossier_flow(self) -> None:
+        for p in self.doc.paras:
+            found: dict[str, list[Num]] = {}
+            for role, n in self._roles(p):
+                found.setdefault(role, []).append(n)
+            one = {r: v[0] for r, v in found.items() if len({x.value for x in v}) == 1}
+            rels = (("received", ("carried", "new")), ("received", ("resolved", "pending")),
+                    ("resolved", ("on_time", "late", "early")))
+            for whole, parts in rels:
+                have = [one[r] for r in parts if r in one]
+                if whole not in one or len(have) < 2 or (whole == "resolved" and not {"on_time", "late"} <= one.keys()):
+                    continue
+                if whole == "received" and len(have) < len(parts):
+                    continue
+                total = one[whole]
+                exact = sum((x.value for x in have), Decimal(0))
+                self.note("sum", f"hồ sơ {_ROLE_NAMES[whole]} = cộng các phần", p.where, total.value, exact,
+                          total.value == exact)
+                if total.value == exact:
+                    continue
+                names = " + ".join(f"{_ROLE_NAMES[r]} {one[r].text}" for r in parts if r in one)
+                self.add("sum",
+                         f"Hồ sơ {_ROLE_NAMES[whole]} nêu là {total.text} nhưng {names} = {fmt(exact)}",
+                         [self.quote(p, total.start)] + [self.quote(p, x.start) for x in have],
+                         total.value, exact)
+            base_of = {"on_time": "resolved", "late": "resolved", "early": "resolved",
+                       "resolved": "received", "pending": "received"}
+            tokens = sorted((n.start, r, n) for r, v in found.items() for n in v)
+            for k, (_, role, n) in enumerate(tokens):
+                base = one.get(base_of.get(role, ""))
+                if base is None or base.value == 0:
+                    continue
+                end = tokens[k + 1][0] if k + 1 < len(tokens) else len(p.text)
+                m = re.search(rf"(?:chiếm|tỷ lệ)\s*(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%",
+                              p.text[:end][n.end:], re.I)
+                if m is None:
+                    continue
+                pct_text = m.group("p")
+                value = to_decimal(pct_text, percent=True)
+                if value is None:
+                    continue
+                dec = len(re.split(r"[.,]", pct_text)[-1]) if re.search(r"[.,]", pct_text) else 0
+                pct = Num(value, pct_text, n.end + m.start("p"), n.end + m.end(), dec, True)
+                exact = n.value / base.value * 100
+                self.note("percent", f"tỷ lệ hồ sơ {_ROLE_NAMES[role]}", p.where, pct.value,
+                          round_to(exact, pct.decimals), agrees(pct, exact))
+                if not agrees(pct, exact):
+                    self.add("percent",
+                             f"Hồ sơ {_ROLE_NAMES[role]} {n.text} / {_ROLE_NAMES[base_of[role]]} {base.text} = "
+                             f"{fmt(exact, pct.decimals + 2)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
+                             f"không phải {pct.text}%",
+                             [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
+
+
+def audit_document(doc: Document) -> list[Inconsistency]:
+    """Every arithmetic inconsistency among the figures a report states."""
+    return Audit(doc).run()

@@ -1,0 +1,281 @@
+"""Reading a human-written report (.txt / .md / .docx) into paragraphs and an outline.
+
+Reports mark their structure by hand: ``I.`` (roman), ``1.`` / ``2.1/`` (numbered), ``a)``,
+``-`` and ``+`` bullets, Markdown ``#`` headings. Each paragraph gets an outline level from its
+marker; plain paragraphs have none. A plain paragraph ends a bullet list (it is text after the
+list) but belongs to the numbered section it is in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parxl.errors import InputError, Location
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+DOCX_SUFFIXES = (".docx", ".docm")
+MAX_BYTES = 50 * 1024 * 1024
+
+_SUP = re.compile(r"<sup>.*?</sup>", re.S)
+_TAGS = re.compile(r"</?(?:sup|sub|br|span|u|b|i|em|strong)[^>]*>", re.I)
+_SUPERSCRIPT_DIGITS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MD_HEADING = re.compile(r"^(#{1,6})\s*")
+_ROMAN = re.compile(r"^([IVXL]{1,6})[.)/]\s+(?=\S)")
+_DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)[./)]?\s+(?=\S)")
+_NUMBERED = re.compile(r"^(\d{1,2})[.)/]\s+(?=\S)")
+_LETTER = re.compile(r"^([a-zđ])\)\s+(?=\S)")
+_PAREN_NUM = re.compile(r"^\((\d{1,2})\)\s+(?=\S)")
+_DASH = re.compile(r"^[-–—•●▪]\s*(?=\S)")
+_PLUS = re.compile(r"^\+\s*(?=\S)")
+
+#: outline levels by marker kind (smaller = higher in the outline)
+LEVEL_ROMAN, LEVEL_NUMBER, LEVEL_LETTER, LEVEL_PAREN, LEVEL_DASH, LEVEL_PLUS = 10, 20, 40, 45, 50, 60
+BULLET_LEVEL = LEVEL_DASH
+
+
+@dataclass
+class Para:
+    """One paragraph (or table row) of the report, cleaned of markup."""
+
+    index: int  # 1-based position in the document
+    text: str  # without the outline marker
+    where: str  # "dòng 12" / "đoạn 5" / "bảng 1, dòng 3" (Vietnamese, for messages)
+    marker: str = ""  # "1.", "2.1/", "-", "+", "#", ...
+    level: int | None = None  # outline level, None for plain text
+    footnote: bool = False
+
+    @property
+    def full(self) -> str:
+        return f"{self.marker} {self.text}".strip() if self.marker else self.text
+
+
+@dataclass
+class Section:
+    """A heading paragraph with everything under it (plain paragraphs and subsections)."""
+
+    para: Para | None  # None for the document root
+    level: int
+    content: list[Para | Section] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[Section]:
+        return [c for c in self.content if isinstance(c, Section)]
+
+    @property
+    def body(self) -> list[Para]:
+        """Plain paragraphs directly under the heading (not in subsections)."""
+        return [c for c in self.content if isinstance(c, Para)]
+
+    def paras(self) -> Iterator[Para]:
+        """The heading and every paragraph below it, in document order."""
+        if self.para is not None:
+            yield self.para
+        for c in self.content:
+            if isinstance(c, Section):
+                yield from c.paras()
+            else:
+                yield c
+
+    def sections(self) -> Iterator[Section]:
+        """This section and all subsections, depth first."""
+        yield self
+        for c in self.children:
+            yield from c.sections()
+
+
+@dataclass
+class Document:
+    path: str
+    paras: list[Para]
+
+    @property
+    def outline(self) -> Section:
+        return build_outline(self.paras)
+
+
+def clean(text: str) -> str:
+    """Markup-free NFC text: no Markdown emphasis, HTML tags, footnote marks, odd spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = _SUP.sub("", text)
+    text = _TAGS.sub("", text)
+    text = text.translate(_SUPERSCRIPT_DIGITS)
+    text = text.replace("\\", "").replace("\u00a0", " ").replace("\u200b", "")
+    text = re.sub(r"\*+|(?<!\w)_+|_+(?!\w)", "", text)
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+
+
+def split_marker(text: str) -> tuple[str, int | None, str]:
+    """``"2.1/ Cải cách"`` -> ``("2.1/", 30, "Cải cách")``; plain text -> ``("", None, text)``."""
+    md = _MD_HEADING.match(text)
+    md_level: int | None = None
+    if md:
+        md_level = len(md.group(1))
+        text = text[md.end():].strip()
+    for pattern, level in ((_ROMAN, LEVEL_ROMAN), (_LETTER, LEVEL_LETTER), (_PAREN_NUM, LEVEL_PAREN),
+                           (_DASH, LEVEL_DASH), (_PLUS, LEVEL_PLUS)):
+        m = pattern.match(text)
+        if m:
+            return text[: m.end()].strip(), level, text[m.end():].strip()
+    m = _DOTTED.match(text)
+    if m:
+        depth = m.group(1).count(".")
+        return text[: m.end()].strip(), LEVEL_NUMBER + 10 * depth, text[m.end():].strip()
+    m = _NUMBERED.match(text)
+    if m:
+        return text[: m.end()].strip(), LEVEL_NUMBER, text[m.end():].strip()
+    if md_level is not None:
+        return "#" * md_level, md_level, text
+    return "", None, text
+
+
+def _ends_open(text: str) -> bool:
+    return bool(text) and text[-1] not in ".:;!?…)\"”"
+
+
+def paragraphs_from_lines(lines: list[tuple[str, str]]) -> list[Para]:
+    """Paragraphs from (raw text, where) pairs; a line starting in lower case that continues an
+    unfinished sentence (broken by a page break) is joined to it."""
+    out: list[Para] = []
+    for raw, where in lines:
+        footnote = raw.lstrip().startswith(("<sup>", *"¹²³⁴⁵⁶⁷⁸⁹"))
+        text = clean(raw)
+        if not text:
+            continue
+        marker, level, body = split_marker(text)
+        if level is None and body[:1].islower():
+            target = next((p for p in reversed(out) if not p.footnote), None)
+            if target is not None and _ends_open(target.text):
+                target.text = f"{target.text} {body}"
+                continue
+        out.append(Para(len(out) + 1, body, where, marker, level, footnote))
+    return out
+
+
+def build_outline(paras: list[Para]) -> Section:
+    root = Section(None, -1)
+    stack = [root]
+    for p in paras:
+        if p.level is None:
+            while len(stack) > 1 and stack[-1].level >= BULLET_LEVEL:
+                stack.pop()
+            stack[-1].content.append(p)
+            continue
+        while len(stack) > 1 and stack[-1].level >= p.level:
+            stack.pop()
+        s = Section(p, p.level)
+        stack[-1].content.append(s)
+        stack.append(s)
+    return root
+
+
+def _decode(data: bytes, where: Location) -> str:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("tệp không phải văn bản (có ký tự nhị phân); hãy dùng .txt, .md hoặc .docx",
+                         where)
+    for enc in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("cp1258")
+    except UnicodeDecodeError:
+        raise InputError("không đọc được mã ký tự của tệp (hãy lưu ở dạng UTF-8)", where) from None
+
+
+def read_text(text: str, path: str = "") -> Document:
+    """A document from plain text (one paragraph per non-empty line)."""
+    lines = [(line, f"dòng {n}") for n, line in enumerate(text.splitlines(), start=1)]
+    return Document(path, paragraphs_from_lines(lines))
+
+
+def _docx_lines(path: Path, where: Location) -> list[tuple[str, str]]:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:  # pragma: no cover - python-docx is a dependency
+        raise InputError("cần cài python-docx để đọc tệp .docx", where) from None
+    try:
+        d = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many types for corrupt packages
+        raise InputError(f"không đọc được tệp Word .docx ({type(exc).__name__}); tệp hỏng hoặc sai định dạng",
+                         where) from None
+    lines: list[tuple[str, str]] = []
+    n_par = n_tab = 0
+    body = d.element.body
+    for el in body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            n_par += 1
+            para = Paragraph(el, d)
+            text = para.text
+            style = (para.style.name if para.style is not None else "") or ""
+            m = re.match(r"(?:Heading|Tiêu đề)\s*(\d)", style)
+            if m and not split_marker(clean(text))[0]:
+                text = "#" * int(m.group(1)) + " " + text
+            elif _list_depth(para._p) is not None and not split_marker(clean(text))[0]:
+                text = ("- " if _list_depth(para._p) == 0 else "+ ") + text
+            lines.append((text, f"đoạn {n_par}"))
+        elif tag == "tbl":
+            n_tab += 1
+            table = Table(el, d)
+            for r, row in enumerate(table.rows, start=1):
+                cells: list[str] = []
+                for cell in row.cells:
+                    t = " ".join(cell.text.split())
+                    if t and (not cells or cells[-1] != t):  # merged cells repeat their text
+                        cells.append(t)
+                if cells:
+                    lines.append((" | ".join(cells) + ".", f"bảng {n_tab}, dòng {r}"))
+    return lines
+
+
+def _list_depth(p: Any) -> int | None:
+    """Depth of a Word auto-numbered / bulleted paragraph (its marker is not in its text)."""
+    num = getattr(getattr(p, "pPr", None), "numPr", None)
+    if num is None:
+        return None
+    ilvl = getattr(num, "ilvl", None)
+    val = getattr(ilvl, "val", None)
+    return int(val) if val is not None else 0
+
+
+def load_document(path: str | Path) -> Document:
+    """Read a report; raises InputError with a Vietnamese message for anything unreadable."""
+    p = Path(path)
+    where = Location(file=str(p))
+    if not p.exists():
+        raise InputError("không tìm thấy tệp", where)
+    if p.is_dir():
+        raise InputError("đây là thư mục, không phải tệp báo cáo", where)
+    suffix = p.suffix.lower()
+    if suffix == ".doc":
+        raise InputError("định dạng Word cũ (.doc) chưa được hỗ trợ; hãy lưu lại thành .docx", where)
+    if suffix == ".pdf":
+        raise InputError("chưa đọc được PDF; hãy chuyển sang .docx hoặc .txt", where)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"không đọc được tệp ({exc.strerror})", where) from None
+    if size > MAX_BYTES:
+        raise InputError(f"tệp quá lớn ({size // (1024 * 1024)} MB) cho một báo cáo", where)
+    if suffix in DOCX_SUFFIXES or (suffix not in TEXT_SUFFIXES and zipfile.is_zipfile(p)):
+        if not zipfile.is_zipfile(p):
+            raise InputError("không phải tệp Word .docx hợp lệ (tệp hỏng hoặc sai định dạng)", where)
+        doc = Document(str(p), paragraphs_from_lines(_docx_lines(p, where)))
+    else:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"không đọc được tệp ({exc.strerror})", where) from None
+        doc = read_text(_decode(data, where), str(p))
+    if not doc.paras:
+        raise InputError("tệp không có nội dung văn bản", where)
+    return doc

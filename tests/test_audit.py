@@ -1,0 +1,338 @@
+"""Audit of stated figures: the real inconsistencies of the seed documents, no false alarms.
+
+Every expected number below was worked out by hand from the seed text (see the comments),
+not by running the audit.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from parxl.audit import Audit, Inconsistency, audit_file, audit_text, load_document, read_text
+from parxl.audit.figures import fmt
+from parxl.errors import InputError
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+if not SEEDS.exists():  # the seeds also live beside the repository in CI checkouts
+    SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    assert found, f"seed {prefix} not found in {SEEDS}"
+    return found[0]
+
+
+def D(x: str) -> Decimal:
+    return Decimal(x)
+
+
+def summary(found: list[Inconsistency]) -> set[tuple[str, Decimal | None, Decimal | None]]:
+    return {(x.kind, x.stated, x.expected) for x in found}
+
+
+def checks(path: Path) -> Audit:
+    a = Audit(load_document(path))
+    a.run()
+    return a
+
+
+def passed(a: Audit, kind: str, stated: str, expected: str | None = None) -> bool:
+    exp = D(expected if expected is not None else stated)
+    return any(c.ok and c.kind == kind and c.stated == D(stated) and c.expected == exp for c in a.checks)
+
+
+# -- seed 000: District 1 directive ---------------------------------------------------------
+
+def test_seed000_total_deducted_stated_twice() -> None:
+    # "bị trừ 2,69/6,77 điểm ... so với tổng số điểm bị trừ", and the shares 1,5/6,77 = 22,157%
+    # (22,16%), 1,32/6,77 = 19,498% (19,5%), 2,69/6,77 = 39,734% (39,73%) all mean a total of
+    # 6,77; "Các nội dung đạt thấp bị trừ 6,67 điểm ở 12 nội dung" states 6,67.
+    found = audit_file(seed("000"))
+    assert summary(found) == {("restated", D("6.67"), D("6.77"))}
+    x = found[0]
+    assert "6,67" in x.message and "6,77" in x.message
+    assert "bị trừ 6,67 điểm ở 12 nội dung" in x.quotes[0].text
+    assert x.quotes[0].where.startswith("dòng ")
+    assert any("2,69/6,77" in q.text for q in x.quotes[1:])
+
+
+def test_seed000_consistent_figures_are_checked_and_pass() -> None:
+    a = checks(seed("000"))
+    assert passed(a, "sum", "1.5")  # 0,5 + 0,5 + 0,5
+    assert passed(a, "sum", "1.32")  # 0,5 + 0,5 + 0,07 + 0,25
+    assert passed(a, "sum", "2.69")  # 0,5 + 1,29 + 0,43 + 0,16 + 0,31
+    assert passed(a, "percent", "22.16")  # 1,5 / 6,77
+    assert passed(a, "percent", "19.5")  # 1,32 / 6,77
+    assert passed(a, "percent", "39.73")  # 2,69 / 6,77
+    assert passed(a, "percent", "93")  # 33.410 / 36.085 = 92,59% -> 93%
+    # 12 nội dung = 03 + 04 + 05 (by domain) and = 03 + 09 (old / new): both checked
+    assert sum(1 for c in a.checks if c.ok and c.kind == "sum" and c.stated == 12) == 2
+
+
+# -- seed 002: HCMC news item ----------------------------------------------------------------
+
+def test_seed002_dossiers_received_vs_resolved_plus_pending() -> None:
+    # 22.509.223 đã giải quyết + 74.727 đang giải quyết = 22.583.950, stated 22.583.451
+    found = audit_file(seed("002"))
+    assert ("sum", D("22583451"), D("22583950")) in summary(found)
+    x = next(x for x in found if x.kind == "sum")
+    assert "22.583.451" in x.quotes[0].text and "22.583.950" in x.message
+
+
+def test_seed002_on_time_and_late_shares() -> None:
+    # 22.471.574 / 22.509.223 = 99,8327% (stated 99.84%); 37.649 / 22.509.223 = 0,1673% (0,16%)
+    found = summary(audit_file(seed("002")))
+    assert ("percent", D("99.84"), D("99.83")) in found
+    assert ("percent", D("0.16"), D("0.17")) in found
+
+
+def test_seed002_nothing_else() -> None:
+    assert summary(audit_file(seed("002"))) == {
+        ("sum", D("22583451"), D("22583950")),
+        ("percent", D("99.84"), D("99.83")),
+        ("percent", D("0.16"), D("0.17")),
+    }
+    a = checks(seed("002"))
+    assert passed(a, "sum", "22509223")  # 22.471.574 + 37.649
+    assert passed(a, "sum", "1834")  # 1.487 + 219 + 128
+    assert passed(a, "sum", "657")  # 140 + 273 + 75 + 169
+    assert passed(a, "sum", "8161")  # 1.106 + 7.055
+    assert passed(a, "sum", "740")  # 464 + 276
+    assert passed(a, "percent", "40.28")  # 740 / 1.837 = 40,283%
+    assert passed(a, "percent", "100")  # 88/88
+
+
+# -- seed 003: Đắk Song 9-month report -------------------------------------------------------
+
+def test_seed003_total_is_not_the_sum_of_domains() -> None:
+    # 12 + 8,7 + 9,5 + 5,5 + 9,5 + 8 + 9 + 2,5 = 64,7 (maxima 14+11+17+7,5+11+11+15,5+3 = 90)
+    found = audit_file(seed("003"))
+    x = next(x for x in found if x.kind == "sum")
+    assert (x.stated, x.expected) == (D("65.7"), D("64.7"))
+    assert "65,7/90" in x.quotes[0].text
+    assert "64,7" in x.message
+    assert len(x.quotes) == 9  # the total and the 8 domain lines
+
+
+def test_seed003_criterion_34_losses() -> None:
+    # "Tiêu chí 3.4 ... đạt 5/7 điểm" but lists không đạt 02 + 02 + 2,5 = 6,5 (7 − 5 = 2)
+    found = audit_file(seed("003"))
+    x = next(x for x in found if x.kind == "losses")
+    assert (x.stated, x.expected) == (D("6.5"), D("2"))
+    assert "Tiêu chí 3.4" in x.quotes[0].text
+
+
+def test_seed003_nothing_else_and_consistent_figures_pass() -> None:
+    assert summary(audit_file(seed("003"))) == {("sum", D("65.7"), D("64.7")),
+                                                 ("losses", D("6.5"), D("2"))}
+    a = checks(seed("003"))
+    assert passed(a, "losses", "7.5")  # domain 3: 17 − 9,5 = 7,5 = 2 + 2 + 2,5 + 1
+    assert passed(a, "losses", "2.3")  # domain 2: 11 − 8,7
+    assert passed(a, "losses", "6.5")  # domain 7: "Tổng số điểm chưa đạt là 6.5" = 15,5 − 9
+    assert passed(a, "losses", "0.5")  # domain 8: 3 − 2,5
+    assert passed(a, "sum", "20845")  # 1.728 + 19.117
+    assert passed(a, "sum", "17604")  # 15.739 + 1.865
+    assert passed(a, "percent", "89.4")  # 15.739 / 17.604 = 89,41%
+    assert passed(a, "percent", "10.6")  # 1.865 / 17.604 = 10,59%
+    assert passed(a, "sum", "776")  # 572 + 204
+    assert passed(a, "sum", "100")  # 10 + 90
+    assert passed(a, "restated", "5.5")  # "5.5/7.5" stated twice alike
+
+
+# -- seed 004: Sa Đéc self-assessment --------------------------------------------------------
+
+def test_seed004_is_consistent() -> None:
+    assert audit_file(seed("004")) == []
+    a = checks(seed("004"))
+    assert passed(a, "sum", "57.96")  # 13,91 + 3 + 18,98 + 6 + 5,77 + 2,5 + 7,8
+    assert passed(a, "sum", "51")  # 20 + 6 + 24 + 1 tasks
+    assert passed(a, "sum", "18")  # 05 + 13 schools
+    assert passed(a, "percent", "36")  # 212.901,285 / 590.161,540 = 36,07%
+    assert passed(a, "losses", "4.2")  # 9 − 4,8 = 0,75 + 0,75 + 1,14 + 0,78 + 0,78
+    assert passed(a, "losses", "1.5")  # 4,5 − 3,0 = 1,5 − 0
+
+
+def test_seed001_has_nothing_to_flag() -> None:
+    assert audit_file(seed("001")) == []
+
+
+# -- small synthetic texts ------------------------------------------------------------------
+
+def _points(values: list[Decimal]) -> str:
+    return fmt(sum(values, Decimal(0)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=400), min_size=2, max_size=6),
+       st.integers(min_value=1, max_value=9))
+def test_bullet_deductions_sum(hundredths: list[int], bump: int) -> None:
+    parts = [Decimal(h) / 100 for h in hundredths]
+    bullets = "\n".join(f"+ Nội dung {k}: bị trừ {fmt(v)} điểm do chưa đạt." for k, v in enumerate(parts, 1))
+    good = f"- Công tác cải cách tài chính công: bị trừ {_points(parts)} điểm:\n{bullets}\n"
+    assert audit_text(good) == []
+    wrong = sum(parts, Decimal(0)) + Decimal(bump) / 10
+    bad = f"- Công tác cải cách tài chính công: bị trừ {fmt(wrong)} điểm:\n{bullets}\n"
+    found = audit_text(bad)
+    assert summary(found) == {("sum", wrong, sum(parts, Decimal(0)))}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=90_000), min_size=2, max_size=4),
+       st.integers(min_value=1, max_value=50))
+def test_breakdown_counts(parts: list[int], bump: int) -> None:
+    total = sum(parts)
+    listed = ", ".join(f"nhóm {chr(97 + k)} {fmt(Decimal(n))} hồ sơ" for k, n in enumerate(parts))
+    assert audit_text(f"Năm 2023 có {fmt(Decimal(total))} hồ sơ, trong đó {listed}.") == []
+    # parts exceeding the total: always an error
+    low = total - 1 - bump % (total - 1)
+    found = audit_text(f"Năm 2023 có {fmt(Decimal(low))} hồ sơ, trong đó {listed}.")
+    assert summary(found) == {("sum", Decimal(low), Decimal(total))}
+    # a total a little (<= 2%) above its parts: a slip, reported; far above: a partial list
+    slip = total + max(1, total // 50 - bump % max(1, total // 50))
+    found = audit_text(f"Năm 2023 có {fmt(Decimal(slip))} hồ sơ, trong đó {listed}.")
+    assert summary(found) == ({("sum", Decimal(slip), Decimal(total))} if slip - total <= total / 50 else set())
+
+
+def test_percent_rounding_tolerance() -> None:
+    # 33.410 / 36.085 = 92,587%: "93%" and "92,6%" agree, "92%" and "92,5%" do not
+    for stated, ok in (("93", True), ("92,6", True), ("92", False), ("92,5", False)):
+        found = audit_text(f"Giải ngân 33.410/36.085 triệu đồng, đạt tỷ lệ {stated}%.")
+        assert (found == []) is ok, stated
+
+
+def test_partial_list_is_not_flagged_but_an_excess_is() -> None:
+    # "17 nhiệm vụ: 01 ...; 02 ..." lists only some tasks: not an error
+    assert audit_text("Đã triển khai thực hiện 17 nhiệm vụ: 01 nhiệm vụ đã thực hiện xong; "
+                      "02 nhiệm vụ chưa đạt kết quả.") == []
+    # parts that exceed their total are always an error
+    found = audit_text("Có 10 hồ sơ, trong đó 7 hồ sơ trực tuyến, 5 hồ sơ trực tiếp.")
+    assert summary(found) == {("sum", D("10"), D("12"))}
+
+
+def test_stated_loss_vs_score() -> None:
+    text = ("1. Cải cách thể chế: 8,7/11 điểm\n"
+            "Số điểm chưa đạt là 2,5 điểm, cụ thể như sau: chưa đạt 2,3 điểm.\n")
+    assert summary(audit_text(text)) == {("losses", D("2.5"), D("2.3"))}
+
+
+def test_domain_score_restated_differently() -> None:
+    text = ("4. Cải cách tổ chức bộ máy hành chính: 5.5/7.5 điểm\n"
+            "Tổng số điểm đã đạt được 6/7.5 điểm, số điểm chưa đạt là 1.5 điểm.\n")
+    assert ("restated", D("6"), D("5.5")) in summary(audit_text(text))
+
+
+def test_dates_and_document_numbers_are_not_figures() -> None:
+    text = ("Căn cứ Quyết định số 1704/QĐ-UBND ngày 18/10/2022; Nghị quyết 98/2023/QH15; "
+            "tính đến tháng 12/2023 đạt 1/2 điểm; Lĩnh vực 3 có 2 nội dung.")
+    a = Audit(read_text(text))
+    assert a.run() == []
+    fr = a.facts[1].fractions
+    assert [f.text for f in fr] == ["1/2"]
+
+
+# -- documents: .docx and bad input ----------------------------------------------------------
+
+def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for line in seed("003").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d.add_paragraph(line)
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Tổng số hồ sơ", "Tổng số 30 hồ sơ, trong đó 10 hồ sơ, 21 hồ sơ"
+    t.cell(1, 0).text, t.cell(1, 1).text = "Ghi chú", "không"
+    path = tmp_path / "bao-cao.docx"
+    d.save(str(path))
+    found = summary(audit_file(path))
+    assert found == {("sum", D("65.7"), D("64.7")), ("losses", D("6.5"), D("2")),
+                     ("sum", D("30"), D("31"))}
+    where = {q.where for x in audit_file(path) for q in x.quotes}
+    assert any(w.startswith("bảng 1, dòng 1") for w in where)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("thu-muc", None, "thư mục"),
+        ("bao-cao.doc", b"\xd0\xcf\x11\xe0", ".doc"),
+        ("bao-cao.pdf", b"%PDF-1.4", "PDF"),
+        ("anh.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "nhị phân"),
+        ("rong.txt", b"   \n\n", "không có nội dung"),
+        ("hong.docx", b"PK\x03\x04 not really a zip", "Word"),
+    ],
+)
+def test_bad_input_gives_a_clear_message(tmp_path: Path, name: str, content: bytes | None,
+                                         needle: str) -> None:
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as exc:
+        audit_file(path)
+    assert needle in str(exc.value)
+    assert name in str(exc.value)
+
+
+def test_docx_zip_without_document(tmp_path: Path) -> None:
+    path = tmp_path / "la.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "x")
+    with pytest.raises(InputError, match="Word"):
+        audit_file(path)
+
+
+def test_missing_file() -> None:
+    with pytest.raises(InputError, match="không tìm thấy"):
+        audit_file("/khong/co/tep.txt")
+
+
+def test_legacy_encoding_and_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "bao-cao.md"
+    text = "## **2.1/ Cải cách thể chế**\n\n- **Bị trừ 1,5 điểm** gồm:\n\n+ bị trừ 1 điểm\n\n+ bị trừ 0,4 điểm\n"
+    path.write_bytes(text.encode("utf-16"))
+    assert summary(audit_file(path)) == {("sum", D("1.5"), D("1.4"))}
+
+
+# -- command line ----------------------------------------------------------------------------
+
+def test_cli_prints_quotes_and_exits_1() -> None:
+    from parxl.cli import app
+
+    r = CliRunner().invoke(app, ["audit", str(seed("000"))])
+    assert r.exit_code == 1, r.output
+    assert "6,67" in r.output and "6,77" in r.output
+    assert "bị trừ 6,67 điểm ở 12 nội dung" in r.output
+    assert "1 chỗ không khớp" in r.output
+
+
+def test_cli_consistent_report_exits_0_and_json() -> None:
+    from parxl.cli import app
+
+    r = CliRunner().invoke(app, ["audit", str(seed("004"))])
+    assert r.exit_code == 0, r.output
+    assert "Không thấy chỗ nào không khớp" in r.output
+    r = CliRunner().invoke(app, ["audit", str(seed("003")), "--json"])
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert {(x["kind"], x["stated"], x["expected"]) for x in data["inconsistencies"]} == {
+        ("sum", 65.7, 64.7), ("losses", 6.5, 2.0)}
+
+
+def test_cli_bad_input_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    r = CliRunner().invoke(app, ["audit", str(tmp_path / "khong-co.docx")])
+    assert r.exit_code == 1
+    assert "không tìm thấy tệp" in r.output
+    assert "Traceback" not in r.output
