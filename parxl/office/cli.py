@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from parxl.framework.model import Framework
+
 
 def register(app: typer.Typer) -> None:
     from parxl.cli import err, friendly, out
@@ -49,7 +51,13 @@ def register(app: typer.Typer) -> None:
         strict: Annotated[bool, typer.Option(help="Trả mã lỗi 2 nếu có lỗi trong báo cáo kiểm tra")] = False,
     ) -> None:
         """Thu thập, kiểm tra, tổng hợp và chấm điểm các biểu mẫu trả về."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         from parxl.numbers import format_vn_number, format_vn_percent
         from parxl.office.collect import collect as do_collect
@@ -83,22 +91,25 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
 
 
-def _framework_of(source: str) -> tuple[object, str]:
+def _framework_of(source: str) -> tuple[Framework, str]:
     """A framework from a template/return workbook, a YAML file or a built-in id; and its flavor."""
-    from typing import Any
-
     from parxl.framework import resolve
 
     p = Path(source)
     if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
-        from parxl.office.fastread import framework_for, read_raw
+        from parxl.office.fastread import framework_for, open_package, read_raw
+        from parxl.workbook import layout as L
 
+        pkg = open_package(p)
+        pkg.zf.close()
+        if L.META not in pkg.sheets:  # a framework table ("Bộ tiêu chí"), not a template
+            return resolve(source), "native"
         raw = read_raw(p, str(p))
         if not raw.fingerprint_ok:
             from parxl.errors import Location, WorkbookError
 
             raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa",
                                 Location(file=str(p)))
-        fw: Any = framework_for(raw.framework_key, None, str(p))
+        fw = framework_for(raw.framework_key, None, str(p))
         return fw, raw.meta.get("flavor", "native")
     return resolve(source), "native"

@@ -16,7 +16,7 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -506,7 +506,7 @@ _WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _table(ws: Worksheet, title: str, heads: list[str], widths: list[float]) -> None:
+def _table(ws: Worksheet, title: str, heads: list[str], widths: Sequence[float]) -> None:
     put_text(ws, "A1", title)
     ws["A1"].font = Font(name="Times New Roman", size=14, bold=True)
     for i, (h, width) in enumerate(zip(heads, widths, strict=True), start=1):

@@ -529,13 +529,13 @@ def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> RawRe
     try:
         meta, key, text = read_meta(pkg, display)
         fw_json: str | None = None
-        ok = True
         if key not in _FRAMEWORKS:
-            ok = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] == meta.get("fingerprint")
-            if ok:
-                framework_for(key, text, display)
-            else:
+            if hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] != meta.get("fingerprint"):
                 return RawReturn(display, meta, False, key, None)
+            framework_for(key, text, display)
+        if _FRAMEWORKS[key].fingerprint != meta.get("fingerprint"):
+            return RawReturn(display, meta, False, key, None)
+        ok = True
         if key not in _SENT:
             _SENT.add(key)
             fw_json = text or json.dumps(_FRAMEWORKS[key].to_dict(), ensure_ascii=False,

@@ -36,7 +36,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-class ReturnRejected(WorkbookError):  # noqa: N818 - a kind of WorkbookError
+class ReturnRejected(WorkbookError):
     """A returned file was refused before or while reading it (unsafe or not a workbook)."""
 
 

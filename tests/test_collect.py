@@ -1,0 +1,328 @@
+"""Collect: recognise returns by metadata, check everything at once, consolidate, score.
+
+Expected scores are worked out by hand from tests/data/mini.yaml:
+1.1.1 yes/no (1) Có -> 1; 1.1.2 2 x 77,7% = 1,554 -> 1,55; 1.2.1 2 initiatives x 1 -> 2;
+2.1.1 3 x 22.583.451 / 23.000.000 = 2,9456... -> 2,95; 2.1.2 93,23% reaches the 90% tier -> 1;
+2.1.3 no late answer -> 1. Base achieved 9,5; survey 2.2.1 (2 points) still open; total 9,5;
+index 9,5 / (12,5 + bonus cap 1) = 0,7037...; deducted 0,45 + 0,05 + 0,5 = 1,0.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import json
+import multiprocessing
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from parxl.framework import Framework, from_dict
+from parxl.office import collect, distribute
+from parxl.office.synth import fill_return, patch_cells
+from parxl.score import score_values
+from parxl.workbook.read import read_return
+
+NV, VH, VP = "Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"
+GOOD: dict[str, dict[tuple[str, str], Any]] = {
+    NV: {
+        ("1.1.1", "done"): "Có",
+        ("1.1.2", "rate"): "77,7%",
+        ("1.1.2", "explanation"): "Còn 2 nhiệm vụ chưa hoàn thành",
+        ("1.2.1", "count"): 2,
+    },
+    VP: {
+        ("2.1.1", "numerator"): "22.583.451",
+        ("2.1.1", "denominator"): "23.000.000",
+        ("2.1.1", "explanation"): "Một số hồ sơ trễ hạn do liên thông",
+        ("2.1.3", "incidents"): 0,
+    },
+    VH: {("2.1.2", "rate"): "93,23%", ("2.1.2", "explanation"): "Chưa ký số văn bản nội bộ"},
+}
+
+
+@pytest.fixture
+def issued(mini: Framework, tmp_path: Path) -> dict[str, Path]:
+    paths = distribute(mini, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024")
+    return {p.stem: p for p in paths}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _msgs(result: Any, fragment: str) -> list[Any]:
+    return [i for i in result.issues if fragment in i.message]
+
+
+def test_office_returns_are_merged_by_item_code(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    back = tmp_path / "tra ve"
+    # names and folders say nothing: returns are recognised by their metadata
+    fill_return(issued[NV], back / "đợt 1" / "bản cuối (1).xlsx", GOOD[NV])
+    fill_return(issued[VP], back / "đợt 2" / "VP gửi lại.xlsx", GOOD[VP])
+    fill_return(issued[VH], back / "x.xlsx", GOOD[VH])
+    result = collect(back, tmp_path / "kq" / "tong hop.xlsx")
+    assert result.issues == []
+    assert result.files == 3 and result.used == 3
+    assert len(result.scores) == 1
+    assert row["body"] == "Huyện Mẫu"
+    assert row["total"] == pytest.approx(9.5)
+    assert row["index"] == pytest.approx(9.5 / 13.5)
+    assert row["deducted"] == pytest.approx(1.0)
+    assert row["open"] == pytest.approx(2.0)
+    assert row["domain 1"] == pytest.approx(4.55)
+    assert row["domain 2"] == pytest.approx(4.95)
+    # the consolidated workbook is the template filled with every input: it scores itself
+    out = tmp_path / "kq" / "tong hop.xlsx"
+    ret = read_return(out)
+    assert ret.meta["kind"] == "consolidated"
+    assert ret.body == "Huyện Mẫu"
+    assert ret.values[("1.1.2", "rate")] == pytest.approx(0.777)
+    assert ret.values[("2.1.1", "numerator")] == 22583451
+    assert ret.values[("2.1.2", "explanation")] == "Chưa ký số văn bản nội bộ"
+    assert score_values(mini, ret.values).total == pytest.approx(9.5)
+    wb = openpyxl.load_workbook(out)
+    assert "Kiểm tra" in wb.sheetnames and "Kết quả" in wb.sheetnames
+    assert wb["Kết quả"]["A4"].value == "Huyện Mẫu"
+    assert wb["Kết quả"]["C4"].value == pytest.approx(9.5)
+    scores = list(csv.reader((tmp_path / "kq" / "tong hop-diem.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert scores[0][:3] == ["Cơ quan, đơn vị", "Số tệp", "Tổng điểm"]
+    assert scores[1][:3] == ["Huyện Mẫu", "3", "9.5"]
+    report = json.loads((tmp_path / "kq" / "tong hop-kiem-tra.json").read_text(encoding="utf-8"))
+    assert report["issues"] == [] and report["used"] == 3
+
+
+def test_every_problem_is_reported_at_once(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", {
+        ("1.1.1", "done"): "Có",
+        ("1.1.2", "rate"): "120%",  # out of range
+        ("1.2.1", "count"): "hai",  # text in a number cell
+        ("2.1.1", "numerator"): 5,  # another office's item
+    }, extra={("Lĩnh vực 1", "E6"): 5, ("Lĩnh vực 1", "L9"): 2})  # locked max edited, formula overwritten
+    fill_return(issued[NV], back / "nv gửi lại.xlsx", {("1.1.1", "done"): "Không"})  # conflict
+    fill_return(issued[VP], back / "vp.xlsx", {
+        ("2.1.1", "numerator"): 120, ("2.1.1", "denominator"): 100,  # rate above 100%
+        ("2.1.3", "incidents"): 1,  # 0,5 deducted, no explanation
+    })
+    # outdated template version and a tampered fingerprint (metadata rows 2 and 6 of '_parxl')
+    patch_cells(issued[VP], back / "cu.xlsx", {("_parxl", "B2"): "0"})
+    patch_cells(issued[VP], back / "sua.xlsx", {("_parxl", "B6"): "0000000000000000"})
+    # a return of another version of the framework
+    d = mini.to_dict()
+    d["version"] = "2"
+    other = distribute(from_dict(d, "v2"), tmp_path / "v2", body="Huyện Mẫu")[0]
+    shutil.copy(other, back / "v2.xlsx")
+    result = collect(back, tmp_path / "out.xlsx")
+
+    def one(fragment: str, **where: str) -> Any:
+        found = [i for i in _msgs(result, fragment) if all(getattr(i, k) == v for k, v in where.items())]
+        assert found, (fragment, where, result.issues)
+        return found[0]
+
+    one("tỷ lệ 120% phải từ 0% đến 100%", file="nv.xlsx", cell="H7", item="1.1.2", severity="lỗi")
+    one("'hai' không phải là số", file="nv.xlsx", cell="H9", item="1.2.1")
+    one(f"nhập số liệu vào mục 2.1.1 thuộc đơn vị '{VP}'", file="nv.xlsx", item="2.1.1", office=VP)
+    one("'Điểm tối đa' bị sửa: 5 (mẫu: 1)", file="nv.xlsx", cell="E6", item="1.1.1")
+    one("công thức tính điểm ở ô L9", file="nv.xlsx", item="1.2.1")
+    c = one("xung đột", file="nv gửi lại.xlsx", item="1.1.1")
+    assert "'Có' trong 'nv.xlsx' ô H6" in c.message and "'Không' trong 'nv gửi lại.xlsx' ô H6" in c.message
+    one("tử số (120) lớn hơn mẫu số (100)", file="vp.xlsx", cell="H6", item="2.1.1")
+    one("bị trừ 0,5/1 điểm nhưng chưa có giải trình", file="vp.xlsx", cell="K8", severity="cảnh báo")
+    one(f"đơn vị '{VH}' của 'Huyện Mẫu' chưa gửi biểu mẫu (1 mục: 2.1.2)", file="", office=VH)
+    one("biểu mẫu phiên bản 0", file="cu.xlsx")
+    one("dấu vân tay bộ tiêu chí không khớp", file="sua.xlsx")
+    one("phiên bản bộ tiêu chí khác: tệp dùng 'mini' phiên bản 2", file="v2.xlsx")
+    # bad values are not merged; the conflicting field is left out; the good ones are kept
+    assert len(result.scores) == 1
+    merged = result.values
+    assert merged is not None
+    assert ("1.1.2", "rate") not in merged and ("1.1.1", "done") not in merged
+    assert ("2.1.1", "numerator") in merged and merged[("2.1.3", "incidents")] == 1
+    assert result.errors >= 11
+    assert [i.severity for i in result.issues].count("lỗi") == result.errors
+    # the report is ordered by file, then item
+    files = [i.file for i in result.issues]
+    assert files == sorted(files)
+
+
+def test_evidence_and_explanations(mini: Framework, tmp_path: Path) -> None:
+    d = mini.to_dict()
+    d["domains"][0]["criteria"][0]["items"][0]["evidence"] = "Kế hoạch CCHC năm"
+    fw = from_dict(d, "ev")
+    nv = distribute(fw, tmp_path / "ph")[0]
+    fill_return(nv, tmp_path / "back" / "a.xlsx", {("1.1.1", "done"): "Có", ("1.2.1", "count"): 1,
+                                                    ("1.2.1", "evidence"): "Quyết định 12/QĐ"})
+    result = collect(tmp_path / "back")
+    ev = _msgs(result, "chưa ghi tài liệu kiểm chứng (yêu cầu: Kế hoạch CCHC năm)")
+    assert [(i.cell, i.item, i.severity) for i in ev] == [("J6", "1.1.1", "cảnh báo")]
+    ex = _msgs(result, "chưa có giải trình")
+    assert [(i.cell, i.item) for i in ex] == [("K9", "1.2.1")]
+    assert "bị trừ 1/2 điểm" in ex[0].message
+
+
+def test_vietnamese_number_formats(issued: dict[str, Path], tmp_path: Path) -> None:
+    fill_return(issued[VP], tmp_path / "b" / "vp.xlsx", {
+        ("2.1.1", "numerator"): "22.583.451", ("2.1.1", "denominator"): "22.583.451,0"})
+    fill_return(issued[VH], tmp_path / "b" / "vh.xlsx", {("2.1.2", "rate"): "77,7 %"})
+    fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", {("1.1.2", "rate"): 0.9323, ("1.2.1", "count"): "1"})
+    result = collect(tmp_path / "b")
+    v = result.values
+    assert v is not None
+    assert v[("2.1.1", "numerator")] == 22583451 and v[("2.1.1", "denominator")] == 22583451
+    assert v[("2.1.2", "rate")] == pytest.approx(0.777)
+    assert v[("1.1.2", "rate")] == pytest.approx(0.9323)
+    assert v[("1.2.1", "count")] == 1
+    assert result.errors == 0
+
+
+def test_same_folder_same_bytes_and_inputs_untouched(issued: dict[str, Path], tmp_path: Path) -> None:
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(issued[office], back / f"{office}.xlsx", {**values, ("1.1.1", "done"): "Có"})
+    before = _files(back)
+    collect(back, tmp_path / "a" / "th.xlsx")
+    collect(back, tmp_path / "b" / "th.xlsx")
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert _files(back) == before
+    collect(back, tmp_path / "a" / "th.xlsx")  # re-run over the old outputs
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_outputs_inside_the_folder_are_not_read_back(issued: dict[str, Path], tmp_path: Path) -> None:
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    first = collect(back, back / "tong-hop.xlsx")
+    second = collect(back, back / "tong-hop.xlsx")
+    assert first.issues == second.issues
+    # a consolidated workbook copied elsewhere in the folder is recognised and skipped
+    shutil.copy(back / "tong-hop.xlsx", back / "ban sao.xlsx")
+    third = collect(back)
+    assert [i.message for i in third.issues if i.file == "ban sao.xlsx"] == [
+        "tệp tổng hợp do parxl tạo (không phải biểu mẫu trả về) — bỏ qua"]
+
+
+def test_a_crash_leaves_no_partial_output(issued: dict[str, Path], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = importlib.import_module("parxl.office.collect")
+
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+
+    def boom(*a: Any) -> bytes:
+        raise RuntimeError("crash")
+
+    monkeypatch.setattr(cm, "scores_csv", boom)  # the last output to be computed
+    with pytest.raises(RuntimeError):
+        collect(back, tmp_path / "out" / "th.xlsx")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def _collect_into(args: tuple[str, str]) -> int:
+    collect(args[0], args[1], workers=1)
+    return 0
+
+
+def test_two_processes_collect_the_same_folder(issued: dict[str, Path], tmp_path: Path) -> None:
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(issued[office], back / f"{office}.xlsx", values)
+    out = tmp_path / "out" / "th.xlsx"
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_collect_into, args=((str(back), str(out)),)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=300)
+        assert p.exitcode == 0
+    together = _files(tmp_path / "out")
+    assert not [n for n in together if ".tmp" in n]
+    collect(back, tmp_path / "alone" / "th.xlsx")
+    assert together == _files(tmp_path / "alone")
+
+
+def test_parallel_reading_gives_the_serial_result(issued: dict[str, Path], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = importlib.import_module("parxl.office.collect")
+
+    back = tmp_path / "back"
+    for i in range(3):
+        for office, values in GOOD.items():
+            fill_return(issued[office], back / f"{i}" / f"{office}.xlsx", values)
+    (back / "hỏng.xlsx").write_bytes(b"PK\x03\x04 not really")
+    serial = collect(back, workers=1)
+    monkeypatch.setattr(cm, "PARALLEL_THRESHOLD", 2)
+    seen: list[tuple[int, int]] = []
+    parallel = collect(back, workers=2, progress=lambda d, n: seen.append((d, n)))
+    assert parallel.issues == serial.issues
+    assert parallel.scores == serial.scores
+    assert seen[-1] == (10, 10)
+    # three copies of each return: duplicates are noted once each, not conflicts
+    assert len(_msgs(serial, "tệp trùng với")) == 6 and not _msgs(serial, "xung đột")
+
+
+def test_body_returns_make_one_table(mini: Framework, tmp_path: Path) -> None:
+    paths = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Xã A", "Xã B", "Xã C"])}
+    everything = {k: v for values in GOOD.values() for k, v in values.items()}
+    back = tmp_path / "back"
+    fill_return(paths["Xã A"], back / "a.xlsx", everything)
+    fill_return(paths["Xã B"], back / "b.xlsx", {("1.1.1", "done"): "Có"})
+    fill_return(paths["Xã B"], back / "b2.xlsx", {("1.1.1", "done"): "Không"})
+    lst = tmp_path / "ds.txt"
+    lst.write_text("Xã A\nXã B\nXã C\n", encoding="utf-8")
+    result = collect(back, tmp_path / "th.xlsx", expected=lst)
+    rows = {r["body"]: r for r in result.scores}
+    assert set(rows) == {"Xã A", "Xã B"}
+    assert rows["Xã A"]["total"] == pytest.approx(9.5)
+    assert rows["Xã B"]["total"] == pytest.approx(1.0)
+    assert rows["Xã B"]["index"] == pytest.approx(1 / 13.5)
+    [conflict] = _msgs(result, "xung đột")
+    assert conflict.file == "b2.xlsx" and conflict.cell == "H6"
+    assert "'Có' trong 'b.xlsx' và 'Không' trong 'b2.xlsx'" in conflict.message
+    assert _msgs(result, "'Xã C' chưa gửi biểu mẫu")
+    wb = openpyxl.load_workbook(tmp_path / "th.xlsx")
+    assert wb.sheetnames == ["Kết quả", "Kiểm tra"]
+    assert [wb["Kết quả"].cell(row=r, column=1).value for r in (4, 5)] == ["Xã A", "Xã B"]
+
+
+def test_a_return_saved_by_libreoffice_reads_the_same(issued: dict[str, Path], tmp_path: Path) -> None:
+    """Shared strings, cached formula values, another writer's XML: same values, no false alarms."""
+    import os
+    import subprocess
+
+    if shutil.which("soffice") is None:  # the policy of tests/conftest.py: fail on CI, skip elsewhere
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) không có trên máy CI")
+        pytest.skip("LibreOffice not installed")
+
+    src = fill_return(issued[NV], tmp_path / "src" / "nv.xlsx", GOOD[NV])
+    lo = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(lo), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    a, b = collect(tmp_path / "src"), collect(lo)
+    assert b.values == a.values
+    assert [i.message for i in b.issues] == [i.message for i in a.issues]
+
+
+def test_cli_collect(issued: dict[str, Path], tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    out = tmp_path / "th.xlsx"
+    res = CliRunner().invoke(app, ["collect", str(back), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Đã đọc 1 tệp, tổng hợp 1 tệp; 2 lỗi" in res.output
+    assert "chưa gửi biểu mẫu" in res.output
+    assert out.is_file()
+    res = CliRunner().invoke(app, ["collect", str(back), "-o", str(out), "--strict"])
+    assert res.exit_code == 2
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    res = CliRunner().invoke(app, ["collect", str(back), "-o", str(out)])
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == digest

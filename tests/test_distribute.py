@@ -1,0 +1,151 @@
+"""Distribute: one workbook per responsible office (only its cells open) or per body."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from parxl.errors import InputError
+from parxl.framework import Framework, from_dict
+from parxl.office import distribute, read_bodies, safe_file_name
+from parxl.office.distribute import MANIFEST, return_id
+from parxl.workbook.read import read_return
+
+OFFICES = ["Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"]
+
+
+def _variant(mini: Framework, **changes: Any) -> Framework:
+    d = mini.to_dict()
+    items = {i["code"]: i for dom in d["domains"] for c in dom["criteria"] for i in c["items"]}
+    for code, extra in changes.items():
+        items[code.replace("_", ".")].update(extra)
+    return from_dict(d, "variant")
+
+
+def _row_of(ws: Any, code: str) -> int:
+    for row in range(5, ws.max_row + 1):
+        if ws[f"A{row}"].value == code:
+            return row
+    raise AssertionError(code)
+
+
+def test_one_file_per_office_named_after_it(mini: Framework, tmp_path: Path) -> None:
+    paths = distribute(mini, tmp_path / "out", body="Huyện Mẫu", year="2024")
+    assert [p.name for p in paths] == [f"{o}.xlsx" for o in OFFICES]
+    for path, office in zip(paths, OFFICES, strict=True):
+        meta = read_return(path).meta
+        assert meta["kind"] == "office"
+        assert meta["office"] == office
+        assert meta["body"] == "Huyện Mẫu"
+        assert meta["fingerprint"] == mini.fingerprint
+        assert meta["return_id"] == return_id(mini, "office", "Huyện Mẫu", office)
+    ids = {read_return(p).meta["return_id"] for p in paths}
+    assert len(ids) == 3
+    manifest = (tmp_path / "out" / MANIFEST).read_text(encoding="utf-8-sig").splitlines()
+    assert manifest[0] == "kind,body,office,return_id,file"
+    assert manifest[1].startswith("office,Huyện Mẫu,Phòng Nội vụ,")
+    assert len(manifest) == 4
+
+
+def test_only_the_offices_own_cells_are_unlocked(mini: Framework, tmp_path: Path) -> None:
+    path = distribute(mini, tmp_path)[0]  # Phòng Nội vụ: items 1.1.1, 1.1.2, 1.2.1
+    wb = openpyxl.load_workbook(path)
+    ws1, ws2 = wb["Lĩnh vực 1"], wb["Lĩnh vực 2"]
+    assert ws1.protection.sheet and ws2.protection.sheet
+    for code in ("1.1.1", "1.1.2", "1.2.1"):
+        r = _row_of(ws1, code)
+        for col in "GHJK":
+            assert ws1[f"{col}{r}"].protection.locked is False, (code, col)
+        assert ws1[f"E{r}"].protection.locked is not False  # max stays locked
+    for code in ("2.1.1", "2.1.2", "2.1.3", "2.2.1"):
+        r = _row_of(ws2, code)
+        for col in "GHIJK":
+            assert ws2[f"{col}{r}"].protection.locked is not False, (code, col)
+        assert not ws2.row_dimensions[r].hidden  # visible: not marked hidden
+    # the body name is fixed by the home-affairs office
+    assert wb["Tổng hợp"]["C2"].protection.locked is not False
+
+
+def test_items_marked_hidden_are_hidden_from_other_offices(mini: Framework, tmp_path: Path) -> None:
+    fw = _variant(mini, **{"2_1_2": {"hidden": True}})
+    paths = {p.stem: p for p in distribute(fw, tmp_path)}
+    other = openpyxl.load_workbook(paths["Phòng Nội vụ"])["Lĩnh vực 2"]
+    own = openpyxl.load_workbook(paths["Phòng Văn hoá và Thông tin"])["Lĩnh vực 2"]
+    assert other.row_dimensions[_row_of(other, "2.1.2")].hidden
+    assert not own.row_dimensions[_row_of(own, "2.1.2")].hidden
+    assert own[f"H{_row_of(own, '2.1.2')}"].protection.locked is False
+
+
+def test_distributing_twice_gives_the_same_bytes(mini: Framework, tmp_path: Path) -> None:
+    def digest(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+    distribute(mini, tmp_path / "a", body="Huyện Mẫu")
+    distribute(mini, tmp_path / "b", body="Huyện Mẫu")
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+def test_one_file_per_body_with_the_full_framework(mini: Framework, tmp_path: Path) -> None:
+    names = tmp_path / "xa.txt"
+    names.write_text("Tên\nXã Tân Hòa\nThị trấn Mỹ An\n# ghi chú\nXã A/B: thử?\n", encoding="utf-8")
+    bodies = read_bodies(names)
+    assert bodies == ["Xã Tân Hòa", "Thị trấn Mỹ An", "Xã A/B: thử?"]
+    paths = distribute(mini, tmp_path / "out", bodies=bodies, year="2024")
+    assert [p.name for p in paths] == ["Xã Tân Hòa.xlsx", "Thị trấn Mỹ An.xlsx", "Xã A B thử.xlsx"]
+    ret = read_return(paths[0])
+    assert ret.meta["kind"] == "body"
+    assert ret.body == "Xã Tân Hòa"
+    assert ret.year == "2024"
+    wb = openpyxl.load_workbook(paths[0])
+    ws = wb["Lĩnh vực 2"]
+    for code in ("2.1.1", "2.1.2", "2.2.1"):  # every office's items are open in a body copy
+        assert ws[f"H{_row_of(ws, code)}"].protection.locked is False
+
+
+def test_body_list_problems_are_all_reported(tmp_path: Path) -> None:
+    names = tmp_path / "ds.csv"
+    names.write_text("Xã A,1\nXã B\nxã a\nXã B;2\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_bodies(names)
+    assert "dòng 3" in str(exc.value) and "dòng 4" in str(exc.value)
+
+
+def test_safe_file_names_keep_vietnamese_letters() -> None:
+    assert safe_file_name("Phòng Tài chính - Kế hoạch") == "Phòng Tài chính - Kế hoạch"
+    assert safe_file_name('UBND xã "Mỹ Hiệp" / Cao Lãnh?') == "UBND xã Mỹ Hiệp Cao Lãnh"
+    assert safe_file_name("CON") == "khong-ten"
+    assert safe_file_name("  ...  ") == "khong-ten"
+    assert len(safe_file_name("Ủy ban " * 80).encode("utf-8")) <= 150
+
+
+def test_framework_without_offices_cannot_be_split(mini: Framework, tmp_path: Path) -> None:
+    d = mini.to_dict()
+    for dom in d["domains"]:
+        for c in dom["criteria"]:
+            for i in c["items"]:
+                i.pop("office", None)
+    with pytest.raises(InputError, match="đơn vị chủ trì"):
+        distribute(from_dict(d, "x"), tmp_path)
+
+
+def test_cli_distribute(tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    yaml = Path(__file__).parent / "data" / "mini.yaml"
+    res = CliRunner().invoke(app, ["distribute", str(yaml), "--out", str(tmp_path / "o"), "--body", "Huyện X"])
+    assert res.exit_code == 0, res.output
+    assert "3 biểu mẫu" in res.output
+    assert (tmp_path / "o" / "Phòng Nội vụ.xlsx").is_file()
+    # from a built template too: same framework, same files
+    from parxl.framework import load_yaml
+    from parxl.workbook.build import build_template
+
+    tpl = build_template(load_yaml(yaml), tmp_path / "mau.xlsx")
+    res = CliRunner().invoke(app, ["distribute", str(tpl), "--out", str(tmp_path / "p"), "--body", "Huyện X"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "o" / "Phòng Nội vụ.xlsx").read_bytes() == (tmp_path / "p" / "Phòng Nội vụ.xlsx").read_bytes()
