@@ -69,7 +69,7 @@ def test_office_returns_are_merged_by_item_code(issued: dict[str, Path], mini: F
     result = collect(back, tmp_path / "kq" / "tong hop.xlsx")
     assert result.issues == []
     assert result.files == 3 and result.used == 3
-    assert len(result.scores) == 1
+    [row] = result.scores
     assert row["body"] == "Huyện Mẫu"
     assert row["total"] == pytest.approx(9.5)
     assert row["index"] == pytest.approx(9.5 / 13.5)
