@@ -1,0 +1,103 @@
+"""Scoring one filled template: parxl's Python evaluator against its peers.
+
+For each built-in framework, fill its template with the example returns, then time
+- parxl: read the file (python-calamine) and score it with the Python evaluator;
+- floor: a hand-written scorer on the same file (calamine read of the domain sheets and one
+  compiled rule call per item, no status logic, no roll-ups): what a minimal program costs;
+- formulas: the `formulas` package recalculating the workbook;
+- LibreOffice cold: `soffice --headless --convert-to xlsx` in a new process;
+- LibreOffice warm: the long-lived UNO process parxl's parity tests use.
+and print the ratios. Run: .venv/bin/python bench/score.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from parxl.calc import computed_values
+from parxl.framework import builtin, builtin_ids
+from parxl.framework.load import example_values_path
+from parxl.score import score_values
+from parxl.workbook.build import build_template
+from parxl.workbook.fill import fill_csv
+from parxl.workbook.read import read_return
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median seconds of ``repeat`` runs after one warm-up."""
+    fn()
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def floor_scorer(path: Path, fw_id: str) -> Callable[[], float]:
+    fw = builtin(fw_id)
+    plan = {i.code: (i.evaluate, i.max) for i in fw.base_items}
+    sheets = [d.sheet_name for d in fw.domains]
+
+    def run() -> float:
+        wb = CalamineWorkbook.from_path(str(path))
+        total = 0.0
+        for sheet in sheets:
+            for row in wb.get_sheet_by_name(sheet).to_python():
+                p = plan.get(row[0]) if row else None
+                if p is not None:
+                    v1 = row[7] if row[7] != "" else 0.0
+                    v2 = row[8] if row[8] != "" else 0.0
+                    total += p[0](v1, v2, p[1])
+        return total
+
+    return run
+
+
+def libreoffice_cold(path: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+             "--convert-to", "xlsx", "--outdir", tmp, str(path)],
+            check=True, capture_output=True,
+        )
+
+
+def main() -> None:
+    print(f"python {sys.version.split()[0]}; median of repeated runs; one filled template each\n")
+    header = f"{'framework':22} {'parxl':>9} {'floor':>9} {'formulas':>10} {'LO warm':>9} {'LO cold':>9}  ratios"
+    print(header)
+    with tempfile.TemporaryDirectory() as tmp:
+        for fw_id in builtin_ids():
+            fw = builtin(fw_id)
+            template = build_template(fw, Path(tmp) / f"{fw_id}.xlsx")
+            filled = Path(tmp) / f"{fw_id} filled.xlsx"
+            fill_csv(template, example_values_path(fw_id), filled)
+
+            def parxl_score(filled: Path = filled) -> object:
+                ret = read_return(filled)
+                return score_values(ret.framework, ret.values)
+
+            t_parxl = timed(parxl_score, 50)
+            t_floor = timed(floor_scorer(filled, fw_id), 50)
+            t_formulas = timed(lambda filled=filled: computed_values(filled, "formulas"), 2)
+            t_warm = timed(lambda filled=filled: computed_values(filled, "libreoffice"), 5)
+            t_cold = timed(lambda filled=filled: libreoffice_cold(filled), 2)
+            print(
+                f"{fw_id:22} {t_parxl * 1e3:7.2f}ms {t_floor * 1e3:7.2f}ms {t_formulas * 1e3:8.0f}ms "
+                f"{t_warm * 1e3:7.0f}ms {t_cold * 1e3:7.0f}ms  "
+                f"parxl/floor {t_parxl / t_floor:.2f}x; formulas/parxl {t_formulas / t_parxl:.0f}x; "
+                f"LO cold/parxl {t_cold / t_parxl:.0f}x; LO warm/parxl {t_warm / t_parxl:.0f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
