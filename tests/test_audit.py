@@ -336,3 +336,71 @@ def test_cli_bad_input_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert "không tìm thấy tệp" in r.output
     assert "Traceback" not in r.output
+
+
+# -- against a scored workbook (the built-in examples are the seeds' own figures) ---------------
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from parxl.cli import app
+
+    out: dict[str, Path] = {}
+    for fw in ("hcm-quan-2023", "daknong-huyen-2022", "dongthap-huyen-2023"):
+        d = tmp_path_factory.mktemp(fw)
+        r = CliRunner().invoke(app, ["demo", "--framework", fw, "-o", str(d)])
+        assert r.exit_code == 0, r.output
+        out[fw] = d / "da-dien.xlsx"
+    return out
+
+
+def _wb_passed(checks: list, what: str, stated: str) -> bool:  # type: ignore[type-arg]
+    return any(c.ok and c.kind == "workbook" and what in c.what and c.stated == D(stated) for c in checks)
+
+
+def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
+    from parxl.audit.against import compare_workbook
+
+    found, done = compare_workbook(load_document(seed("000")), examples["hcm-quan-2023"])
+    # the HCM example is District 1's 2023 result: base deducted 1,5 + 1,32 + 2,69 + 1,26 = 6,77
+    assert summary(found) == {("workbook", D("6.67"), D("6.77"))}
+    assert "6,67" in found[0].message and "6,77" in found[0].message
+    assert _wb_passed(done, "tổng số điểm bị trừ", "6.77")
+    assert _wb_passed(done, "tổng điểm chỉ số", "93.23")  # "là 93,23 điểm"
+    assert _wb_passed(done, "lĩnh vực 3", "1.5")
+    assert _wb_passed(done, "lĩnh vực 6", "1.32")
+    assert _wb_passed(done, "lĩnh vực 7", "2.69")
+    assert _wb_passed(done, "tỷ lệ điểm bị trừ của lĩnh vực 3", "22.16")
+    assert _wb_passed(done, "điều tra xã hội học", "8.74")
+
+
+def test_against_daknong_example(examples: dict[str, Path]) -> None:
+    from parxl.audit.against import compare_workbook
+
+    found, done = compare_workbook(load_document(seed("003")), examples["daknong-huyen-2022"])
+    # the example holds the domain scores the report lists, which add up to 64,7, not 65,7
+    assert summary(found) == {("workbook", D("65.7"), D("64.7"))}
+    for code, value in (("1", "12"), ("2", "8.7"), ("3", "9.5"), ("4", "5.5"), ("5", "9.5"), ("6", "8"),
+                        ("7", "9")):
+        assert _wb_passed(done, f"điểm lĩnh vực {code} ", value), code
+
+
+def test_against_dongthap_example_is_consistent(examples: dict[str, Path]) -> None:
+    from parxl.audit.against import compare_workbook
+
+    found, done = compare_workbook(load_document(seed("004")), examples["dongthap-huyen-2023"])
+    assert found == []
+    assert _wb_passed(done, "tự đánh giá", "57.96")
+    assert sum(1 for c in done if c.ok and "điểm lĩnh vực" in c.what) == 7
+
+
+def test_cli_against(examples: dict[str, Path], tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    r = CliRunner().invoke(app, ["audit", str(seed("000")), "--against", str(examples["hcm-quan-2023"])])
+    assert r.exit_code == 1
+    assert "Khác bảng tính" in r.output and "da-dien.xlsx" in r.output
+    bad = tmp_path / "khong-phai.xlsx"
+    bad.write_text("không phải Excel", encoding="utf-8")
+    r = CliRunner().invoke(app, ["audit", str(seed("004")), "--against", str(bad)])
+    assert r.exit_code == 1
+    assert "không phải tệp Excel" in r.output and "Traceback" not in r.output

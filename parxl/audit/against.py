@@ -1,15 +1,126 @@
-"""Comparing a report's stated figures with a scored parxl workbook (filled in later)."""
+"""Comparing a report's stated figures with a scored parxl workbook (``--against``).
+
+The workbook is read with :func:`parxl.workbook.read.read_return` and scored with
+:func:`parxl.score.score_values` (never its cached formula values). Compared, when the report
+states them: the overall score (``93,23 điểm``, ``57,96 điểm/ 70 điểm`` against the matching
+maximum: total, base, self-assessed or survey), each domain's ``a/b`` score and deducted points
+and share of the total deducted (matched by the domain's name), the total deducted points, and
+the survey score.
+"""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
-from parxl.audit.checks import Check, Inconsistency
-from parxl.audit.document import Document
+from parxl.audit.checks import NUM, Audit, Check, Inconsistency, Quote, domain_key
+from parxl.audit.document import Document, Para
+from parxl.audit.figures import Num, agrees, fmt, round_to, sentence_at, to_decimal
+
+_INDEX_SCORE = re.compile(
+    rf"(?:điểm\s+chỉ\s+số|chỉ\s+số\s+(?:cải\s+cách\s+hành\s+chính|cchc)|tổng\s+(?:số\s+)?điểm)"
+    rf"(?:(?!tối\s+đa|thang\s+điểm|tối\s+thiểu)[^.;:%]){{0,80}}?(?:là|đạt)\s+(?P<v>{NUM})\s*điểm(?!\s*/)",
+    re.I,
+)
+_SURVEY = re.compile(r"xã hội học|xhh|sự hài lòng|sipas|par index", re.I)
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(repr(round(x, 9))).normalize() + Decimal(0)
+
+
+class _Compare:
+    def __init__(self, doc: Document, workbook: str | Path) -> None:
+        from parxl.score import score_values
+        from parxl.workbook.read import read_return
+
+        self.audit = Audit(doc)
+        self.name = Path(workbook).name
+        ret = read_return(workbook)
+        self.fw = ret.framework
+        self.scores = score_values(self.fw, ret.values)
+        self.found: list[Inconsistency] = []
+        self.checks: list[Check] = []
+
+    def compare(self, what: str, stated: Num, value: float, para: Para, pos: int,
+                extra: list[Quote] | None = None) -> None:
+        exact = _dec(value)
+        ok = agrees(stated, exact)
+        self.checks.append(Check("workbook", what, para.where, stated.value, round_to(exact, stated.decimals), ok))
+        if ok:
+            return
+        quotes = [Quote(sentence_at(para.text, pos), para.where), *(extra or [])]
+        x = Inconsistency("workbook",
+                          f"Văn bản nêu {what} là {stated.text}{'%' if stated.percent else ''} nhưng bảng tính "
+                          f"{self.name} cho {fmt(exact)}"
+                          f"{'%' if stated.percent else ''}",
+                          tuple(quotes), stated.value, round_to(exact, stated.decimals))
+        if all((o.stated, o.expected, o.quotes[0]) != (x.stated, x.expected, x.quotes[0]) for o in self.found):
+            self.found.append(x)
+
+    def run(self) -> tuple[list[Inconsistency], list[Check]]:
+        s, fw = self.scores, self.fw
+        a = self.audit
+        by_key = {}
+        for d in fw.domains:
+            k = domain_key(d.name)
+            if k is not None and k not in by_key:
+                by_key[k] = d
+        # overall score as a/b: matched by its maximum
+        maxima = [("tự đánh giá", s.by_scorer["self"].max, s.by_scorer["self"].achieved),
+                  ("điểm cơ bản", fw.base_max, s.base.achieved),
+                  ("tổng điểm", fw.total, s.total)]
+        for p in a.doc.paras:
+            for t in a.facts[p.index].totals():
+                for label, mx, got in maxima:
+                    if mx and agrees(t.b, _dec(mx)):
+                        self.compare(f"{label} ({t.text})", t.a, got, p, t.start)
+                        break
+            for m in _INDEX_SCORE.finditer(p.text):
+                v = to_decimal(m.group("v"), points=True)
+                if v is None or v < 40:
+                    continue
+                n = Num(v, m.group("v"), m.start("v"), m.end("v"),
+                        len(re.split(r"[.,]", m.group("v"))[-1]) if re.search(r"[.,]", m.group("v")) else 0)
+                self.compare("tổng điểm chỉ số", n, s.total, p, m.start("v"))
+            # survey score "8,74 điểm/10 điểm" in a sentence about the sociological survey
+            survey = s.by_scorer["survey"]
+            for f in a.facts[p.index].scores():
+                if survey.max and agrees(f.b, _dec(survey.max)) and _SURVEY.search(sentence_at(p.text, f.start)):
+                    self.compare("điểm điều tra xã hội học", f.a, survey.achieved, p, f.start)
+        # domains: a/b score, deducted points and share
+        for k, (dp, f, _section) in a.domain_scores().items():
+            d = by_key.get(k)
+            if d is None:
+                continue
+            g = s.domains[d.code]
+            if agrees(f.b, _dec(g.max)) or agrees(f.b, _dec(g.applicable)):
+                self.compare(f"điểm lĩnh vực {d.code} ({d.name})", f.a, g.achieved, dp, f.start)
+        for k, section in a.domain_sections():
+            d = by_key.get(k)
+            if d is None or section.para is None:
+                continue
+            pf = a.facts[section.para.index]
+            if not pf.deductions:
+                continue
+            g = s.domains[d.code]
+            ded = pf.deductions[0]
+            self.compare(f"số điểm bị trừ của lĩnh vực {d.code} ({d.name})", ded.value, g.deducted,
+                         section.para, ded.start)
+            share = [n for n in pf.numbers if n.percent and n.start > ded.start]
+            if share and "tổng" in section.para.text[share[0].end:share[0].end + 40].lower():
+                self.compare(f"tỷ lệ điểm bị trừ của lĩnh vực {d.code} so với tổng số điểm bị trừ",
+                             share[0], g.share * 100, section.para, ded.start)
+        exact, _ = a.deducted_statements()
+        for v, p, i in exact:
+            self.compare("tổng số điểm bị trừ", v, s.base.deducted, p, i)
+        return self.found, self.checks
 
 
 def compare_workbook(doc: Document, workbook: str | Path) -> tuple[list[Inconsistency], list[Check]]:
-    return [], []
+    """Figures of ``doc`` that differ from the scored workbook, and every comparison made."""
+    return _Compare(doc, workbook).run()
 
 
 def audit_against(doc: Document, workbook: str | Path) -> list[Inconsistency]:

@@ -97,6 +97,13 @@ DOMAIN_KEYS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (8, ("tác động",)),
 )
 
+def domain_key(text: str) -> int | None:
+    """Which of the 8 usual PAR domains a heading or a domain name names (by its key words)."""
+    low = text.lower()
+    hits = {n for n, keys in DOMAIN_KEYS if any(k in low for k in keys)}
+    return hits.pop() if len(hits) == 1 else None
+
+
 _DEDUCTION = re.compile(
     rf"trừ\s+(?P<v>{NUM})\s*(?:(?:điểm\s*)?/\s*(?P<of>{NUM})\s*)?điểm", re.I
 )
@@ -264,9 +271,7 @@ class Audit:
     def domain_of(self, section: Section) -> int | None:
         if section.para is None:
             return None
-        head = section.para.text.split(":", 1)[0][:140].lower()
-        hits = {n for n, keys in DOMAIN_KEYS if any(k in head for k in keys)}
-        return hits.pop() if len(hits) == 1 else None
+        return domain_key(section.para.text.split(":", 1)[0][:140])
 
     def domain_sections(self) -> list[tuple[int, Section]]:
         out: list[tuple[int, Section]] = []
@@ -367,9 +372,11 @@ class Audit:
                  [self.quote(para, pos)] + [self.quote(p, i) for p, i in where], total.value, exact)
 
     # -- the total deducted points -----------------------------------------------------------
-    def check_deducted_total(self) -> None:
+    def deducted_statements(self) -> tuple[list[tuple[Num, Para, int]], list[tuple[Num, Num, Para, int]]]:
+        """Statements of the total deducted points: exact values, and shares of it
+        (``bị trừ p điểm chiếm tỷ lệ P% so với tổng số điểm bị trừ``) as (p, P, para, pos)."""
         exact: list[tuple[Num, Para, int]] = []
-        shares: list[tuple[Num, Num, Para, int]] = []  # (part, percent, para, pos)
+        shares: list[tuple[Num, Num, Para, int]] = []
         for p in self.doc.paras:
             pf = self.facts[p.index]
             text = p.text
@@ -389,6 +396,10 @@ class Audit:
                     pct = _num(sm, "p", percent=True)
                     if pct is not None:
                         shares.append((d.value, pct, p, d.start))
+        return exact, shares
+
+    def check_deducted_total(self) -> None:
+        exact, shares = self.deducted_statements()
         if not exact:
             return
 

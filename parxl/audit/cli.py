@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
             if verbose:
                 for c in checks:
                     mark = "[green]khớp[/]" if c.ok else "[red]KHÔNG KHỚP[/]"
-                    out.print(f"{mark} {escape(c.where)}: {escape(c.what)} — nêu {fmt(c.stated)}, "
+                    src = " (bảng tính)" if c.kind == "workbook" else ""
+                    out.print(f"{mark}{src} {escape(c.where)}: {escape(c.what)} — nêu {fmt(c.stated)}, "
                               f"tính được {fmt(c.expected)}", highlight=False)
             for line in render(found, file=str(report)):
                 out.print(line, highlight=False)
