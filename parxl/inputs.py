@@ -196,6 +196,18 @@ def check_values(
             problems.append(f"{where}mục {key[0]}, trường '{key[1]}': {problem}")
         else:
             out[key] = value
+    for item in fw.items:
+        num, den = out.get((item.code, "numerator")), out.get((item.code, "denominator"))
+        if isinstance(num, float) and isinstance(den, float) and num > den:
+            where = (
+                f"dòng {lines[(item.code, 'numerator')]}, "
+                if lines and (item.code, "numerator") in lines
+                else ""
+            )
+            problems.append(
+                f"{where}mục {item.code}: tử số ({format_vn_number(num, 4)}) lớn hơn mẫu số "
+                f"({format_vn_number(den, 4)})"
+            )
     if problems:
         raise InputError(
             f"{len(problems)} giá trị không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems),

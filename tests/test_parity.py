@@ -79,6 +79,9 @@ def filled_values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
             else:  # pragma: no cover - a new field type must be added here
                 raise AssertionError(f.type)
             values[(item.code, f.name)] = v
+        num, den = (item.code, "numerator"), (item.code, "denominator")
+        if num in values and den in values and values[num] > values[den]:
+            values[num], values[den] = values[den], values[num]  # fill rejects num > den
         if draw(st.integers(0, 4)) == 0:
             values[(item.code, "explanation")] = draw(st.sampled_from(NASTY_TEXT))
     return values

@@ -87,14 +87,15 @@ def test_fill_by_code_then_read_back(template: Path, mini: Framework, tmp_path: 
 def test_fill_reports_every_bad_value_with_its_line(template: Path, tmp_path: Path) -> None:
     csv = tmp_path / "bad.csv"
     csv.write_text(
-        'code,field,value\n1.1.2,rate,"77,7"\n2.1.1,numerator,-3\n9.9.9,points,1\n1.1.1,done,maybe\n'
-        "2.2.1,points,5\n1.1.1,status,xong\n",
+        'code,field,value\n1.1.2,rate,"77,7"\n2.1.3,incidents,-3\n9.9.9,points,1\n1.1.1,done,maybe\n'
+        "2.2.1,points,5\n1.1.1,status,xong\n2.1.1,denominator,2\n2.1.1,numerator,3\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as info:
         fill_csv(template, csv, tmp_path / "out.xlsx")
     text = str(info.value)
-    assert "6 giá trị không hợp lệ" in text
+    assert "7 giá trị không hợp lệ" in text
+    assert "dòng 9, mục 2.1.1: tử số (3) lớn hơn mẫu số (2)" in text
     for fragment in (
         "dòng 2",
         "phần trăm, ví dụ 77,7%",

@@ -1,0 +1,94 @@
+"""The command line end to end, as a user runs it (Vietnamese paths included)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parxl.cli import app
+from parxl.framework import builtin_ids
+from tests.conftest import DATA, require_libreoffice
+
+runner = CliRunner()
+MINI = str(DATA / "mini.yaml")
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_frameworks_json_lists_builtins() -> None:
+    data = json.loads(run("frameworks", "--json"))
+    assert [d["id"] for d in data] == builtin_ids()
+    for d in data:
+        assert d["total"] == pytest.approx(d["self"] + d["survey"] + d["external"] + d["bonus_cap"])
+        assert 80 <= d["items"] <= 110 and d["domains"] == 8
+
+
+def test_build_inputs_fill_score(tmp_path: Path) -> None:
+    folder = tmp_path / "Phòng Nội vụ"
+    template = folder / "Báo cáo 2024.xlsx"
+    run("build", MINI, "-o", template)
+    run("inputs", MINI, "-o", folder / "nhập liệu.csv")
+    values = folder / "số liệu.csv"
+    values.write_text(
+        'code,field,value\n_body,name,Xã Thử\n1.1.1,done,Có\n2.2.1,points,"1,5"\n', "utf-8"
+    )
+    filled = folder / "đã điền.xlsx"
+    assert "Đã ghi 3 giá trị" in run("fill", template, "--values", values, "-o", filled)
+    data = json.loads(run("score", filled, "--json"))
+    assert data["body"] == "Xã Thử"
+    assert data["base"]["achieved"] == pytest.approx(2.5)  # 1 (yes) + 1.5 survey points
+    text = run("score", filled)
+    assert "Tổng điểm: 2,50" in text
+
+
+def test_errors_are_vietnamese_and_exit_non_zero(tmp_path: Path) -> None:
+    out = run("score", tmp_path / "không có.xlsx", code=1)
+    assert "không tìm thấy tệp" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: y\ndomains: []\n", "utf-8")
+    assert "danh sách rỗng" in run("build", bad, "-o", tmp_path / "x.xlsx", code=1)
+    assert not (tmp_path / "x.xlsx").exists()
+    assert "không phải bộ tiêu chí tích hợp" in run(
+        "inputs", "khong-co", "-o", tmp_path / "a.csv", code=1
+    )
+
+
+def test_demo_runs_the_main_job(tmp_path: Path) -> None:
+    out = run("demo", "-o", tmp_path / "demo")
+    assert "Tổng điểm: 57,96" in out  # seed 004: 57,96 of 70 self-assessed points
+    result = json.loads((tmp_path / "demo" / "ket-qua.json").read_text("utf-8"))
+    assert result["by_scorer"]["survey"]["open"] == 30
+
+
+def test_verify_and_recalc(tmp_path: Path) -> None:
+    require_libreoffice()
+    template = tmp_path / "mẫu.xlsx"
+    run("build", MINI, "-o", template)
+    values = tmp_path / "v.csv"
+    values.write_text('code,field,value\n1.1.2,rate,"55,5%"\n2.1.3,incidents,1\n', "utf-8")
+    filled = tmp_path / "điền.xlsx"
+    run("fill", template, "--values", values, "-o", filled)
+    assert "Khớp" in run("verify", filled)
+    out = tmp_path / "tính lại.xlsx"
+    run("recalc", filled, "--engine", "libreoffice", "-o", out)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out, data_only=True)["Lĩnh vực 1"]
+    assert ws["O7"].value == pytest.approx(1.11)  # 2 × 55.5%, computed by LibreOffice
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    block = readme.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert block[0].startswith("bash .ci/setup && .venv/bin/parxl demo")
+    assert block[1].startswith("bash .ci/test")
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text("utf-8")
+    assert "bash .ci/setup" in ci and "bash .ci/test" in ci
