@@ -14,9 +14,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from parxl.audit.checks import NUM, Audit, Check, Inconsistency, Quote, domain_key
+from parxl.audit.checks import Audit, Check, Inconsistency, Quote, domain_key
 from parxl.audit.document import Document, Para
-from parxl.audit.figures import Num, agrees, fmt, round_to, sentence_at, to_decimal
+from parxl.audit.figures import NUM, Num, agrees, fmt, round_to, sentence_at, to_decimal
+from parxl.framework.model import Domain
 
 _INDEX_SCORE = re.compile(
     rf"(?:điểm\s+chỉ\s+số|chỉ\s+số\s+(?:cải\s+cách\s+hành\s+chính|cchc)|tổng\s+(?:số\s+)?điểm)"
@@ -62,7 +63,7 @@ class _Compare:
     def run(self) -> tuple[list[Inconsistency], list[Check]]:
         s, fw = self.scores, self.fw
         a = self.audit
-        by_key = {}
+        by_key: dict[int, Domain] = {}
         for d in fw.domains:
             k = domain_key(d.name)
             if k is not None and k not in by_key:
@@ -91,30 +92,30 @@ class _Compare:
                     self.compare("điểm điều tra xã hội học", f.a, survey.achieved, p, f.start)
         # domains: a/b score, deducted points and share
         for k, (dp, f, _section) in a.domain_scores().items():
-            d = by_key.get(k)
-            if d is None:
+            dom = by_key.get(k)
+            if dom is None:
                 continue
-            g = s.domains[d.code]
+            g = s.domains[dom.code]
             if agrees(f.b, _dec(g.max)) or agrees(f.b, _dec(g.applicable)):
-                self.compare(f"điểm lĩnh vực {d.code} ({d.name})", f.a, g.achieved, dp, f.start)
+                self.compare(f"điểm lĩnh vực {dom.code} ({dom.name})", f.a, g.achieved, dp, f.start)
         for k, section in a.domain_sections():
-            d = by_key.get(k)
-            if d is None or section.para is None:
+            sd = by_key.get(k)
+            if sd is None or section.para is None:
                 continue
             pf = a.facts[section.para.index]
             if not pf.deductions:
                 continue
-            g = s.domains[d.code]
+            g = s.domains[sd.code]
             ded = pf.deductions[0]
-            self.compare(f"số điểm bị trừ của lĩnh vực {d.code} ({d.name})", ded.value, g.deducted,
+            self.compare(f"số điểm bị trừ của lĩnh vực {sd.code} ({sd.name})", ded.value, g.deducted,
                          section.para, ded.start)
             share = [n for n in pf.numbers if n.percent and n.start > ded.start]
             if share and "tổng" in section.para.text[share[0].end:share[0].end + 40].lower():
-                self.compare(f"tỷ lệ điểm bị trừ của lĩnh vực {d.code} so với tổng số điểm bị trừ",
+                self.compare(f"tỷ lệ điểm bị trừ của lĩnh vực {sd.code} so với tổng số điểm bị trừ",
                              share[0], g.share * 100, section.para, ded.start)
         exact, _ = a.deducted_statements()
-        for v, p, i in exact:
-            self.compare("tổng số điểm bị trừ", v, s.base.deducted, p, i)
+        for stated, p, i in exact:
+            self.compare("tổng số điểm bị trừ", stated, s.base.deducted, p, i)
         return self.found, self.checks
 
 
