@@ -1,0 +1,295 @@
+"""A returned file is untrusted input: every bad case gets a clear Vietnamese message in the
+check report, the other returns are still processed, and nothing is lost."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from parxl.framework import Framework
+from parxl.office import Limits, collect, distribute
+from parxl.office.fastread import read_raw
+from parxl.office.synth import fill_return, formula, patch_bytes, value_cells
+
+NV, VP = "Phòng Nội vụ", "Văn phòng HĐND và UBND"
+GOOD = {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+
+
+@pytest.fixture
+def issued(mini: Framework, tmp_path: Path) -> dict[str, Path]:
+    return {p.stem: p for p in distribute(mini, tmp_path / "ph", body="Huyện Mẫu")}
+
+
+def _rezip(raw: bytes, replace: dict[str, bytes]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+    return out.getvalue()
+
+
+def _sheet_part(raw: bytes, name: str) -> str:
+    import parxl.office.fastread as fr
+
+    return fr.package_of(zipfile.ZipFile(io.BytesIO(raw)), Path("x")).sheets[name]
+
+
+def _report(out: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(out.with_name(out.stem + "-kiem-tra.csv").read_text(encoding="utf-8-sig").splitlines()))
+
+
+# ---------------------------------------------------------------- files that are not returns
+
+def _truncated(good: bytes) -> bytes:
+    return good[: len(good) // 2]
+
+
+def _corrupted(good: bytes) -> bytes:
+    data = bytearray(good)
+    zf = zipfile.ZipFile(io.BytesIO(good))
+    info = zf.getinfo(_sheet_part(good, "Lĩnh vực 1"))
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 20, start + 60):
+        data[i] ^= 0x5A
+    return bytes(data)
+
+
+def _ole(payload: bytes) -> Callable[[bytes], bytes]:
+    return lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + payload + b"\x00" * 2048
+
+
+def _ods(good: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+CASES: list[tuple[str, str, Callable[[bytes], bytes], str]] = [
+    ("truncated", "cắt cụt.xlsx", _truncated, "bị hỏng hoặc tải về không đầy đủ"),
+    ("corrupted", "hỏng.xlsx", _corrupted, "tệp Excel bị hỏng: không giải nén được"),
+    ("text renamed", "bao cao.xlsx", lambda g: "mã,giá trị\n1.1.1,Có\n".encode(), "tệp văn bản (có thể là CSV) bị đổi tên"),
+    ("html renamed", "web.xlsx", lambda g: b"<html><body>x</body></html>", "tệp HTML bị đổi tên"),
+    ("xls", "cũ.xls", _ole(b"Workbook".decode().encode("utf-16-le")), "Excel 97-2003 (.xls)"),
+    ("password", "mật khẩu.xlsx", _ole("EncryptedPackage".encode("utf-16-le")), "được đặt mật khẩu"),
+    ("ods", "lo.ods", _ods, "OpenDocument (.ods"),
+    ("csv", "so lieu.csv", lambda g: "code,field,value\n1.1.1,done,Có\n".encode(), "tệp CSV/văn bản không phải biểu mẫu"),
+    ("empty", "rỗng.xlsx", lambda g: b"", "tệp rỗng (0 byte)"),
+    ("random", "ngẫu nhiên.xlsx", lambda g: bytes(range(256)) * 8, "không phải tệp Excel (.xlsx)"),
+    ("zip not excel", "nén.xlsx", lambda g: _rezip_plain({"a.txt": b"x"}), "thiếu xl/workbook.xml"),
+]
+
+
+def _rezip_plain(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for k, v in parts.items():
+            z.writestr(k, v)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("label", "name", "make", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_bad_files_are_reported_and_the_rest_processed(
+    issued: dict[str, Path], tmp_path: Path, label: str, name: str, make: Callable[[bytes], bytes], expected: str,
+) -> None:
+    back = tmp_path / "tra ve"
+    good = fill_return(issued[NV], back / "Phòng Nội vụ (bản cuối).xlsx", GOOD)
+    bad = back / "đơn vị khác" / name
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(make(good.read_bytes()))
+    before = bad.read_bytes()
+    out = tmp_path / "th.xlsx"
+    result = collect(back, out)
+    mine = [i for i in result.issues if i.file == f"đơn vị khác/{name}"]
+    assert len(mine) == 1, mine
+    assert expected in mine[0].message
+    assert mine[0].severity == "lỗi"
+    assert result.values is not None and result.values[("1.1.1", "done")] == "Có"  # nothing lost
+    assert bad.read_bytes() == before  # never modified
+    rows = _report(out)
+    assert any(r["file"] == f"đơn vị khác/{name}" and expected in r["message"] for r in rows)
+
+
+# ---------------------------------------------------------------- bombs
+
+def test_zip_bomb_refused_from_the_directory(issued: dict[str, Path], tmp_path: Path) -> None:
+    good = fill_return(issued[NV], tmp_path / "back" / "tốt.xlsx", GOOD).read_bytes()
+    part = _sheet_part(good, "Lĩnh vực 2")
+    bomb = _rezip(good, {part: b"<worksheet>" + b" " * 40_000_000 + b"</worksheet>"})
+    assert len(bomb) < 1_000_000
+    (tmp_path / "back" / "bom.xlsx").write_bytes(bomb)
+    result = collect(tmp_path / "back")
+    [issue] = [i for i in result.issues if i.file == "bom.xlsx"]
+    assert "tỷ lệ nén bất thường" in issue.message and "zip bomb" in issue.message
+    assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+
+
+def test_zip_bomb_with_lying_sizes_stops_at_the_limit(issued: dict[str, Path], tmp_path: Path) -> None:
+    """The directory claims a small part; inflating it is still bounded and fails cleanly."""
+    good = fill_return(issued[NV], tmp_path / "back" / "tốt.xlsx", GOOD).read_bytes()
+    part = _sheet_part(good, "Lĩnh vực 2")
+    big = b"<worksheet>" + b" " * 20_000_000 + b"</worksheet>"
+    data = bytearray(_rezip(good, {part: big}))
+    name = part.encode()
+    # declare 5000 bytes: local header (uncompressed size at +22) and central directory (+24)
+    for sig, off in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = 0
+        while True:
+            pos = data.find(sig, pos)
+            if pos < 0:
+                break
+            fn_off = 30 if sig == b"PK\x03\x04" else 46
+            n = struct.unpack_from("<H", data, pos + (26 if sig == b"PK\x03\x04" else 28))[0]
+            if bytes(data[pos + fn_off: pos + fn_off + n]) == name:
+                struct.pack_into("<I", data, pos + off, 5000)
+            pos += 4
+    (tmp_path / "back" / "bom.xlsx").write_bytes(bytes(data))
+    result = collect(tmp_path / "back")
+    [issue] = [i for i in result.issues if i.file == "bom.xlsx"]
+    assert "bị hỏng" in issue.message
+    assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+
+
+def test_enormous_sheet_refused_by_the_limit(issued: dict[str, Path], tmp_path: Path) -> None:
+    good = fill_return(issued[NV], tmp_path / "back" / "tốt.xlsx", GOOD).read_bytes()
+    part = _sheet_part(good, "Lĩnh vực 2")
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r * 7919 % 100003) for r in range(5, 200_005))
+    huge = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>"
+    (tmp_path / "back" / "to.xlsx").write_bytes(_rezip(good, {part: huge}))
+    result = collect(tmp_path / "back", limits=Limits(max_part_bytes=4_000_000))
+    [issue] = [i for i in result.issues if i.file == "to.xlsx"]
+    assert "quá lớn" in issue.message
+    assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"]>"
+)
+
+
+def _with_entity_cell(good: bytes, doctype: bytes, entity: str) -> bytes:
+    cells = value_cells_bytes(good, {("1.1.2", "evidence"): "PLACEHOLDER"})
+    patched = patch_bytes(good, cells)
+    part = _sheet_part(patched, "Lĩnh vực 1")
+    xml = zipfile.ZipFile(io.BytesIO(patched)).read(part)
+    xml = xml.replace(b"PLACEHOLDER", f"&{entity};".encode())
+    return _rezip(patched, {part: doctype + xml})
+
+
+def value_cells_bytes(raw: bytes, values: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "x.xlsx"
+        p.write_bytes(raw)
+        return value_cells(p, values)
+
+
+@pytest.mark.parametrize("kind", ["billion laughs", "external entity"])
+def test_xml_bombs_and_external_entities_are_refused(
+    issued: dict[str, Path], tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = tmp_path / "bi mat.txt"
+    secret.write_text("MẬT-KHẨU-BÍ-MẬT", encoding="utf-8")
+    good = fill_return(issued[NV], tmp_path / "back" / "tốt.xlsx", GOOD).read_bytes()
+    if kind == "billion laughs":
+        evil = _with_entity_cell(good, BILLION_LAUGHS, "lol9")
+    else:
+        dtd = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode()
+        evil = _with_entity_cell(good, dtd, "xxe")
+    (tmp_path / "back" / "độc.xlsx").write_bytes(evil)
+    out = tmp_path / "th.xlsx"
+    result = collect(tmp_path / "back", out)
+    [issue] = [i for i in result.issues if i.file == "độc.xlsx"]
+    assert "DOCTYPE/ENTITY" in issue.message
+    assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+    for p in out.parent.glob("th*"):
+        assert b"M\xe1\xba\xacT-KH" not in p.read_bytes()
+
+    # and the reader itself is immune even without that guard: entities are never expanded
+    safety = importlib.import_module("parxl.office.safety")
+    monkeypatch.setattr(safety, "check_xml", lambda *a: None)
+    raw = read_raw(tmp_path / "back" / "độc.xlsx", "độc.xlsx")
+    [row] = [r for r in raw.rows if r.code == "1.1.2"]
+    text = row.inputs["evidence"].value
+    assert "MẬT-KHẨU" not in str(text) and "lollol" not in str(text)
+    assert len(str(text)) < 20
+
+
+# ---------------------------------------------------------------- formulas typed into input cells
+
+def test_formulas_in_input_cells_are_values_never_formulas(issued: dict[str, Path], tmp_path: Path) -> None:
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", {
+        ("1.1.1", "done"): "Có",
+        ("1.1.1", "evidence"): formula('HYPERLINK("http://evil.example/x","Quyết định 1")', "Quyết định 1"),
+        ("1.1.2", "rate"): formula("cmd|' /C calc'!A0", None),
+        ("1.2.1", "count"): formula("1+1", 2),
+        ("1.2.1", "evidence"): "=SUM(1,2) là văn bản do người dùng gõ",
+        ("1.2.1", "explanation"): "@lệnh +ghi chú",
+    })
+    out = tmp_path / "th.xlsx"
+    result = collect(back, out)
+    by_cell = {(i.cell, i.severity): i.message for i in result.issues if i.file == "nv.xlsx"}
+    assert "công thức nguy hiểm '=HYPERLINK" in by_cell[("J6", "lỗi")]
+    assert "công thức nguy hiểm '=cmd|' /C calc'!A0'" in by_cell[("H7", "lỗi")]
+    assert "lấy giá trị đã tính '2'" in by_cell[("H9", "cảnh báo")]
+    v = result.values
+    assert v is not None
+    assert ("1.1.1", "evidence") not in v and ("1.1.2", "rate") not in v
+    assert v[("1.2.1", "count")] == 2
+    assert v[("1.2.1", "evidence")] == "=SUM(1,2) là văn bản do người dùng gõ"
+    # the consolidated workbook holds text, never a formula, in every input cell
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Lĩnh vực 1"]
+    assert ws["J9"].value == "=SUM(1,2) là văn bản do người dùng gõ" and ws["J9"].data_type == "s"
+    assert ws["K9"].value == "@lệnh +ghi chú" and ws["K9"].data_type == "s"
+    assert ws["H9"].value == 2
+    for sheet in ("Lĩnh vực 1", "Lĩnh vực 2", "Thưởng - Trừ"):
+        for row in wb[sheet].iter_rows(min_row=5, min_col=7, max_col=11):
+            for cell in row:
+                assert cell.data_type != "f", (sheet, cell.coordinate, cell.value)
+    check = wb["Kiểm tra"]
+    texts = [c.value for c in check["G"]]
+    assert any(isinstance(t, str) and t.startswith("ô nhập liệu chứa công thức nguy hiểm") for t in texts)
+    assert all(c.data_type != "f" for row in check.iter_rows() for c in row)
+
+
+def test_error_values_and_unusable_cells(issued: dict[str, Path], tmp_path: Path) -> None:
+    good = fill_return(issued[NV], tmp_path / "back" / "nv.xlsx", {("1.1.1", "done"): "Có"})
+    part_cells = value_cells(good, {("1.2.1", "count"): 0})
+    [(key, _)] = part_cells.items()
+    raw = good.read_bytes()
+    part = _sheet_part(raw, key[0])
+    xml = zipfile.ZipFile(io.BytesIO(raw)).read(part)
+    xml = xml.replace(f'<c r="{key[1]}"'.encode(), f'<c r="{key[1]}" t="e"><v>#REF!</v></c><c r="ZZ1"'.encode(), 1)
+    (tmp_path / "back" / "nv.xlsx").write_bytes(_rezip(raw, {part: xml}))
+    result = collect(tmp_path / "back")
+    msgs = [i.message for i in result.issues if i.cell == key[1]]
+    assert msgs == ["ô có lỗi #REF! — đề nghị nhập lại số liệu"]
+
+
+def test_unreadable_files_do_not_stop_parallel_reading(issued: dict[str, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = importlib.import_module("parxl.office.collect")
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD)
+    for i, (_, name, make, _) in enumerate(CASES):
+        (back / f"{i:02d} {name}").write_bytes(make((back / "nv.xlsx").read_bytes()))
+    monkeypatch.setattr(cm, "PARALLEL_THRESHOLD", 2)
+    result = collect(back, workers=2)
+    assert len({i.file for i in result.issues if i.file.startswith(tuple(f"{i:02d}" for i in range(len(CASES))))}) == len(CASES)
+    assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
