@@ -140,3 +140,35 @@ def test_a_wrong_cell_is_caught(tmp_path: Path) -> None:
     got["Lĩnh vực 1"]["O7"] = 1.12
     diffs = compare(filled, got, "libreoffice")
     assert [(d.sheet, d.cell) for d in diffs] == [("Lĩnh vực 1", "O7")]
+
+
+def test_seed_004_figures_in_libreoffice(tmp_path: Path) -> None:
+    """The Đồng Tháp template filled with Sa Đéc's returns shows the seed's numbers in LibreOffice."""
+    require_libreoffice()
+    from parxl.calc import computed_values
+    from parxl.framework.load import example_values_path
+    from parxl.workbook.fill import fill_csv
+
+    fw = builtin("dongthap-huyen-2023")
+    template = build_template(fw, tmp_path / "mẫu.xlsx")
+    filled = tmp_path / "Sa Đéc.xlsx"
+    fill_csv(template, example_values_path(fw.id), filled)
+    got = computed_values(filled, "libreoffice")
+    meanings = {m: cell for cell, m in cell_meanings(fw).items()}
+
+    def value(*meaning: str) -> Any:
+        sheet, ref = meanings[meaning]
+        return got[sheet][ref]
+
+    assert value("scorer", "self", "achieved") == pytest.approx(57.96)  # 57,96/70
+    assert value("scorer", "self", "max") == pytest.approx(70)
+    assert value("scorer", "survey", "achieved") == 0  # 0/30 ĐTXHH, all undetermined
+    assert value("scorer", "survey", "open") == pytest.approx(30)
+    assert value("criterion", "7.1", "achieved") == pytest.approx(3.0)  # 3,0/4,5
+    assert value("criterion", "7.2", "achieved") == pytest.approx(4.8)  # 4,8/9,0
+    assert value("criterion", "5.5", "achieved") == pytest.approx(0.77)  # 77,7% of 1, truncated
+    by_name = {i.name: i.code for i in fw.base_items}
+    digit = next(c for n, c in by_name.items() if "số hóa hồ sơ" in n)
+    edocs = next(c for n, c in by_name.items() if "điện tử có ký số" in n)
+    assert value("item", digit, "achieved") == pytest.approx(1.86)  # 62% × 3
+    assert value("item", edocs, "achieved") == 0  # 80,6% < floor: 0 of 1,5
