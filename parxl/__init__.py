@@ -13,34 +13,93 @@ Exceptions (all in :mod:`parxl.errors`)::
     └── EngineError      LibreOffice / formulas failed
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from parxl.errors import (
-    EngineError,
-    FrameworkError,
-    InputError,
-    Location,
-    ParxlError,
-    WorkbookError,
-)
-from parxl.framework import (
-    Criterion,
-    Domain,
-    Framework,
-    Item,
-    Rule,
-    builtin,
-    builtin_ids,
-    from_dict,
-    load_yaml,
-    resolve,
-)
-from parxl.inputs import input_fields, read_values, write_input_table
-from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
-from parxl.score import STATUSES, GroupScore, ItemScore, Scores, score_values
-from parxl.workbook.build import build_template, build_workbook
-from parxl.workbook.fill import fill_csv, fill_values
-from parxl.workbook.read import Return, read_return
+# Public names and the module each comes from. Imported lazily (PEP 562), so that
+# `import parxl.score` pulls in neither openpyxl nor python-calamine: the scoring path must
+# also run inside xlwings Lite (Pyodide), where only pure-Python packages are available.
+_EXPORTS = {
+    "ParxlError": "parxl.errors",
+    "FrameworkError": "parxl.errors",
+    "WorkbookError": "parxl.errors",
+    "InputError": "parxl.errors",
+    "EngineError": "parxl.errors",
+    "Location": "parxl.errors",
+    "Criterion": "parxl.framework",
+    "Domain": "parxl.framework",
+    "Framework": "parxl.framework",
+    "Item": "parxl.framework",
+    "Rule": "parxl.framework",
+    "builtin": "parxl.framework",
+    "builtin_ids": "parxl.framework",
+    "from_dict": "parxl.framework",
+    "load_yaml": "parxl.framework",
+    "resolve": "parxl.framework",
+    "input_fields": "parxl.inputs",
+    "read_values": "parxl.inputs",
+    "write_input_table": "parxl.inputs",
+    "format_vn_number": "parxl.numbers",
+    "format_vn_percent": "parxl.numbers",
+    "parse_vn_number": "parxl.numbers",
+    "STATUSES": "parxl.score",
+    "GroupScore": "parxl.score",
+    "ItemScore": "parxl.score",
+    "Scores": "parxl.score",
+    "score_values": "parxl.score",
+    "build_template": "parxl.workbook.build",
+    "build_workbook": "parxl.workbook.build",
+    "fill_csv": "parxl.workbook.fill",
+    "fill_values": "parxl.workbook.fill",
+    "Return": "parxl.workbook.read",
+    "read_return": "parxl.workbook.read",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'parxl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from parxl.errors import (
+        EngineError,
+        FrameworkError,
+        InputError,
+        Location,
+        ParxlError,
+        WorkbookError,
+    )
+    from parxl.framework import (
+        Criterion,
+        Domain,
+        Framework,
+        Item,
+        Rule,
+        builtin,
+        builtin_ids,
+        from_dict,
+        load_yaml,
+        resolve,
+    )
+    from parxl.inputs import input_fields, read_values, write_input_table
+    from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
+    from parxl.score import STATUSES, GroupScore, ItemScore, Scores, score_values
+    from parxl.workbook.build import build_template, build_workbook
+    from parxl.workbook.fill import fill_csv, fill_values
+    from parxl.workbook.read import Return, read_return
 
 __all__ = [
     "STATUSES",

@@ -115,3 +115,21 @@ def test_excel_table_round_trip_and_cell_errors(mini: Framework, tmp_path: Path)
     assert len(problems) == 2
     assert problems[0].startswith("trang 'Bộ tiêu chí' dòng 3 (mục 1.1.2), ô G3 ('Điểm tối đa')")
     assert problems[1].startswith("trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô H4 ('Cách chấm')")
+
+
+def test_public_api_is_complete_and_lazy() -> None:
+    import subprocess
+    import sys
+
+    import parxl
+
+    assert set(parxl.__all__) == set(parxl._EXPORTS) | {"__version__"}
+    for name in parxl.__all__:
+        assert getattr(parxl, name) is not None
+    # the scoring path imports no workbook library (it must run in Pyodide)
+    code = (
+        "import sys, parxl.score, parxl.framework.model; "
+        "print(sorted(m for m in ('openpyxl', 'python_calamine', 'pandas', 'formulas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
