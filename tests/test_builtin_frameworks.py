@@ -21,7 +21,7 @@ from parxl.framework.model import Framework
 from parxl.inputs import read_values
 from parxl.score import Scores, score_values
 
-BUILTIN = Path(__file__).resolve().parents[1] / "parxl" / "framework" / "builtin"
+BUILTIN = Path(__file__).resolve().parents[1] / "parxl" / "framework" / "data"
 IDS = ("dongthap-huyen-2023", "daknong-huyen-2022", "hcm-quan-2023")
 APPROX = 1e-6
 

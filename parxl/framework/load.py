@@ -258,12 +258,12 @@ def load_yaml(path: str | Path) -> Framework:
 
 
 def builtin_ids() -> list[str]:
-    folder = resources.files("parxl.framework") / "builtin"
+    folder = resources.files("parxl.framework") / "data"
     return sorted(f.name[:-5] for f in folder.iterdir() if f.name.endswith(".yaml"))
 
 
 def builtin(framework_id: str) -> Framework:
-    folder = resources.files("parxl.framework") / "builtin"
+    folder = resources.files("parxl.framework") / "data"
     res = folder / f"{framework_id}.yaml"
     if not res.is_file():
         known = ", ".join(builtin_ids())
@@ -298,7 +298,7 @@ def dump_yaml(fw: Framework) -> str:
 
 def example_values_path(framework_id: str) -> Path:
     """The example inputs (CSV) shipped with a built-in framework."""
-    res = resources.files("parxl.framework") / "builtin" / f"{framework_id}.example.csv"
+    res = resources.files("parxl.framework") / "data" / f"{framework_id}.example.csv"
     if not res.is_file():
         raise FrameworkError([f"bộ tiêu chí '{framework_id}' không có dữ liệu mẫu"], framework_id)
     return Path(str(res))
