@@ -159,6 +159,13 @@ def test_seed004_is_consistent() -> None:
     assert passed(a, "percent", "36")  # 212.901,285 / 590.161,540 = 36,07%
     assert passed(a, "losses", "4.2")  # 9 − 4,8 = 0,75 + 0,75 + 1,14 + 0,78 + 0,78
     assert passed(a, "losses", "1.5")  # 4,5 − 3,0 = 1,5 − 0
+    # domain 7: criteria 3,0/4,5 + 4,8/9,0 = 7,8 (the 14,5 maximum includes 1 survey point)
+    assert passed(a, "sum", "7.8")
+    # imperfect criteria vs maximum − undetermined survey points − achieved:
+    assert passed(a, "losses", "0.59")  # 16,5 − 2 − 13,91 = (2,0 − 1,6) + (1,5 − 1,31)
+    assert passed(a, "losses", "0.02")  # 29 − 10 − 18,98 = (3,0 − 2,99) + (2,0 − 1,99)
+    assert passed(a, "losses", "0.23")  # 14 − 8 − 5,77 = 1,0 − 0,77
+    assert passed(a, "losses", "5.7")  # 14,5 − 1 − 7,8 = (4,5 − 3,0) + (9,0 − 4,8)
 
 
 def test_seed001_has_nothing_to_flag() -> None:
@@ -239,6 +246,21 @@ def test_dates_and_document_numbers_are_not_figures() -> None:
     assert [f.text for f in fr] == ["1/2"]
 
 
+def test_markdown_table_total_row() -> None:
+    table = ("| STT | Lĩnh vực | Điểm tối đa | Điểm đạt |\n|---|---|---|---|\n"
+             "| 1 | Chỉ đạo, điều hành | 14 | 12 |\n| 1.1 | Kế hoạch | 2 | 2 |\n"
+             "| 2 | Thể chế | 11 | 8,7 |\n| 2.1 | Văn bản | 3 | 3 |\n"
+             "| 3 | Thủ tục hành chính | 17 | 9,5 |\n| | Tổng cộng | 42 | {total} |\n")
+    # top-level rows 1, 2, 3 only: 12 + 8,7 + 9,5 = 30,2; maxima 14 + 11 + 17 = 42
+    a = Audit(read_text(table.format(total="30,2")))
+    assert a.run() == []
+    assert any(c.ok and c.stated == D("30.2") for c in a.checks)
+    assert any(c.ok and c.stated == D("42") for c in a.checks)
+    found = audit_text(table.format(total="31,2"))
+    assert summary(found) == {("sum", D("31.2"), D("30.2"))}
+    assert found[0].quotes[0].where == "dòng 8"
+
+
 # -- documents: .docx and bad input ----------------------------------------------------------
 
 def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
@@ -251,11 +273,17 @@ def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
     t = d.add_table(rows=2, cols=2)
     t.cell(0, 0).text, t.cell(0, 1).text = "Tổng số hồ sơ", "Tổng số 30 hồ sơ, trong đó 10 hồ sơ, 21 hồ sơ"
     t.cell(1, 0).text, t.cell(1, 1).text = "Ghi chú", "không"
+    t2 = d.add_table(rows=4, cols=3)
+    for r, row in enumerate((("Đơn vị", "Hồ sơ", "Đúng hạn"), ("Phòng A", "1.200", "1.150"),
+                             ("Phòng B", "800", "790"), ("Tổng cộng", "2.000", "1.950"))):
+        for c, value in enumerate(row):
+            t2.cell(r, c).text = value
     path = tmp_path / "bao-cao.docx"
     d.save(str(path))
     found = summary(audit_file(path))
+    # 1.150 + 790 = 1.940, not 1.950 (a slip of 0,5%); 1.200 + 800 = 2.000 is right
     assert found == {("sum", D("65.7"), D("64.7")), ("losses", D("6.5"), D("2")),
-                     ("sum", D("30"), D("31"))}
+                     ("sum", D("30"), D("31")), ("sum", D("1950"), D("1940"))}
     where = {q.where for x in audit_file(path) for q in x.quotes}
     assert any(w.startswith("bảng 1, dòng 1") for w in where)
 

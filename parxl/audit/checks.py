@@ -218,6 +218,12 @@ def _num(m: re.Match[str], group: str, *, points: bool = False, percent: bool = 
     return Num(value, text, m.start(group), m.end(group), dec, percent, "điểm" if points else "")
 
 
+_OPEN = re.compile(rf"(?P<v>{NUM})\s*điểm\s+chưa\s+xác\s+định", re.I)
+_CRITERION_START = re.compile(r"^(?:đối với\s+)?tiêu chí\b", re.I)
+_ROW_NUMBER = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*)\.?$")
+_TOTAL_ROW = re.compile(r"^(?:tổng|cộng)", re.I)
+
+
 class Audit:
     """Figures of a document and the checks over them."""
 
@@ -235,6 +241,7 @@ class Audit:
             self.facts[p.index] = pf
         self.found: list[Inconsistency] = []
         self.checks: list[Check] = []
+        self._domain_scores: dict[int, tuple[Para, Fraction, Section]] | None = None
 
     # -- helpers -------------------------------------------------------------------------
     def quote(self, para: Para, pos: int) -> Quote:
@@ -265,6 +272,8 @@ class Audit:
         self.check_plan_percents()
         self.check_dossier_flow()
         self.check_breakdowns()
+        self.check_domain_parts()
+        self.check_tables()
         return self.found
 
     # -- domains -------------------------------------------------------------------------
@@ -299,6 +308,8 @@ class Audit:
         return None
 
     def domain_scores(self) -> dict[int, tuple[Para, Fraction, Section]]:
+        if self._domain_scores is not None:
+            return self._domain_scores
         out: dict[int, tuple[Para, Fraction, Section]] = {}
         for d, s in self.domain_sections():
             if d in out:
@@ -306,6 +317,7 @@ class Audit:
             found = self.section_score(s)
             if found is not None:
                 out[d] = (found[0], found[1], s)
+        self._domain_scores = out
         return out
 
     def check_domain_sum(self) -> None:
@@ -804,6 +816,90 @@ class Audit:
                              f"{fmt(exact, pct.decimals + 2)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
                              f"không phải {pct.text}%",
                              [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
+
+
+    def check_domain_parts(self) -> None:
+        """Within a domain section: its criteria's scores add up to the domain's, and the points
+        lost on the criteria listed as imperfect are what the domain lost (its maximum less the
+        points not yet determined, e.g. survey points, less what it achieved)."""
+        for _, (dp, df, section) in self.domain_scores().items():
+            criteria: list[tuple[Para, Fraction]] = []
+            tops: list[tuple[Para, Fraction]] = []
+            open_points: list[Num] = []
+            for p in section.paras():
+                for m in _OPEN.finditer(p.text):
+                    v = _num(m, "v", points=True)
+                    if v is not None:
+                        open_points.append(v)
+                scores = [f for f in self.facts[p.index].scores() if f is not df and f.a.value <= f.b.value]
+                if not scores or self.facts[p.index].totals():
+                    continue
+                if _CRITERION_START.match(p.text):
+                    criteria.append((p, scores[0]))
+                opener = None
+                for f in scores:
+                    if opener is not None:
+                        continue  # an item of the criterion that opened the list
+                    tops.append((p, f))
+                    if re.match(r"\s*(?:điểm)?\s*[.:]", p.text[f.end:f.end + 8]):
+                        opener = f
+            if len(criteria) >= 2:
+                complete = sum((f.b.value for _, f in criteria), Decimal(0)) == df.b.value
+                self._compare_list(df.a, [f.a for _, f in criteria], complete, dp, df.start,
+                                   [(p, f.start) for p, f in criteria], "điểm các tiêu chí")
+            opened = sum((v.value for v in open_points), Decimal(0))
+            lost = df.b.value - df.a.value - opened
+            if tops and opened:
+                listed = sum((f.b.value - f.a.value for _, f in tops), Decimal(0))
+                self.note("losses", "điểm mất ở các tiêu chí liệt kê ≤ tối đa − chưa xác định − đạt", dp.where,
+                          listed, lost, listed <= lost)
+                if listed > lost:
+                    terms = " + ".join(f"({fmt(f.b.value)} − {fmt(f.a.value)})" for _, f in tops)
+                    self.add("losses",
+                             f"Đạt {df.text} điểm, chưa xác định {fmt(opened)} điểm, tức là mất "
+                             f"{fmt(lost)} điểm, nhưng các tiêu chí liệt kê mất {terms} = {fmt(listed)} điểm",
+                             [self.quote(dp, df.start)] + [self.quote(p, f.start) for p, f in tops], listed, lost)
+
+
+    def check_tables(self) -> None:
+        """A table's "Tổng"/"Cộng" row vs the sum of the rows above it (top-level rows when the
+        rows are numbered 1, 2, ... / I, II, ... with sub-rows 1.1, 1.2)."""
+        for table in self.doc.tables:
+            rows = table.rows
+            for t, row in enumerate(rows):
+                label = next((c for c in row if c and to_decimal(c) is None), "")
+                if not _TOTAL_ROW.match(label):
+                    continue
+                body = [(r, rows[r]) for r in range(t) if any(to_decimal(c) is not None for c in rows[r][1:])]
+                numbered = [(r, cells) for r, cells in body if cells and _ROW_NUMBER.match(cells[0])]
+                numbering = len(numbered) >= max(2, len(body) // 2)
+                if numbering:
+                    romans = [x for x in numbered if re.match(r"^[IVXL]+\.?$", x[1][0])]
+                    top = romans or [x for x in numbered if re.match(r"^\d+\.?$", x[1][0])]
+                else:
+                    top = body
+                for c in range(1 if numbering else 0, len(row)):
+                    cell = row[c]
+                    if "%" in cell or any("%" in cells[c] for _, cells in top if c < len(cells)):
+                        continue
+                    total = to_decimal(cell)
+                    parts = [to_decimal(cells[c]) for _, cells in top if c < len(cells) and cells[c]]
+                    values = [v for v in parts if v is not None]
+                    if total is None or len(values) < 2 or len(values) != len(parts):
+                        continue
+                    exact = sum(values, Decimal(0))
+                    ok = exact == total
+                    if not ok and not numbering and abs(exact - total) > SLIP * abs(total):
+                        continue
+                    where = table.wheres[t]
+                    header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"cột {c + 1}"
+                    self.note("sum", f"bảng {table.index}: dòng tổng, {header}", where, total, exact, ok)
+                    if not ok:
+                        terms = " + ".join(fmt(v) for v in values)
+                        self.add("sum",
+                                 f"Bảng {table.index}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
+                                 f"{terms} = {fmt(exact)}",
+                                 [Quote(" | ".join(x for x in row if x), where)], total, exact)
 
 
 def audit_document(doc: Document) -> list[Inconsistency]:

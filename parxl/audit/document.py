@@ -90,9 +90,19 @@ class Section:
 
 
 @dataclass
+class Table:
+    """A table of the report: cleaned cell texts by row, and where each row is."""
+
+    index: int
+    rows: list[list[str]]
+    wheres: list[str]
+
+
+@dataclass
 class Document:
     path: str
     paras: list[Para]
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def outline(self) -> Section:
@@ -189,16 +199,38 @@ def _decode(data: bytes, where: Location) -> str:
         raise InputError("không đọc được mã ký tự của tệp (hãy lưu ở dạng UTF-8)", where) from None
 
 
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
 def read_text(text: str, path: str = "") -> Document:
-    """A document from plain text (one paragraph per non-empty line)."""
-    lines = [(line, f"dòng {n}") for n, line in enumerate(text.splitlines(), start=1)]
-    return Document(path, paragraphs_from_lines(lines))
+    """A document from plain text (one paragraph per non-empty line; ``| a | b |`` lines are
+    Markdown table rows)."""
+    lines: list[tuple[str, str]] = []
+    tables: list[Table] = []
+    current: Table | None = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            if _PIPE_RULE.match(stripped):
+                continue
+            if current is None:
+                current = Table(len(tables) + 1, [], [])
+                tables.append(current)
+            cells = [clean(c) for c in stripped.strip("|").split("|")]
+            current.rows.append(cells)
+            current.wheres.append(f"dòng {n}")
+            lines.append((" | ".join(c for c in cells if c) + ".", f"dòng {n}"))
+            continue
+        if stripped:
+            current = None
+        lines.append((line, f"dòng {n}"))
+    return Document(path, paragraphs_from_lines(lines), tables)
 
 
-def _docx_lines(path: Path, where: Location) -> list[tuple[str, str]]:
+def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], list[Table]]:
     try:
         import docx
-        from docx.table import Table
+        from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError("cần cài python-docx để đọc tệp .docx", where) from None
@@ -208,6 +240,7 @@ def _docx_lines(path: Path, where: Location) -> list[tuple[str, str]]:
         raise InputError(f"không đọc được tệp Word .docx ({type(exc).__name__}); tệp hỏng hoặc sai định dạng",
                          where) from None
     lines: list[tuple[str, str]] = []
+    tables: list[Table] = []
     n_par = n_tab = 0
     body = d.element.body
     for el in body.iterchildren():
@@ -225,16 +258,20 @@ def _docx_lines(path: Path, where: Location) -> list[tuple[str, str]]:
             lines.append((text, f"đoạn {n_par}"))
         elif tag == "tbl":
             n_tab += 1
-            table = Table(el, d)
+            table = DocxTable(el, d)
+            data = Table(n_tab, [], [])
+            tables.append(data)
             for r, row in enumerate(table.rows, start=1):
                 cells: list[str] = []
                 for cell in row.cells:
                     t = " ".join(cell.text.split())
                     if t and (not cells or cells[-1] != t):  # merged cells repeat their text
                         cells.append(t)
+                data.rows.append([clean(c.text) for c in row.cells])
+                data.wheres.append(f"bảng {n_tab}, dòng {r}")
                 if cells:
                     lines.append((" | ".join(cells) + ".", f"bảng {n_tab}, dòng {r}"))
-    return lines
+    return lines, tables
 
 
 def _list_depth(p: Any) -> int | None:
@@ -269,7 +306,8 @@ def load_document(path: str | Path) -> Document:
     if suffix in DOCX_SUFFIXES or (suffix not in TEXT_SUFFIXES and zipfile.is_zipfile(p)):
         if not zipfile.is_zipfile(p):
             raise InputError("không phải tệp Word .docx hợp lệ (tệp hỏng hoặc sai định dạng)", where)
-        doc = Document(str(p), paragraphs_from_lines(_docx_lines(p, where)))
+        lines, tables = _docx_lines(p, where)
+        doc = Document(str(p), paragraphs_from_lines(lines), tables)
     else:
         try:
             data = p.read_bytes()
