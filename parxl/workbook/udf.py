@@ -1,0 +1,62 @@
+"""The UDF flavour of the template: same layout and results, computed cells call PAR_* functions.
+
+``parxl build --flavor udf`` (``build_workbook(fw, formulas=UdfFormulas())``) writes the per-item
+computed cells (points, status, applicable, achieved, open, deducted) and the summary's share,
+index and bonus cells as calls of parxl's Excel functions (:mod:`udfs.functions`) instead of
+native formulas. The rule parameters that change the scoring go into the formula as a short
+text (``PAR_SCORE("tiers",E7,H7,I7,"tiers=[[1,1.5],[0.9,1]]")``). The cell meanings recorded
+by :meth:`Formulas.put` are those of the native flavour, so :mod:`parxl.verify` compares both
+with the Python evaluator. Excel needs the xlwings add-in (or xlwings Server) with the
+``udfs.functions`` module; ``parxl recalc --engine formulas`` registers the same functions
+(LibreOffice cannot call them and shows #NAME?).
+"""
+
+from __future__ import annotations
+
+from parxl.workbook.build import Formulas, ItemRow, _s
+
+
+def _params_text(r: ItemRow) -> str:
+    from udfs.core import params_text
+
+    return params_text(r.item.rule.kind, dict(r.item.rule.params))
+
+
+class UdfFormulas(Formulas):
+    """Computed cells as calls of the PAR_* user-defined functions."""
+
+    flavor = "udf"
+
+    def raw(self, r: ItemRow) -> str:
+        params = _params_text(r)
+        if len(params) > 250:
+            raise ValueError(f"rule parameters of item {r.item.code} are too long for a formula")
+        tail = f",{_s(params)}" if params else ""
+        return (f"=PAR_SCORE({_s(r.item.rule.kind)},{r.ref('max')},{r.ref('v1')},"
+                f"{r.ref('v2')}{tail})")
+
+    def eff_status(self, r: ItemRow) -> str:
+        flag = ",TRUE" if r.item.scorer == "penalty" else ""
+        return (f"=PAR_STATUS({r.ref('status')},{r.ref('v1')}:{r.ref('v2')},"
+                f"{r.ref('raw')},{r.ref('max')}{flag})")
+
+    def applicable(self, r: ItemRow) -> str:
+        return f"=PAR_APPLICABLE({r.ref('eff_status')},{r.ref('max')})"
+
+    def achieved(self, r: ItemRow) -> str:
+        return f"=PAR_ACHIEVED({r.ref('eff_status')},{r.ref('raw')})"
+
+    def open(self, r: ItemRow) -> str:
+        return f"=PAR_OPEN({r.ref('eff_status')},{r.ref('max')})"
+
+    def deducted(self, r: ItemRow) -> str:
+        return f"=PAR_DEDUCTED({r.ref('applicable')},{r.ref('achieved')},{r.ref('open')})"
+
+    def share(self, deducted: str, total: str) -> str:
+        return f"=PAR_SHARE({deducted},{total})"
+
+    def ratio(self, num: str, den: str) -> str:
+        return f"=PAR_INDEX({num},{den})"
+
+    def capped(self, value: str, cap: str) -> str:
+        return f"=PAR_BONUS({value},{cap})"
