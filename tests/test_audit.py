@@ -146,6 +146,9 @@ def test_seed003_nothing_else_and_consistent_figures_pass() -> None:
     assert passed(a, "sum", "776")  # 572 + 204
     assert passed(a, "sum", "100")  # 10 + 90
     assert passed(a, "restated", "5.5")  # "5.5/7.5" stated twice alike
+    # "57 nhiệm vụ, ... đã triển khai thực hiện 50 nhiệm vụ, cụ thể:" then one section per domain:
+    assert passed(a, "sum", "57")  # 08 + 04 + 17 + 02 + 05 + 04 + 17
+    assert passed(a, "sum", "50")  # 07 + 04 + 17 + 02 + 04 + 03 + 13
 
 
 # -- seed 004: Sa Đéc self-assessment --------------------------------------------------------

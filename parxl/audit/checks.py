@@ -218,6 +218,8 @@ def _num(m: re.Match[str], group: str, *, points: bool = False, percent: bool = 
     return Num(value, text, m.start(group), m.end(group), dec, percent, "điểm" if points else "")
 
 
+_DONE_BEFORE = re.compile(r"đã\s+(?:triển\s+khai|thực\s+hiện|hoàn\s+thành|giải\s+quyết)[^,;.\d]{0,25}$",
+                          re.I)
 _OPEN = re.compile(rf"(?P<v>{NUM})\s*điểm\s+chưa\s+xác\s+định", re.I)
 _CRITERION_START = re.compile(r"^(?:đối với\s+)?tiêu chí\b", re.I)
 _ROW_NUMBER = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*)\.?$")
@@ -242,6 +244,7 @@ class Audit:
         self.found: list[Inconsistency] = []
         self.checks: list[Check] = []
         self._domain_scores: dict[int, tuple[Para, Fraction, Section]] | None = None
+        self._token_cache: dict[int, list[tuple[Num, str]]] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def quote(self, para: Para, pos: int) -> Quote:
@@ -274,6 +277,7 @@ class Audit:
         self.check_breakdowns()
         self.check_domain_parts()
         self.check_tables()
+        self.check_outline_counts()
         return self.found
 
     # -- domains -------------------------------------------------------------------------
@@ -623,14 +627,19 @@ class Audit:
         items.sort(key=lambda n: n.start)
         out: list[tuple[Num, str]] = []
         prev_end = 0
+        if p.index in self._token_cache:
+            return self._token_cache[p.index]
         for n in items:
-            unit = n.unit or unit_before(p.text, n.start, prev_end)
-            s0, _ = sentence_span(p.text, n.start)
-            if not n.unit and prev_end < s0:
-                unit = unit_before(p.text, n.start, s0)
+            unit = n.unit
+            # "nhiệm vụ trễ hạn 01;" names its unit before the number; "9 tháng" does not
+            if not unit and re.match(r"\s*(?:[,;.:)(]|$)", p.text[n.end:n.end + 3]) and not (
+                    n.decimals == 0 and 1900 <= n.value <= 2100):
+                s0, _ = sentence_span(p.text, n.start)
+                unit = unit_before(p.text, n.start, max(prev_end, s0))
             out.append((n, unit))
             prev_end = n.end
-        return [(n, u) for n, u in out if u]
+        self._token_cache[p.index] = [(n, u) for n, u in out if u]
+        return self._token_cache[p.index]
 
     @staticmethod
     def _region(parens: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
@@ -900,6 +909,52 @@ class Audit:
                                  f"Bảng {table.index}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
                                  f"{terms} = {fmt(exact)}",
                                  [Quote(" | ".join(x for x in row if x), where)], total, exact)
+
+
+    def check_outline_counts(self) -> None:
+        """A section that states "57 nhiệm vụ, ... đã triển khai 50 nhiệm vụ, cụ thể:" and then one
+        numbered subsection per part: the parts' first counts (and their "đã ..." counts) add up."""
+        for s in self.outline.sections():
+            kids = s.children
+            if len(kids) < 2:
+                continue
+            lead = [s.para] if s.para is not None else []
+            for item in s.content:
+                if isinstance(item, Section):
+                    break
+                lead.append(item)
+            for p in lead:
+                if not re.search(r"cụ thể|như sau|gồm|trong đó", p.text, re.I):
+                    continue
+                tokens = [(n, u) for n, u in self._tokens(p) if u and u != "điểm"]
+                for unit in dict.fromkeys(u for _, u in tokens):
+                    mine = [n for n, u in tokens if u == unit]
+                    total = mine[0]
+                    done = next((n for n in mine[1:] if _DONE_BEFORE.search(p.text[max(0, n.start - 40):n.start])),
+                                None)
+                    firsts: list[tuple[Num, Para]] = []
+                    dones: list[tuple[Num, Para]] = []
+                    for k in kids:
+                        first = done_k = None
+                        for q in k.paras():
+                            for n, u in self._tokens(q):
+                                if u != unit:
+                                    continue
+                                if first is None:
+                                    first = (n, q)
+                                if done_k is None and _DONE_BEFORE.search(q.text[max(0, n.start - 40):n.start]):
+                                    done_k = (n, q)
+                        if first is not None:
+                            firsts.append(first)
+                        if done_k is not None:
+                            dones.append(done_k)
+                    if len(firsts) >= 2:
+                        self._compare_list(total, [n for n, _ in firsts], False, p, total.start,
+                                           [(q, n.start) for n, q in firsts], unit)
+                    if done is not None and len(dones) >= 2:
+                        self._compare_list(done, [n for n, _ in dones], False, p, done.start,
+                                           [(q, n.start) for n, q in dones], f"{unit} đã thực hiện")
+                break
 
 
 def audit_document(doc: Document) -> list[Inconsistency]:
