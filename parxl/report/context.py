@@ -1,0 +1,717 @@
+"""What each document says: template contexts built from the analysis (no files read here).
+
+Every number in a sentence is formatted the Vietnamese way (``93,23 điểm``, ``22,16%``) and
+comes from :mod:`parxl.analysis`; nothing is typed twice, so the tables and the sentences
+agree. A context is a plain dict (strings, lists of dicts) plus PNG charts, so an organisation
+restyling the Word template can use any of its keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from parxl import analysis as A
+from parxl.framework.model import Framework
+from parxl.report import charts
+from parxl.report.info import ReportInfo
+from parxl.report.vn import change_text, count2, date_line, date_short, pct, pts, ratio
+from parxl.score import CHUA_DEN_HAN, KHONG_AP_DUNG, Scores
+
+Context = dict[str, Any]
+SCORER_LABELS = {"self": "tự đánh giá", "survey": "điều tra xã hội học", "external": "cấp trên đánh giá"}
+
+
+@dataclass
+class Body:
+    """One scored body: what a report needs from a workbook (read elsewhere)."""
+
+    framework: Framework
+    scores: Scores
+    values: dict[tuple[str, str], Any]
+    name: str
+    year: str
+    path: Path | None = None
+
+
+@dataclass
+class Report:
+    """A built document: its context, its charts (PNG bytes) and warnings for the user."""
+
+    kind: str
+    context: Context
+    charts: dict[str, bytes | None]
+    warnings: list[str] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- shared pieces
+def _header(kind: str, info: ReportInfo, year: str) -> Context:
+    if info.issuer:
+        head_parent, head_issuer = info.parent, info.issuer
+    else:
+        head_parent, head_issuer = "", info.parent
+    return {
+        "head_parent": head_parent,
+        "head_issuer": head_issuer,
+        "number_line": info.number_line,
+        "date_line": date_line(info.place, info.date, info.date.year if info.date else _next_year(year)),
+        "signer_authority": info.signer_authority,
+        "signer_title": info.signer_title,
+        "signer_name": info.signer_name,
+        "recipients": [r.rstrip(";.") + ";" for r in info.recipients[:-1]]
+        + [info.recipients[-1].rstrip(";.") + "."] if info.recipients else [],
+        "notes": [],
+    }
+
+
+def _next_year(year: str) -> str:
+    return year
+
+
+def _domain_label(fw: Framework, code: str) -> str:
+    for d in fw.domains:
+        if d.code == code:
+            return f"Lĩnh vực {d.code} - {d.name}"
+    return code
+
+
+def domain_rows(fw: Framework, s: Scores) -> tuple[list[Context], Context]:
+    """Rows of the domains table and its total row."""
+    total_deducted = s.base.deducted
+    rows = []
+    for i, d in enumerate(fw.domains, start=1):
+        g = s.domains[d.code]
+        exempt = g.applicable == 0
+        rows.append({
+            "stt": str(i),
+            "code": d.code,
+            "name": d.name,
+            "max": pts(g.applicable) if not exempt else "Miễn",
+            "achieved": pts(g.achieved),
+            "deducted": pts(g.deducted),
+            "share": pct(g.share) if total_deducted > 0 else "-",
+            "open": pts(g.open),
+            "index": pct(g.index) if not exempt else "Không áp dụng",
+        })
+    b = s.base
+    total = {
+        "max": pts(b.applicable),
+        "achieved": pts(b.achieved),
+        "deducted": pts(b.deducted),
+        "share": "100%" if total_deducted > 0 else "-",
+        "open": pts(b.open),
+        "index": pct(b.index),
+    }
+    return rows, total
+
+
+def _exempt_notes(fw: Framework, s: Scores) -> list[str]:
+    notes = []
+    for d in fw.domains:
+        g = s.domains[d.code]
+        if g.applicable == 0 and d.max > 0:
+            notes.append(f"Lĩnh vực {d.code} - {d.name} không áp dụng đối với đơn vị (được miễn "
+                         f"{pts(d.max)} điểm); chỉ số được tính trên {pts(s.base.applicable)} điểm áp dụng.")
+        elif 0 < g.applicable < d.max:
+            notes.append(f"Lĩnh vực {d.code}: có tiêu chí thành phần không áp dụng; điểm tối đa áp dụng "
+                         f"{pts(g.applicable)}/{pts(d.max)} điểm.")
+    return notes
+
+
+def _reason(r: Any) -> str:
+    text = str(r.explanation or "").strip().rstrip(".")
+    return text
+
+
+def _item_sentence(r: Any, year: str = "") -> Context:
+    reason = _reason(r)
+    text = f"đạt {pts(r.achieved)}/{pts(r['max'])} điểm, bị trừ {pts(r.deducted)} điểm"
+    if reason:
+        text += f"; lý do: {reason}"
+    text += f" ({A.office_label(r.office, r.scorer)})."
+    return {"head": f"{r.code}. {r['name']}: ", "text": text}
+
+
+def _deducted_domains(fw: Framework, s: Scores, values: Any, year: str, *, directive: bool) -> list[Context]:
+    items = A.items_frame(fw, s, values)
+    out = []
+    n = 0
+    for d in fw.domains:
+        g = s.domains[d.code]
+        if g.deducted <= 0:
+            continue
+        n += 1
+        part = items[(items.domain == d.code) & (items.deducted > 1e-9)]
+        if directive:
+            head = f"{d.name}: "
+            text = (f"bị trừ {pts(g.deducted)} điểm, chiếm tỷ lệ {pct(g.share)} so với tổng số điểm "
+                    f"bị trừ năm {year}:")
+            lines = []
+            for _, r in part.iterrows():
+                reason = _reason(r)
+                t = f"bị trừ {pts(r.deducted)} điểm"
+                t += f" do {reason[:1].lower() + reason[1:]}." if reason else \
+                    f" (đạt {pts(r.achieved)}/{pts(r['max'])} điểm)."
+                lines.append({"head": f"{r['name']}: ", "text": t})
+        else:
+            head = f"{n}. Lĩnh vực {d.code} - {d.name}: "
+            text = (f"bị trừ {pts(g.deducted)} điểm ({count2(len(part))} nội dung), chiếm tỷ lệ "
+                    f"{pct(g.share)} so với tổng số điểm bị trừ.")
+            lines = [_item_sentence(r) for _, r in part.iterrows()]
+        out.append({"code": d.code, "head": head, "text": text, "lines": lines})
+    return out
+
+
+def _deducted_item_rows(fw: Framework, s: Scores) -> list[Context]:
+    items = A.items_frame(fw, s)
+    total = s.base.deducted
+    rows = []
+    for _, r in items[items.deducted > 1e-9].iterrows():
+        rows.append({
+            "code": r.code, "name": r["name"], "max": pts(r["max"]), "achieved": pts(r.achieved),
+            "deducted": pts(r.deducted), "share": pct(r.deducted / total) if total > 0 else "-",
+            "office": A.office_label(r.office, r.scorer),
+        })
+    return rows
+
+
+def _scorer_lines(fw: Framework, s: Scores) -> list[Context]:
+    lines = []
+    for key, label in SCORER_LABELS.items():
+        g = s.by_scorer[key]
+        if g.max <= 0:
+            continue
+        text = f"{pts(g.achieved)}/{pts(g.applicable)} điểm"
+        if g.deducted > 0:
+            text += f", bị trừ {pts(g.deducted)} điểm"
+        if g.open > 0:
+            text += f", chưa xác định {pts(g.open)} điểm"
+        lines.append({"head": f"Điểm {label}: ", "text": text + "."})
+    return lines
+
+
+def _bonus_text(fw: Framework, s: Scores) -> str:
+    parts = []
+    if fw.bonus:
+        achieved = sum(1 for i in fw.bonus if s.items[i.code].achieved > 0)
+        parts.append(f"điểm thưởng {pts(s.bonus)} điểm (đạt {ratio(achieved, len(fw.bonus))} nội dung, "
+                     f"{pts(s.bonus_raw)} điểm; tối đa được tính {pts(fw.bonus_cap)} điểm)")
+    if fw.penalties:
+        parts.append(f"điểm trừ {pts(s.penalty)} điểm" if s.penalty > 0 else "không có điểm trừ")
+    return "; ".join(parts)
+
+
+def _summary_lines(fw: Framework, s: Scores, body: str, year: str) -> list[Context]:
+    summ = A.deduction_summary(fw, s)
+    lines = [{
+        "head": "Tổng điểm: ",
+        "text": f"{pts(s.total)}/{pts(s.base.applicable + fw.bonus_cap)} điểm, đạt tỷ lệ {pct(s.index)}"
+        + (f" (điểm cơ bản {pts(s.base.achieved)}/{pts(s.base.applicable)} điểm; {_bonus_text(fw, s)})"
+           if fw.bonus or fw.penalties else "") + ".",
+    }]
+    lines += _scorer_lines(fw, s)
+    if summ.perfect:
+        lines.append({"head": "Điểm bị trừ: ", "text": "không có nội dung nào bị trừ điểm."})
+    else:
+        lines.append({"head": "Tổng số điểm bị trừ: ", "text": _deducted_text(summ, s) + "."})
+    counts = ", ".join(f"{k.lower()} {v}" for k, v in s.status_counts.items() if v)
+    lines.append({"head": "Tình trạng các tiêu chí thành phần: ", "text": counts + "."})
+    if s.base.open > 0:
+        lines.append({"head": "Có thể đạt tối đa: ",
+                      "text": f"{pts(s.reachable)} điểm nếu đạt toàn bộ {pts(s.base.open)} điểm chưa xác định."})
+    return lines
+
+
+def _deducted_text(summ: A.DeductionSummary, s: Scores) -> str:
+    """"6,77 điểm, gồm 5,51 điểm ở 12 nội dung ... và 1,26 điểm điều tra xã hội học (8,74/10)"."""
+    text = f"{pts(summ.total)} điểm"
+    parts = []
+    if summ.assessed > 0:
+        parts.append(f"{pts(summ.assessed)} điểm ở {count2(summ.assessed_items)} nội dung được đánh giá, chấm điểm")
+    if summ.survey > 0:
+        sv = s.by_scorer["survey"]
+        parts.append(f"{pts(summ.survey)} điểm điều tra xã hội học (đạt {pts(sv.achieved)}/{pts(sv.applicable)} điểm)")
+    if summ.survey > 0 and parts:
+        text += ", gồm " + " và ".join(parts)
+    elif parts:
+        text += f" ở {count2(summ.assessed_items)} nội dung"
+    return text
+
+
+def _perfect_text(body: str, year: str, s: Scores) -> str:
+    if s.base.open > 0:
+        return (f"Đến thời điểm báo cáo, {body} không có nội dung nào bị trừ điểm; còn "
+                f"{pts(s.base.open)} điểm chưa xác định.")
+    return (f"Năm {year}, {body} không có nội dung nào bị trừ điểm: đạt điểm tối đa ở tất cả các lĩnh vực "
+            f"({pts(s.base.achieved)}/{pts(s.base.applicable)} điểm).")
+
+
+# ---------------------------------------------------------------- year over year
+def _yoy(body: Body, previous: Body | None, warnings: list[str]) -> tuple[A.YearOverYear | None, list[str]]:
+    if previous is None:
+        return None, []
+    notes: list[str] = []
+    yoy = A.compare_years(body.framework, body.scores, previous.framework, previous.scores)
+    if previous.framework.id != body.framework.id or previous.framework.fingerprint != body.framework.fingerprint:
+        warnings.append(f"Bộ tiêu chí năm trước ({previous.framework.id}) khác năm nay ({body.framework.id}): "
+                        "các tiêu chí thành phần được đối chiếu theo mã.")
+    if yoy.unmapped_now:
+        msg = (f"Các tiêu chí thành phần năm {body.year} không có trong bộ tiêu chí năm {previous.year or 'trước'} "
+               f"(không so sánh được): {', '.join(yoy.unmapped_now)}.")
+        notes.append(msg)
+        warnings.append(msg)
+    if yoy.unmapped_previous:
+        msg = (f"Các tiêu chí thành phần năm {previous.year or 'trước'} không còn trong bộ tiêu chí năm "
+               f"{body.year}: {', '.join(yoy.unmapped_previous)}.")
+        notes.append(msg)
+        warnings.append(msg)
+    return yoy, notes
+
+
+def _yoy_lines(yoy: A.YearOverYear, prev_year: str) -> list[Context]:
+    lines = [{"head": "Tổng điểm: ", "text": f"{pts(yoy.total)} điểm, {change_text(yoy.score_change)} so với năm "
+              f"{prev_year} ({pts(yoy.previous_total)} điểm)."}]
+    before = yoy.previous_deducted_items()
+    improved, persisted, new = yoy.count(A.yoy.IMPROVED), yoy.count(A.yoy.PERSISTED), yoy.count(A.yoy.NEW)
+    if before:
+        lines.append({"head": "Nội dung bị trừ điểm năm trước: ",
+                      "text": f"đã khắc phục {ratio(improved, before)} nội dung, chưa khắc phục "
+                              f"{ratio(persisted, before)} nội dung."})
+    else:
+        lines.append({"head": "Nội dung bị trừ điểm năm trước: ", "text": "không có."})
+    lines.append({"head": "Nội dung bị trừ điểm phát sinh mới: ", "text": f"{count2(new)} nội dung."})
+    n = len(yoy.domains)
+    up, down = yoy.domains_with("up"), yoy.domains_with("down")
+    lines.append({"head": "Theo lĩnh vực: ",
+                  "text": f"{ratio(up, n)} lĩnh vực có tỷ lệ điểm đạt tăng, {ratio(down, n)} lĩnh vực giảm, "
+                          f"{ratio(yoy.domains_with('same'), n)} lĩnh vực không thay đổi."})
+    persisted_rows = yoy.items[yoy.items.kind == A.yoy.PERSISTED]
+    if len(persisted_rows):
+        names = "; ".join(f"({i}) {r['name']}" for i, (_, r) in enumerate(persisted_rows.iterrows(), start=1))
+        lines.append({"head": "Các nội dung chưa khắc phục: ", "text": names + "."})
+    return lines
+
+
+# ---------------------------------------------------------------- the four documents
+def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) -> Report:
+    fw, s = body.framework, body.scores
+    info = info.with_defaults("self-assessment", body.name)
+    warnings: list[str] = []
+    ctx = _header("self-assessment", info, body.year)
+    rows, total = domain_rows(fw, s)
+    summ = A.deduction_summary(fw, s)
+    yoy, yoy_notes = _yoy(body, previous, warnings)
+    ctx.update({
+        "doc_type": "BÁO CÁO",
+        "title": info.title or f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {body.year} "
+                               f"của {body.name}",
+        "body": body.name,
+        "year": body.year,
+        "framework": fw.name,
+        "intro": " ".join(info.basis) if info.basis else (
+            f"Thực hiện {fw.name}, {info.issuer_text} báo cáo kết quả "
+            f"tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {body.year} của {body.name} như sau:"),
+        "summary_lines": _summary_lines(fw, s, body.name, body.year),
+        "domains": rows,
+        "total": total,
+        "has_deductions": not summ.perfect,
+        "deduction_intro": f"Tổng số điểm bị trừ là {_deducted_text(summ, s)}; cụ thể theo từng lĩnh vực "
+                           "như sau:",
+        "deducted_domains": _deducted_domains(fw, s, body.values, body.year, directive=False),
+        "deducted_items": _deducted_item_rows(fw, s),
+        "perfect_text": _perfect_text(body.name, body.year, s),
+        "yoy_lines": _yoy_lines(yoy, previous.year if previous else "") if yoy else [],
+        "closing": f"Trên đây là báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm "
+                   f"{body.year} của {body.name}./.",
+    })
+    ctx["notes"] = _exempt_notes(fw, s) + yoy_notes
+    if previous is None:
+        warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
+    ctx.update(_signature(info))
+    tables = {"domains": A.deductions(fw, s, "domain"), "items": A.deductions(fw, s, "item", only_deducted=True)}
+    return Report("self-assessment", ctx, _score_charts(fw, s), warnings, tables)
+
+
+def _signature(info: ReportInfo) -> Context:
+    return {"signer_authority": info.signer_authority, "signer_title": info.signer_title,
+            "signer_name": info.signer_name}
+
+
+def _score_charts(fw: Framework, s: Scores) -> dict[str, bytes | None]:
+    codes = [d.code for d in fw.domains]
+    dom = [s.domains[c] for c in codes]
+    return {
+        "chart_scores": charts.domain_scores(codes, [g.achieved for g in dom], [g.deducted for g in dom],
+                                             [g.open for g in dom]),
+        "chart_shares": charts.deduction_shares([f"LV {d.code} - {d.name}" for d in fw.domains],
+                                                [g.deducted for g in dom]),
+    }
+
+
+def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> Report:
+    fw, s = body.framework, body.scores
+    info = info.with_defaults("interim", body.name)
+    warnings: list[str] = []
+    ctx = _header("interim", info, body.year)
+    pos = A.interim(fw, s)
+    period = info.period or "đến thời điểm báo cáo"
+    ctx.update({
+        "doc_type": "BÁO CÁO",
+        "title": info.title or f"Sơ kết công tác cải cách hành chính {period} và ước đạt Chỉ số cải cách "
+                               f"hành chính năm {body.year}",
+        "body": body.name,
+        "year": body.year,
+        "framework": fw.name,
+        "intro": " ".join(info.basis) if info.basis else (
+            f"Thực hiện {fw.name}, {info.issuer_text} tổng hợp "
+            f"tình hình thực hiện nhiệm vụ cải cách hành chính {period} năm {body.year} của {body.name} như sau:"),
+    })
+    section = 1
+    if tasks is not None:
+        prog = A.task_progress(tasks, fw)
+        tot = prog.iloc[-1]
+        task_rows = []
+        lines = []
+        for i, (_, r) in enumerate(prog.iloc[:-1].iterrows(), start=1):
+            task_rows.append({"stt": str(i), "name": r["name"], **{k: str(int(r[k])) for k in (
+                "planned", "implemented", "completed", "early", "on_time", "late", "not_due", "not_done")}})
+            if r.planned:
+                lines.append({"head": f"{i}. {r['name']}: ", "text": _task_sentence(r)})
+        ctx["tasks"] = {
+            "heading": f"{_roman(section)}. VIỆC THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {body.year}",
+            "intro": f"Theo Kế hoạch cải cách hành chính năm {body.year}, tổng số nhiệm vụ là "
+                     f"{count2(int(tot.planned))} nhiệm vụ; " + _task_sentence(tot, first=False),
+            "lines": lines,
+            "rows": task_rows,
+            "total": {k: str(int(tot[k])) for k in ("planned", "implemented", "completed", "early", "on_time",
+                                                     "late", "not_due", "not_done")},
+        }
+        section += 1
+    else:
+        ctx["tasks"] = None
+    ctx["score_heading"] = f"{_roman(section)}. KẾT QUẢ ƯỚC ĐẠT CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {body.year}"
+    ctx["table_no"] = "2" if tasks is not None else "1"
+    est = []
+    parts = []
+    for key, label in SCORER_LABELS.items():
+        p = pos.by_scorer[key]
+        if p.max > 0:
+            parts.append(f"{pts(p.secured)}/{pts(p.applicable)} điểm {label}")
+    est.append({"head": "Điểm ước đạt: ", "text": "; ".join(parts) + "."})
+    est.append({"head": "Tổng điểm ước đạt: ", "text": f"{pts(pos.estimated_total)} điểm"
+                + (f" (gồm {_bonus_text(fw, s)})" if fw.bonus or fw.penalties else "") + "."})
+    items = pos.items
+    n_lost = int((items.lost > 1e-9).sum())
+    n_due = int((items.not_due > 1e-9).sum())
+    n_und = int((items.undetermined > 1e-9).sum())
+    est.append({"head": "Điểm không đạt: ", "text": f"{pts(pos.base.lost)} điểm ({count2(n_lost)} tiêu chí thành phần)."})
+    est.append({"head": "Điểm chưa đến hạn đánh giá: ",
+                "text": f"{pts(pos.base.not_due)} điểm ({count2(n_due)} tiêu chí thành phần)."})
+    und = f"{pts(pos.base.undetermined)} điểm ({count2(n_und)} tiêu chí thành phần"
+    if pos.by_scorer["survey"].undetermined > 0:
+        und += f", trong đó {pts(pos.by_scorer['survey'].undetermined)} điểm điều tra xã hội học có kết quả cuối năm"
+    est.append({"head": "Điểm chưa xác định: ", "text": und + ")."})
+    est.append({"head": "Điểm tối đa có thể đạt: ",
+                "text": f"{pts(pos.reachable_total)} điểm, nếu đạt toàn bộ các nội dung chưa đến hạn và chưa xác định."})
+    ctx["estimate_lines"] = est
+    drows = []
+    for i, (_, r) in enumerate(pos.domains.iterrows(), start=1):
+        drows.append({"stt": str(i), "name": r["name"], **{k: pts(r[k]) for k in (
+            "max", "secured", "lost", "not_due", "undetermined", "reachable")}})
+    ctx["domains"] = drows
+    b = pos.base
+    ctx["total"] = {"max": pts(b.max), "secured": pts(b.secured), "lost": pts(b.lost), "not_due": pts(b.not_due),
+                    "undetermined": pts(b.undetermined), "reachable": pts(b.reachable)}
+    details = []
+    for i, d in enumerate(fw.domains, start=1):
+        r = pos.domains.iloc[i - 1]
+        text = f"{pts(r.secured)}/{pts(r['max'])} điểm"
+        extra = []
+        if r.lost > 0:
+            extra.append(f"không đạt {pts(r.lost)} điểm")
+        if r.not_due > 0:
+            extra.append(f"chưa đến hạn {pts(r.not_due)} điểm")
+        if r.undetermined > 0:
+            extra.append(f"chưa xác định {pts(r.undetermined)} điểm")
+        text += (" (" + "; ".join(extra) + ")." if extra else ", đạt điểm tối đa.")
+        lines = []
+        for _, it in items[(items.domain == d.code) & ((items.lost > 1e-9) | (items["open"] > 1e-9))].iterrows():
+            if it.lost > 1e-9:
+                what = f"không đạt {pts(it.lost)}/{pts(it['max'])} điểm"
+            elif it.status == CHUA_DEN_HAN:
+                what = f"chưa đến hạn đánh giá ({pts(it['open'])} điểm)"
+            else:
+                what = f"chưa xác định ({pts(it['open'])} điểm)"
+            reason = _reason(it)
+            tail = f"; {reason}" if reason else ""
+            lines.append({"head": f"- {it['name']}: ", "text": f"{what}{tail} ({A.office_label(it.office, it.scorer)})."})
+        for _, it in items[(items.domain == d.code) & (items.status == KHONG_AP_DUNG)].iterrows():
+            lines.append({"head": f"- {it['name']}: ", "text": "không áp dụng."})
+        details.append({"head": f"{i}. {d.name}: ", "text": text, "lines": lines})
+    ctx["domain_details"] = details
+    ctx["closing"] = (f"Trên đây là báo cáo sơ kết công tác cải cách hành chính {period} và kết quả ước đạt Chỉ số "
+                      f"cải cách hành chính năm {body.year} của {body.name}./.")
+    ctx["notes"] = _exempt_notes(fw, s)
+    ctx.update(_signature(info))
+    png = charts.interim_bars(list(pos.domains.code), list(pos.domains.secured), list(pos.domains.lost),
+                              list(pos.domains.not_due), list(pos.domains.undetermined))
+    tables = {"interim": pos.domains}
+    if tasks is not None:
+        tables["tasks"] = A.task_progress(tasks, fw)
+    return Report("interim", ctx, {"chart_interim": png}, warnings, tables)
+
+
+def _task_sentence(r: Any, first: bool = True) -> str:
+    planned = int(r.planned)
+    head = f"có {count2(planned)} nhiệm vụ, " if first else ""
+    parts = [f"đã triển khai thực hiện {count2(int(r.implemented))} nhiệm vụ ({pct(r.implemented_rate)})"]
+    if r.completed:
+        parts.append(f"hoàn thành {count2(int(r.completed))} nhiệm vụ ({pct(r.completed_rate)}), gồm "
+                     f"{count2(int(r.early))} trước hạn, {count2(int(r.on_time))} đúng hạn, "
+                     f"{count2(int(r.late) - _overdue(r))} trễ hạn")
+    if r.in_progress:
+        parts.append(f"{count2(int(r.in_progress))} nhiệm vụ đang thực hiện")
+    if r.not_due:
+        parts.append(f"{count2(int(r.not_due))} nhiệm vụ chưa đến hạn")
+    if r.not_done:
+        parts.append(f"{count2(int(r.not_done))} nhiệm vụ chưa thực hiện")
+    if _overdue(r):
+        parts.append(f"{count2(_overdue(r))} nhiệm vụ quá hạn")
+    return head + "; ".join(parts) + "."
+
+
+def _overdue(r: Any) -> int:
+    return int(r.implemented) - int(r.completed) - int(r.in_progress)
+
+
+def _roman(n: int) -> str:
+    return ("I", "II", "III", "IV", "V", "VI")[n - 1]
+
+
+def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report:
+    fw, s = body.framework, body.scores
+    info = info.with_defaults("remedy", body.name)
+    warnings: list[str] = []
+    ctx = _header("remedy", info, body.year)
+    summ = A.deduction_summary(fw, s)
+    yoy, yoy_notes = _yoy(body, previous, warnings)
+    # the result sentence (seed 000, footnote 1)
+    prev_total = yoy.previous_total if yoy else info.previous_total
+    prev_year = (previous.year if previous else "") or info.previous_year or _minus_one(body.year)
+    text = f"Điểm Chỉ số cải cách hành chính năm {body.year} của {body.name} là {pts(s.total)} điểm"
+    if prev_total is not None:
+        text += f" ({change_text(s.total - prev_total)} so với năm {prev_year})"
+    if info.rank:
+        text += f", được xếp hạng {info.rank}" + (f"/{info.rank_of}" if info.rank_of else "")
+        if info.previous_rank:
+            text += f" ({change_text(info.previous_rank - info.rank, 'hạng', 0)} so với năm {prev_year})"
+    if yoy is not None:
+        before = yoy.previous_deducted_items()
+        improved, persisted = yoy.count(A.yoy.IMPROVED), yoy.count(A.yoy.PERSISTED)
+        if before:
+            text += (f", trong đó: cải thiện được {ratio(improved, before)} nội dung bị trừ điểm so với năm "
+                     f"{prev_year}, chưa cải thiện {ratio(persisted, before)} nội dung")
+            rows = yoy.items[yoy.items.kind == A.yoy.PERSISTED]
+            if len(rows):
+                text += " gồm: " + "; ".join(f"({i}) {r['name']}" for i, (_, r) in enumerate(rows.iterrows(), 1))
+    else:
+        warnings.append("Không có số liệu năm trước (--previous): văn bản không nêu các nội dung đã/chưa cải thiện.")
+    ctx["result_text"] = text + "."
+    ctx["vv"] = (f"V/v chỉ đạo khắc phục những nội dung đánh giá Chỉ số cải cách hành chính bị trừ điểm "
+                 f"năm {body.year}")
+    ctx["addressees"] = info.addressees
+    ctx["basis"] = info.basis
+    ctx["has_deductions"] = not summ.perfect
+    n_new = yoy.count(A.yoy.NEW) if yoy else None
+    n_persist = yoy.count(A.yoy.PERSISTED) if yoy else None
+    intro = (f"Qua kết quả đánh giá, chấm điểm, Chỉ số cải cách hành chính năm {body.year} của {body.name} bị trừ "
+             f"tổng cộng {_deducted_text(summ, s)}")
+    if yoy is not None:
+        intro += (f"; có {count2(n_persist or 0)} nội dung bị trừ điểm năm {prev_year} chưa khắc phục và "
+                  f"{count2(n_new or 0)} nội dung phát sinh mới")
+    ctx["deduction_intro"] = intro + ", cụ thể như sau:"
+    ctx["deducted_domains"] = _deducted_domains(fw, s, body.values, body.year, directive=True)
+    full = [f"Lĩnh vực {d.code} - {d.name}" for d in fw.domains
+            if s.domains[d.code].applicable > 0 and s.domains[d.code].deducted <= 0 and s.domains[d.code].open <= 0]
+    full_text = f"Trong năm {body.year}, {body.name} "
+    full_text += ("đạt điểm tối đa ở " + "; ".join(full)) if full else "không có lĩnh vực nào đạt điểm tối đa"
+    bonus = _bonus_text(fw, s)
+    ctx["full_marks_text"] = full_text + (f"; {bonus}" if bonus else "") + "."
+    ctx["domains"], ctx["total"] = domain_rows(fw, s)
+    deadline = info.deadline
+    if deadline is None and info.published is not None:
+        deadline = A.add_working_days(info.published, info.working_days, info.holidays)
+    rem = A.remedy_list(fw, s, body.values, published=None)
+    when = (f"trước ngày {date_short(deadline)}" if deadline else
+            f"chậm nhất trong {count2(info.working_days)} ngày làm việc kể từ ngày nhận được văn bản này")
+    if not summ.perfect:
+        ctx["directive_intro"] = (f"Nhằm khắc phục hiệu quả các hạn chế, cải thiện các tiêu chí, tiêu chí thành phần bị "
+                                  f"trừ điểm năm {body.year}, {info.signer_title.capitalize()} Ủy ban nhân dân "
+                                  f"{body.name} chỉ đạo như sau:")
+        ctx["directives"] = [
+            {"head": "1. ", "text": (
+                f"Thủ trưởng các cơ quan, đơn vị được giao chủ trì các nội dung bị trừ điểm (danh sách kèm theo) có báo "
+                f"cáo đánh giá trách nhiệm của đơn vị đối với từng nội dung bị trừ điểm, giải trình nguyên nhân và đề "
+                f"xuất giải pháp khắc phục, gửi Phòng Nội vụ tổng hợp {when}.")},
+            {"head": "2. ", "text": (
+                f"Tăng cường rà soát, chấn chỉnh các nội dung cải cách hành chính bị trừ điểm năm {body.year}; triển khai "
+                f"các giải pháp trọng tâm để khắc phục triệt để trong năm {_plus_one(body.year)}.")},
+            {"head": "3. ", "text": (
+                "Phòng Nội vụ theo dõi, đôn đốc, tổng hợp kết quả khắc phục của các cơ quan, đơn vị, báo cáo "
+                f"{info.signer_title.capitalize()} Ủy ban nhân dân {body.name}.")},
+        ]
+    else:
+        ctx["directive_intro"] = (f"Năm {body.year}, {body.name} không có nội dung nào bị trừ điểm. "
+                                  f"{info.signer_title.capitalize()} Ủy ban nhân dân {body.name} đề nghị:")
+        ctx["directives"] = [{"head": "1. ", "text": (
+            "Thủ trưởng các cơ quan, đơn vị tiếp tục duy trì, nâng cao chất lượng thực hiện các nhiệm vụ cải cách "
+            f"hành chính, giữ vững kết quả đạt được trong năm {_plus_one(body.year)}.")}]
+    offices = []
+    for i, (office, part) in enumerate(rem.groupby("office", sort=False), start=1):
+        rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
+                  "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm",
+                  "deadline": date_short(deadline) if deadline else f"{info.working_days} ngày làm việc"}
+                 for _, r in part.iterrows()]
+        offices.append({"stt": str(i), "name": office, "count": count2(len(part)), "deducted": pts(part.deducted.sum()),
+                        "share": pct(part.share.sum()), "rows": rows_})
+    ctx["offices"] = offices
+    ctx["closing"] = (f"Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện và chịu trách nhiệm "
+                      f"giải trình trước Chủ tịch Ủy ban nhân dân {body.name} đối với các nội dung bị trừ điểm thuộc "
+                      "phạm vi quản lý mà chưa khắc phục hiệu quả./.") if offices else \
+        "Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện./."
+    ctx["notes"] = _exempt_notes(fw, s) + yoy_notes
+    ctx.update(_signature(info))
+    tables = {"domains": A.deductions(fw, s, "domain"), "remedy": A.remedy_list(
+        fw, s, body.values, published=info.published, working_days=info.working_days, holidays=info.holidays)}
+    if yoy is not None:
+        tables["yoy"] = yoy.items
+    charts_ = {"chart_shares": _score_charts(fw, s)["chart_shares"]}
+    return Report("remedy", ctx, charts_, warnings, tables)
+
+
+def _minus_one(year: str) -> str:
+    return str(int(year) - 1) if year.isdigit() else "trước"
+
+
+def _plus_one(year: str) -> str:
+    return str(int(year) + 1) if year.isdigit() else "tới"
+
+
+def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] = (),
+            groups: dict[str, str] | None = None) -> Report:
+    warnings: list[str] = []
+    names = [b.name or (b.path.stem if b.path else f"Đơn vị {i}") for i, b in enumerate(bodies, 1)]
+    seen: dict[str, int] = {}
+    for nm in names:
+        seen[nm] = seen.get(nm, 0) + 1
+    dup = [n for n, c in seen.items() if c > 1]
+    if dup:
+        from parxl.errors import InputError
+
+        raise InputError(f"có nhiều tệp cùng tên cơ quan, đơn vị: {', '.join(dup)} (mỗi đơn vị một tệp)")
+    years = sorted({b.year for b in bodies if b.year})
+    year = years[-1] if years else ""
+    if len(years) > 1:
+        warnings.append(f"Các tệp thuộc nhiều năm đánh giá khác nhau: {', '.join(years)}.")
+    fws = {b.framework.fingerprint for b in bodies}
+    if len(fws) > 1:
+        warnings.append("Các tệp dùng bộ tiêu chí khác nhau: chỉ so sánh tổng điểm, không so sánh theo lĩnh vực.")
+    totals = {n: b.scores.total for n, b in zip(names, bodies, strict=True)}
+    prev_totals = {b.name: b.scores.total for b in previous} if previous else None
+    if previous:
+        missing = [n for n in names if n not in (prev_totals or {})]
+        if missing:
+            warnings.append(f"Không có số liệu năm trước của: {', '.join(missing)}.")
+    label = info.group_label or "các cơ quan, đơn vị"
+    info = info.with_defaults("ranking", "")
+    if info.parent.startswith("ỦY BAN NHÂN DÂN ....") or not info.parent.strip():
+        info = dataclasses.replace(info, parent="ỦY BAN NHÂN DÂN TỈNH")
+    if info.place.startswith("...."):
+        info = dataclasses.replace(info, place="")
+    ctx = _header("ranking", info, year)
+    rk = A.rank_bodies(totals, previous=prev_totals, groups=groups)
+    ga = A.group_averages(rk)
+    rows = []
+    for _, r in rk.iterrows():
+        rows.append({
+            "rank": str(r["rank"]), "body": r.body, "group": r.group, "total": pts(r.total),
+            "rank_in_group": str(r.rank_in_group),
+            "previous_total": "" if pd.isna(r.previous_total) else pts(r.previous_total),
+            "score_change": "" if pd.isna(r.score_change) else _signed(r.score_change),
+            "previous_rank": "" if pd.isna(r.previous_rank) else str(int(r.previous_rank)),
+            "rank_change": "" if pd.isna(r.rank_change) else _signed(int(r.rank_change), 0),
+        })
+    grows = [{"group": g.group, "bodies": str(g.bodies), "average": pts(g.average), "highest": pts(g.highest),
+              "lowest": pts(g.lowest), "best": g.best} for _, g in ga.iterrows()]
+    n = len(rk)
+    summary = []
+    if n:
+        top, last = rk.iloc[0], rk.iloc[-1]
+        summary.append({"head": "Điểm trung bình: ", "text": f"{pts(ga.iloc[-1].average)} điểm; cao nhất: "
+                        f"{top.body} ({pts(top.total)} điểm); thấp nhất: {last.body} ({pts(last.total)} điểm)."})
+        ties = rk[rk.duplicated("rank", keep=False)]
+        if len(ties):
+            parts = [f"hạng {k}: " + ", ".join(part.body) for k, part in ties.groupby("rank")]
+            summary.append({"head": "Đồng hạng: ", "text": "; ".join(parts) + " (cùng tổng điểm làm tròn 2 chữ số "
+                            "thập phân; hạng kế tiếp được bỏ qua)."})
+        if previous:
+            up = int((rk.rank_change > 0).sum())
+            down = int((rk.rank_change < 0).sum())
+            same = int((rk.rank_change == 0).sum())
+            summary.append({"head": "So với năm trước: ", "text": f"{count2(up)} đơn vị tăng hạng, {count2(down)} "
+                            f"đơn vị giảm hạng, {count2(same)} đơn vị giữ nguyên hạng."})
+    domain_lines = []
+    if len(fws) == 1 and bodies:
+        fw = bodies[0].framework
+        for d in fw.domains:
+            idx = [(nm, b.scores.domains[d.code]) for nm, b in zip(names, bodies, strict=True)
+                   if b.scores.domains[d.code].applicable > 0]
+            if not idx:
+                continue
+            avg = sum(g.achieved for _n, g in idx) / len(idx)
+            best = max(idx, key=lambda p: p[1].index)
+            worst = min(idx, key=lambda p: p[1].index)
+            if abs(best[1].index - worst[1].index) < 1e-12:
+                spread = f"các đơn vị cùng đạt {pct(best[1].index)}"
+            else:
+                spread = (f"cao nhất {best[0]} ({pct(best[1].index)}), thấp nhất {worst[0]} "
+                          f"({pct(worst[1].index)})")
+            domain_lines.append({"head": f"Lĩnh vực {d.code} - {d.name}: ",
+                                 "text": f"trung bình {pts(avg)}/{pts(d.max)} điểm; {spread}."})
+    fwname = bodies[0].framework.name if bodies else ""
+    ctx.update({
+        "doc_type": "BÁO CÁO",
+        "title": info.title or f"Kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của {label}",
+        "year": year,
+        "intro": " ".join(info.basis) if info.basis else (
+            f"Trên cơ sở kết quả đánh giá, chấm điểm của {count2(n)} cơ quan, đơn vị theo {fwname}, "
+            f"{info.issuer_text} báo cáo kết quả xếp hạng Chỉ số cải cách hành chính năm {year} như sau:"),
+        "summary_lines": summary,
+        "bodies": rows,
+        "groups": grows,
+        "domain_lines": domain_lines,
+        "closing": f"Trên đây là kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của {label}./.",
+    })
+    ctx.update(_signature(info))
+    png = charts.ranking_bars(list(rk.body), list(rk.total))
+    return Report("ranking", ctx, {"chart_ranking": png}, warnings, {"ranking": rk, "groups": ga})
+
+
+def _signed(x: float, decimals: int = 2) -> str:
+    """``+0,10`` / ``-5`` (a change of score or rank as published)."""
+    if abs(x) < 1e-9:
+        return "0"
+    from parxl.numbers import format_vn_number
+
+    return ("+" if x > 0 else "-") + format_vn_number(abs(x), decimals, trim=False)
+
+
+def today() -> dt.date:  # pragma: no cover - only for callers wanting a dated document
+    return dt.date.today()

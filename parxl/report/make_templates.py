@@ -1,0 +1,523 @@
+"""Build the default Word templates shipped in ``parxl/report/templates/``.
+
+The .docx files are the source an organisation restyles in Word (fonts, margins, header,
+wording): they hold Jinja tags (docxtpl) such as ``{{ body }}`` or ``{%tr for d in domains %}``
+that parxl fills in. This module only (re)creates parxl's defaults, in the Vietnamese
+administrative format of Nghị định 30/2020/NĐ-CP: A4, margins 20/20/30/15 mm, Times New
+Roman 14 (13 in the header, 12 in tables), national motto block, number and date line, title,
+"Nơi nhận" and signature block.
+
+Run ``python -m parxl.report.make_templates`` after changing it; a test checks that the
+shipped files are current.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
+
+FONT = "Times New Roman"
+TEMPLATES = Path(__file__).parent / "templates"
+FILES = {
+    "self-assessment": "bao-cao-tu-danh-gia.docx",
+    "interim": "bao-cao-so-ket.docx",
+    "remedy": "cong-van-khac-phuc.docx",
+    "ranking": "bao-cao-xep-hang.docx",
+}
+Run = tuple[str, str]  # (text, style letters: b bold, i italic, u underline)
+
+
+# ---------------------------------------------------------------- low-level helpers
+def _fonts(rpr_parent: object, size: float | None = None) -> None:
+    font = rpr_parent.font  # type: ignore[attr-defined]
+    font.name = FONT
+    if size:
+        font.size = Pt(size)
+    rpr = rpr_parent.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), FONT)
+
+
+def _new_document() -> DocumentT:
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    _fonts(normal, 14)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(6)
+    pf.line_spacing = 1.1
+    cp = doc.core_properties
+    cp.author = "parxl"
+    cp.title = "Mẫu văn bản parxl"
+    cp.comments = "Mẫu văn bản parxl: có thể sửa bằng Word, giữ nguyên các thẻ trong ngoặc nhọn."
+    cp.last_modified_by = "parxl"
+    cp.revision = 1
+    return doc
+
+
+def _para(
+    container: DocumentT | _Cell,
+    runs: Sequence[Run] | str = (),
+    *,
+    align: str = "justify",
+    size: float | None = None,
+    indent: bool = False,
+    after: float | None = None,
+    before: float | None = None,
+) -> Paragraph:
+    p = container.add_paragraph()
+    p.alignment = {
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
+    if indent:
+        p.paragraph_format.first_line_indent = Cm(1.27)
+    if after is not None:
+        p.paragraph_format.space_after = Pt(after)
+    if before is not None:
+        p.paragraph_format.space_before = Pt(before)
+    if isinstance(runs, str):
+        runs = [(runs, "")]
+    for text, style in runs:
+        r = p.add_run(text)
+        _fonts(r, size)
+        r.bold = "b" in style or None
+        r.italic = "i" in style or None
+        r.underline = "u" in style or None
+    return p
+
+
+def _tag(container: DocumentT | _Cell, tag: str) -> Paragraph:
+    """A paragraph holding only a docxtpl block tag ({%p ... %}); it disappears when rendered."""
+    return _para(container, "{%p " + tag + " %}", align="left", after=0)
+
+
+def _rule(container: DocumentT | _Cell, width_cm: float, cell_width_cm: float) -> None:
+    """A short centred horizontal line (the line under the motto / issuer name)."""
+    p = container.add_paragraph()
+    side = max(0.0, (cell_width_cm - width_cm) / 2)
+    p.paragraph_format.left_indent = Cm(side)
+    p.paragraph_format.right_indent = Cm(side)
+    p.paragraph_format.space_after = Pt(4)
+    p.paragraph_format.line_spacing = Pt(4)
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    bdr.append(bottom)
+    ppr.append(bdr)
+
+
+def _no_borders(table: Table) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _widths(table: Table, widths_cm: Sequence[float]) -> None:
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(w)
+
+
+def _cell_text(cell: _Cell, runs: Sequence[Run] | str, *, align: str = "left", size: float = 12) -> None:
+    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    _para(cell, runs, align=align, size=size, after=0)
+
+
+def _shade(cell: _Cell, fill: str = "D9E2F3") -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _cant_split(table: Table) -> None:
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:cantSplit")
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def _repeat_header(row: object) -> None:
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+# ---------------------------------------------------------------- blocks
+def header_block(doc: DocumentT, *, with_vv: bool = False) -> None:
+    """Issuing body | national motto; number | place and date (NĐ 30/2020, Phụ lục I)."""
+    t = doc.add_table(rows=1, cols=2)
+    _no_borders(t)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = t.rows[0].cells
+    lw, rw = 7.0, 9.5
+    _widths(t, (lw, rw))
+    left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
+    right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
+    _tag(left, "if head_parent")
+    _para(left, "{{ head_parent }}", align="center", size=13, after=0)
+    _tag(left, "endif")
+    _para(left, [("{{ head_issuer }}", "b")], align="center", size=13, after=0)
+    _rule(left, 2.2, lw)
+    _para(left, "{{ number_line }}", align="center", size=13, after=0)
+    if with_vv:
+        _para(left, "{{ vv }}", align="center", size=12, after=0)
+    _para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], align="center", size=12, after=0)
+    _para(right, [("Độc lập - Tự do - Hạnh phúc", "b")], align="center", size=13, after=0)
+    _rule(right, 5.6, rw)
+    _para(right, [("{{ date_line }}", "i")], align="center", size=13, after=0)
+
+
+def title_block(doc: DocumentT) -> None:
+    _para(doc, [("{{ doc_type }}", "b")], align="center", size=14, before=12, after=0)
+    _para(doc, [("{{ title }}", "b")], align="center", size=14, after=0)
+    _rule(doc, 3.0, 16.5)
+
+
+def signature_block(doc: DocumentT) -> None:
+    t = doc.add_table(rows=1, cols=2)
+    _no_borders(t)
+    left, right = t.rows[0].cells
+    _widths(t, (8.0, 8.5))
+    left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
+    right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
+    _para(left, [("Nơi nhận:", "bi")], align="left", size=12, after=0)
+    _tag(left, "for r in recipients")
+    _para(left, "- {{ r }}", align="left", size=11, after=0)
+    _tag(left, "endfor")
+    _tag(right, "if signer_authority")
+    _para(right, [("{{ signer_authority }}", "b")], align="center", size=13, after=0)
+    _tag(right, "endif")
+    _para(right, [("{{ signer_title }}", "b")], align="center", size=13, after=0)
+    for _ in range(4):
+        _para(right, "", align="center", size=13, after=0)
+    _para(right, [("{{ signer_name }}", "b")], align="center", size=13, after=0)
+
+
+def heading(doc: DocumentT, text: str) -> None:
+    _para(doc, [(text, "b")], indent=True, before=6)
+
+
+def lines(doc: DocumentT, var: str, *, head_style: str = "b") -> None:
+    """A loop of paragraphs, each ``{head (bold)}{text}``."""
+    _tag(doc, f"for s in {var}")
+    _para(doc, [("{{ s.head }}", head_style), ("{{ s.text }}", "")], indent=True)
+    _tag(doc, "endfor")
+
+
+def chart(doc: DocumentT, var: str, caption: str) -> None:
+    _tag(doc, f"if {var}")
+    _para(doc, "{{ " + var + " }}", align="center", after=0)
+    _para(doc, [(caption, "i")], align="center", size=12)
+    _tag(doc, "endif")
+
+
+def table(
+    doc: DocumentT,
+    headers: Sequence[str],
+    cells: Sequence[str],
+    loop: str,
+    widths: Sequence[float],
+    *,
+    total: Sequence[str] | None = None,
+    numeric_from: int = 2,
+    left: Sequence[int] = (),
+) -> None:
+    """A table: header row, one row per element of ``loop``, an optional total row."""
+    n = len(headers)
+    t = doc.add_table(rows=4 + (1 if total else 0), cols=n)
+    _cant_split(t)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(t, widths)
+    for i, h in enumerate(headers):
+        _cell_text(t.rows[0].cells[i], [(h, "b")], align="center")
+        _shade(t.rows[0].cells[i])
+    _repeat_header(t.rows[0])
+    _cell_text(t.rows[1].cells[0], "{%tr for r in " + loop + " %}")
+    for i, c in enumerate(cells):
+        right = i >= numeric_from and i not in left
+        _cell_text(t.rows[2].cells[i], "{{ " + c + " }}", align="right" if right else "left")
+    _cell_text(t.rows[3].cells[0], "{%tr endfor %}")
+    if total:
+        for i, c in enumerate(total):
+            _cell_text(t.rows[4].cells[i], [(c, "b")], align="right" if i >= numeric_from else "left")
+    _para(doc, "", after=6)
+
+
+# ---------------------------------------------------------------- the four documents
+DOMAIN_HEADERS = ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ so với tổng điểm bị trừ",
+                  "Chưa xác định", "Tỷ lệ đạt")
+DOMAIN_CELLS = ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.open", "r.index")
+DOMAIN_TOTAL = ("", "Tổng cộng", "{{ total.max }}", "{{ total.achieved }}", "{{ total.deducted }}",
+                "{{ total.share }}", "{{ total.open }}", "{{ total.index }}")
+DOMAIN_WIDTHS = (1.2, 4.7, 1.5, 1.6, 1.5, 2.0, 1.8, 2.2)
+ITEM_HEADERS = ("Mã", "Nội dung bị trừ điểm", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ", "Đơn vị chủ trì")
+ITEM_CELLS = ("r.code", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.office")
+ITEM_WIDTHS = (1.6, 5.9, 1.5, 1.5, 1.5, 1.6, 2.9)
+
+
+def _notes(doc: DocumentT) -> None:
+    _tag(doc, "if notes")
+    _para(doc, [("Ghi chú:", "bi")], indent=True, size=12, after=0)
+    _tag(doc, "for n in notes")
+    _para(doc, [("- {{ n }}", "i")], indent=True, size=12, after=0)
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+
+
+def self_assessment() -> DocumentT:
+    doc = _new_document()
+    header_block(doc)
+    title_block(doc)
+    _para(doc, "{{ intro }}", indent=True)
+    heading(doc, "I. KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM")
+    lines(doc, "summary_lines")
+    _para(doc, [("Bảng 1. Kết quả theo lĩnh vực", "b")], align="center", size=13, after=3)
+    table(doc, DOMAIN_HEADERS, DOMAIN_CELLS, "domains", DOMAIN_WIDTHS, total=DOMAIN_TOTAL)
+    chart(doc, "chart_scores", "Biểu đồ 1. Điểm đạt và điểm bị trừ theo lĩnh vực")
+    heading(doc, "II. CÁC NỘI DUNG BỊ TRỪ ĐIỂM")
+    _tag(doc, "if has_deductions")
+    _para(doc, "{{ deduction_intro }}", indent=True)
+    _tag(doc, "for d in deducted_domains")
+    _para(doc, [("{{ d.head }}", "b"), ("{{ d.text }}", "")], indent=True)
+    _tag(doc, "for s in d.lines")
+    _para(doc, [("{{ s.head }}", "i"), ("{{ s.text }}", "")], indent=True)
+    _tag(doc, "endfor")
+    _tag(doc, "endfor")
+    _para(doc, [("Bảng 2. Các nội dung bị trừ điểm", "b")], align="center", size=13, after=3)
+    table(doc, ITEM_HEADERS, ITEM_CELLS, "deducted_items", ITEM_WIDTHS)
+    chart(doc, "chart_shares", "Biểu đồ 2. Tỷ lệ điểm bị trừ của từng lĩnh vực so với tổng số điểm bị trừ")
+    _tag(doc, "else")
+    _para(doc, "{{ perfect_text }}", indent=True)
+    _tag(doc, "endif")
+    _tag(doc, "if yoy_lines")
+    heading(doc, "III. SO SÁNH VỚI NĂM TRƯỚC")
+    lines(doc, "yoy_lines")
+    _tag(doc, "endif")
+    _notes(doc)
+    _para(doc, "{{ closing }}", indent=True)
+    signature_block(doc)
+    return doc
+
+
+def interim_report() -> DocumentT:
+    doc = _new_document()
+    header_block(doc)
+    title_block(doc)
+    _para(doc, "{{ intro }}", indent=True)
+    _tag(doc, "if tasks")
+    heading(doc, "{{ tasks.heading }}")
+    _para(doc, "{{ tasks.intro }}", indent=True)
+    lines(doc, "tasks.lines")
+    table(
+        doc,
+        ("STT", "Lĩnh vực", "Số nhiệm vụ", "Đã triển khai", "Hoàn thành", "Trước hạn", "Đúng hạn", "Trễ hạn",
+         "Chưa đến hạn", "Chưa thực hiện"),
+        ("r.stt", "r.name", "r.planned", "r.implemented", "r.completed", "r.early", "r.on_time", "r.late",
+         "r.not_due", "r.not_done"),
+        "tasks.rows",
+        (1.2, 3.9, 1.3, 1.4, 1.4, 1.3, 1.3, 1.2, 1.4, 1.5),
+        total=("", "Tổng cộng", "{{ tasks.total.planned }}", "{{ tasks.total.implemented }}",
+               "{{ tasks.total.completed }}", "{{ tasks.total.early }}", "{{ tasks.total.on_time }}",
+               "{{ tasks.total.late }}", "{{ tasks.total.not_due }}", "{{ tasks.total.not_done }}"),
+    )
+    _tag(doc, "endif")
+    heading(doc, "{{ score_heading }}")
+    lines(doc, "estimate_lines")
+    _para(doc, [("Bảng {{ table_no }}. Điểm ước đạt theo lĩnh vực", "b")], align="center", size=13, after=3)
+    table(
+        doc,
+        ("STT", "Lĩnh vực", "Điểm tối đa", "Ước đạt", "Không đạt", "Chưa đến hạn", "Chưa xác định",
+         "Có thể đạt tối đa"),
+        ("r.stt", "r.name", "r.max", "r.secured", "r.lost", "r.not_due", "r.undetermined", "r.reachable"),
+        "domains",
+        (1.2, 4.9, 1.6, 1.6, 1.6, 1.8, 1.8, 2.0),
+        total=("", "Tổng cộng", "{{ total.max }}", "{{ total.secured }}", "{{ total.lost }}",
+               "{{ total.not_due }}", "{{ total.undetermined }}", "{{ total.reachable }}"),
+    )
+    chart(doc, "chart_interim", "Biểu đồ. Điểm ước đạt, không đạt và chưa xác định theo lĩnh vực")
+    _tag(doc, "for d in domain_details")
+    _para(doc, [("{{ d.head }}", "b"), ("{{ d.text }}", "")], indent=True)
+    _tag(doc, "for s in d.lines")
+    _para(doc, [("{{ s.head }}", ""), ("{{ s.text }}", "i")], indent=True)
+    _tag(doc, "endfor")
+    _tag(doc, "endfor")
+    _notes(doc)
+    _para(doc, "{{ closing }}", indent=True)
+    signature_block(doc)
+    return doc
+
+
+def remedy() -> DocumentT:
+    doc = _new_document()
+    header_block(doc, with_vv=True)
+    _para(doc, "", after=0)
+    _tag(doc, "if addressees|length == 1")
+    _para(doc, "Kính gửi: {{ addressees[0] }}.", align="center")
+    _tag(doc, "else")
+    _para(doc, "Kính gửi:", align="center", after=0)
+    _tag(doc, "for a in addressees")
+    _para(doc, "- {{ a }}{{ ';' if not loop.last else '.' }}", align="left", after=0).paragraph_format.left_indent = Cm(4.5)
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+    _para(doc, "", after=0)
+    _tag(doc, "for b in basis")
+    _para(doc, "{{ b }}", indent=True)
+    _tag(doc, "endfor")
+    _para(doc, "{{ result_text }}", indent=True)
+    _tag(doc, "if has_deductions")
+    _para(doc, "{{ deduction_intro }}", indent=True)
+    _tag(doc, "for d in deducted_domains")
+    _para(doc, [("- {{ d.head }}", "b"), ("{{ d.text }}", "b")], indent=True)
+    _tag(doc, "for s in d.lines")
+    _para(doc, [("+ {{ s.head }}", ""), ("{{ s.text }}", "")], indent=True)
+    _tag(doc, "endfor")
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+    _para(doc, "{{ full_marks_text }}", indent=True)
+    table(
+        doc,
+        ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ so với tổng điểm bị trừ"),
+        ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share"),
+        "domains",
+        (1.2, 7.3, 1.9, 1.9, 1.9, 2.3),
+        total=("", "Tổng cộng", "{{ total.max }}", "{{ total.achieved }}", "{{ total.deducted }}",
+               "{{ total.share }}"),
+    )
+    chart(doc, "chart_shares", "Biểu đồ. Tỷ lệ điểm bị trừ theo lĩnh vực")
+    _para(doc, "{{ directive_intro }}", indent=True)
+    _tag(doc, "for s in directives")
+    _para(doc, [("{{ s.head }}", "b"), ("{{ s.text }}", "")], indent=True)
+    _tag(doc, "endfor")
+    _tag(doc, "if offices")
+    _para(doc, [("Danh sách nội dung bị trừ điểm giao các cơ quan, đơn vị khắc phục", "b")], align="center",
+          size=13, after=3)
+    n = 5
+    t = doc.add_table(rows=7, cols=n)
+    _cant_split(t)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(t, (1.6, 6.6, 1.6, 4.6, 2.1))
+    for i, h in enumerate(("Mã", "Nội dung bị trừ điểm", "Điểm bị trừ", "Lý do", "Hạn báo cáo giải trình")):
+        _cell_text(t.rows[0].cells[i], [(h, "b")], align="center")
+        _shade(t.rows[0].cells[i])
+    _repeat_header(t.rows[0])
+    _cell_text(t.rows[1].cells[0], "{%tr for o in offices %}")
+    office = t.rows[2].cells[0].merge(t.rows[2].cells[n - 1])
+    _cell_text(office, [("{{ o.stt }}. {{ o.name }}: {{ o.count }} nội dung, bị trừ {{ o.deducted }} điểm ({{ o.share }})", "b")])
+    _shade(office, "F2F2F2")
+    _cell_text(t.rows[3].cells[0], "{%tr for r in o.rows %}")
+    for i, c in enumerate(("r.code", "r.name", "r.deducted", "r.reason", "r.deadline")):
+        _cell_text(t.rows[4].cells[i], "{{ " + c + " }}", align="right" if i == 2 else "left")
+    _cell_text(t.rows[5].cells[0], "{%tr endfor %}")
+    _cell_text(t.rows[6].cells[0], "{%tr endfor %}")
+    _para(doc, "", after=6)
+    _tag(doc, "endif")
+    _para(doc, "{{ closing }}", indent=True)
+    _notes(doc)
+    signature_block(doc)
+    return doc
+
+
+def ranking() -> DocumentT:
+    doc = _new_document()
+    header_block(doc)
+    title_block(doc)
+    _para(doc, "{{ intro }}", indent=True)
+    heading(doc, "I. KẾT QUẢ XẾP HẠNG")
+    lines(doc, "summary_lines")
+    table(
+        doc,
+        ("Hạng", "Cơ quan, đơn vị", "Nhóm", "Tổng điểm", "Hạng trong nhóm", "Năm trước", "Tăng/giảm điểm",
+         "Hạng năm trước", "Tăng/giảm hạng"),
+        ("r.rank", "r.body", "r.group", "r.total", "r.rank_in_group", "r.previous_total", "r.score_change",
+         "r.previous_rank", "r.rank_change"),
+        "bodies",
+        (1.3, 3.8, 1.9, 1.6, 1.6, 1.5, 1.6, 1.6, 1.6),
+        numeric_from=3,
+    )
+    chart(doc, "chart_ranking", "Biểu đồ. Tổng điểm Chỉ số CCHC của các cơ quan, đơn vị")
+    heading(doc, "II. ĐIỂM TRUNG BÌNH THEO NHÓM")
+    table(
+        doc,
+        ("Nhóm", "Số đơn vị", "Điểm trung bình", "Cao nhất", "Thấp nhất", "Đơn vị dẫn đầu"),
+        ("r.group", "r.bodies", "r.average", "r.highest", "r.lowest", "r.best"),
+        "groups",
+        (3.2, 1.8, 2.2, 1.8, 1.8, 5.4),
+        numeric_from=1,
+        left=(5,),
+    )
+    _tag(doc, "if domain_lines")
+    heading(doc, "III. KẾT QUẢ THEO LĨNH VỰC")
+    lines(doc, "domain_lines")
+    _tag(doc, "endif")
+    _notes(doc)
+    _para(doc, "{{ closing }}", indent=True)
+    signature_block(doc)
+    return doc
+
+
+BUILDERS = {
+    "self-assessment": self_assessment,
+    "interim": interim_report,
+    "remedy": remedy,
+    "ranking": ranking,
+}
+
+
+def template_bytes(kind: str) -> bytes:
+    buf = io.BytesIO()
+    BUILDERS[kind]().save(buf)
+    return normalized_xlsx_bytes(buf.getvalue())
+
+
+def main() -> None:
+    for kind, name in FILES.items():
+        atomic_write_bytes(TEMPLATES / name, template_bytes(kind))
+        print(TEMPLATES / name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Vietnamese wording of numbers, dates and counts in administrative documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parxl.numbers import format_vn_number, format_vn_percent
+
+
+def pts(x: float | None, decimals: int = 2) -> str:
+    """Points as written in reports: ``93,23``, ``1,5``, ``6`` (trailing zeros trimmed)."""
+    if x is None:
+        return ""
+    return format_vn_number(round(float(x), 9) + 0.0, decimals)
+
+
+def pct(fraction: float | None, decimals: int = 2) -> str:
+    """``0.22157`` -> ``22,16%``."""
+    if fraction is None:
+        return ""
+    return format_vn_percent(float(fraction), decimals)
+
+
+def count2(n: int) -> str:
+    """Counts as administrative texts write them: ``07``, ``12`` (and ``0``, not ``00``)."""
+    return f"{n:02d}" if n else "0"
+
+
+def day_month(d: dt.date) -> tuple[str, str]:
+    """Nghị định 30/2020: days below 10 and months 1, 2 get a leading zero."""
+    day = f"{d.day:02d}"
+    month = f"{d.month:02d}" if d.month in (1, 2) else str(d.month)
+    return day, month
+
+
+def date_line(place: str, date: dt.date | None, year: str | int = "") -> str:
+    """``Quận 1, ngày 02 tháng 3 năm 2024``; without a date the blanks are left for signing."""
+    prefix = f"{place}, " if place else ""
+    if date is None:
+        tail = f" năm {year}" if year else " năm ......"
+        return f"{prefix}ngày ...... tháng ......{tail}"
+    day, month = day_month(date)
+    return f"{prefix}ngày {day} tháng {month} năm {date.year}"
+
+
+def date_short(d: dt.date | None) -> str:
+    """``19/3/2024`` (no padding), as in running text."""
+    if d is None:
+        return ""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def change_text(delta: float | None, unit: str = "điểm", decimals: int = 2) -> str:
+    """``tăng 0,1 điểm`` / ``giảm 5 hạng`` / ``không thay đổi``."""
+    if delta is None:
+        return ""
+    d = round(float(delta), 9)
+    if abs(d) < 10 ** -(decimals + 1):
+        return "không thay đổi"
+    word = "tăng" if d > 0 else "giảm"
+    return f"{word} {format_vn_number(abs(d), decimals, trim=False)} {unit}".strip()
+
+
+def ratio(n: int, d: int) -> str:
+    """``07/10``."""
+    return f"{count2(n)}/{count2(d)}"

@@ -1,0 +1,50 @@
+"""Render a report context into a Word document with docxtpl (reproducible bytes)."""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from parxl.errors import InputError, Location
+from parxl.report.context import Report
+from parxl.report.make_templates import FILES
+from parxl.workbook.save import normalized_xlsx_bytes
+
+CHART_WIDTH_MM = 150
+
+
+def default_template(kind: str) -> Path:
+    """The shipped template of a document kind (copy it, restyle it in Word, pass --template)."""
+    res = resources.files("parxl.report") / "templates" / FILES[kind]
+    return Path(str(res))
+
+
+def render_docx(report: Report, template: str | Path | None = None) -> bytes:
+    """The document as .docx bytes: same report, same bytes (fixed zip and core.xml times)."""
+    path = Path(template) if template else default_template(report.kind)
+    where = Location(file=str(path))
+    if not path.is_file():
+        raise InputError("không tìm thấy mẫu văn bản .docx", where)
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.get_undeclared_template_variables  # noqa: B018 - touch the package early
+    except Exception as exc:  # python-docx raises several types for a corrupt package
+        raise InputError(f"mẫu văn bản không phải tệp .docx hợp lệ ({type(exc).__name__})", where) from None
+    ctx = dict(report.context)
+    for key, png in report.charts.items():
+        ctx[key] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)) if png else ""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        tpl.render(ctx, jinja_env=env, autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise InputError(f"mẫu văn bản dùng biến không có trong báo cáo: {exc.message}", where) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"mẫu văn bản có thẻ sai cú pháp (dòng {exc.lineno}): {exc.message}", where) from None
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalized_xlsx_bytes(buf.getvalue())

@@ -1,0 +1,206 @@
+"""The Excel report workbook: the report's tables, one sheet each, with native Excel charts.
+
+Charts are openpyxl (native) charts, so they stay live when staff edit a number: deductions
+by domain (bars), share of deducted points (pie), domain scores vs maximum, interim position
+(stacked bars), ranking totals and rank over years (line, rank 1 at the top).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parxl.report.context import Report
+from parxl.workbook.build import put_text
+from parxl.workbook.save import save_workbook
+
+LABELS = {
+    "code": "Mã", "name": "Nội dung", "max": "Điểm tối đa", "applicable": "Điểm tối đa áp dụng",
+    "achieved": "Điểm đạt", "open": "Chưa xác định", "deducted": "Điểm bị trừ",
+    "items_deducted": "Số nội dung bị trừ", "share": "Tỷ lệ so với tổng điểm bị trừ",
+    "secured": "Ước đạt", "lost": "Không đạt", "not_due": "Chưa đến hạn", "undetermined": "Chưa xác định",
+    "reachable": "Có thể đạt tối đa", "office": "Đơn vị chủ trì", "domain": "Lĩnh vực",
+    "domain_name": "Tên lĩnh vực", "criterion": "Tiêu chí", "scorer": "Đánh giá bởi", "status": "Tình trạng",
+    "reason": "Lý do", "explanation": "Giải trình", "deadline": "Hạn giải trình", "body": "Cơ quan, đơn vị",
+    "group": "Nhóm", "total": "Tổng điểm", "rank": "Hạng", "rank_in_group": "Hạng trong nhóm",
+    "previous_total": "Tổng điểm năm trước", "previous_rank": "Hạng năm trước",
+    "score_change": "Tăng/giảm điểm", "rank_change": "Tăng/giảm hạng", "bodies": "Số đơn vị",
+    "average": "Điểm trung bình", "highest": "Cao nhất", "lowest": "Thấp nhất", "best": "Đơn vị dẫn đầu",
+    "planned": "Số nhiệm vụ", "implemented": "Đã triển khai", "completed": "Hoàn thành", "early": "Trước hạn",
+    "on_time": "Đúng hạn", "late": "Trễ hạn", "in_progress": "Đang thực hiện", "not_done": "Chưa thực hiện",
+    "implemented_rate": "Tỷ lệ triển khai", "completed_rate": "Tỷ lệ hoàn thành",
+    "on_time_rate": "Tỷ lệ đúng hạn", "previous_deducted": "Bị trừ năm trước", "change": "Thay đổi",
+    "kind": "Loại", "label": "Đánh giá",
+}
+SHEETS = {
+    "domains": "Lĩnh vực", "items": "Nội dung bị trừ", "remedy": "Khắc phục", "yoy": "So với năm trước",
+    "interim": "Ước đạt", "tasks": "Nhiệm vụ", "ranking": "Xếp hạng", "groups": "Theo nhóm",
+    "years": "Qua các năm",
+}
+PERCENT = {"share", "implemented_rate", "completed_rate", "on_time_rate"}
+INTS = {"items_deducted", "rank", "rank_in_group", "previous_rank", "rank_change", "bodies", "planned",
+        "implemented", "completed", "early", "on_time", "late", "in_progress", "not_due", "not_done"}
+SKIP = {"kind"}
+HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _value(v: Any) -> Any:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tuple[int, int, dict[str, int]]:
+    """Title in row 1, headers in row 3, data from row 4; returns (first, last row, column map)."""
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=13)
+    cols = [c for c in df.columns if c not in SKIP and not (kind == "interim" and c in ("open",))]
+    colmap = {}
+    for j, c in enumerate(cols, start=1):
+        cell = ws.cell(row=3, column=j, value=LABELS.get(c, c))
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        colmap[c] = j
+        ws.column_dimensions[get_column_letter(j)].width = 38 if c in ("name", "reason", "explanation",
+                                                                       "domain_name", "body", "office") else 13
+    for i, (_, r) in enumerate(df.iterrows(), start=4):
+        for c, j in colmap.items():
+            v = _value(r[c])
+            cell = ws.cell(row=i, column=j)
+            if isinstance(v, str):
+                put_text(ws, cell.coordinate, v)
+            else:
+                cell.value = v
+            cell.border = BORDER
+            if c in PERCENT:
+                cell.number_format = "0.00%"
+            elif c in INTS:
+                cell.number_format = "0"
+            elif isinstance(v, float):
+                cell.number_format = "0.00"
+            elif c == "deadline" and v is not None:
+                cell.number_format = "dd/mm/yyyy"
+    ws.row_dimensions[3].height = 45
+    ws.freeze_panes = "A4"
+    return 4, 3 + len(df), colmap
+
+
+def _bar(title: str, ytitle: str, *, stacked: bool = False, horizontal: bool = False) -> BarChart:
+    ch = BarChart()
+    ch.type = "bar" if horizontal else "col"
+    ch.title = title
+    ch.y_axis.title = ytitle
+    ch.height, ch.width = 8, 16
+    if stacked:
+        ch.grouping = "stacked"
+        ch.overlap = 100
+    return ch
+
+
+def _domain_charts(ws: Worksheet, first: int, last: int, col: dict[str, int]) -> None:
+    if last < first:
+        return
+    anchor_col = get_column_letter(len(col) + 2)
+    cats = Reference(ws, min_col=col["code"], min_row=first, max_row=last)
+    ch = _bar("Điểm bị trừ theo lĩnh vực", "Điểm")
+    ch.add_data(Reference(ws, min_col=col["deducted"], min_row=3, max_row=last), titles_from_data=True)
+    ch.set_categories(cats)
+    ch.x_axis.title = "Lĩnh vực"
+    ws.add_chart(ch, f"{anchor_col}3")
+    pie = PieChart()
+    pie.title = "Tỷ lệ điểm bị trừ theo lĩnh vực"
+    pie.add_data(Reference(ws, min_col=col["deducted"], min_row=3, max_row=last), titles_from_data=True)
+    pie.set_categories(cats)
+    pie.dataLabels = DataLabelList()
+    pie.dataLabels.showPercent = True
+    pie.height, pie.width = 8, 12
+    ws.add_chart(pie, f"{anchor_col}20")
+    cmp_ = _bar("Điểm đạt so với điểm tối đa", "Điểm")
+    cmp_.add_data(Reference(ws, min_col=col["applicable"], min_row=3, max_row=last), titles_from_data=True)
+    cmp_.add_data(Reference(ws, min_col=col["achieved"], min_row=3, max_row=last), titles_from_data=True)
+    cmp_.set_categories(cats)
+    ws.add_chart(cmp_, f"{anchor_col}37")
+
+
+def _interim_chart(ws: Worksheet, first: int, last: int, col: dict[str, int]) -> None:
+    if last < first:
+        return
+    ch = _bar("Ước đạt, không đạt, chưa đến hạn, chưa xác định", "Điểm", stacked=True)
+    for key in ("secured", "lost", "not_due", "undetermined"):
+        ch.add_data(Reference(ws, min_col=col[key], min_row=3, max_row=last), titles_from_data=True)
+    ch.set_categories(Reference(ws, min_col=col["code"], min_row=first, max_row=last))
+    ws.add_chart(ch, f"{get_column_letter(len(col) + 2)}3")
+
+
+def _ranking_charts(wb: Workbook, ws: Worksheet, df: pd.DataFrame, first: int, last: int,
+                    col: dict[str, int]) -> None:
+    if last < first:
+        return
+    ch = _bar("Tổng điểm Chỉ số CCHC", "Điểm", horizontal=True)
+    ch.add_data(Reference(ws, min_col=col["total"], min_row=3, max_row=last), titles_from_data=True)
+    if df.previous_total.notna().any():
+        ch.add_data(Reference(ws, min_col=col["previous_total"], min_row=3, max_row=last), titles_from_data=True)
+    ch.set_categories(Reference(ws, min_col=col["body"], min_row=first, max_row=last))
+    ch.x_axis.scaling.orientation = "maxMin"  # best at the top
+    ch.height = max(8.0, 0.5 * len(df) + 3)
+    ws.add_chart(ch, f"{get_column_letter(len(col) + 2)}3")
+    if not df.previous_rank.notna().any():
+        return
+    yw = wb.create_sheet(SHEETS["years"])
+    yw["A1"] = "Thứ hạng qua các năm"
+    yw["A1"].font = Font(bold=True, size=13)
+    put_text(yw, "A3", "Năm")
+    yw["A3"].font = Font(bold=True)
+    yw["A4"], yw["A5"] = "Năm trước", "Năm nay"
+    for j, (_, r) in enumerate(df.iterrows(), start=2):
+        put_text(yw, f"{get_column_letter(j)}3", str(r.body))
+        yw.cell(row=4, column=j, value=_value(r.previous_rank))
+        yw.cell(row=5, column=j, value=int(r["rank"]))
+        yw.column_dimensions[get_column_letter(j)].width = 14
+    line = LineChart()
+    line.title = "Thứ hạng qua các năm (hạng 1 ở trên cùng)"
+    line.y_axis.title = "Hạng"
+    line.y_axis.scaling.orientation = "maxMin"
+    line.height, line.width = 9, 16
+    line.add_data(Reference(yw, min_col=2, max_col=len(df) + 1, min_row=3, max_row=5), titles_from_data=True)
+    line.set_categories(Reference(yw, min_col=1, min_row=4, max_row=5))
+    yw.add_chart(line, "B8")
+
+
+def write_report_xlsx(report: Report, path: str | Path) -> None:
+    """One sheet per table of the report, with native charts; saved reproducibly."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    body = report.context.get("body", "")
+    year = report.context.get("year", "")
+    suffix = f" — {body} năm {year}" if body else (f" năm {year}" if year else "")
+    for key, df in report.tables.items():
+        ws = wb.create_sheet(SHEETS.get(key, key)[:31])
+        title = {"domains": "Điểm bị trừ theo lĩnh vực", "items": "Các nội dung bị trừ điểm",
+                 "remedy": "Danh sách khắc phục theo đơn vị chủ trì", "yoy": "So sánh với năm trước",
+                 "interim": "Điểm ước đạt theo lĩnh vực", "tasks": "Thực hiện nhiệm vụ kế hoạch CCHC",
+                 "ranking": "Xếp hạng Chỉ số CCHC", "groups": "Điểm trung bình theo nhóm"}.get(key, key)
+        first, last, col = _write_table(ws, df, title + suffix, key)
+        if key == "domains":
+            _domain_charts(ws, first, last, col)
+        elif key == "interim":
+            _interim_chart(ws, first, last, col)
+        elif key == "ranking":
+            _ranking_charts(wb, ws, df, first, last, col)
+    if not wb.sheetnames:
+        wb.create_sheet("Báo cáo")
+    save_workbook(wb, path)

@@ -1,0 +1,333 @@
+"""Reports: every kind rendered to PDF by LibreOffice and its text checked against numbers
+derived by hand from the seeds (seed 000: Quận 1, 2023; seed 004: Sa Đéc, 25/8/2023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from parxl.cli import app
+from parxl.errors import InputError, ParxlError
+from parxl.framework import Framework, builtin
+from parxl.framework.load import example_values_path
+from parxl.inputs import read_values
+from parxl.report import ReportInfo, build_report, load_body, make_report
+from parxl.report.make_templates import FILES, TEMPLATES, template_bytes
+from parxl.report.vn import date_line
+from parxl.workbook.build import build_template
+from parxl.workbook.fill import fill_values
+from tests.conftest import require_libreoffice
+from tests.test_analysis import _hcm_previous_values, _seed004_tasks
+
+PERFECT_MINI = {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 1, ("1.2.1", "count"): 2,
+                ("2.1.1", "numerator"): 10, ("2.1.1", "denominator"): 10, ("2.1.2", "rate"): 1,
+                ("2.1.3", "incidents"): 0, ("2.2.1", "points"): 2, ("_body", "name"): "Huyện Mẫu",
+                ("_body", "year"): "2024"}
+
+
+def _workbook(fw: Framework, values: dict[tuple[str, str], Any], path: Path, template: Path) -> Path:
+    if not template.exists():
+        build_template(fw, template)
+    fill_values(template, values, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory, mini: Framework) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("books")
+    hcm = builtin("hcm-quan-2023")
+    hcm_values, _ = read_values(example_values_path("hcm-quan-2023"))
+    dt_fw = builtin("dongthap-huyen-2023")
+    dt_values, _ = read_values(example_values_path("dongthap-huyen-2023"))
+    t_hcm, t_mini = d / "hcm.xlsx", d / "mini.xlsx"
+    out = {
+        "q1": _workbook(hcm, hcm_values, d / "q1-2023.xlsx", t_hcm),
+        "q1_2022": _workbook(hcm, _hcm_previous_values(), d / "q1-2022.xlsx", t_hcm),
+        "sadec": _workbook(dt_fw, dt_values, d / "sadec.xlsx", d / "dt.xlsx"),
+        "perfect": _workbook(mini, PERFECT_MINI, d / "perfect.xlsx", t_mini),
+    }
+    # peers for the ranking: Củ Chi ties with Quận 1 (93,23); Quận 3 loses nothing (100)
+    out["cuchi"] = _workbook(hcm, {**hcm_values, ("_body", "name"): "Huyện Củ Chi"}, d / "cuchi.xlsx", t_hcm)
+    perfect_hcm = {k: v for k, v in hcm_values.items() if k[1] not in ("explanation",)}
+    perfect_hcm.update({("3.2.2", "done"): "Có", ("3.3.2", "points"): 1, ("3.5.1", "incidents"): 0,
+                        ("6.1.1", "numerator"): 1, ("6.1.1", "denominator"): 1, ("6.2.1", "incidents"): 0,
+                        ("6.2.2", "numerator"): 53, ("6.2.2", "denominator"): 53, ("6.3.1", "rate"): "100%",
+                        ("7.1.1", "done"): "Có", ("7.3.1", "rate"): "100%", ("7.3.2", "rate"): "100%",
+                        ("7.3.3", "rate"): "100%", ("7.3.4", "rate"): "100%",
+                        **{(c, "points"): 2 for c in ("8.1.1", "8.1.2", "8.1.3", "8.2.1", "8.2.2")},
+                        ("_body", "name"): "Quận 3"})
+    out["q3"] = _workbook(hcm, perfect_hcm, d / "q3.xlsx", t_hcm)
+    return out
+
+
+def _pdf_text(docs: list[Path]) -> dict[Path, str]:
+    """LibreOffice -> PDF -> text (pdftotext), whitespace collapsed; then, after a line "@@",
+    the page laid out (pdftotext -layout), one line per table row, spaces collapsed."""
+    require_libreoffice()
+    outdir = docs[0].parent
+    profile = outdir / "lo-profile"
+    cmd = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+           "--outdir", str(outdir), *map(str, docs)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+    texts = {}
+    for doc in docs:
+        pdf = doc.with_suffix(".pdf")
+        assert pdf.is_file(), f"LibreOffice did not convert {doc.name}"
+        if shutil.which("pdftotext"):
+            raw = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
+            lay = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                 capture_output=True).stdout.decode()
+            raw = " ".join(raw.split()) + "\n@@\n" + "\n".join(" ".join(ln.split()) for ln in lay.splitlines())
+        else:  # pragma: no cover - poppler-utils missing: read the document itself
+            if os.environ.get("CI") == "true":
+                pytest.fail("pdftotext (poppler-utils) không có trên máy CI")
+            import docx
+
+            d = docx.Document(str(doc))
+            raw = "\n".join([p.text for p in d.paragraphs]
+                            + [c.text for t in d.tables for r in t.rows for c in r.cells])
+        texts[doc] = raw if "\n@@\n" in raw else " ".join(raw.split())
+    return texts
+
+
+@pytest.fixture(scope="module")
+def rendered(books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every kind rendered once (one LibreOffice run for all documents)."""
+    d = tmp_path_factory.mktemp("docs")
+    info = ReportInfo(rank=10, rank_of=22, previous_rank=5, published=dt.date(2024, 3, 5),
+                      number="953/UBND-NV", date=dt.date(2024, 3, 2), signer_name="Lê Đức Thanh")
+    tasks = d / "nhiem-vu.csv"
+    _seed004_tasks().to_csv(tasks, index=False)
+    jobs = {
+        "remedy": ("remedy", [books["q1"]], [books["q1_2022"]], info, None),
+        "self": ("self-assessment", [books["q1"]], [books["q1_2022"]], ReportInfo(), None),
+        "interim": ("interim", [books["sadec"]], [], ReportInfo(period="đến ngày 25 tháng 8 năm 2023"), tasks),
+        "ranking": ("ranking", [books["q1"], books["cuchi"], books["q3"]], [books["q1_2022"]],
+                    ReportInfo(group_label="các quận, huyện"), None),
+        "perfect_self": ("self-assessment", [books["perfect"]], [], ReportInfo(), None),
+        "perfect_remedy": ("remedy", [books["perfect"]], [], ReportInfo(), None),
+        "perfect_interim": ("interim", [books["perfect"]], [], ReportInfo(), None),
+    }
+    paths = {}
+    for name, (kind, files, prev, inf, t) in jobs.items():
+        out = d / f"{name}.docx"
+        make_report(kind, files, out, previous=prev, info=inf, tasks=t, xlsx=d / f"{name}.xlsx")
+        paths[name] = out
+    texts = _pdf_text(list(paths.values()))
+    return {name: texts[p] for name, p in paths.items()}
+
+
+def test_remedy_directive_seed000(rendered: dict[str, str]) -> None:
+    t = rendered["remedy"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in t and "Độc lập - Tự do - Hạnh phúc" in t
+    assert "Số: 953/UBND-NV" in t
+    assert "Quận 1, ngày 02 tháng 3 năm 2024" in t
+    assert "là 93,23 điểm (tăng 0,10 điểm so với năm 2022)" in t
+    assert "xếp hạng 10/22 (giảm 5 hạng so với năm 2022)" in t
+    assert "cải thiện được 07/10 nội dung bị trừ điểm so với năm 2022, chưa cải thiện 03/10" in t
+    assert "tổng cộng 6,77 điểm, gồm 5,51 điểm ở 12 nội dung" in t
+    assert "1,26 điểm điều tra xã hội học (đạt 8,74/10 điểm)" in t
+    assert "09 nội dung phát sinh mới" in t
+    assert "Cải cách thủ tục hành chính: bị trừ 1,5 điểm, chiếm tỷ lệ 22,16%" in t
+    assert "Cải cách tài chính công: bị trừ 1,32 điểm, chiếm tỷ lệ 19,5%" in t
+    assert "bị trừ 2,69 điểm, chiếm tỷ lệ 39,73%" in t
+    assert "bị trừ 0,07 điểm do giải ngân vốn đầu tư công chưa đạt 100%" in t
+    assert "đạt điểm tối đa ở Lĩnh vực 1" in t
+    assert "điểm thưởng 5 điểm (đạt 08/10 nội dung" in t
+    # 10 working days after publication on Tue 5/3/2024
+    assert "trước ngày 19/03/2024" in t
+    # 3.2.2, 3.3.2, 3.5.1, 7.3.1-7.3.4: 0,5 + 0,5 + 0,5 + 1,29 + 0,43 + 0,16 + 0,31 = 3,69 of 6,77
+    assert "1. Văn phòng HĐND và UBND: 07 nội dung, bị trừ 3,69 điểm (54,51%)" in t
+    assert "Điều tra xã hội học (không giao đơn vị chủ trì): 05 nội dung, bị trừ 1,26 điểm" in t
+    assert "Nơi nhận" in t and "Lê Đức Thanh" in t and "CHỦ TỊCH" in t
+
+
+def test_self_assessment_report(rendered: dict[str, str]) -> None:
+    t = rendered["self"]
+    assert "BÁO CÁO" in t and "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 của Quận 1" in t
+    assert "Tổng điểm: 93,23/100 điểm, đạt tỷ lệ 93,23%" in t
+    assert "Điểm điều tra xã hội học: 8,74/10 điểm, bị trừ 1,26 điểm" in t
+    assert "Tổng số điểm bị trừ: 6,77 điểm" in t
+    assert "22,16%" in t and "19,5%" in t and "39,73%" in t and "18,61%" in t
+    assert "6.1.1. " in t  # the deducted items are listed with their codes
+    assert "Tổng điểm: 93,23 điểm, tăng 0,10 điểm so với năm 2022 (93,13 điểm)" in t
+    assert "đã khắc phục 07/10 nội dung, chưa khắc phục 03/10 nội dung" in t
+    # no date given: left blank to fill in when signing (no wall clock in the document)
+    assert "Quận 1, ngày ...... tháng ...... năm 2023" in t
+
+
+def test_interim_report_seed004(rendered: dict[str, str]) -> None:
+    t = rendered["interim"]
+    assert "đến ngày 25 tháng 8 năm 2023" in t
+    assert "57,96/70 điểm tự đánh giá; 0/30 điểm điều tra xã hội học" in t
+    assert "tổng số nhiệm vụ là 51 nhiệm vụ" in t
+    assert "hoàn thành 45 nhiệm vụ (88,24%), gồm 20 trước hạn, 24 đúng hạn, 01 trễ hạn" in t
+    assert "06 nhiệm vụ chưa đến hạn" in t
+    assert "Công tác chỉ đạo, điều hành cải cách hành chính: 13,91/16,5 điểm" in t
+    assert "chưa xác định 30 điểm" not in t or "30" in t
+    assert "Điểm tối đa có thể đạt" in t
+
+
+def test_ranking_report(rendered: dict[str, str]) -> None:
+    t = rendered["ranking"]
+    assert "Kết quả xếp hạng Chỉ số cải cách hành chính năm 2023 của các quận, huyện" in t
+    # Quận 3 100; Quận 1 and Củ Chi tie at 93,23 and share rank 2 ("1224")
+    rows = t.split("\n@@\n")[-1].splitlines()
+    assert any(re.match(r"1 Quận 3 Quận 100 1$", r) for r in rows), "\n".join(rows)
+    assert any(re.match(r"2 Huyện Củ Chi Huyện 93,23 1$", r) for r in rows)
+    assert any(re.match(r"2 Quận 1 Quận 93,23 2 93,13 \+0,10 1 -1$", r) for r in rows)
+    assert "Đồng hạng: hạng 2: Huyện Củ Chi, Quận 1" in t
+    assert "cao nhất: Quận 3 (100 điểm)" in t
+    assert "So với năm trước: 0 đơn vị tăng hạng, 01 đơn vị giảm hạng" in t
+    assert "Lĩnh vực 3 - Cải cách thủ tục hành chính: trung bình 14/15 điểm; cao nhất Quận 3 (100%), " \
+           "thấp nhất Quận 1 (90%)" in t  # (13,5 + 13,5 + 15) / 3 = 14
+    assert "Lĩnh vực 1 - Công tác chỉ đạo, điều hành cải cách hành chính: trung bình 10/10 điểm; " \
+           "các đơn vị cùng đạt 100%" in t
+
+
+def test_perfect_score_documents(rendered: dict[str, str]) -> None:
+    t = rendered["perfect_self"]
+    assert "không có nội dung nào bị trừ điểm" in t
+    assert "Tổng điểm: 12,5/13,5 điểm" in t  # no bonus typed: 12,5 base points of 12,5 + cap 1
+    r = rendered["perfect_remedy"]
+    assert "Năm 2024, Huyện Mẫu không có nội dung nào bị trừ điểm" in r
+    assert "tiếp tục duy trì" in r
+    assert "Điểm không đạt: 0 điểm" in rendered["perfect_interim"]
+
+
+def test_templates_are_current() -> None:
+    for kind, name in FILES.items():
+        assert (TEMPLATES / name).read_bytes() == template_bytes(kind), f"run python -m parxl.report.make_templates ({name})"
+
+
+def test_reproducible_outputs(books: dict[str, Path], tmp_path: Path) -> None:
+    outs = []
+    for i in range(2):
+        make_report("self-assessment", [books["q1"]], tmp_path / f"a{i}.docx", previous=[books["q1_2022"]],
+                    xlsx=tmp_path / f"a{i}.xlsx")
+        outs.append(((tmp_path / f"a{i}.docx").read_bytes(), (tmp_path / f"a{i}.xlsx").read_bytes()))
+    assert outs[0] == outs[1]
+    z = zipfile.ZipFile(tmp_path / "a0.docx")
+    assert {i.date_time for i in z.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+    assert sum(1 for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")) == 2
+
+
+def test_xlsx_report_has_native_charts(books: dict[str, Path], tmp_path: Path) -> None:
+    import openpyxl
+
+    make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx",
+                previous=[books["q1_2022"]], xlsx=tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["Xếp hạng", "Qua các năm", "Theo nhóm"]
+    ws = wb["Xếp hạng"]
+    assert [ws.cell(3, j).value for j in (1, 2, 4)] == ["Cơ quan, đơn vị", "Nhóm", "Hạng"]
+    assert [ws.cell(r, 4).value for r in (4, 5, 6)] == [1, 2, 2]
+    names = zipfile.ZipFile(tmp_path / "r.xlsx").namelist()
+    assert sum(1 for n in names if n.startswith("xl/charts/chart")) == 2  # totals bars, rank over years
+    make_report("remedy", [books["q1"]], tmp_path / "k.docx", xlsx=tmp_path / "k.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "k.xlsx")
+    assert wb.sheetnames[:2] == ["Lĩnh vực", "Khắc phục"]
+    dom = wb["Lĩnh vực"]
+    shares = {dom.cell(r, 1).value: dom.cell(r, 9).value for r in range(4, 12)}
+    assert round(shares["3"], 4) == 0.2216
+    charts = [n for n in zipfile.ZipFile(tmp_path / "k.xlsx").namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3  # deductions by domain, share pie, achieved vs max
+
+
+def test_previous_year_of_another_framework(books: dict[str, Path], tmp_path: Path) -> None:
+    """Items are matched by code; those that do not map are reported, never a crash."""
+    body = load_body(books["q1"])
+    prev = load_body(books["sadec"])  # another framework: codes partly shared
+    rep = build_report("self-assessment", [body], previous=[prev])
+    assert any("khác năm nay" in w for w in rep.warnings)
+    notes = " ".join(rep.context["notes"])
+    assert "không so sánh được" in notes and "8.4.1" in notes
+
+
+def test_missing_previous_and_bad_inputs(books: dict[str, Path], tmp_path: Path) -> None:
+    rep = build_report("remedy", [load_body(books["q1"])])
+    assert any("Không có số liệu năm trước" in w for w in rep.warnings)
+    assert "so với năm" not in rep.context["result_text"]
+    with pytest.raises(InputError, match="chỉ nhận một tệp"):
+        build_report("remedy", [load_body(books["q1"]), load_body(books["cuchi"])])
+    with pytest.raises(InputError, match="không ghi đè"):
+        make_report("self-assessment", [books["q1"]], books["q1"].with_suffix(".xlsx"))
+    with pytest.raises(InputError, match=r"\.docx"):
+        make_report("self-assessment", [books["q1"]], tmp_path / "x.pdf")
+    with pytest.raises(ParxlError):
+        make_report("self-assessment", [tmp_path / "missing.xlsx"], tmp_path / "x.docx")
+    same = {**load_body(books["q1"]).__dict__}
+    with pytest.raises(InputError, match="cùng tên"):
+        build_report("ranking", [load_body(books["q1"]), load_body(books["q1"])])
+    assert same
+
+
+def test_exempt_domain_document(mini: Framework, tmp_path: Path) -> None:
+    values = {**PERFECT_MINI, **{(c, "status"): "Không áp dụng" for c in ("2.1.1", "2.1.2", "2.1.3", "2.2.1")}}
+    wb = _workbook(mini, values, tmp_path / "exempt.xlsx", tmp_path / "t.xlsx")
+    rep = build_report("self-assessment", [load_body(wb)])
+    assert rep.context["domains"][1]["max"] == "Miễn"
+    assert "không áp dụng đối với đơn vị (được miễn 7,5 điểm)" in " ".join(rep.context["notes"])
+
+
+def test_user_template_with_unknown_variable(books: dict[str, Path], tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("{{ body }} — {{ khong_co }}")
+    d.save(str(tmp_path / "mine.docx"))
+    with pytest.raises(InputError, match="khong_co"):
+        make_report("self-assessment", [books["q1"]], tmp_path / "o.docx", template=tmp_path / "mine.docx")
+    d = docx.Document()
+    d.add_paragraph("Báo cáo của {{ body }}: {{ summary_lines[0].text }}")
+    d.save(str(tmp_path / "mine2.docx"))
+    make_report("self-assessment", [books["q1"]], tmp_path / "o.docx", template=tmp_path / "mine2.docx")
+    text = docx.Document(str(tmp_path / "o.docx")).paragraphs[0].text
+    assert text == "Báo cáo của Quận 1: 93,23/100 điểm, đạt tỷ lệ 93,23% (điểm cơ bản 88,23/95 điểm; " \
+                   "điểm thưởng 5 điểm (đạt 08/10 nội dung, 8 điểm; tối đa được tính 5 điểm); không có điểm trừ)."
+
+
+def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
+    runner = CliRunner()
+    info = tmp_path / "info.yaml"
+    info.write_text("parent: ỦY BAN NHÂN DÂN QUẬN 1\nsigner_name: Lê Đức Thanh\nrecipients: [Như trên, 'Lưu: VT']\n",
+                    encoding="utf-8")
+    res = runner.invoke(app, ["report", str(books["q1"]), "--kind", "remedy", "--previous", str(books["q1_2022"]),
+                              "--info", str(info), "--rank", "10/22", "--previous-rank", "5",
+                              "--date", "02/03/2024", "-o", str(tmp_path / "cv.docx"), "--xlsx",
+                              str(tmp_path / "cv.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cv.docx").is_file() and (tmp_path / "cv.xlsx").is_file()
+    rep = build_report("remedy", [load_body(books["q1"])], info=ReportInfo.load(info))
+    assert rep.context["signer_name"] == "Lê Đức Thanh"
+    res = runner.invoke(app, ["report", str(books["q1"]), "--kind", "nope", "-o", str(tmp_path / "x.docx")])
+    assert res.exit_code == 1 and "--kind" in res.output
+    res = runner.invoke(app, ["report", str(books["q1"]), "--rank", "mười", "-o", str(tmp_path / "x.docx")])
+    assert res.exit_code == 1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("so_van_ban: 1\ndate: 31/02/2024\n", encoding="utf-8")
+    res = runner.invoke(app, ["report", str(books["q1"]), "--info", str(bad), "-o", str(tmp_path / "x.docx")])
+    assert res.exit_code == 1 and "so_van_ban" in res.output and "31/02/2024" in res.output
+    # a folder of workbooks for the ranking
+    folder = tmp_path / "peers"
+    folder.mkdir()
+    for k in ("q1", "q3"):
+        shutil.copy(books[k], folder / books[k].name)
+    res = runner.invoke(app, ["report", str(folder), "--kind", "ranking", "-o", str(tmp_path / "xh.docx")])
+    assert res.exit_code == 0, res.output
+
+
+def test_date_line_padding() -> None:
+    # Nghị định 30/2020: days below 10 and months 1, 2 take a leading zero
+    assert date_line("Quận 1", dt.date(2024, 3, 2)) == "Quận 1, ngày 02 tháng 3 năm 2024"
+    assert date_line("Sa Đéc", dt.date(2023, 2, 25)) == "Sa Đéc, ngày 25 tháng 02 năm 2023"
+    assert date_line("Sa Đéc", None, 2023) == "Sa Đéc, ngày ...... tháng ...... năm 2023"
