@@ -249,6 +249,39 @@ def test_dates_and_document_numbers_are_not_figures() -> None:
     assert [f.text for f in fr] == ["1/2"]
 
 
+def test_dossier_flow_variants() -> None:
+    # numbers invented for the test; each sum worked out by hand
+    text = (
+        "Trong quý, toàn huyện đã tiếp nhận 5.000 hồ sơ, đã giải quyết 4.800 hồ sơ; trong đó, số hồ sơ "
+        "giải quyết đúng và trước hạn có 4.700 hồ sơ, chiếm tỷ lệ 97,92%; số hồ sơ quá hạn có 100 hồ sơ, "
+        "chiếm tỷ lệ 2,08%. Trong số hồ sơ đang giải quyết gồm 260 hồ sơ, có 250 hồ sơ chưa đến hạn và "
+        "có 10 hồ sơ đã quá hạn.\n"
+        "Cấp xã đã tiếp nhận mới 1.000 hồ sơ, hồ sơ tồn kỳ trước chuyển sang là 200, lũy kế đã và đang "
+        "giải quyết trong kỳ là 1.200 hồ sơ.\n"
+    )
+    # 4.700 + 100 = 4.800; 4.700/4.800 = 97,917%; 100/4.800 = 2,083%; 250 + 10 = 260;
+    # 1.000 + 200 = 1.200. "đã tiếp nhận 5.000" may count new dossiers only: 4.800 + 260 is not
+    # compared with it.
+    a = Audit(read_text(text))
+    assert a.run() == []
+    for stated in ("4800", "260", "1200"):
+        assert passed(a, "sum", stated), stated
+    assert passed(a, "percent", "97.92") and passed(a, "percent", "2.08")
+    bad = text.replace("có 4.700 hồ sơ", "có 4.710 hồ sơ").replace("97,92%", "98,13%")
+    assert summary(audit_text(bad)) == {("sum", D("4800"), D("4810"))}  # 4.710/4.800 = 98,125%
+    bad = text.replace("lũy kế đã và đang giải quyết trong kỳ là 1.200", "lũy kế đã và đang giải quyết trong kỳ là 1.210")
+    assert summary(audit_text(bad)) == {("sum", D("1210"), D("1200"))}
+    # a total ("tổng số ... nhận giải quyết") is compared with resolved + pending
+    total = "Tổng số hồ sơ nhận giải quyết là 1.000 hồ sơ, đã giải quyết 900 hồ sơ, đang giải quyết 90 hồ sơ."
+    assert summary(audit_text(total)) == {("sum", D("1000"), D("990"))}
+
+
+def test_abbreviation_does_not_end_a_sentence() -> None:
+    found = audit_text("UBND TP. Hồ Chí Minh nhận 10 hồ sơ, trong đó 4 hồ sơ trực tuyến, 7 hồ sơ trực tiếp.")
+    assert summary(found) == {("sum", D("10"), D("11"))}
+    assert found[0].quotes[0].text.startswith("UBND TP. Hồ Chí Minh")
+
+
 def test_markdown_table_total_row() -> None:
     table = ("| STT | Lĩnh vực | Điểm tối đa | Điểm đạt |\n|---|---|---|---|\n"
              "| 1 | Chỉ đạo, điều hành | 14 | 12 |\n| 1.1 | Kế hoạch | 2 | 2 |\n"

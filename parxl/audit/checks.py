@@ -127,8 +127,9 @@ _PLAN_PERCENT = re.compile(
 _PLAN_BASE = re.compile(
     rf"(?P<base>kế hoạch|dự toán|chỉ tiêu)\s+(?:được\s+)?giao\s*(?:là|:)?\s*(?P<b>{NUM})", re.I
 )
-_PART_PERCENT = re.compile(rf"[^%\d]{{0,40}}?chiếm\s+(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%", re.I)
-_MARKERS = re.compile(r"trong\s+đó|bao\s+gồm|(?<!bao )gồm|cụ\s+thể|tổng\s+số", re.I)
+_PART_PERCENT = re.compile(rf"[^%\d]{{0,40}}?chiếm\s+(?:tỷ\s*lệ\s*)?(?:là\s*|đến\s*|khoảng\s*)?(?P<p>{NUM})\s?%",
+                           re.I)
+_MARKERS = re.compile(r"trong\s+đó|bao\s+gồm|(?<!bao )gồm|cụ\s+thể|tổng\s+số|trong\s+số(?=\s+\d)", re.I)
 _UPPER_AFTER_SEMI = re.compile(r";\s*[A-ZÀ-ỸĐ]")
 
 _ROLE_WORDS: tuple[tuple[str, str], ...] = (
@@ -148,19 +149,29 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("chưa giải quyết", "pending"),
     ("đang xử lý", "pending"),
     ("đúng hạn", "on_time"),
+    ("đúng và trước hạn", "on_time"),
+    ("trước và đúng hạn", "on_time"),
+    ("đúng hạn và trước hạn", "on_time"),
+    ("trước hạn và đúng hạn", "on_time"),
+    ("đã và đang giải quyết", "received"),
+    ("lũy kế", "received"),
+    ("cần giải quyết", "received"),
+    ("phải giải quyết", "received"),
     ("đúng hẹn", "on_time"),
     ("trước hạn", "early"),
     ("trước hẹn", "early"),
+    ("chưa đến hạn", "not_due"),
     ("quá hạn", "late"),
     ("trễ hạn", "late"),
     ("trễ hẹn", "late"),
     ("quá hẹn", "late"),
 )
-_AFTER_ROLES = {"on_time", "early", "late", "pending", "new", "carried"}
+_TOTAL_WORDS = re.compile(r"tổng|lũy kế|đã và đang|cần giải quyết|phải giải quyết", re.I)
+_AFTER_ROLES = {"on_time", "early", "late", "pending", "new", "carried", "not_due"}
 _ROLE_NAMES = {
     "received": "tiếp nhận", "carried": "tồn kỳ trước", "new": "tiếp nhận mới",
     "resolved": "đã giải quyết", "pending": "đang giải quyết", "on_time": "đúng hạn",
-    "early": "trước hạn", "late": "quá hạn",
+    "early": "trước hạn", "late": "quá hạn", "not_due": "chưa đến hạn",
 }
 
 
@@ -668,7 +679,9 @@ class Audit:
 
             markers: list[tuple[int, int, bool]] = []  # (start, end, total comes after)
             for m in _MARKERS.finditer(text):
-                markers.append((m.start(), m.end(), m.group().lower().startswith("tổng")))
+                word = m.group().lower()
+                # "tổng số N ...", "Trong số N hồ sơ ...": the total comes after the marker
+                markers.append((m.start(), m.end(), word.startswith(("tổng", "trong số"))))
             for n, _ in tokens:  # "657 TTHC: a, b, c"
                 after = re.match(r"\s*[\w ]{0,25}?:", text[n.end:n.end + 30])
                 if re.match(r"\s*(?:[^\W\d]+\s*){0,3}:", text[n.end:n.end + 30]) and after:
@@ -691,10 +704,16 @@ class Audit:
                         # "740/1.837 TTHC (trong đó 464 TTHC ..., 276 TTHC ...)"
                         outer = region(reg[0])
                         cand = [t for t in tokens if s0 <= t[0].start < reg[0] and region(t[0].start) == outer]
-                    if not cand:
-                        continue
-                    total, unit = cand[-1]
-                    frm = me
+                    if cand:
+                        total, unit = cand[-1]
+                        frm = me
+                    else:
+                        # "đang giải quyết gồm 7.172 hồ sơ, có 5.950 ... và 1.222 ..."
+                        nxt = [t for t in tokens if me <= t[0].start <= me + 3 and region(t[0].start) == reg]
+                        if not nxt:
+                            continue
+                        total, unit = nxt[0]
+                        frm = total.end
                 old = groups.get(total.start)
                 groups[total.start] = (total, unit, max(frm, old[2]) if old else frm)
             for total, unit, frm in groups.values():
@@ -746,7 +765,8 @@ class Audit:
                          [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
 
     # -- dossier flow ---------------------------------------------------------------------
-    def _roles(self, p: Para) -> Iterator[tuple[str, Num]]:
+    def _roles(self, p: Para) -> Iterator[tuple[str, Num, bool]]:
+        """(role, count, stated as a total) for each count of dossiers in a paragraph."""
         text = p.text
         low = text.lower()
         prev = 0
@@ -755,15 +775,15 @@ class Audit:
                 prev = n.end
                 continue
             s0, _ = sentence_span(text, n.start)
-            after_end = re.search(r"[,;.(]|$", text[n.end:])
+            after_end = re.search(r"[,;.(\d]|$", text[n.end:])
             after = low[n.end:n.end + (after_end.start() if after_end else 0)]
             role = ""
+            longest = 0
             for word, r in _ROLE_WORDS:
-                if r in _AFTER_ROLES and word in after:
-                    role = r
-                    break
+                if r in _AFTER_ROLES and word in after and len(word) > longest:
+                    role, longest = r, len(word)
+            before = low[max(prev, s0):n.start]
             if not role:
-                before = low[max(prev, s0):n.start]
                 best = (-1, 0)
                 for word, r in _ROLE_WORDS:
                     i = before.rfind(word)
@@ -771,61 +791,82 @@ class Audit:
                         best, role = (i + len(word), len(word)), r
             prev = n.end
             if role:
-                yield role, n
+                yield role, n, bool(_TOTAL_WORDS.search(before))
 
     def check_dossier_flow(self) -> None:
+        """Received = carried over + new; received (a total) = resolved + pending; resolved =
+        on time + late (+ early); shares of on-time / late dossiers. A paragraph may report several
+        flows (per level); a role met again with another value starts the next flow."""
         for p in self.doc.paras:
-            found: dict[str, list[Num]] = {}
-            for role, n in self._roles(p):
-                found.setdefault(role, []).append(n)
-            one = {r: v[0] for r, v in found.items() if len({x.value for x in v}) == 1}
-            rels = (("received", ("carried", "new")), ("received", ("resolved", "pending")),
-                    ("resolved", ("on_time", "late", "early")))
-            for whole, parts in rels:
-                have = [one[r] for r in parts if r in one]
-                if whole not in one or len(have) < 2 or (whole == "resolved" and not {"on_time", "late"} <= one.keys()):
+            groups: list[tuple[dict[str, Num], bool]] = []
+            cur: dict[str, Num] = {}
+            total_received = False
+            order: list[tuple[str, Num, int]] = []
+            for role, n, is_total in self._roles(p):
+                if role in cur and cur[role].value != n.value:
+                    groups.append((cur, total_received))
+                    cur, total_received = {}, False
+                cur.setdefault(role, n)
+                total_received |= role == "received" and is_total
+                order.append((role, n, len(groups)))
+            groups.append((cur, total_received))
+            for one, total_ok in groups:
+                self._flow_relations(p, one, total_ok)
+            for k, (role, n, g) in enumerate(order):
+                one = groups[g][0]
+                if one.get(role) is not n:
                     continue
-                if whole == "received" and len(have) < len(parts):
-                    continue
-                total = one[whole]
-                exact = sum((x.value for x in have), Decimal(0))
-                self.note("sum", f"hồ sơ {_ROLE_NAMES[whole]} = cộng các phần", p.where, total.value, exact,
-                          total.value == exact)
-                if total.value == exact:
-                    continue
-                names = " + ".join(f"{_ROLE_NAMES[r]} {one[r].text}" for r in parts if r in one)
-                self.add("sum",
-                         f"Hồ sơ {_ROLE_NAMES[whole]} nêu là {total.text} nhưng {names} = {fmt(exact)}",
-                         [self.quote(p, total.start)] + [self.quote(p, x.start) for x in have],
-                         total.value, exact)
-            base_of = {"on_time": "resolved", "late": "resolved", "early": "resolved",
-                       "resolved": "received", "pending": "received"}
-            tokens = sorted((n.start, r, n) for r, v in found.items() for n in v)
-            for k, (_, role, n) in enumerate(tokens):
-                base = one.get(base_of.get(role, ""))
-                if base is None or base.value == 0:
-                    continue
-                end = tokens[k + 1][0] if k + 1 < len(tokens) else len(p.text)
-                m = re.search(rf"(?:chiếm|tỷ lệ)\s*(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%",
-                              p.text[:end][n.end:], re.I)
-                if m is None:
-                    continue
-                pct_text = m.group("p")
-                value = to_decimal(pct_text, percent=True)
-                if value is None:
-                    continue
-                dec = len(re.split(r"[.,]", pct_text)[-1]) if re.search(r"[.,]", pct_text) else 0
-                pct = Num(value, pct_text, n.end + m.start("p"), n.end + m.end(), dec, True)
-                exact = n.value / base.value * 100
-                self.note("percent", f"tỷ lệ hồ sơ {_ROLE_NAMES[role]}", p.where, pct.value,
-                          round_to(exact, pct.decimals), agrees(pct, exact))
-                if not agrees(pct, exact):
-                    self.add("percent",
-                             f"Hồ sơ {_ROLE_NAMES[role]} {n.text} / {_ROLE_NAMES[base_of[role]]} {base.text} = "
-                             f"{fmt(exact, pct.decimals + 2)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
-                             f"không phải {pct.text}%",
-                             [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
+                end = order[k + 1][1].start if k + 1 < len(order) else len(p.text)
+                self._flow_percent(p, role, n, one, end)
 
+    def _flow_relations(self, p: Para, one: dict[str, Num], total_received: bool) -> None:
+        rels = (("received", ("carried", "new")), ("received", ("resolved", "pending")),
+                ("resolved", ("on_time", "late", "early")))
+        for whole, parts in rels:
+            have = [one[r] for r in parts if r in one]
+            if whole not in one or len(have) < 2 or (whole == "resolved" and not {"on_time", "late"} <= one.keys()):
+                continue
+            if whole == "received" and len(have) < len(parts):
+                continue
+            if parts == ("resolved", "pending") and not (total_received or {"carried", "new"} <= one.keys()):
+                continue  # "đã tiếp nhận" may count new dossiers only, while pending ones include older
+            total = one[whole]
+            exact = sum((x.value for x in have), Decimal(0))
+            self.note("sum", f"hồ sơ {_ROLE_NAMES[whole]} = cộng các phần", p.where, total.value, exact,
+                      total.value == exact)
+            if total.value == exact:
+                continue
+            names = " + ".join(f"{_ROLE_NAMES[r]} {one[r].text}" for r in parts if r in one)
+            self.add("sum",
+                     f"Hồ sơ {_ROLE_NAMES[whole]} nêu là {total.text} nhưng {names} = {fmt(exact)}",
+                     [self.quote(p, total.start)] + [self.quote(p, x.start) for x in have],
+                     total.value, exact)
+
+    def _flow_percent(self, p: Para, role: str, n: Num, one: dict[str, Num], end: int) -> None:
+        base_of = {"on_time": "resolved", "late": "resolved", "early": "resolved",
+                   "resolved": "received", "pending": "received"}
+        base = one.get(base_of.get(role, ""))
+        if base is None or base.value == 0:
+            return
+        m = re.search(rf"(?:chiếm|tỷ lệ)\s*(?:tỷ\s*lệ\s*)?(?:là\s*|đến\s*|khoảng\s*)?(?P<p>{NUM})\s?%",
+                      p.text[n.end:end], re.I)
+        if m is None:
+            return
+        pct_text = m.group("p")
+        value = to_decimal(pct_text, percent=True)
+        if value is None:
+            return
+        dec = len(re.split(r"[.,]", pct_text)[-1]) if re.search(r"[.,]", pct_text) else 0
+        pct = Num(value, pct_text, n.end + m.start("p"), n.end + m.end(), dec, True)
+        exact = n.value / base.value * 100
+        self.note("percent", f"tỷ lệ hồ sơ {_ROLE_NAMES[role]}", p.where, pct.value,
+                  round_to(exact, pct.decimals), agrees(pct, exact))
+        if not agrees(pct, exact):
+            self.add("percent",
+                     f"Hồ sơ {_ROLE_NAMES[role]} {n.text} / {_ROLE_NAMES[base_of[role]]} {base.text} = "
+                     f"{fmt(exact, pct.decimals + 2)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
+                     f"không phải {pct.text}%",
+                     [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
 
     def check_domain_parts(self) -> None:
         """Within a domain section: its criteria's scores add up to the domain's, and the points

@@ -39,7 +39,7 @@ UNITS = (
     "dự án", "điểm", "người", "cán bộ", "công chức", "viên chức", "mô hình", "sáng kiến",
     "phòng", "cơ quan", "pakn", "phản ánh", "kiến nghị", "hộ kinh doanh", "doanh nghiệp",
     "quyết định", "kế hoạch", "báo cáo", "cuộc", "lượt", "hội nghị", "tập thể", "cá nhân",
-    "dịch vụ công", "dịch vụ", "xã", "phường", "quận", "huyện", "thư", "kỳ", "giải pháp",
+    "dịch vụ công", "dịch vụ", "xã", "phường", "quận", "huyện", "thư", "giải pháp",
 )
 _UNIT_CANON = {"thủ tục hành chính": "tthc", "thủ tục": "tthc", "ngàn đồng": "nghìn đồng",
                "tin": "tin bài", "bài": "tin bài", "phản ánh": "pakn", "kiến nghị": "pakn"}
@@ -223,10 +223,15 @@ def unit_before(text: str, start: int, floor: int = 0) -> str:
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ])")
 
 
+_ABBREV = re.compile(r"(?:^|[\s(])(?:TP|Tp|tp|Q|P|TT|TS|ThS|PGS|GS|Th\.S|v\.v|St|BS|KS|CN|Ô|Bà)\.$")
+
+
 def sentence_span(text: str, pos: int) -> tuple[int, int]:
     """Start and end of the sentence of ``text`` that holds position ``pos``."""
     start = 0
     for m in _SENT_END.finditer(text):
+        if _ABBREV.search(text[max(0, m.start() - 6):m.start()]):
+            continue  # "TP. Hồ Chí Minh"
         if m.start() <= pos:
             start = m.end()
         else:
