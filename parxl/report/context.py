@@ -292,7 +292,7 @@ def _yoy_lines(yoy: A.YearOverYear, prev_year: str) -> list[Context]:
     lines.append({"head": "Theo lĩnh vực: ",
                   "text": f"{ratio(up, n)} lĩnh vực có tỷ lệ điểm đạt tăng, {ratio(down, n)} lĩnh vực giảm, "
                           f"{ratio(yoy.domains_with('same'), n)} lĩnh vực không thay đổi."})
-    persisted_rows = yoy.items[yoy.items.kind == A.yoy.PERSISTED]
+    persisted_rows = yoy.items[(yoy.items.kind == A.yoy.PERSISTED) & (yoy.items.scorer != "survey")]
     if len(persisted_rows):
         names = "; ".join(f"({i}) {r['name']}" for i, (_, r) in enumerate(persisted_rows.iterrows(), start=1))
         lines.append({"head": "Các nội dung chưa khắc phục: ", "text": names + "."})
@@ -518,7 +518,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
         if before:
             text += (f", trong đó: cải thiện được {ratio(improved, before)} nội dung bị trừ điểm so với năm "
                      f"{prev_year}, chưa cải thiện {ratio(persisted, before)} nội dung")
-            rows = yoy.items[yoy.items.kind == A.yoy.PERSISTED]
+            rows = yoy.items[(yoy.items.kind == A.yoy.PERSISTED) & (yoy.items.scorer != "survey")]
             if len(rows):
                 text += " gồm: " + "; ".join(f"({i}) {r['name']}" for i, (_, r) in enumerate(rows.iterrows(), 1))
     else:
