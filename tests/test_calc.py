@@ -442,6 +442,22 @@ def test_libreoffice_bad_file_is_engine_error(need_lo: None, tmp_path: Path) -> 
     assert computed_values(src, "libreoffice")[S2]["B4"] == "Có"  # still usable
 
 
+def test_libreoffice_booleans_without_basic(
+    need_lo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback that reads number formats over UNO finds the same booleans."""
+    src = _par_workbook(tmp_path / "a.xlsx")
+    with_basic = computed_values(src, "libreoffice")
+    lo.shutdown()
+    monkeypatch.setenv("PARXL_LO_NO_BASIC", "1")
+    try:
+        without = computed_values(src, "libreoffice")
+    finally:
+        lo.shutdown()  # the next test gets a worker with the normal environment
+    assert without == with_basic
+    assert without[S1]["E16"] is True
+
+
 def test_libreoffice_missing_is_engine_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

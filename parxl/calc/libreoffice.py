@@ -21,6 +21,11 @@ Environment variables (all optional):
     interpreter that can ``import uno`` (default: probed among the usual places).
 ``PARXL_LO_TIMEOUT``
     seconds to wait for one workbook before the worker is considered hung (default 600).
+``PARXL_LO_START_TIMEOUT``
+    seconds the worker waits for soffice to accept a connection (default 120).
+``PARXL_LO_NO_BASIC``
+    if set, boolean results are found over UNO instead of by a small Basic function run
+    inside soffice (slower; for soffice builds without Basic, and for tests).
 """
 
 from __future__ import annotations
