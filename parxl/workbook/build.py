@@ -143,6 +143,20 @@ class Formulas:
         return f"=MIN({cap},{value})"
 
 
+_WIDTHS = {c.letter: c.width for c in L.COLUMNS}
+
+
+def _fit_height(ws: Worksheet, row: int) -> None:
+    """Row height for its wrapped text (Excel and LibreOffice do not grow rows on load)."""
+    lines = 1
+    for letter in ("B", "D", "F", "J", "K"):
+        value = ws[f"{letter}{row}"].value
+        if isinstance(value, str) and value:
+            per_line = max(1, int(_WIDTHS[letter] * 1.15))
+            lines = max(lines, -(-len(value) // per_line))
+    ws.row_dimensions[row].height = 15 * min(lines, 8)
+
+
 def _style_row(ws: Worksheet, row: int, fill: PatternFill | None, font: Font) -> None:
     for col in L.COLUMNS:
         cell = ws[f"{col.letter}{row}"]
@@ -252,6 +266,7 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
     if it.scorer not in ("bonus", "penalty"):
         f.put(ws, r.ref("deducted"), f.deducted(r), ("item", it.code, "deducted"))
     _style_row(ws, r.row, None, F_BASE)
+    _fit_height(ws, r.row)
     for key in ("max", "raw", "applicable", "achieved", "deducted", "open"):
         ws[r.ref(key)].number_format = FMT_POINTS
     used_slots = {fl.slot: fl for fl in it.rule.fields()}
@@ -363,6 +378,7 @@ def _domain_sheet(
             )
             ws[f"{col}{crow}"].number_format = FMT_POINTS
         _style_row(ws, crow, FILL_CRIT, F_BOLD)
+        _fit_height(ws, crow)
     totals.row = row
     totals.last = row - 1
     put_text(ws, f"B{row}", f"Tổng lĩnh vực {d.code}")
@@ -373,6 +389,7 @@ def _domain_sheet(
     _style_row(ws, row, FILL_TOTAL, F_BOLD)
     _conditional(ws, L.FIRST_ROW, row)
     ws.auto_filter.ref = f"A{L.HEADER_ROW}:{L.COLUMNS[-1].letter}{row - 1}"
+    ws.print_area = f"A1:{L.C['open']}{row}"  # the guidance column stays on screen only
     return totals
 
 
