@@ -298,17 +298,20 @@ def random_values(fw: Framework, rng: random.Random) -> dict[tuple[str, str], An
     return values
 
 
-def _both_flavours(fw: Framework, values: dict[tuple[str, str], Any], tmp: Path) -> None:
+def _both_flavours(fw: Framework, values: dict[tuple[str, str], Any], tmp: Path,
+                   flavours: tuple[str, ...] = ("native", "udf")) -> None:
     got: dict[str, dict[str, dict[str, object]]] = {}
-    for flavour, f in (("native", None), ("udf", UdfFormulas())):
+    for flavour in flavours:
+        f = UdfFormulas() if flavour == "udf" else None
         template = build_template(fw, tmp / f"{fw.id}-{flavour}.xlsx", formulas=f)
         filled = tmp / f"{fw.id}-{flavour} đã điền.xlsx"
         fill_values(template, values, filled)
         got[flavour] = computed_values(filled, "formulas")
         diffs = compare(filled, got[flavour], "formulas")
         assert not diffs, flavour + ":\n" + "\n".join(d.describe() for d in diffs[:20])
-    meanings = cell_meanings(fw)
-    for (sheet, ref) in meanings:
+    if len(flavours) < 2:
+        return
+    for (sheet, ref) in cell_meanings(fw):
         a, b = got["native"][sheet][ref], got["udf"][sheet][ref]
         assert a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, abs_tol=1e-12)), (sheet, ref, a, b)
 
@@ -322,9 +325,10 @@ def test_udf_flavour_equals_native_and_python_mini(data: st.DataObject, tmp_path
 
 
 @pytest.mark.parametrize("fw_id", builtin_ids())
-def test_udf_flavour_equals_native_and_python_builtin(fw_id: str, tmp_path: Path) -> None:
+def test_udf_flavour_equals_python_builtin(fw_id: str, tmp_path: Path) -> None:
+    # native == Python on the built-in frameworks is proven by tests/test_parity.py
     fw = builtin(fw_id)
-    _both_flavours(fw, random_values(fw, random.Random(fw_id)), tmp_path)
+    _both_flavours(fw, random_values(fw, random.Random(fw_id)), tmp_path, ("udf",))
 
 
 def test_python_scores_of_udf_flavour(mini: Framework, tmp_path: Path) -> None:

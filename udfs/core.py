@@ -543,6 +543,14 @@ def guarded(fn: Callable[..., Any], convert: Callable[[XlErr], Any]) -> Callable
     return call
 
 
+def unwrap(v: Any) -> Any:
+    """A one-cell range read as a 2-D list (``ndim=2``) is the cell's value; other ranges keep
+    their rows and columns, so an array result has the shape of its input."""
+    if _is_list(v) and len(v) == 1 and _is_list(v[0]) and len(v[0]) == 1:
+        return v[0][0]
+    return v
+
+
 def map_errors(result: Any, convert: Callable[[XlErr], Any]) -> Any:
     if isinstance(result, XlErr):
         return convert(result)

@@ -1,0 +1,243 @@
+"""The macros of udfs/macros.py run on Linux without Excel: each gets an ``xw.Book(json=...)``
+built from a real workbook (the payload xlwings' Office.js client posts) and we check the
+actions it sends back and the files it writes. Also: Vietnamese paths end to end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+# xlwings Server's engine needs a key in CPython; the noncommercial licence fits a public body
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import pytest
+import xlwings as xw
+
+from parxl.calc import computed_values, recalc
+from parxl.framework import Framework
+from parxl.score import score_values
+from parxl.verify import compare
+from parxl.workbook.build import build_template
+from parxl.workbook.fill import fill_values
+from parxl.workbook.read import read_return
+from parxl.workbook.udf import UdfFormulas
+from tests.conftest import DATA
+from udfs import core, macros
+from udfs.macros import payload_from_workbook
+
+core.register_formulas()
+
+
+def ensure_remote_engine() -> None:
+    """xw.Book(json=...) needs the "remote" engine, registered when xlwings is imported with a
+    licence key; add it if xlwings was imported before the key was set."""
+    if "remote" not in [e.name for e in xw.engines]:
+        from xlwings.main import Engine
+        from xlwings.pro import _xlremote
+
+        xw.engines.add(Engine(impl=_xlremote.engine))
+
+
+ensure_remote_engine()
+
+# hand-checked inputs of tests/data/mini.yaml: domain 1 = 1 + ROUND(2*0.777,2) + 1 = 3.55;
+# domain 2 = 2.99 (299/300 of 3) + 0 (80.6% < 85%) + 0.5 (1 late answer) = 3.49, survey open;
+# bonus 1 (cap 1), penalty 0.5 -> total 7.54; deducted 0.45 + 1 (1 of 2 initiatives) in domain 1,
+# 0.01 + 1.5 + 0.5 in domain 2: 3.46; index 7.54 / (12.5 applicable + 1 bonus cap) = 55.85%
+MINI_VALUES: dict[tuple[str, str], Any] = {
+    ("1.1.1", "done"): "Có", ("1.1.2", "rate"): 0.777, ("1.2.1", "count"): 1,
+    ("2.1.1", "numerator"): 299, ("2.1.1", "denominator"): 300, ("2.1.2", "rate"): 0.806,
+    ("2.1.3", "incidents"): 1, ("2.2.1", "status"): "Chưa xác định", ("T.1", "done"): "Có",
+    ("Đ.1", "count"): 1,
+}
+
+
+def _book(payload: dict[str, Any]) -> xw.Book:
+    return xw.Book(json=payload)
+
+
+def _actions(book: xw.Book) -> list[dict[str, Any]]:
+    actions: list[dict[str, Any]] = book.json()["actions"]
+    return actions
+
+
+def _filled(mini: Framework, folder: Path, flavor: str = "native") -> Path:
+    template = build_template(mini, folder / "Biểu mẫu.xlsx", formulas=UdfFormulas() if flavor == "udf" else None)
+    out = folder / "Phòng Nội vụ - đã điền.xlsx"
+    fill_values(template, MINI_VALUES, out)
+    return out
+
+
+def control_payload(settings: dict[str, Any], extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    rows: list[list[Any]] = [["BẢNG ĐIỀU KHIỂN PARXL", "", ""], ["", "", ""]]
+    rows += [["", label, value] for label, value in settings.items()]
+    rows.append(["", macros.LBL_STATUS, ""])
+    sheets = [{"name": macros.CONTROL, "values": rows, "pictures": [], "tables": []}, *(extra or [])]
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": "parxl_excel.xlsm", "active_sheet_index": 0, "selection": "A1"},
+            "names": [], "sheets": sheets}
+
+
+# --------------------------------------------------------------------------- scoring
+def test_tinh_diem_writes_results_sheet_from_open_template(mini: Framework, tmp_path: Path) -> None:
+    book = _book(payload_from_workbook(_filled(mini, tmp_path)))
+    result = macros.tinh_diem(book)
+    assert result.ok, result.message
+    assert "Tổng điểm 7,54" in result.message and "điểm bị trừ 3,46" in result.message and "55,85%" in result.message
+    actions = _actions(book)
+    assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "Kết quả"
+    values = next(a for a in actions if a["func"] == "setValues")["values"]
+    by_label = {r[1]: r[2] for r in values if len(r) > 2 and isinstance(r[1], str)}
+    assert by_label["TỔNG ĐIỂM"] == pytest.approx(7.54, abs=1e-12)
+    assert by_label["Điểm trừ"] == 0.5
+    assert by_label["Điểm thưởng được tính"] == 1
+    domains = {r[0]: r for r in values if r[0] in ("1", "2")}
+    assert domains["1"][4] == pytest.approx(3.55, abs=1e-12)
+    assert domains["2"][4] == pytest.approx(3.49, abs=1e-12)
+    assert domains["2"][7] == 2  # survey points not yet known
+    # share of deducted points: domain 2 lost 0.01 + 1.5 + 0.5 of 3.46
+    assert domains["2"][6] == pytest.approx(2.01 / 3.46, abs=1e-9)
+    lost = [r[0] for r in values[values.index(next(r for r in values if r[0] == "CÁC TIÊU CHÍ THÀNH PHẦN BỊ TRỪ ĐIỂM")) + 2:]
+            if r[0]]
+    assert lost == ["2.1.2", "1.2.1", "2.1.3", "1.1.2", "2.1.1"]  # largest deduction first
+    assert actions[-1]["func"] == "alert"
+
+
+def test_tinh_diem_udf_flavour_and_rerun_replaces_sheet(mini: Framework, tmp_path: Path) -> None:
+    payload = payload_from_workbook(_filled(mini, tmp_path, "udf"))
+    payload["sheets"].append({"name": "Kết quả", "values": [["cũ"]], "pictures": [], "tables": []})
+    book = _book(payload)
+    assert macros.tinh_diem(book).ok
+    funcs = [a["func"] for a in _actions(book)]
+    assert funcs[0] == "sheetClearContents" and "addSheet" not in funcs
+
+
+def test_same_scores_as_python_evaluator(mini: Framework, tmp_path: Path) -> None:
+    path = _filled(mini, tmp_path)
+    tpl = macros.read_open_template(_book(payload_from_workbook(path)))
+    assert tpl is not None
+    ret = read_return(path)
+    assert tpl.values == ret.values
+    assert score_values(mini, tpl.values).total == pytest.approx(7.54, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- not a parxl workbook
+def _plain_payload() -> dict[str, Any]:
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": "Bảng lương.xlsx", "active_sheet_index": 0, "selection": "A1"}, "names": [],
+            "sheets": [{"name": "Sheet1", "values": [["Họ tên", "Lương"], ["An", 10.0]], "pictures": [],
+                        "tables": []}]}
+
+
+@pytest.mark.parametrize("macro", [macros.tinh_diem, macros.tao_bieu_mau, macros.phan_phoi, macros.thu_thap,
+                                   macros.bao_cao, macros.run_action])
+def test_macro_on_other_workbook_shows_vietnamese_message_and_changes_nothing(macro: Any) -> None:
+    book = _book(_plain_payload())
+    result = macro(book)
+    assert not result.ok
+    assert "Không có gì bị thay đổi" in result.message
+    assert [a["func"] for a in _actions(book)] == ["alert"]
+
+
+def test_broken_metadata_is_reported_not_raised(mini: Framework, tmp_path: Path) -> None:
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    meta = next(s for s in payload["sheets"] if s["name"] == "_parxl")
+    for row in meta["values"]:
+        if row[0] == "fingerprint":
+            row[1] = "0000"
+    book = _book(payload)
+    result = macros.tinh_diem(book)
+    assert not result.ok and "dấu vân tay" in result.message
+    assert [a["func"] for a in _actions(book)] == ["alert"]
+
+
+# --------------------------------------------------------------------------- control workbook
+def test_run_action_dispatches_on_the_action_cell(mini: Framework, tmp_path: Path) -> None:
+    book = _book(control_payload({macros.LBL_ACTION: "Không có"}))
+    result = macros.run_action(book)
+    assert not result.ok and "Hãy chọn một thao tác" in result.message
+    # the status cell (next to its label) gets the message
+    write = next(a for a in _actions(book) if a["func"] == "setValues")
+    assert write["values"] == [[result.message]] and write["start_column"] == 2
+
+
+def test_file_macros_on_server_need_the_shared_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(macros.SERVER_ROOT_ENV, raising=False)
+    book = _book(control_payload({macros.LBL_FRAMEWORK: str(DATA / "mini.yaml"),
+                                  macros.LBL_FOLDER: str(tmp_path)}))
+    result = macros.phan_phoi(book)
+    assert not result.ok and macros.SERVER_ROOT_ENV in result.message
+    assert not any(tmp_path.iterdir())
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path / "chung"))
+    result = macros.phan_phoi(_book(control_payload({macros.LBL_FRAMEWORK: str(DATA / "mini.yaml"),
+                                                     macros.LBL_FOLDER: str(tmp_path / "khác")})))
+    assert not result.ok and "nằm ngoài thư mục dùng chung" in result.message
+
+
+def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyPatch, mini: Framework) -> None:
+    monkeypatch.delenv(macros.SERVER_ROOT_ENV, raising=False)
+    book = _book(control_payload({macros.LBL_FRAMEWORK: str(DATA / "mini.yaml")}))
+    result = macros.tao_bieu_mau(book)
+    assert result.ok, result.message
+    actions = _actions(book)
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert added == ["Tổng hợp", "Lĩnh vực 1", "Lĩnh vực 2", "Thưởng - Trừ", "Hướng dẫn", "_parxl"]
+    cells = [v for a in actions if a["func"] == "setValues" and a["values"] for r in a["values"] for v in r]
+    assert any(isinstance(v, str) and v.startswith("=SUM(") for v in cells)
+    assert any(a["func"] == "setSheetVisibility" for a in actions)  # _parxl hidden
+
+
+def test_yearly_cycle_in_vietnamese_folder(monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path) -> None:
+    root = tmp_path / "Phòng Nội vụ"
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: str(DATA / "mini.yaml"), macros.LBL_FOLDER: str(root),
+                macros.LBL_BODY: "UBND huyện Tháp Mười", macros.LBL_YEAR: 2024,
+                macros.LBL_FLAVOR: "Hàm parxl (UDF)", macros.LBL_REPORT: "Báo cáo tự đánh giá"}
+    # 1. the template
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert r.ok, r.message
+    assert r.outputs == [root / "Biểu mẫu mini-udf.xlsx"]
+    assert read_return(r.outputs[0]).meta["flavor"] == "udf"
+    # 2. one workbook per office
+    r = macros.phan_phoi(_book(control_payload(settings)))
+    assert r.ok, r.message
+    assert {p.name for p in r.outputs} == {"Phòng Nội vụ.xlsx", "Văn phòng HĐND và UBND.xlsx",
+                                           "Phòng Văn hoá và Thông tin.xlsx"}
+    # 3. offices fill their part and return it
+    back = root / macros.RETURN_FOLDER
+    back.mkdir()
+    for p in r.outputs:
+        office = read_return(p).meta["office"]
+        mine = {k: v for k, v in MINI_VALUES.items() if mini.item_index[k[0]].office == office}
+        fill_values(p, mine, back / p.name)
+    shutil.copy(root / macros.ISSUE_FOLDER / "danh-sach-phat-hanh.csv", back)
+    book = _book(control_payload(settings))
+    r = macros.thu_thap(book)
+    assert (root / macros.CONSOLIDATED).exists(), r.message
+    sheet_rows = next(a for a in _actions(book) if a["func"] == "setValues" and a["row_count"] > 1)["values"]
+    scores = [row for row in sheet_rows if row[0] == "UBND huyện Tháp Mười"]
+    assert len(scores) == 1
+    # items without an office (2.2.1 survey, bonus, penalty) are not filled by any office:
+    # 1 + 1.55 + 1 + 2.99 + 0 + 0.5 = 7.04 base points
+    assert scores[0][2] == pytest.approx(7.04, abs=1e-9)
+    # 4. the report of the consolidated workbook
+    r = macros.bao_cao(_book(control_payload(settings)))
+    assert r.ok, r.message
+    docx = root / macros.REPORT_FOLDER / "Báo cáo tự đánh giá - Tổng hợp trả về.docx"
+    assert docx.exists() and docx.stat().st_size > 5000
+
+
+def test_vietnamese_paths_build_fill_score_recalc(mini: Framework, tmp_path: Path) -> None:
+    folder = tmp_path / "Phòng Nội vụ"
+    template = build_template(mini, folder / "Báo cáo 2024.xlsx", formulas=UdfFormulas())
+    filled = folder / "Đã điền" / "Báo cáo 2024 (bản cuối).xlsx"
+    fill_values(template, MINI_VALUES, filled)
+    ret = read_return(filled)
+    assert score_values(ret.framework, ret.values).total == pytest.approx(7.54, abs=1e-12)
+    out = folder / "Tính lại" / "Báo cáo 2024 đã tính.xlsx"
+    recalc(filled, out, "formulas")
+    assert not compare(out, computed_values(out, "formulas"), "formulas")
+    tpl = macros.read_open_template(_book(payload_from_workbook(out)))
+    assert tpl is not None and tpl.values == ret.values

@@ -1,0 +1,588 @@
+"""Macro entry points that staff run from Excel buttons (desktop RunPython, xlwings Server / Lite).
+
+Every macro takes the open workbook as an :class:`xlwings.Book` — ``xw.Book.caller()`` on the
+desktop, ``xw.Book(json=payload)`` in xlwings Server / Lite — so the same code serves both.
+They are thin: parxl's library does the work (:func:`parxl.build_template`,
+:func:`parxl.office.distribute`, :func:`parxl.office.collect`, :func:`parxl.score_values`,
+:func:`parxl.report.make_report`).
+
+=====================  =====================================================================
+``tao_bieu_mau``       build the template of the framework named on the control sheet
+``phan_phoi``          one workbook per responsible office (folder "Phát hành")
+``thu_thap``           collect the returns of folder "Trả về" into the open workbook
+``tinh_diem``          score the open template (or the file named on the control sheet) and
+                       write the sheet "Kết quả"
+``bao_cao``            write the Word report (and its Excel tables) of the scored workbook
+=====================  =====================================================================
+
+The control sheet "Điều khiển" (in ``workbooks/parxl_excel.xlsm``) holds the settings as label
+/ value pairs (label in one column, value in the next), found by label, not by position. A
+macro on a workbook that is neither a parxl template nor a control workbook shows a Vietnamese
+message and changes nothing. On xlwings Server the macros that write files work only inside
+the folder named by the environment variable ``PARXL_SERVER_ROOT`` (web users must not reach
+the server's disk otherwise); scoring works everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parxl.errors import ParxlError
+from parxl.framework.model import Framework
+from parxl.score import Scores, score_values
+from parxl.workbook import layout as L
+
+CONTROL = "Điều khiển"
+TITLE = "parxl"
+SERVER_ROOT_ENV = "PARXL_SERVER_ROOT"
+
+# labels on the control sheet
+LBL_FRAMEWORK = "Bộ tiêu chí"
+LBL_FOLDER = "Thư mục làm việc"
+LBL_FILE = "Tệp cần xử lý"
+LBL_BODY = "Cơ quan, đơn vị"
+LBL_YEAR = "Năm đánh giá"
+LBL_FLAVOR = "Loại công thức"
+LBL_REPORT = "Loại báo cáo"
+LBL_ACTION = "Thao tác"
+LBL_STATUS = "Kết quả thực hiện"
+
+FLAVORS = {"Công thức Excel": "native", "Hàm parxl (UDF)": "udf"}
+REPORTS = {
+    "Báo cáo tự đánh giá": "self-assessment",
+    "Báo cáo sơ kết": "interim",
+    "Công văn khắc phục điểm bị trừ": "remedy",
+    "Báo cáo xếp hạng": "ranking",
+}
+ISSUE_FOLDER, RETURN_FOLDER, REPORT_FOLDER = "Phát hành", "Trả về", "Báo cáo"
+CONSOLIDATED = "Tổng hợp trả về.xlsx"
+COLLECT_SHEET = "Thu thập"
+
+NOT_PARXL = (
+    "Tệp này không phải biểu mẫu parxl (không có trang ẩn '_parxl') và không có trang "
+    f"'{CONTROL}'. Hãy mở biểu mẫu do parxl tạo hoặc tệp parxl_excel.xlsm. Không có gì bị thay đổi."
+)
+
+
+@dataclass
+class MacroResult:
+    """What a macro did: success, the Vietnamese message shown, files written."""
+
+    ok: bool
+    message: str
+    outputs: list[Path] = field(default_factory=list)
+
+
+class MacroError(ParxlError):
+    """A macro cannot run on this workbook; the message is shown to the user."""
+
+
+# --------------------------------------------------------------------------- the open book
+def is_remote(book: Any) -> bool:
+    """True in xlwings Server / Lite (the book is a JSON description), False on the desktop."""
+    return str(getattr(book.app.engine, "type", "")) == "remote"
+
+
+def _sheet_names(book: Any) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def _rows(book: Any, name: str) -> list[list[Any]]:
+    """The sheet's cells from A1 to the end of its used range, as a list of rows."""
+    sheet = book.sheets[name]
+    used = sheet.used_range
+    values = used.value
+    if not isinstance(values, list):
+        values = [[values]]
+    elif values and not isinstance(values[0], list):
+        values = [values] if used.shape[0] == 1 else [[v] for v in values]
+    top, left = used.row - 1, used.column - 1
+    if top or left:
+        width = left + max((len(r) for r in values), default=0)
+        values = [[None] * width for _ in range(top)] + [[None] * left + list(r) for r in values]
+    return list(values)
+
+
+def control_settings(book: Any) -> dict[str, Any] | None:
+    """Label -> value of the control sheet, or None when the book has none."""
+    if CONTROL not in _sheet_names(book):
+        return None
+    out: dict[str, Any] = {}
+    for row in _rows(book, CONTROL):
+        for i, cell in enumerate(row[:-1]):
+            if isinstance(cell, str) and cell.strip() and cell.strip() not in out:
+                out[cell.strip().rstrip(":")] = row[i + 1]
+    return out
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+@dataclass
+class OpenTemplate:
+    """A parxl template read from the open workbook's cells (no file needed)."""
+
+    framework: Framework
+    meta: dict[str, str]
+    values: dict[tuple[str, str], Any]
+    body: str = ""
+    year: str = ""
+
+
+def read_open_template(book: Any) -> OpenTemplate | None:
+    """The parxl template the open book is, read by item code as :func:`parxl.read_return` does;
+    None when the book is not a parxl template."""
+    from parxl.workbook.read import framework_of
+
+    names = _sheet_names(book)
+    if L.META not in names:
+        return None
+    meta: dict[str, str] = {}
+    chunks: list[str] = []
+    for row in _rows(book, L.META):
+        if len(row) < 2 or not row[0]:
+            continue
+        key, value = str(row[0]), _text(row[1]) if not isinstance(row[1], str) else row[1]
+        if key == "framework_json":
+            chunks.append(value)
+        else:
+            meta[key] = value
+    if meta.get("format") != L.TEMPLATE_FORMAT:
+        return None
+    meta["framework_json"] = "".join(chunks)
+    fw = framework_of(meta, Path(book.name))
+    values: dict[tuple[str, str], Any] = {}
+    index = fw.item_index
+    sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
+    for sheet in sheets:
+        if sheet not in names:
+            raise MacroError(f"biểu mẫu thiếu trang '{sheet}'")
+        rows = _rows(book, sheet)
+        header = rows[L.HEADER_ROW - 1] if len(rows) >= L.HEADER_ROW else []
+        cols = {str(h): i for i, h in enumerate(header) if h}
+        by_key = {c.key: cols[c.header] for c in L.COLUMNS if c.header in cols}
+        missing = [c.header for c in L.COLUMNS if c.key in (*L.INPUT_KEYS, "code") and c.key not in by_key]
+        if missing:
+            raise MacroError(f"trang '{sheet}' thiếu cột {', '.join(missing)} ở dòng {L.HEADER_ROW}")
+        for row in rows[L.HEADER_ROW:]:
+            code = row[by_key["code"]] if by_key["code"] < len(row) else None
+            item = index.get(_text(code))
+            if item is None:
+                continue
+            fields = [(f.name, f"v{f.slot}") for f in item.rule.fields()]
+            fields += list(L.TEXT_FIELDS.items())
+            for name, key in fields:
+                ci = by_key[key]
+                v = row[ci] if ci < len(row) else None
+                if v is None or v == "":
+                    continue
+                values[(item.code, name)] = v
+    body = year = ""
+    if L.SUMMARY in names:
+        for row in _rows(book, L.SUMMARY)[:4]:
+            if len(row) > 2 and row[0] == "Cơ quan, đơn vị:":
+                body = _text(row[2])
+            if len(row) > 2 and row[0] == "Năm đánh giá:":
+                year = _text(row[2])
+    return OpenTemplate(fw, meta, values, body, year)
+
+
+# --------------------------------------------------------------------------- messages
+def notify(book: Any, message: str, ok: bool = True, outputs: Sequence[Path] = ()) -> MacroResult:
+    """Show the message (status cell of the control sheet when there is one, and a box)."""
+    settings = control_settings(book)
+    if settings is not None:
+        _write_status(book, message)
+    with contextlib.suppress(Exception):  # no alert on this platform: the status cell says it
+        book.app.alert(message, TITLE)
+    return MacroResult(ok, message, list(outputs))
+
+
+def _write_status(book: Any, message: str) -> None:
+    for r, row in enumerate(_rows(book, CONTROL), start=1):
+        for c, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and cell.strip().rstrip(":") == LBL_STATUS:
+                book.sheets[CONTROL].cells(r, c + 1).value = message
+                return
+
+
+# --------------------------------------------------------------------------- settings
+def _folder(book: Any, settings: dict[str, Any]) -> Path:
+    """The working folder: the control sheet's, else the workbook's own folder."""
+    text = _text(settings.get(LBL_FOLDER))
+    if text:
+        folder = Path(text).expanduser()
+    elif not is_remote(book) and Path(book.fullname).is_absolute():
+        folder = Path(book.fullname).parent
+    else:
+        raise MacroError(f"chưa ghi '{LBL_FOLDER}' trên trang '{CONTROL}'")
+    if not folder.is_absolute():
+        if is_remote(book):
+            raise MacroError(f"'{LBL_FOLDER}' phải là đường dẫn đầy đủ")
+        folder = Path(book.fullname).parent / folder
+    if is_remote(book):
+        root = os.environ.get(SERVER_ROOT_ENV, "")
+        if not root:
+            raise MacroError(
+                "trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
+                f"{SERVER_ROOT_ENV} (thư mục dùng chung). Trên Excel máy tính có cài Python thì chạy được ngay."
+            )
+        base = Path(root).resolve()
+        target = folder.resolve()
+        if target != base and base not in target.parents:
+            raise MacroError(f"thư mục '{folder}' nằm ngoài thư mục dùng chung của máy chủ")
+    return folder
+
+
+def _framework(settings: dict[str, Any], book: Any) -> Framework:
+    from parxl.framework import builtin_ids, resolve
+
+    spec = _text(settings.get(LBL_FRAMEWORK))
+    if not spec:
+        raise MacroError(
+            f"chưa chọn '{LBL_FRAMEWORK}' trên trang '{CONTROL}' (bộ tích hợp: {', '.join(builtin_ids())}, "
+            "hoặc đường dẫn tệp .yaml)"
+        )
+    if spec not in builtin_ids() and not Path(spec).is_absolute() and not is_remote(book):
+        candidate = Path(book.fullname).parent / spec
+        if candidate.exists():
+            spec = str(candidate)
+    return resolve(spec)
+
+
+def _need_control(book: Any) -> dict[str, Any]:
+    settings = control_settings(book)
+    if settings is None:
+        raise MacroError(
+            f"không có trang '{CONTROL}': hãy chạy thao tác này từ tệp parxl_excel.xlsm. Không có gì bị thay đổi."
+        )
+    return settings
+
+
+def _run(book: Any, action: Callable[[Any], MacroResult]) -> MacroResult:
+    """Run a macro; every parxl error becomes a Vietnamese message (never a traceback)."""
+    try:
+        return action(book)
+    except MacroError as exc:
+        return notify(book, exc.message, ok=False)
+    except ParxlError as exc:
+        return notify(book, f"Không thực hiện được: {exc}", ok=False)
+    except OSError as exc:
+        return notify(book, f"Lỗi đọc/ghi tệp: {exc.strerror or exc} ({exc.filename or ''})", ok=False)
+
+
+# --------------------------------------------------------------------------- the macros
+def tao_bieu_mau(book: Any) -> MacroResult:
+    """Build the template of the framework chosen on the control sheet.
+
+    Desktop: writes ``<folder>/Biểu mẫu <id>.xlsx`` and opens it. xlwings Server: the same file
+    under ``PARXL_SERVER_ROOT``; without it, the template's sheets are added to the open
+    workbook (values and native formulas; styles and locks need the file).
+    """
+
+    def run(book: Any) -> MacroResult:
+        from parxl.verify import make_formulas
+        from parxl.workbook.build import build_template, build_workbook
+
+        settings = _need_control(book)
+        fw = _framework(settings, book)
+        flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
+        if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
+            wb = build_workbook(fw)
+            _copy_sheets(book, wb)
+            return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở "
+                                "(tải tệp đầy đủ bằng lệnh parxl build để có định dạng và khoá ô).")
+        folder = _folder(book, settings)
+        path = folder / f"Biểu mẫu {fw.id}{'-udf' if flavor == 'udf' else ''}.xlsx"
+        build_template(fw, path, formulas=make_formulas(flavor))
+        if not is_remote(book):
+            _open(book, path)
+        return notify(book, f"Đã tạo biểu mẫu: {path}", outputs=[path])
+
+    return _run(book, run)
+
+
+def _copy_sheets(book: Any, wb: Any) -> None:
+    """Add the sheets of an openpyxl workbook to the open book (values and formulas)."""
+    existing = set(_sheet_names(book))
+    for ws in wb.worksheets:
+        if ws.title in existing:
+            raise MacroError(f"tệp đang mở đã có trang '{ws.title}'; hãy dùng một tệp trống")
+    for ws in wb.worksheets:
+        rows: list[list[Any]] = []
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
+            out = []
+            for cell in row:
+                v = cell.value
+                if isinstance(v, str) and cell.data_type == "s" and v[:1] in ("=", "+", "-", "@"):
+                    v = "'" + v  # text stays text
+                out.append(v)
+            rows.append(out)
+        sheet = book.sheets.add(ws.title, after=book.sheets[-1])
+        if rows:
+            sheet["A1"].value = rows
+        if ws.sheet_state == "hidden":
+            sheet.visible = False
+
+
+def _open(book: Any, path: Path) -> None:
+    with contextlib.suppress(Exception):  # opening is a convenience; the file exists either way
+        book.app.books.open(str(path))
+
+
+def phan_phoi(book: Any) -> MacroResult:
+    """One workbook per responsible office of the framework, in ``<folder>/Phát hành``."""
+
+    def run(book: Any) -> MacroResult:
+        from parxl.office import distribute
+        from parxl.verify import make_formulas
+
+        settings = _need_control(book)
+        fw = _framework(settings, book)
+        folder = _folder(book, settings) / ISSUE_FOLDER
+        flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
+        paths = distribute(fw, folder, body=_text(settings.get(LBL_BODY)), year=_text(settings.get(LBL_YEAR)),
+                           formulas=type(make_formulas(flavor)))
+        return notify(book, f"Đã tạo {len(paths)} biểu mẫu cho các đơn vị chủ trì trong thư mục {folder}. "
+                            f"Các đơn vị điền xong thì chép tệp vào thư mục '{RETURN_FOLDER}'.", outputs=paths)
+
+    return _run(book, run)
+
+
+def thu_thap(book: Any) -> MacroResult:
+    """Collect the returns in ``<folder>/Trả về``: write the consolidated workbook beside it and
+    the scores and problems into the sheet "Thu thập" of the open workbook."""
+
+    def run(book: Any) -> MacroResult:
+        from parxl.office import collect
+
+        settings = _need_control(book)
+        folder = _folder(book, settings)
+        returns = folder / RETURN_FOLDER
+        if not returns.is_dir():
+            raise MacroError(f"không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
+        output = folder / CONSOLIDATED
+        result = collect(returns, output)
+        rows: list[list[Any]] = [["TỔNG HỢP BIỂU MẪU TRẢ VỀ", None, None, None, None, None]]
+        rows.append([f"Thư mục: {returns}", None, None, None, None, None])
+        rows.append([f"{result.files} tệp, {result.used} tệp dùng được, {result.errors} lỗi, "
+                     f"{result.warnings} cảnh báo", None, None, None, None, None])
+        rows.append([None] * 6)
+        rows.append(["Cơ quan, đơn vị", "Số tệp", "Tổng điểm", "Chỉ số", "Điểm bị trừ", "Điểm chưa xác định"])
+        for s in result.scores:
+            rows.append([s["body"], s["files"], s["total"], s["index"], s["deducted"], s["open"]])
+        rows.append([None] * 6)
+        rows.append(["Mức độ", "Tệp", "Trang", "Ô", "Đơn vị", "Nội dung"])
+        for i in result.issues:
+            rows.append([_text(i.severity), Path(str(i.file)).name, i.sheet, i.cell, i.office, i.message])
+        sheet = _fresh_sheet(book, COLLECT_SHEET)
+        sheet["A1"].value = [list(r) + [None] * (6 - len(r)) for r in rows]
+        return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {result.warnings} cảnh báo). "
+                            f"Tệp tổng hợp: {output}. Chi tiết ở trang '{COLLECT_SHEET}'.",
+                      ok=result.errors == 0, outputs=list(result.outputs))
+
+    return _run(book, run)
+
+
+def _fresh_sheet(book: Any, name: str) -> Any:
+    if name in _sheet_names(book):
+        sheet = book.sheets[name]
+        sheet.clear_contents()
+        return sheet
+    return book.sheets.add(name, after=book.sheets[-1])
+
+
+def _scored(book: Any) -> tuple[OpenTemplate, str]:
+    """The template to score: the open book, else the file named on the control sheet."""
+    from parxl.workbook.read import read_return
+
+    tpl = read_open_template(book)
+    if tpl is not None:
+        return tpl, book.name
+    settings = control_settings(book)
+    if settings is None:
+        raise MacroError(NOT_PARXL)
+    text = _text(settings.get(LBL_FILE))
+    if not text:
+        raise MacroError(f"tệp đang mở không phải biểu mẫu parxl; hãy ghi '{LBL_FILE}' trên trang '{CONTROL}'")
+    if is_remote(book):
+        raise MacroError("trên Excel web hãy mở chính biểu mẫu cần tính điểm rồi chạy lại")
+    path = Path(text)
+    if not path.is_absolute():
+        path = Path(book.fullname).parent / path
+    ret = read_return(path)
+    return OpenTemplate(ret.framework, ret.meta, ret.values, ret.body, ret.year), str(path)
+
+
+def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "") -> list[list[Any]]:
+    """The "Kết quả" sheet as rows of 10 cells."""
+    w = 10
+
+    def row(*cells: Any) -> list[Any]:
+        return list(cells) + [None] * (w - len(cells))
+
+    rows = [row("KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"),
+            row(f"Bộ tiêu chí: {fw.name} (phiên bản {fw.version})"),
+            row(f"Cơ quan, đơn vị: {body or '…'} — Năm đánh giá: {year or '…'} — Nguồn: {source}"),
+            row(),
+            row("Mã", "Lĩnh vực", "Điểm tối đa", "Tối đa áp dụng", "Điểm đạt", "Điểm bị trừ",
+                "Tỷ lệ trên tổng điểm bị trừ", "Điểm chưa xác định", "Có thể đạt tối đa", "Tỷ lệ đạt")]
+    for d in fw.domains:
+        g = s.domains[d.code]
+        rows.append(row(d.code, d.name, g.max, g.applicable, g.achieved, g.deducted, g.share, g.open,
+                        g.reachable, g.index))
+    b = s.base
+    rows.append(row("", "Cộng điểm cơ bản", b.max, b.applicable, b.achieved, b.deducted, b.share, b.open,
+                    b.reachable, b.index))
+    rows.append(row())
+    for label, value in (("Điểm thưởng được tính", s.bonus), ("Điểm trừ", s.penalty), ("TỔNG ĐIỂM", s.total),
+                         ("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", s.index), ("Giữa kỳ: điểm chắc chắn đạt", s.total),
+                         ("Giữa kỳ: điểm có thể đạt tối đa", s.reachable)):
+        rows.append(row("", label, value))
+    rows.append(row())
+    rows.append(row("CÁC TIÊU CHÍ THÀNH PHẦN BỊ TRỪ ĐIỂM"))
+    rows.append(row("Mã", "Nội dung", "Đơn vị chủ trì", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Trạng thái"))
+    lost = [(i, s.items[i.code]) for i in fw.base_items if s.items[i.code].deducted > 0]
+    for item, sc in sorted(lost, key=lambda p: -p[1].deducted):
+        rows.append(row(item.code, item.name, item.office, sc.max, sc.achieved, sc.deducted, sc.status))
+    if not lost:
+        rows.append(row("", "Không có tiêu chí thành phần nào bị trừ điểm."))
+    if s.errors:
+        rows.append(row())
+        rows.append(row("SỐ LIỆU CẦN XEM LẠI"))
+        for code, err in s.errors.items():
+            rows.append(row(code, err))
+    return rows
+
+
+def tinh_diem(book: Any) -> MacroResult:
+    """Score the open template (or the file named on the control sheet) with parxl's Python
+    evaluator and write the sheet "Kết quả" into the open workbook."""
+
+    def run(book: Any) -> MacroResult:
+        tpl, source = _scored(book)
+        s = score_values(tpl.framework, tpl.values)
+        rows = results_rows(tpl.framework, s, Path(source).name, tpl.body, tpl.year)
+        sheet = _fresh_sheet(book, L.RESULTS)
+        sheet["A1"].value = rows
+        n = len(tpl.framework.domains)
+        sheet.range((6, 3), (6 + n, 6)).number_format = "0.00"
+        sheet.range((6, 7), (6 + n, 7)).number_format = "0.00%"
+        sheet.range((6, 10), (6 + n, 10)).number_format = "0.00%"
+        from parxl.numbers import format_vn_number, format_vn_percent
+
+        return notify(book, f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
+                            f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}. Xem trang '{L.RESULTS}'.")
+
+    return _run(book, run)
+
+
+def bao_cao(book: Any) -> MacroResult:
+    """Write the report chosen on the control sheet for the scored workbook (the file named on
+    the control sheet, else the consolidated returns) into ``<folder>/Báo cáo``."""
+
+    def run(book: Any) -> MacroResult:
+        from parxl.report import make_report
+
+        settings = _need_control(book)
+        if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
+            raise MacroError("lập báo cáo Word cần Excel trên máy tính có cài Python, hoặc máy chủ có "
+                             f"thư mục dùng chung ({SERVER_ROOT_ENV})")
+        folder = _folder(book, settings)
+        kind = REPORTS.get(_text(settings.get(LBL_REPORT)), "self-assessment")
+        text = _text(settings.get(LBL_FILE))
+        source = Path(text) if text else folder / CONSOLIDATED
+        if not source.is_absolute():
+            source = folder / source
+        if not source.exists():
+            raise MacroError(f"không tìm thấy tệp để lập báo cáo: {source} (ghi '{LBL_FILE}' hoặc chạy "
+                             "'Thu thập biểu mẫu trả về' trước)")
+        label = next(k for k, v in REPORTS.items() if v == kind)
+        out = folder / REPORT_FOLDER / f"{label} - {source.stem}.docx"
+        result = make_report(kind, [source], out, xlsx=out.with_suffix(".xlsx"))
+        files = [out, out.with_suffix(".xlsx")]
+        warn = f" Lưu ý: {'; '.join(result.warnings)}" if getattr(result, "warnings", None) else ""
+        return notify(book, f"Đã lập {label.lower()}: {out}.{warn}", outputs=files)
+
+    return _run(book, run)
+
+
+ACTIONS: dict[str, Callable[[Any], MacroResult]] = {
+    "Tạo biểu mẫu": tao_bieu_mau,
+    "Phát hành cho các đơn vị": phan_phoi,
+    "Thu thập biểu mẫu trả về": thu_thap,
+    "Tính điểm": tinh_diem,
+    "Lập báo cáo": bao_cao,
+}
+# the buttons of the control sheet, in the order they were inserted ("Button 1" …)
+BUTTONS = list(ACTIONS)
+
+
+def run_action(book: Any, action: str | None = None) -> MacroResult:
+    """Run the action named (or chosen in "Thao tác" on the control sheet, or by the button
+    clicked); without a control sheet, a parxl template is scored."""
+    settings = control_settings(book)
+    if action is None and settings is None:
+        if read_open_template(book) is not None:
+            return tinh_diem(book)
+        return notify(book, NOT_PARXL, ok=False)
+    name = action or _text((settings or {}).get(LBL_ACTION))
+    fn = ACTIONS.get(name)
+    if fn is None:
+        return notify(book, f"Hãy chọn một thao tác ở ô '{LBL_ACTION}': {', '.join(ACTIONS)}.", ok=False)
+    return fn(book)
+
+
+def _clicked_button(book: Any) -> str | None:  # pragma: no cover - needs desktop Excel
+    """The action of the button that ran the macro (Application.Caller), if Excel tells."""
+    try:
+        caller = book.app.api.Caller
+    except Exception:
+        return None
+    if isinstance(caller, str) and caller.startswith("Button "):
+        try:
+            return BUTTONS[int(caller.split()[-1]) - 1]
+        except (ValueError, IndexError):
+            return None
+    return None
+
+
+def main() -> None:  # pragma: no cover - called by RunPython in desktop Excel
+    """Entry point of the buttons of parxl_excel.xlsm (``SampleCall`` -> ``parxl_excel.main()``)."""
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    run_action(book, _clicked_button(book))
+
+
+def payload_from_workbook(path: str | Path, *, active_sheet: int = 0) -> dict[str, Any]:
+    """The JSON xlwings' Office.js client posts for this workbook (every sheet's values from
+    A1), to run the macros on a file without Excel: ``xw.Book(json=payload_from_workbook(p))``."""
+    import xlwings as xw
+    from python_calamine import CalamineWorkbook
+
+    p = Path(path)
+    wb = CalamineWorkbook.from_path(str(p))
+    sheets = []
+    for name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        width = max((len(r) for r in rows), default=0)
+        values = [["" if v is None else v for v in r] + [""] * (width - len(r)) for r in rows]
+        sheets.append({"name": name, "values": values or [[""]], "pictures": [], "tables": []})
+    return {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": p.name, "active_sheet_index": active_sheet, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
