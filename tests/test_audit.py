@@ -324,6 +324,24 @@ def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
     assert any(w.startswith("bảng 1, dòng 1") for w in where)
 
 
+def test_docx_word_numbering_is_the_outline(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Kết quả ước đạt 51,2/62 điểm, cụ thể:")
+    d.add_paragraph("Công tác chỉ đạo điều hành: 12/14 điểm", style="List Number")
+    d.add_paragraph("Số điểm chưa đạt là 2 điểm, cụ thể:")
+    d.add_paragraph("Công tác kiểm tra chưa đạt 1 điểm.", style="List Bullet")
+    d.add_paragraph("Cải cách thể chế: 8,7/11 điểm", style="List Number")
+    d.add_paragraph("Số điểm chưa đạt là 2,5 điểm.")
+    d.add_paragraph("Cải cách thủ tục hành chính: 9,5/17 điểm", style="List Number")
+    d.add_paragraph("Cải cách tài chính công: 20/20 điểm", style="List Number")
+    path = tmp_path / "so-do.docx"
+    d.save(str(path))
+    # domains 12 + 8,7 + 9,5 + 20 = 50,2 of 14 + 11 + 17 + 20 = 62; thể chế: 11 − 8,7 = 2,3
+    assert summary(audit_file(path)) == {("sum", D("51.2"), D("50.2")), ("losses", D("2.5"), D("2.3"))}
+
+
 @pytest.mark.parametrize(
     ("name", "content", "needle"),
     [
@@ -333,6 +351,7 @@ def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
         ("anh.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "nhị phân"),
         ("rong.txt", b"   \n\n", "không có nội dung"),
         ("hong.docx", b"PK\x03\x04 not really a zip", "Word"),
+        ("da-dien.xlsx", b"PK\x03\x04", "--against"),
     ],
 )
 def test_bad_input_gives_a_clear_message(tmp_path: Path, name: str, content: bytes | None,

@@ -550,12 +550,17 @@ class Audit:
                                  f"Đạt {f.text} điểm tức là không đạt {fmt(lost)} điểm, nhưng các mục "
                                  f"con mất {terms} = {fmt(sub_lost)} điểm",
                                  [self.quote(p, f.start)], sub_lost, lost)
-        # 3. "số điểm chưa đạt là L" vs the nearest score before it in its section
+        # 3. "số điểm chưa đạt là L" vs the nearest score before it: in the same paragraph, or
+        #    the section's heading / first paragraphs (before any subsection)
         for s in self.outline.sections():
             last: tuple[Fraction, Para] | None = None
+            lead = True
             for item in s.content if s.para is None else [s.para, *s.content]:
                 if isinstance(item, Section):
+                    lead = False
                     continue
+                if not lead or s.para is None:
+                    last = None
                 pf = self.facts[item.index]
                 events: list[tuple[int, Fraction | Num]] = [(f.start, f) for f in pf.scores()
                                                             if f.a.value <= f.b.value]

@@ -242,6 +242,7 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
     lines: list[tuple[str, str]] = []
     tables: list[Table] = []
     n_par = n_tab = 0
+    formats = _numbering_formats(d)
     body = d.element.body
     for el in body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
@@ -253,8 +254,10 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
             m = re.match(r"(?:Heading|Tiêu đề)\s*(\d)", style)
             if m and not split_marker(clean(text))[0]:
                 text = "#" * int(m.group(1)) + " " + text
-            elif _list_depth(para._p) is not None and not split_marker(clean(text))[0]:
-                text = ("- " if _list_depth(para._p) == 0 else "+ ") + text
+            elif not split_marker(clean(text))[0]:
+                info = _list_info(para, formats)
+                if info is not None:
+                    text = _synthetic_marker(*info) + " " + text
             lines.append((text, f"đoạn {n_par}"))
         elif tag == "tbl":
             n_tab += 1
@@ -274,14 +277,66 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
     return lines, tables
 
 
-def _list_depth(p: Any) -> int | None:
-    """Depth of a Word auto-numbered / bulleted paragraph (its marker is not in its text)."""
-    num = getattr(getattr(p, "pPr", None), "numPr", None)
-    if num is None:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _numbering_formats(d: Any) -> dict[tuple[str, int], str]:
+    """Word list formats by (numId, level): "decimal", "upperRoman", "lowerLetter", "bullet"..."""
+    try:
+        numbering = d.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract: dict[tuple[str, int], str] = {}
+    for an in numbering.findall(f"{_W}abstractNum"):
+        aid = an.get(f"{_W}abstractNumId")
+        for lvl in an.findall(f"{_W}lvl"):
+            fmt_el = lvl.find(f"{_W}numFmt")
+            try:
+                ilvl = int(lvl.get(f"{_W}ilvl") or 0)
+            except ValueError:
+                continue
+            abstract[(str(aid), ilvl)] = (fmt_el.get(f"{_W}val") or "") if fmt_el is not None else ""
+    out: dict[tuple[str, int], str] = {}
+    for num in numbering.findall(f"{_W}num"):
+        ref = num.find(f"{_W}abstractNumId")
+        if ref is None:
+            continue
+        aid = str(ref.get(f"{_W}val"))
+        for (a, ilvl), fmt in abstract.items():
+            if a == aid:
+                out[(str(num.get(f"{_W}numId")), ilvl)] = fmt
+    return out
+
+
+def _list_info(para: Any, formats: dict[tuple[str, int], str]) -> tuple[str, int] | None:
+    """(format, level) of a Word auto-numbered or bulleted paragraph (its marker is not in its
+    text), from the paragraph or its style chain; None for ordinary paragraphs."""
+    num_pr = getattr(getattr(para._p, "pPr", None), "numPr", None)
+    style = para.style
+    depth = 0
+    while num_pr is None and style is not None and depth < 10:
+        num_pr = getattr(getattr(style.element, "pPr", None), "numPr", None)
+        style = style.base_style
+        depth += 1
+    if num_pr is None:
         return None
-    ilvl = getattr(num, "ilvl", None)
-    val = getattr(ilvl, "val", None)
-    return int(val) if val is not None else 0
+    num_id = getattr(getattr(num_pr, "numId", None), "val", None)
+    if num_id is None or str(num_id) == "0":
+        return None
+    ilvl_val = getattr(getattr(num_pr, "ilvl", None), "val", None)
+    ilvl = int(ilvl_val) if ilvl_val is not None else 0
+    return formats.get((str(num_id), ilvl), "bullet"), ilvl
+
+
+def _synthetic_marker(fmt: str, ilvl: int) -> str:
+    """A typed marker standing for Word's automatic one, so the outline sees the same levels."""
+    if fmt == "decimal" or fmt.startswith("decimal"):
+        return "1." if ilvl == 0 else "1" + ".1" * ilvl + "."
+    if fmt == "upperRoman":
+        return "I."
+    if fmt in ("lowerLetter", "upperLetter", "lowerRoman"):
+        return "a)"
+    return "-" if ilvl == 0 else "+"
 
 
 def load_document(path: str | Path) -> Document:
@@ -295,6 +350,9 @@ def load_document(path: str | Path) -> Document:
     suffix = p.suffix.lower()
     if suffix == ".doc":
         raise InputError("định dạng Word cũ (.doc) chưa được hỗ trợ; hãy lưu lại thành .docx", where)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise InputError("đây là bảng tính, không phải báo cáo; để đối chiếu với biểu mẫu hãy dùng "
+                         "--against", where)
     if suffix == ".pdf":
         raise InputError("chưa đọc được PDF; hãy chuyển sang .docx hoặc .txt", where)
     try:
