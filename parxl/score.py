@@ -18,7 +18,7 @@ A penalty item's derived status is Đạt when it incurred no penalty point.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,12 +226,22 @@ def _score(plan: _ItemPlan, values: Values) -> ItemScore:
     return ItemScore(item.code, mx, raw, status, applicable, achieved, open_points, deducted, error)
 
 
+def _add(values: Iterable[float]) -> float:
+    """Left-to-right addition, as Excel's SUM. Not ``sum()``: from Python 3.12 on it compensates
+    rounding errors (Neumaier), so the last bit of a total would depend on the Python version
+    (CPython 3.11 here vs 3.14 in Pyodide / xlwings Lite)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
 def _group(code: str, name: str, max_points: float, parts: list[Any]) -> GroupScore:
     g = GroupScore(code, name, max_points)
-    g.applicable = sum(p.applicable for p in parts)
-    g.achieved = sum(p.achieved for p in parts)
-    g.open = sum(p.open for p in parts)
-    g.deducted = sum(p.deducted for p in parts)
+    g.applicable = _add(p.applicable for p in parts)
+    g.achieved = _add(p.achieved for p in parts)
+    g.open = _add(p.open for p in parts)
+    g.deducted = _add(p.deducted for p in parts)
     return g
 
 
@@ -258,12 +268,12 @@ def score_values(fw: Framework, values: Values) -> Scores:
             for d in fw.domains
         ]
         g = _group(s, s, 0.0, per_domain)
-        g.max = sum(sum(i.max for i in d.items if i.scorer == s) for d in fw.domains)
+        g.max = _add(_add(i.max for i in d.items if i.scorer == s) for d in fw.domains)
         by_scorer[s] = g
-    bonus_raw = sum(items[i.code].achieved for i in fw.bonus)
-    bonus_open = sum(items[i.code].open for i in fw.bonus)
+    bonus_raw = _add(items[i.code].achieved for i in fw.bonus)
+    bonus_open = _add(items[i.code].open for i in fw.bonus)
     bonus = min(fw.bonus_cap, bonus_raw)
-    penalty = sum(items[i.code].achieved for i in fw.penalties)
+    penalty = _add(items[i.code].achieved for i in fw.penalties)
     total = base.achieved + bonus - penalty
     reachable = base.achieved + base.open + min(fw.bonus_cap, bonus_raw + bonus_open) - penalty
     denominator = base.applicable + fw.bonus_cap

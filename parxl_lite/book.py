@@ -1,0 +1,221 @@
+"""Read a parxl template from the cell values of an open workbook (no file access).
+
+xlwings Lite hands a script the open workbook as values (``sheet.used_range.value``), never as
+a file, so the readers of :mod:`parxl.workbook.read` (python-calamine) cannot be used. This
+module applies the same rules to those values: the hidden "_parxl" sheet names the framework
+(embedded as JSON, checked against its fingerprint), columns are found by their header text
+in row 4 and items by their code in column "Mã", never by fixed positions.
+
+Pure Python: imports only the scoring path of parxl (no openpyxl, calamine, lxml, pandas,
+xlwings), so it runs in Pyodide with nothing but PyYAML besides parxl itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parxl.errors import FrameworkError, Location, WorkbookError
+from parxl.framework.load import from_dict
+from parxl.framework.model import Framework
+from parxl.workbook import layout as L
+
+Rows = Sequence[Sequence[Any]]
+Key = tuple[str, str]
+
+INPUT_COLS = ("status", "v1", "v2", "evidence", "explanation")
+COMPUTED_COLS = ("raw", "eff_status", "applicable", "achieved", "open")
+_HEAD_KEYS = {c.header: c.key for c in L.COLUMNS}
+
+
+def col_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass
+class ItemCells:
+    """One item row as found in the open workbook."""
+
+    sheet: str
+    row: int  # 1-based Excel row
+    code: str
+    office: Any
+    max: Any
+    inputs: dict[str, Any]  # column key (status, v1, v2, evidence, explanation) -> value
+    refs: dict[str, str]  # column key -> "H12"
+
+
+@dataclass
+class OpenTemplate:
+    """What the open workbook holds: framework, metadata, item rows and inputs by item code."""
+
+    name: str
+    framework: Framework
+    meta: dict[str, str]
+    rows: list[ItemCells] = field(default_factory=list)
+    extra_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, code)
+    values: dict[Key, Any] = field(default_factory=dict)
+    cells: dict[Key, tuple[str, str]] = field(default_factory=dict)  # (code, field) -> (sheet, ref)
+    body: str = ""
+    year: str = ""
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def read_meta(sheets: Mapping[str, Rows], name: str = "") -> dict[str, str]:
+    """The "_parxl" sheet as a dict (``framework_json`` joined from its chunks)."""
+    if L.META not in sheets:
+        raise WorkbookError(
+            "không phải biểu mẫu parxl (thiếu trang ẩn '_parxl'); hãy mở biểu mẫu do parxl tạo "
+            "hoặc chạy 'Tạo biểu mẫu' trước",
+            Location(file=name),
+        )
+    meta: dict[str, str] = {}
+    chunks: list[str] = []
+    for row in sheets[L.META] or []:
+        if len(row) < 2 or _blank(row[0]):
+            continue
+        key, value = _text(row[0]).strip(), _text(row[1])
+        if key == "framework_json":
+            chunks.append(value)
+        else:
+            meta[key] = value
+    if meta.get("format") != L.TEMPLATE_FORMAT:
+        raise WorkbookError(
+            "không phải biểu mẫu parxl (trang '_parxl' không hợp lệ)", Location(file=name, sheet=L.META)
+        )
+    meta["framework_json"] = "".join(chunks)
+    return meta
+
+
+_FRAMEWORKS: dict[str, Framework] = {}
+
+
+def framework_of(meta: Mapping[str, str], name: str = "") -> Framework:
+    """The framework embedded in the metadata, validated and checked against its fingerprint."""
+    text = meta.get("framework_json", "")
+    cached = _FRAMEWORKS.get(text)
+    if cached is not None and cached.fingerprint == meta.get("fingerprint"):
+        return cached
+    where = Location(file=name, sheet=L.META)
+    try:
+        fw = from_dict(json.loads(text), name)
+    except (ValueError, KeyError, TypeError):
+        raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí", where) from None
+    except FrameworkError as exc:
+        raise WorkbookError(f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}", where) from None
+    if fw.fingerprint != meta.get("fingerprint"):
+        raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa", where)
+    if len(_FRAMEWORKS) >= 16:
+        _FRAMEWORKS.clear()
+    _FRAMEWORKS[text] = fw
+    return fw
+
+
+def _header(rows: Rows) -> dict[int, str]:
+    """Column index -> column key, from the header texts in row 4."""
+    if len(rows) < L.HEADER_ROW:
+        return {}
+    out: dict[int, str] = {}
+    for i, v in enumerate(rows[L.HEADER_ROW - 1] or []):
+        if isinstance(v, str) and v.strip() in _HEAD_KEYS:
+            out[i] = _HEAD_KEYS[v.strip()]
+    return out
+
+
+def read_items(
+    fw: Framework, sheet: str, rows: Rows, name: str = ""
+) -> tuple[list[ItemCells], list[tuple[str, str, str]]]:
+    """Item rows of one sheet, found by the code in column "Mã" and columns by header text."""
+    header = _header(rows)
+    letters = {k: col_letter(i) for i, k in header.items()}
+    index = {k: i for i, k in header.items()}
+    missing = [c.header for c in L.COLUMNS if c.key in ("code", *INPUT_COLS) and c.key not in index]
+    if missing:
+        raise WorkbookError(
+            f"thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {L.HEADER_ROW}",
+            Location(file=name, sheet=sheet),
+        )
+    groups = {c.code for c in fw.criteria} | {d.code for d in fw.domains}
+    items = fw.item_index
+    out: list[ItemCells] = []
+    extra: list[tuple[str, str, str]] = []
+
+    def at(row: Sequence[Any], key: str) -> Any:
+        i = index.get(key, -1)
+        return row[i] if 0 <= i < len(row) else None
+
+    for r, row in enumerate(rows[L.HEADER_ROW :], start=L.HEADER_ROW + 1):
+        if not row:
+            continue
+        code = _text(at(row, "code")).strip()
+        if not code or (code in groups and code not in items):
+            continue
+        if code not in items:
+            if any(not _blank(at(row, k)) for k in ("max", *INPUT_COLS)):
+                extra.append((sheet, f"{letters['code']}{r}", code))
+            continue
+        inputs = {k: at(row, k) for k in INPUT_COLS if not _blank(at(row, k))}
+        refs = {k: f"{letters[k]}{r}" for k in (*INPUT_COLS, *COMPUTED_COLS, "office", "max") if k in letters}
+        out.append(ItemCells(sheet, r, code, at(row, "office"), at(row, "max"), inputs, refs))
+    return out, extra
+
+
+def item_sheets(fw: Framework) -> list[str]:
+    return [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
+
+
+def read_template(sheets: Mapping[str, Rows], name: str = "") -> OpenTemplate:
+    """Read the open workbook's values (sheet name -> rows) like :func:`parxl.read_return`.
+
+    Raises :class:`WorkbookError` (Vietnamese, naming the sheet) when it is not a parxl template.
+    """
+    meta = read_meta(sheets, name)
+    fw = framework_of(meta, name)
+    out = OpenTemplate(name, fw, meta)
+    for sheet in item_sheets(fw):
+        if sheet not in sheets:
+            raise WorkbookError(
+                f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên)", Location(file=name, sheet=sheet)
+            )
+        rows, extra = read_items(fw, sheet, sheets[sheet] or [], name)
+        out.rows.extend(rows)
+        out.extra_codes.extend(extra)
+    seen: set[str] = set()
+    for row in out.rows:
+        if row.code in seen:  # a duplicated row: the first one counts, as in read_return's checks
+            continue
+        seen.add(row.code)
+        item = fw.item_index[row.code]
+        fields = [(fl.name, f"v{fl.slot}") for fl in item.rule.fields()]
+        fields += list(L.TEXT_FIELDS.items())
+        for fname, key in fields:
+            if key in row.refs:
+                out.cells[(row.code, fname)] = (row.sheet, row.refs[key])
+            value = row.inputs.get(key)
+            if value is not None:
+                out.values[(row.code, fname)] = value
+    for line in sheets.get(L.SUMMARY) or []:
+        if len(line) > 2 and line[0] == "Cơ quan, đơn vị:":
+            out.body = _text(line[2]).strip()
+        if len(line) > 2 and line[0] == "Năm đánh giá:":
+            out.year = _text(line[2]).strip()
+    return out
