@@ -149,7 +149,7 @@ def test_remedy_directive_seed000(rendered: dict[str, str]) -> None:
     assert "trước ngày 19/03/2024" in t
     # 3.2.2, 3.3.2, 3.5.1, 7.3.1-7.3.4: 0,5 + 0,5 + 0,5 + 1,29 + 0,43 + 0,16 + 0,31 = 3,69 of 6,77
     assert "1. Văn phòng HĐND và UBND: 07 nội dung, bị trừ 3,69 điểm (54,51%)" in t
-    assert "Điều tra xã hội học (không giao đơn vị chủ trì): 05 nội dung, bị trừ 1,26 điểm" in t
+    assert "Điều tra xã hội học: 05 nội dung, bị trừ 1,26 điểm" in t
     assert "Nơi nhận" in t and "Lê Đức Thanh" in t and "CHỦ TỊCH" in t
 
 

@@ -22,7 +22,7 @@ ITEM_COLUMNS = (
     "max", "raw", "status", "applicable", "achieved", "open", "deducted", "evidence", "explanation",
 )
 UNASSIGNED = "Chưa phân công đơn vị chủ trì"
-SURVEY_OFFICE = "Điều tra xã hội học (không giao đơn vị chủ trì)"
+SURVEY_OFFICE = "Điều tra xã hội học"
 
 
 def office_label(office: str, scorer: str) -> str:

@@ -362,6 +362,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     ctx = _header("interim", info, body.year)
     pos = A.interim(fw, s)
     period = info.period or "đến thời điểm báo cáo"
+    in_year = _in_year(period, body.year)
     ctx.update({
         "doc_type": "BÁO CÁO",
         "title": info.title or f"Sơ kết công tác cải cách hành chính {period} và ước đạt Chỉ số cải cách "
@@ -371,7 +372,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
         "framework": fw.name,
         "intro": " ".join(info.basis) if info.basis else (
             f"Thực hiện {fw.name}, {info.issuer_text} tổng hợp "
-            f"tình hình thực hiện nhiệm vụ cải cách hành chính {period} năm {body.year} của {body.name} như sau:"),
+            f"tình hình thực hiện nhiệm vụ cải cách hành chính {in_year} của {body.name} như sau:"),
     })
     section = 1
     if tasks is not None:
@@ -466,6 +467,13 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     if tasks is not None:
         tables["tasks"] = A.task_progress(tasks, fw)
     return Report("interim", ctx, {"chart_interim": png}, warnings, tables)
+
+
+def _in_year(period: str, year: str) -> str:
+    """"9 tháng đầu năm" -> "9 tháng đầu năm 2023"; a period naming its year stays as it is."""
+    if not year or year in period:
+        return period
+    return f"{period} {year}" if period.rstrip().endswith("năm") else f"{period} năm {year}"
 
 
 def _task_sentence(r: Any, first: bool = True) -> str:

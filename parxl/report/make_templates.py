@@ -295,7 +295,7 @@ DOMAIN_TOTAL = ("", "Tổng cộng", "{{ total.max }}", "{{ total.achieved }}", 
 DOMAIN_WIDTHS = (1.2, 4.7, 1.5, 1.6, 1.5, 2.0, 1.8, 2.2)
 ITEM_HEADERS = ("Mã", "Nội dung bị trừ điểm", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ", "Đơn vị chủ trì")
 ITEM_CELLS = ("r.code", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.office")
-ITEM_WIDTHS = (1.6, 5.9, 1.5, 1.5, 1.5, 1.6, 2.9)
+ITEM_WIDTHS = (1.6, 5.6, 1.5, 1.5, 1.5, 1.9, 2.9)
 
 
 def _notes(doc: DocumentT) -> None:
@@ -327,7 +327,7 @@ def self_assessment() -> DocumentT:
     _tag(doc, "endfor")
     _tag(doc, "endfor")
     _para(doc, [("Bảng 2. Các nội dung bị trừ điểm", "b")], align="center", size=13, after=3)
-    table(doc, ITEM_HEADERS, ITEM_CELLS, "deducted_items", ITEM_WIDTHS)
+    table(doc, ITEM_HEADERS, ITEM_CELLS, "deducted_items", ITEM_WIDTHS, left=(6,))
     chart(doc, "chart_shares", "Biểu đồ 2. Tỷ lệ điểm bị trừ của từng lĩnh vực so với tổng số điểm bị trừ")
     _tag(doc, "else")
     _para(doc, "{{ perfect_text }}", indent=True)
@@ -358,7 +358,7 @@ def interim_report() -> DocumentT:
         ("r.stt", "r.name", "r.planned", "r.implemented", "r.completed", "r.early", "r.on_time", "r.late",
          "r.not_due", "r.not_done"),
         "tasks.rows",
-        (1.2, 3.9, 1.3, 1.4, 1.4, 1.3, 1.3, 1.2, 1.4, 1.5),
+        (1.2, 3.3, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5),
         total=("", "Tổng cộng", "{{ tasks.total.planned }}", "{{ tasks.total.implemented }}",
                "{{ tasks.total.completed }}", "{{ tasks.total.early }}", "{{ tasks.total.on_time }}",
                "{{ tasks.total.late }}", "{{ tasks.total.not_due }}", "{{ tasks.total.not_done }}"),

@@ -127,6 +127,10 @@ def _domain_charts(ws: Worksheet, first: int, last: int, col: dict[str, int]) ->
     pie.set_categories(cats)
     pie.dataLabels = DataLabelList()
     pie.dataLabels.showPercent = True
+    pie.dataLabels.showCatName = True
+    pie.dataLabels.showVal = False
+    pie.dataLabels.showSerName = False
+    pie.dataLabels.showLegendKey = False
     pie.height, pie.width = 8, 12
     ws.add_chart(pie, f"{anchor_col}20")
     cmp_ = _bar("Điểm đạt so với điểm tối đa", "Điểm")
