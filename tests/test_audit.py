@@ -454,6 +454,13 @@ def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     assert _wb_passed(done, "lĩnh vực 7", "2.69")
     assert _wb_passed(done, "tỷ lệ điểm bị trừ của lĩnh vực 3", "22.16")
     assert _wb_passed(done, "điều tra xã hội học", "8.74")
+    # "đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ...; Lĩnh vực 4 ...; Lĩnh vực 5 ...": nothing deducted
+    for code in ("1", "2", "4", "5"):
+        assert _wb_passed(done, f"lĩnh vực {code} ", "0"), code
+    assert _wb_passed(done, "số nội dung điểm thưởng đạt", "8")  # "đạt 08/10 nội dung của Điểm thường"
+    assert _wb_passed(done, "số nội dung điểm thưởng", "10")
+    assert _wb_passed(done, "điểm thưởng tối đa", "5")  # "tối đa chỉ được nhận 05 điểm thường"
+    assert _wb_passed(done, "điểm trừ", "0")  # "Không có nội dung nào bị Điểm trừ"
 
 
 def test_against_daknong_example(examples: dict[str, Path]) -> None:

@@ -24,6 +24,10 @@ _INDEX_SCORE = re.compile(
     rf"(?:(?!tối\s+đa|thang\s+điểm|tối\s+thiểu)[^.;:%]){{0,80}}?(?:là|đạt)\s+(?P<v>{NUM})\s*điểm(?!\s*/)",
     re.I,
 )
+_FULL_MARKS = re.compile(r"đạt\s+(?:điểm\s+)?tối\s+đa\s+(?:ở|tại|của)\s+", re.I)
+_BONUS = re.compile(r"điểm\s+th(?:ưởng|ường|uong)", re.I)  # "Điểm thường" is a common slip
+_BONUS_CAP = re.compile(
+    rf"tối\s+đa\s+(?:chỉ\s+)?(?:được\s+)?(?:nhận\s+|tính\s+|cộng\s+)?(?P<v>{NUM})\s*điểm\s+th(?:ưởng|ường)", re.I)
 _SURVEY = re.compile(r"xã hội học|xhh|sự hài lòng|sipas|par index", re.I)
 
 
@@ -116,7 +120,43 @@ class _Compare:
         exact, _ = a.deducted_statements()
         for stated, p, i in exact:
             self.compare("tổng số điểm bị trừ", stated, s.base.deducted, p, i)
+        self.full_marks_and_bonus()
         return self.found, self.checks
+
+    def full_marks_and_bonus(self) -> None:
+        """"đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ..." (nothing deducted there), "đạt 08/10
+        nội dung của Điểm thưởng", "Không có nội dung nào bị Điểm trừ"."""
+        s, fw, a = self.scores, self.fw, self.audit
+        codes = {d.code: d for d in fw.domains}
+        bonus_hits = sum(1 for i in fw.bonus if s.items[i.code].achieved > 0)
+        for p in a.doc.paras:
+            low = p.text.lower()
+            for m in _FULL_MARKS.finditer(p.text):
+                end = re.search(r";(?!\s*lĩnh\s+vực)|\.\s|$", p.text[m.end():], re.I)
+                span = p.text[m.end():m.end() + (end.start() if end else 0)]
+                for k in re.finditer(r"lĩnh vực\s+(\d{1,2})", span, re.I):
+                    d = codes.get(k.group(1))
+                    if d is None:
+                        continue
+                    zero = Num(Decimal(0), "0", 0, 0, 2, unit="điểm")
+                    self.compare(f"số điểm bị trừ của lĩnh vực {d.code} ({d.name}), nêu là đạt điểm tối đa",
+                                 zero, s.domains[d.code].deducted, p, m.end() + k.start())
+            for f in a.facts[p.index].fractions:
+                sentence = sentence_at(p.text, f.start).lower()
+                if f.unit == "nội dung" and _BONUS.search(sentence) and fw.bonus:
+                    self.compare("số nội dung điểm thưởng đạt", f.a, float(bonus_hits), p, f.start)
+                    self.compare("số nội dung điểm thưởng", f.b, float(len(fw.bonus)), p, f.start)
+            cap = _BONUS_CAP.search(p.text)
+            if cap and fw.bonus:
+                v = to_decimal(cap.group("v"), points=True)
+                if v is not None:
+                    self.compare("điểm thưởng tối đa được tính", Num(v, cap.group("v"), cap.start("v"), cap.end("v"), 0),
+                                 fw.bonus_cap, p, cap.start("v"))
+            none = re.search(r"không\s+có\s+nội\s+dung\s+nào\s+bị\s+điểm\s+trừ", low)
+            if none and fw.penalties:
+                zero = Num(Decimal(0), "0", 0, 0, 2, unit="điểm")
+                self.compare("điểm trừ (văn bản nêu không có nội dung nào bị điểm trừ)", zero, s.penalty, p,
+                             none.start())
 
 
 def compare_workbook(doc: Document, workbook: str | Path) -> tuple[list[Inconsistency], list[Check]]:
