@@ -20,7 +20,16 @@ from parxl.numbers import format_vn_number
 from parxl.office.fastread import CellError, RawCell, RawReturn, framework_for, read_raw
 from parxl.office.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 from parxl.rules.base import COUNT, RATE
-from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, DAT, KHONG_AP_DUNG, KHONG_DAT, score_item
+from parxl.score import (
+    CHUA_DEN_HAN,
+    CHUA_XAC_DINH,
+    DAT,
+    KHONG_AP_DUNG,
+    KHONG_DAT,
+    Scores,
+    score_item,
+    score_values,
+)
 from parxl.workbook import layout as L
 
 ERROR, WARNING = "lỗi", "cảnh báo"
@@ -72,6 +81,7 @@ class Processed:
     cells: dict[Key, tuple[str, str]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     digest: str = ""
+    score_row: dict[str, Any] | None = None  # body returns: scored where they are read
 
 
 def pts(x: float) -> str:
@@ -85,12 +95,36 @@ def _show(v: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+@dataclass(frozen=True)
+class _ItemPlan:
+    fields: dict[str, InputField]  # field name -> input field
+    slots: dict[str, str]  # "v1" -> field name
+    rule_fields: tuple[Any, ...]
+    counts: bool
+
+
+_PLANS: dict[str, dict[str, _ItemPlan]] = {}
+
+
+def _plan(fw: Framework) -> dict[str, _ItemPlan]:
+    plan = _PLANS.get(fw.fingerprint)
+    if plan is None:
+        plan = {
+            i.code: _ItemPlan({f.field: f for f in item_fields(i)}, {f"v{fl.slot}": fl.name for fl in i.rule.fields()},
+                              i.rule.fields(), i.rule.params.get("basis") == "counts")
+            for i in fw.items
+        }
+        _PLANS[fw.fingerprint] = plan
+    return plan
+
+
 class _Checker:
     def __init__(self, raw: RawReturn, fw: Framework) -> None:
         self.raw = raw
         self.fw = fw
         self.kind = raw.meta.get("kind") or KIND_BODY
         self.office = raw.meta.get("office", "") if self.kind == KIND_OFFICE else ""
+        self.plan = _plan(fw)
         self.out = Processed(raw.path, True, self.kind, dict(raw.meta), raw.framework_key, raw.framework_json,
                              raw.meta.get("fingerprint", ""), raw.body or raw.meta.get("body", ""),
                              raw.year or raw.meta.get("year", ""), self.office)
@@ -141,8 +175,8 @@ class _Checker:
         if lost:
             self.issue(ERROR, f"công thức tính điểm ở ô {', '.join(lost)} đã bị xoá hoặc ghi đè bằng giá "
                        "trị — dùng lại biểu mẫu đã phát hành", sheet, lost[0], item)
-        fields = {f.field: f for f in item_fields(item)}
-        slots = {f"v{fl.slot}": fl.name for fl in item.rule.fields()}
+        plan = self.plan[item.code]
+        fields, slots = plan.fields, plan.slots
         raw_values: dict[str, tuple[RawCell, str]] = {}
         for col, cell in row.inputs.items():
             ref = row.refs[col]
@@ -173,7 +207,7 @@ class _Checker:
             clean[name] = value
             self.out.values[(item.code, name)] = value
             self.out.cells[(item.code, name)] = (sheet, ref)
-        self.consistency(item, clean, row)
+        self.consistency(item, plan, clean, row)
 
     def cell_input(self, item: Item, f: InputField, cell: RawCell, ref: str, sheet: str) -> Any:
         value = cell.value
@@ -205,11 +239,11 @@ class _Checker:
             return None
         return clean
 
-    def consistency(self, item: Item, values: dict[str, Any], row: Any) -> None:
+    def consistency(self, item: Item, plan: _ItemPlan, values: dict[str, Any], row: Any) -> None:
         sheet = row.sheet
         status = values.get("status")
-        numbers = [fl for fl in item.rule.fields() if fl.name in values]
-        if item.rule.params.get("basis") == "counts":
+        numbers = [fl for fl in plan.rule_fields if fl.name in values]
+        if plan.counts:
             num, den = values.get("numerator"), values.get("denominator")
             ref1, ref2 = row.refs["v1"], row.refs["v2"]
             if num is not None and den is not None:
@@ -222,7 +256,7 @@ class _Checker:
                 missing = ref2 if den is None else ref1
                 self.issue(WARNING, "chỉ nhập một trong hai số liệu (tử số / mẫu số) — tỷ lệ tính từ hai số "
                            "liệu, thiếu ô còn lại sẽ bị tính là 0", sheet, missing, item)
-        for fl in item.rule.fields():
+        for fl in plan.rule_fields:
             v = values.get(fl.name)
             if fl.type == COUNT and isinstance(v, float) and not v.is_integer():
                 self.issue(WARNING, f"số lượng {_show(v)} không phải số nguyên — kiểm tra dấu phân cách "
@@ -275,7 +309,27 @@ def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> P
         return Processed(display, False, KIND_CONSOLIDATED, dict(meta), raw.framework_key, raw.framework_json,
                          meta.get("fingerprint", ""))
     fw = framework_for(raw.framework_key, None, display)
-    return _Checker(raw, fw).run()
+    out = _Checker(raw, fw).run()
+    if out.kind != KIND_OFFICE:
+        out.score_row = score_row(fw, score_values(fw, out.values))
+    return out
+
+
+def score_row(fw: Framework, s: Scores) -> dict[str, Any]:
+    """One row of the scores table (numbers only; the body name and file count are added)."""
+    out: dict[str, Any] = {
+        "total": round(s.total, 9),
+        "index": round(s.index, 9),
+        "base_achieved": round(s.base.achieved, 9),
+        "deducted": round(s.base.deducted, 9),
+        "open": round(s.base.open, 9),
+        "bonus": round(s.bonus, 9),
+        "penalty": round(s.penalty, 9),
+        "reachable": round(s.reachable, 9),
+    }
+    for d in fw.domains:
+        out[f"domain {d.code}"] = round(s.domains[d.code].achieved, 9)
+    return out
 
 
 def _rejected(display: str, message: str, sheet: str = "") -> Processed:

@@ -39,11 +39,12 @@ from parxl.office.check import (
     Key,
     Processed,
     process_file,
+    score_row,
 )
 from parxl.office.distribute import MANIFEST
 from parxl.office.fastread import _FRAMEWORKS, framework_for
 from parxl.office.safety import DEFAULT_LIMITS, Limits
-from parxl.score import Scores, score_values
+from parxl.score import score_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import build_workbook, put_text
 from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
@@ -59,25 +60,10 @@ class BodyScore:
 
     body: str
     files: list[str]
-    scores: Scores
+    numbers: dict[str, Any]  # see parxl.office.check.score_row
 
     def row(self, fw: Framework) -> dict[str, Any]:
-        s = self.scores
-        out: dict[str, Any] = {
-            "body": self.body,
-            "files": len(self.files),
-            "total": round(s.total, 9),
-            "index": round(s.index, 9),
-            "base_achieved": round(s.base.achieved, 9),
-            "deducted": round(s.base.deducted, 9),
-            "open": round(s.base.open, 9),
-            "bonus": round(s.bonus, 9),
-            "penalty": round(s.penalty, 9),
-            "reachable": round(s.reachable, 9),
-        }
-        for d in fw.domains:
-            out[f"domain {d.code}"] = round(s.domains[d.code].achieved, 9)
-        return out
+        return {"body": self.body, "files": len(self.files), **self.numbers}
 
 
 @dataclass
@@ -176,7 +162,8 @@ class _Group:
     key: str
     usable: int = 0
     processed: list[Processed] = field(default_factory=list)  # office returns, kept whole
-    bodies: dict[str, list[tuple[str, str, Scores | None, dict[Key, Any] | None]]] = field(default_factory=dict)
+    bodies: dict[str, list[tuple[str, str, dict[str, Any], dict[Key, Any] | None]]] = field(default_factory=dict)
+    keep_values: bool = True  # body values are kept only while the folder holds one body
 
 
 def _load_expected(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -246,11 +233,12 @@ def collect(
             g.processed.append(p)
         else:
             body = p.body or p.meta.get("body", "") or Path(p.path).stem
-            scores = score_values(_FRAMEWORKS[p.fw_key], p.values)
             entries = g.bodies.setdefault(body, [])
-            entries.append((p.path, p.digest, scores, p.values))
-            if len(g.bodies) > 1 or len(entries) > 1:
+            assert p.score_row is not None
+            if g.keep_values and (len(g.bodies) > 1 or entries):
+                g.keep_values = False
                 _drop_values(g)
+            entries.append((p.path, p.digest, p.score_row, p.values if g.keep_values else None))
     ref = _reference(groups, framework, result)
     if ref is None:
         if output is not None:
@@ -289,8 +277,8 @@ def collect(
 
 
 def _drop_values(g: _Group) -> None:
-    for body, entries in g.bodies.items():
-        g.bodies[body] = [(a, b, c, None) for a, b, c, _ in entries]
+    for entries in g.bodies.values():
+        entries[:] = [(a, b, c, None) for a, b, c, _ in entries]
 
 
 def _reference(groups: dict[str, _Group], framework: Framework | None, result: CollectResult) -> str | None:
@@ -361,7 +349,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
             if office not in answered:
                 result.issues.append(_missing(fw, office, body))
         files = [p.path for p in procs]
-        result.bodies.append(BodyScore(body, files, score_values(fw, values)))
+        result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values))))
         if len(by_body) == 1 and not g.bodies:
             result.values = values
 
@@ -386,7 +374,6 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
                                            "chỉ tính một lần"))
             else:
                 result.issues.extend(_body_conflict(fw, body, first[0], other[0], root, limits))
-        assert first[2] is not None
         result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2]))
         if len(g.bodies) == 1 and not g.processed and first[3] is not None:
             result.values = first[3]
