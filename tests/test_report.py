@@ -81,7 +81,8 @@ def _pdf_text(docs: list[Path]) -> dict[Path, str]:
     texts = {}
     for doc in docs:
         pdf = doc.with_suffix(".pdf")
-        assert pdf.is_file(), f"LibreOffice did not convert {doc.name}"
+        assert pdf.is_file(), (f"LibreOffice did not convert {doc.name}: is LibreOffice Writer installed "
+                               "(libreoffice-writer-nogui)?")
         if shutil.which("pdftotext"):
             raw = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
             lay = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
@@ -243,6 +244,20 @@ def test_xlsx_report_has_native_charts(books: dict[str, Path], tmp_path: Path) -
     assert round(shares["3"], 4) == 0.2216
     charts = [n for n in zipfile.ZipFile(tmp_path / "k.xlsx").namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3  # deductions by domain, share pie, achieved vs max
+    # one body over the years: total (93,13 -> 93,23) and rank (5 -> 10)
+    make_report("self-assessment", [books["q1"]], tmp_path / "s.docx", previous=[books["q1_2022"]],
+                info=ReportInfo(rank=10, previous_rank=5), xlsx=tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert wb.sheetnames == ["Lĩnh vực", "Nội dung bị trừ", "So với năm trước", "Lĩnh vực qua các năm",
+                             "Qua các năm"]
+    years = wb["Qua các năm"]
+    assert [[years.cell(r, c).value for c in (1, 2, 3)] for r in (4, 5)] == [["2022", 93.13, 5], ["2023", 93.23, 10]]
+    yoy = wb["So với năm trước"]
+    col = [c.value for c in yoy[3]].index("Đánh giá") + 1
+    kinds = [yoy.cell(r, col).value for r in range(4, yoy.max_row + 1)]
+    assert kinds.count("Đã khắc phục") == 7
+    charts = [n for n in zipfile.ZipFile(tmp_path / "s.xlsx").namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 5
 
 
 def test_previous_year_of_another_framework(books: dict[str, Path], tmp_path: Path) -> None:

@@ -336,7 +336,18 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
         warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
     ctx.update(_signature(info))
     tables = {"domains": A.deductions(fw, s, "domain"), "items": A.deductions(fw, s, "item", only_deducted=True)}
+    if yoy is not None and previous is not None:
+        tables["yoy"] = yoy.items
+        tables["domains_yoy"] = yoy.domains
+        tables["years"] = _years(body, previous, yoy, info)
     return Report("self-assessment", ctx, _score_charts(fw, s), warnings, tables)
+
+
+def _years(body: Body, previous: Body, yoy: A.YearOverYear, info: ReportInfo) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"year": previous.year or _minus_one(body.year), "total": yoy.previous_total, "rank": info.previous_rank},
+        {"year": body.year, "total": yoy.total, "rank": info.rank},
+    ])
 
 
 def _signature(info: ReportInfo) -> Context:
@@ -600,6 +611,12 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
         fw, s, body.values, published=info.published, working_days=info.working_days, holidays=info.holidays)}
     if yoy is not None:
         tables["yoy"] = yoy.items
+        tables["domains_yoy"] = yoy.domains
+    if prev_total is not None:
+        tables["years"] = pd.DataFrame([
+            {"year": prev_year, "total": prev_total, "rank": info.previous_rank},
+            {"year": body.year, "total": s.total, "rank": info.rank},
+        ])
     charts_ = {"chart_shares": _score_charts(fw, s)["chart_shares"]}
     return Report("remedy", ctx, charts_, warnings, tables)
 

@@ -38,14 +38,17 @@ LABELS = {
     "on_time": "Đúng hạn", "late": "Trễ hạn", "in_progress": "Đang thực hiện", "not_done": "Chưa thực hiện",
     "implemented_rate": "Tỷ lệ triển khai", "completed_rate": "Tỷ lệ hoàn thành",
     "on_time_rate": "Tỷ lệ đúng hạn", "previous_deducted": "Bị trừ năm trước", "change": "Thay đổi",
-    "kind": "Loại", "label": "Đánh giá",
+    "kind": "Loại", "label": "Đánh giá", "year": "Năm", "previous_achieved": "Điểm đạt năm trước",
+    "previous_applicable": "Điểm tối đa năm trước", "index": "Tỷ lệ đạt", "previous_index": "Tỷ lệ đạt năm trước",
+    "trend": "Xu hướng",
 }
+TRENDS = {"up": "Tăng", "down": "Giảm", "same": "Không đổi", "unmapped": "Không so sánh được"}
 SHEETS = {
     "domains": "Lĩnh vực", "items": "Nội dung bị trừ", "remedy": "Khắc phục", "yoy": "So với năm trước",
     "interim": "Ước đạt", "tasks": "Nhiệm vụ", "ranking": "Xếp hạng", "groups": "Theo nhóm",
-    "years": "Qua các năm",
+    "years": "Qua các năm", "domains_yoy": "Lĩnh vực qua các năm",
 }
-PERCENT = {"share", "implemented_rate", "completed_rate", "on_time_rate"}
+PERCENT = {"share", "implemented_rate", "completed_rate", "on_time_rate", "index", "previous_index"}
 INTS = {"items_deducted", "rank", "rank_in_group", "previous_rank", "rank_change", "bodies", "planned",
         "implemented", "completed", "early", "on_time", "late", "in_progress", "not_due", "not_done"}
 SKIP = {"kind"}
@@ -80,6 +83,10 @@ def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tupl
     for i, (_, r) in enumerate(df.iterrows(), start=4):
         for c, j in colmap.items():
             v = _value(r[c])
+            if c == "trend":
+                v = TRENDS.get(str(v), v)
+            elif c == "scorer" and isinstance(v, str):
+                v = {"self": "Tự đánh giá", "survey": "Điều tra XHH", "external": "Cấp trên"}.get(v, v)
             cell = ws.cell(row=i, column=j)
             if isinstance(v, str):
                 put_text(ws, cell.coordinate, v)
@@ -185,6 +192,32 @@ def _ranking_charts(wb: Workbook, ws: Worksheet, df: pd.DataFrame, first: int, l
     yw.add_chart(line, "B8")
 
 
+def _years_charts(ws: Worksheet, df: pd.DataFrame, first: int, last: int, col: dict[str, int]) -> None:
+    """One body over the years: total score, and rank (1 at the top) when ranks are known."""
+    if last < first:
+        return
+    for r in range(first, last + 1):  # years as text: categories, not numbers
+        cell = ws.cell(row=r, column=col["year"])
+        put_text(ws, cell.coordinate, str(cell.value))
+    anchor = get_column_letter(len(col) + 2)
+    line = LineChart()
+    line.title = "Tổng điểm qua các năm"
+    line.y_axis.title = "Điểm"
+    line.height, line.width = 7, 12
+    line.add_data(Reference(ws, min_col=col["total"], min_row=3, max_row=last), titles_from_data=True)
+    line.set_categories(Reference(ws, min_col=col["year"], min_row=first, max_row=last))
+    ws.add_chart(line, f"{anchor}3")
+    if df["rank"].notna().all():
+        rank = LineChart()
+        rank.title = "Thứ hạng qua các năm (hạng 1 ở trên cùng)"
+        rank.y_axis.title = "Hạng"
+        rank.y_axis.scaling.orientation = "maxMin"
+        rank.height, rank.width = 7, 12
+        rank.add_data(Reference(ws, min_col=col["rank"], min_row=3, max_row=last), titles_from_data=True)
+        rank.set_categories(Reference(ws, min_col=col["year"], min_row=first, max_row=last))
+        ws.add_chart(rank, f"{anchor}18")
+
+
 def write_report_xlsx(report: Report, path: str | Path) -> None:
     """One sheet per table of the report, with native charts; saved reproducibly."""
     wb = Workbook()
@@ -197,7 +230,9 @@ def write_report_xlsx(report: Report, path: str | Path) -> None:
         title = {"domains": "Điểm bị trừ theo lĩnh vực", "items": "Các nội dung bị trừ điểm",
                  "remedy": "Danh sách khắc phục theo đơn vị chủ trì", "yoy": "So sánh với năm trước",
                  "interim": "Điểm ước đạt theo lĩnh vực", "tasks": "Thực hiện nhiệm vụ kế hoạch CCHC",
-                 "ranking": "Xếp hạng Chỉ số CCHC", "groups": "Điểm trung bình theo nhóm"}.get(key, key)
+                 "ranking": "Xếp hạng Chỉ số CCHC", "groups": "Điểm trung bình theo nhóm",
+                 "years": "Tổng điểm và thứ hạng qua các năm",
+                 "domains_yoy": "Tỷ lệ điểm đạt theo lĩnh vực so với năm trước"}.get(key, key)
         first, last, col = _write_table(ws, df, title + suffix, key)
         if key == "domains":
             _domain_charts(ws, first, last, col)
@@ -205,6 +240,8 @@ def write_report_xlsx(report: Report, path: str | Path) -> None:
             _interim_chart(ws, first, last, col)
         elif key == "ranking":
             _ranking_charts(wb, ws, df, first, last, col)
+        elif key == "years":
+            _years_charts(ws, df, first, last, col)
     if not wb.sheetnames:
         wb.create_sheet("Báo cáo")
     save_workbook(wb, path)
