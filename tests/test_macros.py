@@ -241,3 +241,54 @@ def test_vietnamese_paths_build_fill_score_recalc(mini: Framework, tmp_path: Pat
     assert not compare(out, computed_values(out, "formulas"), "formulas")
     tpl = macros.read_open_template(_book(payload_from_workbook(out)))
     assert tpl is not None and tpl.values == ret.values
+
+
+# --------------------------------------------------------------------------- workbooks/
+WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
+
+
+def test_committed_workbooks_are_current(tmp_path: Path) -> None:
+    from udfs.make_xlsm import write_all
+
+    fresh = write_all(tmp_path)
+    for p in fresh:
+        committed = WORKBOOKS / p.name
+        assert committed.exists(), f"{committed} missing: run python -m udfs.make_xlsm"
+        assert committed.read_bytes() == p.read_bytes(), f"{committed} is stale: run python -m udfs.make_xlsm"
+
+
+def test_macro_workbook_wiring() -> None:
+    import zipfile
+
+    import xlwings
+
+    path = WORKBOOKS / "parxl_excel.xlsm"
+    with zipfile.ZipFile(path) as zf, zipfile.ZipFile(
+        Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    ) as ref:
+        # xlwings' standalone VBA, unchanged (SampleCall -> import parxl_excel; parxl_excel.main())
+        assert zf.read("xl/vbaProject.bin") == ref.read("xl/vbaProject.bin")
+        vml = next(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".vml"))
+        assert "xl/workbook.xml" in zf.namelist()
+        assert 'codeName="ThisWorkbook"' in zf.read("xl/workbook.xml").decode("utf-8")
+    assert vml.count("[0]!SampleCall") == len(macros.BUTTONS) + 1
+    captions = [c for c in (f"{i + 1}. {n}" for i, n in enumerate(macros.BUTTONS)) if c in vml]
+    assert len(captions) == len(macros.BUTTONS)
+    assert vml.index("1. Tạo biểu mẫu") < vml.index("4. Tính điểm")  # Button N = BUTTONS[N-1]
+    vba = (Path(__file__).resolve().parent.parent / "udfs" / "vba" / "Module1.bas").read_text()
+    assert 'RunPython "import " & mymodule' in vba
+    module = (WORKBOOKS / "parxl_excel.py").read_text()
+    assert "from udfs.macros import main" in module
+
+
+def test_macro_workbook_control_sheet_is_read_by_the_macros() -> None:
+    from parxl.framework import builtin_ids
+
+    book = _book(payload_from_workbook(WORKBOOKS / "parxl_excel.xlsm"))
+    settings = macros.control_settings(book)
+    assert settings is not None
+    assert settings[macros.LBL_FRAMEWORK] == builtin_ids()[0]
+    assert settings[macros.LBL_ACTION] == "Tính điểm"
+    result = macros.run_action(book)  # "Tính điểm" with no file named: a message, no results sheet
+    assert not result.ok and macros.LBL_FILE in result.message
+    assert [a["func"] for a in _actions(book)] == ["setValues", "alert"]
