@@ -24,6 +24,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from parxl.workbook.layout import RESULTS
 from udfs import macros
 
 WORKBOOK = "parxl_excel.xlsm"
@@ -149,7 +150,7 @@ def build_xlsm() -> bytes:
         "2. Tạo biểu mẫu: chọn bộ tiêu chí, bấm nút 1. Phát hành: nút 2 tạo mỗi đơn vị chủ trì một tệp.",
         f"3. Các đơn vị điền xong, chép tệp vào thư mục '{macros.RETURN_FOLDER}', bấm nút 3 để thu thập, "
         "kiểm tra và tổng hợp.",
-        f"4. Nút 4 tính điểm tệp ghi ở ô '{macros.LBL_FILE}' và ghi trang '{macros.L.RESULTS}'; nút 5 lập báo cáo Word.",
+        f"4. Nút 4 tính điểm tệp ghi ở ô '{macros.LBL_FILE}' và ghi trang '{RESULTS}'; nút 5 lập báo cáo Word.",
         "5. Hàm Excel PAR_SCORE, PAR_SHARE, PAR_INDEX… : cài bổ trợ xlwings (xlwings addin install) rồi "
         "Import Functions với UDF Modules = udfs.functions.",
         "Nếu nút không chạy đúng việc (Excel trên Mac), chọn việc ở ô 'Thao tác' rồi bấm 'Thực hiện'.",
