@@ -21,6 +21,7 @@ scoring and the output files. Printed: files/second and ratios. Nothing here is 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import re
@@ -51,13 +52,17 @@ def _template() -> Path:
     return out / "Mẫu.xlsx"
 
 
-def _values(seed: int) -> dict[tuple[str, str], Any]:
+@functools.lru_cache(maxsize=1)
+def _framework() -> Any:
     from parxl.framework import builtin
-    from parxl.inputs import read_values
+
+    return builtin(FW_ID)
+
+
+def _values(seed: int) -> dict[tuple[str, str], Any]:
     from parxl.rules.base import COUNT, RATE, YESNO
 
-    fw = builtin(FW_ID)
-    base, _ = read_values(Path(__import__("parxl").__file__).parent / "framework" / "data" / f"{FW_ID}.example.csv")
+    fw = _framework()
     rnd = random.Random(seed)
     out: dict[tuple[str, str], Any] = {}
     for item in fw.items:

@@ -71,19 +71,25 @@ def patch_bytes(raw: bytes, cells: Mapping[tuple[str, str], Any]) -> bytes:
     return out.getvalue()
 
 
+_ANY_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"([^>/]*)(?:/>|>(?:[^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+
+
 def _patch_sheet(data: bytes, cells: dict[str, Any]) -> bytes:
-    for ref, value in cells.items():
+    todo = dict(cells)
+
+    def swap(m: re.Match[bytes]) -> bytes:
+        ref = m.group(1).decode()
+        if ref not in todo:
+            return m.group(0)
+        sm = _STYLE.search(m.group(2))
+        return _cell_xml(ref, sm.group(1).decode() if sm else "", todo.pop(ref))
+
+    data = _ANY_CELL.sub(swap, data)
+    for ref, value in todo.items():
+        # no such cell yet: append it to its row (creating the row if needed)
         col = re.match(r"[A-Z]+", ref)
         assert col is not None
         row = ref[col.end():]
-        pat = re.compile(rb'<c r="' + ref.encode() + rb'"([^>/]*)(?:/>|>.*?</c>)', re.S)
-        m = pat.search(data)
-        if m:
-            sm = _STYLE.search(m.group(1))
-            new = _cell_xml(ref, sm.group(1).decode() if sm else "", value)
-            data = data[: m.start()] + new + data[m.end():]
-            continue
-        # no such cell yet: append it to its row (creating the row if needed)
         rm = re.search(rb'<row r="' + row.encode() + rb'"[^>]*?(/>|>)', data)
         new = _cell_xml(ref, "", value)
         if rm is None:
