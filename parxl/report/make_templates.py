@@ -439,7 +439,7 @@ def remedy() -> DocumentT:
     _cant_split(t)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(t, (1.6, 6.6, 1.6, 4.6, 2.1))
+    _widths(t, (1.6, 6.4, 1.5, 4.5, 2.5))
     for i, h in enumerate(("Mã", "Nội dung bị trừ điểm", "Điểm bị trừ", "Lý do", "Hạn báo cáo giải trình")):
         _cell_text(t.rows[0].cells[i], [(h, "b")], align="center")
         _shade(t.rows[0].cells[i])
@@ -448,6 +448,7 @@ def remedy() -> DocumentT:
     office = t.rows[2].cells[0].merge(t.rows[2].cells[n - 1])
     _cell_text(office, [("{{ o.stt }}. {{ o.name }}: {{ o.count }} nội dung, bị trừ {{ o.deducted }} điểm ({{ o.share }})", "b")])
     _shade(office, "F2F2F2")
+    office.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at a page foot
     _cell_text(t.rows[3].cells[0], "{%tr for r in o.rows %}")
     for i, c in enumerate(("r.code", "r.name", "r.deducted", "r.reason", "r.deadline")):
         _cell_text(t.rows[4].cells[i], "{{ " + c + " }}", align="right" if i == 2 else "left")
