@@ -26,8 +26,8 @@ from parxl.score import (
     DAT,
     KHONG_AP_DUNG,
     KHONG_DAT,
+    ItemScore,
     Scores,
-    score_item,
     score_values,
 )
 from parxl.workbook import layout as L
@@ -125,6 +125,8 @@ class _Checker:
         self.kind = raw.meta.get("kind") or KIND_BODY
         self.office = raw.meta.get("office", "") if self.kind == KIND_OFFICE else ""
         self.plan = _plan(fw)
+        self.pending: list[tuple[Item, _ItemPlan, dict[str, Any], Any]] = []
+        self.scores: Scores | None = None
         self.out = Processed(raw.path, True, self.kind, dict(raw.meta), raw.framework_key, raw.framework_json,
                              raw.meta.get("fingerprint", ""), raw.body or raw.meta.get("body", ""),
                              raw.year or raw.meta.get("year", ""), self.office)
@@ -152,6 +154,10 @@ class _Checker:
                 self.issue(ERROR, f"mục {item.code} xuất hiện {len(rows)} lần ({where}); chỉ lấy dòng đầu",
                            rows[1].sheet, f"A{rows[1].row}", item)
             self.item_row(item, rows[0])
+        # one evaluation of the whole return serves the item checks and the scores table
+        self.scores = score_values(fw, self.out.values)
+        for item, plan, clean, row in self.pending:
+            self.consistency(item, plan, clean, row, self.scores.items[item.code])
         if self.out.values:
             h = hashlib.sha1()
             for key in sorted(self.out.values):
@@ -171,7 +177,7 @@ class _Checker:
         if "office" in row.refs and off != item.office:
             self.issue(ERROR, f"ô khoá 'Đơn vị chủ trì' bị sửa: '{off}' (mẫu: '{item.office}')", sheet,
                        row.refs["office"], item)
-        lost = [row.refs[k] for k, has in row.computed_formulas.items() if not has]
+        lost = [row.refs[k] for k in row.lost_formulas]
         if lost:
             self.issue(ERROR, f"công thức tính điểm ở ô {', '.join(lost)} đã bị xoá hoặc ghi đè bằng giá "
                        "trị — dùng lại biểu mẫu đã phát hành", sheet, lost[0], item)
@@ -207,7 +213,7 @@ class _Checker:
             clean[name] = value
             self.out.values[(item.code, name)] = value
             self.out.cells[(item.code, name)] = (sheet, ref)
-        self.consistency(item, plan, clean, row)
+        self.pending.append((item, plan, clean, row))
 
     def cell_input(self, item: Item, f: InputField, cell: RawCell, ref: str, sheet: str) -> Any:
         value = cell.value
@@ -239,7 +245,7 @@ class _Checker:
             return None
         return clean
 
-    def consistency(self, item: Item, plan: _ItemPlan, values: dict[str, Any], row: Any) -> None:
+    def consistency(self, item: Item, plan: _ItemPlan, values: dict[str, Any], row: Any, s: ItemScore) -> None:
         sheet = row.sheet
         status = values.get("status")
         numbers = [fl for fl in plan.rule_fields if fl.name in values]
@@ -267,7 +273,6 @@ class _Checker:
         if status in (KHONG_AP_DUNG, CHUA_DEN_HAN, CHUA_XAC_DINH) and numbers:
             self.issue(WARNING, f"tình trạng '{status}' nhưng vẫn nhập số liệu — số liệu không được tính "
                        "điểm", sheet, row.refs["status"], item)
-        s = score_item(item, {(item.code, k): v for k, v in values.items()})
         if status in (DAT, KHONG_DAT) and numbers:
             if status == DAT and s.raw < item.max - 1e-9:
                 self.issue(WARNING, f"chọn 'Đạt' nhưng số liệu chỉ cho {pts(s.raw)}/{pts(item.max)} điểm — "
@@ -309,9 +314,10 @@ def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> P
         return Processed(display, False, KIND_CONSOLIDATED, dict(meta), raw.framework_key, raw.framework_json,
                          meta.get("fingerprint", ""))
     fw = framework_for(raw.framework_key, None, display)
-    out = _Checker(raw, fw).run()
-    if out.kind != KIND_OFFICE:
-        out.score_row = score_row(fw, score_values(fw, out.values))
+    checker = _Checker(raw, fw)
+    out = checker.run()
+    if out.kind != KIND_OFFICE and checker.scores is not None:
+        out.score_row = score_row(fw, checker.scores)
     return out
 
 

@@ -67,6 +67,25 @@ class RawCell:
     formula: str | None = None  # formula text if the cell holds a formula
 
 
+class Refs:
+    """Column key -> cell reference ("H12") of one row, made on demand."""
+
+    __slots__ = ("letters", "row")
+
+    def __init__(self, letters: dict[str, str], row: int) -> None:
+        self.letters = letters
+        self.row = row
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self.letters[key]}{self.row}"
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.letters
+
+    def get(self, key: str, default: str = "") -> str:
+        return self[key] if key in self.letters else default
+
+
 @dataclass
 class ItemRow:
     sheet: str
@@ -75,8 +94,8 @@ class ItemRow:
     office: Any
     max: Any
     inputs: dict[str, RawCell]
-    refs: dict[str, str]  # column key -> "H12"
-    computed_formulas: dict[str, bool]  # column key -> holds a formula
+    refs: Refs
+    lost_formulas: list[str]  # computed columns whose formula is gone
 
 
 @dataclass
@@ -433,6 +452,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     letters = {k: c for c, k in header.items()}
     wanted = {c.encode(): k for c, k in header.items() if k in ("code", "office", "max", *INPUT_COLS, *COMPUTED_COLS)}
     computed = {c.encode() for c, k in header.items() if k in COMPUTED_COLS}
+    computed_keys = [k for k in COMPUTED_COLS if k in letters]
     by_row: dict[int, dict[str, tuple[bytes, bytes]]] = {}
     has_formula: set[tuple[str, int]] = set()
     cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data) if fast else [
@@ -468,23 +488,14 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
                 extra.append((sheet, f"{code_col}{r}", code))
             continue
         inputs: dict[str, RawCell] = {}
-        refs: dict[str, str] = {}
         for k in INPUT_COLS:
-            refs[k] = f"{letters[k]}{r}"
             c = cs.get(k)
             if c is not None:
                 inputs[k] = cell_value(c[0], c[1], sst)
         office = _decoded(*cs["office"], sst) if "office" in cs else None
-        mx = cell_value(*cs["max"], sst).value if "max" in cs else None
-        formulas = {}
-        for k in COMPUTED_COLS:
-            if k in letters:
-                refs[k] = f"{letters[k]}{r}"
-                formulas[k] = (letters[k], r) in has_formula
-        for k in ("office", "max"):
-            if k in letters:
-                refs[k] = f"{letters[k]}{r}"
-        rows.append(ItemRow(sheet, r, code, office, mx, inputs, refs, formulas))
+        mx = _decoded(*cs["max"], sst) if "max" in cs else None
+        lost = [k for k in computed_keys if (letters[k], r) not in has_formula]
+        rows.append(ItemRow(sheet, r, code, office, mx, inputs, Refs(letters, r), lost))
     return rows, extra
 
 
