@@ -342,6 +342,36 @@ def test_bad_arguments(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- formulas / UDFs
+def test_formulas_reuses_compiled_model_for_same_formulas(tmp_path: Path) -> None:
+    """A workbook with the template's formulas but other inputs is calculated by the cached
+    model exactly as by a fresh compilation, including cells blanked or newly filled."""
+    from parxl.calc import formulas_engine
+
+    src = _par_workbook(tmp_path / "mẫu.xlsx")
+    wb = openpyxl.load_workbook(src)
+    ws = wb[S1]
+    ws["B2"] = None  # blanked
+    ws["C3"] = "Có"  # text changed
+    ws["B3"] = 2.675
+    ws["D3"] = "Tự đánh giá"
+    ws["A7"] = "ghi chú"  # a new, unreferenced cell
+    wb[S3]["B2"] = None
+    variant = tmp_path / "biến thể.xlsx"
+    wb.save(variant)
+    formulas_engine.clear_cache()
+    fresh = computed_values(variant, "formulas")
+    formulas_engine.clear_cache()
+    computed_values(src, "formulas")  # compiles and caches the model
+    cached = computed_values(variant, "formulas")
+    assert len(formulas_engine._cache) == 1  # the variant reused the template's model
+    assert cached == fresh
+    assert cached[S1]["E2"] == 0.0
+    assert cached[S1]["E3"] == 2.675
+    assert cached[S1]["E13"] == pytest.approx(2.675 + 0.62 + 0.285)
+    assert cached[S3]["B3"] == 0.5
+    _assert_values(computed_values(src, "formulas"), PAR_EXPECTED)  # and back again
+
+
 def test_register_functions_udf(tmp_path: Path) -> None:
     seen: list[tuple[Any, ...]] = []
 

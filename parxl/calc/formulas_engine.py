@@ -24,10 +24,13 @@ as in Excel but a reference to an unknown name gives #REF! (Excel: #NAME?); ``a-
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -36,6 +39,8 @@ import formulas
 import formulas.excel
 import formulas.functions
 import numpy as np
+import openpyxl
+import openpyxl.utils.cell
 import schedula as sh
 from formulas.functions import wrap_ufunc
 from formulas.tokens.operand import XlError
@@ -43,7 +48,7 @@ from formulas.tokens.operand import XlError
 from parxl.calc.xlround import xl_round, xl_rounddown, xl_roundup, xl_trunc
 from parxl.errors import EngineError, Location
 
-__all__ = ["TypedValue", "register_functions", "typed_values"]
+__all__ = ["TypedValue", "clear_cache", "register_functions", "typed_values"]
 
 TypedValue = tuple[str, Any]
 
@@ -155,6 +160,7 @@ def register_functions(funcs: Mapping[str, Callable[..., Any]]) -> None:
                 raise ValueError(f"not an Excel function name: {name!r}")
             wrapped = _wrap_udf(key, func)
             _install({key: wrapped, f"_XLUDF.{key}": wrapped})
+        _cache.clear()  # compiled models hold the functions they were compiled with
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -245,6 +251,101 @@ def _cells_of(
                 yield sheet, f"{_col_name(c1 + j)}{r1 + i}", _typed(arr[i, j]), False
 
 
+@dataclass
+class _Compiled:
+    """A compiled model and its input cells: {model key: (SHEET upper-cased, address)}."""
+
+    model: Any
+    inputs: dict[str, tuple[str, str]]
+
+
+_cache: OrderedDict[str, _Compiled] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def clear_cache() -> None:
+    """Forget the compiled models (done by :func:`register_functions` too)."""
+    with _lock:
+        _cache.clear()
+
+
+def _signature(wb: Any) -> str:
+    """Hash of everything that shapes the compiled model: sheets, formulas, defined names."""
+    h = hashlib.sha256()
+    for name, dn in sorted(wb.defined_names.items()):
+        h.update(f"N\0{name}\0{dn.attr_text}\n".encode())
+    for ws in wb.worksheets:
+        h.update(f"S\0{ws.title}\n".encode())
+        for name, dn in sorted(ws.defined_names.items()):
+            h.update(f"N\0{name}\0{dn.attr_text}\n".encode())
+        for (row, col), cell in sorted(ws._cells.items()):
+            if cell.data_type == "f":
+                v = cell.value
+                text = v if isinstance(v, str) else f"{getattr(v, 'ref', '')}{v.text}"
+                h.update(f"F\0{row}\0{col}\0{text}\n".encode())
+    return h.hexdigest()
+
+
+def _input_cells(model: Any) -> dict[str, tuple[str, str]]:
+    """Single cells of the model that are not formulas: constants and referenced blanks."""
+    out: dict[str, tuple[str, str]] = {}
+    for key in model.dsp.data_nodes:
+        if not isinstance(key, str):
+            continue
+        m = _KEY.match(key)
+        if m is None or m["c2"] is not None:
+            continue
+        cell = model.cells.get(key)
+        if cell is not None and getattr(cell, "func", None) is not None:
+            continue
+        out[key] = (m["sheet"].replace("''", "'").upper(), f"{m['c1']}{m['r1']}")
+    return out
+
+
+def _constant(cell: Any) -> Any:
+    """A non-formula cell's value exactly as ``formulas`` reads it (see compile_cell)."""
+    if cell is None or cell.value is None:
+        # a bare sh.EMPTY would leave the node without a value ("Range has not value!")
+        return np.asarray([[sh.EMPTY]], dtype=object)
+    if cell.data_type == "n" and isinstance(cell.value, float):
+        return round(cell.value, 15)
+    return cell.value
+
+
+def _calculate(src: Path) -> Any:
+    """The ``formulas`` solution for ``src``, reusing a compiled model of the same formulas.
+
+    Compiling (``loads`` + ``finish``) is most of the cost (~10 s for a PAR workbook of ~950
+    formulas on a busy machine); workbooks filled from the same template share their formulas,
+    so their model is compiled once and later calculated with the new workbook's constants as
+    inputs. ``formulas`` makes a node for every cell of every referenced range, so every
+    input that can matter is fed (blanks as empty).
+    """
+    wb = openpyxl.load_workbook(src, read_only=False, data_only=False, keep_links=False)
+    sig = _signature(wb)
+    hit = _cache.get(sig)
+    if hit is None:
+        model = formulas.ExcelModel().loads(str(src)).finish()
+        _cache[sig] = _Compiled(model, _input_cells(model))
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+        return model.calculate()
+    _cache.move_to_end(sig)
+    sheets = {ws.title.upper(): ws for ws in wb.worksheets}
+    inputs = {}
+    for key, (sheet, addr) in hit.inputs.items():
+        inputs[key] = _constant(_peek(sheets.get(sheet), addr))
+    return hit.model.calculate(inputs=inputs)
+
+
+def _peek(ws: Any, addr: str) -> Any:
+    """The cell at ``addr`` if it exists, without creating it."""
+    if ws is None:
+        return None
+    col, row = openpyxl.utils.cell.coordinate_from_string(addr)
+    return ws._cells.get((row, openpyxl.utils.cell.column_index_from_string(col)))
+
+
 def typed_values(src: Path, sheet_names: Iterable[str]) -> dict[str, dict[str, TypedValue]]:
     """Calculate ``src`` with ``formulas``; every cell the model knows, by real sheet name.
 
@@ -254,8 +355,7 @@ def typed_values(src: Path, sheet_names: Iterable[str]) -> dict[str, dict[str, T
     names = {n.upper(): n for n in sheet_names}
     try:
         with _lock, _quiet():
-            model = formulas.ExcelModel().loads(str(src)).finish()
-            solution = model.calculate()
+            solution = _calculate(Path(src))
     except EngineError:
         raise
     except Exception as exc:
