@@ -494,3 +494,19 @@ def test_cli_against(examples: dict[str, Path], tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["audit", str(seed("004")), "--against", str(bad)])
     assert r.exit_code == 1
     assert "không phải tệp Excel" in r.output and "Traceback" not in r.output
+
+
+_PIECES = ["0", "1", "2,5", "9.5", "22.583.451", "/", "%", ":", ";", ",", ".", "(", ")", " ", "\n", "- ", "+ ",
+           "1. ", "I. ", "a) ", "# ", "| ", "điểm", "hồ sơ", "nhiệm vụ", "trong đó", "gồm", "tổng số", "bị trừ",
+           "đạt", "không đạt", "chưa đạt", "số điểm chưa đạt là", "chiếm tỷ lệ", "đúng hạn", "quá hạn",
+           "đã giải quyết", "tiếp nhận", "Lĩnh vực 3", "Cải cách thể chế", "chưa xác định", "Tiêu chí",
+           "so với tổng số điểm bị trừ", "Kế hoạch giao", "đạt 36% Kế hoạch", "<sup>1</sup>", "**", "\u00a0"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_any_text_is_audited_without_crashing(text: str) -> None:
+    found = audit_text(text)
+    for x in found:
+        assert x.kind in ("sum", "percent", "restated", "losses")
+        assert x.quotes and all(q.where.startswith("dòng ") for q in x.quotes)

@@ -24,7 +24,6 @@ maxima add up to the total's maximum) or the gap is a slip (at most 2% of the to
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from parxl.audit.figures import (
     unit_before,
 )
 
+MAX_SENTENCE_FIGURES = 300  # a "sentence" with more figures is a pasted table, not prose
 SLIP = Decimal("0.02")  # a shortfall of at most 2% of the total is a slip, not a partial list
 TOTAL_MIN = Decimal(50)  # an overall score's maximum is at least this; a domain's is below
 
@@ -538,9 +538,11 @@ class Audit:
                 if found and total > lost and id(f) not in domain_figs:
                     self._loss_flag(f, p, lost, [(v, p, i) for v, i in found], total)
                 # sub-scores listed after "a/b điểm." or "a/b điểm:" (criterion then its items)
+                if k > 0:
+                    continue
                 subs = [g for g in scores[k + 1:] if g.b.value < f.b.value]
                 opens_list = re.match(r"\s*(?:điểm)?\s*[.:]", p.text[f.end:f.end + 8]) is not None
-                if k == 0 and subs and opens_list and f.b.value < TOTAL_MIN:
+                if subs and opens_list and f.b.value < TOTAL_MIN:
                     sub_lost = sum((g.b.value - g.a.value for g in subs), Decimal(0))
                     self.note("losses", "điểm mất ở các mục con ≤ tối đa − đạt", p.where, sub_lost, lost,
                               sub_lost <= lost)
@@ -658,10 +660,24 @@ class Audit:
         return self._token_cache[p.index]
 
     @staticmethod
-    def _region(parens: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
-        """The innermost parenthesis pair around ``pos``, if any."""
-        inner = [s for s in parens if s[0] < pos < s[1]]
-        return max(inner, key=lambda s: s[0]) if inner else None
+    def _regions(text: str) -> Callable[[int], tuple[int, int] | None]:
+        """``pos`` -> the innermost parenthesis pair around it, if any (one sweep of the text)."""
+        spans = Audit._parens(text)
+        opens = {a: (a, b) for a, b in spans}
+        closes = {b for _, b in spans}
+        table: list[tuple[int, int] | None] = []
+        stack: list[tuple[int, int]] = []
+        for i in range(len(text) + 1):
+            if i in closes and stack:
+                stack.pop()
+            table.append(stack[-1] if stack else None)
+            if i in opens:
+                stack.append(opens[i])
+
+        def region(pos: int) -> tuple[int, int] | None:
+            return table[pos] if 0 <= pos < len(table) else None
+
+        return region
 
     @staticmethod
     def _parens(text: str) -> list[tuple[int, int]]:
@@ -676,14 +692,26 @@ class Audit:
 
     def check_breakdowns(self) -> None:
         for p in self.doc.paras:
-            text = p.text
-            tokens = self._tokens(p)
-            if len(tokens) < 3:
+            all_tokens = self._tokens(p)
+            if len(all_tokens) < 3:
                 continue
-            region = functools.partial(self._region, self._parens(text))
+            region = self._regions(p.text)
+            by_sentence: dict[tuple[int, int], list[tuple[Num, str]]] = {}
+            for t in all_tokens:
+                by_sentence.setdefault(sentence_span(p.text, t[0].start), []).append(t)
+            for (s0, s1), tokens in by_sentence.items():
+                if 3 <= len(tokens) <= MAX_SENTENCE_FIGURES:
+                    self._breakdowns(p, s0, s1, tokens, region)
+                    self._paren_groups(p, tokens, region)
+
+    def _breakdowns(self, p: Para, s0: int, s1: int, tokens: list[tuple[Num, str]],
+                    region: Callable[[int], tuple[int, int] | None]) -> None:
+        """One sentence: "N ..., trong đó a ..., b ..." and the like."""
+        text = p.text
+        if True:
 
             markers: list[tuple[int, int, bool]] = []  # (start, end, total comes after)
-            for m in _MARKERS.finditer(text):
+            for m in _MARKERS.finditer(text, s0, s1):
                 word = m.group().lower()
                 # "tổng số N ...", "Trong số N hồ sơ ...": the total comes after the marker
                 markers.append((m.start(), m.end(), word.startswith(("tổng", "trong số"))))
@@ -695,7 +723,6 @@ class Audit:
             markers.sort()
             groups: dict[int, tuple[Num, str, int]] = {}  # total start -> (total, unit, from)
             for ms, me, forward in markers:
-                s0, s1 = sentence_span(text, ms)
                 reg = region(ms)
                 if forward:
                     cand = [t for t in tokens if me <= t[0].start < s1 and region(t[0].start) == reg]
@@ -722,7 +749,6 @@ class Audit:
                 old = groups.get(total.start)
                 groups[total.start] = (total, unit, max(frm, old[2]) if old else frm)
             for total, unit, frm in groups.values():
-                s0, s1 = sentence_span(text, total.start)
                 reg = region(total.start) if region(frm) == region(total.start) else region(frm)
                 stop = s1
                 semi = _UPPER_AFTER_SEMI.search(text, frm, s1)
@@ -738,7 +764,6 @@ class Audit:
                     self._compare_list(total, [n for n, _ in parts], False, p, total.start,
                                        [], unit)
                     self._part_percents(p, total, [n for n, _ in parts], stop)
-            self._paren_groups(p, tokens, region)
 
     def _paren_groups(self, p: Para, tokens: list[tuple[Num, str]],
                       reg: Callable[[int], tuple[int, int] | None]) -> None:

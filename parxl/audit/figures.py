@@ -9,6 +9,8 @@ Dates (``18/10/2022``), document numbers (``98/2023/QH15``, ``Số: 953``) and l
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -190,8 +192,9 @@ def scan(text: str) -> Figures:
         taken.append((m.start(), m.end()))
     numbers: list[Num] = []
     for m in _NUM_RE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
+        k = bisect.bisect_right(taken, (m.start(), len(text) + 1))
+        if k and taken[k - 1][0] <= m.start() < taken[k - 1][1]:
+            continue  # part of a fraction
         pct = _PERCENT_AFTER.match(text, m.end())
         is_pct = pct is not None
         unit = "" if is_pct else _unit_after(text, m.end())
@@ -226,17 +229,24 @@ _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-zàáảãạăắằẳẵặ�
 _ABBREV = re.compile(r"(?:^|[\s(])(?:TP|Tp|tp|Q|P|TT|TS|ThS|PGS|GS|Th\.S|v\.v|St|BS|KS|CN|Ô|Bà)\.$")
 
 
-def sentence_span(text: str, pos: int) -> tuple[int, int]:
-    """Start and end of the sentence of ``text`` that holds position ``pos``."""
-    start = 0
+@functools.lru_cache(maxsize=256)
+def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """(end of a sentence, start of the next) for each sentence break of ``text``."""
+    out: list[tuple[int, int]] = []
     for m in _SENT_END.finditer(text):
         if _ABBREV.search(text[max(0, m.start() - 6):m.start()]):
             continue  # "TP. Hồ Chí Minh"
-        if m.start() <= pos:
-            start = m.end()
-        else:
-            return start, m.start()
-    return start, len(text)
+        out.append((m.start(), m.end()))
+    return tuple(out)
+
+
+def sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence of ``text`` that holds position ``pos``."""
+    bounds = _sentence_bounds(text)
+    k = bisect.bisect_right(bounds, (pos, len(text) + 1))  # breaks that end at or before pos
+    start = bounds[k - 1][1] if k else 0
+    end = bounds[k][0] if k < len(bounds) else len(text)
+    return start, end
 
 
 def sentence_at(text: str, pos: int) -> str:
