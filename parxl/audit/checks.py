@@ -708,62 +708,60 @@ class Audit:
                     region: Callable[[int], tuple[int, int] | None]) -> None:
         """One sentence: "N ..., trong đó a ..., b ..." and the like."""
         text = p.text
-        if True:
-
-            markers: list[tuple[int, int, bool]] = []  # (start, end, total comes after)
-            for m in _MARKERS.finditer(text, s0, s1):
-                word = m.group().lower()
-                # "tổng số N ...", "Trong số N hồ sơ ...": the total comes after the marker
-                markers.append((m.start(), m.end(), word.startswith(("tổng", "trong số"))))
-            for n, _ in tokens:  # "657 TTHC: a, b, c"
-                after = re.match(r"\s*[\w ]{0,25}?:", text[n.end:n.end + 30])
-                if re.match(r"\s*(?:[^\W\d]+\s*){0,3}:", text[n.end:n.end + 30]) and after:
-                    pos = n.end + after.end() - 1
-                    markers.append((pos, pos + 1, False))
-            markers.sort()
-            groups: dict[int, tuple[Num, str, int]] = {}  # total start -> (total, unit, from)
-            for ms, me, forward in markers:
-                reg = region(ms)
-                if forward:
-                    cand = [t for t in tokens if me <= t[0].start < s1 and region(t[0].start) == reg]
-                    if not cand:
-                        continue
-                    total, unit = cand[0]
-                    frm = total.end
+        markers: list[tuple[int, int, bool]] = []  # (start, end, total comes after)
+        for m in _MARKERS.finditer(text, s0, s1):
+            word = m.group().lower()
+            # "tổng số N ...", "Trong số N hồ sơ ...": the total comes after the marker
+            markers.append((m.start(), m.end(), word.startswith(("tổng", "trong số"))))
+        for n, _ in tokens:  # "657 TTHC: a, b, c"
+            after = re.match(r"\s*(?:[^\W\d]+\s*){0,3}:", text[n.end:n.end + 30])
+            if after:
+                pos = n.end + after.end() - 1
+                markers.append((pos, pos + 1, False))
+        markers.sort()
+        groups: dict[int, tuple[Num, str, int]] = {}  # total start -> (total, unit, from)
+        for ms, me, forward in markers:
+            reg = region(ms)
+            if forward:
+                cand = [t for t in tokens if me <= t[0].start < s1 and region(t[0].start) == reg]
+                if not cand:
+                    continue
+                total, unit = cand[0]
+                frm = total.end
+            else:
+                cand = [t for t in tokens if s0 <= t[0].start < ms and region(t[0].start) == reg]
+                if not cand and reg is not None and not text[reg[0] + 1:ms].strip():
+                    # "740/1.837 TTHC (trong đó 464 TTHC ..., 276 TTHC ...)"
+                    outer = region(reg[0])
+                    cand = [t for t in tokens if s0 <= t[0].start < reg[0] and region(t[0].start) == outer]
+                if cand:
+                    total, unit = cand[-1]
+                    frm = me
                 else:
-                    cand = [t for t in tokens if s0 <= t[0].start < ms and region(t[0].start) == reg]
-                    if not cand and reg is not None and not text[reg[0] + 1:ms].strip():
-                        # "740/1.837 TTHC (trong đó 464 TTHC ..., 276 TTHC ...)"
-                        outer = region(reg[0])
-                        cand = [t for t in tokens if s0 <= t[0].start < reg[0] and region(t[0].start) == outer]
-                    if cand:
-                        total, unit = cand[-1]
-                        frm = me
-                    else:
-                        # "đang giải quyết gồm 7.172 hồ sơ, có 5.950 ... và 1.222 ..."
-                        nxt = [t for t in tokens if me <= t[0].start <= me + 3 and region(t[0].start) == reg]
-                        if not nxt:
-                            continue
-                        total, unit = nxt[0]
-                        frm = total.end
-                old = groups.get(total.start)
-                groups[total.start] = (total, unit, max(frm, old[2]) if old else frm)
-            for total, unit, frm in groups.values():
-                reg = region(total.start) if region(frm) == region(total.start) else region(frm)
-                stop = s1
-                semi = _UPPER_AFTER_SEMI.search(text, frm, s1)
-                if semi:
-                    stop = semi.start()
-                later = [g for g in groups.values() if frm <= g[0].start < stop]
-                if later:
-                    stop = min(g[0].start for g in later)
-                parts = [(n, u) for n, u in tokens if frm <= n.start < stop and region(n.start) == reg
-                         and n is not total]
-                parts = [(n, u) for n, u in parts if u == unit]
-                if len(parts) >= 2:
-                    self._compare_list(total, [n for n, _ in parts], False, p, total.start,
-                                       [], unit)
-                    self._part_percents(p, total, [n for n, _ in parts], stop)
+                    # "đang giải quyết gồm 7.172 hồ sơ, có 5.950 ... và 1.222 ..."
+                    nxt = [t for t in tokens if me <= t[0].start <= me + 3 and region(t[0].start) == reg]
+                    if not nxt:
+                        continue
+                    total, unit = nxt[0]
+                    frm = total.end
+            old = groups.get(total.start)
+            groups[total.start] = (total, unit, max(frm, old[2]) if old else frm)
+        for total, unit, frm in groups.values():
+            reg = region(total.start) if region(frm) == region(total.start) else region(frm)
+            stop = s1
+            semi = _UPPER_AFTER_SEMI.search(text, frm, s1)
+            if semi:
+                stop = semi.start()
+            later = [g for g in groups.values() if frm <= g[0].start < stop]
+            if later:
+                stop = min(g[0].start for g in later)
+            parts = [(n, u) for n, u in tokens if frm <= n.start < stop and region(n.start) == reg
+                     and n is not total]
+            parts = [(n, u) for n, u in parts if u == unit]
+            if len(parts) >= 2:
+                self._compare_list(total, [n for n, _ in parts], False, p, total.start,
+                                   [], unit)
+                self._part_percents(p, total, [n for n, _ in parts], stop)
 
     def _paren_groups(self, p: Para, tokens: list[tuple[Num, str]],
                       reg: Callable[[int], tuple[int, int] | None]) -> None:
