@@ -295,6 +295,12 @@ def test_markdown_table_total_row() -> None:
     found = audit_text(table.format(total="31,2"))
     assert summary(found) == {("sum", D("31.2"), D("30.2"))}
     assert found[0].quotes[0].where == "dòng 8"
+    # rates, ranks and averages do not add up: their "total" row is not a sum
+    rates = ("| STT | Đơn vị | Tiếp nhận | Tỷ lệ đúng hạn (%) | Xếp hạng | Điểm bình quân |\n|---|---|---|---|---|---|\n"
+             "| 1 | A | 100 | 98,5 | 2 | 8 |\n| 2 | B | 200 | 99 | 1 | 9 |\n| | Tổng cộng | 300 | 98,8 | | 8,5 |\n")
+    a = Audit(read_text(rates))
+    assert a.run() == []
+    assert [c.stated for c in a.checks] == [D("300")]  # 100 + 200
 
 
 # -- documents: .docx and bad input ----------------------------------------------------------

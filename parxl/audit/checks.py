@@ -46,7 +46,8 @@ from parxl.audit.figures import (
 )
 
 MAX_SENTENCE_FIGURES = 300  # a "sentence" with more figures is a pasted table, not prose
-SLIP = Decimal("0.02")  # a shortfall of at most 2% of the total is a slip, not a partial list
+SLIP = Decimal("0.02")
+TABLE_SLIP = Decimal("0.10")  # numbered rows: a total row off by more is not a sum of them  # a shortfall of at most 2% of the total is a slip, not a partial list
 TOTAL_MIN = Decimal(50)  # an overall score's maximum is at least this; a domain's is below
 
 
@@ -234,6 +235,8 @@ _DONE_BEFORE = re.compile(r"đã\s+(?:triển\s+khai|thực\s+hiện|hoàn\s+th�
 _OPEN = re.compile(rf"(?P<v>{NUM})\s*điểm\s+chưa\s+xác\s+định", re.I)
 _CRITERION_START = re.compile(r"^(?:đối với\s+)?tiêu chí\b", re.I)
 _ROW_NUMBER = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*)\.?$")
+_NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|hạng|xếp\s*loại|năm|stt|chỉ\s*số|ghi\s*chú",
+                           re.I)
 _TOTAL_ROW = re.compile(r"^(?:tổng|cộng)", re.I)
 
 
@@ -956,8 +959,12 @@ class Audit:
                     top = romans or [x for x in numbered if re.match(r"^\d+\.?$", x[1][0])]
                 else:
                     top = body
+                first_body = body[0][0] if body else t
                 for c in range(1 if numbering else 0, len(row)):
                     cell = row[c]
+                    head = " ".join(rows[r][c] for r in range(first_body) if c < len(rows[r])).lower()
+                    if _NOT_ADDITIVE.search(head):
+                        continue  # rates, averages, ranks, years do not add up
                     if "%" in cell or any("%" in cells[c] for _, cells in top if c < len(cells)):
                         continue
                     total = to_decimal(cell)
@@ -967,7 +974,8 @@ class Audit:
                         continue
                     exact = sum(values, Decimal(0))
                     ok = exact == total
-                    if not ok and not numbering and abs(exact - total) > SLIP * abs(total):
+                    # a far-off "total" is another kind of column (an average, a rate): only slips count
+                    if not ok and abs(exact - total) > (TABLE_SLIP if numbering else SLIP) * abs(total):
                         continue
                     where = table.wheres[t]
                     header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"cột {c + 1}"
@@ -978,7 +986,6 @@ class Audit:
                                  f"Bảng {table.index}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
                                  f"{terms} = {fmt(exact)}",
                                  [Quote(" | ".join(x for x in row if x), where)], total, exact)
-
 
     def check_outline_counts(self) -> None:
         """A section that states "57 nhiệm vụ, ... đã triển khai 50 nhiệm vụ, cụ thể:" and then one
