@@ -249,6 +249,99 @@ def test_dates_and_document_numbers_are_not_figures() -> None:
     assert [f.text for f in fr] == ["1/2"]
 
 
+# a made-up report whose figures are all consistent (sums worked out by hand)
+REPORT_TEXT = """BÁO CÁO KẾT QUẢ CẢI CÁCH HÀNH CHÍNH NĂM 2024
+
+Căn cứ Quyết định số 1234/QĐ-UBND ngày 15/01/2024 và Nghị định 61/2018/NĐ-CP, Kế hoạch số 45/KH-UBND ngày 02 tháng 02 năm 2024; giai đoạn 2021 - 2025.
+
+I. KẾT QUẢ CHUNG
+
+Chỉ số CCHC năm 2024 của huyện đạt 86,45 điểm (tăng 1,25 điểm so với năm 2023), xếp hạng 5/12 huyện, thị xã. Thang điểm tối đa là 100 điểm, trong đó 70 điểm tự đánh giá và 30 điểm điều tra xã hội học.
+
+Kết quả tự đánh giá ước đạt 61,45/70 điểm, cụ thể như sau:
+
+1. Công tác chỉ đạo, điều hành: 9,5/10 điểm
+Số điểm chưa đạt là 0,5 điểm do ban hành kế hoạch kiểm tra chậm (không đạt 0,5 điểm).
+
+2. Cải cách thể chế: 6/7 điểm
+- Tự kiểm tra văn bản chưa đầy đủ: không đạt 1 điểm.
+
+3. Cải cách thủ tục hành chính: 14,75/17 điểm
+Tiêu chí 3.2 thực hiện cơ chế một cửa đạt 4,75/6 điểm, do tỷ lệ hồ sơ trực tuyến thấp (không đạt 1 điểm) và chưa số hóa đầy đủ (không đạt 0,25 điểm).
+Việc xin lỗi khi trễ hạn chưa thực hiện đầy đủ (chưa đạt 1 điểm).
+
+4. Cải cách tổ chức bộ máy hành chính: 7/7 điểm
+
+5. Cải cách chế độ công vụ: 8/9 điểm
+Tổng số điểm đạt 8/9 điểm, số điểm chưa đạt là 01 điểm.
+
+6. Cải cách tài chính công: 6,2/7 điểm
+Giải ngân vốn đầu tư công đạt 4.560/5.000 triệu đồng, đạt tỷ lệ 91,2% (không đạt 0,8 điểm).
+
+7. Xây dựng và phát triển chính quyền điện tử, chính quyền số: 10/13 điểm
+- Dịch vụ công trực tuyến toàn trình mức độ 4 chưa đạt 2 điểm.
+- Thanh toán trực tuyến chưa đạt 1 điểm.
+
+II. CÁC SỐ LIỆU KHÁC
+
+Trong năm, Bộ phận một cửa huyện tiếp nhận 12.500 hồ sơ, trong đó trực tuyến 7.500 hồ sơ, trực tiếp 4.800 hồ sơ và qua bưu chính 200 hồ sơ. Đã giải quyết 12.100 hồ sơ, trong đó đúng hạn 11.979 hồ sơ chiếm tỷ lệ 99%; quá hạn 121 hồ sơ chiếm tỷ lệ 1%.
+
+Cải thiện được 07/10 nội dung bị trừ điểm năm 2023; còn 03/10 nội dung chưa cải thiện. Có 02 lớp bồi dưỡng đang chờ Tỉnh mở; 9 tháng đầu năm tổ chức 3 đợt kiểm tra tại 12 cơ quan, trong đó 5 cơ quan cấp huyện và 7 xã. Tính đến tháng 12/2024 đã có 15 xã, thị trấn đạt chuẩn (100%).
+
+| STT | Lĩnh vực | Tối đa | Đạt |
+|---|---|---|---|
+| 1 | Chỉ đạo, điều hành | 10 | 9,5 |
+| 2 | Thể chế | 7 | 6 |
+| 3 | Thủ tục hành chính | 17 | 14,75 |
+| 4 | Tổ chức bộ máy | 7 | 7 |
+| 5 | Chế độ công vụ | 9 | 8 |
+| 6 | Tài chính công | 7 | 6,2 |
+| 7 | Chính quyền số | 13 | 10 |
+| | Tổng cộng | 70 | 61,45 |
+"""
+
+
+@pytest.fixture()
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "bao-cao.txt"
+    path.write_text(REPORT_TEXT, encoding="utf-8")
+    return path
+
+
+def test_made_up_report_is_consistent_and_checked(report: Path) -> None:
+    a = Audit(load_document(report))
+    assert a.run() == []
+    assert passed(a, "sum", "61.45")  # 9,5 + 6 + 14,75 + 7 + 8 + 6,2 + 10 (text and table)
+    assert passed(a, "sum", "70")  # table maxima 10 + 7 + 17 + 7 + 9 + 7 + 13
+    assert passed(a, "sum", "12500")  # 7.500 + 4.800 + 200
+    assert passed(a, "sum", "12100")  # 11.979 + 121
+    assert passed(a, "losses", "1.25")  # criterion 3.2: 6 − 4,75 = 1 + 0,25
+    assert passed(a, "percent", "91.2")  # 4.560 / 5.000
+    assert len(a.checks) >= 20
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("| Tổng cộng | 70 | 61,45 |", "| Tổng cộng | 70 | 61,55 |", ("sum", "61.55", "61.45")),
+        ("ước đạt 61,45/70 điểm", "ước đạt 62,45/70 điểm", ("sum", "62.45", "61.45")),
+        ("11.979 hồ sơ chiếm tỷ lệ 99%", "11.979 hồ sơ chiếm tỷ lệ 98%", ("percent", "98", "99")),
+        ("Số điểm chưa đạt là 0,5 điểm", "Số điểm chưa đạt là 1,5 điểm", ("losses", "1.5", "0.5")),
+        ("trực tiếp 4.800 hồ sơ", "trực tiếp 4.900 hồ sơ", ("sum", "12500", "12600")),
+        ("quá hạn 121 hồ sơ", "quá hạn 112 hồ sơ", ("sum", "12100", "12091")),
+        ("đạt 4,75/6 điểm", "đạt 5,75/6 điểm", ("losses", "1.25", "0.25")),
+        ("4.560/5.000 triệu đồng, đạt tỷ lệ 91,2%", "4.560/5.000 triệu đồng, đạt tỷ lệ 92,1%",
+         ("percent", "92.1", "91.2")),
+    ],
+)
+def test_made_up_report_one_slip_each(old: str, new: str, expected: tuple[str, str, str]) -> None:
+    text = REPORT_TEXT
+    assert old in text
+    found = audit_text(text.replace(old, new))
+    kind, stated, exp = expected
+    assert summary(found) == {(kind, D(stated), D(exp))}
+
+
 def test_dossier_flow_variants() -> None:
     # numbers invented for the test; each sum worked out by hand
     text = (
