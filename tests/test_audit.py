@@ -441,6 +441,36 @@ def test_docx_word_numbering_is_the_outline(tmp_path: Path) -> None:
     assert summary(audit_file(path)) == {("sum", D("51.2"), D("50.2")), ("losses", D("2.5"), D("2.3"))}
 
 
+def test_docx_footnotes_are_read(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Kết quả năm 2023 như sau.")
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    notes = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:t>x</w:t>'
+             '</w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>Có 10 hồ sơ, trong đó 4 hồ sơ '
+             'trực tuyến, 7 hồ sơ trực tiếp.</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    path = tmp_path / "chu-thich.docx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="'
+                                    b'application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes'
+                                    b'+xml"/></Types>')
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn9" Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/footnotes" '
+                                    b'Target="footnotes.xml"/></Relationships>')
+            dst.writestr(item, data)
+        dst.writestr("word/footnotes.xml", notes)
+    found = audit_file(path)
+    assert summary(found) == {("sum", D("10"), D("11"))}  # 4 + 7
+    assert found[0].quotes[0].where == "chú thích 1"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "needle"),
     [
@@ -542,6 +572,8 @@ def _wb_passed(checks: list, what: str, stated: str) -> bool:  # type: ignore[ty
 def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     from parxl.audit.against import compare_workbook
 
+    assert summary(audit_file(seed("000"), against=examples["hcm-quan-2023"])) == {
+        ("restated", D("6.67"), D("6.77")), ("workbook", D("6.67"), D("6.77"))}
     found, done = compare_workbook(load_document(seed("000")), examples["hcm-quan-2023"])
     # the HCM example is District 1's 2023 result: base deducted 1,5 + 1,32 + 2,69 + 1,26 = 6,77
     assert summary(found) == {("workbook", D("6.67"), D("6.77"))}

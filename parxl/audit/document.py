@@ -274,7 +274,34 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
                 data.wheres.append(f"bảng {n_tab}, dòng {r}")
                 if cells:
                     lines.append((" | ".join(cells) + ".", f"bảng {n_tab}, dòng {r}"))
+    lines += _footnotes(d)
     return lines, tables
+
+
+def _footnotes(d: Any) -> list[tuple[str, str]]:
+    """Footnote texts (reports put totals there: "Điểm chỉ số CCHC năm 2023 ... là 93,23 điểm")."""
+    from docx.oxml.parser import parse_xml  # python-docx's parser: no external entities
+
+    out: list[tuple[str, str]] = []
+    try:
+        parts = list(d.part.package.iter_parts())
+    except Exception:  # a package python-docx opened but cannot walk: no footnotes then
+        return out
+    for part in parts:
+        if str(part.partname) != "/word/footnotes.xml":
+            continue
+        try:
+            root = parse_xml(part.blob)
+        except Exception:  # a corrupt footnotes part does not stop the audit of the body
+            return out
+        for note in root.iter(f"{_W}footnote"):
+            if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            for k, p in enumerate(note.iter(f"{_W}p")):
+                text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+                if text.strip():
+                    out.append(("¹" + text if k == 0 else text, f"chú thích {note.get(f'{_W}id')}"))
+    return out
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
