@@ -33,7 +33,7 @@ _RC: Any = {
 
 def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -54,7 +54,7 @@ def domain_scores(codes: Sequence[str], achieved: Sequence[float], deducted: Seq
     if not codes:
         return None
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(6.3, 3.0))
+        fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 3.0))
         x = range(len(codes))
         ax.bar(x, achieved, color=COLORS["achieved"], label="Điểm đạt")
         ax.bar(x, deducted, bottom=achieved, color=COLORS["deducted"], label="Điểm bị trừ")
@@ -80,7 +80,7 @@ def deduction_shares(names: Sequence[str], deducted: Sequence[float]) -> bytes |
         return None
     pairs.sort(key=lambda p: p[1])
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(pairs) + 0.8))
+        fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 0.45 * len(pairs) + 0.8))
         y = range(len(pairs))
         ax.barh(y, [d for _n, d in pairs], color=COLORS["deducted"])
         for yi, (_n, d) in zip(y, pairs, strict=True):
@@ -100,7 +100,7 @@ def interim_bars(codes: Sequence[str], secured: Sequence[float], lost: Sequence[
     if not codes:
         return None
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(6.3, 3.0))
+        fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 3.0))
         x = list(range(len(codes)))
         bottom = [0.0] * len(codes)
         for values, color, label in (
@@ -124,7 +124,7 @@ def ranking_bars(bodies: Sequence[str], totals: Sequence[float], highlight: str 
     if not bodies:
         return None
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(6.3, 0.3 * len(bodies) + 0.8))
+        fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 0.3 * len(bodies) + 0.8))
         y = list(range(len(bodies)))[::-1]
         colors = [COLORS["deducted"] if b == highlight else COLORS["achieved"] for b in bodies]
         ax.barh(y, totals, color=colors)

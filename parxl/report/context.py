@@ -617,7 +617,8 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
             {"year": prev_year, "total": prev_total, "rank": info.previous_rank},
             {"year": body.year, "total": s.total, "rank": info.rank},
         ])
-    charts_ = {"chart_shares": _score_charts(fw, s)["chart_shares"]}
+    charts_ = {"chart_shares": charts.deduction_shares([f"LV {d.code} - {d.name}" for d in fw.domains],
+                                                       [s.domains[d.code].deducted for d in fw.domains])}
     return Report("remedy", ctx, charts_, warnings, tables)
 
 
