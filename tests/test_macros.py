@@ -35,9 +35,11 @@ def ensure_remote_engine() -> None:
     licence key; add it if xlwings was imported before the key was set."""
     if "remote" not in [e.name for e in xw.engines]:
         from xlwings.main import Engine
-        from xlwings.pro import _xlremote
+        from xlwings.pro import _xlofficejs, _xlremote
 
         xw.engines.add(Engine(impl=_xlremote.engine))
+        xw.engines.add(Engine(impl=_xlofficejs.engine))
+        xw.__pro__ = True
 
 
 ensure_remote_engine()

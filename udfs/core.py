@@ -219,12 +219,21 @@ def _compiled(kind: str, params_key: str, max_points: float) -> tuple[Evaluator,
 
 def rule(kind: Any, max_points: float, params: Any) -> tuple[Evaluator, tuple[str, ...]]:
     """The compiled scoring function of a rule kind and the types of its two inputs."""
-    if not isinstance(kind, str) or kind.strip().lower() not in KINDS:
-        known = ", ".join(KINDS)
-        raise UdfError(f"không có cách chấm {_show(kind)}; dùng một trong: {known}", NA)
+    if not isinstance(kind, str):
+        raise UdfError(f"không có cách chấm {_show(kind)}; dùng một trong: {', '.join(KINDS)}", NA)
+    if params is not None and not isinstance(params, str):
+        parse_params(params)  # reports what is wrong
+    return _rule_from_text(kind, max_points, params or "")
+
+
+@lru_cache(maxsize=4096)
+def _rule_from_text(kind: str, max_points: float, params: Any) -> tuple[Evaluator, tuple[str, ...]]:
+    name = kind.strip().lower()
+    if name not in KINDS:
+        raise UdfError(f"không có cách chấm '{kind}'; dùng một trong: {', '.join(KINDS)}", NA)
     raw = parse_params(params)
     key = json.dumps(raw, sort_keys=True, ensure_ascii=False)
-    return _compiled(kind.strip().lower(), key, max_points)
+    return _compiled(name, key, max_points)
 
 
 def _input(v: Any, ftype: str, slot: int) -> Any:
