@@ -10,7 +10,9 @@ Requests (``task``):
 - ``book``: ``{"name": ..., "sheets": {sheet: rows}}`` -> the open workbook read by
   :func:`parxl_lite.book.read_template` and scored;
 - ``script``: ``{"script": name, "book": <xlwings Book JSON>}`` -> the actions an xlwings Lite
-  script sends back to Excel (needs xlwings, which xlwings Lite provides).
+  script sends back to Excel (needs xlwings, which xlwings Lite provides);
+- ``functions``: ``{"calls": [<custom function call JSON>, ...]}`` -> each call's result (an
+  error becomes ``{"error": message}``).
 
 Every answer also lists the top-level modules imported (``modules``), to show what the path
 needs.
@@ -69,6 +71,10 @@ def _run(req: dict[str, Any]) -> dict[str, Any]:
         from parxl_lite.runtime import run_script
 
         return {"actions": run_script(str(req["script"]), req["book"])}
+    if task == "functions":
+        from parxl_lite.runtime import call_function
+
+        return {"results": [call_function(data) for data in req["calls"]]}
     raise ValueError(f"unknown task {task!r}")
 
 

@@ -7,7 +7,7 @@
 // called for each request and its JSON answer printed on stdout, one line per request (a
 // failing request prints {"error": ...} and makes the exit status 1). Timings go to stderr.
 import { loadPyodide } from "pyodide";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 const [dir, ...requests] = process.argv.slice(2);
@@ -16,7 +16,11 @@ if (!dir || requests.length === 0) {
   process.exit(2);
 }
 const t0 = performance.now();
-const py = await loadPyodide({ env: { XLWINGS_LICENSE_KEY: "noncommercial" } });
+// Python's print() goes to stderr: stdout carries only the JSON answers
+const py = await loadPyodide({
+  env: { XLWINGS_LICENSE_KEY: "noncommercial" },
+  stdout: (line) => console.error(line),
+});
 const t1 = performance.now();
 const site = py.runPython("import site; site.getsitepackages()[0]");
 for (const f of readdirSync(dir).sort()) {
@@ -34,7 +38,7 @@ for (const path of requests) {
     failed = true;
     answer = JSON.stringify({ error: String(err) });
   }
-  process.stdout.write(answer + "\n");
+  writeSync(1, answer + "\n"); // synchronous: process.exit below must not cut the pipe
 }
 const t3 = performance.now();
 console.error(

@@ -1,0 +1,480 @@
+"""What parxl's xlwings Lite scripts do, on the open workbook only (no files, no folders).
+
+Each function takes the open workbook (an ``xlwings.Book``: in xlwings Lite and xlwings Server
+one built from the JSON Excel sends) and returns a :class:`ScriptResult`. Nothing here imports
+xlwings: :mod:`parxl_lite.plugin` wraps these functions with xlwings' ``@script``.
+
+=====================  =====================================================================
+``tinh_diem``          score the open template, write the sheet "Kết quả"
+``kiem_tra``           check every input as the desktop collect does, write "Kiểm tra"
+``bao_cao``            add the sheet "Báo cáo": tables and native Excel charts
+``nhap_so_lieu``       fill the template from an input table pasted into the sheet "Nhập liệu"
+``tao_bieu_mau``       build the sheets of a built-in framework's template in the open book
+=====================  =====================================================================
+
+A script run on a workbook that is not a parxl template (or lacks what it needs) shows a
+Vietnamese message and changes nothing: every check runs before the first write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parxl.errors import ParxlError
+from parxl.numbers import format_vn_number, format_vn_percent
+from parxl.score import Scores, score_values
+from parxl.workbook import layout as L
+from parxl_lite.book import OpenTemplate, read_template
+
+TITLE = "parxl"
+INPUT_SHEET = "Nhập liệu"
+REPORT_SHEET = "Báo cáo"
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+               "#SPILL!", "#CALC!", "#BUSY!", "#FIELD!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!")
+
+
+@dataclass
+class ScriptResult:
+    ok: bool
+    message: str
+
+
+class ScriptError(ParxlError):
+    """The script cannot run on this workbook; the message is shown and nothing is changed."""
+
+
+# --------------------------------------------------------------------------- the open book
+def sheet_rows(sheet: Any) -> list[list[Any]]:
+    """A sheet's values from A1 to the end of its used range, as rows (blanks as None)."""
+    used = sheet.used_range
+    values = used.options(ndim=2).value
+    if not values:
+        return []
+    top, left = used.row - 1, used.column - 1
+    rows = [list(r) for r in values]
+    if top or left:
+        width = left + max((len(r) for r in rows), default=0)
+        rows = [[None] * width for _ in range(top)] + [[None] * left + r for r in rows]
+    return [[None if v == "" else v for v in r] for r in rows]
+
+
+def book_values(book: Any, names: tuple[str, ...] | None = None) -> dict[str, list[list[Any]]]:
+    """Sheet name -> rows, for every sheet (or the named ones that exist)."""
+    return {
+        s.name: sheet_rows(s) for s in book.sheets if names is None or s.name in names
+    }
+
+
+def sheet_names(book: Any) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def open_template(book: Any) -> OpenTemplate:
+    names = sheet_names(book)
+    if L.META not in names:
+        raise ScriptError(
+            "Tệp đang mở không phải biểu mẫu parxl (không có trang ẩn '_parxl'). Hãy mở biểu mẫu "
+            "do parxl tạo, hoặc chạy 'Tạo biểu mẫu' trên một tệp trống. Không có gì bị thay đổi."
+        )
+    return read_template(book_values(book), book.name)
+
+
+def _fresh_sheet(book: Any, name: str) -> Any:
+    if name in sheet_names(book):
+        sheet = book.sheets[name]
+        sheet.clear()
+        return sheet
+    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+
+
+def safe_text(v: Any) -> Any:
+    """Text typed by users never becomes a formula when written back through Office.js."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def _grid(rows: list[list[Any]], texts: bool = True) -> list[list[Any]]:
+    """A rectangle of values (Office.js needs equal row lengths); ``texts``: guard every string."""
+    width = max((len(r) for r in rows), default=1)
+    return [[safe_text(v) if texts else v for v in r] + [None] * (width - len(r)) for r in rows]
+
+
+def notify(book: Any, message: str, ok: bool = True) -> ScriptResult:
+    """Show the message in Excel (a dialog) and in xlwings Lite's output pane."""
+    print(message)
+    with contextlib.suppress(Exception):  # no dialogs in this runtime: the output pane says it
+        book.app.alert(message, TITLE)
+    return ScriptResult(ok, message)
+
+
+def run(book: Any, action: Callable[[Any], str]) -> ScriptResult:
+    """Run a script; a parxl error becomes a Vietnamese message, never a traceback."""
+    try:
+        return notify(book, action(book))
+    except ScriptError as exc:
+        return notify(book, exc.message, ok=False)
+    except ParxlError as exc:
+        return notify(book, f"Không thực hiện được: {exc}. Không có gì bị thay đổi.", ok=False)
+
+
+# --------------------------------------------------------------------------- score
+def results_rows(t: OpenTemplate, s: Scores) -> list[list[Any]]:
+    from udfs.macros import results_rows as rows  # the same sheet as the desktop macro
+
+    return rows(t.framework, s, t.name, t.body, t.year)
+
+
+def _score_text(s: Scores) -> str:
+    return (
+        f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
+        f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}, "
+        f"điểm chưa xác định {format_vn_number(s.base.open, 2)}"
+    )
+
+
+def tinh_diem(book: Any) -> ScriptResult:
+    """Score the open template with parxl's Python evaluator; write the sheet "Kết quả"."""
+
+    def action(book: Any) -> str:
+        t = open_template(book)
+        s = score_values(t.framework, t.values)
+        rows = results_rows(t, s)
+        sheet = _fresh_sheet(book, L.RESULTS)
+        sheet["A1"].value = _grid(rows)
+        n = len(t.framework.domains)
+        sheet.range((6, 3), (6 + n, 6)).number_format = "0.00"
+        sheet.range((6, 7), (6 + n, 7)).number_format = "0.00%"
+        sheet.range((6, 10), (6 + n, 10)).number_format = "0.00%"
+        sheet.range((8 + n, 3), (13 + n, 3)).number_format = "0.00"
+        sheet.range((11 + n, 3), (11 + n, 3)).number_format = "0.00%"
+        sheet["A:A"].column_width = 9
+        sheet["B:B"].column_width = 50
+        sheet["A1"].font.bold = True
+        extra = f" ({len(s.errors)} số liệu cần xem lại)" if s.errors else ""
+        return f"{_score_text(s)}{extra}. Xem trang '{L.RESULTS}'."
+
+    return run(book, action)
+
+
+# --------------------------------------------------------------------------- check
+def issues_of(t: OpenTemplate) -> list[Any]:
+    """Every problem of the open template, by the desktop collect's checks (same messages)."""
+    from parxl.office.check import _Checker
+    from parxl.office.fastread import CellError, ItemRow, RawCell, RawReturn, Refs
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, str) and v.strip().upper() in ERROR_CODES:
+            return RawCell(CellError(v.strip().upper()))
+        return RawCell(v)
+
+    raw = RawReturn(t.name, dict(t.meta), True, "", None, body=t.body, year=t.year)
+    raw.rows = [
+        # Office.js sends values, not formulas: the "formula overwritten" check needs the file
+        ItemRow(r.sheet, r.row, r.code, r.office, r.max, {k: cell(v) for k, v in r.inputs.items()},
+                Refs({k: ref.rstrip("0123456789") for k, ref in r.refs.items()}, r.row), [])
+        for r in t.rows
+    ]
+    raw.extra_codes = list(t.extra_codes)
+    raw.sheets = [s for s in {r.sheet: None for r in t.rows}]
+    issues: list[Any] = _Checker(raw, t.framework).run().issues
+    return sorted(issues, key=lambda i: (_natural(i.item), i.sheet, i.cell, i.severity, i.message))
+
+
+def _natural(code: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in code.split("."))
+
+
+CHECK_HEADERS = ("Tệp", "Trang", "Ô", "Mã mục", "Đơn vị chủ trì", "Mức độ", "Nội dung")
+
+
+def kiem_tra(book: Any) -> ScriptResult:
+    """Check every input of the open template; write the problems into the sheet "Kiểm tra"."""
+
+    def action(book: Any) -> str:
+        from parxl.office.check import ERROR
+
+        t = open_template(book)
+        issues = issues_of(t)
+        errors = sum(1 for i in issues if i.severity == ERROR)
+        warnings = len(issues) - errors
+        rows: list[list[Any]] = [
+            [f"KIỂM TRA SỐ LIỆU — {t.name}: {errors} lỗi, {warnings} cảnh báo"],
+            [f"Bộ tiêu chí: {t.framework.name}"],
+            list(CHECK_HEADERS),
+        ]
+        rows += [[t.name, i.sheet, i.cell, i.item, i.office, i.severity, i.message] for i in issues]
+        if not issues:
+            rows.append(["Không phát hiện vấn đề nào."])
+        sheet = _fresh_sheet(book, L.CHECKS)
+        sheet["A1"].value = _grid(rows)
+        for col, width in zip("ABCDEFG", (20, 14, 8, 9, 22, 10, 90), strict=True):
+            sheet[f"{col}:{col}"].column_width = width
+        sheet["A1"].font.bold = True
+        if not issues:
+            return f"Không phát hiện vấn đề nào. Xem trang '{L.CHECKS}'."
+        return f"{errors} lỗi, {warnings} cảnh báo. Chi tiết ở trang '{L.CHECKS}'."
+
+    return run(book, action)
+
+
+# --------------------------------------------------------------------------- report sheet
+def report_blocks(t: OpenTemplate, s: Scores) -> dict[str, list[list[Any]]]:
+    """The report's tables: domains, where points were lost, and the overall result."""
+    fw = t.framework
+    domains: list[list[Any]] = [[
+        "Mã", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định",
+        "Tỷ lệ trên tổng điểm bị trừ", "Tỷ lệ đạt",
+    ]]
+    for d in fw.domains:
+        g = s.domains[d.code]
+        domains.append([d.code, d.name, g.max, g.achieved, g.deducted, g.open, g.share, g.index])
+    lost: list[list[Any]] = [["Mã", "Nội dung", "Đơn vị chủ trì", "Điểm tối đa", "Điểm bị trừ",
+                              "Trạng thái"]]
+    items = [(i, s.items[i.code]) for i in fw.base_items if s.items[i.code].deducted > 0]
+    for item, sc in sorted(items, key=lambda p: (-p[1].deducted, _natural(p[0].code))):
+        lost.append([item.code, item.name, item.office, sc.max, sc.deducted, sc.status])
+    summary: list[list[Any]] = [
+        ["Chỉ tiêu", "Giá trị"],
+        ["Điểm cơ bản đạt được", s.base.achieved],
+        ["Điểm thưởng được tính", s.bonus],
+        ["Điểm trừ", s.penalty],
+        ["Tổng điểm", s.total],
+        ["Chỉ số cải cách hành chính", s.index],
+        ["Điểm bị trừ", s.base.deducted],
+        ["Điểm chưa xác định", s.base.open],
+        ["Có thể đạt tối đa", s.reachable],
+    ]
+    return {"summary": summary, "domains": domains, "lost": lost}
+
+
+def bao_cao(book: Any) -> ScriptResult:
+    """Add the sheet "Báo cáo": result, domains and lost points as Excel tables, with charts."""
+
+    def action(book: Any) -> str:
+        t = open_template(book)
+        s = score_values(t.framework, t.values)
+        blocks = report_blocks(t, s)
+        if REPORT_SHEET in sheet_names(book):
+            book.sheets[REPORT_SHEET].delete()  # its tables and charts go with it
+        sheet = book.sheets.add(REPORT_SHEET, after=book.sheets[len(book.sheets) - 1])
+        title = f"BÁO CÁO KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH — {t.body or t.name}"
+        sheet["A1"].value = [[title], [f"Bộ tiêu chí: {t.framework.name}; năm: {t.year or '…'}"]]
+        sheet["A1"].font.bold = True
+        row = 4
+        tables = []
+        for key, name in (("summary", "parxl_KetQua"), ("domains", "parxl_LinhVuc"),
+                          ("lost", "parxl_BiTru")):
+            rows = blocks[key]
+            if key == "lost" and len(rows) == 1:
+                sheet[f"A{row}"].value = "Không có tiêu chí thành phần nào bị trừ điểm."
+                row += 2
+                continue
+            width = len(rows[0])
+            sheet[f"A{row}"].value = _grid(rows)
+            rng = sheet.range((row, 1), (row + len(rows) - 1, width))
+            sheet.tables.add(source=rng, name=name, has_headers=True,
+                             table_style_name="TableStyleMedium2")
+            tables.append((key, row, len(rows), width))
+            row += len(rows) + 2
+        n = len(t.framework.domains)
+        drow = next(r for k, r, _, _ in tables if k == "domains")
+        srow = next(r for k, r, _, _ in tables if k == "summary")
+        sheet.range((srow + 1, 2), (srow + 8, 2)).number_format = "0.00"
+        sheet.range((srow + 5, 2), (srow + 5, 2)).number_format = "0.00%"
+        sheet.range((drow + 1, 3), (drow + n, 6)).number_format = "0.00"
+        sheet.range((drow + 1, 7), (drow + n, 8)).number_format = "0.00%"
+        sheet["A:A"].column_width = 28
+        sheet["B:B"].column_width = 48
+        # achieved vs maximum by domain; share of deducted points by domain
+        bars = sheet.charts.add(left=620, top=20, width=480, height=280, chart_type="bar_clustered",
+                                name="parxl_DiemLinhVuc")
+        bars.set_source_data(sheet.range((drow, 3), (drow + n, 4)))
+        if s.base.deducted > 0:
+            pie = sheet.charts.add(left=620, top=320, width=480, height=280, chart_type="pie",
+                                   name="parxl_TyLeBiTru")
+            pie.set_source_data(sheet.range((drow, 5), (drow + n, 5)))
+        return f"Đã thêm trang '{REPORT_SHEET}'. {_score_text(s)}."
+
+    return run(book, action)
+
+
+# --------------------------------------------------------------------------- fill
+def input_table(rows: list[list[Any]]) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int]]:
+    """The pasted input table (columns code, field, value, found by header text)."""
+    head_at = -1
+    cols: dict[str, int] = {}
+    for r, row in enumerate(rows[:10]):
+        names = [str(v).strip().lower() if isinstance(v, str) else "" for v in row]
+        if {"code", "field", "value"} <= set(names):
+            head_at, cols = r, {n: names.index(n) for n in ("code", "field", "value")}
+            break
+    if head_at < 0:
+        raise ScriptError(
+            f"Trang '{INPUT_SHEET}' phải có dòng tiêu đề với các cột 'code', 'field', 'value' "
+            "(dán bảng nhập liệu do lệnh 'parxl inputs' tạo). Không có gì bị thay đổi."
+        )
+    values: dict[tuple[str, str], Any] = {}
+    lines: dict[tuple[str, str], int] = {}
+    dupes: list[str] = []
+
+    def at(row: list[Any], key: str) -> Any:
+        i = cols[key]
+        return row[i] if i < len(row) else None
+
+    for r, row in enumerate(rows[head_at + 1 :], start=head_at + 2):
+        code, name, value = at(row, "code"), at(row, "field"), at(row, "value")
+        code_text = _cell_text(code)
+        name_text = _cell_text(name)
+        if not code_text and not name_text:
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        key = (code_text, name_text)
+        if key in values:
+            dupes.append(f"dòng {r}: mục {code_text} trường '{name_text}' đã có ở dòng {lines[key]}")
+            continue
+        values[key] = value.strip() if isinstance(value, str) else value
+        lines[key] = r
+    if dupes:
+        raise ScriptError(
+            f"Trang '{INPUT_SHEET}' có dòng trùng: " + "; ".join(dupes) + ". Không có gì bị thay đổi."
+        )
+    return values, lines
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def nhap_so_lieu(book: Any) -> ScriptResult:
+    """Write the values of the input table in sheet "Nhập liệu" into the open template, by item
+    code; every value is checked first (one message lists every bad value; nothing written)."""
+
+    def action(book: Any) -> str:
+        from parxl.inputs import BODY, check_values
+
+        t = open_template(book)
+        if INPUT_SHEET not in sheet_names(book):
+            raise ScriptError(
+                f"Không có trang '{INPUT_SHEET}': hãy thêm trang này và dán bảng nhập liệu (các cột "
+                "code, field, value). Không có gì bị thay đổi."
+            )
+        values, lines = input_table(sheet_rows(book.sheets[INPUT_SHEET]))
+        if not values:
+            raise ScriptError(f"Trang '{INPUT_SHEET}' chưa có giá trị nào. Không có gì bị thay đổi.")
+        clean = check_values(t.framework, values, f"{t.name}, trang {INPUT_SHEET}", lines)
+        missing = [k for k in clean if k[0] != BODY and k not in t.cells]
+        if missing:
+            raise ScriptError(
+                f"Biểu mẫu thiếu ô cho {len(missing)} giá trị (ví dụ mục {missing[0][0]}). "
+                "Không có gì bị thay đổi."
+            )
+        by_sheet: dict[str, list[tuple[str, Any]]] = {}
+        for key, value in clean.items():
+            if key[0] == BODY:
+                by_sheet.setdefault(L.SUMMARY, []).append(("C2" if key[1] == "name" else "C3", value))
+            else:
+                sheet, ref = t.cells[key]
+                by_sheet.setdefault(sheet, []).append((ref, value))
+        for sheet, cells in by_sheet.items():
+            for ref, value in sorted(cells, key=lambda c: (int(c[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), c[0])):
+                book.sheets[sheet][ref].value = safe_text(str(value)) if isinstance(value, str) else value
+        return (f"Đã ghi {len(clean)} giá trị vào biểu mẫu. Chạy 'Tính điểm' để xem kết quả "
+                "(các cột điểm của biểu mẫu tự tính lại).")
+
+    return run(book, action)
+
+
+# --------------------------------------------------------------------------- build
+def _framework_choice(book: Any) -> str:
+    """The built-in framework id: the selected cell, else the cell right of a "Bộ tiêu chí" label
+    on the active sheet."""
+    from parxl.framework.load import builtin_ids
+
+    ids = builtin_ids()
+    candidates: list[Any] = []
+    with contextlib.suppress(Exception):  # a runtime without a selection
+        candidates.append(book.selection.value)
+    for row in sheet_rows(book.sheets.active):
+        for i, v in enumerate(row[:-1]):
+            if isinstance(v, str) and v.strip().rstrip(":") == "Bộ tiêu chí":
+                candidates.append(row[i + 1])
+    for c in candidates:
+        if isinstance(c, str) and c.strip() in ids:
+            return c.strip()
+    raise ScriptError(
+        "Hãy gõ mã bộ tiêu chí vào một ô và chọn ô đó (hoặc ghi 'Bộ tiêu chí' và mã ở ô bên phải) "
+        f"rồi chạy lại. Các bộ tích hợp: {', '.join(ids)}. Không có gì bị thay đổi."
+    )
+
+
+def template_sheets(framework_id: str) -> list[tuple[str, list[list[Any]], bool, Mapping[str, float]]]:
+    """The sheets of the template as the desktop builder makes it: (name, rows with formulas,
+    hidden, column widths). Text cells stay text (a leading '=' gets an apostrophe)."""
+    from parxl.framework.load import builtin
+    from parxl.workbook.build import build_workbook
+
+    wb = build_workbook(builtin(framework_id))
+    out: list[tuple[str, list[list[Any]], bool, Mapping[str, float]]] = []
+    for ws in wb.worksheets:
+        rows: list[list[Any]] = []
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
+            line = []
+            for cell in row:
+                v = cell.value
+                if isinstance(v, str) and cell.data_type == "s":
+                    v = safe_text(v)
+                line.append(v)
+            rows.append(line)
+        widths = {k: float(d.width) for k, d in ws.column_dimensions.items() if d.width}
+        out.append((str(ws.title), rows, ws.sheet_state == "hidden", widths))
+    return out
+
+
+def tao_bieu_mau(book: Any) -> ScriptResult:
+    """Add the sheets of a built-in framework's template (values and native formulas, the same
+    as ``parxl build`` writes) to the open workbook."""
+
+    def action(book: Any) -> str:
+        from parxl.framework.load import builtin
+
+        fid = _framework_choice(book)
+        sheets = template_sheets(fid)
+        existing = set(sheet_names(book))
+        clash = [name for name, *_ in sheets if name in existing]
+        if clash:
+            raise ScriptError(
+                f"Tệp đang mở đã có trang '{clash[0]}'. Hãy chạy trên một tệp trống. "
+                "Không có gì bị thay đổi."
+            )
+        for name, rows, hidden, widths in sheets:
+            sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+            if rows:
+                sheet["A1"].value = _grid(rows, texts=False)  # formulas stay formulas
+            for col, width in sorted(widths.items()):
+                sheet[f"{col}:{col}"].column_width = width
+            if hidden:
+                sheet.visible = False
+        fw = builtin(fid)
+        return (f"Đã thêm {len(sheets)} trang của biểu mẫu '{fw.name}'. Nhập số liệu vào các cột "
+                "Tình trạng, Số liệu 1, Số liệu 2 (hoặc dán bảng nhập liệu vào trang "
+                f"'{INPUT_SHEET}' và chạy 'Nhập số liệu'), rồi chạy 'Tính điểm'.")
+
+    return run(book, action)
+
+
+SCRIPTS: dict[str, Callable[[Any], ScriptResult]] = {
+    "tinh_diem": tinh_diem,
+    "kiem_tra": kiem_tra,
+    "bao_cao": bao_cao,
+    "nhap_so_lieu": nhap_so_lieu,
+    "tao_bieu_mau": tao_bieu_mau,
+}
