@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parxl import analysis as A
@@ -167,6 +167,7 @@ def test_official_ranks_of_last_year_can_be_given() -> None:
     assert row.loc["Quận 3", "rank_change"] == 11
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(min_value=0, max_value=100, allow_nan=False), min_size=1, max_size=30))
 def test_rank_is_one_plus_number_strictly_better(scores: list[float]) -> None:
     totals = {f"Đơn vị {i}": v for i, v in enumerate(scores)}
@@ -317,3 +318,40 @@ def test_exempt_domain(mini: Framework) -> None:
     assert dom.loc["1", "share"] == 1.0
     pos = A.interim(mini, s)
     assert pos.domains.set_index("code").loc["2", "reachable"] == 0
+
+
+_inputs = st.fixed_dictionaries({
+    ("1.1.1", "done"): st.sampled_from(["Có", "Không", ""]),
+    ("1.1.2", "rate"): st.floats(0, 1),
+    ("1.2.1", "count"): st.integers(0, 5),
+    ("2.1.1", "numerator"): st.integers(0, 50),
+    ("2.1.1", "denominator"): st.integers(50, 60),
+    ("2.1.2", "rate"): st.floats(0, 1),
+    ("2.1.3", "incidents"): st.integers(0, 3),
+    ("2.2.1", "status"): st.sampled_from(["Chưa xác định", "Chưa đến hạn", "Không áp dụng", ""]),
+    ("1.2.1", "status"): st.sampled_from(["", "Chưa đến hạn", "Không áp dụng"]),
+})
+
+
+@settings(deadline=None, max_examples=40)
+@given(_inputs)
+def test_parts_add_up(values: dict[tuple[str, str], object]) -> None:
+    from parxl.framework import load_yaml
+    from tests.conftest import DATA
+
+    fw = load_yaml(DATA / "mini.yaml")  # cached by fingerprint
+    s = score_values(fw, values)
+    dom = A.deductions(fw, s, "domain")
+    total = s.base.deducted
+    assert dom.deducted.sum() == pytest.approx(total)
+    assert A.deductions(fw, s, "office").deducted.sum() == pytest.approx(total)
+    if total > 0:
+        assert dom.share.sum() == pytest.approx(1.0)
+    else:
+        assert (dom.share == 0).all()
+    pos = A.interim(fw, s)
+    for _, r in pos.domains.iterrows():
+        assert r.secured + r.lost + r.not_due + r.undetermined == pytest.approx(r.applicable)
+        assert r.reachable == pytest.approx(r.secured + r.not_due + r.undetermined)
+    rem = A.remedy_list(fw, s, values)
+    assert rem.deducted.sum() == pytest.approx(total)

@@ -339,8 +339,16 @@ def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
     folder.mkdir()
     for k in ("q1", "q3"):
         shutil.copy(books[k], folder / books[k].name)
-    res = runner.invoke(app, ["report", str(folder), "--kind", "ranking", "-o", str(tmp_path / "xh.docx")])
+    groups = tmp_path / "nhom.csv"
+    groups.write_text("Cơ quan, đơn vị,Nhóm\nQuận 1,Quận trung tâm\n", encoding="utf-8")
+    res = runner.invoke(app, ["report", str(folder), "--kind", "ranking", "--groups", str(groups),
+                              "-o", str(tmp_path / "xh.docx")])
     assert res.exit_code == 0, res.output
+    import docx
+
+    table = docx.Document(str(tmp_path / "xh.docx")).tables[1]
+    rows = [[c.text for c in r.cells][:4] for r in table.rows[1:]]
+    assert rows == [["1", "Quận 3", "Quận", "100"], ["2", "Quận 1", "Quận trung tâm", "93,23"]]
 
 
 def test_date_line_padding() -> None:
