@@ -208,6 +208,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, action="append", help="number of returns (repeatable)")
     ap.add_argument("--sample", type=int, default=100, help="files for the openpyxl peer")
     ap.add_argument("--rss", action="store_true", help="also report peak memory per size")
+    ap.add_argument("--generate-only", action="store_true", help="only write the returns")
     ap.add_argument("--rss-child", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
@@ -215,6 +216,10 @@ def main() -> None:
         rss_child(Path(a.rss_child), a.workers)
         return
     sizes = a.n or [1000]
+    if a.generate_only:
+        for n in sizes:
+            generate(n)
+        return
     print(f"parxl collect benchmark — {FW_ID}, {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
     for n in sizes:
         folder = generate(n)
