@@ -472,6 +472,17 @@ def test_libreoffice_bad_file_is_engine_error(need_lo: None, tmp_path: Path) -> 
     assert computed_values(src, "libreoffice")[S2]["B4"] == "Có"  # still usable
 
 
+def test_libreoffice_store(need_lo: None, tmp_path: Path) -> None:
+    """LibreOffice's own xlsx export (not used by recalc) also carries the values."""
+    src = _par_workbook(tmp_path / "nguồn.xlsx")
+    dst = tmp_path / "lo.xlsx"
+    lo.store(src, dst)
+    values = openpyxl.load_workbook(dst, data_only=True)
+    assert values[S2]["B4"].value == "Có"
+    assert values[S1]["E8"].value == 1.86
+    assert values[S1]["E16"].value is True
+
+
 def test_libreoffice_booleans_without_basic(
     need_lo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -533,22 +544,25 @@ def _significant_digits(x: float) -> int:
     return len(d.as_tuple().digits) if d else 0
 
 
-# LibreOffice 7.4's ROUNDDOWN/ROUNDUP/TRUNC (unlike its ROUND) lose the digits of x beyond
-# about the 12th: ROUNDDOWN(12.3499999999996,2) = 12.35 there, 12.34 in Excel and xl_rounddown.
-# They are compared only on values with at most 12 significant digits (which still include
-# every float product like 3*0.62 = 1.8599999999999999, i.e. 1.86 at 15 digits).
-# LibreOffice's ROUND is half away from zero on the 15-digit value only while the result keeps
-# at most 12 significant digits: on ties at the 14th/15th digit it multiplies by 10**digits in
-# binary and may round down, e.g. ROUND(77574.840190775,8) = 77574.84019077 there,
-# 77574.84019078 in xl_round (Excel's rule). ROUND is compared when it keeps <= 12 digits.
+# LibreOffice 7.4 agrees with Excel's rule (x at 15 significant digits, then rounded) only while
+# the result keeps at most 12 significant digits; beyond that it works on x * 10**digits in
+# binary (tested: ROUND(77574.840190775,8) = 77574.84019077 there, 77574.84019078 in
+# xl_round; ROUNDUP(4545371.0900000008,6) = 4545371.090001 there, 4545371.09 in xl_roundup).
+# Its ROUNDDOWN/ROUNDUP/TRUNC also look at the digits of x beyond about the 12th:
+# ROUNDDOWN(12.3499999999996,2) = 12.35 there, 12.34 in xl_rounddown. So the comparison
+# covers results of at most 12 significant digits and, for the directed functions, x of at
+# most 12 significant digits, which still includes every float product like 3*0.62 =
+# 1.8599999999999999 (1.86 at 15 digits) and every PAR score.
+_LO_MAX_KEPT = 12
 _LO_DIRECTED_MAX_DIGITS = 12
-_LO_ROUND_MAX_KEPT = 12
 
 
 def _lo_comparable(func: str, x: float, digits: int) -> bool:
-    if func == "ROUND":
-        return x == 0 or to_15_digits(x).adjusted() + 1 + digits <= _LO_ROUND_MAX_KEPT
-    return _significant_digits(x) <= _LO_DIRECTED_MAX_DIGITS
+    if x == 0:
+        return True
+    if to_15_digits(x).adjusted() + 1 + digits > _LO_MAX_KEPT:
+        return False
+    return func == "ROUND" or _significant_digits(x) <= _LO_DIRECTED_MAX_DIGITS
 
 
 @settings(
