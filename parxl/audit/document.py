@@ -230,8 +230,6 @@ def read_text(text: str, path: str = "") -> Document:
 def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], list[Table]]:
     try:
         import docx
-        from docx.table import Table as DocxTable
-        from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError("cần cài python-docx để đọc tệp .docx", where) from None
     try:
@@ -243,34 +241,35 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
     tables: list[Table] = []
     n_par = n_tab = 0
     formats = _numbering_formats(d)
-    body = d.element.body
-    for el in body.iterchildren():
+    styles = _style_table(d)
+    for el in _blocks(d.element.body):
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             n_par += 1
-            para = Paragraph(el, d)
-            text = para.text
-            style = (para.style.name if para.style is not None else "") or ""
-            m = re.match(r"(?:Heading|Tiêu đề)\s*(\d)", style)
-            if m and not split_marker(clean(text))[0]:
-                text = "#" * int(m.group(1)) + " " + text
-            elif not split_marker(clean(text))[0]:
-                info = _list_info(para, formats)
-                if info is not None:
-                    text = _synthetic_marker(*info) + " " + text
+            text = _text_of(el)
+            if not split_marker(clean(text))[0]:
+                style_id = _style_id(el)
+                name, style_num = styles.get(style_id, ("", None)) if style_id else ("", None)
+                m = re.match(r"(?:Heading|Tiêu đề|heading)\s*(\d)", name)
+                if m:
+                    text = "#" * int(m.group(1)) + " " + text
+                else:
+                    info = _list_info(_num_pr(el) or style_num, formats)
+                    if info is not None:
+                        text = _synthetic_marker(*info) + " " + text
             lines.append((text, f"đoạn {n_par}"))
         elif tag == "tbl":
             n_tab += 1
-            table = DocxTable(el, d)
             data = Table(n_tab, [], [])
             tables.append(data)
-            for r, row in enumerate(table.rows, start=1):
+            for r, row in enumerate(el.iter(f"{_W}tr"), start=1):
+                texts = [" ".join(_text_of(q) for q in tc.iter(f"{_W}p")) for tc in row.findall(f"{_W}tc")]
                 cells: list[str] = []
-                for cell in row.cells:
-                    t = " ".join(cell.text.split())
-                    if t and (not cells or cells[-1] != t):  # merged cells repeat their text
+                for cell_text in texts:
+                    t = " ".join(cell_text.split())
+                    if t and (not cells or cells[-1] != t):
                         cells.append(t)
-                data.rows.append([clean(c.text) for c in row.cells])
+                data.rows.append([clean(c) for c in texts])
                 data.wheres.append(f"bảng {n_tab}, dòng {r}")
                 if cells:
                     lines.append((" | ".join(cells) + ".", f"bảng {n_tab}, dòng {r}"))
@@ -335,24 +334,77 @@ def _numbering_formats(d: Any) -> dict[tuple[str, int], str]:
     return out
 
 
-def _list_info(para: Any, formats: dict[tuple[str, int], str]) -> tuple[str, int] | None:
+def _blocks(body: Any) -> Iterator[Any]:
+    """Paragraphs and tables of the body in order, including those inside content controls."""
+    for el in body.iterchildren():
+        if el.tag == f"{_W}sdt":
+            content = el.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield el
+
+
+def _text_of(p: Any) -> str:
+    """The visible text of a ``w:p`` element (runs, hyperlinks, tabs, breaks; not deletions)."""
+    parts: list[str] = []
+    for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        parts.append(node.text or "" if node.tag == f"{_W}t" else " ")
+    return "".join(parts)
+
+
+def _num_pr(el: Any) -> tuple[str, int] | None:
+    """(numId, level) written on a paragraph or a style element, if any."""
+    ppr = el.find(f"{_W}pPr")
+    num = ppr.find(f"{_W}numPr") if ppr is not None else None
+    if num is None:
+        return None
+    nid = num.find(f"{_W}numId")
+    lvl = num.find(f"{_W}ilvl")
+    if nid is None:
+        return None
+    try:
+        ilvl = int(lvl.get(f"{_W}val") or 0) if lvl is not None else 0
+    except ValueError:
+        ilvl = 0
+    return str(nid.get(f"{_W}val")), ilvl
+
+
+def _style_id(el: Any) -> str:
+    ppr = el.find(f"{_W}pPr")
+    ps = ppr.find(f"{_W}pStyle") if ppr is not None else None
+    return str(ps.get(f"{_W}val") or "") if ps is not None else ""
+
+
+def _style_table(d: Any) -> dict[str, tuple[str, tuple[str, int] | None]]:
+    """Paragraph style id -> (name, list numbering inherited through "based on"), read once."""
+    raw: dict[str, tuple[str, tuple[str, int] | None, str]] = {}
+    try:
+        root = d.styles.element
+    except Exception:  # no styles part: plain paragraphs
+        return {}
+    for st_el in root.findall(f"{_W}style"):
+        sid = str(st_el.get(f"{_W}styleId") or "")
+        name_el = st_el.find(f"{_W}name")
+        based = st_el.find(f"{_W}basedOn")
+        raw[sid] = (str(name_el.get(f"{_W}val") or "") if name_el is not None else "", _num_pr(st_el),
+                    str(based.get(f"{_W}val") or "") if based is not None else "")
+    out: dict[str, tuple[str, tuple[str, int] | None]] = {}
+    for sid, (name, num, based) in raw.items():
+        seen = {sid}
+        while num is None and based and based not in seen and based in raw:
+            seen.add(based)
+            num, based = raw[based][1], raw[based][2]
+        out[sid] = (name, num)
+    return out
+
+
+def _list_info(num: tuple[str, int] | None, formats: dict[tuple[str, int], str]) -> tuple[str, int] | None:
     """(format, level) of a Word auto-numbered or bulleted paragraph (its marker is not in its
-    text), from the paragraph or its style chain; None for ordinary paragraphs."""
-    num_pr = getattr(getattr(para._p, "pPr", None), "numPr", None)
-    style = para.style
-    depth = 0
-    while num_pr is None and style is not None and depth < 10:
-        num_pr = getattr(getattr(style.element, "pPr", None), "numPr", None)
-        style = style.base_style
-        depth += 1
-    if num_pr is None:
+    text); None for ordinary paragraphs (no numbering, or numId 0 = numbering removed)."""
+    if num is None or num[0] in ("0", "None"):
         return None
-    num_id = getattr(getattr(num_pr, "numId", None), "val", None)
-    if num_id is None or str(num_id) == "0":
-        return None
-    ilvl_val = getattr(getattr(num_pr, "ilvl", None), "val", None)
-    ilvl = int(ilvl_val) if ilvl_val is not None else 0
-    return formats.get((str(num_id), ilvl), "bullet"), ilvl
+    return formats.get(num, "bullet"), num[1]
 
 
 def _synthetic_marker(fmt: str, ilvl: int) -> str:
