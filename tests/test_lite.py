@@ -563,3 +563,62 @@ def test_pyodide_check_script_needs_lxml(wasm: dict[str, Any]) -> None:
         actions = got["actions"]
         cpython = json.loads(run(json.dumps(wasm["script:kiem_tra"]["request"])))["actions"]
         assert actions == cpython
+
+
+# --------------------------------------------------------------------------- requirements.txt
+
+
+def _pyodide_lock() -> dict[str, Any]:
+    _node()
+    lock: dict[str, Any] = json.loads(
+        (PYODIDE / "node_modules" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8")
+    )
+    return lock
+
+
+def test_parxl_in_requirements_txt_installs_in_pyodide() -> None:
+    """Every requirement of parxl, down the tree, is a package Pyodide ships (compiled for
+    WebAssembly: numpy, pandas, lxml, python-calamine, PyYAML, regex …) or pure Python (what
+    micropip installs from PyPI), so "parxl" in xlwings Lite's requirements.txt resolves."""
+    import re
+    import tomllib
+    from importlib import metadata
+
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+
+    lock = _pyodide_lock()
+    shipped = set(lock["packages"])
+    env: dict[str, str] = dict(default_environment())
+    env.update(sys_platform="emscripten", platform_system="Emscripten", platform_machine="wasm32",
+               os_name="posix", python_version=".".join(lock["info"]["python"].split(".")[:2]),
+               python_full_version=lock["info"]["python"])
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    def wanted(req: Requirement, extras: set[str]) -> bool:
+        return req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in extras)
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    todo = [(Requirement(r), {""}) for r in project["dependencies"]]
+    seen: dict[str, str] = {}
+    while todo:
+        req, extras = todo.pop()
+        name = norm(req.name)
+        if name in seen or not wanted(req, extras):
+            continue
+        if name in shipped:
+            seen[name] = "pyodide"
+            continue
+        if name == "xlwings":  # xlwings Lite brings it (and PyPI has a py3-none-any wheel)
+            seen[name] = "xlwings lite"
+            continue
+        dist = metadata.distribution(req.name)
+        compiled = [str(f) for f in dist.files or [] if str(f).endswith((".so", ".pyd"))]
+        seen[name] = "compiled: " + ", ".join(compiled) if compiled else "pure"
+        todo += [(Requirement(r), {"", *req.extras}) for r in dist.requires or []]
+    bad = {k: v for k, v in seen.items() if v.startswith("compiled")}
+    assert not bad, bad
+    assert seen["python-calamine"] == seen["pyyaml"] == seen["pandas"] == "pyodide"
+    assert seen["openpyxl"] == "pure"
