@@ -29,8 +29,8 @@ from parxl.calc import (
     register_functions,
 )
 from parxl.calc import libreoffice as lo
-from parxl.calc.xlround import to_15_digits, xl_round, xl_rounddown, xl_roundup, xl_trunc
 from parxl.errors import EngineError, InputError, WorkbookError
+from parxl.xlmath import to_15_digits, xl_round, xl_rounddown, xl_roundup, xl_trunc
 
 ENGINES: list[Engine] = ["libreoffice", "formulas"]
 

@@ -7,7 +7,7 @@ Two engines:
     subprocess (:mod:`parxl.calc.libreoffice`). Rounds like Excel.
 ``"formulas"``
     the pure-Python ``formulas`` package (:mod:`parxl.calc.formulas_engine`), with parxl's
-    Excel-exact ROUND/ROUNDDOWN/ROUNDUP/TRUNC (:mod:`parxl.calc.xlround`) registered over its
+    Excel-exact ROUND/ROUNDDOWN/ROUNDUP/TRUNC (:mod:`parxl.xlmath`) registered over its
     own, and any UDFs given to :func:`register_functions`.
 
 :func:`recalc` writes a copy of the source workbook that is **byte-for-byte the source except
@@ -40,8 +40,8 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree as SafeET
 
 from parxl.calc.libreoffice import libreoffice_available
-from parxl.calc.xlround import xl_round, xl_rounddown, xl_roundup, xl_trunc
 from parxl.errors import EngineError, InputError, Location, WorkbookError
+from parxl.xlmath import xl_round, xl_rounddown, xl_roundup, xl_trunc
 
 __all__ = [
     "Engine",

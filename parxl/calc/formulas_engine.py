@@ -10,7 +10,7 @@ Excel-exactness fixes: ``formulas`` implements ROUND as ``Decimal(abs(x)*10**d)`
 half-up and ROUNDDOWN/ROUNDUP/TRUNC as ``floor``/``ceil`` of ``abs(x)*10**d``, on the binary
 value: ROUND(1.005,2) = 1.0, ROUND(0.285,2) = 0.28, ROUND(0.145,2) = 0.14 and
 ROUNDDOWN(0.29,2) = 0.28, where Excel gives 1.01, 0.29, 0.15 and 0.29. On import this module
-registers :mod:`parxl.calc.xlround` (15 significant digits, then half away from zero) as
+registers :mod:`parxl.xlmath` (15 significant digits, then half away from zero) as
 ROUND, ROUNDDOWN, ROUNDUP and TRUNC in ``formulas``' function table (process-wide; other users
 of ``formulas`` in the same process get the Excel-exact versions too). Note that
 ``formulas.get_functions()`` is ``lru_cache``-d: a function must be put both in
@@ -51,8 +51,8 @@ import schedula as sh
 from formulas.functions import wrap_ufunc
 from formulas.tokens.operand import XlError
 
-from parxl.calc.xlround import xl_round, xl_rounddown, xl_roundup, xl_trunc
 from parxl.errors import EngineError, Location
+from parxl.xlmath import xl_round, xl_rounddown, xl_roundup, xl_trunc
 
 __all__ = ["TypedValue", "clear_cache", "register_functions", "typed_values"]
 
