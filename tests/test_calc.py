@@ -562,7 +562,9 @@ def _lo_comparable(func: str, x: float, digits: int) -> bool:
         return True
     if to_15_digits(x).adjusted() + 1 + digits > _LO_MAX_KEPT:
         return False
-    return func == "ROUND" or _significant_digits(x) <= _LO_DIRECTED_MAX_DIGITS
+    # products computed in the sheet (A*B) can differ from Python's by an ulp, which for
+    # directed rounding of large values decides the last kept digit: stay in PAR magnitudes
+    return func == "ROUND" or (_significant_digits(x) <= _LO_DIRECTED_MAX_DIGITS and abs(x) < 1e7)
 
 
 @settings(
