@@ -240,6 +240,17 @@ def test_domain_score_restated_differently() -> None:
     assert ("restated", D("6"), D("5.5")) in summary(audit_text(text))
 
 
+def test_other_years_are_other_quantities() -> None:
+    # last year's score or deductions are not this year's stated twice
+    assert audit_text("Năm 2023 huyện đạt 88/100 điểm, tăng so với năm 2022 (85,5/100 điểm).") == []
+    assert audit_text("Năm 2022 huyện đạt 85,5/100 điểm.\nNăm 2023 huyện đạt 88/100 điểm.") == []
+    assert audit_text("Năm 2022 các nội dung thuộc Lĩnh vực 3 và Lĩnh vực 6 bị trừ 8,5 điểm.\n"
+                      "Năm 2023 các nội dung thuộc Lĩnh vực 3 và Lĩnh vực 7 bị trừ 6,77 điểm.") == []
+    # the same year twice with two values is flagged
+    found = audit_text("Năm 2023 huyện đạt 88/100 điểm.\nTổng điểm đạt 87/100 điểm.")
+    assert summary(found) == {("restated", D("87"), D("88"))}
+
+
 def test_dates_and_document_numbers_are_not_figures() -> None:
     text = ("Căn cứ Quyết định số 1704/QĐ-UBND ngày 18/10/2022; Nghị quyết 98/2023/QH15; "
             "tính đến tháng 12/2023 đạt 1/2 điểm; Lĩnh vực 3 có 2 nội dung.")

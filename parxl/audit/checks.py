@@ -214,6 +214,25 @@ class ParaFacts:
         return [f for f in self.scores() if f.b.value >= TOTAL_MIN and f.a.value <= f.b.value]
 
 
+_COMPARED = re.compile(r"(?:so\s+với|cùng\s+kỳ|năm\s+trước|năm\s+ngoái|kỳ\s+trước)[^.;]{0,40}$", re.I)
+_YEAR = re.compile(r"(?<![\d.,/])(?:19|20)\d\d(?![\d.,/])")
+
+
+def period_of(text: str, pos: int) -> str | None:
+    """Which year a figure is about: "cmp" after "so với ..." (a comparison with another period),
+    else the last year written before it in its sentence, else None (the report's own year)."""
+    s0, _ = sentence_span(text, pos)
+    before = text[s0:pos]
+    if _COMPARED.search(before[-60:]):
+        return "cmp"
+    years = _YEAR.findall(before)
+    return years[-1] if years else None
+
+
+def same_period(a: str | None, b: str | None) -> bool:
+    return a != "cmp" and b != "cmp" and (a is None or b is None or a == b)
+
+
 def _is_deduction(text: str, f: Fraction) -> bool:
     return "trừ" in text[max(0, f.start - 12):f.start].lower()
 
@@ -430,6 +449,12 @@ class Audit:
 
     def check_deducted_total(self) -> None:
         exact, shares = self.deducted_statements()
+        # only statements about the same year: "năm 2022 bị trừ 8,5 điểm" is another quantity
+        periods = [period_of(p.text, i) for _, p, i in exact]
+        years = [y for y in periods if y not in (None, "cmp")]
+        main = max(sorted(set(years)), key=years.count) if years else None
+        exact = [e for e, y in zip(exact, periods, strict=True) if y is None or y == main]
+        shares = [x for x in shares if period_of(x[2].text, x[3]) in (None, main)]
         if not exact:
             return
 
@@ -465,10 +490,14 @@ class Audit:
         seen: dict[Decimal, tuple[Fraction, Para]] = {}
         for p in self.doc.paras:
             for t in self.facts[p.index].totals():
+                if period_of(p.text, t.start) == "cmp":
+                    continue
                 first = seen.get(t.b.value)
                 if first is None:
                     seen[t.b.value] = (t, p)
                     continue
+                if not same_period(period_of(first[1].text, first[0].start), period_of(p.text, t.start)):
+                    continue  # "năm 2022 đạt 85,5/100 ... năm 2023 đạt 88/100"
                 ok = t.a.value == first[0].a.value
                 self.note("restated", "tổng điểm nêu lại", p.where, t.a.value, first[0].a.value, ok)
                 if not ok:
@@ -479,6 +508,8 @@ class Audit:
             for p in section.paras():
                 for f in self.facts[p.index].scores():
                     if f is df or f.b.value != df.b.value:
+                        continue
+                    if not same_period(period_of(dp.text, df.start), period_of(p.text, f.start)):
                         continue
                     ok = f.a.value == df.a.value
                     self.note("restated", "điểm lĩnh vực nêu lại", p.where, f.a.value, df.a.value, ok)
