@@ -355,3 +355,17 @@ def test_parts_add_up(values: dict[tuple[str, str], object]) -> None:
         assert r.reachable == pytest.approx(r.secured + r.not_due + r.undetermined)
     rem = A.remedy_list(fw, s, values)
     assert rem.deducted.sum() == pytest.approx(total)
+
+
+def test_interim_seed003_estimate() -> None:
+    """Seed 003 (Đắk Song, 9 months 2023): domain 1 "12/14 điểm" with 1 point not yet due and 1
+    failed; the domains add up to 12 + 8,7 + 9,5 + 5,5 + 9,5 + 8 + 9 + 2,5 = 64,7 of the 90
+    self-assessed points (the report itself says "ước đạt 65,7/90": an addition error)."""
+    fw = builtin("daknong-huyen-2022")
+    values, _ = read_values(example_values_path("daknong-huyen-2022"))
+    pos = A.interim(fw, score_values(fw, values))
+    d1 = pos.domains.set_index("code").loc["1"]
+    assert (d1.secured, d1["max"], d1.not_due, d1.lost) == (12, 14, 1, 1)
+    assert pos.by_scorer["self"].secured == 64.7
+    assert pos.by_scorer["self"].max == 90
+    assert pos.by_scorer["external"].undetermined == 10  # 10 points assessed by the province

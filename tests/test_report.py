@@ -356,3 +356,29 @@ def test_date_line_padding() -> None:
     assert date_line("Quận 1", dt.date(2024, 3, 2)) == "Quận 1, ngày 02 tháng 3 năm 2024"
     assert date_line("Sa Đéc", dt.date(2023, 2, 25)) == "Sa Đéc, ngày 25 tháng 02 năm 2023"
     assert date_line("Sa Đéc", None, 2023) == "Sa Đéc, ngày ...... tháng ...... năm 2023"
+
+
+def test_tasks_from_a_sheet(books: dict[str, Path], tmp_path: Path) -> None:
+    """The plan-task table may be a sheet "Nhiệm vụ" of an .xlsx (or of the scored workbook)."""
+    import openpyxl
+
+    from parxl.report import load_tasks
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    ws.append(["Lĩnh vực", "Nhiệm vụ", "Tình trạng"])
+    for row in [(1, "Kế hoạch CCHC", "Hoàn thành đúng hạn"), (3, "Số hoá", "Quá hạn"), (3, "ISO", "Không thực hiện")]:
+        ws.append(row)
+    wb.save(tmp_path / "nv.xlsx")
+    table = load_tasks(tmp_path / "nv.xlsx")
+    assert table is not None
+    rep = build_report("interim", [load_body(books["sadec"])], tasks=table)
+    assert rep.context["tasks"]["total"] == {"planned": "3", "implemented": "2", "completed": "1", "early": "0",
+                                            "on_time": "1", "late": "1", "not_due": "0", "not_done": "1"}
+    assert load_tasks(None, books["sadec"]) is None  # no such sheet: no task section
+    assert build_report("interim", [load_body(books["sadec"])]).context["tasks"] is None
+    bad = tmp_path / "nv.csv"
+    bad.write_text("Lĩnh vực,Tình trạng\n1,xong\n", encoding="utf-8")
+    with pytest.raises(InputError, match="dòng 2"):
+        make_report("interim", [books["sadec"]], tmp_path / "x.docx", tasks=bad)

@@ -55,6 +55,31 @@ def _fonts(rpr_parent: object, size: float | None = None) -> None:
         rfonts.set(qn(attr), FONT)
 
 
+def _page_numbers(doc: DocumentT) -> None:
+    """Page number centred in the header from the second page on (Nghị định 30/2020)."""
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = True
+    sec.header_distance = Mm(10)
+    p = sec.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    _fonts(run, 13)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+
+
 def _new_document() -> DocumentT:
     doc = Document()
     sec = doc.sections[0]
@@ -66,6 +91,7 @@ def _new_document() -> DocumentT:
     pf = normal.paragraph_format
     pf.space_before, pf.space_after = Pt(0), Pt(6)
     pf.line_spacing = 1.1
+    _page_numbers(doc)
     cp = doc.core_properties
     cp.author = "parxl"
     cp.title = "Mẫu văn bản parxl"
