@@ -46,9 +46,10 @@ GOOD: dict[str, dict[tuple[str, str], Any]] = {
 }
 
 
-@pytest.fixture
-def issued(mini: Framework, tmp_path: Path) -> dict[str, Path]:
-    paths = distribute(mini, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024")
+@pytest.fixture(scope="module")
+def issued(mini: Framework, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The three office copies, distributed once per module (tests only read them)."""
+    paths = distribute(mini, tmp_path_factory.mktemp("phat-hanh"), body="Huyện Mẫu", year="2024")
     return {p.stem: p for p in paths}
 
 

@@ -24,9 +24,11 @@ NV, VP = "Phòng Nội vụ", "Văn phòng HĐND và UBND"
 GOOD = {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
 
 
-@pytest.fixture
-def issued(mini: Framework, tmp_path: Path) -> dict[str, Path]:
-    return {p.stem: p for p in distribute(mini, tmp_path / "ph", body="Huyện Mẫu")}
+@pytest.fixture(scope="module")
+def issued(mini: Framework, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The three office copies, distributed once per module (tests only read them)."""
+    paths = distribute(mini, tmp_path_factory.mktemp("phat-hanh"), body="Huyện Mẫu", year="2024")
+    return {p.stem: p for p in paths}
 
 
 def _rezip(raw: bytes, replace: dict[str, bytes]) -> bytes:
