@@ -11,6 +11,7 @@ Requests (``task``):
   :func:`parxl_lite.book.read_template` and scored;
 - ``script``: ``{"script": name, "book": <xlwings Book JSON>}`` -> the actions an xlwings Lite
   script sends back to Excel (needs xlwings, which xlwings Lite provides);
+- ``bench``: as ``score`` with ``repeat`` -> the best time of one scoring, in seconds;
 - ``functions``: ``{"calls": [<custom function call JSON>, ...]}`` -> each call's result (an
   error becomes ``{"error": message}``).
 
@@ -55,6 +56,17 @@ def _run(req: dict[str, Any]) -> dict[str, Any]:
     if task == "score":
         fw = _framework(req)
         return {"scores": score_values(fw, _values(req["values"])).as_dict()}
+    if task == "bench":  # seconds per scoring of the same inputs, best of ``repeat`` runs
+        import time
+
+        fw = _framework(req)
+        inputs = _values(req["values"])
+        best = float("inf")
+        for _ in range(int(req.get("repeat", 20))):
+            t0 = time.perf_counter()
+            score_values(fw, inputs)
+            best = min(best, time.perf_counter() - t0)
+        return {"seconds": best}
     if task == "book":
         from parxl_lite.book import read_template
 
