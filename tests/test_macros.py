@@ -276,7 +276,10 @@ def test_macro_workbook_wiring() -> None:
     assert vml.count("[0]!SampleCall") == len(macros.BUTTONS) + 1
     captions = [c for c in (f"{i + 1}. {n}" for i, n in enumerate(macros.BUTTONS)) if c in vml]
     assert len(captions) == len(macros.BUTTONS)
-    assert vml.index("1. Tạo biểu mẫu") < vml.index("4. Tính điểm")  # Button N = BUTTONS[N-1]
+    assert vml.index("1. Tạo biểu mẫu") < vml.index("4. Tính điểm")
+    # main() finds the job from the caption of the button clicked
+    assert [macros.action_of_caption(c) for c in captions] == macros.BUTTONS
+    assert macros.action_of_caption("▶ Thực hiện thao tác đã chọn") is None
     vba = (Path(__file__).resolve().parent.parent / "udfs" / "vba" / "Module1.bas").read_text()
     assert 'RunPython "import " & mymodule' in vba
     module = (WORKBOOKS / "parxl_excel.py").read_text()

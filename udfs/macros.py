@@ -524,7 +524,7 @@ ACTIONS: dict[str, Callable[[Any], MacroResult]] = {
     "Tính điểm": tinh_diem,
     "Lập báo cáo": bao_cao,
 }
-# the buttons of the control sheet, in the order they were inserted ("Button 1" …)
+# the buttons of the control sheet, top to bottom; captions "1. Tạo biểu mẫu" … name the action
 BUTTONS = list(ACTIONS)
 
 
@@ -543,18 +543,25 @@ def run_action(book: Any, action: str | None = None) -> MacroResult:
     return fn(book)
 
 
+def action_of_caption(caption: str) -> str | None:
+    """The action a button caption names ("4. Tính điểm" -> "Tính điểm"), else None."""
+    text = caption.strip()
+    head, dot, rest = text.partition(". ")
+    label = rest if dot and head.isdigit() else text
+    return label if label in ACTIONS else None
+
+
 def _clicked_button(book: Any) -> str | None:  # pragma: no cover - needs desktop Excel
-    """The action of the button that ran the macro (Application.Caller), if Excel tells."""
+    """The action of the button that ran the macro: Application.Caller names the button, whose
+    caption names the action. None when Excel does not tell (the "Thao tác" cell decides)."""
     try:
         caller = book.app.api.Caller
+        if not isinstance(caller, str):
+            return None
+        caption = book.app.api.ActiveSheet.Buttons(caller).Caption
     except Exception:
         return None
-    if isinstance(caller, str) and caller.startswith("Button "):
-        try:
-            return BUTTONS[int(caller.split()[-1]) - 1]
-        except (ValueError, IndexError):
-            return None
-    return None
+    return action_of_caption(str(caption))
 
 
 def main() -> None:  # pragma: no cover - called by RunPython in desktop Excel

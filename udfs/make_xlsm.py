@@ -136,7 +136,7 @@ def build_xlsm() -> bytes:
             ws.set_row(r - 1, 60)
     buttons_row = first + len(control_rows()) + 1
     ws.write_string(buttons_row - 1, 1, "Các việc trong năm", label)
-    # Button N runs ACTIONS[N-1] (udfs.macros.BUTTONS); all call xlwings' SampleCall
+    # all call xlwings' SampleCall; udfs.macros.main reads the clicked button's caption
     for i, name in enumerate(macros.BUTTONS):
         ws.insert_button(buttons_row + i, 2, {"macro": "SampleCall", "caption": f"{i + 1}. {name}",
                                               "width": 300, "height": 26})
