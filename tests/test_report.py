@@ -382,3 +382,16 @@ def test_tasks_from_a_sheet(books: dict[str, Path], tmp_path: Path) -> None:
     bad.write_text("Lĩnh vực,Tình trạng\n1,xong\n", encoding="utf-8")
     with pytest.raises(InputError, match="dòng 2"):
         make_report("interim", [books["sadec"]], tmp_path / "x.docx", tasks=bad)
+
+
+def test_user_text_is_escaped_and_year_may_be_missing(mini: Framework, tmp_path: Path) -> None:
+    import docx
+
+    values = {k: v for k, v in PERFECT_MINI.items() if k != ("_body", "year")}
+    values.update({("2.1.2", "rate"): 0.5, ("2.1.2", "explanation"): "Tỷ lệ < 80% & <b>chưa đạt</b>"})
+    wb = _workbook(mini, values, tmp_path / "esc.xlsx", tmp_path / "t.xlsx")
+    result = make_report("self-assessment", [wb], tmp_path / "esc.docx", xlsx=tmp_path / "esc-bang.xlsx")
+    assert any("không ghi năm" in w for w in result.warnings)
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "esc.docx")).paragraphs)
+    assert "lý do: Tỷ lệ < 80% & <b>chưa đạt</b> (Phòng Văn hoá và Thông tin)." in text
+    assert "năm ......" in text

@@ -47,7 +47,7 @@ def load_body(path: str | Path) -> Body:
     ret = read_return(path)
     s = score_values(ret.framework, ret.values)
     name = ret.body.strip() or Path(path).stem
-    return Body(ret.framework, s, dict(ret.values), name, ret.year.strip(), Path(path))
+    return Body(ret.framework, s, dict(ret.values), name, ret.year.strip() or "......", Path(path))
 
 
 def _read_table(path: Path, sheet: str | None) -> pd.DataFrame | None:
@@ -149,10 +149,16 @@ def build_report(
     body = bodies[0]
     prev = previous[0] if previous else None
     if kind == "self-assessment":
-        return C.self_assessment(body, info, prev)
-    if kind == "interim":
-        return C.interim(body, info, tasks)
-    return C.remedy(body, info, prev)
+        report = C.self_assessment(body, info, prev)
+    elif kind == "interim":
+        report = C.interim(body, info, tasks)
+        if prev is not None:
+            report.warnings.append("Báo cáo sơ kết không dùng số liệu năm trước: bỏ qua --previous.")
+    else:
+        report = C.remedy(body, info, prev)
+    if body.year == "......":
+        report.warnings.append("Tệp không ghi năm đánh giá (ô 'Năm đánh giá' trang 'Tổng hợp'): văn bản để trống năm.")
+    return report
 
 
 @dataclass
