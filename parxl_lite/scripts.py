@@ -458,7 +458,10 @@ def tao_bieu_mau(book: Any) -> ScriptResult:
         for name, rows, hidden, widths in sheets:
             sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
             if rows:
-                sheet["A1"].value = _grid(rows, texts=False)  # formulas stay formulas
+                grid = _grid(rows, texts=False)
+                # Range.formulas in Office.js: formulas in English (any Excel language),
+                # constants as they are (text guarded by an apostrophe in template_sheets)
+                sheet.range((1, 1), (len(grid), len(grid[0]))).formula = grid
             for col, width in sorted(widths.items()):
                 sheet[f"{col}:{col}"].column_width = width
             if hidden:

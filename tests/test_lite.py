@@ -288,7 +288,7 @@ def apply(payload: dict[str, Any], actions: list[dict[str, Any]]) -> dict[str, A
         if a["func"] == "addSheet":
             sheets.insert(a["args"][0], {"name": a["args"][1], "values": [[""]], "pictures": [],
                                          "tables": []})
-        elif a["func"] == "setValues":
+        elif a["func"] in ("setValues", "setFormula"):
             grid = sheets[a["sheet_position"]]["values"]
             r0, c0 = a["start_row"], a["start_column"]
             for i, row in enumerate(a["values"]):
