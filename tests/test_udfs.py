@@ -350,3 +350,16 @@ def test_python_scores_of_udf_flavour(mini: Framework, tmp_path: Path) -> None:
     # base 7.04 + bonus 1 (cap 1) - penalty 0.5
     assert cells[s][r] == pytest.approx(7.54, abs=1e-12)
     assert score_values(mini, values).total == pytest.approx(7.54, abs=1e-12)
+
+
+def test_udf_flavour_with_office_js_namespace(mini: Framework, tmp_path: Path) -> None:
+    # Excel on the web calls xlwings Server's custom functions with the add-in's namespace
+    core.register_formulas("XLWINGS")
+    template = build_template(mini, tmp_path / "web.xlsx", formulas=UdfFormulas("xlwings"))
+    ws = openpyxl.load_workbook(template)["Lĩnh vực 1"]
+    assert ws["L6"].value == "=XLWINGS.PAR_SCORE(\"yesno\",E6,H6,I6)"
+    filled = tmp_path / "web đã điền.xlsx"
+    fill_values(template, {("1.1.1", "done"): "Có", ("1.1.2", "rate"): "77,7%"}, filled)
+    cells = computed_values(filled, "formulas")
+    assert not compare(filled, cells, "formulas")
+    assert cells["Lĩnh vực 1"]["L7"] == 1.55  # ROUND(2 * 77.7%, 2)

@@ -578,8 +578,12 @@ def formulas_functions() -> dict[str, Callable[..., Any]]:
     return {name: guarded(fn, convert) for name, fn in FUNCTIONS.items()}
 
 
-def register_formulas() -> None:
-    """Make the ``formulas`` engine (``parxl recalc --engine formulas``) know every PAR_* function."""
+def register_formulas(namespace: str = "") -> None:
+    """Make the ``formulas`` engine (``parxl recalc --engine formulas``) know every PAR_* function
+    (also as ``NAMESPACE.PAR_*`` when a namespace is given, see :class:`UdfFormulas`)."""
     from parxl.calc import register_functions
 
-    register_functions(formulas_functions())
+    funcs = formulas_functions()
+    if namespace.strip():
+        funcs = {**funcs, **{f"{namespace.strip().upper()}.{k}": v for k, v in funcs.items()}}
+    register_functions(funcs)

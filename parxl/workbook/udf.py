@@ -23,40 +23,49 @@ def _params_text(r: ItemRow) -> str:
 
 
 class UdfFormulas(Formulas):
-    """Computed cells as calls of the PAR_* user-defined functions."""
+    """Computed cells as calls of the PAR_* user-defined functions.
+
+    ``namespace``: prefix for Excel on the web / Mac through xlwings Server or Lite, whose
+    custom functions carry the add-in's namespace (``"XLWINGS"`` gives
+    ``=XLWINGS.PAR_SCORE(...)``); empty for desktop Excel with the xlwings add-in.
+    """
 
     flavor = "udf"
+
+    def __init__(self, namespace: str = "") -> None:
+        super().__init__()
+        self.ns = f"{namespace.strip().upper()}." if namespace.strip() else ""
 
     def raw(self, r: ItemRow) -> str:
         params = _params_text(r)
         if len(params) > 250:
             raise ValueError(f"rule parameters of item {r.item.code} are too long for a formula")
         tail = f",{_s(params)}" if params else ""
-        return (f"=PAR_SCORE({_s(r.item.rule.kind)},{r.ref('max')},{r.ref('v1')},"
+        return (f"={self.ns}PAR_SCORE({_s(r.item.rule.kind)},{r.ref('max')},{r.ref('v1')},"
                 f"{r.ref('v2')}{tail})")
 
     def eff_status(self, r: ItemRow) -> str:
         flag = ",TRUE" if r.item.scorer == "penalty" else ""
-        return (f"=PAR_STATUS({r.ref('status')},{r.ref('v1')}:{r.ref('v2')},"
+        return (f"={self.ns}PAR_STATUS({r.ref('status')},{r.ref('v1')}:{r.ref('v2')},"
                 f"{r.ref('raw')},{r.ref('max')}{flag})")
 
     def applicable(self, r: ItemRow) -> str:
-        return f"=PAR_APPLICABLE({r.ref('eff_status')},{r.ref('max')})"
+        return f"={self.ns}PAR_APPLICABLE({r.ref('eff_status')},{r.ref('max')})"
 
     def achieved(self, r: ItemRow) -> str:
-        return f"=PAR_ACHIEVED({r.ref('eff_status')},{r.ref('raw')})"
+        return f"={self.ns}PAR_ACHIEVED({r.ref('eff_status')},{r.ref('raw')})"
 
     def open(self, r: ItemRow) -> str:
-        return f"=PAR_OPEN({r.ref('eff_status')},{r.ref('max')})"
+        return f"={self.ns}PAR_OPEN({r.ref('eff_status')},{r.ref('max')})"
 
     def deducted(self, r: ItemRow) -> str:
-        return f"=PAR_DEDUCTED({r.ref('applicable')},{r.ref('achieved')},{r.ref('open')})"
+        return f"={self.ns}PAR_DEDUCTED({r.ref('applicable')},{r.ref('achieved')},{r.ref('open')})"
 
     def share(self, deducted: str, total: str) -> str:
-        return f"=PAR_SHARE({deducted},{total})"
+        return f"={self.ns}PAR_SHARE({deducted},{total})"
 
     def ratio(self, num: str, den: str) -> str:
-        return f"=PAR_INDEX({num},{den})"
+        return f"={self.ns}PAR_INDEX({num},{den})"
 
     def capped(self, value: str, cap: str) -> str:
-        return f"=PAR_BONUS({value},{cap})"
+        return f"={self.ns}PAR_BONUS({value},{cap})"
