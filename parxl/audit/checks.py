@@ -412,6 +412,7 @@ class Audit:
         ok = total.value == exact
         if not ok and exact < total.value and not complete and (total.value - exact) > SLIP * total.value:
             return
+        what = re.sub(r"\b(tthc|pakn)\b", lambda m: m.group().upper(), what)
         self.note("sum", f"tổng {what} = cộng các mục", para.where, total.value, exact, ok)
         if ok:
             return
