@@ -622,3 +622,39 @@ def test_parxl_in_requirements_txt_installs_in_pyodide() -> None:
     assert not bad, bad
     assert seen["python-calamine"] == seen["pyyaml"] == seen["pandas"] == "pyodide"
     assert seen["openpyxl"] == "pure"
+
+
+# --------------------------------------------------------------------------- a real engine
+
+
+def test_template_built_in_the_open_workbook_scores_itself_in_libreoffice(tmp_path: Path) -> None:
+    """The sheets 'Tạo biểu mẫu' writes, filled by 'Nhập số liệu', saved as a workbook and
+    recalculated by LibreOffice: the formulas give the seed's total, as parxl's evaluator does."""
+    from openpyxl import Workbook
+
+    from parxl.calc import computed_values, libreoffice_available
+
+    if not libreoffice_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice missing")
+        pytest.skip("LibreOffice missing")
+    fid = "hcm-quan-2023"
+    payload = empty_book([[fid]])
+    built = apply(payload, run_script("tao_bieu_mau", payload))
+    with_inputs = _with_input_sheet(built, fid)
+    done = apply(with_inputs, run_script("nhap_so_lieu", with_inputs))
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    for sheet in done["sheets"]:
+        ws = wb.create_sheet(sheet["name"])
+        for row in sheet["values"]:
+            ws.append([None if v == "" else v for v in row])
+    path = tmp_path / "lite-built.xlsx"
+    wb.save(path)
+    values = computed_values(path, "libreoffice")
+    summary = values_of(done, "Tổng hợp")
+    row = next(i for i, r in enumerate(summary, start=1) if r[1] == "TỔNG ĐIỂM")
+    total = values["Tổng hợp"][f"C{row}"]
+    assert total == pytest.approx(93.23, abs=1e-9)
+    t = read_template({s["name"]: s["values"] for s in done["sheets"]})
+    assert total == pytest.approx(score_values(t.framework, t.values).total, abs=1e-12)
