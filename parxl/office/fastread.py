@@ -393,13 +393,17 @@ _HEADERS: dict[bytes, dict[str, str]] = {}
 _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
-def _cell_pattern(letters: tuple[str, ...], formulas_only: bool = False) -> re.Pattern[bytes]:
-    key = (*letters, "=f" if formulas_only else "")
+def _cell_pattern(letters: tuple[str, ...], kind: str = "cells") -> re.Pattern[bytes]:
+    """Cells of the given columns: "cells" (ref, attrs, inner), "ref" (refs only), or
+    "nof" (refs of cells holding no formula)."""
+    key = (*letters, "=" + kind)
     pat = _PATTERNS.get(key)
     if pat is None:
         alt = "|".join(sorted(letters, key=len, reverse=True)).encode()
-        if formulas_only:
-            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>]*?>\s*<f\b')
+        if kind == "ref":
+            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"')
+        elif kind == "nof":
+            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>/]*(?:/>|>(?!\s*<f\b))')
         else:
             pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
         _PATTERNS[key] = pat
@@ -468,26 +472,35 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
             f"thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {L.HEADER_ROW}",
             Location(file=display, sheet=sheet))
     letters = {k: c for c, k in header.items()}
-    wanted = {c.encode(): k for c, k in header.items() if k in ("code", "office", "max", *INPUT_COLS, *COMPUTED_COLS)}
-    computed = {c.encode() for c, k in header.items() if k in COMPUTED_COLS}
+    wanted = {c.encode(): k for c, k in header.items() if k in ("code", "office", "max", *INPUT_COLS)}
+    computed = tuple(sorted(c for c, k in header.items() if k in COMPUTED_COLS))
     computed_keys = [k for k in COMPUTED_COLS if k in letters]
     by_row: dict[int, dict[str, tuple[bytes, bytes]]] = {}
-    has_formula: set[tuple[str, int]] = set()
-    cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data) if fast else [
-        (col.encode(), str(r).encode(), attrs, inner or b"") for col, r, attrs, inner in iter_cells(data)]
+    # computed cells: which exist, and which of those hold no formula (normally none)
+    present: set[tuple[str, int]] = set()
+    no_formula: set[tuple[str, int]] = set()
+    if fast:
+        cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data)
+        if computed:
+            present = {(c.decode(), int(r)) for c, r in _cell_pattern(computed, "ref").findall(data)}
+            no_formula = {(c.decode(), int(r)) for c, r in _cell_pattern(computed, "nof").findall(data)}
+    else:
+        cells = []
+        for col, r, attrs, inner in iter_cells(data):
+            if col in computed:
+                present.add((col, r))
+                if not inner or not inner.lstrip().startswith(b"<f"):
+                    no_formula.add((col, r))
+            elif col.encode() in wanted:
+                cells.append((col.encode(), str(r).encode(), attrs, inner or b""))
     for col_b, r_b, attrs, inner in cells:
         if not inner:
             continue
-        if col_b in computed:
-            if inner.startswith(b"<f"):
-                has_formula.add((col_b.decode(), int(r_b)))
-            continue
-        k = wanted.get(col_b)
-        if k is not None:
-            row = by_row.get(int(r_b))
-            if row is None:
-                row = by_row[int(r_b)] = {}
-            row[k] = (attrs, inner)
+        r = int(r_b)
+        row = by_row.get(r)
+        if row is None:
+            row = by_row[r] = {}
+        row[wanted[col_b]] = (attrs, inner)
     by_row.pop(L.HEADER_ROW, None)
     sst = pkg.sst
     rows: list[ItemRow] = []
@@ -512,7 +525,8 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
                 inputs[k] = cell_value(c[0], c[1], sst)
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
-        lost = [k for k in computed_keys if (letters[k], r) not in has_formula]
+        lost = [k for k in computed_keys
+                if (letters[k], r) not in present or (letters[k], r) in no_formula]
         rows.append(ItemRow(sheet, r, code, office, mx, inputs, Refs(letters, r), lost))
     return rows, extra
 
