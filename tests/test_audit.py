@@ -214,6 +214,30 @@ def test_breakdown_counts(parts: list[int], bump: int) -> None:
     assert summary(found) == ({("sum", Decimal(slip), Decimal(total))} if slip - total <= total / 50 else set())
 
 
+_DOMAIN_NAMES = ("Công tác chỉ đạo, điều hành", "Cải cách thể chế", "Cải cách thủ tục hành chính",
+                 "Cải cách tổ chức bộ máy hành chính", "Cải cách chế độ công vụ", "Cải cách tài chính công",
+                 "Xây dựng và phát triển chính quyền điện tử, chính quyền số", "Tác động của cải cách hành chính")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=7, max_value=20), st.integers(min_value=0, max_value=100)),
+                min_size=8, max_size=8),
+       st.integers(min_value=1, max_value=300))
+def test_domain_scores_add_up_to_the_total(domains: list[tuple[int, int]], bump: int) -> None:
+    # a_k = b_k × pct/100 written with 2 decimals; the total is their exact sum
+    rows = [(Decimal(b * pct) / 100, Decimal(b)) for b, pct in domains]
+    lines = [f"{k}. {name}: {fmt(a)}/{fmt(b)} điểm" for k, (name, (a, b)) in enumerate(zip(_DOMAIN_NAMES, rows, strict=True), 1)]
+    total_a = sum((a for a, _ in rows), Decimal(0))
+    total_b = sum((b for _, b in rows), Decimal(0))
+    good = f"Kết quả ước đạt {fmt(total_a)}/{fmt(total_b)} điểm, cụ thể như sau:\n" + "\n".join(lines)
+    assert audit_text(good) == []
+    wrong = total_a + Decimal(bump) / 100
+    if wrong > total_b:
+        return
+    bad = f"Kết quả ước đạt {fmt(wrong)}/{fmt(total_b)} điểm, cụ thể như sau:\n" + "\n".join(lines)
+    assert summary(audit_text(bad)) == {("sum", wrong, total_a)}
+
+
 def test_percent_rounding_tolerance() -> None:
     # 33.410 / 36.085 = 92,587%: "93%" and "92,6%" agree, "92%" and "92,5%" do not
     for stated, ok in (("93", True), ("92,6", True), ("92", False), ("92,5", False)):
