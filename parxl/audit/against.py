@@ -102,6 +102,13 @@ class _Compare:
             g = s.domains[dom.code]
             if agrees(f.b, _dec(g.max)) or agrees(f.b, _dec(g.applicable)):
                 self.compare(f"điểm lĩnh vực {dom.code} ({dom.name})", f.a, g.achieved, dp, f.start)
+                continue
+            # the self-assessed part of a domain whose maximum also holds survey / province points
+            own = [i for i in dom.items if i.scorer == "self"]
+            own_max = sum(i.max for i in own)
+            if own and len(own) < len(dom.items) and agrees(f.b, _dec(own_max)):
+                self.compare(f"điểm tự đánh giá của lĩnh vực {dom.code} ({dom.name})", f.a,
+                             sum(s.items[i.code].achieved for i in own), dp, f.start)
         for k, section in a.domain_sections():
             sd = by_key.get(k)
             if sd is None or section.para is None:
