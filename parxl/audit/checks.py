@@ -1,25 +1,28 @@
 """Arithmetic checks of the figures a report states.
 
-Every check compares figures the text itself states; a rounded figure agrees with an exact
-value when it equals that value rounded to the decimals it was written with (``93%`` for
-92,59%; ``22,16%`` for 22,157%). The checks:
-
-Sums are exact (a total of stated parts is stated exactly); only percentages and shares are
-compared at the precision they were written with.
+Sums are exact (a total of stated parts is stated exactly). Percentages and shares agree with
+an exact value when they equal it rounded to the decimals they were written with (``93%`` for
+92,59%; ``22,16%`` for 22,157%; but ``0,16%`` is not 0,167%). The checks:
 
 * ``sum``      — a stated total vs the sum of its listed parts: domain scores vs the overall
-  score, a heading's deducted points vs its bullets, ``N hồ sơ, trong đó a ..., b ...``,
-  the dossier flow (received = resolved + pending; resolved = on time + late);
+  score; a heading's deducted points or score vs its bullets; a domain's score vs its criteria;
+  ``N hồ sơ, trong đó a ..., b ...`` (also ``gồm``, ``bao gồm``, ``657 TTHC: a, b``,
+  ``12 nội dung ... (03 nội dung) ... (04 nội dung)``); counts per numbered subsection vs the
+  count stated before them; a table's "Tổng cộng" row; the dossier flow (received = carried
+  + new; a received total = resolved + pending; resolved = on time + late (+ early));
 * ``percent``  — a percentage vs its part and base (``33.410/36.085 ..., đạt tỷ lệ 93%``,
-  ``đúng hạn 15.739 hồ sơ chiếm tỷ lệ 89,4%``, ``đạt 36% Kế hoạch``);
+  ``đúng hạn 15.739 hồ sơ chiếm tỷ lệ 89,4%``, ``đạt 36% Kế hoạch`` with ``Kế hoạch giao: B``,
+  ``bị trừ p điểm chiếm tỷ lệ P% so với tổng số điểm bị trừ``);
 * ``restated`` — the same quantity stated twice with two values (the total deducted points,
-  the overall score, a domain's score);
-* ``losses``   — ``đạt a/b điểm`` vs the points listed as not achieved (``không đạt x điểm``)
-  and vs a stated ``số điểm chưa đạt``.
+  the overall score, a domain's score), figures about another year excepted;
+* ``losses``   — ``đạt a/b điểm`` vs the points listed as not achieved (``không đạt x điểm``),
+  vs a stated ``số điểm chưa đạt``, and the imperfect criteria of a domain vs its maximum less
+  its undetermined (survey) points less what it achieved.
 
 Partial lists are common in reports ("trong đó 01 nhiệm vụ đã hoàn thành"), so a list whose
 parts add up to less than its total is reported only when the list is provably complete (its
-maxima add up to the total's maximum) or the gap is a slip (at most 2% of the total).
+maxima add up to the total's maximum) or the gap is a slip (at most 2% of the total); parts
+above their total are always reported. Every comparison made is recorded in ``Audit.checks``.
 """
 
 from __future__ import annotations
