@@ -475,22 +475,23 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     wanted = {c.encode(): k for c, k in header.items() if k in ("code", "office", "max", *INPUT_COLS)}
     computed = tuple(sorted(c for c, k in header.items() if k in COMPUTED_COLS))
     computed_keys = [k for k in COMPUTED_COLS if k in letters]
+    letters_b = {k: c.encode() for k, c in letters.items()}
     by_row: dict[int, dict[str, tuple[bytes, bytes]]] = {}
     # computed cells: which exist, and which of those hold no formula (normally none)
-    present: set[tuple[str, int]] = set()
-    no_formula: set[tuple[str, int]] = set()
+    present: set[tuple[bytes, bytes]] = set()  # (column, row) as bytes, straight from the regex
+    no_formula: set[tuple[bytes, bytes]] = set()
     if fast:
         cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data)
         if computed:
-            present = {(c.decode(), int(r)) for c, r in _cell_pattern(computed, "ref").findall(data)}
-            no_formula = {(c.decode(), int(r)) for c, r in _cell_pattern(computed, "nof").findall(data)}
+            present = set(_cell_pattern(computed, "ref").findall(data))
+            no_formula = set(_cell_pattern(computed, "nof").findall(data))
     else:
         cells = []
         for col, r, attrs, inner in iter_cells(data):
             if col in computed:
-                present.add((col, r))
+                present.add((col.encode(), str(r).encode()))
                 if not inner or not inner.lstrip().startswith(b"<f"):
-                    no_formula.add((col, r))
+                    no_formula.add((col.encode(), str(r).encode()))
             elif col.encode() in wanted:
                 cells.append((col.encode(), str(r).encode(), attrs, inner or b""))
     for col_b, r_b, attrs, inner in cells:
@@ -525,8 +526,9 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
                 inputs[k] = cell_value(c[0], c[1], sst)
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
+        rb = str(r).encode()
         lost = [k for k in computed_keys
-                if (letters[k], r) not in present or (letters[k], r) in no_formula]
+                if (letters_b[k], rb) not in present or (letters_b[k], rb) in no_formula]
         rows.append(ItemRow(sheet, r, code, office, mx, inputs, Refs(letters, r), lost))
     return rows, extra
 
