@@ -9,7 +9,6 @@ restyling the Word template can use any of its keys.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +60,7 @@ def _header(kind: str, info: ReportInfo, year: str) -> Context:
         "head_parent": head_parent,
         "head_issuer": head_issuer,
         "number_line": info.number_line,
-        "date_line": date_line(info.place, info.date, info.date.year if info.date else _next_year(year)),
+        "date_line": date_line(info.place, info.date, info.date.year if info.date else _issue_year(kind, year)),
         "signer_authority": info.signer_authority,
         "signer_title": info.signer_title,
         "signer_name": info.signer_name,
@@ -71,15 +70,10 @@ def _header(kind: str, info: ReportInfo, year: str) -> Context:
     }
 
 
-def _next_year(year: str) -> str:
-    return year
-
-
-def _domain_label(fw: Framework, code: str) -> str:
-    for d in fw.domains:
-        if d.code == code:
-            return f"Lĩnh vực {d.code} - {d.name}"
-    return code
+def _issue_year(kind: str, year: str) -> str:
+    """The year a document is issued in when no date is given: the directive on deducted points
+    and the ranking follow the publication of the results, in the next year."""
+    return _plus_one(year) if kind in ("remedy", "ranking") and year.isdigit() else year
 
 
 def domain_rows(fw: Framework, s: Scores) -> tuple[list[Context], Context]:
@@ -737,7 +731,3 @@ def _signed(x: float, decimals: int = 2) -> str:
     from parxl.numbers import format_vn_number
 
     return ("+" if x > 0 else "-") + format_vn_number(abs(x), decimals, trim=False)
-
-
-def today() -> dt.date:  # pragma: no cover - only for callers wanting a dated document
-    return dt.date.today()
