@@ -102,7 +102,7 @@ def build_xlsm() -> bytes:
     value = wb.add_format({"font_name": font, "font_size": 11, "border": 1, "bg_color": "FFF2CC",
                            "locked": False})
     status = wb.add_format({"font_name": font, "font_size": 11, "border": 1, "text_wrap": True,
-                            "valign": "top", "bg_color": "E2EFDA"})
+                            "valign": "top", "bg_color": "E2EFDA", "locked": False})  # macros write here
     text = wb.add_format({"font_name": font, "font_size": 11})
     plain_note = wb.add_format({"font_name": font, "font_size": 10, "italic": True})
 
