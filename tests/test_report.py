@@ -395,3 +395,17 @@ def test_user_text_is_escaped_and_year_may_be_missing(mini: Framework, tmp_path:
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "esc.docx")).paragraphs)
     assert "lý do: Tỷ lệ < 80% & <b>chưa đạt</b> (Phòng Văn hoá và Thông tin)." in text
     assert "năm ......" in text
+
+
+def test_ranking_by_index_when_bodies_are_exempt(mini: Framework, tmp_path: Path) -> None:
+    """A body exempt from domain 2 has 5 + 1 applicable points: 6/6 = 100% ranks above
+    12,5/13,5 = 92,59%, although it has fewer points."""
+    t = tmp_path / "t.xlsx"
+    a = _workbook(mini, {**PERFECT_MINI, ("_body", "name"): "Huyện A"}, tmp_path / "a.xlsx", t)
+    exempt = {**PERFECT_MINI, ("_body", "name"): "Huyện B", ("T.1", "done"): "Có",
+              **{(c, "status"): "Không áp dụng" for c in ("2.1.1", "2.1.2", "2.1.3", "2.2.1")}}
+    b = _workbook(mini, exempt, tmp_path / "b.xlsx", t)
+    rep = build_report("ranking", [load_body(a), load_body(b)])
+    assert [(r["rank"], r["body"], r["total"]) for r in rep.context["bodies"]] == [
+        ("1", "Huyện B", "100%"), ("2", "Huyện A", "92,59%")]
+    assert any("xếp hạng theo chỉ số" in w for w in rep.warnings)

@@ -643,8 +643,23 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
     fws = {b.framework.fingerprint for b in bodies}
     if len(fws) > 1:
         warnings.append("Các tệp dùng bộ tiêu chí khác nhau: chỉ so sánh tổng điểm, không so sánh theo lĩnh vực.")
-    totals = {n: b.scores.total for n, b in zip(names, bodies, strict=True)}
-    prev_totals = {b.name: b.scores.total for b in previous} if previous else None
+    # bodies exempt from some items are scored against a smaller maximum: rank them by the index
+    # (total / applicable maximum, in %) rather than by raw points
+    maxima = {round(b.scores.base.applicable + b.framework.bonus_cap, 6) for b in [*bodies, *previous]}
+    by_index = len(maxima) > 1
+    unit = "%" if by_index else " điểm"
+
+    def value(b: Body) -> float:
+        return b.scores.index * 100 if by_index else b.scores.total
+
+    def shown(x: float) -> str:
+        return pts(x) + ("%" if by_index else "")
+
+    if by_index:
+        warnings.append("Các đơn vị có điểm tối đa áp dụng khác nhau (được miễn một số tiêu chí): xếp hạng theo "
+                        "chỉ số (tỷ lệ % điểm đạt trên điểm tối đa áp dụng).")
+    totals = {n: value(b) for n, b in zip(names, bodies, strict=True)}
+    prev_totals = {b.name: value(b) for b in previous} if previous else None
     if previous:
         missing = [n for n in names if n not in (prev_totals or {})]
         if missing:
@@ -661,25 +676,27 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
     rows = []
     for _, r in rk.iterrows():
         rows.append({
-            "rank": str(r["rank"]), "body": r.body, "group": r.group, "total": pts(r.total),
+            "rank": str(r["rank"]), "body": r.body, "group": r.group, "total": shown(r.total),
             "rank_in_group": str(r.rank_in_group),
-            "previous_total": "" if pd.isna(r.previous_total) else pts(r.previous_total),
+            "previous_total": "" if pd.isna(r.previous_total) else shown(r.previous_total),
             "score_change": "" if pd.isna(r.score_change) else _signed(r.score_change),
             "previous_rank": "" if pd.isna(r.previous_rank) else str(int(r.previous_rank)),
             "rank_change": "" if pd.isna(r.rank_change) else _signed(int(r.rank_change), 0),
         })
-    grows = [{"group": g.group, "bodies": str(g.bodies), "average": pts(g.average), "highest": pts(g.highest),
-              "lowest": pts(g.lowest), "best": g.best} for _, g in ga.iterrows()]
+    grows = [{"group": g.group, "bodies": str(g.bodies), "average": shown(g.average), "highest": shown(g.highest),
+              "lowest": shown(g.lowest), "best": g.best} for _, g in ga.iterrows()]
     n = len(rk)
     summary = []
     if n:
         top, last = rk.iloc[0], rk.iloc[-1]
-        summary.append({"head": "Điểm trung bình: ", "text": f"{pts(ga.iloc[-1].average)} điểm; cao nhất: "
-                        f"{top.body} ({pts(top.total)} điểm); thấp nhất: {last.body} ({pts(last.total)} điểm)."})
+        head = "Chỉ số trung bình: " if by_index else "Điểm trung bình: "
+        summary.append({"head": head, "text": f"{pts(ga.iloc[-1].average)}{unit}; cao nhất: "
+                        f"{top.body} ({pts(top.total)}{unit}); thấp nhất: {last.body} ({pts(last.total)}{unit})."})
         ties = rk[rk.duplicated("rank", keep=False)]
         if len(ties):
             parts = [f"hạng {k}: " + ", ".join(part.body) for k, part in ties.groupby("rank")]
-            summary.append({"head": "Đồng hạng: ", "text": "; ".join(parts) + " (cùng tổng điểm làm tròn 2 chữ số "
+            what = "chỉ số" if by_index else "tổng điểm"
+            summary.append({"head": "Đồng hạng: ", "text": "; ".join(parts) + f" (cùng {what} làm tròn 2 chữ số "
                             "thập phân; hạng kế tiếp được bỏ qua)."})
         if previous:
             up = int((rk.rank_change > 0).sum())
