@@ -14,11 +14,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from parxl.framework import Framework
 from parxl.office import Limits, collect, distribute
-from parxl.office.fastread import read_raw
-from parxl.office.synth import fill_return, formula, patch_bytes, value_cells
+from parxl.office.fastread import CellError, RawCell, SharedStrings, cell_value, iter_cells, read_raw
+from parxl.office.synth import _cell_xml, fill_return, formula, patch_bytes, value_cells
 
 NV, VP = "Phòng Nội vụ", "Văn phòng HĐND và UBND"
 GOOD = {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
@@ -295,3 +297,29 @@ def test_unreadable_files_do_not_stop_parallel_reading(issued: dict[str, Path], 
     result = collect(back, workers=2)
     assert len({i.file for i in result.issues if i.file.startswith(tuple(f"{i:02d}" for i in range(len(CASES))))}) == len(CASES)
     assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+
+
+# ---------------------------------------------------------------- the cell scanner, property-tested
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+@example("&\r")
+@example("a\r\nb &amp; _x0041_ _x005F_x0041_")
+@example("Tỷ lệ <100%> & \"đạt\"\x01")
+def test_any_text_reads_back_exactly(text: str) -> None:
+    """Whatever a user types (Vietnamese, '<&>', '_x0041_', control characters) comes back."""
+    xml = _cell_xml("J9", "3", text)
+    [(col, row, attrs, inner)] = iter_cells(xml)
+    assert (col, row) == ("J", 9)
+    assert cell_value(attrs, inner, SharedStrings(None)).value == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([b"", b' t="s"', b' t="inlineStr"', b' t="e"', b' t="b"', b' t="str"']))
+def test_garbage_cells_never_crash_the_scanner(inner: bytes, attrs: bytes) -> None:
+    value = cell_value(attrs, inner, SharedStrings(b"<sst><si><t>a</t></si></sst>"))
+    assert isinstance(value, RawCell)
+    assert value.value is None or isinstance(value.value, str | int | float | bool | CellError)

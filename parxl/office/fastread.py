@@ -119,9 +119,11 @@ def _unescape(raw: bytes) -> str:
         try:  # C speed; safe: no DTD can be declared inside this fragment
             text = etree.fromstring(b"<t>" + raw + b"</t>", _FRAGMENT).text or ""
         except etree.XMLSyntaxError:
-            text = html.unescape(raw.decode("utf-8", errors="replace"))
+            text = html.unescape(raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n"))
     else:
         text = raw.decode("utf-8", errors="replace")
+        if "\r" in text:  # XML line-end normalisation, as any XML parser does
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "_x" in text:
         text = _XESC.sub(lambda m: chr(int(m.group(1), 16)), text)
     return text

@@ -31,6 +31,16 @@ def formula(text: str, cached: Any = None) -> Formula:
     return f
 
 
+_LITERAL_X = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # \r too, as Excel writes it
+
+
+def excel_text(text: str) -> str:
+    """Text as Excel stores it: a literal "_x0041_" escaped, control characters as _xHHHH_."""
+    text = _LITERAL_X.sub("_x005F_", text)
+    return escape(_CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text))
+
+
 def _cell_xml(ref: str, style: str, value: Any) -> bytes:
     s = f' s="{style}"' if style else ""
     if value is None:
@@ -46,7 +56,7 @@ def _cell_xml(ref: str, style: str, value: Any) -> bytes:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'.encode()
     if isinstance(value, int | float):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'.encode()
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'.encode()
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{excel_text(str(value))}</t></is></c>'.encode()
 
 
 _STYLE = re.compile(rb'\bs="(\d+)"')
