@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from parxl.framework import Framework
 from parxl.office import Limits, collect, distribute
-from parxl.office.fastread import CellError, RawCell, SharedStrings, cell_value, iter_cells, read_raw
+from parxl.office.fastread import (
+    CellError,
+    RawCell,
+    SharedStrings,
+    cell_value,
+    iter_cells,
+    read_raw,
+)
 from parxl.office.synth import _cell_xml, fill_return, formula, patch_bytes, value_cells
 
 NV, VP = "Phòng Nội vụ", "Văn phòng HĐND và UBND"
