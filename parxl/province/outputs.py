@@ -1,0 +1,256 @@
+"""Province outputs: one Excel workbook of every table, the Word ranking report, CSV tables.
+
+- ``tong-hop-tinh.xlsx`` — sheets Xếp hạng, Theo nhóm, Bảng điểm (bodies x domains and
+  criteria), Điểm theo mục (bodies x items), Phân bố theo mục, Thẩm định, Thiếu - không hợp
+  lệ, Kiểm tra. Written in openpyxl's streaming (write-only) mode: tens of thousands of rows in
+  seconds. Text from returns is always written as text, never as a formula.
+- ``bao-cao-xep-hang.docx`` — the ranking report of :mod:`parxl.report` (template
+  ``bao-cao-xep-hang.docx``, editable), from the ranked totals.
+- ``xep-hang.csv`` (next year's ``--previous``), ``bang-diem.csv``, ``thieu-loi.csv``.
+
+Same inputs, same bytes (fixed timestamps); every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from parxl.framework.model import Framework
+from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
+
+XLSX = "tong-hop-tinh.xlsx"
+DOCX = "bao-cao-xep-hang.docx"
+ITEM_SHEET_MAX_CELLS = 3_000_000  # beyond this the bodies x items table goes to CSV only
+ISSUE_ROWS_MAX = 200_000
+WORD_CHART_BODIES = 40  # the bar chart of the Word report shows the best bodies only
+
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_TITLE_FONT = Font(bold=True, size=13)
+_WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+RANK_LABELS = {
+    "rank": "Hạng", "body": "Cơ quan, đơn vị", "group": "Nhóm", "rank_in_group": "Hạng trong nhóm",
+    "total": "Tổng điểm", "previous_total": "Tổng điểm năm trước", "score_change": "Tăng/giảm điểm",
+    "previous_rank": "Hạng năm trước", "rank_change": "Tăng/giảm hạng", "self_total": "Điểm tự đánh giá",
+}
+BODY_LABELS = {
+    "body": "Cơ quan, đơn vị", "group": "Nhóm", "year": "Năm", "file": "Tệp", "self_total": "Điểm tự đánh giá",
+    "total": "Tổng điểm", "index": "Chỉ số CCHC", "base_achieved": "Điểm cơ bản đạt", "deducted": "Điểm bị trừ",
+    "open": "Chưa xác định", "bonus": "Điểm thưởng", "penalty": "Điểm trừ", "reachable": "Có thể đạt tối đa",
+    "appraised": "Đã thẩm định", "errors": "Số lỗi", "warnings": "Số cảnh báo",
+}
+GROUP_LABELS = {"group": "Nhóm", "bodies": "Số đơn vị", "average": "Điểm trung bình", "highest": "Cao nhất",
+                "lowest": "Thấp nhất", "best": "Đơn vị dẫn đầu"}
+DIST_LABELS = {
+    "code": "Mã", "name": "Nội dung", "domain": "Lĩnh vực", "scorer": "Đánh giá bởi", "max": "Điểm tối đa",
+    "bodies": "Số đơn vị", "exempt": "Không áp dụng", "open": "Chưa xác định / chưa đến hạn",
+    "applicable": "Số đơn vị được chấm", "losing": "Số đơn vị bị trừ điểm", "losing_share": "Tỷ lệ đơn vị bị trừ",
+    "mean": "Điểm trung bình", "std": "Độ lệch chuẩn", "min": "Thấp nhất", "max_achieved": "Cao nhất",
+    "mean_deducted": "Bị trừ trung bình", "total_deducted": "Tổng điểm bị trừ",
+}
+APPR_LABELS = {
+    "body": "Cơ quan, đơn vị", "code": "Mã", "self_status": "Tình trạng tự đánh giá",
+    "self_achieved": "Điểm tự đánh giá", "appraised_achieved": "Điểm thẩm định",
+    "final_status": "Tình trạng sau thẩm định", "final_achieved": "Điểm cuối cùng", "difference": "Chênh lệch",
+    "changes": "Giá trị thay đổi", "note": "Lý do thẩm định", "explanation": "Giải trình của đơn vị",
+    "outcome": "Kết quả", "explained": "Đã giải trình", "file": "Tệp",
+}
+PROBLEM_COLS = {"label": "Vấn đề", "body": "Cơ quan, đơn vị", "file": "Tệp", "reason": "Chi tiết"}
+ISSUE_LABELS = {"file": "Tệp", "sheet": "Trang", "cell": "Ô", "item": "Mã mục", "office": "Đơn vị chủ trì",
+                "severity": "Mức độ", "message": "Nội dung"}
+SCORERS = {"self": "Tự đánh giá", "survey": "Điều tra XHH", "external": "Cấp trên", "bonus": "Thưởng",
+           "penalty": "Trừ"}
+
+
+def _v(ws: WriteOnlyWorksheet, v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        if ILLEGAL_CHARACTERS_RE.search(v):
+            v = ILLEGAL_CHARACTERS_RE.sub("", v)
+        if v.startswith("="):
+            c = WriteOnlyCell(ws, value=v)
+            c.data_type = "s"  # text stays text
+            return c
+        return v
+    if isinstance(v, bool):
+        return "Có" if v else ""
+    if isinstance(v, float):
+        return None if math.isnan(v) else v
+    if hasattr(v, "item"):
+        v = v.item()
+        return None if isinstance(v, float) and math.isnan(v) else v
+    if v is pd.NA:
+        return None
+    return v
+
+
+def _sheet(wb: Workbook, name: str, title: str, df: pd.DataFrame, labels: dict[str, str],
+           widths: dict[str, float] | None = None, percent: Sequence[str] = ()) -> None:
+    ws = wb.create_sheet(name[:31])
+    cols = [c for c in labels if c in df.columns] + [c for c in df.columns if c not in labels]
+    widths = widths or {}
+    for j, c in enumerate(cols):
+        from openpyxl.utils import get_column_letter
+
+        ws.column_dimensions[get_column_letter(j + 1)].width = widths.get(c, 30 if c in ("body", "name") else 12)
+    ws.freeze_panes = "A4"
+    t = WriteOnlyCell(ws, value=title)
+    t.font = _TITLE_FONT
+    ws.append([t])
+    ws.append([])
+    heads = []
+    for c in cols:
+        h = WriteOnlyCell(ws, value=labels.get(c, str(c)))
+        h.data_type = "s"
+        h.font, h.fill, h.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
+        heads.append(h)
+    ws.append(heads)
+    pct = [c in percent for c in cols]
+    for row in df[cols].itertuples(index=False, name=None):
+        out = []
+        for is_pct, v in zip(pct, row, strict=True):
+            x = _v(ws, v)
+            if is_pct and isinstance(x, float):
+                cell = WriteOnlyCell(ws, value=x)
+                cell.number_format = "0.00%"
+                x = cell
+            out.append(x)
+        ws.append(out)
+
+
+def write_xlsx(result: Any, path: Path) -> None:
+    t: dict[str, pd.DataFrame] = result.tables
+    fw: Framework | None = result.framework
+    wb = Workbook(write_only=True)
+    name = fw.name if fw is not None else ""
+    rk = t["ranking"]
+    if "self_total" in t["bodies"] and t["bodies"].appraised.any():
+        rk = rk.merge(t["bodies"][["body", "self_total"]], on="body", how="left")
+    _sheet(wb, "Xếp hạng", f"XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH — {len(rk)} cơ quan, đơn vị", rk, RANK_LABELS)
+    _sheet(wb, "Theo nhóm", "ĐIỂM TRUNG BÌNH THEO NHÓM", t["groups"], GROUP_LABELS, {"best": 30, "group": 20})
+    wide = t["bodies"].drop(columns=["file"])
+    if fw is not None:
+        dom = t["domains"].rename(columns={d.code: f"LV {d.code}" for d in fw.domains})
+        crit = t["criteria"].rename(columns={c.code: f"TC {c.code}" for c in fw.criteria})
+        wide = wide.merge(dom, on="body", how="left").merge(crit, on="body", how="left")
+    _sheet(wb, "Bảng điểm", f"BẢNG ĐIỂM THEO LĨNH VỰC, TIÊU CHÍ — {name}", wide, BODY_LABELS,
+           percent=("index",))
+    items = t["items"]
+    if items.shape[0] * items.shape[1] <= ITEM_SHEET_MAX_CELLS:
+        _sheet(wb, "Điểm theo mục", "ĐIỂM ĐẠT THEO TIÊU CHÍ THÀNH PHẦN (mỗi cột một mã)", items, {"body": "Cơ quan, đơn vị"})
+    dist = t["distribution"].assign(scorer=lambda d: d.scorer.map(SCORERS).fillna(d.scorer))
+    _sheet(wb, "Phân bố theo mục", "CÁC NỘI DUNG NHIỀU ĐƠN VỊ BỊ TRỪ ĐIỂM NHẤT (điểm trung bình, độ phân tán)", dist,
+           DIST_LABELS, {"name": 50}, percent=("losing_share",))
+    if len(t["appraisal"]):
+        a = t["appraisal"].drop(columns=["explained"])
+        _sheet(wb, "Thẩm định", "KẾT QUẢ THẨM ĐỊNH: ĐIỂM TỰ ĐÁNH GIÁ VÀ ĐIỂM THẨM ĐỊNH", a, APPR_LABELS,
+               {"changes": 40, "note": 40, "explanation": 40, "outcome": 22})
+    probs = t["problems"].drop(columns=["kind"])
+    _sheet(wb, "Thiếu - không hợp lệ", f"ĐƠN VỊ CHƯA GỬI, BIỂU MẪU KHÔNG HỢP LỆ — {len(probs)} trường hợp", probs,
+           PROBLEM_COLS, {"label": 24, "file": 30, "reason": 80})
+    iss = t["issues"]
+    title = f"KIỂM TRA BIỂU MẪU — {len(iss)} vấn đề"
+    if len(iss) > ISSUE_ROWS_MAX:
+        title += f" (hiện {ISSUE_ROWS_MAX} dòng đầu; đủ cả trong du-lieu/van-de.parquet)"
+        iss = iss.iloc[:ISSUE_ROWS_MAX]
+    _sheet(wb, "Kiểm tra", title, iss, ISSUE_LABELS, {"file": 30, "message": 90})
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(path, normalized_xlsx_bytes(buf.getvalue()))
+
+
+def _csv_bytes(df: pd.DataFrame, labels: dict[str, str]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    cols = [c for c in labels if c in df.columns] + [c for c in df.columns if c not in labels]
+    w.writerow([labels.get(c, c) for c in cols])
+    for row in df[cols].itertuples(index=False, name=None):
+        w.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+                    else (f"{v:.10g}" if isinstance(v, float) else v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _thin_bodies(result: Any) -> tuple[list[Any], list[Any]]:
+    """Report bodies carrying the totals and domain points the ranking report uses."""
+    from parxl.report.context import Body
+    from parxl.score import GroupScore, Scores
+
+    fw: Framework = result.framework
+    t = result.tables
+    dom = t["domains"].set_index("body")
+    appl = t["domain_applicable"]
+
+    def scores(total: float, row: Any, body: str) -> Scores:
+        domains = {}
+        for d in fw.domains:
+            g = GroupScore(d.code, d.name, d.max)
+            if row is not None:
+                g.achieved = float(dom.at[body, d.code])
+                g.applicable = float(appl.at[body, d.code])
+            domains[d.code] = g
+        base = GroupScore("", "Điểm cơ bản", fw.base_max)
+        return Scores(fw.id, {}, {}, domains, base, {}, 0.0, 0.0, 0.0, 0.0, float(total), float(total), 0.0)
+
+    bodies = [Body(fw, scores(r.total, r, r.body), {}, r.body, str(r.year or ""), None)
+              for r in t["bodies"].itertuples()]
+    prev = [Body(fw, scores(r.total, None, r.body), {}, r.body, "", None)
+            for r in t["previous_totals"].itertuples()]
+    return bodies, prev
+
+
+def write_docx(result: Any, path: Path, info: Any = None) -> list[str]:
+    """The ranking report (parxl.report, kind 'ranking'); returns its warnings."""
+    from unittest import mock
+
+    from parxl.report import build_report, charts
+    from parxl.report.info import ReportInfo
+    from parxl.report.word import render_docx
+
+    bodies, prev = _thin_bodies(result)
+    groups = dict(zip(result.tables["bodies"].body, result.tables["bodies"].group, strict=True))
+    original = charts.ranking_bars
+
+    def top_bars(names: Sequence[str], totals: Sequence[float], highlight: str = "") -> bytes | None:
+        # a chart of thousands of bars cannot be drawn or read: show the best bodies
+        return original(list(names)[:WORD_CHART_BODIES], list(totals)[:WORD_CHART_BODIES], highlight)
+
+    with mock.patch.object(charts, "ranking_bars", top_bars):
+        report = build_report("ranking", bodies, info=info or ReportInfo(), previous=prev, groups=groups)
+    atomic_write_bytes(path, render_docx(report))
+    return list(report.warnings)
+
+
+def write_all(result: Any, info: Any = None, word: bool = True) -> None:
+    out: Path = result.output
+    t = result.tables
+    files = [
+        (out / "xep-hang.csv", _csv_bytes(t["ranking"], RANK_LABELS)),
+        (out / "bang-diem.csv", _csv_bytes(t["bodies"], BODY_LABELS)),
+        (out / "diem-theo-muc.csv", _csv_bytes(t["items"], {"body": "Cơ quan, đơn vị"})),
+        (out / "phan-bo-theo-muc.csv", _csv_bytes(t["distribution"], DIST_LABELS)),
+        (out / "thieu-loi.csv", _csv_bytes(t["problems"].drop(columns=["kind"]), PROBLEM_COLS)),
+    ]
+    if len(t["appraisal"]):
+        files.append((out / "tham-dinh.csv", _csv_bytes(t["appraisal"], APPR_LABELS)))
+    for p, data in files:
+        atomic_write_bytes(p, data)
+        result.outputs.append(p)
+    write_xlsx(result, out / XLSX)
+    result.outputs.append(out / XLSX)
+    if word and result.framework is not None and len(t["bodies"]):
+        result.warnings.extend(write_docx(result, out / DOCX, info))
+        result.outputs.append(out / DOCX)

@@ -1,0 +1,94 @@
+"""The on-disk tables of a run (Parquet): batches are appended as they arrive, memory stays flat.
+
+Four tables, one Parquet file each, under ``<output>/du-lieu/``:
+
+- ``tep.parquet`` — one row per file: status, body, group, year, totals (see
+  :data:`parxl.province.worker.FILE_COLUMNS`);
+- ``diem.parquet`` — one row per file and domain / criterion / item: applicable, achieved,
+  open, deducted points and the item status;
+- ``van-de.parquet`` — every problem found by the checks;
+- ``tham-dinh.parquet`` — appraised items: self-assessed and appraised points, outcome.
+
+Files are written under a temporary name and renamed when the run finishes, so a crash never
+leaves a half table. They open directly in pandas (``pd.read_parquet``), DuckDB or Power BI.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from parxl.province.worker import (
+    APPRAISAL_COLUMNS,
+    FILE_COLUMNS,
+    ISSUE_COLUMNS,
+    SCORE_COLUMNS,
+    BatchOut,
+)
+
+S, F, N, B = pa.string(), pa.float64(), pa.int32(), pa.bool_()
+SCHEMAS: dict[str, pa.Schema] = {
+    "files": pa.schema([(c, S) for c in FILE_COLUMNS[:7]] + [("errors", N), ("warnings", N)]
+                       + [(c, S) for c in FILE_COLUMNS[9:11]] + [("appraised", B)]
+                       + [(c, F) for c in FILE_COLUMNS[12:]]),
+    "scores": pa.schema([("file", S), ("level", S), ("code", S), ("applicable", F), ("achieved", F),
+                         ("open", F), ("deducted", F), ("status", S)]),
+    "issues": pa.schema([(c, S) for c in ISSUE_COLUMNS]),
+    "appraisal": pa.schema([("file", S), ("body", S), ("code", S), ("self_status", S), ("self_achieved", F),
+                            ("appraised_achieved", F), ("final_status", S), ("final_achieved", F),
+                            ("difference", F), ("changes", S), ("note", S), ("explanation", S),
+                            ("explained", B), ("outcome", S)]),
+}
+NAMES = {"files": "tep.parquet", "scores": "diem.parquet", "issues": "van-de.parquet",
+         "appraisal": "tham-dinh.parquet"}
+_COLUMNS = {"files": FILE_COLUMNS, "scores": SCORE_COLUMNS, "issues": ISSUE_COLUMNS,
+            "appraisal": APPRAISAL_COLUMNS}
+assert all(SCHEMAS[k].names == list(v) for k, v in _COLUMNS.items())
+
+
+class Store:
+    """Parquet writers for the four tables; ``close()`` renames them into place."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.tmp = {k: folder / f".parxl-{name}.tmp" for k, name in NAMES.items()}
+        self.writers = {k: pq.ParquetWriter(str(p), SCHEMAS[k], compression="zstd") for k, p in self.tmp.items()}
+        self.rows = dict.fromkeys(NAMES, 0)
+
+    def add(self, out: BatchOut) -> None:
+        for key, rows in (("files", out.files), ("scores", out.scores), ("issues", out.issues),
+                          ("appraisal", out.appraisal)):
+            if not rows:
+                continue
+            cols = list(zip(*rows, strict=True))
+            schema = SCHEMAS[key]
+            table = pa.Table.from_arrays([pa.array(c, type=schema.field(i).type) for i, c in enumerate(cols)],
+                                         schema=schema)
+            self.writers[key].write_table(table)
+            self.rows[key] += len(rows)
+
+    def close(self) -> dict[str, Path]:
+        out: dict[str, Path] = {}
+        for key, w in self.writers.items():
+            w.close()
+            target = self.folder / NAMES[key]
+            os.replace(self.tmp[key], target)
+            out[key] = target
+        return out
+
+    def abort(self) -> None:
+        for key, w in self.writers.items():
+            try:
+                w.close()
+            finally:
+                self.tmp[key].unlink(missing_ok=True)
+
+
+def read(path: Path, columns: list[str] | None = None, filters: Any = None) -> Any:
+    """A stored table as pandas (optionally some columns / a pyarrow filter)."""
+    return pq.read_table(str(path), columns=columns, filters=filters).to_pandas()

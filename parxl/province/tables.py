@@ -1,0 +1,305 @@
+"""The province tables, built from the stored Parquet tables with pandas.
+
+- ``bodies``: one row per body: group, year, file, self-assessed and final total, index, points;
+- ``domains`` / ``criteria`` / ``items``: bodies x domain / criterion / item achieved points;
+- ``ranking`` and ``groups``: :func:`parxl.analysis.rank_bodies` (ties shared, rank in group,
+  change from last year) and :func:`parxl.analysis.group_averages`;
+- ``distribution``: per item, how many bodies lose points on it, mean and spread of points;
+- ``problems``: bodies with missing or invalid returns (and duplicates, other frameworks);
+- ``appraisal``: appraised items per body; ``issues``: every check finding.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from parxl.analysis import group_averages, infer_group, rank_bodies
+from parxl.errors import InputError, Location
+from parxl.framework.load import from_dict
+from parxl.framework.model import Framework
+from parxl.province import store as S
+from parxl.province.appraisal import Appraisal, body_key
+from parxl.province.worker import INVALID, OK, OTHER
+from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG
+
+DUPLICATE = "duplicate"
+MISSING = "missing"
+PROBLEM_LABELS = {
+    INVALID: "Tệp không hợp lệ",
+    "office": "Biểu mẫu của đơn vị chủ trì",
+    OTHER: "Bộ tiêu chí khác",
+    DUPLICATE: "Tệp trùng đơn vị",
+    MISSING: "Chưa gửi biểu mẫu",
+    "errors": "Biểu mẫu có lỗi kiểm tra",
+    "appraisal": "Thẩm định không khớp đơn vị",
+}
+
+_ALIASES = {
+    "body": ("body", "name", "cơ quan, đơn vị", "đơn vị", "cơ quan", "tên", "tên đơn vị"),
+    "group": ("group", "nhóm", "loại"),
+    "previous_total": ("previous_total", "tổng điểm năm trước", "điểm năm trước"),
+    "previous_rank": ("previous_rank", "hạng năm trước", "xếp hạng năm trước"),
+    "total": ("total", "tổng điểm", "điểm"),
+    "rank": ("rank", "hạng", "xếp hạng"),
+}
+
+
+def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"không tìm thấy {what}", where) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} phải lưu dạng CSV UTF-8", where) from None
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{what} không phải CSV hợp lệ ({exc})", where) from None
+    rename: dict[str, str] = {}
+    for col in df.columns:
+        key = " ".join(str(col).split()).casefold()
+        for name, aliases in _ALIASES.items():
+            if key in aliases and name not in rename.values():
+                rename[col] = name
+    df = df.rename(columns=rename)
+    if "body" not in df.columns:
+        raise InputError(f"{what} cần cột tên đơn vị (body / Cơ quan, đơn vị)", where)
+    df["body"] = df["body"].map(lambda s: " ".join(str(s).split()))
+    return df[df["body"] != ""].reset_index(drop=True)
+
+
+def _number(v: Any) -> float | None:
+    from parxl.numbers import parse_vn_number
+
+    if v is None or str(v).strip() == "":
+        return None
+    return parse_vn_number(str(v).strip())
+
+
+def load_bodies(path: str | Path) -> pd.DataFrame:
+    """Expected bodies: body, group, previous_total, previous_rank (only body is required)."""
+    df = _read_csv(path, "danh sách đơn vị")
+    problems = []
+    keys = df["body"].map(body_key)
+    for k in keys[keys.duplicated()].unique():
+        problems.append(f"'{df.body[keys == k].iloc[0]}' có hơn một dòng")
+    out = pd.DataFrame({"body": df["body"], "group": df.get("group", pd.Series([""] * len(df))).fillna("")})
+    for col in ("previous_total", "previous_rank"):
+        vals = [_number(v) for v in df.get(col, pd.Series([""] * len(df)))]
+        for i, (raw, v) in enumerate(zip(df.get(col, pd.Series([""] * len(df))), vals, strict=True)):
+            if str(raw).strip() and v is None:
+                problems.append(f"dòng {i + 2}: '{raw}' không phải số ({col})")
+        out[col] = vals
+    if problems:
+        raise InputError("danh sách đơn vị có lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
+                         Location(file=str(path)))
+    return out
+
+
+def load_previous(path: str | Path) -> pd.DataFrame:
+    """Last year's ranking: body with total and / or rank (e.g. last year's xep-hang.csv)."""
+    df = _read_csv(path, "bảng kết quả năm trước")
+    if "total" not in df.columns and "rank" not in df.columns:
+        raise InputError("bảng kết quả năm trước cần cột tổng điểm (total) hoặc hạng (rank)",
+                         Location(file=str(path)))
+    return pd.DataFrame({
+        "body": df["body"],
+        "previous_total": [_number(v) for v in df["total"]] if "total" in df.columns else None,
+        "previous_rank": [_number(v) for v in df["rank"]] if "rank" in df.columns else None,
+    })
+
+
+def _framework(fw_json: dict[str, str], fingerprint: str) -> Framework:
+    return from_dict(json.loads(fw_json[fingerprint]), "<province>")
+
+
+def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None = None,
+          roster: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+          appraisal: Appraisal | None = None) -> None:
+    """Fill ``result.tables`` (and ``result.framework``) from the stored tables."""
+    files = S.read(result.stored["files"])
+    files = files.sort_values("file", kind="stable").reset_index(drop=True)
+    issues = S.read(result.stored["issues"])
+    problems: list[dict[str, Any]] = []
+    ok = files[files.status == OK]
+    # the framework: given, or the one most returns use
+    if framework is not None:
+        ref = framework.fingerprint
+        fw: Framework | None = framework
+    elif len(ok):
+        counts = Counter(ok.fingerprint)
+        ref = sorted(counts, key=lambda k: (-counts[k], k))[0]
+        fw = _framework(fw_json, ref)
+    else:
+        ref, fw = "", None
+    result.framework = fw
+    other = files.status.eq(OK) & files.fingerprint.ne(ref)
+    if other.any() and fw is not None:
+        files.loc[other, "reason"] = (f"bộ tiêu chí khác (đang tổng hợp '{fw.id}' phiên bản {fw.version}, "
+                                      "dấu vân tay khác) — không tổng hợp tệp này")
+        files.loc[other, "status"] = OTHER
+    # one return per body: the first by file name is used
+    used = files[files.status == OK].copy()
+    used["key"] = used.body.map(body_key)
+    first = used.drop_duplicates("key", keep="first")
+    dups = used[used.duplicated("key", keep="first")]
+    for r in dups.itertuples():
+        f = first[first.key == r.key].iloc[0]
+        same = r.digest and r.digest == f.digest
+        why = (f"trùng với '{f.file}' (cùng đơn vị, cùng số liệu) — chỉ tính một lần" if same else
+               f"đơn vị '{r.body}' có hai biểu mẫu khác nhau; dùng '{f.file}', đề nghị xác nhận")
+        files.loc[files.file == r.file, ["status", "reason"]] = [DUPLICATE, why]
+    used = first.drop(columns="key").reset_index(drop=True)
+    for r in files[files.status != OK].itertuples():
+        problems.append({"kind": r.status, "body": r.body, "file": r.file, "reason": r.reason})
+    # groups: the roster, else the return's metadata, else the body's name
+    roster_groups: dict[str, str] = {}
+    if roster is not None:
+        roster_groups = {body_key(b): g for b, g in zip(roster.body, roster.group, strict=True) if g}
+        have = set(used.body.map(body_key))
+        for b in roster.body:
+            if body_key(b) not in have:
+                problems.append({"kind": MISSING, "body": b, "file": "", "reason": "chưa gửi biểu mẫu"})
+    used["group"] = [roster_groups.get(body_key(b)) or g or infer_group(b)
+                     for b, g in zip(used.body, used.group, strict=True)]
+    for r in used[used.errors > 0].itertuples():
+        problems.append({"kind": "errors", "body": r.body, "file": r.file,
+                         "reason": f"{r.errors} lỗi khi kiểm tra (xem trang Kiểm tra); các giá trị lỗi không được "
+                                   "tính điểm"})
+    if appraisal is not None:
+        have = set(used.body.map(body_key))
+        for k, name in sorted(appraisal.names.items()):
+            if k not in have:
+                problems.append({"kind": "appraisal", "body": name, "file": appraisal.source,
+                                 "reason": "có số liệu thẩm định nhưng không có biểu mẫu của đơn vị này"})
+    t: dict[str, pd.DataFrame] = {}
+    body_cols = ["body", "group", "year", "file", "self_total", "total", "index", "base_achieved", "deducted",
+                 "open", "bonus", "penalty", "reachable", "appraised", "errors", "warnings"]
+    bodies = used[body_cols].sort_values("body", kind="stable").reset_index(drop=True)
+    t["bodies"] = bodies
+    # scores by level, only for the bodies used
+    scores = S.read(result.stored["scores"])
+    scores = scores[scores.file.isin(set(used.file))]
+    name_of = dict(zip(used.file, used.body, strict=True))
+    for level, key in (("domain", "domains"), ("criterion", "criteria"), ("item", "items")):
+        part = scores[scores.level == level]
+        order = _order(fw, level)
+        wide = part.pivot(index="file", columns="code", values="achieved")
+        wide = wide.reindex(columns=[c for c in order if c in wide.columns])
+        wide.index = wide.index.map(name_of)
+        wide = wide.reindex(bodies.body)
+        wide.index.name = "body"
+        wide.columns.name = None
+        t[key] = wide.reset_index()
+        if level == "domain":
+            t["domain_applicable"] = (part.pivot(index="file", columns="code", values="applicable")
+                                      .rename(index=name_of).reindex(bodies.body))
+    t["distribution"] = distribution(fw, scores[scores.level == "item"], len(bodies))
+    # ranking: rank_bodies from parxl.analysis (ties shared, rank within group, change from last year)
+    prev_totals: dict[str, float] = {}
+    prev_ranks: dict[str, float] = {}
+    for src in (roster, previous):
+        if src is None:
+            continue
+        names = [str(b) for b in src["body"].tolist()]
+        for col, target in (("previous_total", prev_totals), ("previous_rank", prev_ranks)):
+            if col not in src.columns:
+                continue
+            for b, v in zip(names, src[col].tolist(), strict=True):
+                if v is not None and not (isinstance(v, float) and math.isnan(v)):
+                    target[b] = int(v) if col == "previous_rank" else float(v)
+    keyed_totals = {body_key(b): v for b, v in prev_totals.items()}
+    keyed_ranks = {body_key(b): v for b, v in prev_ranks.items()}
+    totals = dict(zip(bodies.body, bodies.total, strict=True))
+    pt = {b: keyed_totals[body_key(b)] for b in totals if body_key(b) in keyed_totals}
+    pr = {b: int(keyed_ranks[body_key(b)]) for b in totals if body_key(b) in keyed_ranks}
+    groups = dict(zip(bodies.body, bodies.group, strict=True))
+    rk = rank_bodies(totals, previous=pt or None, previous_ranks=pr or None, groups=groups)
+    if len(rk):
+        rk = rk.sort_values(["rank", "body"], kind="stable").reset_index(drop=True)
+    t["ranking"] = rk
+    t["groups"] = group_averages(rk) if len(rk) else pd.DataFrame(
+        columns=["group", "bodies", "average", "highest", "lowest", "best"])
+    t["previous_totals"] = pd.DataFrame({"body": list(pt), "total": list(pt.values())})
+    probs = pd.DataFrame(problems, columns=["kind", "body", "file", "reason"])
+    probs["label"] = probs.kind.map(PROBLEM_LABELS).fillna(probs.kind)
+    probs = probs.sort_values(["kind", "body", "file"], kind="stable").reset_index(drop=True)
+    t["problems"] = probs[["label", "body", "file", "reason", "kind"]]
+    appr = S.read(result.stored["appraisal"])
+    appr = appr[appr.file.isin(set(used.file))]
+    if fw is not None and len(appr):
+        pos = {i.code: n for n, i in enumerate(fw.items)}
+        appr = appr.assign(_o=appr.code.map(pos)).sort_values(["body", "_o"], kind="stable").drop(columns="_o")
+    t["appraisal"] = appr.reset_index(drop=True)
+    t["issues"] = issues.sort_values(["file", "item", "sheet", "cell", "severity", "message"],
+                                     kind="stable").reset_index(drop=True)
+    t["files"] = files
+    result.tables = t
+
+
+def _order(fw: Framework | None, level: str) -> list[str]:
+    if fw is None:
+        return []
+    if level == "domain":
+        return [d.code for d in fw.domains]
+    if level == "criterion":
+        return [c.code for c in fw.criteria]
+    return [i.code for i in fw.items]
+
+
+def distribution(fw: Framework | None, items: pd.DataFrame, n_bodies: int) -> pd.DataFrame:
+    """Per item: bodies exempt, open, losing points; mean / spread of achieved points."""
+    cols = ["code", "name", "domain", "scorer", "max", "bodies", "exempt", "open", "applicable", "losing",
+            "losing_share", "mean", "std", "min", "max_achieved", "mean_deducted", "total_deducted"]
+    if fw is None or not len(items):
+        return pd.DataFrame(columns=cols)
+    d = items.assign(
+        exempt=items.status.eq(KHONG_AP_DUNG),
+        is_open=items.status.isin([CHUA_DEN_HAN, CHUA_XAC_DINH]),
+        losing=items.deducted > 1e-9,
+    )
+    appl = d[~d.exempt & ~d.is_open]
+    g = d.groupby("code", sort=False).agg(bodies=("file", "size"), exempt=("exempt", "sum"),
+                                          open=("is_open", "sum"), losing=("losing", "sum"),
+                                          total_deducted=("deducted", "sum"))
+    a = appl.groupby("code", sort=False).achieved.agg(["size", "mean", "std", "min", "max"])
+    counts: dict[Any, dict[Any, Any]] = g.to_dict("index")
+    stats: dict[Any, dict[Any, Any]] = a.to_dict("index")
+    rows = []
+    for d_ in fw.domains:
+        for it in d_.items:
+            r = counts.get(it.code)
+            if r is None:
+                continue
+            s = stats.get(it.code, {})
+            n_app = int(s.get("size", 0))
+            losing = int(r["losing"])
+            deducted = float(r["total_deducted"])
+            rows.append({
+                "code": it.code, "name": it.name, "domain": d_.code, "scorer": it.scorer, "max": it.max,
+                "bodies": int(r["bodies"]), "exempt": int(r["exempt"]), "open": int(r["open"]),
+                "applicable": n_app, "losing": losing, "losing_share": losing / n_app if n_app else 0.0,
+                "mean": _r(s["mean"]) if n_app else None,
+                "std": _r(s["std"]) if n_app > 1 else None,
+                "min": _r(s["min"]) if n_app else None, "max_achieved": _r(s["max"]) if n_app else None,
+                "mean_deducted": _r(deducted / n_app) if n_app else None,
+                "total_deducted": _r(deducted),
+            })
+    df = pd.DataFrame(rows, columns=cols)
+    order = {c: i for i, c in enumerate(df.code)}
+    df["_o"] = df.code.map(order)
+    return df.sort_values(["losing_share", "total_deducted", "_o"], ascending=[False, False, True],
+                          kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _r(x: Any) -> float:
+    return round(float(x), 6)

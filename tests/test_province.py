@@ -1,0 +1,300 @@
+"""parxl province: a superior body's consolidation, ranking, distributions, appraisal, Dask.
+
+The hand-made province uses tests/data/mini.yaml (base 12,5 points, bonus cap 1). Points by hand:
+
+- Huyện An: 1.1.1 Có 1; 1.1.2 100% -> 2; 1.2.1 two initiatives -> 2; 2.1.1 100/100 -> 3;
+  2.1.2 100% -> 1,5; 2.1.3 no incident -> 1; survey 2.2.1 blank (open). Base 10,5, bonus T.1
+  Có +1: total 11,5.
+- Huyện Bình and Xã Cát: as An but 1.1.1 Không and no bonus: 9,5 each (a tie).
+- Xã Dương: 1.1.1 Không áp dụng (exempt); 1.1.2 50% -> 1; 1.2.1 0; 2.1.1 90/100 -> 2,7;
+  2.1.2 80% (below the 85% tier) -> 0; 2.1.3 one incident -> 0,5; penalty Đ.1 one -> 0,5.
+  Base 4,2, total 3,7.
+
+Appraisal of Huyện An: 1.2.1 appraised to 1 initiative (-1 point, no explanation: the appraisal
+stands); 1.1.1 appraised Không, then after the explanation restored to Có (accepted). Final
+total 10,5.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from parxl.errors import InputError
+from parxl.framework import Framework
+from parxl.office import distribute
+from parxl.office.synth import fill_return
+from parxl.province import Local, Sequential, load_appraisal_csv, make_province, province
+from parxl.province import appraisal as AP
+from parxl.province.executors import _ordered
+
+FULL: dict[tuple[str, str], Any] = {
+    ("1.1.1", "done"): "Có", ("1.1.2", "rate"): "100%", ("1.2.1", "count"): 2,
+    ("2.1.1", "numerator"): 100, ("2.1.1", "denominator"): 100, ("2.1.2", "rate"): "100%",
+    ("2.1.3", "incidents"): 0,
+}
+AN, BINH, CAT, DUONG = "Huyện An", "Huyện Bình", "Xã Cát", "Xã Dương"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def hand(mini: Framework, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("hand")
+    issued = {p.stem: p for p in distribute(mini, tmp / "phat-hanh", bodies=[AN, BINH, CAT, DUONG], year="2024")}
+    back = tmp / "tra ve"
+    fill_return(issued[AN], back / "huyen" / "an.xlsx", {**FULL, ("T.1", "done"): "Có"})
+    weaker = {**FULL, ("1.1.1", "done"): "Không", ("1.1.1", "explanation"): "Ban hành chậm"}
+    fill_return(issued[BINH], back / "huyen" / "binh.xlsx", weaker)
+    fill_return(issued[CAT], back / "xa" / "cat.xlsx", weaker)
+    fill_return(issued[DUONG], back / "xa" / "duong.xlsx", {
+        ("1.1.1", "status"): "Không áp dụng", ("1.1.2", "rate"): "50%", ("1.2.1", "count"): 0,
+        ("2.1.1", "numerator"): 90, ("2.1.1", "denominator"): 100, ("2.1.2", "rate"): "80%",
+        ("2.1.3", "incidents"): 1, ("Đ.1", "count"): 1})
+    # not usable: a broken file and an office return (belongs to a district's own collect)
+    (back / "xa" / "hong.xlsx").write_bytes(b"PK\x03\x04 broken")
+    office = distribute(mini, tmp / "phong", body=CAT, year="2024")[0]
+    fill_return(office, back / "xa" / "phong.xlsx", {})
+    roster = _write(tmp / "don-vi.csv",
+                    "\"Cơ quan, đơn vị\",Nhóm,Tổng điểm năm trước\n"
+                    f"{AN},,10\n{BINH},,\"9,9\"\n{CAT},Xã loại 1,\n{DUONG},,5\n=1+2,,\n")
+    appraisal = _write(tmp / "tham-dinh.csv",
+                       "body,code,field,value,round,note,explanation\n"
+                       f"{AN},1.2.1,count,1,1,Chỉ có 1 sáng kiến được công nhận,\n"
+                       f"{AN},1.1.1,done,Không,1,Thiếu văn bản,\n"
+                       f"{AN},1.1.1,done,Có,2,Chấp nhận,Đã gửi bổ sung kế hoạch\n")
+    return {"returns": back, "roster": roster, "appraisal": appraisal, "tmp": tmp}
+
+
+@pytest.fixture(scope="module")
+def hand_result(hand: dict[str, Path]) -> Any:
+    return province(hand["returns"], hand["tmp"] / "kq", bodies=hand["roster"], appraisal=hand["appraisal"],
+                    executor=Sequential())
+
+
+def test_scores_and_ranking_by_hand(hand_result: Any) -> None:
+    b = hand_result.bodies.set_index("body")
+    assert b.loc[AN, "self_total"] == pytest.approx(11.5)
+    assert b.loc[AN, "total"] == pytest.approx(10.5)  # from the appraised values
+    assert b.loc[BINH, "total"] == pytest.approx(9.5)
+    assert b.loc[CAT, "total"] == pytest.approx(9.5)
+    assert b.loc[DUONG, "total"] == pytest.approx(3.7)
+    assert b.loc[DUONG, "penalty"] == pytest.approx(0.5)
+    assert bool(b.loc[AN, "appraised"]) and not bool(b.loc[BINH, "appraised"])
+    rk = hand_result.ranking.set_index("body")
+    assert list(hand_result.ranking.body) == [AN, BINH, CAT, DUONG]
+    assert rk["rank"].to_dict() == {AN: 1, BINH: 2, CAT: 2, DUONG: 4}  # tie shares rank 2, no rank 3
+    # groups: the roster where given ("Xã loại 1"), else from the name
+    assert rk["group"].to_dict() == {AN: "Huyện", BINH: "Huyện", CAT: "Xã loại 1", DUONG: "Xã"}
+    assert rk["rank_in_group"].to_dict() == {AN: 1, BINH: 2, CAT: 1, DUONG: 1}
+    # last year: An 10, Bình 9,9, Dương 5 -> ranks 1, 2, 3; Cát has no previous score
+    assert rk.loc[AN, "score_change"] == pytest.approx(0.5)
+    assert rk.loc[BINH, "score_change"] == pytest.approx(-0.4)
+    assert rk.loc[DUONG, "score_change"] == pytest.approx(-1.3)
+    assert pd.isna(rk.loc[CAT, "score_change"])
+    assert rk.loc[DUONG, "previous_rank"] == 3 and rk.loc[DUONG, "rank_change"] == -1
+    assert rk.loc[BINH, "rank_change"] == 0
+
+
+def test_tables_by_item_criterion_domain(hand_result: Any) -> None:
+    t = hand_result.tables
+    items = t["items"].set_index("body")
+    assert items.loc[AN, "1.2.1"] == pytest.approx(1.0)  # appraised
+    assert items.loc[DUONG, "2.1.1"] == pytest.approx(2.7)
+    crit = t["criteria"].set_index("body")
+    assert crit.loc[DUONG, "2.1"] == pytest.approx(3.2)  # 2,7 + 0 + 0,5
+    dom = t["domains"].set_index("body")
+    assert dom.loc[BINH, "1"] == pytest.approx(4.0)  # 0 + 2 + 2
+    assert dom.loc[DUONG, "2"] == pytest.approx(3.2)
+    dist = t["distribution"].set_index("code")
+    # 1.1.1: Dương exempt; Bình and Cát lose the point; An keeps it (explanation accepted)
+    assert dist.loc["1.1.1", ["bodies", "exempt", "applicable", "losing"]].tolist() == [4, 1, 3, 2]
+    assert dist.loc["1.1.1", "losing_share"] == pytest.approx(2 / 3)
+    assert dist.loc["1.1.1", "mean"] == pytest.approx(1 / 3)
+    assert dist.loc["2.2.1", "open"] == 4 and dist.loc["2.2.1", "applicable"] == 0
+    # 1.2.1: An (appraised 1 of 2) and Dương (0 of 2) lose points: mean (1+2+2+0)/4
+    assert dist.loc["1.2.1", "losing"] == 2 and dist.loc["1.2.1", "mean"] == pytest.approx(1.25)
+    assert dist.loc["1.2.1", "std"] == pytest.approx(pd.Series([1.0, 2, 2, 0]).std())
+    # most-lost items first: 1.1.1 (2 of 3) before 1.2.1 (2 of 4)
+    order = list(t["distribution"].code)
+    assert order.index("1.1.1") < order.index("1.2.1")
+
+
+def test_problems_listed(hand_result: Any) -> None:
+    p = hand_result.problems
+    rows = {(r.kind, r.body or r.file) for r in p.itertuples()}
+    assert ("missing", "=1+2") in rows
+    assert ("invalid", "xa/hong.xlsx") in rows
+    assert ("office", CAT) in rows
+    assert not any(r.kind == "missing" and r.body in (AN, BINH, CAT, DUONG) for r in p.itertuples())
+
+
+def test_appraisal_differences_and_explanation_round(hand_result: Any) -> None:
+    a = hand_result.tables["appraisal"].set_index("code")
+    assert set(a.body) == {AN}
+    assert a.loc["1.2.1", ["self_achieved", "appraised_achieved", "final_achieved", "difference"]].tolist() == \
+        pytest.approx([2.0, 1.0, 1.0, -1.0])
+    assert a.loc["1.2.1", "outcome"] == AP.APPRAISED
+    assert a.loc["1.1.1", ["self_achieved", "appraised_achieved", "final_achieved"]].tolist() == \
+        pytest.approx([1.0, 0.0, 1.0])
+    assert a.loc["1.1.1", "outcome"] == AP.ACCEPTED
+    assert "Đã gửi bổ sung kế hoạch" in a.loc["1.1.1", "explanation"]
+    assert "count: 2 → 1" in a.loc["1.2.1", "changes"]
+
+
+def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
+    out = hand_result.output
+    for name in ("tong-hop-tinh.xlsx", "bao-cao-xep-hang.docx", "xep-hang.csv", "thieu-loi.csv",
+                 "du-lieu/tep.parquet", "du-lieu/diem.parquet"):
+        assert (out / name).is_file(), name
+    wb = openpyxl.load_workbook(out / "tong-hop-tinh.xlsx")
+    assert wb.sheetnames[:2] == ["Xếp hạng", "Theo nhóm"]
+    assert "Thẩm định" in wb.sheetnames
+    ws = wb["Thiếu - không hợp lệ"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == "=1+2"]
+    assert cells and all(c.data_type == "s" for c in cells)  # a body named like a formula stays text
+    ranking = wb["Xếp hạng"]
+    assert [ranking.cell(row=r, column=2).value for r in range(4, 8)] == [AN, BINH, CAT, DUONG]
+    with zipfile.ZipFile(out / "bao-cao-xep-hang.docx") as z:
+        doc = z.read("word/document.xml").decode("utf-8")
+    assert AN in doc and DUONG in doc
+    # next year, this year's ranking is "previous": the CSV reads back
+    from parxl.province.tables import load_previous
+
+    prev = load_previous(out / "xep-hang.csv").set_index("body")
+    assert prev.loc[DUONG, "previous_total"] == pytest.approx(3.7)
+    assert prev.loc[CAT, "previous_rank"] == 2
+
+
+def test_same_inputs_same_bytes(hand: dict[str, Path], hand_result: Any) -> None:
+    again = province(hand["returns"], hand["tmp"] / "kq2", bodies=hand["roster"], appraisal=hand["appraisal"],
+                     executor=Local(2), batch_size=2)
+    for name in ("tong-hop-tinh.xlsx", "bao-cao-xep-hang.docx", "xep-hang.csv", "tham-dinh.csv"):
+        assert (hand_result.output / name).read_bytes() == (again.output / name).read_bytes(), name
+
+
+def test_appraisal_csv_problems_reported_together(tmp_path: Path) -> None:
+    bad = _write(tmp_path / "a.csv", "body,code,field,value,round\nA,1.1.1,done,Có,3\n,1.1.1,done,Có,1\n"
+                 "A,1.1.2,rate,50%,1\nA,1.1.2,rate,60%,1\n")
+    with pytest.raises(InputError) as e:
+        load_appraisal_csv(bad)
+    msg = str(e.value)
+    assert "dòng 2" in msg and "dòng 3" in msg and "dòng 5" in msg
+    with pytest.raises(InputError, match="thiếu cột"):
+        load_appraisal_csv(_write(tmp_path / "b.csv", "body,code\nA,1\n"))
+
+
+def test_appraisal_values_checked_against_framework(hand: dict[str, Path], tmp_path: Path) -> None:
+    appraisal = _write(tmp_path / "t.csv", "body,code,field,value\n"
+                       f"{BINH},9.9.9,done,Có\n{BINH},1.1.2,rate,abc\n{BINH},1.1.1,done,Có\n")
+    r = province(hand["returns"], tmp_path / "kq", appraisal=appraisal, executor=Sequential(), word=False)
+    issues = r.tables["issues"]
+    msgs = " ".join(issues[issues.message.str.contains("thẩm định")].message)
+    assert "9.9.9" in msgs and "abc" in msgs
+    # the valid row still applies: Bình's 1.1.1 becomes Có -> 10,5
+    assert r.bodies.set_index("body").loc[BINH, "total"] == pytest.approx(10.5)
+
+
+def test_appraised_workbooks(hand: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    issued = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=[CAT], year="2024")}
+    # the superior body's copy of Cát: 2.1.3 has 2 incidents (-1 point), the rest as reported
+    weaker = {**FULL, ("1.1.1", "done"): "Không", ("2.1.3", "incidents"): 2}
+    fill_return(issued[CAT], tmp_path / "tham dinh" / "cat.xlsx", weaker)
+    r = province(hand["returns"], tmp_path / "kq", appraisal=tmp_path / "tham dinh", executor=Sequential(),
+                 word=False)
+    a = r.tables["appraisal"]
+    assert list(a.code) == ["2.1.3"]  # only what differs from the body's own return
+    assert a.difference.iloc[0] == pytest.approx(-1.0)
+    assert r.bodies.set_index("body").loc[CAT, "total"] == pytest.approx(8.5)
+
+
+def test_ordered_results_whatever_the_completion_order() -> None:
+    done_order = [[2], [0, 1], [4], [3]]  # futures finish out of order
+    calls = iter(done_order)
+    submitted: list[int] = []
+
+    def submit(b: int) -> int:
+        submitted.append(b)
+        return b
+
+    def done_of(pending: list[int]) -> list[int]:
+        for batch in calls:
+            got = [x for x in batch if x in pending]
+            if got:
+                return got
+        return list(pending)
+
+    out = list(_ordered(submit, done_of, lambda f: f * 10, range(5), window=5))
+    assert out == [0, 10, 20, 30, 40]
+    assert submitted == [0, 1, 2, 3, 4]
+
+
+# ---------------------------------------------------------------- synthetic province, Dask
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_province(tmp_path_factory.mktemp("demo") / "tinh", 40, workers=1)
+
+
+def _frames(r: Any) -> dict[str, pd.DataFrame]:
+    keys = ("bodies", "items", "criteria", "domains", "ranking", "groups", "distribution", "problems",
+            "appraisal", "issues")
+    out = {}
+    for k in keys:
+        df = r.tables[k]
+        out[k] = df.sort_values(list(df.columns[:2]), kind="stable").reset_index(drop=True)
+    return out
+
+
+def test_demo_province_is_realistic(demo: Path, tmp_path: Path) -> None:
+    r = province(demo / "tra-ve", tmp_path / "kq", bodies=demo / "don-vi.csv", appraisal=demo / "tham-dinh.csv",
+                 executor=Local(2), word=False)
+    kinds = set(r.problems.kind)
+    assert {"invalid", "duplicate", "missing", "errors"} <= kinds
+    totals = r.bodies.total
+    assert totals.max() - totals.min() > 10  # varied scores
+    assert r.tables["distribution"].exempt.sum() > 0  # some exempt items
+    roster = pd.read_csv(demo / "don-vi.csv")
+    assert len(r.bodies) + (r.problems.kind == "missing").sum() == len(roster)
+
+
+def test_dask_local_cluster_gives_identical_tables(demo: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    roster, appraisal = demo / "don-vi.csv", demo / "tham-dinh.csv"
+    local = province(demo / "tra-ve", tmp_path / "local", executor=Local(2), bodies=roster, appraisal=appraisal,
+                     word=False)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) \
+            as cluster, distributed.Client(cluster) as client:
+        on_dask = province(demo / "tra-ve", tmp_path / "dask", client=client, batch_size=3, bodies=roster,
+                           appraisal=appraisal, word=False)
+    assert on_dask.executor == "dask" and local.executor == "local"
+    a, b = _frames(local), _frames(on_dask)
+    for k in a:
+        pd.testing.assert_frame_equal(a[k], b[k], check_exact=True, obj=k)
+    assert len(a["bodies"]) > 30
+    for name in ("tong-hop-tinh.xlsx", "xep-hang.csv", "diem-theo-muc.csv"):
+        assert (local.output / name).read_bytes() == (on_dask.output / name).read_bytes(), name
+
+
+def test_cli_province_demo_and_province(tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["province-demo", "--bodies", "12", "-o", str(tmp_path / "t"), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["province", str(tmp_path / "t" / "tra-ve"), "-o", str(tmp_path / "kq"),
+                              "--bodies", str(tmp_path / "t" / "don-vi.csv"), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "xếp hạng" in res.output
+    assert (tmp_path / "kq" / "bao-cao-xep-hang.docx").is_file()
+    res = runner.invoke(app, ["province", str(tmp_path / "khong-co"), "-o", str(tmp_path / "kq2")])
+    assert res.exit_code == 1 and "không tìm thấy thư mục" in res.output
