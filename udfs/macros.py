@@ -387,11 +387,19 @@ def thu_thap(book: Any) -> MacroResult:
             rows.append([_text(i.severity), Path(str(i.file)).name, i.sheet, i.cell, i.office, i.message])
         sheet = _fresh_sheet(book, COLLECT_SHEET)
         sheet["A1"].value = [list(r) + [None] * (6 - len(r)) for r in rows]
+        _widths(sheet, [30, 30, 14, 10, 24, 80])
         return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {result.warnings} cảnh báo). "
                             f"Tệp tổng hợp: {output}. Chi tiết ở trang '{COLLECT_SHEET}'.",
                       ok=result.errors == 0, outputs=list(result.outputs))
 
     return _run(book, run)
+
+
+def _widths(sheet: Any, widths: Sequence[float]) -> None:
+    """Column widths (in characters) from column A; cosmetic, so never fatal."""
+    for i, w in enumerate(widths):
+        with contextlib.suppress(Exception):
+            sheet.range((1, i + 1)).column_width = w
 
 
 def _fresh_sheet(book: Any, name: str) -> Any:
@@ -479,6 +487,7 @@ def tinh_diem(book: Any) -> MacroResult:
         sheet.range((6, 3), (6 + n, 6)).number_format = "0.00"
         sheet.range((6, 7), (6 + n, 7)).number_format = "0.00%"
         sheet.range((6, 10), (6 + n, 10)).number_format = "0.00%"
+        _widths(sheet, [8, 48, 12, 12, 12, 12, 14, 12, 12, 12])
         from parxl.numbers import format_vn_number, format_vn_percent
 
         return notify(book, f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
