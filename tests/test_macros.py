@@ -297,3 +297,17 @@ def test_macro_workbook_control_sheet_is_read_by_the_macros() -> None:
     result = macros.run_action(book)  # "Tính điểm" with no file named: a message, no results sheet
     assert not result.ok and macros.LBL_FILE in result.message
     assert [a["func"] for a in _actions(book)] == ["setValues", "alert"]
+
+
+def test_results_sheet_formats_points_and_percentages(mini: Framework, tmp_path: Path) -> None:
+    book = _book(payload_from_workbook(_filled(mini, tmp_path)))
+    macros.tinh_diem(book)
+    actions = _actions(book)
+    values = next(a for a in actions if a["func"] == "setValues")["values"]
+    formats = {(a["start_row"], a["start_column"], a["row_count"]): a["args"][0]
+               for a in actions if a["func"] == "setNumberFormat"}
+    index_row = next(i for i, r in enumerate(values) if r[1] == "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
+    assert formats[(index_row, 2, 1)] == "0.00%"
+    assert values[index_row][2] == pytest.approx(7.54 / 13.5, abs=1e-12)
+    share_col = values[4].index("Tỷ lệ trên tổng điểm bị trừ")
+    assert formats[(5, share_col, len(mini.domains) + 1)] == "0.00%"

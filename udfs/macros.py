@@ -487,6 +487,8 @@ def tinh_diem(book: Any) -> MacroResult:
         sheet.range((6, 3), (6 + n, 6)).number_format = "0.00"
         sheet.range((6, 7), (6 + n, 7)).number_format = "0.00%"
         sheet.range((6, 10), (6 + n, 10)).number_format = "0.00%"
+        sheet.range((8 + n, 3), (13 + n, 3)).number_format = "0.00"  # result lines
+        sheet.range((11 + n, 3)).number_format = "0.00%"  # the index
         _widths(sheet, [8, 48, 12, 12, 12, 12, 14, 12, 12, 12])
         from parxl.numbers import format_vn_number, format_vn_percent
 
