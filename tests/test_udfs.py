@@ -363,3 +363,16 @@ def test_udf_flavour_with_office_js_namespace(mini: Framework, tmp_path: Path) -
     cells = computed_values(filled, "formulas")
     assert not compare(filled, cells, "formulas")
     assert cells["Lĩnh vực 1"]["L7"] == 1.55  # ROUND(2 * 77.7%, 2)
+
+
+def test_too_long_parameters_are_a_parxl_error() -> None:
+    from parxl.errors import InputError
+    from parxl.framework import from_dict
+
+    tiers = [[round(1 - i / 100, 2), round(2 - i / 50, 2)] for i in range(40)]
+    fw = from_dict({"id": "dai", "name": "x", "level": "huyện", "version": "1", "total": 2,
+                    "domains": [{"code": "1", "name": "d", "criteria": [{"code": "1.1", "name": "c", "items": [
+                        {"code": "1.1.1", "name": "x", "max": 2, "rule": {"kind": "tiers", "tiers": tiers}}]}]}]})
+    with pytest.raises(InputError, match="quá dài") as info:
+        build_template(fw, Path("/nonexistent/never-written.xlsx"), formulas=UdfFormulas())
+    assert info.value.where.item == "1.1.1"

@@ -13,6 +13,7 @@ with the Python evaluator. Excel needs the xlwings add-in (or xlwings Server) wi
 
 from __future__ import annotations
 
+from parxl.errors import InputError, Location
 from parxl.workbook.build import Formulas, ItemRow, _s
 
 
@@ -38,8 +39,12 @@ class UdfFormulas(Formulas):
 
     def raw(self, r: ItemRow) -> str:
         params = _params_text(r)
-        if len(params) > 250:
-            raise ValueError(f"rule parameters of item {r.item.code} are too long for a formula")
+        if len(params) > 250:  # Excel limits a text in a formula to 255 characters
+            raise InputError(
+                f"tham số cách chấm quá dài để ghi trong công thức ({len(params)} ký tự, tối đa 250); "
+                "hãy dùng biểu mẫu công thức Excel (--flavor native)",
+                Location(sheet=r.sheet, cell=r.ref("raw"), item=r.item.code),
+            )
         tail = f",{_s(params)}" if params else ""
         return (f"={self.ns}PAR_SCORE({_s(r.item.rule.kind)},{r.ref('max')},{r.ref('v1')},"
                 f"{r.ref('v2')}{tail})")
