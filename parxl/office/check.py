@@ -84,6 +84,19 @@ class Processed:
     score_row: dict[str, Any] | None = None  # body returns: scored where they are read
 
 
+_TEXT_LABELS = {"status": "Tình trạng", "evidence": "Tài liệu kiểm chứng", "explanation": "Giải trình"}
+
+
+def field_label(item: Item | None, name: str) -> str:
+    """The Vietnamese name of an input field, as the column header shows it: "Số liệu 1 (…)"."""
+    if name in _TEXT_LABELS:
+        return _TEXT_LABELS[name]
+    for fl in item.rule.fields() if item is not None else ():
+        if fl.name == name:
+            return f"Số liệu {fl.slot} ({fl.label})"
+    return name
+
+
 def pts(x: float) -> str:
     return format_vn_number(x, 2)
 
@@ -240,8 +253,7 @@ class _Checker:
             return text.strip()
         clean, problem = normalize(f, value.strip() if isinstance(value, str) else value)
         if problem:
-            label = {"status": "Tình trạng"}.get(f.field, f.field)
-            self.issue(ERROR, f"{label}: {problem}", sheet, ref, item)
+            self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, ref, item)
             return None
         return clean
 

@@ -38,6 +38,7 @@ from parxl.office.check import (
     Issue,
     Key,
     Processed,
+    field_label,
     process_file,
     score_row,
 )
@@ -129,7 +130,10 @@ def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, 
 
 
 def _work(args: tuple[Path, str, Limits]) -> Processed:
-    return process_file(*args)
+    res = process_file(*args)
+    if res.kind != KIND_OFFICE:
+        res.cells = {}  # only office merges point at cells; body conflicts re-read both files
+    return res
 
 
 def process_all(files: list[tuple[Path, str]], limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
@@ -341,7 +345,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                 sheet, cell = p.cells[key]
                 result.issues.append(Issue(
                     p.path, sheet, cell, key[0], item.office, ERROR,
-                    f"xung đột: trường '{_field_label(key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
+                    f"xung đột: trường '{field_label(item, key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
                     "— không tổng hợp giá trị nào, đề nghị thống nhất"))
         answered = {p.office for p in procs}
         want = sorted({o for o, b in expected if b == body} or offices) if expected else sorted(offices)
@@ -394,7 +398,7 @@ def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits:
         sheet, cell = pb.cells.get(k) or pa.cells.get(k) or ("", "")
         item = fw.item_index.get(k[0])
         out.append(Issue(b, sheet, cell, k[0], item.office if item else "", ERROR,
-                         f"xung đột: '{body}' có hai tệp; trường '{_field_label(k[1])}' là "
+                         f"xung đột: '{body}' có hai tệp; trường '{field_label(item, k[1])}' là "
                          f"'{_fmt(pa.values.get(k))}' trong '{a}' và '{_fmt(pb.values.get(k))}' trong '{b}' "
                          f"— dùng tệp '{a}', đề nghị xác nhận"))
     if len(diffs) > 50:
@@ -408,10 +412,6 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return format_vn_number(v, 4)
     return str(v)
-
-
-def _field_label(name: str) -> str:
-    return {"status": "Tình trạng", "evidence": "Tài liệu kiểm chứng", "explanation": "Giải trình"}.get(name, name)
 
 
 def _sort_key(i: Issue) -> tuple[Any, ...]:
@@ -502,6 +502,13 @@ def _table(ws: Worksheet, title: str, heads: list[str], widths: Sequence[float])
         c.font, c.fill, c.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
         ws.column_dimensions[c.column_letter].width = width
     ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.row_dimensions[3].height = 32
 
 
 def _results_sheet(ws: Worksheet, result: CollectResult, fw: Framework) -> None:
@@ -533,6 +540,9 @@ def _checks_sheet(ws: Worksheet, result: CollectResult) -> None:
             cell.font = _BASE_FONT
             cell.alignment = _WRAP
         ws.cell(row=r, column=6).fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL
+        # wrapped text: set the height (LibreOffice and Excel do not grow rows saved by openpyxl)
+        lines = max(-(-len(i.message) // 95), -(-len(i.file) // 32), 1)
+        ws.row_dimensions[r].height = 15 * lines
     if not result.issues:
         put_text(ws, "A4", "Không phát hiện vấn đề nào.")
     else:
