@@ -168,6 +168,7 @@ def test_check_lists_problems_by_item() -> None:
         (lambda f: f.par_rank(5, [None, "x"]), "#VALUE!", "không có số nào"),
         (lambda f: f.par_range(["Đạt"], [1, 2], [1]), "#VALUE!", "cùng số ô"),
         (lambda f: f.par_check([["1.1.1", "a"]]), "#VALUE!", "cột A đến I"),
+        (lambda f: f.par_check(3.5), "#VALUE!", "cột A đến I"),
     ],
 )
 def test_bad_input_gives_excel_error_with_vietnamese_hint(call: Any, code: str, hint: str) -> None:

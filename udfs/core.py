@@ -461,9 +461,12 @@ _POSITIONS = {"code": 0, "max": 4, "method": 5, "status": 6, "v1": 7, "v2": 8}
 
 def par_check(rows: Any) -> str:
     """Problems in a block of item rows of a parxl sheet (columns A..K), as one Vietnamese text."""
-    table = [r if _is_list(r) else [r] for r in rows] if _is_list(rows) else [[rows]]
-    if table and not any(_is_list(x) for x in rows):
-        table = [list(rows)]
+    if not _is_list(rows):
+        table: list[Any] = [[rows]]
+    elif any(_is_list(x) for x in rows):
+        table = [r if _is_list(r) else [r] for r in rows]
+    else:
+        table = [list(rows)]  # one row given as a flat list
     cols = dict(_POSITIONS)
     start = 0
     for i, r in enumerate(table[:10]):
