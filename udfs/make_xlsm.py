@@ -71,16 +71,13 @@ def control_rows() -> list[tuple[str, object, list[str] | None, str]]:
     ]
 
 
-CONF_ROWS = [
-    ("Interpreter_Win", ""),
-    ("Interpreter_Mac", ""),
-    ("PYTHONPATH", ""),
-    ("Conda Path", ""),
-    ("Conda Env", ""),
-    ("UDF Modules", "udfs.functions"),
-    ("Debug UDFs", False),
-    ("Use UDF Server", False),
-    ("Show Console", False),
+# Only keys with a value: a key present on the sheet, even empty, overrides the xlwings add-in's
+# settings (the VBA's GetConfig reads the sheet first), e.g. the interpreter chosen on the ribbon.
+CONF_ROWS = [("UDF Modules", "udfs.functions")]
+CONF_NOTES = [
+    "Thiết lập xlwings riêng của tệp này: cột A là tên, cột B là giá trị, các dòng liền nhau từ A1.",
+    "Để dùng Python khác với bổ trợ xlwings, thêm dòng: Interpreter_Win | C:\\...\\python.exe",
+    "(Mac: Interpreter_Mac). Dòng có tên mà để trống sẽ che mất thiết lập của bổ trợ.",
 ]
 
 
@@ -145,8 +142,8 @@ def build_xlsm() -> bytes:
     guide_row = buttons_row + len(macros.BUTTONS) + 4
     guide = [
         "Cách dùng:",
-        "1. Cài Python và parxl (pip install parxl) trên máy; nếu Python không nằm trong PATH, ghi đường dẫn "
-        "python.exe vào ô Interpreter_Win của trang xlwings.conf.",
+        "1. Cài Python và parxl (pip install parxl), cài bổ trợ xlwings (xlwings addin install) và chọn "
+        "Interpreter trên thẻ xlwings (hoặc thêm dòng Interpreter_Win ở trang xlwings.conf).",
         "2. Tạo biểu mẫu: chọn bộ tiêu chí, bấm nút 1. Phát hành: nút 2 tạo mỗi đơn vị chủ trì một tệp.",
         f"3. Các đơn vị điền xong, chép tệp vào thư mục '{macros.RETURN_FOLDER}', bấm nút 3 để thu thập, "
         "kiểm tra và tổng hợp.",
@@ -173,8 +170,9 @@ def build_xlsm() -> bytes:
             conf.write_boolean(i, 1, val)
         else:
             conf.write_string(i, 1, val)
-    conf.write_string(len(CONF_ROWS) + 1, 0, "Các thiết lập của xlwings cho tệp này (xem tài liệu xlwings); "
-                                             "để trống để dùng thiết lập của bổ trợ xlwings.")
+    conf.set_column("D:D", 90)
+    for i, line in enumerate(CONF_NOTES):
+        conf.write_string(i, 3, line)
     wb.close()
     return buf.getvalue()
 
