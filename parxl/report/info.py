@@ -89,7 +89,17 @@ class ReportInfo:
 
     def merged(self, **overrides: Any) -> ReportInfo:
         """A copy with the given fields replaced where the value is not None/empty."""
-        clean = {k: _convert(k, v) for k, v in overrides.items() if v not in (None, "", [])}
+        clean: dict[str, Any] = {}
+        problems = []
+        for k, v in overrides.items():
+            if v in (None, "", []):
+                continue
+            try:
+                clean[k] = _convert(k, v)
+            except ValueError as exc:
+                problems.append(f"'{k}': {exc}")
+        if problems:
+            raise InputError("; ".join(problems))
         return dataclasses.replace(self, **clean)
 
     def with_defaults(self, kind: str, body: str) -> ReportInfo:
