@@ -223,15 +223,21 @@ def kiem_tra(book: Any) -> ScriptResult:
 
 # --------------------------------------------------------------------------- report sheet
 def report_blocks(t: OpenTemplate, s: Scores) -> dict[str, list[list[Any]]]:
-    """The report's tables: domains, where points were lost, and the overall result."""
+    """The report's tables, each headed by its column names: the overall result, the domains,
+    the share of deducted points by domain and the sub-criteria that lost points. The first
+    column of "domains" and "shares" is a short label, so the charts read well."""
     fw = t.framework
     domains: list[list[Any]] = [[
-        "Mã", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định",
-        "Tỷ lệ trên tổng điểm bị trừ", "Tỷ lệ đạt",
+        "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định",
+        "Tỷ lệ trên tổng điểm bị trừ", "Tỷ lệ đạt", "Tên lĩnh vực",
     ]]
+    shares: list[list[Any]] = [["Lĩnh vực", "Điểm bị trừ", "Tỷ lệ trên tổng điểm bị trừ"]]
     for d in fw.domains:
         g = s.domains[d.code]
-        domains.append([d.code, d.name, g.max, g.achieved, g.deducted, g.open, g.share, g.index])
+        label = f"Lĩnh vực {d.code}"
+        domains.append([label, g.max, g.achieved, g.deducted, g.open, g.share, g.index, d.name])
+        if g.deducted > 0:
+            shares.append([label, g.deducted, g.share])
     lost: list[list[Any]] = [["Mã", "Nội dung", "Đơn vị chủ trì", "Điểm tối đa", "Điểm bị trừ",
                               "Trạng thái"]]
     items = [(i, s.items[i.code]) for i in fw.base_items if s.items[i.code].deducted > 0]
@@ -248,11 +254,21 @@ def report_blocks(t: OpenTemplate, s: Scores) -> dict[str, list[list[Any]]]:
         ["Điểm chưa xác định", s.base.open],
         ["Có thể đạt tối đa", s.reachable],
     ]
-    return {"summary": summary, "domains": domains, "lost": lost}
+    return {"summary": summary, "domains": domains, "shares": shares, "lost": lost}
+
+
+REPORT_TABLES = (
+    ("summary", "parxl_KetQua", {2: "0.00"}),
+    ("domains", "parxl_LinhVuc", {2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00", 6: "0.00%",
+                                  7: "0.00%"}),
+    ("shares", "parxl_TyLeBiTru", {2: "0.00", 3: "0.00%"}),
+    ("lost", "parxl_BiTru", {4: "0.00", 5: "0.00"}),
+)
 
 
 def bao_cao(book: Any) -> ScriptResult:
-    """Add the sheet "Báo cáo": result, domains and lost points as Excel tables, with charts."""
+    """Add the sheet "Báo cáo": result, domains, shares and lost points as Excel tables, with a
+    bar chart (achieved vs maximum by domain) and a pie chart (share of deducted points)."""
 
     def action(book: Any) -> str:
         t = open_template(book)
@@ -265,38 +281,35 @@ def bao_cao(book: Any) -> ScriptResult:
         sheet["A1"].value = [[title], [f"Bộ tiêu chí: {t.framework.name}; năm: {t.year or '…'}"]]
         sheet["A1"].font.bold = True
         row = 4
-        tables = []
-        for key, name in (("summary", "parxl_KetQua"), ("domains", "parxl_LinhVuc"),
-                          ("lost", "parxl_BiTru")):
+        at: dict[str, tuple[int, int]] = {}  # block -> (header row, number of data rows)
+        for key, name, formats in REPORT_TABLES:
             rows = blocks[key]
-            if key == "lost" and len(rows) == 1:
-                sheet[f"A{row}"].value = "Không có tiêu chí thành phần nào bị trừ điểm."
-                row += 2
+            if len(rows) == 1:  # nothing deducted: no shares, no lost points
+                if key == "lost":
+                    sheet[f"A{row}"].value = "Không có tiêu chí thành phần nào bị trừ điểm."
+                    row += 2
                 continue
-            width = len(rows[0])
             sheet[f"A{row}"].value = _grid(rows)
-            rng = sheet.range((row, 1), (row + len(rows) - 1, width))
+            rng = sheet.range((row, 1), (row + len(rows) - 1, len(rows[0])))
             sheet.tables.add(source=rng, name=name, has_headers=True,
                              table_style_name="TableStyleMedium2")
-            tables.append((key, row, len(rows), width))
+            for col, fmt in formats.items():
+                sheet.range((row + 1, col), (row + len(rows) - 1, col)).number_format = fmt
+            at[key] = (row, len(rows) - 1)
             row += len(rows) + 2
-        n = len(t.framework.domains)
-        drow = next(r for k, r, _, _ in tables if k == "domains")
-        srow = next(r for k, r, _, _ in tables if k == "summary")
-        sheet.range((srow + 1, 2), (srow + 8, 2)).number_format = "0.00"
-        sheet.range((srow + 5, 2), (srow + 5, 2)).number_format = "0.00%"
-        sheet.range((drow + 1, 3), (drow + n, 6)).number_format = "0.00"
-        sheet.range((drow + 1, 7), (drow + n, 8)).number_format = "0.00%"
+        summary_row = at["summary"][0]
+        sheet.range((summary_row + 5, 2), (summary_row + 5, 2)).number_format = "0.00%"  # index
         sheet["A:A"].column_width = 28
         sheet["B:B"].column_width = 48
-        # achieved vs maximum by domain; share of deducted points by domain
-        bars = sheet.charts.add(left=620, top=20, width=480, height=280, chart_type="bar_clustered",
+        drow, n = at["domains"]
+        bars = sheet.charts.add(left=620, top=20, width=480, height=300, chart_type="bar_clustered",
                                 name="parxl_DiemLinhVuc")
-        bars.set_source_data(sheet.range((drow, 3), (drow + n, 4)))
-        if s.base.deducted > 0:
-            pie = sheet.charts.add(left=620, top=320, width=480, height=280, chart_type="pie",
+        bars.set_source_data(sheet.range((drow, 1), (drow + n, 3)))  # label, maximum, achieved
+        if "shares" in at:
+            srow, m = at["shares"]
+            pie = sheet.charts.add(left=620, top=340, width=480, height=300, chart_type="pie",
                                    name="parxl_TyLeBiTru")
-            pie.set_source_data(sheet.range((drow, 5), (drow + n, 5)))
+            pie.set_source_data(sheet.range((srow, 1), (srow + m, 2)))  # label, deducted
         return f"Đã thêm trang '{REPORT_SHEET}'. {_score_text(s)}."
 
     return run(book, action)

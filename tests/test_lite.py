@@ -413,16 +413,25 @@ def test_report_script_adds_tables_and_charts(payloads: dict[str, dict[str, Any]
     payload = payloads["hcm-quan-2023"]
     actions = run_script("bao_cao", payload)
     funcs = changes(actions)
-    assert funcs.count("addTable") == 3 and funcs.count("addChart") == 2
+    assert funcs.count("addTable") == 4 and funcs.count("addChart") == 2
     after = apply(payload, actions)
     rows = values_of(after, "Báo cáo")
     flat = {r[0]: r[1] for r in rows if isinstance(r[0], str) and len(r) > 1}
     assert flat["Tổng điểm"] == pytest.approx(93.23, abs=APPROX)
     assert flat["Điểm bị trừ"] == pytest.approx(6.77, abs=APPROX)
-    tables = [a["args"] for a in actions if a["func"] == "addTable"]
-    assert [t[3] for t in tables] == ["parxl_KetQua", "parxl_LinhVuc", "parxl_BiTru"]
-    charts = [a for a in actions if a["func"] == "addChart"]
-    assert {c["args"][1] if isinstance(c["args"], list) else "" for c in charts}  # created
+    tables = {a["args"][3]: a["args"][0] for a in actions if a["func"] == "addTable"}
+    assert list(tables) == ["parxl_KetQua", "parxl_LinhVuc", "parxl_TyLeBiTru", "parxl_BiTru"]
+    assert tables["parxl_LinhVuc"] == "$A$15:$H$23"  # header + 8 domains
+    # the domains that lost points, with the seed's shares of the 6,77 deducted points
+    shares = {r[0]: (r[1], r[2]) for r in rows[26:30]}
+    assert tables["parxl_TyLeBiTru"] == "$A$26:$C$30"
+    assert set(shares) == {"Lĩnh vực 3", "Lĩnh vực 6", "Lĩnh vực 7", "Lĩnh vực 8"}
+    assert shares["Lĩnh vực 3"][0] == pytest.approx(1.5) and shares["Lĩnh vực 3"][1] == pytest.approx(0.2216, abs=5e-5)
+    assert shares["Lĩnh vực 7"][1] == pytest.approx(0.3973, abs=5e-5)
+    # bars: label, maximum, achieved of each domain; pie: label and deducted points
+    charts = {a["args"][0]: (a["args"][1], a["args"][3]) for a in actions if a["func"] == "addChart"}
+    assert charts == {"parxl_DiemLinhVuc": ("BarClustered", "$A$15:$C$23"),
+                      "parxl_TyLeBiTru": ("Pie", "$A$26:$B$30")}
 
 
 def _template_payload(tmp_path: Path, fid: str) -> dict[str, Any]:
