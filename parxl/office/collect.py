@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.errors import InputError, Location
@@ -493,73 +495,79 @@ _WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _table(ws: Worksheet, title: str, heads: list[str], widths: Sequence[float]) -> None:
-    put_text(ws, "A1", title)
-    ws["A1"].font = Font(name="Times New Roman", size=14, bold=True)
-    for i, (h, width) in enumerate(zip(heads, widths, strict=True), start=1):
-        c = ws.cell(row=3, column=i)
-        put_text(ws, c.coordinate, h)
-        c.font, c.fill, c.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
-        ws.column_dimensions[c.column_letter].width = width
+def _cell(ws: Any, value: Any, font: Font = _BASE_FONT, fmt: str = "", fill: PatternFill | None = None,
+          wrap: bool = False) -> Cell:
+    """A styled cell for ``ws.append`` (normal and write-only sheets); text stays text."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    cell.font = font
+    if fmt:
+        cell.number_format = fmt
+    if fill is not None:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = _WRAP
+    return cell
+
+
+def _table(ws: Any, title: str, heads: list[str], widths: Sequence[float]) -> None:
+    """Title row, blank row, header row; page set up A4 landscape, one page wide."""
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.row_dimensions[3].height = 32
+    ws.append([_cell(ws, title, Font(name="Times New Roman", size=14, bold=True))])
+    ws.append([])
+    ws.append([_cell(ws, h, _HEAD_FONT, fill=_HEAD_FILL, wrap=True) for h in heads])
 
 
-def _results_sheet(ws: Worksheet, result: CollectResult, fw: Framework) -> None:
+def _results_sheet(ws: Any, result: CollectResult, fw: Framework) -> None:
     heads = _score_headers(fw)
-    _table(ws, f"KẾT QUẢ TỔNG HỢP — {fw.name}", [h for _, h in heads],
-           [34, 8] + [12] * (len(heads) - 2))
-    for r, row in enumerate(result.scores, start=4):
-        for c, (key, _) in enumerate(heads, start=1):
-            cell = ws.cell(row=r, column=c)
-            v = row[key]
-            if isinstance(v, str):
-                put_text(ws, cell.coordinate, v)
-            else:
-                cell.value = v
-                cell.number_format = "0.00%" if key == "index" else ("0" if key == "files" else "0.00")
-            cell.font = _BASE_FONT
-    if result.scores:
-        ws.auto_filter.ref = f"A3:{ws.cell(row=3, column=len(heads)).column_letter}{3 + len(result.scores)}"
+    _table(ws, f"KẾT QUẢ TỔNG HỢP — {fw.name}", [h for _, h in heads], [34, 8] + [12] * (len(heads) - 2))
+    fmts = {key: "0.00%" if key == "index" else ("0" if key == "files" else "0.00") for key, _ in heads}
+    rows = result.scores
+    if rows:
+        ws.auto_filter.ref = f"A3:{get_column_letter(len(heads))}{3 + len(rows)}"
+    for row in rows:
+        ws.append([_cell(ws, row[key], fmt="" if isinstance(row[key], str) else fmts[key]) for key, _ in heads])
 
 
-def _checks_sheet(ws: Worksheet, result: CollectResult) -> None:
+def _checks_sheet(ws: Any, result: CollectResult) -> None:
     title = (f"KIỂM TRA BIỂU MẪU TRẢ VỀ — {result.files} tệp, {result.used} tệp được tổng hợp, "
              f"{result.errors} lỗi, {result.warnings} cảnh báo")
     _table(ws, title, list(ISSUE_HEADERS), [30, 14, 8, 9, 24, 10, 90])
+    if not result.issues:
+        ws.append([_cell(ws, "Không phát hiện vấn đề nào.")])
+        return
+    ws.auto_filter.ref = f"A3:G{3 + len(result.issues)}"
     for r, i in enumerate(result.issues, start=4):
-        for c, v in enumerate((i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message), start=1):
-            cell = ws.cell(row=r, column=c)
-            put_text(ws, cell.coordinate, v)
-            cell.font = _BASE_FONT
-            cell.alignment = _WRAP
-        ws.cell(row=r, column=6).fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL
         # wrapped text: set the height (LibreOffice and Excel do not grow rows saved by openpyxl)
         lines = max(-(-len(i.message) // 95), -(-len(i.file) // 32), 1)
         ws.row_dimensions[r].height = 15 * lines
-    if not result.issues:
-        put_text(ws, "A4", "Không phát hiện vấn đề nào.")
-    else:
-        ws.auto_filter.ref = f"A3:G{3 + len(result.issues)}"
+        fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL
+        ws.append([_cell(ws, v, wrap=True, fill=fill if c == 5 else None)
+                   for c, v in enumerate((i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message))])
 
 
 def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbook:
-    """The template filled with the merged inputs (one body), or the results table (many)."""
+    """The template filled with the merged inputs (one body), or the results table (many).
+
+    The many-bodies workbook is written in openpyxl's write-only mode, so its memory does not
+    grow with the number of bodies and issues.
+    """
     body = result.bodies[0] if fw is not None and len(result.bodies) == 1 else None
     if fw is not None and body is not None and result.values is not None:
         wb = build_workbook(fw, meta={"kind": KIND_CONSOLIDATED, "body": body.body})
         _fill(wb, fw, result.values, body.body)
     else:
-        wb = Workbook()
-        first = wb.active
-        assert first is not None
-        wb.remove(first)
+        wb = Workbook(write_only=True)
     if fw is not None:
         _results_sheet(wb.create_sheet(L.RESULTS), result, fw)
     _checks_sheet(wb.create_sheet(L.CHECKS), result)
