@@ -19,6 +19,7 @@ Vietnamese message and changes nothing: every check runs before the first write.
 from __future__ import annotations
 
 import contextlib
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -111,14 +112,28 @@ def notify(book: Any, message: str, ok: bool = True) -> ScriptResult:
     return ScriptResult(ok, message)
 
 
+def _discard_writes(book: Any) -> None:
+    """Drop the writes queued so far: they reach Excel only when the script returns."""
+    with contextlib.suppress(Exception):
+        book.json()["actions"].clear()
+
+
 def run(book: Any, action: Callable[[Any], str]) -> ScriptResult:
-    """Run a script; a parxl error becomes a Vietnamese message, never a traceback."""
+    """Run a script; any failure becomes a Vietnamese message (never a traceback in Excel) and
+    the writes queued before it are dropped, so a failed script changes nothing."""
     try:
         return notify(book, action(book))
     except ScriptError as exc:
+        _discard_writes(book)
         return notify(book, exc.message, ok=False)
     except ParxlError as exc:
+        _discard_writes(book)
         return notify(book, f"Không thực hiện được: {exc}. Không có gì bị thay đổi.", ok=False)
+    except Exception as exc:  # a bug: say so, keep the workbook as it was
+        _discard_writes(book)
+        traceback.print_exc()  # xlwings Lite's output pane, for whoever supports the users
+        return notify(book, f"Lỗi trong parxl ({type(exc).__name__}: {exc}). Không có gì bị thay "
+                            "đổi; hãy gửi nội dung khung Output cho bộ phận hỗ trợ.", ok=False)
 
 
 # --------------------------------------------------------------------------- score

@@ -669,3 +669,18 @@ def test_template_built_in_the_open_workbook_scores_itself_in_libreoffice(tmp_pa
     assert total == pytest.approx(93.23, abs=1e-9)
     t = read_template({s["name"]: s["values"] for s in done["sheets"]})
     assert total == pytest.approx(score_values(t.framework, t.values).total, abs=1e-12)
+
+
+def test_a_failing_script_changes_nothing(
+    payloads: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug after the first writes were queued: the writes are dropped, a message is shown."""
+    from parxl_lite import scripts
+
+    def broken(s: Any) -> str:
+        raise ZeroDivisionError("thử lỗi")
+
+    monkeypatch.setattr(scripts, "_score_text", broken)
+    actions = run_script("tinh_diem", payloads["hcm-quan-2023"])
+    assert changes(actions) == []
+    assert alert(actions).startswith("Lỗi trong parxl (ZeroDivisionError: thử lỗi)")
