@@ -411,3 +411,26 @@ def test_ranking_by_index_when_bodies_are_exempt(mini: Framework, tmp_path: Path
     assert [(r["rank"], r["body"], r["total"]) for r in rep.context["bodies"]] == [
         ("1", "Huyện B", "100%"), ("2", "Huyện A", "92,59%")]
     assert any("xếp hạng theo chỉ số" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize(("upper", "text"), [
+    ("PHÒNG NỘI VỤ", "Phòng Nội vụ"),
+    ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch"),
+    ("SỞ NỘI VỤ", "Sở Nội vụ"),
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC", "Ủy ban nhân dân Thành phố Sa Đéc"),
+    ("ỦY BAN NHÂN DÂN QUẬN 1", "Ủy ban nhân dân Quận 1"),
+])
+def test_names_in_running_text(upper: str, text: str) -> None:
+    from parxl.report.info import name_case
+
+    assert name_case(upper) == text
+
+
+def test_directive_leader_and_coordinator(books: dict[str, Path]) -> None:
+    rep = build_report("remedy", [load_body(books["q1"])])
+    assert rep.context["directive_intro"].endswith("Chủ tịch Ủy ban nhân dân Quận 1 chỉ đạo như sau:")
+    assert "gửi Phòng Nội vụ tổng hợp chậm nhất trong 10 ngày làm việc" in rep.context["directives"][0]["text"]
+    info = ReportInfo(leader="Chủ tịch UBND Quận 1", coordinator="Văn phòng UBND Quận 1")
+    rep = build_report("remedy", [load_body(books["q1"])], info=info)
+    assert rep.context["directive_intro"].endswith("Chủ tịch UBND Quận 1 chỉ đạo như sau:")
+    assert "gửi Văn phòng UBND Quận 1 tổng hợp" in rep.context["directives"][0]["text"]

@@ -562,27 +562,28 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     if deadline is None and info.published is not None:
         deadline = A.add_working_days(info.published, info.working_days, info.holidays)
     rem = A.remedy_list(fw, s, body.values, published=None)
+    leader = info.leader_text
+    coordinator = info.coordinator or "Phòng Nội vụ"
     when = (f"trước ngày {date_short(deadline)}" if deadline else
             f"chậm nhất trong {count2(info.working_days)} ngày làm việc kể từ ngày nhận được văn bản này")
     if not summ.perfect:
         ctx["directive_intro"] = (f"Nhằm khắc phục hiệu quả các hạn chế, cải thiện các tiêu chí, tiêu chí thành phần bị "
-                                  f"trừ điểm năm {body.year}, {info.signer_title.capitalize()} Ủy ban nhân dân "
-                                  f"{body.name} chỉ đạo như sau:")
+                                  f"trừ điểm năm {body.year}, {leader} chỉ đạo như sau:")
         ctx["directives"] = [
             {"head": "1. ", "text": (
                 f"Thủ trưởng các cơ quan, đơn vị được giao chủ trì các nội dung bị trừ điểm (danh sách kèm theo) có báo "
                 f"cáo đánh giá trách nhiệm của đơn vị đối với từng nội dung bị trừ điểm, giải trình nguyên nhân và đề "
-                f"xuất giải pháp khắc phục, gửi Phòng Nội vụ tổng hợp {when}.")},
+                f"xuất giải pháp khắc phục, gửi {coordinator} tổng hợp {when}.")},
             {"head": "2. ", "text": (
                 f"Tăng cường rà soát, chấn chỉnh các nội dung cải cách hành chính bị trừ điểm năm {body.year}; triển khai "
                 f"các giải pháp trọng tâm để khắc phục triệt để trong năm {_plus_one(body.year)}.")},
             {"head": "3. ", "text": (
-                "Phòng Nội vụ theo dõi, đôn đốc, tổng hợp kết quả khắc phục của các cơ quan, đơn vị, báo cáo "
-                f"{info.signer_title.capitalize()} Ủy ban nhân dân {body.name}.")},
+                f"{coordinator} theo dõi, đôn đốc, tổng hợp kết quả khắc phục của các cơ quan, đơn vị, báo cáo "
+                f"{leader}.")},
         ]
     else:
         ctx["directive_intro"] = (f"Năm {body.year}, {body.name} không có nội dung nào bị trừ điểm. "
-                                  f"{info.signer_title.capitalize()} Ủy ban nhân dân {body.name} đề nghị:")
+                                  f"{leader} đề nghị:")
         ctx["directives"] = [{"head": "1. ", "text": (
             "Thủ trưởng các cơ quan, đơn vị tiếp tục duy trì, nâng cao chất lượng thực hiện các nhiệm vụ cải cách "
             f"hành chính, giữ vững kết quả đạt được trong năm {_plus_one(body.year)}.")}]
@@ -596,7 +597,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
                         "share": pct(part.share.sum()), "rows": rows_})
     ctx["offices"] = offices
     ctx["closing"] = (f"Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện và chịu trách nhiệm "
-                      f"giải trình trước Chủ tịch Ủy ban nhân dân {body.name} đối với các nội dung bị trừ điểm thuộc "
+                      f"giải trình trước {leader} đối với các nội dung bị trừ điểm thuộc "
                       "phạm vi quản lý mà chưa khắc phục hiệu quả./.") if offices else \
         "Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện./."
     ctx["notes"] = _exempt_notes(fw, s) + yoy_notes

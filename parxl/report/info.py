@@ -35,6 +35,8 @@ class ReportInfo:
     signer_authority: str = ""  # e.g. "TM. ỦY BAN NHÂN DÂN"
     signer_title: str = ""  # e.g. "CHỦ TỊCH", "TRƯỞNG PHÒNG"
     signer_name: str = ""
+    leader: str = ""  # in running text, e.g. "Chủ tịch Ủy ban nhân dân Quận 1" (directive)
+    coordinator: str = ""  # who collects the explanations, e.g. "Phòng Nội vụ" (directive)
     recipients: list[str] = field(default_factory=list)  # Nơi nhận
     addressees: list[str] = field(default_factory=list)  # Kính gửi (directive)
     period: str = ""  # interim: "9 tháng đầu năm", "đến ngày 25 tháng 8 năm 2023"
@@ -141,6 +143,15 @@ class ReportInfo:
         return name_case(self.issuer) if self.issuer else "Ủy ban nhân dân"
 
     @property
+    def leader_text(self) -> str:
+        """Who directs, in running text: "CHỦ TỊCH" of "ỦY BAN NHÂN DÂN QUẬN 1" ->
+        "Chủ tịch Ủy ban nhân dân Quận 1"."""
+        if self.leader:
+            return self.leader
+        title = self.signer_title.strip().lower() or "chủ tịch"
+        return f"{title[:1].upper()}{title[1:]} {name_case(self.parent)}".strip()
+
+    @property
     def number_line(self) -> str:
         if self.number:
             return f"Số: {self.number}"
@@ -148,19 +159,36 @@ class ReportInfo:
 
 
 _KINDS_OF_BODY = ("ủy ban nhân dân", "uỷ ban nhân dân", "văn phòng", "phòng", "sở", "ban", "trung tâm")
+_PLACES = ("thành phố", "thị xã", "thị trấn", "quận", "huyện", "tỉnh", "phường", "xã")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _place_case(rest: str) -> str:
+    """"thành phố sa đéc" -> "Thành phố Sa Đéc"; "quận 1" -> "Quận 1" (a proper name: every word up)."""
+    for place in _PLACES:
+        if rest.startswith(place + " "):
+            return _cap(place) + " " + " ".join(_cap(w) for w in rest[len(place) + 1:].split())
+    return " ".join(_cap(w) for w in rest.split())
 
 
 def name_case(text: str) -> str:
     """An upper-case body name as written in a sentence: "PHÒNG NỘI VỤ" -> "Phòng Nội vụ",
-    "SỞ NỘI VỤ" -> "Sở Nội vụ" (the kind of body, then the proper name with its first letter up)."""
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC" -> "Ủy ban nhân dân Thành phố Sa Đéc", "PHÒNG TÀI CHÍNH -
+    KẾ HOẠCH" -> "Phòng Tài chính - Kế hoạch". Names it gets wrong can be given as written
+    (``issuer_name``, ``leader``)."""
     low = " ".join(text.split()).lower()
     if not low:
         return ""
     for kind in _KINDS_OF_BODY:
         if low.startswith(kind + " "):
             rest = low[len(kind) + 1:]
-            return kind[:1].upper() + kind[1:] + " " + rest[:1].upper() + rest[1:]
-    return low[:1].upper() + low[1:]
+            if kind.endswith("nhân dân"):
+                return _cap(kind) + " " + _place_case(rest)
+            return _cap(kind) + " " + " - ".join(_cap(part) for part in rest.split(" - "))
+    return _cap(low)
 
 
 def _date(value: Any) -> dt.date:
