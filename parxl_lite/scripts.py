@@ -365,7 +365,11 @@ def input_table(rows: list[list[Any]]) -> tuple[dict[tuple[str, str], Any], dict
         if key in values:
             dupes.append(f"dòng {r}: mục {code_text} trường '{name_text}' đã có ở dòng {lines[key]}")
             continue
-        values[key] = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)  # Excel's 2023 (a year, a count) is not "2023.0" in a text field
+        values[key] = value
         lines[key] = r
     if dupes:
         raise ScriptError(

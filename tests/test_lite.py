@@ -684,3 +684,21 @@ def test_a_failing_script_changes_nothing(
     actions = run_script("tinh_diem", payloads["hcm-quan-2023"])
     assert changes(actions) == []
     assert alert(actions).startswith("Lỗi trong parxl (ZeroDivisionError: thử lỗi)")
+
+
+def test_fill_script_takes_numbers_as_excel_pastes_them(tmp_path: Path) -> None:
+    """Pasted into Excel, '2023' and '77,7%' become the numbers 2023 and 0,777 (vi-VN)."""
+    fid = "hcm-quan-2023"
+    payload = _with_input_sheet(_template_payload(tmp_path, fid), fid)
+    rows = values_of(payload, "Nhập liệu")
+    for r in rows[1:]:
+        if r[0] == "_body" and r[1] == "year":
+            r[2] = 2023.0
+        elif isinstance(r[2], str) and r[2].endswith("%"):
+            r[2] = float(r[2][:-1].replace(",", ".")) / 100
+    actions = run_script("nhap_so_lieu", payload)
+    after = apply(payload, actions)
+    t = read_template({s["name"]: s["values"] for s in after["sheets"]})
+    assert t.year == "2023"
+    assert values_of(after, "Tổng hợp")[2][2] == "2023"
+    assert score_values(t.framework, t.values).total == pytest.approx(93.23, abs=APPROX)
