@@ -434,3 +434,20 @@ def test_directive_leader_and_coordinator(books: dict[str, Path]) -> None:
     rep = build_report("remedy", [load_body(books["q1"])], info=info)
     assert rep.context["directive_intro"].endswith("Chủ tịch UBND Quận 1 chỉ đạo như sau:")
     assert "gửi Văn phòng UBND Quận 1 tổng hợp" in rep.context["directives"][0]["text"]
+
+
+def test_template_saved_again_by_a_word_processor_still_works(books: dict[str, Path], tmp_path: Path) -> None:
+    """An organisation restyles the template in a word processor and saves it: the tags survive."""
+    import docx
+
+    from parxl.report.word import default_template
+
+    require_libreoffice()
+    src = tmp_path / "mau.docx"
+    shutil.copy(default_template("remedy"), src)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "sua"), str(src)],
+                   check=True, capture_output=True, timeout=600)
+    make_report("remedy", [books["q1"]], tmp_path / "cv.docx", template=tmp_path / "sua" / "mau.docx")
+    text = " ".join(p.text for p in docx.Document(str(tmp_path / "cv.docx")).paragraphs)
+    assert "bị trừ 1,5 điểm, chiếm tỷ lệ 22,16%" in text and "{{" not in text and "{%" not in text
