@@ -110,12 +110,15 @@ def load_groups(path: str | Path) -> dict[str, str]:
     return {str(a).strip(): str(b).strip() for a, b in zip(df.iloc[:, 0], df.iloc[:, 1], strict=True) if a}
 
 
-def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the .xlsx files in it (sorted, no temp ~$ files)."""
+def expand_inputs(paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()) -> list[Path]:
+    """Files as given; a folder stands for the .xlsx files in it (sorted, no temp ~$ files, not
+    the report's own outputs when they are written into that folder)."""
     out: list[Path] = []
+    skip = {Path(e).resolve() for e in exclude}
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(q for q in p.glob("*.xlsx") if not q.name.startswith(("~$", ".")))
+            found = sorted(q for q in p.glob("*.xlsx")
+                           if not q.name.startswith(("~$", ".")) and q.resolve() not in skip)
             if not found:
                 raise InputError("thư mục không có tệp .xlsx nào", Location(file=str(p)))
             out.extend(found)
@@ -191,8 +194,9 @@ def make_report(
     from parxl.report.xlsx import write_report_xlsx
     from parxl.workbook.save import atomic_write_bytes
 
-    files = expand_inputs(workbooks)
-    prev_files = expand_inputs(previous) if previous else []
+    outputs = [output, *([xlsx] if xlsx else [])]
+    files = expand_inputs(workbooks, outputs)
+    prev_files = expand_inputs(previous, outputs) if previous else []
     out = Path(output)
     inputs = {p.resolve() for p in [*files, *prev_files]}
     for target in (out, Path(xlsx) if xlsx else None):
