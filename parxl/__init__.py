@@ -57,6 +57,19 @@ _EXPORTS = {
     "fill_values": "parxl.workbook.fill",
     "Return": "parxl.workbook.read",
     "read_return": "parxl.workbook.read",
+    "recalc": "parxl.calc",
+    "computed_values": "parxl.calc",
+    "verify": "parxl.verify",
+    "distribute": "parxl.office",
+    "collect": "parxl.office",
+    "deductions": "parxl.analysis",
+    "interim": "parxl.analysis",
+    "rank_bodies": "parxl.analysis",
+    "compare_years": "parxl.analysis",
+    "remedy_list": "parxl.analysis",
+    "make_report": "parxl.report",
+    "audit_file": "parxl.audit",
+    "province": "parxl.province",
 }
 
 
@@ -74,6 +87,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from parxl.analysis import compare_years, deductions, interim, rank_bodies, remedy_list
+    from parxl.audit import audit_file
+    from parxl.calc import computed_values, recalc
     from parxl.errors import (
         EngineError,
         FrameworkError,
@@ -96,7 +112,11 @@ if TYPE_CHECKING:
     )
     from parxl.inputs import input_fields, read_values, write_input_table
     from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
+    from parxl.office import collect, distribute
+    from parxl.province import province
+    from parxl.report import make_report
     from parxl.score import STATUSES, GroupScore, ItemScore, Scores, score_values
+    from parxl.verify import verify
     from parxl.workbook.build import build_template, build_workbook
     from parxl.workbook.fill import fill_csv, fill_values
     from parxl.workbook.read import Return, read_return
@@ -119,21 +139,34 @@ __all__ = [
     "Scores",
     "WorkbookError",
     "__version__",
+    "audit_file",
     "build_template",
     "build_workbook",
     "builtin",
     "builtin_ids",
+    "collect",
+    "compare_years",
+    "computed_values",
+    "deductions",
+    "distribute",
     "fill_csv",
     "fill_values",
     "format_vn_number",
     "format_vn_percent",
     "from_dict",
     "input_fields",
+    "interim",
     "load_yaml",
+    "make_report",
     "parse_vn_number",
+    "province",
+    "rank_bodies",
     "read_return",
     "read_values",
+    "recalc",
+    "remedy_list",
     "resolve",
     "score_values",
+    "verify",
     "write_input_table",
 ]
