@@ -160,7 +160,9 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         out.files.append(_file_row(rel, INVALID, kind=p.kind or KIND_BODY, body=body,
                                    fingerprint=fw.fingerprint, errors=1, reason=msg))
         return
-    own = score_values(fw, values)
+    # the checker scored the return already; older parxl.office versions do not keep the scores
+    kept = getattr(p, "scores", None) if p.kind != KIND_CONSOLIDATED else None
+    own = kept if isinstance(kept, Scores) else score_values(fw, values)
     final = own
     entries = shared.appraisal.for_body(body) if shared.appraisal is not None else []
     if entries:

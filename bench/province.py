@@ -1,0 +1,236 @@
+"""Benchmark: a whole province — N synthetic returns -> collect, check, score, rank, write outputs.
+
+    python bench/province.py                    # 10,000 returns (generated once, then reused)
+    python bench/province.py --n 3000 --sample 200
+    python bench/province.py --no-dask          # skip the Dask LocalCluster run
+
+Returns come from ``parxl.province.make_province`` (built-in framework dongthap-huyen-2023,
+100 items on 8 domain sheets; varied scores, exempt items, a few invalid files) and are written
+once into $PARXL_BENCH_DATA (default /tmp/parxl-bench-province). Each run happens in a fresh
+child process; the parent samples the resident memory of the child and all its descendants
+(worker processes, Dask nanny and workers) every 50 ms and reports the peak of the sum.
+
+Runs, all on the same files, in this order:
+
+* parxl province, local processes (``--workers``, default all CPUs): read with the bounded
+  untrusted-file reader, check every value, score, stream to Parquet, rank, distributions,
+  Excel workbook (all tables) and the Word ranking report;
+* parxl province on a Dask ``LocalCluster`` (same number of worker processes, one thread each):
+  the same pipeline through ``dask.distributed.Client``; cluster start-up reported apart;
+* the named peer, "naive pandas + openpyxl": what a capable analyst would write — openpyxl
+  (read-only) reads each workbook's input cells by fixed position, ``parxl.score.score_values``
+  scores (so the work is the same), one list of dicts in memory, pandas ranks and writes the
+  Excel table with ``DataFrame.to_excel``; single process, run on ``--sample`` files and
+  extrapolated (it is two orders of magnitude slower).
+
+Printed: seconds, files/second, peak memory, and ratios. Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+DATA = Path(os.environ.get("PARXL_BENCH_DATA", Path(tempfile.gettempdir()) / "parxl-bench-province"))
+
+
+def generate(n: int) -> Path:
+    root = DATA / f"province-{n}"
+    if (root / ".done").exists():
+        return root
+    from parxl.province import make_province
+
+    t = time.perf_counter()
+    make_province(root, n)
+    (root / ".done").write_text("ok")
+    print(f"generated {n} returns in {time.perf_counter() - t:.0f} s -> {root}", flush=True)
+    return root
+
+
+# ------------------------------------------------------------------ children (one run each)
+
+def child_local(root: Path, out: Path, workers: int) -> dict[str, Any]:
+    from parxl.province import province
+
+    t = time.perf_counter()
+    r = province(root / "tra-ve", out, bodies=root / "don-vi.csv", appraisal=root / "tham-dinh.csv",
+                 workers=workers)
+    return {"seconds": time.perf_counter() - t, "files": r.files, "bodies": len(r.bodies),
+            "executor": r.executor}
+
+
+def child_dask(root: Path, out: Path, workers: int) -> dict[str, Any]:
+    from dask.distributed import Client, LocalCluster
+
+    from parxl.province import province
+
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        t1 = time.perf_counter()
+        r = province(root / "tra-ve", out, bodies=root / "don-vi.csv", appraisal=root / "tham-dinh.csv",
+                     client=client)
+        t2 = time.perf_counter()
+    return {"seconds": t2 - t1, "startup": t1 - t0, "files": r.files, "bodies": len(r.bodies),
+            "executor": r.executor}
+
+
+def _naive_read(path: Path, fws: dict[str, Any]) -> tuple[str, Any, dict[tuple[str, str], Any]]:
+    import openpyxl
+
+    from parxl.framework.load import from_dict
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    meta: dict[str, str] = {}
+    fw_text = []
+    for a, b in wb["_parxl"].iter_rows(min_col=1, max_col=2, values_only=True):
+        if a == "framework_json":
+            fw_text.append(str(b))
+        elif a:
+            meta[str(a)] = "" if b is None else str(b)
+    fp = meta["fingerprint"]
+    if fp not in fws:
+        fws[fp] = from_dict(json.loads("".join(fw_text)), str(path))
+    fw = fws[fp]
+    values: dict[tuple[str, str], Any] = {}
+    for ws in wb.worksheets:
+        if not (ws.title.startswith("Lĩnh vực") or ws.title == "Thưởng - Trừ"):
+            continue
+        for row in ws.iter_rows(min_row=5, max_col=11, values_only=True):
+            item = fw.item_index.get(str(row[0]).strip()) if row and row[0] is not None else None
+            if item is None:
+                continue
+            slots = {f.slot: f.name for f in item.rule.fields()}
+            for col, name in ((6, "status"), (7, slots.get(1)), (8, slots.get(2)), (9, "evidence"),
+                              (10, "explanation")):
+                if name and row[col] not in (None, ""):
+                    values[(item.code, name)] = row[col]
+    wb.close()
+    return meta.get("body", path.stem), fw, values
+
+
+def child_naive(root: Path, out: Path, sample: int) -> dict[str, Any]:
+    import pandas as pd
+
+    from parxl.score import score_values
+
+    files = sorted((root / "tra-ve").rglob("*.xlsx"))
+    step = max(1, len(files) // sample)
+    files = files[::step][:sample]
+    t = time.perf_counter()
+    fws: dict[str, Any] = {}
+    rows = []
+    for f in files:
+        try:
+            body, fw, values = _naive_read(f, fws)
+        except Exception:  # the naive script skips what it cannot open
+            continue
+        s = score_values(fw, values)
+        row: dict[str, Any] = {"body": body, "file": str(f), "total": s.total}
+        row.update({f"LV {c}": g.achieved for c, g in s.domains.items()})
+        row.update({c: i.achieved for c, i in s.items.items()})
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    df["rank"] = df.total.round(2).rank(method="min", ascending=False).astype(int)
+    df = df.sort_values("rank")
+    out.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(out / "naive.xlsx", engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="Xep hang", index=False)
+        df.drop(columns=["file"]).describe().T.to_excel(xw, sheet_name="Phan bo")
+    return {"seconds": time.perf_counter() - t, "files": len(files), "bodies": len(df), "executor": "naive"}
+
+
+# ------------------------------------------------------------------ parent: run + sample memory
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        p = psutil.Process(pid)
+        procs = [p, *p.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_child(kind: str, *args: str) -> dict[str, Any]:
+    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, *args], stdout=subprocess.PIPE,
+                            text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, _ = proc.communicate()
+    stop.set()
+    th.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} run failed ({proc.returncode})")
+    res: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    res["peak_mb"] = peak / 2**20
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10_000, help="number of returns")
+    ap.add_argument("--sample", type=int, default=200, help="files for the naive peer")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--generate-only", action="store_true")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        root, out, extra = Path(a.args[0]), Path(a.args[1]), int(a.args[2])
+        fn = {"local": child_local, "dask": child_dask, "naive": child_naive}[a.child]
+        print(json.dumps(fn(root, out, extra)))
+        return
+    root = generate(a.n)
+    if a.generate_only:
+        return
+    import platform
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"parxl province benchmark — {a.n} returns, {os.cpu_count()} CPU(s), {a.workers} workers, "
+          f"Python {platform.python_version()}, load average {load:.1f} at start")
+    out = DATA / "out"
+    local = run_child("local", str(root), str(out / "local"), str(a.workers))
+    rate = local["files"] / local["seconds"]
+    print(f"local processes : {local['seconds']:7.1f} s  {rate:7.0f} files/s  peak {local['peak_mb']:6.0f} MB  "
+          f"({local['files']} files, {local['bodies']} bodies ranked)", flush=True)
+    if not a.no_dask:
+        dk = run_child("dask", str(root), str(out / "dask"), str(a.workers))
+        print(f"Dask LocalCluster: {dk['seconds']:7.1f} s  {dk['files'] / dk['seconds']:7.0f} files/s  peak "
+              f"{dk['peak_mb']:6.0f} MB  (+{dk['startup']:.1f} s cluster start) = "
+              f"{dk['seconds'] / local['seconds']:.2f}x the local run", flush=True)
+    naive = run_child("naive", str(root), str(out / "naive"), str(a.sample))
+    nrate = naive["files"] / naive["seconds"]
+    print(f"naive pandas+openpyxl: {nrate:7.1f} files/s on {naive['files']} files, peak {naive['peak_mb']:.0f} MB "
+          f"-> {a.n / nrate:.0f} s projected for {a.n}")
+    print(f"parxl province = {rate / nrate:.0f}x the naive script's files/s; total {local['seconds']:.1f} s "
+          f"(target < 30 s), peak {local['peak_mb'] / 1024:.2f} GiB (target < 1 GiB)")
+
+
+if __name__ == "__main__":
+    main()
