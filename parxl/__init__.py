@@ -60,10 +60,10 @@ _EXPORTS = {
     "recalc": "parxl.calc",
     "computed_values": "parxl.calc",
     "verify": "parxl.verify",
-    "distribute": "parxl.office",
-    "collect": "parxl.office",
-    "deductions": "parxl.analysis",
-    "interim": "parxl.analysis",
+    "distribute": "parxl.office.distribute",
+    "collect": "parxl.office.collect",
+    "deductions": "parxl.analysis.deductions",
+    "interim": "parxl.analysis.interim",
     "rank_bodies": "parxl.analysis",
     "compare_years": "parxl.analysis",
     "remedy_list": "parxl.analysis",
@@ -87,7 +87,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from parxl.analysis import compare_years, deductions, interim, rank_bodies, remedy_list
+    from parxl.analysis import compare_years, rank_bodies, remedy_list
+    from parxl.analysis.deductions import deductions
+    from parxl.analysis.interim import interim
     from parxl.audit import audit_file
     from parxl.calc import computed_values, recalc
     from parxl.errors import (
@@ -112,7 +114,8 @@ if TYPE_CHECKING:
     )
     from parxl.inputs import input_fields, read_values, write_input_table
     from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
-    from parxl.office import collect, distribute
+    from parxl.office.collect import collect
+    from parxl.office.distribute import distribute
     from parxl.province import province
     from parxl.report import make_report
     from parxl.score import STATUSES, GroupScore, ItemScore, Scores, score_values
