@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# xlwings reads its licence key once, on first import: its noncommercial licence covers
+# government bodies and unlocks xlwings.server (custom functions and scripts)
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 from parxl.framework import Framework, load_yaml
 
 DATA = Path(__file__).parent / "data"
