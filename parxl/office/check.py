@@ -132,8 +132,9 @@ def _plan(fw: Framework) -> dict[str, _ItemPlan]:
 
 
 class _Checker:
-    def __init__(self, raw: RawReturn, fw: Framework) -> None:
+    def __init__(self, raw: RawReturn, fw: Framework, keep_cells: bool = True) -> None:
         self.raw = raw
+        self.keep_cells = keep_cells
         self.fw = fw
         self.kind = raw.meta.get("kind") or KIND_BODY
         self.office = raw.meta.get("office", "") if self.kind == KIND_OFFICE else ""
@@ -172,10 +173,7 @@ class _Checker:
         for item, plan, clean, row in self.pending:
             self.consistency(item, plan, clean, row, self.scores.items[item.code])
         if self.out.values:
-            h = hashlib.sha1()
-            for key in sorted(self.out.values):
-                h.update(repr((key, self.out.values[key])).encode("utf-8"))
-            self.out.digest = h.hexdigest()
+            self.out.digest = hashlib.sha1(repr(sorted(self.out.values.items())).encode("utf-8")).hexdigest()
         return self.out
 
     def item_row(self, item: Item, row: Any) -> None:
@@ -196,40 +194,42 @@ class _Checker:
                        "trị — dùng lại biểu mẫu đã phát hành", sheet, lost[0], item)
         plan = self.plan[item.code]
         fields, slots = plan.fields, plan.slots
-        raw_values: dict[str, tuple[RawCell, str]] = {}
+        raw_values: dict[str, tuple[RawCell, str]] = {}  # field -> (cell, column key)
         for col, cell in row.inputs.items():
-            ref = row.refs[col]
             if col in slots:
                 name = slots[col]
             elif col in ("status", "evidence", "explanation"):
                 name = col
             else:
                 if cell.value is not None and cell.value != "":
+                    ref = row.refs[col]
                     self.issue(WARNING, f"ô {ref} không dùng cho mục {item.code} (cách chấm chỉ có "
                                f"{len(slots)} số liệu) — bỏ qua giá trị '{_show(cell.value)}'", sheet, ref, item)
                 continue
-            raw_values[name] = (cell, ref)
+            raw_values[name] = (cell, col)
         if not raw_values:
             return
         if self.kind == KIND_OFFICE and item.office != self.office:
             owner = f"đơn vị '{item.office}'" if item.office else "cấp trên / điều tra xã hội học"
-            filled = ", ".join(sorted(ref for _, ref in raw_values.values()))
+            refs = sorted(row.refs[col] for _, col in raw_values.values())
             self.issue(ERROR, f"đơn vị '{self.office}' nhập số liệu vào mục {item.code} thuộc {owner} "
-                       f"(ô {filled}) — không tổng hợp các giá trị này", sheet,
-                       min(ref for _, ref in raw_values.values()), item)
+                       f"(ô {', '.join(refs)}) — không tổng hợp các giá trị này", sheet, refs[0], item)
             return
         clean: dict[str, Any] = {}
-        for name, (cell, ref) in sorted(raw_values.items()):
-            value = self.cell_input(item, fields[name], cell, ref, sheet)
+        for name, (cell, col) in sorted(raw_values.items()):
+            value = self.cell_input(item, fields[name], cell, row, col)
             if value is None:
                 continue
             clean[name] = value
             self.out.values[(item.code, name)] = value
-            self.out.cells[(item.code, name)] = (sheet, ref)
+            if self.keep_cells:
+                self.out.cells[(item.code, name)] = (sheet, row.refs[col])
         self.pending.append((item, plan, clean, row))
 
-    def cell_input(self, item: Item, f: InputField, cell: RawCell, ref: str, sheet: str) -> Any:
+    def cell_input(self, item: Item, f: InputField, cell: RawCell, row: Any, col: str) -> Any:
         value = cell.value
+        sheet = row.sheet
+        ref = row.refs[col] if cell.formula is not None or isinstance(value, CellError) else ""
         if cell.formula is not None:
             formula = cell.formula
             shown = formula if len(formula) <= 60 else formula[:57] + "…"
@@ -253,7 +253,7 @@ class _Checker:
             return text.strip()
         clean, problem = normalize(f, value.strip() if isinstance(value, str) else value)
         if problem:
-            self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, ref, item)
+            self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, row.refs[col], item)
             return None
         return clean
 
@@ -301,8 +301,11 @@ class _Checker:
                        "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item)
 
 
-def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> Processed:
-    """Read and check one file; never raises for a bad file (its problem becomes an issue)."""
+def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, body_cells: bool = True) -> Processed:
+    """Read and check one file; never raises for a bad file (its problem becomes an issue).
+
+    ``body_cells=False``: do not record where each value of a body return was (a collect needs
+    cell references only to show conflicts between office returns)."""
     try:
         raw = read_raw(path, display, limits)
     except ReturnRejected as exc:
@@ -326,7 +329,7 @@ def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> P
         return Processed(display, False, KIND_CONSOLIDATED, dict(meta), raw.framework_key, raw.framework_json,
                          meta.get("fingerprint", ""))
     fw = framework_for(raw.framework_key, None, display)
-    checker = _Checker(raw, fw)
+    checker = _Checker(raw, fw, keep_cells=body_cells or meta.get("kind") == KIND_OFFICE)
     out = checker.run()
     if out.kind != KIND_OFFICE and checker.scores is not None:
         out.score_row = score_row(fw, checker.scores)

@@ -132,10 +132,8 @@ def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, 
 
 
 def _work(args: tuple[Path, str, Limits]) -> Processed:
-    res = process_file(*args)
-    if res.kind != KIND_OFFICE:
-        res.cells = {}  # only office merges point at cells; body conflicts re-read both files
-    return res
+    # only office merges point at cells; a conflict between body returns re-reads both files
+    return process_file(*args, body_cells=False)
 
 
 def process_all(files: list[tuple[Path, str]], limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
