@@ -298,3 +298,25 @@ def test_cli_province_demo_and_province(tmp_path: Path) -> None:
     assert (tmp_path / "kq" / "bao-cao-xep-hang.docx").is_file()
     res = runner.invoke(app, ["province", str(tmp_path / "khong-co"), "-o", str(tmp_path / "kq2")])
     assert res.exit_code == 1 and "không tìm thấy thư mục" in res.output
+
+
+def test_consolidated_workbook_of_one_body_is_read(mini: Framework, tmp_path: Path) -> None:
+    from parxl.office import collect
+
+    offices = {p.stem: p for p in distribute(mini, tmp_path / "ph", body="Xã Em", year="2024")}
+    parts = {
+        "Phòng Nội vụ": ("1.1.1", "1.1.2", "1.2.1"),
+        "Văn phòng HĐND và UBND": ("2.1.1", "2.1.3"),
+        "Phòng Văn hoá và Thông tin": ("2.1.2",),
+    }
+    for office, codes in parts.items():
+        fill_return(offices[office], tmp_path / "ve" / f"{office}.xlsx",
+                    {k: v for k, v in FULL.items() if k[0] in codes})
+    merged = collect(tmp_path / "ve", tmp_path / "tinh" / "Xã Em - tổng hợp.xlsx")
+    assert merged.errors == 0
+    for extra in (tmp_path / "tinh").glob("*.csv"):
+        extra.unlink()
+    (tmp_path / "tinh" / "Xã Em - tổng hợp-kiem-tra.json").unlink()
+    r = province(tmp_path / "tinh", tmp_path / "kq", executor=Sequential(), word=False)
+    assert list(r.bodies.body) == ["Xã Em"]
+    assert r.bodies.total.iloc[0] == pytest.approx(10.5)  # as Huyện An without the bonus
