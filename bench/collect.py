@@ -211,6 +211,8 @@ def main() -> None:
     ap.add_argument("--generate-only", action="store_true", help="only write the returns")
     ap.add_argument("--rss-child", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--single-max", type=int, default=1000,
+                    help="above this many returns, skip the one-process and calamine/openpyxl runs")
     a = ap.parse_args()
     if a.rss_child:
         rss_child(Path(a.rss_child), a.workers)
@@ -227,23 +229,24 @@ def main() -> None:
         print(f"\n== {n} returns ({sum(f.stat().st_size for f in files) / n / 1024:.0f} KB each) ==")
         # warm the page cache and imports
         _peer_rate(raw_floor, files[:50], 1)
-        raw1 = _peer_rate(raw_floor, files, 1)
-        cal1 = _peer_rate(calamine_peer, files, 1)
-        opx1 = _peer_rate(openpyxl_peer, files[: a.sample], 1)
-        par1, res = _collect_rate(folder, 1, DATA / "out-1" / "th.xlsx")
+        if n <= a.single_max:
+            raw1 = _peer_rate(raw_floor, files, 1)
+            cal1 = _peer_rate(calamine_peer, files, 1)
+            opx1 = _peer_rate(openpyxl_peer, files[: a.sample], 1)
+            par1, res = _collect_rate(folder, 1, DATA / "out-1" / "th.xlsx")
+            print("one process (files/s):")
+            print(f"  raw zip + regex (floor)     {raw1:8.0f}")
+            print(f"  python-calamine (read only) {cal1:8.0f}")
+            print(f"  openpyxl read-only ({a.sample} f)  {opx1:8.1f}")
+            print(f"  parxl collect+check+score   {par1:8.0f}   = floor / {raw1 / par1:.2f}, "
+                  f"{par1 / cal1:.2f}x calamine, {par1 / opx1:.0f}x openpyxl")
         rawn = _peer_rate(raw_floor, files, a.workers)
-        parn, _ = _collect_rate(folder, a.workers, DATA / "out-n" / "th.xlsx")
-        print(f"checks: {res.errors} errors, {res.warnings} warnings; {len(res.scores)} bodies scored")
-        print("one process (files/s):")
-        print(f"  raw zip + regex (floor)     {raw1:8.0f}")
-        print(f"  python-calamine (read only) {cal1:8.0f}")
-        print(f"  openpyxl read-only ({a.sample} f)  {opx1:8.1f}")
-        print(f"  parxl collect+check+score   {par1:8.0f}   = floor / {raw1 / par1:.2f}, "
-              f"{par1 / cal1:.2f}x calamine, {par1 / opx1:.0f}x openpyxl")
+        parn, res = _collect_rate(folder, a.workers, DATA / "out-n" / "th.xlsx")
         print(f"{a.workers} processes (files/s):")
         print(f"  raw zip + regex (floor)     {rawn:8.0f}")
         print(f"  parxl collect+check+score   {parn:8.0f}   = floor / {rawn / parn:.2f}; "
               f"{n} returns in {n / parn:.1f} s")
+        print(f"checks: {res.errors} errors, {res.warnings} warnings; {len(res.scores)} bodies scored")
     if a.rss:
         print("\npeak memory (collect in a fresh process):")
         for n in sizes:

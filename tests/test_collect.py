@@ -327,3 +327,32 @@ def test_cli_collect(issued: dict[str, Path], tmp_path: Path) -> None:
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     res = CliRunner().invoke(app, ["collect", str(back), "-o", str(out)])
     assert hashlib.sha256(out.read_bytes()).hexdigest() == digest
+
+
+def test_reference_framework_by_majority_or_by_choice(issued: dict[str, Path], mini: Framework,
+                                                      tmp_path: Path) -> None:
+    d = mini.to_dict()
+    d["version"] = "2"
+    v2 = from_dict(d, "v2")
+    new = {p.stem: p for p in distribute(v2, tmp_path / "v2", body="Huyện Mẫu")}
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "cu.xlsx", GOOD[NV])
+    fill_return(new[NV], back / "moi nv.xlsx", GOOD[NV])
+    fill_return(new[VP], back / "moi vp.xlsx", GOOD[VP])
+    by_majority = collect(back)
+    assert by_majority.framework is not None and by_majority.framework.version == "2"
+    assert [i.file for i in _msgs(by_majority, "phiên bản bộ tiêu chí khác")] == ["cu.xlsx"]
+    chosen = collect(back, framework=mini)
+    assert chosen.framework is not None and chosen.framework.fingerprint == mini.fingerprint
+    assert [i.file for i in _msgs(chosen, "phiên bản bộ tiêu chí khác")] == ["moi nv.xlsx", "moi vp.xlsx"]
+    assert chosen.values is not None and chosen.values[("1.2.1", "count")] == 2
+
+
+def test_the_distribution_list_names_who_has_not_answered(mini: Framework, tmp_path: Path) -> None:
+    issued = tmp_path / "phat-hanh"
+    paths = {p.stem: p for p in distribute(mini, issued, bodies=["Xã A", "Xã B", "Xã C"])}
+    back = tmp_path / "back"
+    fill_return(paths["Xã B"], back / "b.xlsx", {("1.1.1", "done"): "Có"})
+    result = collect(back, expected=issued / "danh-sach-phat-hanh.csv")
+    missing = sorted(i.message for i in _msgs(result, "chưa gửi biểu mẫu"))
+    assert missing == ["'Xã A' chưa gửi biểu mẫu", "'Xã C' chưa gửi biểu mẫu"]
