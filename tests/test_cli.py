@@ -92,3 +92,14 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert block[1].startswith("bash .ci/test")
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text("utf-8")
     assert "bash .ci/setup" in ci and "bash .ci/test" in ci
+
+
+def test_udf_flavour_verifies_headlessly_from_the_command_line(tmp_path: Path) -> None:
+    """`parxl verify --engine formulas` computes PAR_* UDF calls with no Excel and no add-in."""
+    template = tmp_path / "mẫu udf.xlsx"
+    run("build", MINI, "--flavor", "udf", "-o", template)
+    values = tmp_path / "v.csv"
+    values.write_text("code,field,value\n1.1.2,rate,\"55,5%\"\nT.1,done,Có\n", "utf-8")
+    filled = tmp_path / "điền.xlsx"
+    run("fill", template, "--values", values, "-o", filled)
+    assert "Khớp" in run("verify", filled, "--engine", "formulas")

@@ -352,6 +352,20 @@ def _peek(ws: Any, addr: str) -> Any:
     return ws._cells.get((row, openpyxl.utils.cell.column_index_from_string(col)))
 
 
+_udfs_registered = False
+
+
+def _register_parxl_udfs() -> None:
+    """parxl's own UDFs (PAR_SCORE …), so UDF-flavour templates calculate headlessly."""
+    global _udfs_registered
+    if _udfs_registered:
+        return
+    _udfs_registered = True
+    from udfs.core import register_formulas
+
+    register_formulas()
+
+
 def typed_values(src: Path, sheet_names: Iterable[str]) -> dict[str, dict[str, TypedValue]]:
     """Calculate ``src`` with ``formulas``; every cell the model knows, by real sheet name.
 
@@ -359,6 +373,7 @@ def typed_values(src: Path, sheet_names: Iterable[str]) -> dict[str, dict[str, T
     error text, ``"z"`` empty (None).
     """
     names = {n.upper(): n for n in sheet_names}
+    _register_parxl_udfs()
     try:
         with _lock, _quiet():
             solution = _calculate(Path(src))
