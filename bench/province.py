@@ -29,6 +29,7 @@ Printed: seconds, files/second, peak memory, and ratios. Nothing here is a pass/
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -73,8 +74,9 @@ def child_dask(root: Path, out: Path, workers: int) -> dict[str, Any]:
     from parxl.province import province
 
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                      dashboard_address=None) as cluster, \
+            Client(cluster) as client:  # type: ignore[no-untyped-call]
         t1 = time.perf_counter()
         r = province(root / "tra-ve", out, bodies=root / "don-vi.csv", appraisal=root / "tham-dinh.csv",
                      client=client)
@@ -160,10 +162,8 @@ def _tree_rss(pid: int) -> int:
         return 0
     total = 0
     for q in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += q.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 

@@ -148,16 +148,20 @@ def _thin_bodies(result: Any) -> tuple[list[Any], list[Any]]:
 
     fw: Framework = result.framework
     t = result.tables
-    dom = t["domains"].set_index("body")
-    appl = t["domain_applicable"]
+    codes = [d.code for d in fw.domains]
+    dom: dict[str, list[Any]] = {b: list(v) for b, v in zip(t["domains"].body, t["domains"][codes].to_numpy().tolist(),
+                                                             strict=True)}
+    app = t["domain_applicable"].reindex(columns=codes)
+    appl: dict[str, list[Any]] = {str(b): list(v) for b, v in zip(app.index, app.to_numpy().tolist(), strict=True)}
 
     def scores(total: float, row: Any, body: str) -> Scores:
         domains = {}
-        for d in fw.domains:
+        ach, ap = (dom.get(body), appl.get(body)) if row is not None else (None, None)
+        for j, d in enumerate(fw.domains):
             g = GroupScore(d.code, d.name, d.max)
-            if row is not None:
-                g.achieved = float(dom.at[body, d.code])
-                g.applicable = float(appl.at[body, d.code])
+            if ach is not None and ap is not None:
+                g.achieved = float(ach[j])
+                g.applicable = float(ap[j])
             domains[d.code] = g
         base = GroupScore("", "Điểm cơ bản", fw.base_max)
         return Scores(fw.id, {}, {}, domains, base, {}, 0.0, 0.0, 0.0, 0.0, float(total), float(total), 0.0)

@@ -68,26 +68,33 @@ class Table:
     formats: Sequence[int] = ()  # per column: GENERAL, POINTS or PERCENT
 
 
+_STYLE = ("", f' s="{HEADER}"', f' s="{TITLE}"', f' s="{POINTS}"', f' s="{PERCENT}"')
+_INF = (math.inf, -math.inf)
+
+
 def _cell(ref: str, v: Any, style: int) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, str):
+    tv = type(v)
+    if tv is float:
+        if v != v or v in _INF:
+            return ""
+        return f'<c r="{ref}"{_STYLE[style]}><v>{v!r}</v></c>'
+    if tv is str:
         if not v:
             return ""
-        st = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{st} t="inlineStr"><is><t xml:space="preserve">{text(v)}</t></is></c>'
-    if isinstance(v, bool):
+        return f'<c r="{ref}"{_STYLE[style]} t="inlineStr"><is><t xml:space="preserve">{text(v)}</t></is></c>'
+    if v is None:
+        return ""
+    if tv is bool:
         return f'<c r="{ref}" t="inlineStr"><is><t>Có</t></is></c>' if v else ""
+    if tv is int:
+        return f'<c r="{ref}"{_STYLE[style]}><v>{v}</v></c>'
     if hasattr(v, "item"):  # numpy scalars
-        v = v.item()
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            return ""
-        s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s}><v>{v!r}</v></c>'
-    if isinstance(v, int):
-        s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s}><v>{v}</v></c>'
+        return _cell(ref, v.item(), style)
+    if isinstance(v, bool):
+        return _cell(ref, bool(v), style)
+    for kind in (str, float, int):
+        if isinstance(v, kind):
+            return _cell(ref, kind(v), style)
     try:
         import pandas as pd
 
