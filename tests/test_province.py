@@ -66,7 +66,7 @@ def hand(mini: Framework, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     fill_return(office, back / "xa" / "phong.xlsx", {})
     roster = _write(tmp / "don-vi.csv",
                     "\"Cơ quan, đơn vị\",Nhóm,Tổng điểm năm trước\n"
-                    f"{AN},,10\n{BINH},,\"9,9\"\n{CAT},Xã loại 1,\n{DUONG},,5\n=1+2,,\n")
+                    f"{AN},,10\n{BINH},,\"9,9\"\n{CAT},Xã loại 1,\n{DUONG},,5\n=1+2,,\nXã Giang,,\"9,95\"\n")
     appraisal = _write(tmp / "tham-dinh.csv",
                        "body,code,field,value,round,note,explanation\n"
                        f"{AN},1.2.1,count,1,1,Chỉ có 1 sáng kiến được công nhận,\n"
@@ -96,13 +96,14 @@ def test_scores_and_ranking_by_hand(hand_result: Any) -> None:
     # groups: the roster where given ("Xã loại 1"), else from the name
     assert rk["group"].to_dict() == {AN: "Huyện", BINH: "Huyện", CAT: "Xã loại 1", DUONG: "Xã"}
     assert rk["rank_in_group"].to_dict() == {AN: 1, BINH: 2, CAT: 1, DUONG: 1}
-    # last year: An 10, Bình 9,9, Dương 5 -> ranks 1, 2, 3; Cát has no previous score
+    # last year: An 10, Giang 9,95 (no return this year), Bình 9,9, Dương 5 -> ranks 1, 2, 3, 4;
+    # Cát has no previous score
     assert rk.loc[AN, "score_change"] == pytest.approx(0.5)
     assert rk.loc[BINH, "score_change"] == pytest.approx(-0.4)
     assert rk.loc[DUONG, "score_change"] == pytest.approx(-1.3)
     assert pd.isna(rk.loc[CAT, "score_change"])
-    assert rk.loc[DUONG, "previous_rank"] == 3 and rk.loc[DUONG, "rank_change"] == -1
-    assert rk.loc[BINH, "rank_change"] == 0
+    assert rk.loc[DUONG, "previous_rank"] == 4 and rk.loc[DUONG, "rank_change"] == 0
+    assert rk.loc[BINH, "previous_rank"] == 3 and rk.loc[BINH, "rank_change"] == 1
 
 
 def test_tables_by_item_criterion_domain(hand_result: Any) -> None:
@@ -132,7 +133,7 @@ def test_tables_by_item_criterion_domain(hand_result: Any) -> None:
 def test_problems_listed(hand_result: Any) -> None:
     p = hand_result.problems
     rows = {(r.kind, r.body or r.file) for r in p.itertuples()}
-    assert ("missing", "=1+2") in rows
+    assert ("missing", "=1+2") in rows and ("missing", "Xã Giang") in rows
     assert ("invalid", "xa/hong.xlsx") in rows
     assert ("office", CAT) in rows
     assert not any(r.kind == "missing" and r.body in (AN, BINH, CAT, DUONG) for r in p.itertuples())
@@ -167,6 +168,13 @@ def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
     with zipfile.ZipFile(out / "bao-cao-xep-hang.docx") as z:
         doc = z.read("word/document.xml").decode("utf-8")
     assert AN in doc and DUONG in doc
+    import docx
+
+    rows = [[c.text for c in r.cells] for tb in docx.Document(str(out / "bao-cao-xep-hang.docx")).tables
+            for r in tb.rows]
+    head = next(r for r in rows if "Hạng năm trước" in r)
+    binh = next(r for r in rows if BINH in r)
+    assert binh[head.index("Hạng năm trước")] == "3"  # the same previous rank as the Excel table
     # next year, this year's ranking is "previous": the CSV reads back
     from parxl.province.tables import load_previous
 

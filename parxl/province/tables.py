@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from parxl.analysis import group_averages, infer_group, rank_bodies
+from parxl.analysis import competition_rank, group_averages, infer_group, rank_bodies
 from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
@@ -217,11 +217,15 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
             for b, v in zip(names, src[col].tolist(), strict=True):
                 if v is not None and not (isinstance(v, float) and math.isnan(v)):
                     target[b] = int(v) if col == "previous_rank" else float(v)
-    keyed_totals = {body_key(b): v for b, v in prev_totals.items()}
-    keyed_ranks = {body_key(b): v for b, v in prev_ranks.items()}
     totals = dict(zip(bodies.body, bodies.total, strict=True))
-    pt = {b: keyed_totals[body_key(b)] for b in totals if body_key(b) in keyed_totals}
-    pr = {b: int(keyed_ranks[body_key(b)]) for b in totals if body_key(b) in keyed_ranks}
+    # last year's bodies under this year's spelling of their names; ranks among ALL of last
+    # year's bodies (official ranks where given), so the Excel and Word tables agree
+    this_year = {body_key(b): b for b in totals}
+    all_prev = {this_year.get(body_key(b), b): v for b, v in prev_totals.items()}
+    official = {this_year.get(body_key(b), b): int(v) for b, v in prev_ranks.items()}
+    ranks_prev = official or competition_rank(all_prev)
+    pt = {b: all_prev[b] for b in totals if b in all_prev}
+    pr = {b: ranks_prev[b] for b in totals if b in ranks_prev}
     groups = dict(zip(bodies.body, bodies.group, strict=True))
     rk = rank_bodies(totals, previous=pt or None, previous_ranks=pr or None, groups=groups)
     if len(rk):
@@ -229,7 +233,7 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     t["ranking"] = rk
     t["groups"] = group_averages(rk) if len(rk) else pd.DataFrame(
         columns=["group", "bodies", "average", "highest", "lowest", "best"])
-    t["previous_totals"] = pd.DataFrame({"body": list(pt), "total": list(pt.values())})
+    t["previous_totals"] = pd.DataFrame({"body": list(all_prev), "total": list(all_prev.values())})
     probs = pd.DataFrame(problems, columns=["kind", "body", "file", "reason"])
     probs["label"] = probs.kind.map(PROBLEM_LABELS).fillna(probs.kind)
     probs = probs.sort_values(["kind", "body", "file"], kind="stable").reset_index(drop=True)
