@@ -61,7 +61,7 @@ class CellError(str):
     """An Excel error value such as ``#REF!`` (kept apart from text typed by users)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     value: Any
     formula: str | None = None  # formula text if the cell holds a formula
@@ -86,7 +86,7 @@ class Refs:
         return self[key] if key in self.letters else default
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemRow:
     sheet: str
     row: int
