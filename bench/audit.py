@@ -13,30 +13,17 @@ and print the ratios. Run: .venv/bin/python bench/audit.py
 from __future__ import annotations
 
 import re
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
+from timing import timed
 
 from parxl.audit import audit_file
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 _NUM = re.compile(r"\d[\d.,]*")
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of ``repeat`` runs after one warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def main() -> None:

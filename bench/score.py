@@ -12,15 +12,14 @@ and print the ratios. Run: .venv/bin/python bench/score.py
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
+from timing import timed
 
 from parxl.calc import computed_values
 from parxl.framework import builtin, builtin_ids
@@ -29,17 +28,6 @@ from parxl.score import score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_csv
 from parxl.workbook.read import read_return
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of ``repeat`` runs after one warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def floor_scorer(path: Path, fw_id: str) -> Callable[[], float]:
