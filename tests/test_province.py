@@ -306,6 +306,9 @@ def test_cli_province_demo_and_province(tmp_path: Path) -> None:
     assert (tmp_path / "kq" / "bao-cao-xep-hang.docx").is_file()
     res = runner.invoke(app, ["province", str(tmp_path / "khong-co"), "-o", str(tmp_path / "kq2")])
     assert res.exit_code == 1 and "không tìm thấy thư mục" in res.output
+    (tmp_path / "trong").mkdir()
+    res = runner.invoke(app, ["province", str(tmp_path / "trong"), "-o", str(tmp_path / "kq3")])
+    assert res.exit_code == 1 and "không có biểu mẫu" in res.output
 
 
 def test_consolidated_workbook_of_one_body_is_read(mini: Framework, tmp_path: Path) -> None:
