@@ -43,7 +43,6 @@ _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c
 _CELL_ANY = re.compile(rb"<c\b([^>]*?)(?:/>|>" + _INNER + rb"</c>)")
 _NO_R = re.compile(rb'<c(?:>| (?!r="))')  # a cell whose first attribute is not r
 _ROW = re.compile(rb"<row\b([^>]*)>|</row>")
-_TYPE = re.compile(rb'\bt="(\w+)"')
 _V = re.compile(rb"<v>(.*?)</v>", re.S)
 _F = re.compile(rb"<f(?:\s[^>]*)?>(.*?)</f>|<f(?:\s[^>]*)?/>", re.S)
 _IS = re.compile(rb"<is>(.*?)</is>", re.S)
