@@ -373,6 +373,7 @@ def test_formulas_reuses_compiled_model_for_same_formulas(tmp_path: Path) -> Non
 
 
 def test_register_functions_udf(tmp_path: Path) -> None:
+    # test names, not PAR_*: the registry is global and parxl registers its own PAR_* UDFs
     seen: list[tuple[Any, ...]] = []
 
     def par_score(points: Any, weight: Any = 1.0) -> float:
@@ -385,19 +386,19 @@ def test_register_functions_udf(tmp_path: Path) -> None:
     def par_label(x: Any) -> str:
         return "Đạt" if x else "Chưa đạt"
 
-    register_functions({"PAR_SCORE": par_score, "par_fail": par_fail, "PAR_LABEL": par_label})
+    register_functions({"TEST_SCORE": par_score, "test_fail": par_fail, "TEST_LABEL": par_label})
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = S1
     for i, v in enumerate([1, 2.5, "x", None], start=1):
         ws.cell(row=i, column=1, value=v)
-    ws["B1"] = "=PAR_SCORE(A1:A4,B2)"
+    ws["B1"] = "=TEST_SCORE(A1:A4,B2)"
     ws["B2"] = 2
-    ws["B3"] = "=_xludf.PAR_SCORE(A1:A2)"
-    ws["B4"] = "=PAR_FAIL(1)"
-    ws["B5"] = "=PAR_LABEL(B1>5)"
-    ws["B6"] = "=ROUND(PAR_SCORE(A1:A2,0.2345),2)"
+    ws["B3"] = "=_xludf.TEST_SCORE(A1:A2)"
+    ws["B4"] = "=TEST_FAIL(1)"
+    ws["B5"] = "=TEST_LABEL(B1>5)"
+    ws["B6"] = "=ROUND(TEST_SCORE(A1:A2,0.2345),2)"
     src = tmp_path / "udf.xlsx"
     wb.save(src)
     got = computed_values(src, "formulas")[S1]
