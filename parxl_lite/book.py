@@ -25,19 +25,10 @@ from parxl.workbook import layout as L
 Rows = Sequence[Sequence[Any]]
 Key = tuple[str, str]
 
-INPUT_COLS = ("status", "v1", "v2", "evidence", "explanation")
-COMPUTED_COLS = ("raw", "eff_status", "applicable", "achieved", "open")
+INPUT_COLS = L.INPUT_KEYS
+COMPUTED_COLS = L.COMPUTED_KEYS
+col_letter = L.col_letter
 _HEAD_KEYS = {c.header: c.key for c in L.COLUMNS}
-
-
-def col_letter(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @dataclass

@@ -49,8 +49,8 @@ _IS = re.compile(rb"<is>(.*?)</is>", re.S)
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
-INPUT_COLS = ("status", "v1", "v2", "evidence", "explanation")
-COMPUTED_COLS = ("raw", "eff_status", "applicable", "achieved", "open")  # every item row has these
+INPUT_COLS = L.INPUT_KEYS
+COMPUTED_COLS = L.COMPUTED_KEYS
 
 
 _FRAGMENT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -215,15 +215,6 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _col_letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def iter_cells(data: bytes) -> list[tuple[str, int, bytes, bytes | None]]:
     """``(column letters, row, attrs, inner)`` of every cell, in document order."""
     if _NO_R.search(data) is None:
@@ -256,7 +247,7 @@ def iter_cells(data: bytes) -> list[tuple[str, int, bytes, bytes | None]]:
                 row = int(rm.group(2))
         else:
             col += 1
-        out.append((_col_letters(col), row, m.group(1), m.group(2)))
+        out.append((L.col_letter(col), row, m.group(1), m.group(2)))
     return out
 
 

@@ -51,5 +51,16 @@ COLUMNS = (
 )
 C = {c.key: c.letter for c in COLUMNS}
 INPUT_KEYS = ("status", "v1", "v2", "evidence", "explanation")
+COMPUTED_KEYS = ("raw", "eff_status", "applicable", "achieved", "open")  # on every item row
+
+
+def col_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 # input field name -> column key, for the fields that are not rule inputs
 TEXT_FIELDS = {"status": "status", "evidence": "evidence", "explanation": "explanation"}

@@ -37,15 +37,6 @@ class Return:
     year: str = ""
 
 
-def _col_letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def open_calamine(path: Path) -> CalamineWorkbook:
     where = Location(file=str(path))
     if not path.exists():
@@ -144,7 +135,7 @@ def read_return(path: str | Path) -> Return:
             for name, key in fields:
                 ci = by_key[key]
                 value = row[ci] if ci < len(row) else None
-                ret.cells[(item.code, name)] = (sheet, f"{_col_letter(ci)}{r}")
+                ret.cells[(item.code, name)] = (sheet, f"{L.col_letter(ci)}{r}")
                 if value is None or value == "":
                     continue
                 ret.values[(item.code, name)] = value
