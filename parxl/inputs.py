@@ -97,16 +97,23 @@ def write_input_table(fw: Framework, path: str | Path) -> None:
     atomic_write_bytes(path, ("\ufeff" + input_table_csv(fw)).encode("utf-8"))
 
 
+def read_utf8(path: str | Path, what: str = "tệp") -> str:
+    """The text of a user's CSV/text file, with a Vietnamese error naming ``what`` it is."""
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        return p.read_bytes().decode("utf-8-sig")
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(f"không tìm thấy {what}", where) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} phải lưu dạng UTF-8 (trong Excel: CSV UTF-8)", where) from None
+
+
 def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
     """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped."""
     p = Path(path)
     where = Location(file=str(p))
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("không tìm thấy tệp", where) from None
-    except UnicodeDecodeError:
-        raise InputError("tệp CSV phải lưu dạng UTF-8 (trong Excel: CSV UTF-8)", where) from None
+    text = read_utf8(p)
     sample = text[:2048]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -21,6 +21,7 @@ from openpyxl.styles import Protection
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
+from parxl.inputs import read_utf8
 from parxl.office.check import KIND_BODY, KIND_OFFICE
 from parxl.workbook import layout as L
 from parxl.workbook.build import Formulas, build_workbook, put_text
@@ -53,12 +54,7 @@ def read_bodies(path: str | Path) -> list[str]:
     """Body names from a text or CSV file: one per line (first column); '#' lines ignored."""
     p = Path(path)
     where = Location(file=str(p))
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("không tìm thấy tệp danh sách đơn vị", where) from None
-    except UnicodeDecodeError:
-        raise InputError("tệp danh sách đơn vị phải lưu dạng UTF-8", where) from None
+    text = read_utf8(p, "tệp danh sách đơn vị")
     names: list[str] = []
     seen: dict[str, int] = {}
     problems: list[str] = []
