@@ -331,3 +331,15 @@ def test_consolidated_workbook_of_one_body_is_read(mini: Framework, tmp_path: Pa
     r = province(tmp_path / "tinh", tmp_path / "kq", executor=Sequential(), word=False)
     assert list(r.bodies.body) == ["Xã Em"]
     assert r.bodies.total.iloc[0] == pytest.approx(10.5)  # as Huyện An without the bonus
+
+
+def test_last_years_output_folder_as_previous(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:
+    # same returns "next year", last year's output folder as --previous: nothing changed
+    r = province(hand["returns"], tmp_path / "kq", previous=hand_result.output, appraisal=hand["appraisal"],
+                 executor=Sequential(), word=False)
+    rk = r.ranking.set_index("body")
+    assert rk.loc[AN, "previous_total"] == pytest.approx(10.5) and rk.loc[AN, "score_change"] == 0
+    assert rk.loc[DUONG, "previous_rank"] == 4 and rk.loc[DUONG, "rank_change"] == 0
+    d = r.tables["distribution"].set_index("code")
+    assert d.loc["1.2.1", "previous_mean"] == pytest.approx(1.25) and d.loc["1.2.1", "mean_change"] == 0
+    assert d.loc["1.1.1", "previous_losing_share"] == pytest.approx(2 / 3)

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         bodies: Annotated[Path | None, typer.Option(
             "--bodies", help="CSV danh sách đơn vị: tên, nhóm, tổng điểm và hạng năm trước")] = None,
         previous: Annotated[Path | None, typer.Option(
-            "--previous", help="Kết quả năm trước (xep-hang.csv năm trước hoặc CSV tên đơn vị, tổng điểm, hạng)")] = None,
+            "--previous", help="Kết quả năm trước: thư mục kết quả năm trước, xep-hang.csv hoặc CSV tên đơn vị, tổng điểm, hạng")] = None,
         appraisal: Annotated[Path | None, typer.Option(
             "--appraisal", help="Số liệu thẩm định: CSV (body, code, field, value, round) hoặc thư mục biểu mẫu thẩm định")] = None,
         scheduler: Annotated[str | None, typer.Option(

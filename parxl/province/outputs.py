@@ -52,6 +52,8 @@ DIST_LABELS = {
     "applicable": "Số đơn vị được chấm", "losing": "Số đơn vị bị trừ điểm", "losing_share": "Tỷ lệ đơn vị bị trừ",
     "mean": "Điểm trung bình", "std": "Độ lệch chuẩn", "min": "Thấp nhất", "max_achieved": "Cao nhất",
     "mean_deducted": "Bị trừ trung bình", "total_deducted": "Tổng điểm bị trừ",
+    "previous_mean": "Điểm trung bình năm trước", "mean_change": "Tăng/giảm điểm trung bình",
+    "previous_losing_share": "Tỷ lệ đơn vị bị trừ năm trước",
 }
 APPR_LABELS = {
     "body": "Cơ quan, đơn vị", "code": "Mã", "self_status": "Tình trạng tự đánh giá",
@@ -111,8 +113,9 @@ def write_xlsx(result: Any, path: Path) -> None:
     dist = t["distribution"].assign(scorer=lambda d: d.scorer.map(SCORERS).fillna(d.scorer))
     sheets.append(_table("Phân bố theo mục",
                          "CÁC NỘI DUNG NHIỀU ĐƠN VỊ BỊ TRỪ ĐIỂM NHẤT (điểm trung bình, độ phân tán)", dist,
-                         DIST_LABELS, {"name": 50}, percent=("losing_share",),
-                         points=("max", "mean", "std", "min", "max_achieved", "mean_deducted", "total_deducted")))
+                         DIST_LABELS, {"name": 50}, percent=("losing_share", "previous_losing_share"),
+                         points=("max", "mean", "std", "min", "max_achieved", "mean_deducted", "total_deducted",
+                                 "previous_mean", "mean_change")))
     if len(t["appraisal"]):
         sheets.append(_table("Thẩm định", "KẾT QUẢ THẨM ĐỊNH: ĐIỂM TỰ ĐÁNH GIÁ VÀ ĐIỂM THẨM ĐỊNH", t["appraisal"],
                              APPR_LABELS, {"changes": 40, "note": 40, "explanation": 40, "outcome": 22},

@@ -134,8 +134,8 @@ def province(
     """Consolidate, rank and report every body's return under ``folder`` into ``output`` (a folder).
 
     ``bodies``: CSV of expected bodies (name; optional group, last year's total and rank).
-    ``previous``: last year's ranking (a ``xep-hang.csv`` written by this command, or any CSV
-    with body and total / rank). ``appraisal``: appraised values (CSV, or a folder of appraised
+    ``previous``: last year's output folder of this command (ranking and per-item distribution),
+    its ``xep-hang.csv``, or any CSV with body and total / rank. ``appraisal``: appraised values (CSV, or a folder of appraised
     workbooks). ``scheduler`` / ``client``: run on Dask instead of local processes.
     """
     from parxl.province import outputs, tables
@@ -146,6 +146,7 @@ def province(
         raise InputError("thư mục kết quả phải nằm ngoài thư mục biểu mẫu trả về", Location(file=str(out_dir)))
     roster = tables.load_bodies(bodies) if bodies else None
     prev = tables.load_previous(previous) if previous else None
+    prev_dist = tables.load_previous_distribution(previous) if previous else None
     appr: AP.Appraisal | None
     if isinstance(appraisal, AP.Appraisal) or appraisal is None:
         appr = appraisal
@@ -157,7 +158,8 @@ def province(
                                        scheduler=scheduler, client=client, batch_size=batch_size, limits=limits,
                                        progress=progress)
     result = ProvinceResult(root, out_dir, n, ex_name, None, stored=stored)
-    tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr)
+    tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr,
+                 previous_distribution=prev_dist)
     outputs.write_all(result, info=info, word=word)
     return result
 

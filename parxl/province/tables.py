@@ -105,8 +105,15 @@ def load_bodies(path: str | Path) -> pd.DataFrame:
     return out
 
 
+PREVIOUS_RANKING = "xep-hang.csv"
+PREVIOUS_DISTRIBUTION = "phan-bo-theo-muc.csv"
+
+
 def load_previous(path: str | Path) -> pd.DataFrame:
-    """Last year's ranking: body with total and / or rank (e.g. last year's xep-hang.csv)."""
+    """Last year's ranking: body with total and / or rank (e.g. last year's xep-hang.csv, or
+    last year's output folder of this command)."""
+    if Path(path).is_dir():
+        path = Path(path) / PREVIOUS_RANKING
     df = _read_csv(path, "bảng kết quả năm trước")
     if "total" not in df.columns and "rank" not in df.columns:
         raise InputError("bảng kết quả năm trước cần cột tổng điểm (total) hoặc hạng (rank)",
@@ -118,13 +125,32 @@ def load_previous(path: str | Path) -> pd.DataFrame:
     })
 
 
+def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
+    """Last year's per-item distribution, when ``path`` is last year's output folder."""
+    from parxl.province.outputs import DIST_LABELS
+
+    p = Path(path) / PREVIOUS_DISTRIBUTION
+    if not Path(path).is_dir() or not p.is_file():
+        return None
+    df = pd.read_csv(io.StringIO(p.read_text(encoding="utf-8-sig")), dtype=str, keep_default_na=False)
+    back = {label: key for key, label in DIST_LABELS.items()}
+    df = df.rename(columns=back)
+    if not {"code", "mean", "losing_share"} <= set(df.columns):
+        return None
+    return pd.DataFrame({
+        "code": df["code"],
+        "previous_mean": [float(v) if v else None for v in df["mean"]],
+        "previous_losing_share": [float(v) if v else None for v in df["losing_share"]],
+    })
+
+
 def _framework(fw_json: dict[str, str], fingerprint: str) -> Framework:
     return from_dict(json.loads(fw_json[fingerprint]), "<province>")
 
 
 def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None = None,
           roster: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
-          appraisal: Appraisal | None = None) -> None:
+          appraisal: Appraisal | None = None, previous_distribution: pd.DataFrame | None = None) -> None:
     """Fill ``result.tables`` (and ``result.framework``) from the stored tables."""
     files = S.read(result.stored["files"])
     files = files.sort_values("file", kind="stable").reset_index(drop=True)
@@ -203,7 +229,12 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
         if level == "domain":
             t["domain_applicable"] = (part.pivot(index="file", columns="code", values="applicable")
                                       .rename(index=name_of).reindex(bodies.body))
-    t["distribution"] = distribution(fw, scores[scores.level == "item"], len(bodies))
+    dist = distribution(fw, scores[scores.level == "item"], len(bodies))
+    if previous_distribution is not None and len(dist):
+        dist = dist.merge(previous_distribution, on="code", how="left")
+        dist["mean_change"] = [None if a is None or b is None or pd.isna(a) or pd.isna(b) else round(a - b, 6)
+                               for a, b in zip(dist["mean"], dist["previous_mean"], strict=True)]
+    t["distribution"] = dist
     # ranking: rank_bodies from parxl.analysis (ties shared, rank within group, change from last year)
     prev_totals: dict[str, float] = {}
     prev_ranks: dict[str, float] = {}
