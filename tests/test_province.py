@@ -343,3 +343,17 @@ def test_last_years_output_folder_as_previous(hand: dict[str, Path], hand_result
     d = r.tables["distribution"].set_index("code")
     assert d.loc["1.2.1", "previous_mean"] == pytest.approx(1.25) and d.loc["1.2.1", "mean_change"] == 0
     assert d.loc["1.1.1", "previous_losing_share"] == pytest.approx(2 / 3)
+
+
+def test_group_from_the_returns_metadata(hand: dict[str, Path], tmp_path: Path) -> None:
+    from parxl.office.synth import patch_cells
+
+    folder = tmp_path / "ve"
+    folder.mkdir()
+    for name in ("an.xlsx", "binh.xlsx"):
+        src = hand["returns"] / "huyen" / name
+        # an extra metadata row, as distribute(..., meta={"group": ...}) would write
+        patch_cells(src, folder / name, {("_parxl", "A200"): "group", ("_parxl", "B200"): "Khối huyện miền núi"})
+    r = province(folder, tmp_path / "kq", executor=Sequential(), word=False)
+    assert set(r.ranking.group) == {"Khối huyện miền núi"}
+    assert r.ranking.set_index("body").loc[BINH, "rank_in_group"] == 2
