@@ -103,14 +103,8 @@ class Bin(Expr):
         return f"({self.a.xl(cells)}{self.op}{self.b.xl(cells)})"
 
 
-@dataclass(frozen=True, eq=False)
-class Cmp(Expr):
-    op: str
-    a: Expr
-    b: Expr
-
-    def py(self) -> str:
-        return f"({self.a.py()} {self.op} {self.b.py()})"
+class Cmp(Bin):
+    """A comparison: as a binary operation, but bare in Excel (it is always an IF condition)."""
 
     def xl(self, cells: Mapping[str, str]) -> str:
         return f"{self.a.xl(cells)}{self.op}{self.b.xl(cells)}"
