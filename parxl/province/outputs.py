@@ -30,7 +30,6 @@ XLSX = "tong-hop-tinh.xlsx"
 DOCX = "bao-cao-xep-hang.docx"
 ITEM_SHEET_MAX_CELLS = 5_000_000  # beyond this the bodies x items table goes to CSV only
 ISSUE_ROWS_MAX = 200_000
-WORD_CHART_BODIES = 40  # the bar chart of the Word report shows the best bodies only
 
 
 RANK_LABELS = {
@@ -178,22 +177,13 @@ def _thin_bodies(result: Any) -> tuple[list[Any], list[Any]]:
 
 def write_docx(result: Any, path: Path, info: Any = None) -> list[str]:
     """The ranking report (parxl.report, kind 'ranking'); returns its warnings."""
-    from unittest import mock
-
-    from parxl.report import build_report, charts
+    from parxl.report import build_report
     from parxl.report.info import ReportInfo
     from parxl.report.word import render_docx
 
     bodies, prev = _thin_bodies(result)
     groups = dict(zip(result.tables["bodies"].body, result.tables["bodies"].group, strict=True))
-    original = charts.ranking_bars
-
-    def top_bars(names: Sequence[str], totals: Sequence[float], highlight: str = "") -> bytes | None:
-        # a chart of thousands of bars cannot be drawn or read: show the best bodies
-        return original(list(names)[:WORD_CHART_BODIES], list(totals)[:WORD_CHART_BODIES], highlight)
-
-    with mock.patch.object(charts, "ranking_bars", top_bars):
-        report = build_report("ranking", bodies, info=info or ReportInfo(), previous=prev, groups=groups)
+    report = build_report("ranking", bodies, info=info or ReportInfo(), previous=prev, groups=groups)
     atomic_write_bytes(path, render_docx(report))
     return list(report.warnings)
 

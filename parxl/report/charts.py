@@ -119,10 +119,14 @@ def interim_bars(codes: Sequence[str], secured: Sequence[float], lost: Sequence[
         return _png(fig)
 
 
+RANKING_BARS = 40  # a chart of thousands of bars cannot be drawn or read: the best ones
+
+
 def ranking_bars(bodies: Sequence[str], totals: Sequence[float], highlight: str = "") -> bytes | None:
-    """Horizontal bars of totals, best at the top."""
+    """Horizontal bars of totals, best at the top (at most RANKING_BARS of them)."""
     if not bodies:
         return None
+    bodies, totals = list(bodies)[:RANKING_BARS], list(totals)[:RANKING_BARS]
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 0.3 * len(bodies) + 0.8))
         y = list(range(len(bodies)))[::-1]
