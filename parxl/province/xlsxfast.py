@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from parxl.workbook.layout import col_letter
 from parxl.workbook.save import FIXED_ISO, FIXED_ZIP_TIME, atomic_write_bytes
 
 GENERAL, HEADER, TITLE, POINTS, PERCENT = 0, 1, 2, 3, 4
@@ -41,15 +42,6 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
-
-
-def col_letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def text(v: str) -> str:
