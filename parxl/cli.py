@@ -285,8 +285,18 @@ def demo(
         "parxl-demo"
     ),
     framework: Annotated[str, typer.Option(help="Bộ tiêu chí tích hợp")] = "dongthap-huyen-2023",
+    bodies: Annotated[
+        int, typer.Option("--bodies", help="Tạo dữ liệu mẫu của N cơ quan (như province-demo)")
+    ] = 0,
 ) -> None:
     """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, điền, chấm điểm."""
+    if bodies > 0:  # a province's synthetic returns: the province feature's generator
+        command = next(c for c in app.registered_commands if c.name == "province-demo")
+        assert command.callback is not None
+        command.callback(
+            output=output, bodies=bodies, framework=framework, year="2024", seed=1, workers=None
+        )
+        return
     from parxl.framework import builtin
     from parxl.framework.load import example_values_path
     from parxl.inputs import write_input_table

@@ -103,3 +103,10 @@ def test_udf_flavour_verifies_headlessly_from_the_command_line(tmp_path: Path) -
     filled = tmp_path / "điền.xlsx"
     run("fill", template, "--values", values, "-o", filled)
     assert "Khớp" in run("verify", filled, "--engine", "formulas")
+
+
+def test_demo_with_bodies_writes_a_province(tmp_path: Path) -> None:
+    out = run("demo", "--bodies", "6", "-o", tmp_path / "tỉnh")
+    assert "tra-ve" in out
+    returns = list((tmp_path / "tỉnh" / "tra-ve").rglob("*.xlsx"))
+    assert len(returns) >= 5  # six bodies, some deliberately missing or broken
