@@ -363,21 +363,15 @@ def framework_import(
     out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{output}[/].")
 
 
-# Feature packages add their commands here: each module has ``register(app: typer.Typer)``.
-FEATURE_CLIS = ("parxl.office.cli", "parxl.report.cli", "parxl.audit.cli", "parxl.province.cli")
-
-
 def _register_features() -> None:
-    import importlib
+    """Each feature package adds its own commands (imports stay lazy inside ``register``)."""
+    from parxl.audit.cli import register as audit
+    from parxl.office.cli import register as office
+    from parxl.province.cli import register as province
+    from parxl.report.cli import register as report
 
-    for name in FEATURE_CLIS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue  # feature not installed in this checkout
-            raise
-        module.register(app)
+    for register in (office, report, audit, province):
+        register(app)
 
 
 _register_features()
