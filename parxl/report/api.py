@@ -1,0 +1,203 @@
+"""The report entry points (re-exported lazily by :mod:`parxl.report`)."""
+
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from parxl.errors import InputError, Location, WorkbookError
+from parxl.report import context as C
+from parxl.report.context import Body, Report
+from parxl.report.info import KINDS, ReportInfo
+
+TASK_SHEET = "Nhiệm vụ"
+
+
+def load_body(path: str | Path) -> Body:
+    """Read a scored or consolidated parxl workbook and score it from its inputs."""
+    from parxl.score import score_values
+    from parxl.workbook.read import read_return
+
+    ret = read_return(path)
+    s = score_values(ret.framework, ret.values)
+    name = ret.body.strip() or Path(path).stem
+    return Body(ret.framework, s, dict(ret.values), name, ret.year.strip() or "......", Path(path))
+
+
+def _read_table(path: Path, sheet: str | None) -> pd.DataFrame | None:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    names = wb.sheet_names
+    if sheet is not None and sheet not in names:
+        return None
+    rows = wb.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=True)
+    rows = [r for r in rows if any(v not in (None, "") for v in r)]
+    if not rows:
+        return pd.DataFrame()
+    header = [str(h).strip() for h in rows[0]]
+    body = [[None if v == "" else v for v in r] for r in rows[1:]]
+    return pd.DataFrame(body, columns=header)
+
+
+def load_tasks(path: str | Path | None, workbook: str | Path | None = None) -> pd.DataFrame | None:
+    """The plan-task table: a CSV / .xlsx given by the user, else the sheet "Nhiệm vụ" of the
+    workbook if it has one, else None."""
+    if path is not None:
+        p = Path(path)
+        where = Location(file=str(p))
+        if not p.is_file():
+            raise InputError("không tìm thấy bảng nhiệm vụ", where)
+        if p.suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                df = _read_table(p, TASK_SHEET)
+                if df is None:
+                    df = _read_table(p, None)
+            except Exception as exc:
+                raise InputError(f"không đọc được bảng nhiệm vụ ({type(exc).__name__})", where) from None
+        else:
+            try:
+                df = pd.read_csv(io.StringIO(p.read_text(encoding="utf-8-sig")), dtype=str,
+                                 keep_default_na=False)
+            except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+                raise InputError(f"bảng nhiệm vụ không phải CSV UTF-8 hợp lệ ({exc})", where) from None
+            df = df.replace("", None)
+        return df
+    if workbook is not None:
+        try:
+            return _read_table(Path(workbook), TASK_SHEET)
+        except Exception:
+            return None
+    return None
+
+
+def load_groups(path: str | Path) -> dict[str, str]:
+    """A CSV with columns body (Cơ quan, đơn vị) and group (Nhóm): the ranking groups."""
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        df = pd.read_csv(io.StringIO(p.read_text(encoding="utf-8-sig")), dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"không đọc được bảng nhóm ({exc})", where) from None
+    if len(df.columns) < 2:
+        raise InputError("bảng nhóm cần 2 cột: cơ quan, đơn vị và nhóm", where)
+    return {str(a).strip(): str(b).strip() for a, b in zip(df.iloc[:, 0], df.iloc[:, 1], strict=True) if a}
+
+
+def expand_inputs(paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()) -> list[Path]:
+    """Files as given; a folder stands for the .xlsx files in it (sorted, no temp ~$ files, not
+    the report's own outputs when they are written into that folder)."""
+    out: list[Path] = []
+    skip = {Path(e).resolve() for e in exclude}
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(q for q in p.glob("*.xlsx")
+                           if not q.name.startswith(("~$", ".")) and q.resolve() not in skip)
+            if not found:
+                raise InputError("thư mục không có tệp .xlsx nào", Location(file=str(p)))
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def build_report(
+    kind: str,
+    bodies: Sequence[Body],
+    *,
+    info: ReportInfo | None = None,
+    previous: Sequence[Body] = (),
+    tasks: pd.DataFrame | None = None,
+    groups: dict[str, str] | None = None,
+) -> Report:
+    """The report (context, charts, tables, warnings) of a kind, from scored bodies."""
+    if kind not in KINDS:
+        raise InputError(f"loại báo cáo '{kind}' không hợp lệ (dùng: {', '.join(KINDS)})")
+    info = info or ReportInfo()
+    if not bodies:
+        raise InputError("cần ít nhất một tệp đã chấm điểm")
+    if kind == "ranking":
+        return C.ranking(bodies, info, previous, groups)
+    if len(bodies) > 1:
+        raise InputError(f"báo cáo '{kind}' lập cho một cơ quan, đơn vị: chỉ nhận một tệp "
+                         f"(đã nhận {len(bodies)}); dùng --kind ranking để xếp hạng nhiều đơn vị")
+    if len(previous) > 1:
+        raise InputError("--previous chỉ nhận một tệp năm trước cho báo cáo của một đơn vị")
+    body = bodies[0]
+    prev = previous[0] if previous else None
+    if kind == "self-assessment":
+        report = C.self_assessment(body, info, prev)
+    elif kind == "interim":
+        report = C.interim(body, info, tasks)
+        if prev is not None:
+            report.warnings.append("Báo cáo sơ kết không dùng số liệu năm trước: bỏ qua --previous.")
+    else:
+        report = C.remedy(body, info, prev)
+    if body.year == "......":
+        report.warnings.append("Tệp không ghi năm đánh giá (ô 'Năm đánh giá' trang 'Tổng hợp'): văn bản để trống năm.")
+    return report
+
+
+@dataclass
+class ReportResult:
+    report: Report
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.report.warnings
+
+
+def make_report(
+    kind: str,
+    workbooks: Sequence[str | Path],
+    output: str | Path,
+    *,
+    previous: Sequence[str | Path] = (),
+    info: ReportInfo | None = None,
+    tasks: str | Path | None = None,
+    groups: str | Path | None = None,
+    template: str | Path | None = None,
+    xlsx: str | Path | None = None,
+) -> ReportResult:
+    """Read the workbooks, build the report, write the .docx (and the .xlsx report if asked).
+
+    The output is written atomically and never over an input file.
+    """
+    from parxl.report.word import render_docx
+    from parxl.report.xlsx import write_report_xlsx
+    from parxl.workbook.save import atomic_write_bytes
+
+    outputs = [output, *([xlsx] if xlsx else [])]
+    files = expand_inputs(workbooks, outputs)
+    prev_files = expand_inputs(previous, outputs) if previous else []
+    out = Path(output)
+    inputs = {p.resolve() for p in [*files, *prev_files]}
+    for target in (out, Path(xlsx) if xlsx else None):
+        if target is not None and target.resolve() in inputs:
+            raise InputError("tệp kết quả phải khác các tệp đầu vào (không ghi đè tệp đầu vào)",
+                             Location(file=str(target)))
+    if out.suffix.lower() != ".docx":
+        raise InputError("tệp kết quả phải có đuôi .docx", Location(file=str(out)))
+    bodies = [load_body(p) for p in files]
+    prev_bodies = []
+    for p in prev_files:
+        try:
+            prev_bodies.append(load_body(p))
+        except WorkbookError as exc:
+            raise WorkbookError(f"tệp năm trước: {exc.message}", exc.where) from None
+    table = load_tasks(tasks, files[0] if kind == "interim" and len(files) == 1 else None)
+    report = build_report(kind, bodies, info=info, previous=prev_bodies, tasks=table,
+                          groups=load_groups(groups) if groups else None)
+    data = render_docx(report, template)
+    atomic_write_bytes(out, data)
+    result = ReportResult(report, [out])
+    if xlsx:
+        write_report_xlsx(report, xlsx)
+        result.outputs.append(Path(xlsx))
+    return result
