@@ -23,7 +23,6 @@ class Location:
     sheet: str = ""
     cell: str = ""
     item: str = ""
-    path: str = ""  # e.g. a YAML path like domains[2].criteria[0].items[1].max
 
     def describe(self) -> str:
         parts = []
@@ -35,8 +34,6 @@ class Location:
             parts.append(f"ô {self.cell}")
         if self.item:
             parts.append(f"mục {self.item}")
-        if self.path:
-            parts.append(f"tại {self.path}")
         return ", ".join(parts)
 
 
