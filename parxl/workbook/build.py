@@ -77,9 +77,8 @@ class ItemRow:
     sheet: str
     row: int
 
-    def ref(self, key: str, absolute: bool = False) -> str:
-        col = L.C[key]
-        return f"${col}${self.row}" if absolute else f"{col}{self.row}"
+    def ref(self, key: str) -> str:
+        return f"{L.C[key]}{self.row}"
 
 
 @dataclass
