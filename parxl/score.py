@@ -151,17 +151,47 @@ class _ItemPlan:
     status_key: tuple[str, str]
 
 
-def _plan(fw: Framework) -> dict[str, _ItemPlan]:
-    cached: dict[str, _ItemPlan] | None = fw.__dict__.get("_score_plan")
+def _item_plan(item: Item) -> _ItemPlan:
+    return _ItemPlan(
+        item,
+        tuple(((item.code, f.name), f.slot - 1, f.type) for f in item.rule.fields()),
+        (item.code, "status"),
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The framework's shape as scoring walks it, prepared once per framework."""
+
+    items: tuple[_ItemPlan, ...]
+    domains: tuple[tuple[str, str, float, tuple[tuple[str, str, float, tuple[str, ...]], ...]], ...]
+    by_scorer: tuple[tuple[str, float, tuple[tuple[str, str, tuple[str, ...]], ...]], ...]
+    bonus: tuple[str, ...]
+    penalties: tuple[str, ...]
+    base: tuple[str, ...]
+
+
+def _plan(fw: Framework) -> _Plan:
+    cached: _Plan | None = fw.__dict__.get("_score_plan")
     if cached is None:
-        cached = {
-            i.code: _ItemPlan(
-                i,
-                tuple(((i.code, f.name), f.slot - 1, f.type) for f in i.rule.fields()),
-                (i.code, "status"),
-            )
-            for i in fw.items
-        }
+        cached = _Plan(
+            items=tuple(_item_plan(i) for i in fw.items),
+            domains=tuple(
+                (d.code, d.name, d.max,
+                 tuple((c.code, c.name, c.max, tuple(i.code for i in c.items)) for c in d.criteria))
+                for d in fw.domains
+            ),
+            by_scorer=tuple(
+                (s,
+                 _add(_add(i.max for i in d.items if i.scorer == s) for d in fw.domains),
+                 tuple((d.code, d.name, tuple(i.code for i in d.items if i.scorer == s))
+                       for d in fw.domains))
+                for s in BASE_SCORERS
+            ),
+            bonus=tuple(i.code for i in fw.bonus),
+            penalties=tuple(i.code for i in fw.penalties),
+            base=tuple(i.code for i in fw.base_items),
+        )
         fw.__dict__["_score_plan"] = cached  # frozen dataclass: cache beside cached_property
     return cached
 
@@ -176,14 +206,7 @@ def _round9(x: float) -> float:
 
 
 def score_item(item: Item, values: Values) -> ItemScore:
-    return _score(
-        _ItemPlan(
-            item,
-            tuple(((item.code, f.name), f.slot - 1, f.type) for f in item.rule.fields()),
-            (item.code, "status"),
-        ),
-        values,
-    )
+    return _score(_item_plan(item), values)
 
 
 def _score(plan: _ItemPlan, values: Values) -> ItemScore:
@@ -236,51 +259,50 @@ def _add(values: Iterable[float]) -> float:
     return total
 
 
-def _group(code: str, name: str, max_points: float, parts: list[Any]) -> GroupScore:
-    g = GroupScore(code, name, max_points)
-    g.applicable = _add(p.applicable for p in parts)
-    g.achieved = _add(p.achieved for p in parts)
-    g.open = _add(p.open for p in parts)
-    g.deducted = _add(p.deducted for p in parts)
-    return g
+def _group(code: str, name: str, max_points: float, parts: Iterable[ItemScore | GroupScore]) -> GroupScore:
+    """Sums of the parts' columns, each added left to right (as `_add`), in one pass."""
+    applicable = achieved = open_points = deducted = 0.0
+    for p in parts:
+        applicable += p.applicable
+        achieved += p.achieved
+        open_points += p.open
+        deducted += p.deducted
+    return GroupScore(code, name, max_points, applicable, achieved, open_points, deducted)
 
 
 def score_values(fw: Framework, values: Values) -> Scores:
     """Score a body's inputs, given as ``{(item code, field): value}``."""
-    items = {code: _score(plan, values) for code, plan in _plan(fw).items()}
+    plan = _plan(fw)
+    items = {p.item.code: _score(p, values) for p in plan.items}
     criteria: dict[str, GroupScore] = {}
     domains: dict[str, GroupScore] = {}
-    for d in fw.domains:
-        crits = []
-        for c in d.criteria:
-            g = _group(c.code, c.name, c.max, [items[i.code] for i in c.items])
-            criteria[c.code] = g
-            crits.append(g)
-        domains[d.code] = _group(d.code, d.name, d.max, crits)
-    base = _group("", "Điểm cơ bản", fw.base_max, list(domains.values()))
+    for d_code, d_name, d_max, crits in plan.domains:
+        groups = []
+        for c_code, c_name, c_max, codes in crits:
+            g = criteria[c_code] = _group(c_code, c_name, c_max, [items[i] for i in codes])
+            groups.append(g)
+        domains[d_code] = _group(d_code, d_name, d_max, groups)
+    base = _group("", "Điểm cơ bản", fw.base_max, domains.values())
     for g in (*domains.values(), *criteria.values()):
         g.share = g.deducted / base.deducted if base.deducted != 0 else 0.0
     base.share = 1.0 if base.deducted != 0 else 0.0
     by_scorer = {}
-    for s in BASE_SCORERS:
-        per_domain = [
-            _group(d.code, d.name, 0.0, [items[i.code] for i in d.items if i.scorer == s])
-            for d in fw.domains
-        ]
-        g = _group(s, s, 0.0, per_domain)
-        g.max = _add(_add(i.max for i in d.items if i.scorer == s) for d in fw.domains)
+    for s, s_max, per_domain in plan.by_scorer:
+        g = _group(s, s, 0.0, [_group(dc, dn, 0.0, [items[i] for i in codes])
+                               for dc, dn, codes in per_domain])
+        g.max = s_max
         by_scorer[s] = g
-    bonus_raw = _add(items[i.code].achieved for i in fw.bonus)
-    bonus_open = _add(items[i.code].open for i in fw.bonus)
+    bonus_raw = _add(items[c].achieved for c in plan.bonus)
+    bonus_open = _add(items[c].open for c in plan.bonus)
     bonus = min(fw.bonus_cap, bonus_raw)
-    penalty = _add(items[i.code].achieved for i in fw.penalties)
+    penalty = _add(items[c].achieved for c in plan.penalties)
     total = base.achieved + bonus - penalty
     reachable = base.achieved + base.open + min(fw.bonus_cap, bonus_raw + bonus_open) - penalty
     denominator = base.applicable + fw.bonus_cap
     index = total / denominator if denominator != 0 else 0.0
     counts = dict.fromkeys(STATUSES, 0)
-    for i in fw.base_items:
-        canonical = _BY_KEY.get(items[i.code].status.casefold())
+    for c in plan.base:
+        canonical = _BY_KEY.get(items[c].status.casefold())
         if canonical is not None:
             counts[canonical] += 1
     return Scores(
