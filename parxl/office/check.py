@@ -82,6 +82,7 @@ class Processed:
     issues: list[Issue] = field(default_factory=list)
     digest: str = ""
     score_row: dict[str, Any] | None = None  # body returns: scored where they are read
+    scores: Scores | None = None  # kept only when asked (process_file(keep_scores=True))
 
 
 _TEXT_LABELS = {"status": "Tình trạng", "evidence": "Tài liệu kiểm chứng", "explanation": "Giải trình"}
@@ -301,11 +302,13 @@ class _Checker:
                        "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item)
 
 
-def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, body_cells: bool = True) -> Processed:
+def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, body_cells: bool = True,
+                 keep_scores: bool = False) -> Processed:
     """Read and check one file; never raises for a bad file (its problem becomes an issue).
 
     ``body_cells=False``: do not record where each value of a body return was (a collect needs
-    cell references only to show conflicts between office returns)."""
+    cell references only to show conflicts between office returns). ``keep_scores``: keep the
+    checker's evaluation of a body return on the result (its caller scores nothing twice)."""
     try:
         raw = read_raw(path, display, limits)
     except ReturnRejected as exc:
@@ -333,6 +336,8 @@ def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, b
     out = checker.run()
     if out.kind != KIND_OFFICE and checker.scores is not None:
         out.score_row = score_row(fw, checker.scores)
+        if keep_scores:
+            out.scores = checker.scores
     return out
 
 

@@ -42,7 +42,15 @@ _INNER = rb"([^<]*(?:<(?!/c>)[^<]*)*)"
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
 _CELL_ANY = re.compile(rb"<c\b([^>]*?)(?:/>|>" + _INNER + rb"</c>)")
 _NO_R = re.compile(rb'<c(?:>| (?!r="))')  # a cell whose first attribute is not r
+
+
+def _cells_have_refs(data: bytes) -> bool:
+    """Every cell's first attribute is its reference ``r`` (as Excel, LibreOffice and openpyxl
+    write them): the regular expressions can then find cells by column."""
+    return _NO_R.search(data) is None
+
 _ROW = re.compile(rb"<row\b([^>]*)>|</row>")
+_AFTER_ROW_4 = re.compile(rb'<row r="(?:[5-9]|[1-9]\d+)"')
 _V = re.compile(rb"<v>(.*?)</v>", re.S)
 _F = re.compile(rb"<f(?:\s[^>]*)?>(.*?)</f>|<f(?:\s[^>]*)?/>", re.S)
 _IS = re.compile(rb"<is>(.*?)</is>", re.S)
@@ -217,7 +225,7 @@ def _col_index(letters: str) -> int:
 
 def iter_cells(data: bytes) -> list[tuple[str, int, bytes, bytes | None]]:
     """``(column letters, row, attrs, inner)`` of every cell, in document order."""
-    if _NO_R.search(data) is None:
+    if _cells_have_refs(data):
         return [(c.decode(), int(r), a, i) for c, r, a, i in _CELL.findall(data)]
     # cells without a leading r attribute: follow rows and columns by position
     out: list[tuple[str, int, bytes, bytes | None]] = []
@@ -259,8 +267,8 @@ class Package:
     sheets: dict[str, str]  # sheet name -> part name
     sst: SharedStrings
 
-    def sheet(self, name: str) -> bytes:
-        return read_part(self.zf, self.sheets[name], self.path, self.limits)
+    def sheet(self, name: str, head: int | None = None) -> bytes:
+        return read_part(self.zf, self.sheets[name], self.path, self.limits, head)
 
 
 def open_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
@@ -386,16 +394,14 @@ _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
 def _cell_pattern(letters: tuple[str, ...], kind: str = "cells") -> re.Pattern[bytes]:
-    """Cells of the given columns: "cells" (ref, attrs, inner), "ref" (refs only), or
-    "nof" (refs of cells holding no formula)."""
+    """Cells of the given columns: "cells" (ref, attrs, inner) or "formula" (refs of the cells
+    holding a formula)."""
     key = (*letters, "=" + kind)
     pat = _PATTERNS.get(key)
     if pat is None:
         alt = "|".join(sorted(letters, key=len, reverse=True)).encode()
-        if kind == "ref":
-            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"')
-        elif kind == "nof":
-            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>/]*(?:/>|>(?!\s*<f\b))')
+        if kind == "formula":
+            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>/]*>\s*<f\b')
         else:
             pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
         _PATTERNS[key] = pat
@@ -429,7 +435,7 @@ def _header(data: bytes, sst: SharedStrings) -> dict[str, str] | None:
     cached = _HEADERS.get(part)
     if cached is not None:
         return cached
-    if _NO_R.search(part) is not None:
+    if not _cells_have_refs(part):
         return None
     head_text = {c.header: c.key for c in L.COLUMNS}
     header: dict[str, str] = {}
@@ -447,7 +453,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     """Item rows of one sheet, found by the code in column "Mã" and columns by header text."""
     data = pkg.sheet(sheet)
     header = _header(data, pkg.sst)
-    fast = header is not None and _NO_R.search(data) is None
+    fast = header is not None and _cells_have_refs(data)
     if header is None or not fast:
         header = {}
         for col, r, attrs, inner in iter_cells(data):
@@ -468,59 +474,49 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     computed = tuple(sorted(c for c, k in header.items() if k in COMPUTED_COLS))
     computed_keys = [k for k in COMPUTED_COLS if k in letters]
     letters_b = {k: c.encode() for k, c in letters.items()}
-    by_row: dict[int, dict[str, tuple[bytes, bytes]]] = {}
-    # computed cells: which exist, and which of those hold no formula (normally none)
-    present: set[tuple[bytes, bytes]] = set()  # (column, row) as bytes, straight from the regex
-    no_formula: set[tuple[bytes, bytes]] = set()
+    # computed cells that hold a formula (all of them, unless someone overwrote one)
+    with_formula: set[tuple[bytes, bytes]] = set()
     if fast:
         cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data)
         if computed:
-            present = set(_cell_pattern(computed, "ref").findall(data))
-            no_formula = set(_cell_pattern(computed, "nof").findall(data))
+            with_formula = set(_cell_pattern(computed, "formula").findall(data))
     else:
         cells = []
         for col, r, attrs, inner in iter_cells(data):
             if col in computed:
-                present.add((col.encode(), str(r).encode()))
-                if not inner or not inner.lstrip().startswith(b"<f"):
-                    no_formula.add((col.encode(), str(r).encode()))
+                if inner and inner.lstrip().startswith(b"<f"):
+                    with_formula.add((col.encode(), str(r).encode()))
             elif col.encode() in wanted:
                 cells.append((col.encode(), str(r).encode(), attrs, inner or b""))
+    by_row: dict[bytes, dict[str, tuple[bytes, bytes]]] = {}
     for col_b, r_b, attrs, inner in cells:
-        if not inner:
-            continue
-        r = int(r_b)
-        row = by_row.get(r)
-        if row is None:
-            row = by_row[r] = {}
-        row[wanted[col_b]] = (attrs, inner)
-    by_row.pop(L.HEADER_ROW, None)
+        if inner:
+            row = by_row.get(r_b)
+            if row is None:
+                row = by_row[r_b] = {}
+            row[wanted[col_b]] = (attrs, inner)
+    by_row.pop(str(L.HEADER_ROW).encode(), None)
     sst = pkg.sst
     rows: list[ItemRow] = []
     extra: list[tuple[str, str, str]] = []
     code_col = letters["code"]
-    for r in sorted(by_row):
-        cs = by_row[r]
+    computed_b = [(k, letters_b[k]) for k in computed_keys]
+    for rb, cs in sorted(by_row.items(), key=lambda kv: int(kv[0])):
         code_cell = cs.get("code")
         if code_cell is None:
             continue
         code = _text(_decoded(code_cell[0], code_cell[1], sst)).strip()
         if not code or code in skip_codes:
             continue
+        r = int(rb)
         if code not in index:
             if any(k in cs for k in ("max", *INPUT_COLS)):
                 extra.append((sheet, f"{code_col}{r}", code))
             continue
-        inputs: dict[str, RawCell] = {}
-        for k in INPUT_COLS:
-            c = cs.get(k)
-            if c is not None:
-                inputs[k] = cell_value(c[0], c[1], sst)
+        inputs = {k: cell_value(c[0], c[1], sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
-        rb = str(r).encode()
-        lost = [k for k in computed_keys
-                if (letters_b[k], rb) not in present or (letters_b[k], rb) in no_formula]
+        lost = [k for k, col_b in computed_b if (col_b, rb) not in with_formula]
         rows.append(ItemRow(sheet, r, code, office, mx, inputs, Refs(letters, r), lost))
     return rows, extra
 
@@ -528,10 +524,13 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
 def read_summary(pkg: Package) -> tuple[str, str]:
     if L.SUMMARY not in pkg.sheets:
         return "", ""
-    data = pkg.sheet(L.SUMMARY)
-    cut = data.find(b'<row r="5"')
-    if cut > 0:
-        data = data[:cut]
+    data = pkg.sheet(L.SUMMARY, head=16384)  # its first rows are all it needs
+    cut = _AFTER_ROW_4.search(data)
+    if cut is None:
+        data = pkg.sheet(L.SUMMARY)
+        cut = _AFTER_ROW_4.search(data)
+    if cut is not None:
+        data = data[:cut.start()]
     body = year = ""
     rows: dict[int, dict[str, Any]] = {}
     for col, r, attrs, inner in iter_cells(data):

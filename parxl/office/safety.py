@@ -169,12 +169,14 @@ def check_directory(zf: zipfile.ZipFile, path: Path, limits: Limits = DEFAULT_LI
             "— nghi là tệp độc hại (zip bomb)", where)
 
 
-def read_part(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """Inflate one XML part, never beyond the limit (even when the zip headers lie)."""
+def read_part(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits = DEFAULT_LIMITS,
+              head: int | None = None) -> bytes:
+    """Inflate one XML part, never beyond the limit (even when the zip headers lie); ``head``:
+    only its first bytes."""
     where = Location(file=str(path))
     try:
         with zf.open(name) as fh:
-            data = fh.read(limits.max_part_bytes + 1)
+            data = fh.read(min(head, limits.max_part_bytes) if head else limits.max_part_bytes + 1)
     except KeyError:
         raise ReturnRejected(f"thiếu thành phần '{name}' trong tệp Excel (tệp hỏng)", where) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:

@@ -121,7 +121,7 @@ def process_batch(batch: list[tuple[str, str]], shared: Shared) -> BatchOut:
 
 
 def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
-    p = process_file(path, rel, shared.limits)
+    p = process_file(path, rel, shared.limits, keep_scores=True)
     issues = [(i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message) for i in p.issues]
     meta = p.meta
     if p.kind == KIND_CONSOLIDATED:
@@ -160,9 +160,8 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         out.files.append(_file_row(rel, INVALID, kind=p.kind or KIND_BODY, body=body,
                                    fingerprint=fw.fingerprint, errors=1, reason=msg))
         return
-    # the checker scored the return already; older parxl.office versions do not keep the scores
-    kept = getattr(p, "scores", None) if p.kind != KIND_CONSOLIDATED else None
-    own = kept if isinstance(kept, Scores) else score_values(fw, values)
+    # the checker scored a body return already
+    own = p.scores if p.scores is not None and p.kind != KIND_CONSOLIDATED else score_values(fw, values)
     final = own
     entries = shared.appraisal.for_body(body) if shared.appraisal is not None else []
     if entries:
