@@ -28,7 +28,7 @@ from parxl.errors import ParxlError
 from parxl.numbers import format_vn_number, format_vn_percent
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
-from parxl_lite.book import OpenTemplate, read_template
+from parxl.workbook.values import OpenTemplate, read_template
 
 TITLE = "parxl"
 INPUT_SHEET = "Nhập liệu"
@@ -179,7 +179,7 @@ def tinh_diem(book: Any) -> ScriptResult:
 def issues_of(t: OpenTemplate) -> list[Any]:
     """Every problem of the open template, by the desktop collect's checks (same messages)."""
     from parxl.office.check import _Checker
-    from parxl.office.fastread import CellError, ItemRow, RawCell, RawReturn, Refs
+    from parxl.workbook.fastread import CellError, ItemRow, RawCell, RawReturn, Refs
 
     def cell(v: Any) -> Any:
         if isinstance(v, str) and v.strip().upper() in ERROR_CODES:

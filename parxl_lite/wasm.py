@@ -8,7 +8,7 @@ Requests (``task``):
 - ``score``: ``{"framework": {...} | "builtin": id, "values": [[code, field, value], ...]}``
   -> the scores (:meth:`parxl.score.Scores.as_dict`);
 - ``book``: ``{"name": ..., "sheets": {sheet: rows}}`` -> the open workbook read by
-  :func:`parxl_lite.book.read_template` and scored;
+  :func:`parxl.workbook.values.read_template` and scored;
 - ``script``: ``{"script": name, "book": <xlwings Book JSON>}`` -> the actions an xlwings Lite
   script sends back to Excel (needs xlwings, which xlwings Lite provides);
 - ``bench``: as ``score`` with ``repeat`` -> the best time of one scoring, in seconds;
@@ -68,7 +68,7 @@ def _run(req: dict[str, Any]) -> dict[str, Any]:
             best = min(best, time.perf_counter() - t0)
         return {"seconds": best}
     if task == "book":
-        from parxl_lite.book import read_template
+        from parxl.workbook.values import read_template
 
         t = read_template(req["sheets"], str(req.get("name", "")))
         values = [[k[0], k[1], v] for k, v in sorted(t.values.items())]

@@ -663,7 +663,7 @@ def test_cli_against(examples: dict[str, Path], tmp_path: Path) -> None:
     bad.write_text("không phải Excel", encoding="utf-8")
     r = CliRunner().invoke(app, ["audit", str(seed("004")), "--against", str(bad)])
     assert r.exit_code == 1
-    assert "không phải tệp Excel" in r.output and "Traceback" not in r.output
+    assert "không phải biểu mẫu .xlsx" in r.output and "Traceback" not in r.output
 
 
 _PIECES = ["0", "1", "2,5", "9.5", "22.583.451", "/", "%", ":", ";", ",", ".", "(", ")", " ", "\n", "- ", "+ ",

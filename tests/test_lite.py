@@ -31,8 +31,8 @@ from parxl.score import score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_csv
 from parxl.workbook.read import read_return
+from parxl.workbook.values import read_template
 from parxl_lite import plugin
-from parxl_lite.book import read_template
 from parxl_lite.runtime import run_script
 from parxl_lite.wasm import run
 from udfs.core import params_text

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from parxl.framework import Framework
 from parxl.office import Limits, collect, distribute
-from parxl.office.fastread import (
+from parxl.office.synth import _cell_xml, fill_return, formula, patch_bytes, value_cells
+from parxl.workbook.fastread import (
     CellError,
     RawCell,
     SharedStrings,
@@ -27,7 +28,6 @@ from parxl.office.fastread import (
     iter_cells,
     read_raw,
 )
-from parxl.office.synth import _cell_xml, fill_return, formula, patch_bytes, value_cells
 
 NV, VP = "Phòng Nội vụ", "Văn phòng HĐND và UBND"
 GOOD = {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
@@ -50,7 +50,7 @@ def _rezip(raw: bytes, replace: dict[str, bytes]) -> bytes:
 
 
 def _sheet_part(raw: bytes, name: str) -> str:
-    import parxl.office.fastread as fr
+    import parxl.workbook.fastread as fr
 
     return fr.package_of(zipfile.ZipFile(io.BytesIO(raw)), Path("x")).sheets[name]
 
@@ -231,7 +231,7 @@ def test_xml_bombs_and_external_entities_are_refused(
         assert b"M\xe1\xba\xacT-KH" not in p.read_bytes()
 
     # and the reader itself is immune even without that guard: entities are never expanded
-    safety = importlib.import_module("parxl.office.safety")
+    safety = importlib.import_module("parxl.workbook.safety")
     monkeypatch.setattr(safety, "check_xml", lambda *a: None)
     raw = read_raw(tmp_path / "back" / "độc.xlsx", "độc.xlsx")
     [row] = [r for r in raw.rows if r.code == "1.1.2"]

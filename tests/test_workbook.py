@@ -136,7 +136,7 @@ def test_not_a_template(tmp_path: Path) -> None:
         read_return(plain)
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip", encoding="utf-8")
-    with pytest.raises(WorkbookError, match=r"không phải tệp Excel \.xlsx hợp lệ"):
+    with pytest.raises(WorkbookError, match=r"không phải biểu mẫu \.xlsx"):
         read_return(fake)
     with pytest.raises(WorkbookError, match="không tìm thấy tệp"):
         read_return(tmp_path / "missing.xlsx")

@@ -27,15 +27,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parxl.errors import ParxlError
+from parxl.errors import ParxlError, WorkbookError
 from parxl.framework.model import Framework
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
+from parxl.workbook.values import OpenTemplate, read_template
+
+if TYPE_CHECKING:
+    from parxl.workbook.read import Return
 
 CONTROL = "Điều khiển"
 TITLE = "parxl"
@@ -128,73 +132,40 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-@dataclass
-class OpenTemplate:
-    """A parxl template read from the open workbook's cells (no file needed)."""
+class _BookSheets(Mapping[str, Sequence[Sequence[Any]]]):
+    """The open book's sheets as values, each read the first time it is asked for."""
 
-    framework: Framework
-    meta: dict[str, str]
-    values: dict[tuple[str, str], Any]
-    body: str = ""
-    year: str = ""
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.names = _sheet_names(book)
+        self.rows: dict[str, list[list[Any]]] = {}
+
+    def __getitem__(self, name: str) -> list[list[Any]]:
+        if name not in self.names:
+            raise KeyError(name)
+        if name not in self.rows:
+            self.rows[name] = _rows(self.book, name)
+        return self.rows[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 def read_open_template(book: Any) -> OpenTemplate | None:
     """The parxl template the open book is, read by item code as :func:`parxl.read_return` does;
     None when the book is not a parxl template."""
-    from parxl.workbook.read import framework_of
-
-    names = _sheet_names(book)
-    if L.META not in names:
+    sheets = _BookSheets(book)
+    if L.META not in sheets:
         return None
-    meta: dict[str, str] = {}
-    chunks: list[str] = []
-    for row in _rows(book, L.META):
-        if len(row) < 2 or not row[0]:
-            continue
-        key, value = str(row[0]), _text(row[1]) if not isinstance(row[1], str) else row[1]
-        if key == "framework_json":
-            chunks.append(value)
-        else:
-            meta[key] = value
-    if meta.get("format") != L.TEMPLATE_FORMAT:
-        return None
-    meta["framework_json"] = "".join(chunks)
-    fw = framework_of(meta, Path(book.name))
-    values: dict[tuple[str, str], Any] = {}
-    index = fw.item_index
-    sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
-    for sheet in sheets:
-        if sheet not in names:
-            raise MacroError(f"biểu mẫu thiếu trang '{sheet}'")
-        rows = _rows(book, sheet)
-        header = rows[L.HEADER_ROW - 1] if len(rows) >= L.HEADER_ROW else []
-        cols = {str(h): i for i, h in enumerate(header) if h}
-        by_key = {c.key: cols[c.header] for c in L.COLUMNS if c.header in cols}
-        missing = [c.header for c in L.COLUMNS if c.key in (*L.INPUT_KEYS, "code") and c.key not in by_key]
-        if missing:
-            raise MacroError(f"trang '{sheet}' thiếu cột {', '.join(missing)} ở dòng {L.HEADER_ROW}")
-        for row in rows[L.HEADER_ROW:]:
-            code = row[by_key["code"]] if by_key["code"] < len(row) else None
-            item = index.get(_text(code))
-            if item is None:
-                continue
-            fields = [(f.name, f"v{f.slot}") for f in item.rule.fields()]
-            fields += list(L.TEXT_FIELDS.items())
-            for name, key in fields:
-                ci = by_key[key]
-                v = row[ci] if ci < len(row) else None
-                if v is None or v == "":
-                    continue
-                values[(item.code, name)] = v
-    body = year = ""
-    if L.SUMMARY in names:
-        for row in _rows(book, L.SUMMARY)[:4]:
-            if len(row) > 2 and row[0] == "Cơ quan, đơn vị:":
-                body = _text(row[2])
-            if len(row) > 2 and row[0] == "Năm đánh giá:":
-                year = _text(row[2])
-    return OpenTemplate(fw, meta, values, body, year)
+    try:
+        return read_template(sheets, book.name)
+    except WorkbookError as exc:
+        if exc.where.sheet == L.META and "không phải biểu mẫu parxl" in exc.message:
+            return None
+        raise MacroError(exc.message) from None
 
 
 # --------------------------------------------------------------------------- messages
@@ -410,7 +381,7 @@ def _fresh_sheet(book: Any, name: str) -> Any:
     return book.sheets.add(name, after=book.sheets[-1])
 
 
-def _scored(book: Any) -> tuple[OpenTemplate, str]:
+def _scored(book: Any) -> tuple[OpenTemplate | Return, str]:
     """The template to score: the open book, else the file named on the control sheet."""
     from parxl.workbook.read import read_return
 
@@ -428,8 +399,7 @@ def _scored(book: Any) -> tuple[OpenTemplate, str]:
     path = Path(text)
     if not path.is_absolute():
         path = Path(book.fullname).parent / path
-    ret = read_return(path)
-    return OpenTemplate(ret.framework, ret.meta, ret.values, ret.body, ret.year), str(path)
+    return read_return(path), str(path)
 
 
 def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "") -> list[list[Any]]:

@@ -10,7 +10,7 @@ Pure functions over paths, usable from the command line and from an xlwings macr
 from parxl.office.check import ERROR, WARNING, Issue
 from parxl.office.collect import BodyScore, CollectResult, collect
 from parxl.office.distribute import distribute, read_bodies, safe_file_name
-from parxl.office.safety import Limits, ReturnRejected
+from parxl.workbook.safety import Limits, ReturnRejected
 
 __all__ = [
     "ERROR",

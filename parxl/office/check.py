@@ -17,8 +17,6 @@ from parxl.errors import ParxlError
 from parxl.framework.model import Framework, Item
 from parxl.inputs import TEXT, InputField, item_fields, normalize
 from parxl.numbers import format_vn_number
-from parxl.office.fastread import CellError, RawCell, RawReturn, framework_for, read_raw
-from parxl.office.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 from parxl.rules.base import COUNT, RATE
 from parxl.score import (
     CHUA_DEN_HAN,
@@ -31,6 +29,8 @@ from parxl.score import (
     score_values,
 )
 from parxl.workbook import layout as L
+from parxl.workbook.fastread import CellError, RawCell, RawReturn, framework_for, read_raw
+from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 
 ERROR, WARNING = "lỗi", "cảnh báo"
 KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"

@@ -97,8 +97,8 @@ def _framework_of(source: str) -> tuple[Framework, str]:
 
     p = Path(source)
     if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
-        from parxl.office.fastread import framework_for, open_package, read_raw
         from parxl.workbook import layout as L
+        from parxl.workbook.fastread import framework_for, open_package, read_raw
 
         pkg = open_package(p)
         pkg.zf.close()

@@ -45,11 +45,11 @@ from parxl.office.check import (
     score_row,
 )
 from parxl.office.distribute import MANIFEST
-from parxl.office.fastread import _FRAMEWORKS, framework_for
-from parxl.office.safety import DEFAULT_LIMITS, Limits
 from parxl.score import score_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import build_workbook, put_text
+from parxl.workbook.fastread import _FRAMEWORKS, framework_for
+from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
 
 SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods", ".csv"}

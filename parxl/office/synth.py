@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from parxl.office.fastread import package_of, read_raw
+from parxl.workbook.fastread import package_of, read_raw
 from parxl.workbook.save import FIXED_ZIP_TIME, atomic_write_bytes
 
 
@@ -120,7 +120,7 @@ def patch_cells(src: str | Path, out: str | Path, cells: Mapping[tuple[str, str]
 
 def value_cells(src: str | Path, values: Mapping[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
     """``{(code, field): value}`` -> ``{(sheet, ref): value}`` for a parxl workbook, by item code."""
-    from parxl.office.fastread import framework_for
+    from parxl.workbook.fastread import framework_for
 
     p = Path(src)
     raw = read_raw(p, str(p))

@@ -69,8 +69,8 @@ def body_names(n: int, seed: int = 1) -> list[tuple[str, str]]:
 
 def _template(fw: Framework, year: str) -> tuple[bytes, dict[str, tuple[str, str]]]:
     """One body template with placeholders in its metadata, and where those cells are."""
-    from parxl.office.fastread import iter_cells, package_of
     from parxl.workbook.build import build_workbook
+    from parxl.workbook.fastread import iter_cells, package_of
     from parxl.workbook.save import normalized_xlsx_bytes
 
     keys = ("body", "group", "return_id")
@@ -85,7 +85,7 @@ def _template(fw: Framework, year: str) -> tuple[bytes, dict[str, tuple[str, str
     pkg = package_of(zipfile.ZipFile(io.BytesIO(raw)), Path("<template>"))
     refs: dict[str, tuple[str, str]] = {}
     rows: dict[int, dict[str, Any]] = {}
-    from parxl.office.fastread import cell_value
+    from parxl.workbook.fastread import cell_value
 
     for col, r, attrs, inner in iter_cells(pkg.sheet(L.META)):
         rows.setdefault(r, {})[col] = cell_value(attrs, inner, pkg.sst).value

@@ -26,11 +26,11 @@ import pandas as pd
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
 from parxl.office.collect import discover
-from parxl.office.safety import DEFAULT_LIMITS, Limits
 from parxl.province import appraisal as AP
 from parxl.province.executors import Executor, make_executor
 from parxl.province.store import Store
 from parxl.province.worker import Shared, process_batch
+from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
 Progress = Callable[[int, int], None]
 STORE = "du-lieu"

@@ -24,11 +24,11 @@ from parxl.office.check import (
     WARNING,
     process_file,
 )
-from parxl.office.fastread import framework_for
-from parxl.office.safety import DEFAULT_LIMITS, Limits
 from parxl.province import appraisal as AP
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
+from parxl.workbook.fastread import framework_for
+from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
 OK, INVALID, OFFICE, OTHER = "ok", "invalid", "office", "other"
 

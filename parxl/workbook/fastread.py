@@ -2,7 +2,7 @@
 
 A return is untrusted, and there may be ten thousand of them, so this reader does the least
 work that is still exact: it inflates only the parts it needs (through
-:func:`parxl.office.safety.read_part`, which refuses bombs and DTDs), finds the sheets by name
+:func:`parxl.workbook.safety.read_part`, which refuses bombs and DTDs), finds the sheets by name
 in ``xl/workbook.xml``, the columns by their header text in row 4 and the items by their code
 in column "Mã" (never by fixed positions), and decodes only the cells it uses. No DTD is ever
 processed: the scanner knows only the five predefined XML entities and character references,
@@ -28,8 +28,8 @@ from lxml import etree
 from parxl.errors import FrameworkError, Location, WorkbookError
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
-from parxl.office.safety import DEFAULT_LIMITS, Limits, ReturnRejected, open_zip, read_part
 from parxl.workbook import layout as L
+from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected, open_zip, read_part
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')

@@ -1,8 +1,9 @@
 """Read a parxl template from the cell values of an open workbook (no file access).
 
-xlwings Lite hands a script the open workbook as values (``sheet.used_range.value``), never as
-a file, so the readers of :mod:`parxl.workbook.read` (python-calamine) cannot be used. This
-module applies the same rules to those values: the hidden "_parxl" sheet names the framework
+xlwings (desktop RunPython, xlwings Server, xlwings Lite) hands a macro the open workbook as
+values (``sheet.used_range.value``), not as a file, so the file reader
+(:mod:`parxl.workbook.fastread`) cannot be used. This module applies the same rules to those
+values: the hidden "_parxl" sheet names the framework
 (embedded as JSON, checked against its fingerprint), columns are found by their header text
 in row 4 and items by their code in column "Mã", never by fixed positions.
 
