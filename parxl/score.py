@@ -196,6 +196,30 @@ def _plan(fw: Framework) -> _Plan:
     return cached
 
 
+NOT_APPLICABLE, OPEN, DETERMINED = "not applicable", "open", "determined"
+
+
+def derived_status(typed: Any, filled: bool, raw: float, max_points: float, penalty: bool) -> str:
+    """The status an item is scored with (column "Tình trạng tính điểm"): the typed one, else
+    Chưa xác định without inputs, else Đạt when the maximum is reached (a penalty item: when no
+    penalty point was incurred), else Không đạt."""
+    if not _blank(typed):
+        return str(typed)
+    if not filled:
+        return CHUA_XAC_DINH
+    return DAT if (raw <= 0 if penalty else raw >= max_points) else KHONG_DAT
+
+
+def status_kind(status: str) -> str:
+    """How a status scores, as the template's formulas compare it (case-insensitively, as typed):
+    NOT_APPLICABLE (no maximum, no points), OPEN (maximum still reachable) or DETERMINED (the
+    rule's points count; every other text, as the formulas do)."""
+    key = status.casefold()
+    if key == _NA:
+        return NOT_APPLICABLE
+    return OPEN if key in _OPEN else DETERMINED
+
+
 def _round9(x: float) -> float:
     """ROUND(x, 9) as Excel does; most values already have few decimals."""
     text = repr(x)
@@ -230,19 +254,11 @@ def _score(plan: _ItemPlan, values: Values) -> ItemScore:
             error = error or problem
     mx = item.max
     raw = float(item.evaluate(args[0], args[1], mx))
-    typed = values.get(plan.status_key)
-    if not _blank(typed):
-        status = str(typed)
-    elif not filled:
-        status = CHUA_XAC_DINH
-    else:
-        met = raw <= 0 if item.scorer == "penalty" else raw >= mx
-        status = DAT if met else KHONG_DAT
-    key = status.casefold()
-    applicable = 0.0 if key == _NA else mx
-    is_open = key in _OPEN
-    achieved = 0.0 if (key == _NA or is_open) else raw
-    open_points = mx if is_open else 0.0
+    status = derived_status(values.get(plan.status_key), filled, raw, mx, item.scorer == "penalty")
+    kind = status_kind(status)
+    applicable = 0.0 if kind == NOT_APPLICABLE else mx
+    achieved = raw if kind == DETERMINED else 0.0
+    open_points = mx if kind == OPEN else 0.0
     # bonus and penalty items deduct nothing from the base (their sheet has no such cell)
     extra = item.scorer in ("bonus", "penalty")
     deducted = 0.0 if extra else _round9(applicable - achieved - open_points)

@@ -226,7 +226,9 @@ def one_item(draw: st.DrawFn) -> tuple[Item, dict[tuple[str, str], Any]]:
     item = Item("1.1.1", "x", mx, Rule(kind, params), scorer=scorer)
     values: dict[tuple[str, str], Any] = {}
     if draw(st.booleans()):
-        values[("1.1.1", "status")] = draw(st.sampled_from(STATUSES))
+        # typed in any case: the formulas compare case-insensitively, so must both evaluators
+        case = draw(st.sampled_from([str, str.upper, str.lower]))
+        values[("1.1.1", "status")] = case(draw(st.sampled_from(STATUSES)))
     for f in item.rule.fields():
         if draw(st.integers(0, 5)) == 0:
             continue

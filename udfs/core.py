@@ -26,20 +26,19 @@ from parxl.rules import KINDS
 from parxl.rules.base import YESNO
 from parxl.rules.expr import Evaluator
 from parxl.score import (
-    CHUA_DEN_HAN,
     CHUA_XAC_DINH,
-    DAT,
-    KHONG_AP_DUNG,
-    KHONG_DAT,
+    DETERMINED,
+    NOT_APPLICABLE,
+    OPEN,
     STATUSES,
+    derived_status,
     input_number,
+    status_kind,
 )
 from parxl.xlmath import xl_round
 
 VALUE, NA = "#VALUE!", "#N/A"
-_OPEN = {CHUA_DEN_HAN.casefold(), CHUA_XAC_DINH.casefold()}
-_NA_KEY = KHONG_AP_DUNG.casefold()
-_STATUS_KEYS = {s.casefold(): s for s in STATUSES}
+_STATUS_KEYS = {s.casefold() for s in STATUSES}
 MAX_TEXT = 32767  # Excel's limit for the text of one cell
 
 
@@ -265,30 +264,28 @@ def par_score(kind: Any, max_points: Any, v1: Any = None, v2: Any = None, params
     return elementwise(lambda m, a, b: _score1(kind, m, a, b, params), max_points, v1, v2)
 
 
-def _status_key(status: Any) -> str:
+def _status_kind(status: Any) -> str:
+    """How the status scores (:func:`parxl.score.status_kind`, as the native formulas do)."""
     if _blank(status):
         raise UdfError("trạng thái tính điểm đang trống (ô trạng thái bị lỗi?)")
-    key = str(status).strip().casefold()
-    if key not in _STATUS_KEYS:
-        raise UdfError(f"trạng thái {_show(status)} không hợp lệ; dùng: {', '.join(STATUSES)}")
-    return key
+    return status_kind(str(status))
 
 
 def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any = False) -> Any:
-    """Status used for scoring: the typed one, else Chưa xác định (no input), else Đạt/Không đạt.
-
-    Đạt means the maximum is reached; for a penalty item (``penalty`` true) it means no
-    penalty point was incurred.
+    """Status used for scoring (:func:`parxl.score.derived_status`): the typed one, else Chưa xác
+    định (no input), else Đạt/Không đạt. Đạt means the maximum is reached; for a penalty item
+    (``penalty`` true) it means no penalty point was incurred. A typed status not in the
+    template's list is an error here (the list's data validation normally prevents it).
     """
     if not _blank(status):
-        _status_key(status)
+        if str(status).casefold() not in _STATUS_KEYS:  # as typed: the formulas do not trim it
+            raise UdfError(f"trạng thái {_show(status)} không hợp lệ; dùng: {', '.join(STATUSES)}")
         return status
     if all(_blank(v) for v in _flat(inputs)):
         return CHUA_XAC_DINH
+    pen = _truthy(penalty)
     points = number(raw, "điểm theo số liệu")
-    if _truthy(penalty):
-        return DAT if points <= 0 else KHONG_DAT
-    return DAT if points >= number(max_points, "điểm tối đa") else KHONG_DAT
+    return derived_status(None, True, points, 0.0 if pen else number(max_points, "điểm tối đa"), pen)
 
 
 def _truthy(v: Any) -> bool:
@@ -306,7 +303,7 @@ def _truthy(v: Any) -> bool:
 
 
 def _applicable1(status: Any, max_points: Any) -> float:
-    return 0.0 if _status_key(status) == _NA_KEY else number(max_points, "điểm tối đa")
+    return 0.0 if _status_kind(status) == NOT_APPLICABLE else number(max_points, "điểm tối đa")
 
 
 def par_applicable(status: Any, max_points: Any) -> Any:
@@ -315,8 +312,7 @@ def par_applicable(status: Any, max_points: Any) -> Any:
 
 
 def _achieved1(status: Any, raw: Any) -> float:
-    key = _status_key(status)
-    if key == _NA_KEY or key in _OPEN:
+    if _status_kind(status) != DETERMINED:
         return 0.0
     return number(raw, "điểm theo số liệu", blank=0.0)
 
@@ -327,7 +323,7 @@ def par_achieved(status: Any, raw: Any) -> Any:
 
 
 def _open1(status: Any, max_points: Any) -> float:
-    return number(max_points, "điểm tối đa") if _status_key(status) in _OPEN else 0.0
+    return number(max_points, "điểm tối đa") if _status_kind(status) == OPEN else 0.0
 
 
 def par_open(status: Any, max_points: Any) -> Any:
@@ -408,10 +404,10 @@ def par_range(statuses: Any, maxes: Any, achieved: Any) -> list[float]:
     for st, mx, ac in zip(s, m, a, strict=True):
         if _blank(st) and _blank(mx):
             continue
-        key = _status_key(st)
-        if key in _OPEN:
+        kind = _status_kind(st)
+        if kind == OPEN:
             reachable_extra += number(mx, "điểm tối đa")
-        elif key != _NA_KEY:
+        elif kind == DETERMINED:
             secured += number(ac, "điểm đạt", blank=0.0)
     return [secured, secured + reachable_extra]
 
@@ -491,7 +487,7 @@ def par_check(rows: Any) -> str:
         where = str(code).strip()
         st = cell("status")
         inputs = [cell("v1"), cell("v2")]
-        if not _blank(st) and str(st).strip().casefold() not in _STATUS_KEYS:
+        if not _blank(st) and str(st).strip().casefold() not in _STATUS_KEYS:  # the list of the template
             problems.append(f"{where}: tình trạng '{st}' không hợp lệ")
         if _blank(st) and all(_blank(v) for v in inputs):
             problems.append(f"{where}: chưa nhập số liệu hoặc tình trạng")
