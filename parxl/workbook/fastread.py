@@ -68,7 +68,7 @@ class CellError(str):
     """An Excel error value such as ``#REF!`` (kept apart from text typed by users)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class RawCell:
     value: Any
     formula: str | None = None  # formula text if the cell holds a formula
@@ -388,7 +388,7 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-_DECODED: dict[bytes, Any] = {}
+_CELLS: dict[bytes, RawCell] = {}  # never mutated once made
 _HEADERS: dict[bytes, dict[str, str]] = {}
 _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
@@ -408,19 +408,22 @@ def _cell_pattern(letters: tuple[str, ...], kind: str = "cells") -> re.Pattern[b
     return pat
 
 
-def _decoded(attrs: bytes, inner: bytes | None, sst: SharedStrings) -> Any:
-    """cell_value for label-like cells (codes, offices), memoised on the raw bytes."""
-    if not inner:
-        return None
-    if b't="s"' in attrs:
-        return cell_value(attrs, inner, sst).value
+def _cell(attrs: bytes, inner: bytes, sst: SharedStrings) -> RawCell:
+    """cell_value, memoised on the raw bytes (codes, offices, maxima and most inputs repeat from
+    one return to the next); shared strings and formulas are decoded each time."""
+    if b't="s"' in attrs or b"<f" in inner:
+        return cell_value(attrs, inner, sst)
     raw = attrs + b"\x00" + inner
-    v = _DECODED.get(raw)
-    if v is None:
-        v = cell_value(attrs, inner, sst).value
-        if len(_DECODED) < 200_000:
-            _DECODED[raw] = v
-    return v
+    c = _CELLS.get(raw)
+    if c is None:
+        c = cell_value(attrs, inner, sst)
+        if len(_CELLS) < 200_000:
+            _CELLS[raw] = c
+    return c
+
+
+def _decoded(attrs: bytes, inner: bytes | None, sst: SharedStrings) -> Any:
+    return _cell(attrs, inner, sst).value if inner else None
 
 
 def _header(data: bytes, sst: SharedStrings) -> dict[str, str] | None:
@@ -513,7 +516,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
             if any(k in cs for k in ("max", *INPUT_COLS)):
                 extra.append((sheet, f"{code_col}{r}", code))
             continue
-        inputs = {k: cell_value(c[0], c[1], sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
+        inputs = {k: _cell(c[0], c[1], sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
         lost = [k for k, col_b in computed_b if (col_b, rb) not in with_formula]
