@@ -3,6 +3,7 @@
     python bench/collect.py                 # 1,000 returns (generated once into $PARXL_BENCH_DATA or /tmp)
     python bench/collect.py --n 10000       # and 10,000
     python bench/collect.py --n 1000 --n 10000 --rss
+    python bench/collect.py --n 300 --instructions   # + instructions per return (needs perf)
 
 Returns are body copies of the built-in framework ``dongthap-huyen-2023`` (100 items, 8 domain
 sheets) filled with deterministic random values, written as Excel would save them (cells patched
@@ -26,6 +27,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -216,6 +218,40 @@ def rss_child(folder: Path, workers: int) -> None:
     print(f"{result.files} {dt:.2f} {me:.0f} {kids:.0f}")
 
 
+def count_child(kind: str, folder: Path) -> None:
+    """Run under ``perf stat``: the floor or parxl over every file of the folder, or only the
+    imports and the file listing (subtracted from both)."""
+    from parxl.office import collect
+
+    files = _files(folder)
+    if kind == "floor":
+        for f in files:
+            raw_floor(f)
+    elif kind == "parxl":
+        collect(folder, DATA / "out-count" / "th.xlsx", workers=1)
+
+
+def _instructions(kind: str, folder: Path) -> float:
+    """User-space instructions of one child run, from ``perf stat``."""
+    out = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", sys.executable, __file__,
+                          "--count-child", kind, str(folder)], capture_output=True, text=True, check=True).stderr
+    return next(float(line.split(",")[0]) for line in out.splitlines() if "instructions" in line)
+
+
+def instructions_report(n: int, folder: Path) -> None:
+    """Instructions per file: unlike seconds, they do not move with the load of a shared machine."""
+    if shutil.which("perf") is None:
+        print("\ninstructions: 'perf' is not installed, skipped")
+        return
+    base = _instructions("none", folder)
+    floor = _instructions("floor", folder)
+    parxl = _instructions("parxl", folder)
+    per = {k: (v - base) / n / 1e6 for k, v in (("floor", floor), ("parxl", parxl))}
+    print(f"\ninstructions per return ({n} returns, one process, perf stat, imports subtracted):")
+    print(f"  raw zip + regex (floor)       {per['floor']:6.1f} M")
+    print(f"  parxl collect+check+score     {per['parxl']:6.1f} M   = floor x {per['parxl'] / per['floor']:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, action="append", help="number of returns (repeatable)")
@@ -223,6 +259,9 @@ def main() -> None:
     ap.add_argument("--rss", action="store_true", help="also report peak memory per size")
     ap.add_argument("--generate-only", action="store_true", help="only write the returns")
     ap.add_argument("--rss-child", help=argparse.SUPPRESS)
+    ap.add_argument("--count-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions per return with perf (robust on a shared machine)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeat", type=int, default=2, help="interleaved repeats (best kept), small sizes")
     ap.add_argument("--single-max", type=int, default=1000,
@@ -230,6 +269,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.rss_child:
         rss_child(Path(a.rss_child), a.workers)
+        return
+    if a.count_child:
+        count_child(a.count_child[0], Path(a.count_child[1]))
         return
     sizes = a.n or [1000]
     if a.generate_only:
@@ -279,6 +321,8 @@ def main() -> None:
               f"{n / parn:.1f} s wall here, {n / parc:.1f} CPU-s ({n / parc / (os.cpu_count() or 1):.1f} s on "
               f"{os.cpu_count()} idle cores)")
         print(f"checks: {res.errors} errors, {res.warnings} warnings; {len(res.scores)} bodies scored")
+        if a.instructions:
+            instructions_report(n, folder)
     if a.rss:
         print("\npeak memory (collect in a fresh process):")
         for n in sizes:

@@ -13,14 +13,17 @@ and print the ratios. Run: .venv/bin/python bench/score.py
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+os.environ.setdefault("TQDM_DISABLE", "1")  # formulas' progress bars
+
 from python_calamine import CalamineWorkbook
-from timing import timed
+from timing import best_interleaved
 
 from parxl.calc import computed_values
 from parxl.framework import builtin, builtin_ids
@@ -68,7 +71,8 @@ def libreoffice_cold(path: Path) -> None:
 
 
 def main() -> None:
-    print(f"python {sys.version.split()[0]}; median of repeated runs; one filled template each\n")
+    print(f"python {sys.version.split()[0]}; best of interleaved runs (100 for parxl and the floor, 3 for the "
+          "others); one filled template each\n")
     header = f"{'framework':22} {'parxl':>9} {'floor':>9} {'formulas':>10} {'LO warm':>9} {'LO cold':>9}  ratios"
     print(header)
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,11 +86,14 @@ def main() -> None:
                 ret = read_return(filled)
                 return score_values(ret.framework, ret.values)
 
-            t_parxl = timed(parxl_score, 50)
-            t_floor = timed(floor_scorer(filled, fw_id), 50)
-            t_formulas = timed(lambda filled=filled: plain_formulas(filled), 2)
-            t_warm = timed(lambda filled=filled: computed_values(filled, "libreoffice"), 5)
-            t_cold = timed(lambda filled=filled: libreoffice_cold(filled), 2)
+            fast = best_interleaved({"parxl": parxl_score, "floor": floor_scorer(filled, fw_id)}, 100)
+            slow = best_interleaved({
+                "formulas": lambda filled=filled: plain_formulas(filled),
+                "warm": lambda filled=filled: computed_values(filled, "libreoffice"),
+                "cold": lambda filled=filled: libreoffice_cold(filled),
+            }, 3)
+            t_parxl, t_floor = fast["parxl"], fast["floor"]
+            t_formulas, t_warm, t_cold = slow["formulas"], slow["warm"], slow["cold"]
             print(
                 f"{fw_id:22} {t_parxl * 1e3:7.2f}ms {t_floor * 1e3:7.2f}ms {t_formulas * 1e3:8.0f}ms "
                 f"{t_warm * 1e3:7.0f}ms {t_cold * 1e3:7.0f}ms  "

@@ -1,4 +1,5 @@
-"""What every benchmark here shares: the median of repeated runs after a warm-up."""
+"""What every benchmark here shares: repeated runs after a warm-up, interleaved where two
+things are compared, so that both see the same load on a shared machine."""
 
 from __future__ import annotations
 
@@ -16,3 +17,17 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
         fn()
         runs.append(time.perf_counter() - t)
     return statistics.median(runs)
+
+
+def best_interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Best (least disturbed) seconds of each function over ``rounds`` rounds in which every
+    function runs once, after one warm-up each."""
+    for fn in fns.values():
+        fn()
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    return best
