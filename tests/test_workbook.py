@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from parxl.errors import InputError, WorkbookError
 from parxl.framework import Framework
-from parxl.inputs import input_fields, read_values, write_input_table
-from parxl.score import score_values
+from parxl.inputs import STATUS, InputField, input_fields, read_values, write_input_table
+from parxl.rules.base import COUNT, POINTS, RATE, YESNO
+from parxl.score import STATUSES, score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_csv, fill_values
 from parxl.workbook.read import read_return
+from tests.conftest import require_libreoffice
 
 
 @pytest.fixture
@@ -151,3 +157,61 @@ def test_tampered_metadata_is_detected(template: Path, tmp_path: Path) -> None:
     wb.save(tmp_path / "t.xlsx")
     with pytest.raises(WorkbookError, match="dấu vân tay"):
         read_return(tmp_path / "t.xlsx")
+
+
+def _field_value(f: InputField) -> st.SearchStrategy[Any]:
+    if f.type == STATUS:
+        return st.sampled_from(STATUSES)
+    if f.type == YESNO:
+        return st.sampled_from(["Có", "Không"])
+    if f.type == RATE:
+        return st.integers(0, 10_000).map(lambda n: n / 10_000)
+    if f.type == COUNT:
+        return st.integers(0, 10**7)
+    if f.type == POINTS:
+        return st.integers(0, int(f.max * 100)).map(lambda n: n / 100)
+    # any text a user types, including text that looks like a formula
+    return st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
+
+
+@st.composite
+def _values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
+    fields = [f for f in input_fields(fw) if f.code != "_body"]
+    chosen = draw(st.lists(st.sampled_from(fields), unique=True, max_size=len(fields)))
+    return {(f.code, f.field): draw(_field_value(f)) for f in chosen}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_what_is_filled_is_what_is_read(template: Path, mini: Framework, tmp_path: Path,
+                                        data: st.DataObject) -> None:
+    """Any values written by code come back from read_return exactly, at the cells openpyxl
+    sees them in, and nothing else does."""
+    values = data.draw(_values(mini))
+    out = tmp_path / "filled.xlsx"
+    fill_values(template, values, out)
+    ret = read_return(out)
+    assert ret.values == pytest.approx(values)
+    ws = openpyxl.load_workbook(out)
+    for key, value in values.items():
+        sheet, ref = ret.cells[key]
+        assert ws[sheet][ref].value == pytest.approx(value)
+
+
+def test_a_return_saved_by_libreoffice_reads_the_same(mini: Framework, template: Path, tmp_path: Path) -> None:
+    """Saved by a spreadsheet program (shared strings, cached formula values, its own XML), a
+    return gives the same inputs and scores as the file parxl wrote."""
+    require_libreoffice()
+    values = {("1.1.1", "status"): "Không áp dụng", ("1.1.2", "rate"): 0.777, ("2.1.1", "numerator"): 22583,
+              ("2.1.1", "denominator"): 22583451, ("2.1.3", "explanation"): "=HYPERLINK(\"http://x\") & <Đạt>"}
+    filled = tmp_path / "filled.xlsx"
+    fill_values(template, values, filled)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "xlsx", "--outdir", str(tmp_path / "lo-out"), str(filled)], check=True, capture_output=True)
+    resaved = tmp_path / "lo-out" / "filled.xlsx"
+    assert b"sharedStrings" in resaved.read_bytes()  # LibreOffice's own form, not parxl's
+    ours, theirs = read_return(filled), read_return(resaved)
+    assert ours.values == values
+    assert theirs.values == pytest.approx(values)
+    assert theirs.cells == ours.cells
+    assert score_values(mini, theirs.values).total == score_values(mini, ours.values).total
