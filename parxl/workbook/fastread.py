@@ -19,6 +19,7 @@ import html
 import json
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -394,14 +395,16 @@ _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
 def _cell_pattern(letters: tuple[str, ...], kind: str = "cells") -> re.Pattern[bytes]:
-    """Cells of the given columns: "cells" (ref, attrs, inner) or "formula" (refs of the cells
-    holding a formula)."""
+    """Cells of the given columns: "cells" (ref, attrs, inner), "formula" (refs of the cells
+    holding a formula) or "formula rows" (only their row numbers)."""
     key = (*letters, "=" + kind)
     pat = _PATTERNS.get(key)
     if pat is None:
         alt = "|".join(sorted(letters, key=len, reverse=True)).encode()
         if kind == "formula":
             pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>/]*>\s*<f\b')
+        elif kind == "formula rows":
+            pat = re.compile(rb'<c r="(?:' + alt + rb')(\d+)"[^>/]*>\s*<f\b')
         else:
             pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
         _PATTERNS[key] = pat
@@ -477,18 +480,23 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     computed = tuple(sorted(c for c, k in header.items() if k in COMPUTED_COLS))
     computed_keys = [k for k in COMPUTED_COLS if k in letters]
     letters_b = {k: c.encode() for k, c in letters.items()}
-    # computed cells that hold a formula (all of them, unless someone overwrote one)
+    # computed cells that hold a formula (all of them, unless someone overwrote one): counted
+    # per row first; the cells themselves are listed only for a row that lacks some (a crafted
+    # sheet repeating one formula cell could hide another's loss: harmless, nothing computed
+    # is read, scoring recomputes it)
     with_formula: set[tuple[bytes, bytes]] = set()
+    per_row: Counter[bytes] = Counter()
     if fast:
         cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data)
         if computed:
-            with_formula = set(_cell_pattern(computed, "formula").findall(data))
+            per_row = Counter(_cell_pattern(computed, "formula rows").findall(data))
     else:
         cells = []
         for col, r, attrs, inner in iter_cells(data):
             if col in computed:
                 if inner and inner.lstrip().startswith(b"<f"):
                     with_formula.add((col.encode(), str(r).encode()))
+                    per_row[str(r).encode()] += 1
             elif col.encode() in wanted:
                 cells.append((col.encode(), str(r).encode(), attrs, inner or b""))
     by_row: dict[bytes, dict[str, tuple[bytes, bytes]]] = {}
@@ -519,7 +527,11 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
         inputs = {k: _cell(c[0], c[1], sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
-        lost = [k for k, col_b in computed_b if (col_b, rb) not in with_formula]
+        lost: list[str] = []
+        if per_row[rb] != len(computed_b):
+            if fast and not with_formula:
+                with_formula = set(_cell_pattern(computed, "formula").findall(data))
+            lost = [k for k, col_b in computed_b if (col_b, rb) not in with_formula]
         rows.append(ItemRow(sheet, r, code, office, mx, inputs, Refs(letters, r), lost))
     return rows, extra
 
