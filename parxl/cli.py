@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -151,7 +152,8 @@ def fill(
 
 
 def _score_table(fw: Any, s: Any, body: str) -> Table:
-    t = Table(title=f"Kết quả chấm điểm{(' — ' + body) if body else ''}")
+    # light borders: on an 80-column console the domain names keep ~20 characters a line
+    t = Table(title=f"Kết quả chấm điểm{(' — ' + body) if body else ''}", box=box.SIMPLE_HEAD)
     for h in (
         "Mã",
         "Lĩnh vực",
@@ -162,7 +164,10 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
         "Chưa xác định",
         "Tỷ lệ đạt",
     ):
-        t.add_column(h, justify="right" if h not in ("Lĩnh vực",) else "left")
+        if h == "Lĩnh vực":
+            t.add_column(h, justify="left", min_width=18, ratio=1)
+        else:
+            t.add_column(h, justify="right", no_wrap=h not in ("Tỷ lệ bị trừ", "Chưa xác định", "Tỷ lệ đạt"))
     for d in fw.domains:
         g = s.domains[d.code]
         t.add_row(
