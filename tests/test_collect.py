@@ -14,7 +14,9 @@ import hashlib
 import importlib
 import json
 import multiprocessing
+import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from parxl.office import collect, distribute
 from parxl.office.synth import fill_return, patch_cells
 from parxl.score import score_values
 from parxl.workbook.read import read_return
+from tests.conftest import require_libreoffice
 
 NV, VH, VP = "Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"
 GOOD: dict[str, dict[tuple[str, str], Any]] = {
@@ -293,14 +296,9 @@ def test_body_returns_make_one_table(mini: Framework, tmp_path: Path) -> None:
 
 def test_a_return_saved_by_libreoffice_reads_the_same(issued: dict[str, Path], tmp_path: Path) -> None:
     """Shared strings, cached formula values, another writer's XML: same values, no false alarms."""
-    import os
     import subprocess
 
-    if shutil.which("soffice") is None:  # the policy of tests/conftest.py: fail on CI, skip elsewhere
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) không có trên máy CI")
-        pytest.skip("LibreOffice not installed")
-
+    require_libreoffice()
     src = fill_return(issued[NV], tmp_path / "src" / "nv.xlsx", GOOD[NV])
     lo = tmp_path / "lo"
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
@@ -309,6 +307,24 @@ def test_a_return_saved_by_libreoffice_reads_the_same(issued: dict[str, Path], t
     a, b = collect(tmp_path / "src"), collect(lo)
     assert b.values == a.values
     assert [i.message for i in b.issues] == [i.message for i in a.issues]
+
+
+def test_cells_without_references_are_followed_by_position(issued: dict[str, Path], tmp_path: Path) -> None:
+    """The cell reference ``r`` is optional in OOXML: a writer that leaves it out gives the same
+    values, and problems at the same cells."""
+    src = fill_return(issued[NV], tmp_path / "a" / "nv.xlsx", GOOD[NV])
+    bare = tmp_path / "b" / "nv.xlsx"
+    bare.parent.mkdir()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(rb'<c r="[A-Z]+[0-9]+"', b"<c", data)
+                assert n > 0
+            zout.writestr(info.filename, data)
+    a, b = collect(tmp_path / "a"), collect(tmp_path / "b")
+    assert a.values and b.values == a.values
+    assert [(i.sheet, i.cell, i.message) for i in b.issues] == [(i.sheet, i.cell, i.message) for i in a.issues]
 
 
 def test_cli_collect(issued: dict[str, Path], tmp_path: Path) -> None:

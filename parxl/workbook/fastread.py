@@ -40,6 +40,7 @@ _T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 # inner text by an unrolled loop (runs of [^<] at C speed), not a lazy .*? stepping per byte
 _INNER = rb"([^<]*(?:<(?!/c>)[^<]*)*)"
+_INNER_P = rb"([^<]*+(?:<(?!/c>)[^<]*+)*+)"  # the same, possessive
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
 _CELL_ANY = re.compile(rb"<c\b([^>]*?)(?:/>|>" + _INNER + rb"</c>)")
 _NO_R = re.compile(rb'<c(?:>| (?!r="))')  # a cell whose first attribute is not r
@@ -395,18 +396,24 @@ _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
 def _cell_pattern(letters: tuple[str, ...], kind: str = "cells") -> re.Pattern[bytes]:
-    """Cells of the given columns: "cells" (ref, attrs, inner), "formula" (refs of the cells
-    holding a formula) or "formula rows" (only their row numbers)."""
+    """Cells of the given columns: "cells" (column, row, attrs, inner, and a fifth group set
+    when a cell without a leading reference ``r`` is met: the caller must then follow cells by
+    position), "formula" (column and row of the cells holding a formula) or "formula rows"
+    (only their row numbers). Possessive quantifiers: nothing here needs backtracking."""
     key = (*letters, "=" + kind)
     pat = _PATTERNS.get(key)
     if pat is None:
-        alt = "|".join(sorted(letters, key=len, reverse=True)).encode()
-        if kind == "formula":
-            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"[^>/]*>\s*<f\b')
-        elif kind == "formula rows":
-            pat = re.compile(rb'<c r="(?:' + alt + rb')(\d+)"[^>/]*>\s*<f\b')
+        if all(len(c) == 1 for c in letters):
+            alt = b"[" + "".join(letters).encode() + b"]"
         else:
-            pat = re.compile(rb'<c r="(' + alt + rb')(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
+            alt = b"(?:" + "|".join(sorted(letters, key=len, reverse=True)).encode() + b")"
+        if kind == "formula":
+            pat = re.compile(rb'<c r="(' + alt + rb')(\d++)"[^>/]*+>\s*+<f\b')
+        elif kind == "formula rows":
+            pat = re.compile(rb'<c r="' + alt + rb'(\d++)"[^>/]*+>\s*+<f\b')
+        else:
+            pat = re.compile(rb'<c(?: r="(' + alt + rb')(\d++)"([^>/]*+)(?:/>|>' + _INNER_P
+                             + rb'</c>)|(>| (?!r=")))')
         _PATTERNS[key] = pat
     return pat
 
@@ -454,13 +461,28 @@ def _header(data: bytes, sst: SharedStrings) -> dict[str, str] | None:
     return header
 
 
+def _rows_by_number(cells: list[tuple[bytes, bytes, bytes, bytes, bytes]], wanted: dict[bytes, str]
+                    ) -> dict[bytes, dict[str, tuple[bytes, bytes]]] | None:
+    """Row number -> column key -> (attrs, inner) of the non-empty cells; None when a cell
+    without a leading reference was met (its fifth group)."""
+    by_row: dict[bytes, dict[str, tuple[bytes, bytes]]] = {}
+    for col_b, r_b, attrs, inner, unreferenced in cells:
+        if unreferenced:
+            return None
+        if inner:
+            row = by_row.get(r_b)
+            if row is None:
+                row = by_row[r_b] = {}
+            row[wanted[col_b]] = (attrs, inner)
+    return by_row
+
+
 def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str],
                index: dict[str, Any]) -> tuple[list[ItemRow], list[tuple[str, str, str]]]:
     """Item rows of one sheet, found by the code in column "Mã" and columns by header text."""
     data = pkg.sheet(sheet)
     header = _header(data, pkg.sst)
-    fast = header is not None and _cells_have_refs(data)
-    if header is None or not fast:
+    if header is None:
         header = {}
         for col, r, attrs, inner in iter_cells(data):
             if r == L.HEADER_ROW:
@@ -486,11 +508,12 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     # is read, scoring recomputes it)
     with_formula: set[tuple[bytes, bytes]] = set()
     per_row: Counter[bytes] = Counter()
-    if fast:
-        cells = _cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data)
+    by_row = _rows_by_number(_cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data), wanted)
+    fast = by_row is not None
+    if by_row is not None:
         if computed:
             per_row = Counter(_cell_pattern(computed, "formula rows").findall(data))
-    else:
+    else:  # some cell has no leading reference: follow rows and columns by position
         cells = []
         for col, r, attrs, inner in iter_cells(data):
             if col in computed:
@@ -498,14 +521,9 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
                     with_formula.add((col.encode(), str(r).encode()))
                     per_row[str(r).encode()] += 1
             elif col.encode() in wanted:
-                cells.append((col.encode(), str(r).encode(), attrs, inner or b""))
-    by_row: dict[bytes, dict[str, tuple[bytes, bytes]]] = {}
-    for col_b, r_b, attrs, inner in cells:
-        if inner:
-            row = by_row.get(r_b)
-            if row is None:
-                row = by_row[r_b] = {}
-            row[wanted[col_b]] = (attrs, inner)
+                cells.append((col.encode(), str(r).encode(), attrs, inner or b"", b""))
+        by_row = _rows_by_number(cells, wanted)
+        assert by_row is not None
     by_row.pop(str(L.HEADER_ROW).encode(), None)
     sst = pkg.sst
     rows: list[ItemRow] = []
