@@ -11,7 +11,7 @@ from parxl.framework.model import Framework
 
 
 def register(app: typer.Typer) -> None:
-    from parxl.cli import err, friendly, out
+    from parxl.cli import err, friendly, out, progress_bar
 
     @app.command()
     @friendly
@@ -51,25 +51,11 @@ def register(app: typer.Typer) -> None:
         strict: Annotated[bool, typer.Option(help="Trả mã lỗi 2 nếu có lỗi trong báo cáo kiểm tra")] = False,
     ) -> None:
         """Thu thập, kiểm tra, tổng hợp và chấm điểm các biểu mẫu trả về."""
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
         from parxl.numbers import format_vn_number, format_vn_percent
         from parxl.office.collect import collect as do_collect
 
         fw = _framework_of(template)[0] if template else None
-        with Progress(TextColumn("Đang đọc biểu mẫu"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err, transient=True) as bar:
-            task = bar.add_task("doc", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with progress_bar() as progress:
             result = do_collect(folder, output, expected=expected, framework=fw, workers=workers,
                                 progress=progress)
         out.print(f"Đã đọc {result.files} tệp, tổng hợp {result.used} tệp; {result.errors} lỗi, "

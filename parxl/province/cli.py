@@ -9,7 +9,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from parxl.cli import err, friendly, out
+    from parxl.cli import err, friendly, out, progress_bar
 
     @app.command("province")
     @friendly
@@ -30,26 +30,12 @@ def register(app: typer.Typer) -> None:
         parent: Annotated[str | None, typer.Option("--parent", help="Cơ quan chủ quản, ví dụ ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP")] = None,
     ) -> None:
         """Tổng hợp, xếp hạng, thẩm định toàn tỉnh: bảng điểm, xếp hạng theo nhóm, phân bố điểm, báo cáo."""
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
         from parxl.numbers import format_vn_number
         from parxl.province.pipeline import province
         from parxl.report.info import ReportInfo
 
         info = ReportInfo().merged(issuer=issuer, parent=parent) if (issuer or parent) else None
-        with Progress(TextColumn("Đang đọc biểu mẫu"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err, transient=True) as bar:
-            task = bar.add_task("doc", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with progress_bar() as progress:
             result = province(folder, output, bodies=bodies, previous=previous, appraisal=appraisal,
                               scheduler=scheduler, workers=workers, progress=progress, info=info, word=word)
         t = result.tables
@@ -83,20 +69,12 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int | None, typer.Option(help="Số tiến trình")] = None,
     ) -> None:
         """Tạo dữ liệu mẫu của một tỉnh: biểu mẫu trả về, danh sách đơn vị, số liệu thẩm định."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         from parxl.errors import InputError
         from parxl.province.demo import make_province
 
         if bodies < 1:
             raise InputError("--bodies phải lớn hơn 0")
-        with Progress(TextColumn("Đang tạo biểu mẫu"), BarColumn(), MofNCompleteColumn(), console=err,
-                      transient=True) as bar:
-            task = bar.add_task("tao", total=bodies)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with progress_bar("Đang tạo biểu mẫu") as progress:
             root = make_province(output, bodies, framework=framework, year=year, seed=seed, workers=workers,
                                  progress=progress)
         out.print(f"Đã tạo dữ liệu mẫu trong [bold]{root}[/]: tra-ve/ (biểu mẫu), don-vi.csv, tham-dinh.csv")
