@@ -11,6 +11,15 @@ import re
 _NUM = re.compile(r"^[+-]?[\d.,\s]*\d[\d.,\s]*$")
 
 
+def cell_text(value: object) -> str:
+    """A cell's value as text: blank for nothing, ``12`` (not ``12.0``) for a whole number."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def parse_vn_number(value: object) -> float | None:
     """Return the number a cell or text means, or None when it is not a number.
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from parxl.errors import ParxlError, WorkbookError
 from parxl.framework.model import Framework
+from parxl.numbers import cell_text
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
 from parxl.workbook.values import OpenTemplate, read_template
@@ -125,11 +126,7 @@ def control_settings(book: Any) -> dict[str, Any] | None:
 
 
 def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+    return cell_text(v).strip()
 
 
 class _BookSheets(Mapping[str, Sequence[Sequence[Any]]]):

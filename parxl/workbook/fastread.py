@@ -29,6 +29,7 @@ from lxml import etree
 from parxl.errors import FrameworkError, Location, WorkbookError
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
+from parxl.numbers import cell_text
 from parxl.workbook import layout as L
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected, open_zip, read_part
 
@@ -364,30 +365,22 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
                 fw_cells.append(b)
                 fw_raw.append(b[0] + b"\x00" + (b[1] or b""))
             continue
-        meta[key] = "" if b is None else _text(cell_value(*b, pkg.sst).value)
+        meta[key] = "" if b is None else cell_text(cell_value(*b, pkg.sst).value)
     if meta.get("format") != L.TEMPLATE_FORMAT:
         raise WorkbookError("không phải biểu mẫu parxl (trang '_parxl' không hợp lệ)", where)
     # shared-string cells point into the table: key on the strings themselves
     h = hashlib.sha1()
     for attrs, inner in fw_cells:
         if b't="s"' in attrs:
-            h.update(_text(cell_value(attrs, inner, pkg.sst).value).encode("utf-8"))
+            h.update(cell_text(cell_value(attrs, inner, pkg.sst).value).encode("utf-8"))
         else:
             h.update(attrs + b"\x00" + (inner or b""))
         h.update(b"\x01")
     key = h.hexdigest()
     if key in _FRAMEWORKS:
         return meta, key, ""
-    text = "".join(_text(cell_value(a, i, pkg.sst).value) for a, i in fw_cells)
+    text = "".join(cell_text(cell_value(a, i, pkg.sst).value) for a, i in fw_cells)
     return meta, key, text
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 _CELLS: dict[bytes, RawCell] = {}  # never mutated once made
@@ -534,7 +527,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
         code_cell = cs.get("code")
         if code_cell is None:
             continue
-        code = _text(_decoded(code_cell[0], code_cell[1], sst)).strip()
+        code = cell_text(_decoded(code_cell[0], code_cell[1], sst)).strip()
         if not code or code in skip_codes:
             continue
         r = int(rb)
@@ -574,9 +567,9 @@ def read_summary(pkg: Package) -> tuple[str, str]:
     for cells in rows.values():
         label = cells.get("A")
         if label == "Cơ quan, đơn vị:":
-            body = _text(cells.get("C")).strip()
+            body = cell_text(cells.get("C")).strip()
         elif label == "Năm đánh giá:":
-            year = _text(cells.get("C")).strip()
+            year = cell_text(cells.get("C")).strip()
     return body, year
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from parxl.errors import FrameworkError, Location, WorkbookError
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
+from parxl.numbers import cell_text
 from parxl.workbook import layout as L
 
 Rows = Sequence[Sequence[Any]]
@@ -60,14 +61,6 @@ class OpenTemplate:
     year: str = ""
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -85,7 +78,7 @@ def read_meta(sheets: Mapping[str, Rows], name: str = "") -> dict[str, str]:
     for row in sheets[L.META] or []:
         if len(row) < 2 or _blank(row[0]):
             continue
-        key, value = _text(row[0]).strip(), _text(row[1])
+        key, value = cell_text(row[0]).strip(), cell_text(row[1])
         if key == "framework_json":
             chunks.append(value)
         else:
@@ -158,7 +151,7 @@ def read_items(
     for r, row in enumerate(rows[L.HEADER_ROW :], start=L.HEADER_ROW + 1):
         if not row:
             continue
-        code = _text(at(row, "code")).strip()
+        code = cell_text(at(row, "code")).strip()
         if not code or (code in groups and code not in items):
             continue
         if code not in items:
@@ -207,7 +200,7 @@ def read_template(sheets: Mapping[str, Rows], name: str = "") -> OpenTemplate:
                 out.values[(row.code, fname)] = value
     for line in sheets.get(L.SUMMARY) or []:
         if len(line) > 2 and line[0] == "Cơ quan, đơn vị:":
-            out.body = _text(line[2]).strip()
+            out.body = cell_text(line[2]).strip()
         if len(line) > 2 and line[0] == "Năm đánh giá:":
-            out.year = _text(line[2]).strip()
+            out.year = cell_text(line[2]).strip()
     return out
