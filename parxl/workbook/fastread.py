@@ -45,13 +45,6 @@ _INNER_P = rb"([^<]*+(?:<(?!/c>)[^<]*+)*+)"  # the same, possessive
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>' + _INNER + rb"</c>)")
 _CELL_ANY = re.compile(rb"<c\b([^>]*?)(?:/>|>" + _INNER + rb"</c>)")
 _NO_R = re.compile(rb'<c(?:>| (?!r="))')  # a cell whose first attribute is not r
-
-
-def _cells_have_refs(data: bytes) -> bool:
-    """Every cell's first attribute is its reference ``r`` (as Excel, LibreOffice and openpyxl
-    write them): the regular expressions can then find cells by column."""
-    return _NO_R.search(data) is None
-
 _ROW = re.compile(rb"<row\b([^>]*)>|</row>")
 _AFTER_ROW_4 = re.compile(rb'<row r="(?:[5-9]|[1-9]\d+)"')
 _V = re.compile(rb"<v>(.*?)</v>", re.S)
@@ -60,10 +53,15 @@ _IS = re.compile(rb"<is>(.*?)</is>", re.S)
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
+
+def _cells_have_refs(data: bytes) -> bool:
+    """Every cell's first attribute is its reference ``r`` (as Excel, LibreOffice and openpyxl
+    write them): the regular expressions can then find cells by column."""
+    return _NO_R.search(data) is None
+
+
 INPUT_COLS = L.INPUT_KEYS
 COMPUTED_COLS = L.COMPUTED_KEYS
-
-
 _FRAGMENT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
