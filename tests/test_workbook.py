@@ -178,7 +178,12 @@ def _field_value(f: InputField) -> st.SearchStrategy[Any]:
 def _values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
     fields = [f for f in input_fields(fw) if f.code != "_body"]
     chosen = draw(st.lists(st.sampled_from(fields), unique=True, max_size=len(fields)))
-    return {(f.code, f.field): draw(_field_value(f)) for f in chosen}
+    values = {(f.code, f.field): draw(_field_value(f)) for f in chosen}
+    for code in {c for c, _ in values}:  # a valid return: numerator <= denominator
+        num, den = (code, "numerator"), (code, "denominator")
+        if num in values and den in values and values[num] > values[den]:
+            values[num], values[den] = values[den], values[num]
+    return values
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
