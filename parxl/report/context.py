@@ -675,14 +675,14 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
     rk = A.rank_bodies(totals, previous=prev_totals, groups=groups)
     ga = A.group_averages(rk)
     rows = []
-    for _, r in rk.iterrows():
+    for r in rk.to_dict("records"):  # not iterrows: a province ranks thousands of bodies
         rows.append({
-            "rank": str(r["rank"]), "body": r.body, "group": r.group, "total": shown(r.total),
-            "rank_in_group": str(r.rank_in_group),
-            "previous_total": "" if pd.isna(r.previous_total) else shown(r.previous_total),
-            "score_change": "" if pd.isna(r.score_change) else _signed(r.score_change),
-            "previous_rank": "" if pd.isna(r.previous_rank) else str(int(r.previous_rank)),
-            "rank_change": "" if pd.isna(r.rank_change) else _signed(int(r.rank_change), 0),
+            "rank": str(r["rank"]), "body": r["body"], "group": r["group"], "total": shown(r["total"]),
+            "rank_in_group": str(r["rank_in_group"]),
+            "previous_total": "" if pd.isna(r["previous_total"]) else shown(r["previous_total"]),
+            "score_change": "" if pd.isna(r["score_change"]) else _signed(r["score_change"]),
+            "previous_rank": "" if pd.isna(r["previous_rank"]) else str(int(r["previous_rank"])),
+            "rank_change": "" if pd.isna(r["rank_change"]) else _signed(int(r["rank_change"]), 0),
         })
     grows = [{"group": g.group, "bodies": str(g.bodies), "average": shown(g.average), "highest": shown(g.highest),
               "lowest": shown(g.lowest), "best": g.best} for _, g in ga.iterrows()]
