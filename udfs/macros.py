@@ -144,6 +144,9 @@ class _BookSheets(Mapping[str, Sequence[Sequence[Any]]]):
             self.rows[name] = _rows(self.book, name)
         return self.rows[name]
 
+    def __contains__(self, name: object) -> bool:  # without reading the sheet
+        return name in self.names
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)
 
