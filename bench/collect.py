@@ -47,7 +47,7 @@ FW_ID = "dongthap-huyen-2023"
 
 def _template() -> Path:
     from parxl.framework import builtin
-    from parxl.office import distribute
+    from parxl.office.distribute import distribute
 
     out = DATA / "template"
     if not (out / "Mẫu.xlsx").exists():
@@ -194,7 +194,7 @@ def _peer_rate(fn: Any, files: list[Path], workers: int) -> tuple[float, float]:
 
 
 def _collect_rate(folder: Path, workers: int, out: Path) -> tuple[float, float, Any]:
-    from parxl.office import collect
+    from parxl.office.collect import collect
 
     t, c = time.perf_counter(), _cpu()
     result = collect(folder, out, workers=workers)
@@ -208,7 +208,7 @@ def _collect_one(folder: Path) -> tuple[float, float]:
 
 def rss_child(folder: Path, workers: int) -> None:
     """Run in a subprocess: collect and print peak RSS (MB) of this process and its workers."""
-    from parxl.office import collect
+    from parxl.office.collect import collect
 
     t = time.perf_counter()
     result = collect(folder, DATA / "out-rss" / "th.xlsx", workers=workers)
@@ -221,7 +221,7 @@ def rss_child(folder: Path, workers: int) -> None:
 def count_child(kind: str, folder: Path) -> None:
     """Run under ``perf stat``: the floor or parxl over every file of the folder, or only the
     imports and the file listing (subtracted from both)."""
-    from parxl.office import collect
+    from parxl.office.collect import collect
 
     files = _files(folder)
     if kind == "floor":

@@ -25,7 +25,8 @@ import pytest
 from typer.testing import CliRunner
 
 from parxl.framework import Framework, from_dict
-from parxl.office import collect, distribute
+from parxl.office.collect import collect
+from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return, patch_cells
 from parxl.score import score_values
 from parxl.workbook.read import read_return

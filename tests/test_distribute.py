@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 
 from parxl.errors import InputError
 from parxl.framework import Framework, from_dict
-from parxl.office import distribute, read_bodies, safe_file_name
-from parxl.office.distribute import MANIFEST, return_id
+from parxl.office.distribute import MANIFEST, distribute, read_bodies, return_id, safe_file_name
 from parxl.workbook.read import read_return
 
 OFFICES = ["Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"]

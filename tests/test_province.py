@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from parxl.errors import InputError
 from parxl.framework import Framework
-from parxl.office import distribute
+from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return
 from parxl.province import Local, Sequential, load_appraisal_csv, make_province, province
 from parxl.province import appraisal as AP
@@ -312,7 +312,7 @@ def test_cli_province_demo_and_province(tmp_path: Path) -> None:
 
 
 def test_consolidated_workbook_of_one_body_is_read(mini: Framework, tmp_path: Path) -> None:
-    from parxl.office import collect
+    from parxl.office.collect import collect
 
     offices = {p.stem: p for p in distribute(mini, tmp_path / "ph", body="Xã Em", year="2024")}
     parts = {

@@ -18,7 +18,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from parxl.framework import Framework
-from parxl.office import Limits, collect, distribute
+from parxl.office.collect import collect
+from parxl.office.distribute import distribute
 from parxl.office.synth import _cell_xml, fill_return, formula, patch_bytes, value_cells
 from parxl.workbook.fastread import (
     CellError,
@@ -28,6 +29,7 @@ from parxl.workbook.fastread import (
     iter_cells,
     read_raw,
 )
+from parxl.workbook.safety import Limits
 
 NV, VP = "Phòng Nội vụ", "Văn phòng HĐND và UBND"
 GOOD = {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}

@@ -315,7 +315,7 @@ def phan_phoi(book: Any) -> MacroResult:
     """One workbook per responsible office of the framework, in ``<folder>/Phát hành``."""
 
     def run(book: Any) -> MacroResult:
-        from parxl.office import distribute
+        from parxl.office.distribute import distribute
         from parxl.verify import make_formulas
 
         settings = _need_control(book)
@@ -335,7 +335,7 @@ def thu_thap(book: Any) -> MacroResult:
     the scores and problems into the sheet "Thu thập" of the open workbook."""
 
     def run(book: Any) -> MacroResult:
-        from parxl.office import collect
+        from parxl.office.collect import collect
 
         settings = _need_control(book)
         folder = _folder(book, settings)
