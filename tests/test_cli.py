@@ -89,7 +89,7 @@ def test_readme_starts_with_the_two_commands() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     block = readme.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert block[0].startswith("bash .ci/setup && .venv/bin/parxl demo")
-    assert block[1].startswith("bash .ci/test")
+    assert block[1].startswith(".venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/python -m pytest tests")
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text("utf-8").splitlines()
     test_command = block[1].split("#")[0].strip()
     assert ci[-1].strip() == test_command  # CI runs exactly the README's test command
