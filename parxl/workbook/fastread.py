@@ -26,12 +26,12 @@ from typing import Any
 
 from lxml import etree
 
-from parxl.errors import FrameworkError, Location, WorkbookError
-from parxl.framework.load import from_dict
+from parxl.errors import Location, WorkbookError
 from parxl.framework.model import Framework
 from parxl.numbers import cell_text
 from parxl.workbook import layout as L
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected, open_zip, read_part
+from parxl.workbook.values import parse_embedded
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
@@ -324,15 +324,7 @@ def framework_for(key: str, text: str | None, source: str) -> Framework:
     if fw is None:
         if text is None:
             raise WorkbookError("bộ tiêu chí chưa được đọc", Location(file=source, sheet=L.META))
-        try:
-            fw = from_dict(json.loads(text), source)
-        except (ValueError, KeyError, TypeError):
-            raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí",
-                                Location(file=source, sheet=L.META)) from None
-        except FrameworkError as exc:
-            raise WorkbookError(f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}",
-                                Location(file=source, sheet=L.META)) from None
-        _FRAMEWORKS[key] = fw
+        fw = _FRAMEWORKS[key] = parse_embedded(text, source)
     return fw
 
 

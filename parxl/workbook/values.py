@@ -94,21 +94,28 @@ def read_meta(sheets: Mapping[str, Rows], name: str = "") -> dict[str, str]:
 _FRAMEWORKS: dict[str, Framework] = {}
 
 
+def parse_embedded(text: str, source: str) -> Framework:
+    """The framework JSON a workbook carries in its "_parxl" sheet, validated (the file reader
+    and the open-book reader both use this)."""
+    where = Location(file=source, sheet=L.META)
+    try:
+        return from_dict(json.loads(text), source)
+    except (ValueError, KeyError, TypeError):
+        raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí", where) from None
+    except FrameworkError as exc:
+        raise WorkbookError(f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}", where) from None
+
+
 def framework_of(meta: Mapping[str, str], name: str = "") -> Framework:
     """The framework embedded in the metadata, validated and checked against its fingerprint."""
     text = meta.get("framework_json", "")
     cached = _FRAMEWORKS.get(text)
     if cached is not None and cached.fingerprint == meta.get("fingerprint"):
         return cached
-    where = Location(file=name, sheet=L.META)
-    try:
-        fw = from_dict(json.loads(text), name)
-    except (ValueError, KeyError, TypeError):
-        raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí", where) from None
-    except FrameworkError as exc:
-        raise WorkbookError(f"bộ tiêu chí trong tệp không hợp lệ: {exc.problems[0]}", where) from None
+    fw = parse_embedded(text, name)
     if fw.fingerprint != meta.get("fingerprint"):
-        raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa", where)
+        raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa",
+                            Location(file=name, sheet=L.META))
     if len(_FRAMEWORKS) >= 16:
         _FRAMEWORKS.clear()
     _FRAMEWORKS[text] = fw
