@@ -461,8 +461,9 @@ def _rows_by_number(cells: list[tuple[bytes, bytes, bytes, bytes, bytes]], wante
 
 
 def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str],
-               index: dict[str, Any]) -> tuple[list[ItemRow], list[tuple[str, str, str]]]:
-    """Item rows of one sheet, found by the code in column "Mã" and columns by header text."""
+               index: dict[str, Any], formulas: bool = True) -> tuple[list[ItemRow], list[tuple[str, str, str]]]:
+    """Item rows of one sheet, found by the code in column "Mã" and columns by header text;
+    ``formulas=False``: do not look for computed cells that lost their formula."""
     data = pkg.sheet(sheet)
     header = _header(data, pkg.sst)
     if header is None:
@@ -494,7 +495,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     by_row = _rows_by_number(_cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data), wanted)
     fast = by_row is not None
     if by_row is not None:
-        if computed:
+        if computed and formulas:
             per_row = Counter(_cell_pattern(computed, "formula rows").findall(data))
     else:  # some cell has no leading reference: follow rows and columns by position
         cells = []
@@ -529,7 +530,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
         lost: list[str] = []
-        if per_row[rb] != len(computed_b):
+        if formulas and per_row[rb] != len(computed_b):
             if fast and not with_formula:
                 with_formula = set(_cell_pattern(computed, "formula").findall(data))
             lost = [k for k, col_b in computed_b if (col_b, rb) not in with_formula]
@@ -575,8 +576,10 @@ def _group_codes(fw: Framework) -> frozenset[str]:
     return codes
 
 
-def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> RawReturn:
-    """Read one returned file; raises ReturnRejected / WorkbookError with a clear message."""
+def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, formulas: bool = True) -> RawReturn:
+    """Read one returned file; raises ReturnRejected / WorkbookError with a clear message.
+    ``formulas=False`` skips the search for computed cells that lost their formula (a check of
+    collect; scoring recomputes those cells anyway)."""
     pkg = open_package(path, limits)
     try:
         meta, key, text = read_meta(pkg, display)
@@ -601,7 +604,7 @@ def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> RawRe
             if sheet not in pkg.sheets:
                 raise WorkbookError(f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên)",
                                     Location(file=display, sheet=sheet))
-            rows, extra = read_items(pkg, sheet, display, skip, index)
+            rows, extra = read_items(pkg, sheet, display, skip, index, formulas)
             out.rows.extend(rows)
             out.extra_codes.extend(extra)
             out.sheets.append(sheet)
