@@ -194,7 +194,6 @@ def issues_of(t: OpenTemplate) -> list[Any]:
         for r in t.rows
     ]
     raw.extra_codes = list(t.extra_codes)
-    raw.sheets = [s for s in {r.sheet: None for r in t.rows}]
     issues: list[Any] = _Checker(raw, t.framework).run().issues
     return sorted(issues, key=lambda i: (_natural(i.item), i.sheet, i.cell, i.severity, i.message))
 

@@ -116,7 +116,6 @@ class RawReturn:
     framework_key: str  # sha1 of the embedded framework text, to share one parsed Framework
     framework_json: str | None  # set the first time a process sees this framework
     rows: list[ItemRow] = field(default_factory=list)
-    sheets: list[str] = field(default_factory=list)
     body: str = ""
     year: str = ""
     extra_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, code)
@@ -607,7 +606,6 @@ def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, formu
             rows, extra = read_items(pkg, sheet, display, skip, index, formulas)
             out.rows.extend(rows)
             out.extra_codes.extend(extra)
-            out.sheets.append(sheet)
         if "body" in meta and "year" in meta:  # distributed copies: fixed by the issuing office
             out.body, out.year = meta["body"], meta["year"]
         else:
