@@ -507,7 +507,8 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
                 cells.append((col.encode(), str(r).encode(), attrs, inner or b"", b""))
         by_row = _rows_by_number(cells, wanted)
         assert by_row is not None
-    by_row.pop(str(L.HEADER_ROW).encode(), None)
+    for above in range(1, L.HEADER_ROW + 1):  # titles and headers: no item above the header row
+        by_row.pop(str(above).encode(), None)
     sst = pkg.sst
     rows: list[ItemRow] = []
     extra: list[tuple[str, str, str]] = []
