@@ -18,7 +18,7 @@ from typing import Any
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework, Item
 from parxl.numbers import format_vn_number, parse_vn_number
-from parxl.rules.base import COUNT, NO, POINTS, RATE, YES, YESNO
+from parxl.rules.base import AMOUNT, COUNT, NO, POINTS, RATE, YES, YESNO
 from parxl.score import STATUSES
 from parxl.workbook.save import atomic_write_bytes
 
@@ -54,6 +54,7 @@ def item_fields(item: Item) -> Iterator[InputField]:
             YESNO: f"{YES}|{NO}",
             RATE: "0%..100%",
             COUNT: ">=0",
+            AMOUNT: ">=0",
         }[f.type]
         unit = "điểm" if f.type == POINTS else f.unit
         yield InputField(
@@ -169,8 +170,8 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
             return None, f"tỷ lệ '{raw}' phải ghi dạng phần trăm, ví dụ {raw.strip()}%"
         if not 0 <= n <= 1:
             return None, f"tỷ lệ {raw} phải từ 0% đến 100%"
-    elif f.type == COUNT and n < 0:
-        return None, f"số lượng {raw} không được âm"
+    elif f.type in (COUNT, AMOUNT) and n < 0:
+        return None, f"{'số lượng' if f.type == COUNT else 'giá trị'} {raw} không được âm"
     elif f.type == POINTS and not 0 <= n <= f.max + 1e-12:
         return None, f"số điểm {raw} phải từ 0 đến {format_vn_number(f.max, 4)}"
     return n, ""

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parxl.framework import Framework, builtin, builtin_ids, load_yaml
-from parxl.rules.base import COUNT, POINTS, RATE, YESNO
+from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
 from parxl.score import STATUSES
 from parxl.verify import cell_meanings, compare
 from parxl.workbook.build import build_template
@@ -74,6 +74,8 @@ def filled_values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
                 v = draw(st.integers(0, 1200))
             elif f.type == COUNT:
                 v = draw(st.sampled_from([0, 1, 2, 3, 7, 100, 1000]))
+            elif f.type == AMOUNT:  # millions of đồng, three decimals
+                v = draw(st.integers(0, 10**9)) / 1000
             elif f.type == POINTS:
                 v = draw(st.integers(0, round(item.max * 100))) / 100
             else:  # pragma: no cover - a new field type must be added here

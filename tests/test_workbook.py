@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from parxl.errors import InputError, WorkbookError
 from parxl.framework import Framework
 from parxl.inputs import STATUS, InputField, input_fields, read_values, write_input_table
-from parxl.rules.base import COUNT, POINTS, RATE, YESNO
+from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
 from parxl.score import STATUSES, score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_csv, fill_values
@@ -168,6 +168,8 @@ def _field_value(f: InputField) -> st.SearchStrategy[Any]:
         return st.integers(0, 10_000).map(lambda n: n / 10_000)
     if f.type == COUNT:
         return st.integers(0, 10**7)
+    if f.type == AMOUNT:
+        return st.integers(0, 10**9).map(lambda n: n / 1000)
     if f.type == POINTS:
         return st.integers(0, int(f.max * 100)).map(lambda n: n / 100)
     # any text a user types, including text that looks like a formula

@@ -30,7 +30,7 @@ from parxl.framework import builtin
 from parxl.framework.model import Framework
 from parxl.office.check import KIND_BODY
 from parxl.office.distribute import return_id, safe_file_name
-from parxl.rules.base import COUNT, RATE, YESNO
+from parxl.rules.base import AMOUNT, COUNT, RATE, YESNO
 from parxl.score import KHONG_AP_DUNG
 from parxl.workbook import layout as L
 from parxl.workbook.save import atomic_write_bytes
@@ -132,7 +132,7 @@ def body_values(fw: Framework, quality: float, rnd: random.Random) -> dict[tuple
                 out[key] = (1.0 if full else round(rnd.uniform(0.9, 1.0), 4)) if good else round(rnd.uniform(0.5, 0.92), 4)
             elif f.type == YESNO:
                 out[key] = "Có" if good else "Không"
-            elif f.type == COUNT:
+            elif f.type in (COUNT, AMOUNT):
                 if f.name == "denominator":
                     out[key] = rnd.randint(50, 3000)
                 elif f.name != "numerator":

@@ -15,6 +15,7 @@ from parxl.rules.expr import Evaluator, Expr, compile_expr
 
 # input field types, as shown in the input table (CSV column `type`)
 POINTS, YESNO, RATE, COUNT = "points", "yes/no", "rate", "count"
+AMOUNT = "amount"  # a non-negative quantity with decimals (money, volume): never expected whole
 YES, NO = "Có", "Không"
 
 

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import format_vn_number
-from parxl.rules.base import COUNT, POINTS, RATE, YESNO
+from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
 from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, DAT, KHONG_AP_DUNG, KHONG_DAT, STATUSES
 from parxl.workbook import layout as L
 from parxl.workbook.save import save_workbook
@@ -48,6 +48,7 @@ FMT_POINTS = "0.00"
 FMT_PCT = "0.00%"
 FMT_RATE = "0.0%"
 FMT_COUNT = "#,##0"
+FMT_AMOUNT = "#,##0.000"  # as finance offices write millions of đồng: 212.901,285
 
 OPEN_OR_NA = (KHONG_AP_DUNG, CHUA_DEN_HAN, CHUA_XAC_DINH)
 
@@ -212,17 +213,17 @@ def _validate_input(v: _Validations, ref: str, ftype: str, label: str, mx: float
             promptTitle="Tỷ lệ (%)",
             prompt="Nhập tỷ lệ phần trăm, ví dụ 77,7%.",
         )
-    elif ftype == COUNT:
+    elif ftype in (COUNT, AMOUNT):
         v.add(
-            ("count", label),
+            (ftype, label),
             ref,
             type="decimal",
             operator="greaterThanOrEqual",
             formula1="0",
             allow_blank=True,
-            errorTitle="Số lượng không hợp lệ",
+            errorTitle="Số lượng không hợp lệ" if ftype == COUNT else "Giá trị không hợp lệ",
             error="Nhập số không âm.",
-            promptTitle="Số lượng",
+            promptTitle="Số lượng" if ftype == COUNT else "Giá trị",
             prompt=label[:250],
         )
     elif ftype == POINTS:
@@ -277,7 +278,7 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
             cell.fill = FILL_INPUT
     for slot, fl in used_slots.items():
         ref = r.ref(f"v{slot}")
-        ws[ref].number_format = {RATE: FMT_RATE, COUNT: FMT_COUNT, POINTS: FMT_POINTS}.get(
+        ws[ref].number_format = {RATE: FMT_RATE, COUNT: FMT_COUNT, AMOUNT: FMT_AMOUNT, POINTS: FMT_POINTS}.get(
             fl.type, "General"
         )
         if editable:
