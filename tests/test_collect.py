@@ -24,13 +24,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from parxl.framework import Framework, from_dict
+from parxl.framework import Framework, from_dict, load_yaml
 from parxl.office.collect import collect
 from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return, patch_cells
 from parxl.score import score_values
 from parxl.workbook.read import read_return
-from tests.conftest import require_libreoffice
+from tests.conftest import DATA, require_libreoffice
 
 NV, VH, VP = "Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"
 GOOD: dict[str, dict[tuple[str, str], Any]] = {
@@ -86,7 +86,7 @@ def test_office_returns_are_merged_by_item_code(issued: dict[str, Path], mini: F
     out = tmp_path / "kq" / "tong hop.xlsx"
     ret = read_return(out)
     assert ret.meta["kind"] == "consolidated"
-    assert ret.body == "Huyện Mẫu"
+    assert (ret.body, ret.year) == ("Huyện Mẫu", "2024")  # as the issued copies state them
     assert ret.values[("1.1.2", "rate")] == pytest.approx(0.777)
     assert ret.values[("2.1.1", "numerator")] == 22583451
     assert ret.values[("2.1.2", "explanation")] == "Chưa ký số văn bản nội bộ"
@@ -373,3 +373,40 @@ def test_the_distribution_list_names_who_has_not_answered(mini: Framework, tmp_p
     result = collect(back, expected=issued / "danh-sach-phat-hanh.csv")
     missing = sorted(i.message for i in _msgs(result, "chưa gửi biểu mẫu"))
     assert missing == ["'Xã A' chưa gửi biểu mẫu", "'Xã C' chưa gửi biểu mẫu"]
+
+
+@pytest.mark.parametrize("basis", ["counts", "amounts"])
+def test_decimals_are_questioned_in_counts_not_in_amounts(basis: str, tmp_path: Path) -> None:
+    """Dossiers are whole; funds disbursed (millions of đồng) are not: only counts get the warning
+    about a misread separator, and an amount keeps its decimals through collect and scoring."""
+    text = (DATA / "mini.yaml").read_text("utf-8").replace("basis: counts", f"basis: {basis}")
+    assert f"basis: {basis}" in text
+    (tmp_path / "fw.yaml").write_text(text, "utf-8")
+    fw = load_yaml(tmp_path / "fw.yaml")
+    paths = {p.stem: p for p in distribute(fw, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024")}
+    fill_return(paths[VP], tmp_path / "b" / "vp.xlsx", {
+        ("2.1.1", "numerator"): "212.901,285", ("2.1.1", "denominator"): "590.161,54"})
+    r = collect(tmp_path / "b", tmp_path / "out.xlsx", workers=1)
+    warned = {i.cell for i in _msgs(r, "không phải số nguyên")}
+    assert warned == ({"H6", "I6"} if basis == "counts" else set())
+    assert r.values is not None and r.values[("2.1.1", "numerator")] == pytest.approx(212901.285)
+    expected = round(3 * 212901.285 / 590161.54 + 1e-12, 2)  # ROUND half away from zero, 2 decimals
+    assert score_values(fw, r.values).items["2.1.1"].achieved == pytest.approx(expected)
+    ws = openpyxl.load_workbook(paths[VP])["Lĩnh vực 2"]
+    assert ws["H6"].number_format == ("#,##0" if basis == "counts" else "#,##0.000")
+
+
+def test_a_return_of_another_year_is_reported_and_left_out(mini: Framework, issued: dict[str, Path],
+                                                           tmp_path: Path) -> None:
+    last_year = distribute(mini, tmp_path / "năm trước", body="Huyện Mẫu", year="2023")
+    old = next(p for p in last_year if p.stem == VH)
+    fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", GOOD[NV])
+    fill_return(issued[VP], tmp_path / "b" / "vp.xlsx", GOOD[VP])
+    fill_return(old, tmp_path / "b" / "vh.xlsx", GOOD[VH])
+    r = collect(tmp_path / "b", tmp_path / "out.xlsx", workers=1)
+    [issue] = _msgs(r, "năm đánh giá 2023")
+    assert (issue.file, issue.severity, issue.office) == ("vh.xlsx", "lỗi", VH)
+    assert "2024" in issue.message
+    assert r.values is not None and ("2.1.2", "rate") not in r.values  # not merged
+    assert _msgs(r, f"đơn vị '{VH}' của 'Huyện Mẫu' chưa gửi")  # so this year's return is missing
+    assert read_return(tmp_path / "out.xlsx").year == "2024"

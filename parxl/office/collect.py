@@ -64,6 +64,7 @@ class BodyScore:
     body: str
     files: list[str]
     numbers: dict[str, Any]  # see parxl.office.check.score_row
+    year: str = ""
 
     def row(self, fw: Framework) -> dict[str, Any]:
         return {"body": self.body, "files": len(self.files), **self.numbers}
@@ -166,7 +167,8 @@ class _Group:
     key: str
     usable: int = 0
     processed: list[Processed] = field(default_factory=list)  # office returns, kept whole
-    bodies: dict[str, list[tuple[str, str, dict[str, Any], dict[Key, Any] | None]]] = field(default_factory=dict)
+    # body -> (path, digest, score row, values while kept, year) of each of its returns
+    bodies: dict[str, list[tuple[str, str, dict[str, Any], dict[Key, Any] | None, str]]] = field(default_factory=dict)
     keep_values: bool = True  # body values are kept only while the folder holds one body
 
 
@@ -242,7 +244,7 @@ def collect(
             if g.keep_values and (len(g.bodies) > 1 or entries):
                 g.keep_values = False
                 _drop_values(g)
-            entries.append((p.path, p.digest, p.score_row, p.values if g.keep_values else None))
+            entries.append((p.path, p.digest, p.score_row, p.values if g.keep_values else None, p.year))
     ref = _reference(groups, framework, result)
     if ref is None:
         if output is not None:
@@ -282,7 +284,7 @@ def collect(
 
 def _drop_values(g: _Group) -> None:
     for entries in g.bodies.values():
-        entries[:] = [(a, b, c, None) for a, b, c, _ in entries]
+        entries[:] = [(a, b, c, None, y) for a, b, c, _, y in entries]
 
 
 def _reference(groups: dict[str, _Group], framework: Framework | None, result: CollectResult) -> str | None:
@@ -319,6 +321,8 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
             result.issues.append(_missing(fw, office, body))
     for body, procs in sorted(by_body.items()):
         procs.sort(key=lambda p: p.path)
+        year = _one_year(procs, result)
+        procs = [p for p in procs if p.year in ("", year)]
         merged: dict[Key, list[tuple[Processed, Any]]] = {}
         seen_ids: dict[str, Processed] = {}
         for p in procs:
@@ -353,9 +357,24 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
             if office not in answered:
                 result.issues.append(_missing(fw, office, body))
         files = [p.path for p in procs]
-        result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values))))
+        result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values)), year))
         if len(by_body) == 1 and not g.bodies:
             result.values = values
+
+
+def _one_year(procs: list[Processed], result: CollectResult) -> str:
+    """The year of assessment most of one body's office returns state; a return stating another
+    year (last year's file in this year's folder) is reported and left out."""
+    years = Counter(p.year for p in procs if p.year)
+    if not years:
+        return ""
+    year = max(years, key=lambda y: (years[y], y))
+    for p in procs:
+        if p.year and p.year != year:
+            result.issues.append(Issue(p.path, L.SUMMARY, "C3", "", p.office, ERROR,
+                                       f"tệp ghi năm đánh giá {p.year}, các tệp khác của '{p.body}' ghi năm "
+                                       f"{year} — không tổng hợp tệp này (có thể là biểu mẫu năm khác)"))
+    return year
 
 
 def _missing(fw: Framework, office: str, body: str) -> Issue:
@@ -378,7 +397,7 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
                                            "chỉ tính một lần"))
             else:
                 result.issues.extend(_body_conflict(fw, body, first[0], other[0], root, limits))
-        result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2]))
+        result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2], first[4]))
         if len(g.bodies) == 1 and not g.processed and first[3] is not None:
             result.values = first[3]
     if expected:
@@ -563,7 +582,7 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     body = result.bodies[0] if fw is not None and len(result.bodies) == 1 else None
     if fw is not None and body is not None and result.values is not None:
         wb = build_workbook(fw, meta={"kind": KIND_CONSOLIDATED, "body": body.body})
-        _fill(wb, fw, result.values, body.body)
+        _fill(wb, fw, result.values, body.body, body.year)
     else:
         wb = Workbook(write_only=True)
     if fw is not None:
@@ -573,10 +592,11 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     return wb
 
 
-def _fill(wb: Workbook, fw: Framework, values: dict[Key, Any], body: str) -> None:
+def _fill(wb: Workbook, fw: Framework, values: dict[Key, Any], body: str, year: str) -> None:
     """Write values by item code: find each code in column "Mã", each field by header text."""
-    if body:
-        put_text(wb[L.SUMMARY], "C2", body)
+    for ref, text in (("C2", body), ("C3", year)):
+        if text:
+            put_text(wb[L.SUMMARY], ref, text)
     head_key = {c.header: c.key for c in L.COLUMNS}
     sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
     by_code: dict[str, tuple[Worksheet, int, dict[str, str]]] = {}
