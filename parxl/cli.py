@@ -317,7 +317,8 @@ def demo(
         int, typer.Option("--bodies", help="Tạo dữ liệu mẫu của N cơ quan (như province-demo)")
     ] = 0,
 ) -> None:
-    """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, điền, chấm điểm."""
+    """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, phát hành cho các đơn vị, thu thập,
+    kiểm tra, tổng hợp, chấm điểm và lập báo cáo."""
     if bodies > 0:  # a province's synthetic returns: the province feature's generator
         command = next(c for c in app.registered_commands if c.name == "province-demo")
         assert command.callback is not None
@@ -325,35 +326,19 @@ def demo(
             output=output, bodies=bodies, framework=framework, year="2024", seed=1, workers=None
         )
         return
-    from parxl.framework import builtin
-    from parxl.framework.load import example_values_path
-    from parxl.inputs import write_input_table
-    from parxl.score import score_values
-    from parxl.workbook.build import build_template
-    from parxl.workbook.fill import fill_csv
-    from parxl.workbook.read import read_return
-    from parxl.workbook.save import atomic_write_bytes
+    from parxl.demo import run_demo
 
-    fw = builtin(framework)
-    output.mkdir(parents=True, exist_ok=True)
-    template = output / "bieu-mau.xlsx"
-    build_template(fw, template)
-    write_input_table(fw, output / "bang-nhap-lieu.csv")
-    filled = output / "da-dien.xlsx"
-    fill_csv(template, example_values_path(framework), filled)
-    ret = read_return(filled)
-    s = score_values(fw, ret.values)
-    atomic_write_bytes(
-        output / "ket-qua.json",
-        json.dumps(
-            {"body": ret.body, "year": ret.year, **s.as_dict()}, ensure_ascii=False, indent=1
-        ).encode("utf-8"),
-    )
-    out.print(_score_table(fw, s, ret.body))
-    out.print(f"[bold]Tổng điểm: {_pts(s.total)}[/] — có thể đạt tối đa {_pts(s.reachable)}")
-    out.print(
-        f"Các tệp đã tạo trong [bold]{output}[/]: bieu-mau.xlsx, bang-nhap-lieu.csv, da-dien.xlsx, ket-qua.json"
-    )
+    d = run_demo(framework, output)
+    for w in dict.fromkeys(d.warnings):
+        err.print(f"[yellow]Lưu ý:[/] {w}", highlight=False)
+    c = d.collected
+    out.print(f"Thu thập {c.files} tệp trả về của {len(d.framework.offices())} đơn vị chủ trì: "
+              f"{c.errors} lỗi, {c.warnings} cảnh báo (xem tong-hop-kiem-tra.csv).")
+    out.print(_score_table(d.framework, d.scores, d.body))
+    out.print(f"[bold]Tổng điểm: {_pts(d.scores.total)}[/] — có thể đạt tối đa {_pts(d.scores.reachable)}")
+    out.print(f"Các tệp đã tạo trong [bold]{output}[/]:")
+    for p in d.files:
+        out.print(f"  {p.relative_to(output)}", highlight=False)
 
 
 @framework_app.command("export")

@@ -61,7 +61,46 @@ def test_errors_are_vietnamese_and_exit_non_zero(tmp_path: Path) -> None:
     )
 
 
-def test_demo_runs_the_main_job(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fw", builtin_ids())
+def test_demo_runs_the_yearly_job(fw: str, tmp_path: Path) -> None:
+    """Distributed to the offices, filled by each, collected and scored, the example gives the same
+    result as filling the whole template in one go; the reports state it."""
+    import docx
+
+    from parxl.framework import builtin
+    from parxl.framework.load import example_values_path
+    from parxl.numbers import parse_vn_number
+    from parxl.score import score_values
+    from parxl.workbook.build import build_template
+    from parxl.workbook.fill import fill_csv
+    from parxl.workbook.read import read_return
+
+    d = tmp_path / "thư mục mẫu"
+    printed = run("demo", "--framework", fw, "-o", d)
+    direct = tmp_path / "một lần.xlsx"
+    build_template(builtin(fw), tmp_path / "mẫu.xlsx")
+    fill_csv(tmp_path / "mẫu.xlsx", example_values_path(fw), direct)
+    want = read_return(direct)
+    got = read_return(d / "da-dien.xlsx")
+    assert got.values == want.values and (got.body, got.year) == (want.body, want.year)
+    s = score_values(want.framework, want.values)
+    result = json.loads((d / "ket-qua.json").read_text("utf-8"))
+    assert result["total"] == pytest.approx(s.total) and result["body"] == want.body
+    total = f"{s.total:.2f}".replace(".", ",")
+    assert f"Tổng điểm: {total}" in printed
+    offices = builtin(fw).offices()
+    assert sorted(p.stem for p in (d / "tra-ve").iterdir()) == sorted(offices)
+    assert f"Thu thập {len(offices)} tệp trả về của {len(offices)} đơn vị chủ trì: 0 lỗi" in printed
+    assert "năm đánh giá" not in printed  # the year travels from the issued copies to the reports
+    for name in ("bao-cao-tu-danh-gia.docx", "cong-van-khac-phuc.docx"):
+        text = "\n".join(p.text for p in docx.Document(str(d / name)).paragraphs)
+        assert want.body in text and want.year in text, name
+    report = docx.Document(str(d / "bao-cao-tu-danh-gia.docx"))
+    [achieved] = [row.cells[3].text for t in report.tables for row in t.rows if row.cells[1].text == "Tổng cộng"]
+    assert parse_vn_number(achieved) == pytest.approx(s.base.achieved)  # the domains table: base points
+
+
+def test_demo_reproduces_seed_004(tmp_path: Path) -> None:
     out = run("demo", "-o", tmp_path / "demo")
     assert "Tổng điểm: 57,96" in out  # seed 004: 57,96 of 70 self-assessed points
     result = json.loads((tmp_path / "demo" / "ket-qua.json").read_text("utf-8"))
