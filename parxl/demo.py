@@ -6,7 +6,8 @@
 4. collect the returns: check, consolidate, score (``tong-hop.xlsx`` and its check report);
 5. the home-affairs office enters what no office does, the survey and superior-body items, and
    the filled workbook is scored (``da-dien.xlsx``, ``ket-qua.json``);
-6. the reports: self-assessment (Word, and Excel with charts) and the directive assigning the
+6. the reports: self-assessment (Word, and Excel with charts), the interim report (the example
+   returns are mid-year figures: some items not yet determined) and the directive assigning the
    deducted points back to the offices.
 
 Every step goes through the public functions a user or a macro calls; nothing here is special
@@ -25,7 +26,7 @@ from parxl.framework.model import Framework
 from parxl.inputs import BODY, read_values, write_input_table
 from parxl.office.collect import CollectResult, collect
 from parxl.office.distribute import MANIFEST, distribute
-from parxl.report import make_report
+from parxl.report import ReportInfo, make_report
 from parxl.score import Scores, score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_values
@@ -35,8 +36,8 @@ from parxl.workbook.save import atomic_write_bytes
 ISSUED, RETURNED = "phat-hanh", "tra-ve"
 TEMPLATE, INPUTS, COLLECTED, FILLED, RESULT = (
     "bieu-mau.xlsx", "bang-nhap-lieu.csv", "tong-hop.xlsx", "da-dien.xlsx", "ket-qua.json")
-SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX, REMEDY = (
-    "bao-cao-tu-danh-gia.docx", "bao-cao-tu-danh-gia.xlsx", "cong-van-khac-phuc.docx")
+SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX, INTERIM, REMEDY = (
+    "bao-cao-tu-danh-gia.docx", "bao-cao-tu-danh-gia.xlsx", "bao-cao-so-ket.docx", "cong-van-khac-phuc.docx")
 
 
 @dataclass
@@ -74,9 +75,12 @@ def run_demo(framework_id: str, output: str | Path) -> Demo:
     atomic_write_bytes(out / RESULT, json.dumps({"body": ret.body, "year": ret.year, **scores.as_dict()},
                                                 ensure_ascii=False, indent=1).encode("utf-8"))
     demo = Demo(fw, ret.body, collected, scores)
-    for kind, docx, xlsx in (("self-assessment", SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX),
-                             ("remedy", REMEDY, None)):
-        report = make_report(kind, [out / FILLED], out / docx, xlsx=out / xlsx if xlsx else None)
+    for kind, docx, xlsx, info in (
+            ("self-assessment", SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX, None),
+            ("interim", INTERIM, None, ReportInfo(period="9 tháng đầu năm")),
+            ("remedy", REMEDY, None, None)):
+        report = make_report(kind, [out / FILLED], out / docx, info=info,
+                             xlsx=out / xlsx if xlsx else None)
         demo.warnings += report.warnings
     demo.files = sorted(p for p in out.rglob("*") if p.is_file())
     return demo

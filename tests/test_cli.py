@@ -92,7 +92,7 @@ def test_demo_runs_the_yearly_job(fw: str, tmp_path: Path) -> None:
     assert sorted(p.stem for p in (d / "tra-ve").iterdir()) == sorted(offices)
     assert f"Thu thập {len(offices)} tệp trả về của {len(offices)} đơn vị chủ trì: 0 lỗi" in printed
     assert "năm đánh giá" not in printed  # the year travels from the issued copies to the reports
-    for name in ("bao-cao-tu-danh-gia.docx", "cong-van-khac-phuc.docx"):
+    for name in ("bao-cao-tu-danh-gia.docx", "bao-cao-so-ket.docx", "cong-van-khac-phuc.docx"):
         text = "\n".join(p.text for p in docx.Document(str(d / name)).paragraphs)
         assert want.body in text and want.year in text, name
     report = docx.Document(str(d / "bao-cao-tu-danh-gia.docx"))

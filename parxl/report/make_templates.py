@@ -399,7 +399,7 @@ def interim_report() -> DocumentT:
          "Có thể đạt tối đa"),
         ("r.stt", "r.name", "r.max", "r.secured", "r.lost", "r.not_due", "r.undetermined", "r.reachable"),
         "domains",
-        (1.2, 4.9, 1.6, 1.6, 1.6, 1.8, 1.8, 2.0),
+        (1.2, 4.5, 1.6, 1.6, 1.8, 1.8, 1.8, 2.0),
         total=("", "Tổng cộng", "{{ total.max }}", "{{ total.secured }}", "{{ total.lost }}",
                "{{ total.not_due }}", "{{ total.undetermined }}", "{{ total.reachable }}"),
     )
