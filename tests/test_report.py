@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from parxl.cli import app
@@ -452,3 +454,21 @@ def test_template_saved_again_by_a_word_processor_still_works(books: dict[str, P
     make_report("remedy", [books["q1"]], tmp_path / "cv.docx", template=tmp_path / "sua" / "mau.docx")
     text = " ".join(p.text for p in docx.Document(str(tmp_path / "cv.docx")).paragraphs)
     assert "bị trừ 1,5 điểm, chiếm tỷ lệ 22,16%" in text and "{{" not in text and "{%" not in text
+
+
+_TEXT = st.lists(st.sampled_from(["a", "ư", " ", "\t", "\a", "\n", "\f", "&amp;", "&lt;"]), max_size=8).map("".join)
+
+
+@given(st.lists(st.tuples(_TEXT, st.sampled_from(["", ' xml:space="preserve"']), st.booleans()), max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_skipping_docxtpl_listing_pass_changes_nothing(runs: list[tuple[str, str, bool]]) -> None:
+    """parxl's Template skips docxtpl's tab/break pass only where it has nothing to do."""
+    from docxtpl import DocxTemplate
+
+    from parxl.report.word import Template
+
+    xml = "<w:body>" + "".join(
+        f'<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}'
+        f"<w:t{space}>{text}</w:t><w:tab/></w:r></w:p><w:tbl/>" for text, space, bold in runs) + "</w:body>"
+    tpl = Template.__new__(Template)
+    assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml)

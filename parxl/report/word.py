@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,17 @@ from parxl.report.make_templates import FILES
 from parxl.workbook.save import normalized_xlsx_bytes
 
 CHART_WIDTH_MM = 150
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")  # a tab or break typed in a text run
+
+
+class Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hints
+    """docxtpl's template, skipping its pass that turns tabs and breaks typed in text (\\t \\a
+    \\n \\f) into Word markup when the rendered part has none: that pass re-runs regular
+    expressions over every paragraph and run, 30 % of rendering a 10,000-body ranking report."""
+
+    def resolve_listing(self, xml: str) -> str:
+        return str(super().resolve_listing(xml)) if _LISTING.search(xml) else xml
+
 
 
 def default_template(kind: str) -> Path:
@@ -31,7 +43,7 @@ def render_docx(report: Report, template: str | Path | None = None) -> bytes:
     if not path.is_file():
         raise InputError("không tìm thấy mẫu văn bản .docx", where)
     try:
-        tpl = DocxTemplate(str(path))
+        tpl = Template(str(path))
         tpl.get_undeclared_template_variables  # noqa: B018 - touch the package early
     except Exception as exc:  # python-docx raises several types for a corrupt package
         raise InputError(f"mẫu văn bản không phải tệp .docx hợp lệ ({type(exc).__name__})", where) from None
