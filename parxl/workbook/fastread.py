@@ -281,6 +281,19 @@ def package_of(zf: zipfile.ZipFile, path: Path, limits: Limits = DEFAULT_LIMITS)
         wb = read_part(zf, "xl/workbook.xml", path, limits)
         rels_name = "xl/_rels/workbook.xml.rels"
         rels = read_part(zf, rels_name, path, limits) if rels_name in zf.NameToInfo else b""
+        sst_name = next((n for n in ("xl/sharedStrings.xml", "xl/sharedstrings.xml") if n in zf.NameToInfo), None)
+        sst = SharedStrings(read_part(zf, sst_name, path, limits) if sst_name else None)
+        return Package(zf, path, limits, _sheet_parts(wb, rels), sst)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _sheet_parts(wb: bytes, rels: bytes) -> dict[str, str]:
+    """Sheet name -> part name, memoised: returns of one template share both files byte for byte."""
+    key = wb + b"\x00" + rels
+    sheets = _SHEET_PARTS.get(key)
+    if sheets is None:
         targets: dict[str, str] = {}
         for m in _REL.finditer(rels):
             a = _attrs(m.group(1))
@@ -298,19 +311,16 @@ def package_of(zf: zipfile.ZipFile, path: Path, limits: Limits = DEFAULT_LIMITS)
                 elif seg and seg != ".":
                     stack.append(seg)
             targets[rid] = "/".join(stack)
-        sheets: dict[str, str] = {}
+        sheets = {}
         for m in _SHEET.finditer(wb):
             a = _attrs(m.group(1))
             name = _unescape(a.get(b"name", b""))
             rid = next((v.decode() for k, v in a.items() if k.endswith(b":id") or k == b"id"), "")
             if rid in targets:
                 sheets[name] = targets[rid]
-        sst_name = next((n for n in ("xl/sharedStrings.xml", "xl/sharedstrings.xml") if n in zf.NameToInfo), None)
-        sst = SharedStrings(read_part(zf, sst_name, path, limits) if sst_name else None)
-        return Package(zf, path, limits, sheets, sst)
-    except BaseException:
-        zf.close()
-        raise
+        if len(_SHEET_PARTS) < 1000:
+            _SHEET_PARTS[key] = sheets
+    return dict(sheets)
 
 
 # framework text -> Framework, per process (a folder of returns shares one or two frameworks)
@@ -344,7 +354,7 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
         cells = rows[r]
         if "A" not in cells:
             continue
-        key = cell_value(*cells["A"], pkg.sst).value
+        key = _decoded(*cells["A"], pkg.sst)
         if key is None:
             continue
         key = str(key)
@@ -354,7 +364,7 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
                 fw_cells.append(b)
                 fw_raw.append(b[0] + b"\x00" + (b[1] or b""))
             continue
-        meta[key] = "" if b is None else cell_text(cell_value(*b, pkg.sst).value)
+        meta[key] = "" if b is None else cell_text(_decoded(*b, pkg.sst))
     if meta.get("format") != L.TEMPLATE_FORMAT:
         raise WorkbookError("không phải biểu mẫu parxl (trang '_parxl' không hợp lệ)", where)
     # shared-string cells point into the table: key on the strings themselves
@@ -374,6 +384,7 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
 
 _CELLS: dict[bytes, RawCell] = {}  # never mutated once made
 _HEADERS: dict[bytes, dict[str, str]] = {}
+_SHEET_PARTS: dict[bytes, dict[str, str]] = {}
 _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
