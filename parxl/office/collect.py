@@ -18,9 +18,11 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -510,6 +512,12 @@ _BASE_FONT = Font(name="Times New Roman", size=11)
 _ERR_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TITLE_FONT = Font(name="Times New Roman", size=14, bold=True)
+# workbook -> (font, fill, format, wrap) -> the style ids openpyxl assigned, with the font and fill
+# themselves (held, so their ids stay theirs): styling a cell hashes every style object, which
+# cost more than writing the sheet
+_STYLES: WeakKeyDictionary[Any, dict[tuple[int, int, str, bool], tuple[Any, Font, PatternFill | None]]] = (
+    WeakKeyDictionary())
 
 
 def _cell(ws: Any, value: Any, font: Font = _BASE_FONT, fmt: str = "", fill: PatternFill | None = None,
@@ -518,6 +526,12 @@ def _cell(ws: Any, value: Any, font: Font = _BASE_FONT, fmt: str = "", fill: Pat
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
+    styles = _STYLES.setdefault(ws.parent, {})
+    key = (id(font), id(fill), fmt, wrap)
+    known = styles.get(key)
+    if known is not None:
+        cell._style = copy(known[0])
+        return cell
     cell.font = font
     if fmt:
         cell.number_format = fmt
@@ -525,6 +539,7 @@ def _cell(ws: Any, value: Any, font: Font = _BASE_FONT, fmt: str = "", fill: Pat
         cell.fill = fill
     if wrap:
         cell.alignment = _WRAP
+    styles[key] = (copy(cell._style), font, fill)
     return cell
 
 
@@ -540,7 +555,7 @@ def _table(ws: Any, title: str, heads: list[str], widths: Sequence[float]) -> No
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.row_dimensions[3].height = 32
-    ws.append([_cell(ws, title, Font(name="Times New Roman", size=14, bold=True))])
+    ws.append([_cell(ws, title, _TITLE_FONT)])
     ws.append([])
     ws.append([_cell(ws, h, _HEAD_FONT, fill=_HEAD_FILL, wrap=True) for h in heads])
 
