@@ -152,9 +152,6 @@ class Figures:
     numbers: list[Num]
     fractions: list[Fraction]
 
-    def percents(self) -> list[Num]:
-        return [n for n in self.numbers if n.percent]
-
     def counts(self) -> list[Num]:
         return [n for n in self.numbers if not n.percent]
 

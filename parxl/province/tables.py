@@ -229,7 +229,7 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
         if level == "domain":
             t["domain_applicable"] = (part.pivot(index="file", columns="code", values="applicable")
                                       .rename(index=name_of).reindex(bodies.body))
-    dist = distribution(fw, scores[scores.level == "item"], len(bodies))
+    dist = distribution(fw, scores[scores.level == "item"])
     if previous_distribution is not None and len(dist):
         dist = dist.merge(previous_distribution, on="code", how="left")
         dist["mean_change"] = [None if a is None or b is None or pd.isna(a) or pd.isna(b) else round(a - b, 6)
@@ -291,7 +291,7 @@ def _order(fw: Framework | None, level: str) -> list[str]:
     return [i.code for i in fw.items]
 
 
-def distribution(fw: Framework | None, items: pd.DataFrame, n_bodies: int) -> pd.DataFrame:
+def distribution(fw: Framework | None, items: pd.DataFrame) -> pd.DataFrame:
     """Per item: bodies exempt, open, losing points; mean / spread of achieved points."""
     cols = ["code", "name", "domain", "scorer", "max", "bodies", "exempt", "open", "applicable", "losing",
             "losing_share", "mean", "std", "min", "max_achieved", "mean_deducted", "total_deducted"]
