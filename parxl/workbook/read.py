@@ -50,16 +50,27 @@ def read_return(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Return:
                             Location(file=str(p), sheet=L.META))
     fw = framework_for(raw.framework_key, None, str(p))
     ret = Return(p, fw, raw.meta, body=raw.body, year=raw.year)
-    index = fw.item_index
+    columns = _input_columns(fw)
     for row in raw.rows:
         if (row.code, "status") in ret.cells:  # an item twice: the first row counts
             continue
-        item = index[row.code]
-        fields = [(fl.name, f"v{fl.slot}") for fl in item.rule.fields()]
-        fields += [(name, key) for name, key in L.TEXT_FIELDS.items()]
-        for name, key in fields:
-            ret.cells[(item.code, name)] = (row.sheet, row.refs[key])
-            cell = row.inputs.get(key)
+        for key, column in columns[row.code]:
+            ret.cells[key] = (row.sheet, row.refs[column])
+            cell = row.inputs.get(column)
             if cell is not None and cell.value is not None and cell.value != "":
-                ret.values[(item.code, name)] = cell.value
+                ret.values[key] = cell.value
     return ret
+
+
+_COLUMNS: dict[str, dict[str, tuple[tuple[tuple[str, str], str], ...]]] = {}
+
+
+def _input_columns(fw: Framework) -> dict[str, tuple[tuple[tuple[str, str], str], ...]]:
+    """Item code -> ((item code, field), column key) of each of its inputs, once per framework."""
+    columns = _COLUMNS.get(fw.fingerprint)
+    if columns is None:
+        columns = _COLUMNS[fw.fingerprint] = {
+            i.code: tuple(((i.code, fl.name), f"v{fl.slot}") for fl in i.rule.fields())
+            + tuple(((i.code, name), key) for name, key in L.TEXT_FIELDS.items())
+            for i in fw.items}
+    return columns
