@@ -471,9 +471,10 @@ def _rows_by_number(cells: list[tuple[bytes, bytes, bytes, bytes, bytes]], wante
 
 
 def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str],
-               index: dict[str, Any], formulas: bool = True) -> tuple[list[ItemRow], list[tuple[str, str, str]]]:
+               index: dict[str, Any], checks: bool = True) -> tuple[list[ItemRow], list[tuple[str, str, str]]]:
     """Item rows of one sheet, found by the code in column "Mã" and columns by header text;
-    ``formulas=False``: do not look for computed cells that lost their formula."""
+    ``checks=False`` (scoring): only codes and inputs, none of what collect checks — the locked
+    office and maximum cells, computed cells that lost their formula."""
     data = pkg.sheet(sheet)
     header = _header(data, pkg.sst)
     if header is None:
@@ -492,7 +493,8 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
             f"thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {L.HEADER_ROW}",
             Location(file=display, sheet=sheet))
     letters = {k: c for c, k in header.items()}
-    wanted = {c.encode(): k for c, k in header.items() if k in ("code", "office", "max", *INPUT_COLS)}
+    wanted = {c.encode(): k for c, k in header.items()
+              if k in ("code", *INPUT_COLS) or (checks and k in ("office", "max"))}
     computed = tuple(sorted(c for c, k in header.items() if k in COMPUTED_COLS))
     computed_keys = [k for k in COMPUTED_COLS if k in letters]
     letters_b = {k: c.encode() for k, c in letters.items()}
@@ -505,7 +507,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     by_row = _rows_by_number(_cell_pattern(tuple(sorted(c.decode() for c in wanted))).findall(data), wanted)
     fast = by_row is not None
     if by_row is not None:
-        if computed and formulas:
+        if computed and checks:
             per_row = Counter(_cell_pattern(computed, "formula rows").findall(data))
     else:  # some cell has no leading reference: follow rows and columns by position
         cells = []
@@ -541,7 +543,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
         lost: list[str] = []
-        if formulas and per_row[rb] != len(computed_b):
+        if checks and per_row[rb] != len(computed_b):
             if fast and not with_formula:
                 with_formula = set(_cell_pattern(computed, "formula").findall(data))
             lost = [k for k, col_b in computed_b if (col_b, rb) not in with_formula]
@@ -587,10 +589,9 @@ def _group_codes(fw: Framework) -> frozenset[str]:
     return codes
 
 
-def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, formulas: bool = True) -> RawReturn:
+def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, checks: bool = True) -> RawReturn:
     """Read one returned file; raises ReturnRejected / WorkbookError with a clear message.
-    ``formulas=False`` skips the search for computed cells that lost their formula (a check of
-    collect; scoring recomputes those cells anyway)."""
+    ``checks=False`` reads only what scoring needs (see :func:`read_items`)."""
     pkg = open_package(path, limits)
     try:
         meta, key, text = read_meta(pkg, display)
@@ -615,7 +616,7 @@ def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, formu
             if sheet not in pkg.sheets:
                 raise WorkbookError(f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên)",
                                     Location(file=display, sheet=sheet))
-            rows, extra = read_items(pkg, sheet, display, skip, index, formulas)
+            rows, extra = read_items(pkg, sheet, display, skip, index, checks)
             out.rows.extend(rows)
             out.extra_codes.extend(extra)
         if "body" in meta and "year" in meta:  # distributed copies: fixed by the issuing office

@@ -44,7 +44,7 @@ def read_return(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Return:
         raise WorkbookError("không tìm thấy tệp", where)
     if p.is_dir():
         raise WorkbookError("đây là thư mục, không phải tệp Excel", where)
-    raw = read_raw(p, str(p), limits, formulas=False)
+    raw = read_raw(p, str(p), limits, checks=False)
     if not raw.fingerprint_ok:
         raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa",
                             Location(file=str(p), sheet=L.META))
