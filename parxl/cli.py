@@ -329,8 +329,8 @@ def demo(
     from parxl.demo import run_demo
 
     d = run_demo(framework, output)
-    for w in dict.fromkeys(d.warnings):
-        err.print(f"[yellow]Lưu ý:[/] {w}", highlight=False)
+    for name, w in d.warnings:
+        err.print(f"[yellow]Lưu ý[/] ({name}): {w}", highlight=False)
     c = d.collected
     out.print(f"Thu thập {c.files} tệp trả về của {len(d.framework.offices())} đơn vị chủ trì: "
               f"{c.errors} lỗi, {c.warnings} cảnh báo (xem tong-hop-kiem-tra.csv).")

@@ -47,7 +47,7 @@ class Demo:
     collected: CollectResult
     scores: Scores
     files: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (report file, what it lacks)
 
 
 def run_demo(framework_id: str, output: str | Path) -> Demo:
@@ -81,6 +81,6 @@ def run_demo(framework_id: str, output: str | Path) -> Demo:
             ("remedy", REMEDY, None, None)):
         report = make_report(kind, [out / FILLED], out / docx, info=info,
                              xlsx=out / xlsx if xlsx else None)
-        demo.warnings += report.warnings
+        demo.warnings += [(docx, w) for w in report.warnings]
     demo.files = sorted(p for p in out.rglob("*") if p.is_file())
     return demo
