@@ -348,7 +348,6 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
         if col in ("A", "B"):
             rows.setdefault(r, {})[col] = (attrs, inner)
     meta: dict[str, str] = {}
-    fw_raw: list[bytes] = []
     fw_cells: list[tuple[bytes, bytes | None]] = []
     for r in sorted(rows):
         cells = rows[r]
@@ -362,7 +361,6 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
         if key == "framework_json":
             if b is not None:
                 fw_cells.append(b)
-                fw_raw.append(b[0] + b"\x00" + (b[1] or b""))
             continue
         meta[key] = "" if b is None else cell_text(_decoded(*b, pkg.sst))
     if meta.get("format") != L.TEMPLATE_FORMAT:
