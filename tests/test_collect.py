@@ -338,6 +338,9 @@ def test_cli_collect(issued: dict[str, Path], tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Đã đọc 1 tệp, tổng hợp 1 tệp; 2 lỗi" in res.output
     assert "chưa gửi biểu mẫu" in res.output
+    # who to call: problems per office (here the two offices that have not answered)
+    assert f"  {VH}: 1 lỗi, 0 cảnh báo" in res.output and f"  {VP}: 1 lỗi, 0 cảnh báo" in res.output
+    assert f"  {NV}:" not in res.output
     assert out.is_file()
     res = CliRunner().invoke(app, ["collect", str(back), "-o", str(out), "--strict"])
     assert res.exit_code == 2
