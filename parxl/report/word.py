@@ -29,7 +29,6 @@ class Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hin
         return str(super().resolve_listing(xml)) if _LISTING.search(xml) else xml
 
 
-
 def default_template(kind: str) -> Path:
     """The shipped template of a document kind (copy it, restyle it in Word, pass --template)."""
     res = resources.files("parxl.report") / "templates" / FILES[kind]
