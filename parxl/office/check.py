@@ -116,7 +116,7 @@ class _ItemPlan:
     fields: dict[str, InputField]  # field name -> input field
     slots: dict[str, str]  # "v1" -> field name
     rule_fields: tuple[Any, ...]
-    counts: bool
+    from_parts: bool  # a rate from a numerator and a denominator (counts or amounts)
 
 
 _PLANS: dict[str, dict[str, _ItemPlan]] = {}
@@ -266,7 +266,7 @@ class _Checker:
         sheet = row.sheet
         status = values.get("status")
         numbers = [fl for fl in plan.rule_fields if fl.name in values]
-        if plan.counts:
+        if plan.from_parts:
             num, den = values.get("numerator"), values.get("denominator")
             ref1, ref2 = row.refs["v1"], row.refs["v2"]
             if num is not None and den is not None:
