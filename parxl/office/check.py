@@ -18,7 +18,6 @@ from parxl.errors import ParxlError
 from parxl.framework.model import Framework, Item
 from parxl.inputs import TEXT, InputField, item_fields, normalize
 from parxl.numbers import format_vn_number
-from parxl.rules._rate import from_parts
 from parxl.rules.base import COUNT, RATE
 from parxl.score import (
     CHUA_DEN_HAN,
@@ -127,7 +126,7 @@ def _plan(fw: Framework) -> dict[str, _ItemPlan]:
     if plan is None:
         plan = {
             i.code: _ItemPlan({f.field: f for f in item_fields(i)}, {f"v{fl.slot}": fl.name for fl in i.rule.fields()},
-                              i.rule.fields(), from_parts(i.rule.params))
+                              i.rule.fields(), any(f.name == "denominator" for f in i.rule.fields()))
             for i in fw.items
         }
         _PLANS[fw.fingerprint] = plan
