@@ -60,11 +60,7 @@ def register(app: typer.Typer) -> None:
                                 progress=progress)
         out.print(f"Đã đọc {result.files} tệp, tổng hợp {result.used} tệp; {result.errors} lỗi, "
                   f"{result.warnings} cảnh báo.")
-        by_office: dict[str, list[int]] = {}
-        for issue in result.issues:
-            if issue.office:
-                by_office.setdefault(issue.office, [0, 0])[issue.severity != "lỗi"] += 1
-        for office, (errors, warnings) in sorted(by_office.items()):
+        for office, (errors, warnings) in result.by_office().items():
             out.print(f"  {office}: {errors} lỗi, {warnings} cảnh báo", highlight=False)
         for row in result.scores[:20]:
             name = row["body"] or "(chưa ghi tên đơn vị)"

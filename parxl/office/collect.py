@@ -93,6 +93,14 @@ class CollectResult:
     def warnings(self) -> int:
         return sum(1 for i in self.issues if i.severity == WARNING)
 
+    def by_office(self) -> dict[str, tuple[int, int]]:
+        """Office -> (errors, warnings) of the problems that name an office: whom to call."""
+        counts: dict[str, list[int]] = {}
+        for i in self.issues:
+            if i.office:
+                counts.setdefault(i.office, [0, 0])[i.severity != ERROR] += 1
+        return {office: (e, w) for office, (e, w) in sorted(counts.items())}
+
     @property
     def scores(self) -> list[dict[str, Any]]:
         fw = self.framework
