@@ -635,10 +635,7 @@ def _fill(wb: Workbook, fw: Framework, values: dict[Key, Any], body: str, year: 
                 by_code[code] = (ws, row, cols)
     for (code, name), value in sorted(values.items()):
         ws, row, cols = by_code[code]
-        item = fw.item_index[code]
-        key = name if name in ("status", "evidence", "explanation") else next(
-            f"v{fl.slot}" for fl in item.rule.fields() if fl.name == name)
-        ref = f"{cols[key]}{row}"
+        ref = f"{cols[L.input_columns(fw.item_index[code])[name]]}{row}"
         if isinstance(value, str):
             put_text(ws, ref, value)  # text stays text, even "=HYPERLINK(...)"
         else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from parxl.workbook import layout as L
 from parxl.workbook.fastread import package_of, read_raw
 from parxl.workbook.save import FIXED_ZIP_TIME, atomic_write_bytes
 
@@ -128,13 +129,8 @@ def value_cells(src: str | Path, values: Mapping[tuple[str, str], Any]) -> dict[
     rows = {r.code: r for r in raw.rows}
     cells: dict[tuple[str, str], Any] = {}
     for (code, name), value in values.items():
-        item = fw.item_index[code]
         row = rows[code]
-        if name in ("status", "evidence", "explanation"):
-            key = name
-        else:
-            key = next(f"v{fl.slot}" for fl in item.rule.fields() if fl.name == name)
-        cells[(row.sheet, row.refs[key])] = value
+        cells[(row.sheet, row.refs[L.input_columns(fw.item_index[code])[name]])] = value
     return cells
 
 

@@ -7,6 +7,10 @@ Shared by the builder, the reader and the checks. Readers locate items by the co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parxl.framework.model import Item
 
 SUMMARY = "Tổng hợp"
 EXTRA = "Thưởng - Trừ"
@@ -62,5 +66,13 @@ def col_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
 # input field name -> column key, for the fields that are not rule inputs
 TEXT_FIELDS = {"status": "status", "evidence": "evidence", "explanation": "explanation"}
+
+
+def input_columns(item: Item) -> dict[str, str]:
+    """Input field name -> column key of one item: its rule's inputs in "Số liệu 1/2", then the
+    status, evidence and explanation columns."""
+    return {**{fl.name: f"v{fl.slot}" for fl in item.rule.fields()}, **TEXT_FIELDS}

@@ -70,7 +70,6 @@ def _input_columns(fw: Framework) -> dict[str, tuple[tuple[tuple[str, str], str]
     columns = _COLUMNS.get(fw.fingerprint)
     if columns is None:
         columns = _COLUMNS[fw.fingerprint] = {
-            i.code: tuple(((i.code, fl.name), f"v{fl.slot}") for fl in i.rule.fields())
-            + tuple(((i.code, name), key) for name, key in L.TEXT_FIELDS.items())
+            i.code: tuple(((i.code, name), key) for name, key in L.input_columns(i).items())
             for i in fw.items}
     return columns

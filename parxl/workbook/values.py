@@ -197,9 +197,7 @@ def read_template(sheets: Mapping[str, Rows], name: str = "") -> OpenTemplate:
             continue
         seen.add(row.code)
         item = fw.item_index[row.code]
-        fields = [(fl.name, f"v{fl.slot}") for fl in item.rule.fields()]
-        fields += list(L.TEXT_FIELDS.items())
-        for fname, key in fields:
+        for fname, key in L.input_columns(item).items():
             if key in row.refs:
                 out.cells[(row.code, fname)] = (row.sheet, row.refs[key])
             value = row.inputs.get(key)
