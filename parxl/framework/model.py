@@ -36,13 +36,13 @@ class Rule:
     def definition(self) -> RuleKind:
         return KINDS[self.kind]
 
+    @cached_property
+    def _fields(self) -> tuple[Field, ...]:
+        return self.definition.fields(self.params)
+
     def fields(self) -> tuple[Field, ...]:
         """The rule's input fields (made once: readers ask for them for every row they read)."""
-        made: tuple[Field, ...] | None = self.__dict__.get("_fields")
-        if made is None:
-            made = self.definition.fields(self.params)
-            object.__setattr__(self, "_fields", made)
-        return made
+        return self._fields
 
     def describe(self, max_points: float) -> str:
         return self.definition.describe(self.params, max_points)
