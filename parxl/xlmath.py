@@ -65,8 +65,26 @@ def _quantize(x: float, digits: int, mode: str) -> float:
     return result + 0.0  # -0.0 -> 0.0
 
 
+def _far_from_half(x: float, digits: int) -> bool:
+    """``x`` is so far from a rounding tie at ``digits`` places that taking it to 15
+    significant digits first cannot move it across one, so ROUND(x) is the decimal nearest to
+    ``x``: what Python's correctly rounded ``round`` gives. For 0 ≤ digits ≤ 9 and
+    |x|·10^digits ≤ 1e10 (every score and rate), the 15-digit step moves ``x`` by at most 5e-5
+    of a unit at ``digits`` places and the scaling below errs by less than 1e-5 of one; ``x``
+    must be 1e-3 of a unit away from a tie."""
+    if not 0 <= digits <= 9:
+        return False
+    scaled = abs(x) * _POW10[digits]
+    return scaled <= 1e10 and abs(scaled - math.floor(scaled) - 0.5) > 1e-3
+
+
+_POW10 = [10.0**k for k in range(10)]
+
+
 def xl_round(x: float, digits: int) -> float:
     """Excel ``ROUND(x, digits)``: half away from zero, on ``x`` at 15 significant digits."""
+    if type(x) is float and type(digits) is int and _far_from_half(x, digits):
+        return round(x, digits) + 0.0  # the same float, without Decimal (see _far_from_half)
     return _quantize(x, digits, ROUND_HALF_UP)
 
 

@@ -258,6 +258,26 @@ def test_xlround_properties(x: float, digits: int) -> None:
     assert xl_rounddown(-x, digits) == -down + 0.0
 
 
+@given(
+    st.one_of(
+        st.floats(min_value=-1e10, max_value=1e10, allow_nan=False, allow_infinity=False),
+        # near and at ties: k / 10^d plus or minus a few units in the last places
+        st.builds(lambda k, d, e: (k + 0.5) / 10.0**d + e * 1e-17 * (abs(k) + 1) / 10.0**d,
+                  st.integers(-10**9, 10**9), st.integers(0, 9), st.integers(-10**6, 10**6)),
+        # what scoring rounds: differences of points with a few decimals (0.5 - 0.37)
+        st.builds(lambda a, b: a / 100 - b / 1000, st.integers(0, 10**4), st.integers(0, 10**5)),
+    ),
+    st.integers(min_value=-3, max_value=12),
+)
+def test_xlround_fast_path_is_the_decimal_path(x: float, digits: int) -> None:
+    """xl_round skips Decimal far from a tie; it must give exactly what the Decimal path gives."""
+    from decimal import ROUND_HALF_UP
+
+    from parxl.xlmath import _quantize
+
+    assert xl_round(x, digits) == _quantize(x, digits, ROUND_HALF_UP)
+
+
 # --------------------------------------------------------------------------- both engines
 def test_par_workbook_values(engine: Engine, tmp_path: Path) -> None:
     src = _par_workbook(tmp_path / "Bộ chỉ số.xlsx")
