@@ -109,7 +109,8 @@ def test_every_problem_is_reported_at_once(issued: dict[str, Path], mini: Framew
         ("1.1.2", "rate"): "120%",  # out of range
         ("1.2.1", "count"): "hai",  # text in a number cell
         ("2.1.1", "numerator"): 5,  # another office's item
-    }, extra={("Lĩnh vực 1", "E6"): 5, ("Lĩnh vực 1", "L9"): 2})  # locked max edited, formula overwritten
+    }, extra={("Lĩnh vực 1", "E6"): 5, ("Lĩnh vực 1", "L9"): 2,  # locked max edited, formula overwritten
+              ("Lĩnh vực 1", "I6"): 7})  # "Số liệu 2" of a rule with one input
     fill_return(issued[NV], back / "nv gửi lại.xlsx", {("1.1.1", "done"): "Không"})  # conflict
     fill_return(issued[VP], back / "vp.xlsx", {
         ("2.1.1", "numerator"): 120, ("2.1.1", "denominator"): 100,  # rate above 100%
@@ -135,6 +136,8 @@ def test_every_problem_is_reported_at_once(issued: dict[str, Path], mini: Framew
     one(f"nhập số liệu vào mục 2.1.1 thuộc đơn vị '{VP}'", file="nv.xlsx", item="2.1.1", office=VP)
     one("'Điểm tối đa' bị sửa: 5 (mẫu: 1)", file="nv.xlsx", cell="E6", item="1.1.1")
     one("công thức tính điểm ở ô L9", file="nv.xlsx", item="1.2.1")
+    one("ô I6 không dùng cho mục 1.1.1 (cách chấm chỉ có 1 số liệu) — bỏ qua giá trị '7'", file="nv.xlsx",
+        cell="I6", severity="cảnh báo")
     c = one("xung đột", file="nv gửi lại.xlsx", item="1.1.1")
     assert "'Có' trong 'nv.xlsx' ô H6" in c.message and "'Không' trong 'nv gửi lại.xlsx' ô H6" in c.message
     one("tử số (120) lớn hơn mẫu số (100)", file="vp.xlsx", cell="H6", item="2.1.1")

@@ -113,7 +113,7 @@ def _show(v: Any) -> str:
 @dataclass(frozen=True)
 class _ItemPlan:
     fields: dict[str, InputField]  # field name -> input field
-    slots: dict[str, str]  # "v1" -> field name
+    slots: dict[str, str]  # column key -> field name ("v1" -> "rate", "status" -> "status")
     rule_fields: tuple[Any, ...]
     from_parts: bool  # a rate from a numerator and a denominator (counts or amounts)
 
@@ -125,7 +125,8 @@ def _plan(fw: Framework) -> dict[str, _ItemPlan]:
     plan = _PLANS.get(fw.fingerprint)
     if plan is None:
         plan = {
-            i.code: _ItemPlan({f.field: f for f in item_fields(i)}, {f"v{fl.slot}": fl.name for fl in i.rule.fields()},
+            i.code: _ItemPlan({f.field: f for f in item_fields(i)},
+                              {col: name for name, col in L.input_columns(i).items()},
                               i.rule.fields(), any(f.name == "denominator" for f in i.rule.fields()))
             for i in fw.items
         }
@@ -200,15 +201,13 @@ class _Checker:
         fields, slots = plan.fields, plan.slots
         raw_values: dict[str, tuple[RawCell, str]] = {}  # field -> (cell, column key)
         for col, cell in row.inputs.items():
-            if col in slots:
-                name = slots[col]
-            elif col in ("status", "evidence", "explanation"):
-                name = col
-            else:
+            name = slots.get(col)
+            if name is None:
                 if cell.value is not None and cell.value != "":
                     ref = row.refs[col]
                     self.issue(WARNING, f"ô {ref} không dùng cho mục {item.code} (cách chấm chỉ có "
-                               f"{len(slots)} số liệu) — bỏ qua giá trị '{_show(cell.value)}'", sheet, ref, item)
+                               f"{len(plan.rule_fields)} số liệu) — bỏ qua giá trị '{_show(cell.value)}'",
+                               sheet, ref, item)
                 continue
             raw_values[name] = (cell, col)
         if not raw_values:
