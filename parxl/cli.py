@@ -235,6 +235,12 @@ def score(
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     out.print(_score_table(fw, s, ret.body))
+    _score_summary(fw, s)
+
+
+def _score_summary(fw: Any, s: Any) -> None:
+    """The lines under the score table: points per scorer, bonus and penalty, total and index,
+    statuses, and the problems in inputs."""
     split = s.by_scorer
     for key, label in (
         ("self", "Tự đánh giá"),
@@ -329,13 +335,17 @@ def demo(
     from parxl.demo import run_demo
 
     d = run_demo(framework, output)
-    for name, w in d.warnings:
-        err.print(f"[yellow]Lưu ý[/] ({name}): {w}", highlight=False)
     c = d.collected
     out.print(f"Thu thập {c.files} tệp trả về của {len(d.framework.offices())} đơn vị chủ trì: "
               f"{c.errors} lỗi, {c.warnings} cảnh báo (xem tong-hop-kiem-tra.csv).")
+    entered, total = d.office_less
+    if total:
+        out.print(f"Các mục không giao đơn vị nào (điều tra xã hội học, cấp trên đánh giá): {total} mục, dữ liệu "
+                  f"mẫu có số liệu của {entered} mục; {total - entered} mục còn chưa xác định.")
     out.print(_score_table(d.framework, d.scores, d.body))
-    out.print(f"[bold]Tổng điểm: {_pts(d.scores.total)}[/] — có thể đạt tối đa {_pts(d.scores.reachable)}")
+    _score_summary(d.framework, d.scores)
+    for name, w in d.warnings:
+        out.print(f"[yellow]Lưu ý[/] ({name}): {w}", highlight=False)
     out.print(f"Các tệp đã tạo trong [bold]{output}[/]:")
     for p in d.files:
         out.print(f"  {p.relative_to(output)}", highlight=False)

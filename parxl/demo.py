@@ -48,6 +48,7 @@ class Demo:
     scores: Scores
     files: list[Path] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (report file, what it lacks)
+    office_less: tuple[int, int] = (0, 0)  # items of no office (survey, superior): with example values, all
 
 
 def run_demo(framework_id: str, output: str | Path) -> Demo:
@@ -69,12 +70,14 @@ def run_demo(framework_id: str, output: str | Path) -> Demo:
         fill_values(path, {k: v for k, v in values.items() if office_of(k) == office},
                     out / RETURNED / path.name)
     collected = collect(out / RETURNED, out / COLLECTED, expected=out / ISSUED / MANIFEST, workers=1)
-    fill_values(out / COLLECTED, {k: v for k, v in values.items() if office_of(k) == ""}, out / FILLED)
+    office_less = {k: v for k, v in values.items() if office_of(k) == ""}
+    fill_values(out / COLLECTED, office_less, out / FILLED)
     ret = read_return(out / FILLED)
     scores = score_values(fw, ret.values)
     atomic_write_bytes(out / RESULT, json.dumps({"body": ret.body, "year": ret.year, **scores.as_dict()},
                                                 ensure_ascii=False, indent=1).encode("utf-8"))
-    demo = Demo(fw, ret.body, collected, scores)
+    demo = Demo(fw, ret.body, collected, scores,
+                office_less=(len({code for code, _ in office_less}), sum(1 for i in fw.items if not i.office)))
     for kind, docx, xlsx, info in (
             ("self-assessment", SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX, None),
             ("interim", INTERIM, None, ReportInfo(period="9 tháng đầu năm")),

@@ -87,7 +87,11 @@ def test_demo_runs_the_yearly_job(fw: str, tmp_path: Path) -> None:
     result = json.loads((d / "ket-qua.json").read_text("utf-8"))
     assert result["total"] == pytest.approx(s.total) and result["body"] == want.body
     total = f"{s.total:.2f}".replace(".", ",")
-    assert f"Tổng điểm: {total}" in printed
+    assert f"Tổng điểm: {total} — chỉ số " in printed  # as `parxl score` prints it
+    office_less = [i.code for i in builtin(fw).items if not i.office]
+    entered = {code for code, _ in want.values if code in office_less}
+    assert (f"không giao đơn vị nào (điều tra xã hội học, cấp trên đánh giá): {len(office_less)} mục, dữ liệu "
+            f"mẫu có số liệu của {len(entered)} mục") in " ".join(printed.split())
     offices = builtin(fw).offices()
     assert sorted(p.stem for p in (d / "tra-ve").iterdir()) == sorted(offices)
     assert f"Thu thập {len(offices)} tệp trả về của {len(offices)} đơn vị chủ trì: 0 lỗi" in printed

@@ -381,6 +381,21 @@ def test_the_distribution_list_names_who_has_not_answered(mini: Framework, tmp_p
     assert missing == ["'Xã A' chưa gửi biểu mẫu", "'Xã C' chưa gửi biểu mẫu"]
 
 
+def test_blank_office_returns_are_questioned(issued: dict[str, Path], tmp_path: Path) -> None:
+    """An untouched copy sent back (or the issued folder collected by mistake) is not silent."""
+    back = tmp_path / "back"
+    back.mkdir()
+    shutil.copy(issued[VH], back / "vh.xlsx")
+    fill_return(issued[NV], back / "nv.xlsx", {("1.1.1", "done"): "Có"})  # 1 of its 3 items
+    fill_return(issued[VP], back / "vp.xlsx", GOOD[VP])  # all of its items
+    result = collect(back)
+    by_file = {i.file: i for i in _msgs(result, "để trống") + _msgs(result, "chưa nhập số liệu nào")}
+    assert sorted(by_file) == ["nv.xlsx", "vh.xlsx"]
+    assert by_file["vh.xlsx"].office == VH and by_file["vh.xlsx"].severity == "cảnh báo"
+    assert "chưa nhập số liệu nào (1 mục)" in by_file["vh.xlsx"].message
+    assert "còn 2/3 mục của đơn vị 'Phòng Nội vụ' để trống (1.1.2, 1.2.1)" in by_file["nv.xlsx"].message
+
+
 @pytest.mark.parametrize("basis", ["counts", "amounts"])
 def test_decimals_are_questioned_in_counts_not_in_amounts(basis: str, tmp_path: Path) -> None:
     """Dossiers are whole; funds disbursed (millions of đồng) are not: only counts get the warning

@@ -345,6 +345,9 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                 continue
             if rid:
                 seen_ids.setdefault(rid, p)
+            blank = _blank_items(fw, p)
+            if blank:
+                result.issues.append(blank)
             for key, value in p.values.items():
                 merged.setdefault(key, []).append((p, value))
         values: dict[Key, Any] = {}
@@ -370,6 +373,24 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
         result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values)), year))
         if len(by_body) == 1 and not g.bodies:
             result.values = values
+
+
+def _blank_items(fw: Framework, p: Processed) -> Issue | None:
+    """A warning when an office return leaves some or all of its office's items empty (no
+    value, no status): an untouched copy sent back, or the issued folder collected by mistake."""
+    own = [i.code for i in fw.items if i.office == p.office]
+    entered = {code for code, _ in p.values}
+    empty = [c for c in own if c not in entered]
+    if not empty:
+        return None
+    if len(empty) == len(own):
+        msg = (f"đơn vị '{p.office}' gửi biểu mẫu chưa nhập số liệu nào ({len(own)} mục) — có thể gửi nhầm "
+               "biểu mẫu trống hoặc thu thập nhầm thư mục phát hành")
+    else:
+        shown = ", ".join(empty[:8]) + (", …" if len(empty) > 8 else "")
+        msg = (f"còn {len(empty)}/{len(own)} mục của đơn vị '{p.office}' để trống ({shown}) — các mục này tính "
+               "là 'Chưa xác định'")
+    return Issue(p.path, "", "", "", p.office, WARNING, msg)
 
 
 def _one_year(procs: list[Processed], result: CollectResult) -> str:
