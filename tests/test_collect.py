@@ -311,6 +311,24 @@ def test_a_return_saved_by_libreoffice_reads_the_same(issued: dict[str, Path], t
     a, b = collect(tmp_path / "src"), collect(lo)
     assert b.values == a.values
     assert [i.message for i in b.issues] == [i.message for i in a.issues]
+    # beside returns written by parxl, it is the same framework: merged, not "another version"
+    for office in (VP, VH):
+        fill_return(issued[office], tmp_path / "src" / f"{office}.xlsx", GOOD[office])
+        fill_return(issued[office], lo / f"{office}.xlsx", GOOD[office])
+    a, b = collect(tmp_path / "src"), collect(lo)
+    assert b.used == 3 and b.issues == [] and b.values == a.values
+
+
+def test_a_return_resaved_by_openpyxl_joins_the_others(issued: dict[str, Path], tmp_path: Path) -> None:
+    """openpyxl writes the framework's cells in its own way: still one framework."""
+    back = tmp_path / "back"
+    for office in (NV, VP, VH):
+        fill_return(issued[office], back / f"{office}.xlsx", GOOD[office])
+    wb = openpyxl.load_workbook(back / f"{NV}.xlsx")
+    wb.save(back / f"{NV}.xlsx")
+    result = collect(back)
+    assert result.used == 3 and result.issues == []
+    assert result.scores[0]["total"] == pytest.approx(9.5)
 
 
 def test_cells_without_references_are_followed_by_position(issued: dict[str, Path], tmp_path: Path) -> None:

@@ -325,6 +325,7 @@ def _sheet_parts(wb: bytes, rels: bytes) -> dict[str, str]:
 
 # framework text -> Framework, per process (a folder of returns shares one or two frameworks)
 _FRAMEWORKS: dict[str, Framework] = {}
+_KEYS: dict[str, str] = {}  # sha1 of the framework cells as stored -> sha1 of the framework text
 _SENT: set[str] = set()
 
 
@@ -373,10 +374,16 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
         else:
             h.update(attrs + b"\x00" + (inner or b""))
         h.update(b"\x01")
-    key = h.hexdigest()
-    if key in _FRAMEWORKS:
+    raw_key = h.hexdigest()
+    key = _KEYS.get(raw_key)
+    if key is not None and key in _FRAMEWORKS:
         return meta, key, ""
+    # the key of a framework is its text: the same framework saved by Excel or LibreOffice
+    # (shared strings, other escapes) is the same framework
     text = "".join(cell_text(cell_value(a, i, pkg.sst).value) for a, i in fw_cells)
+    key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    if len(_KEYS) < 10_000:
+        _KEYS[raw_key] = key
     return meta, key, text
 
 
