@@ -36,17 +36,17 @@ NV, VH, VP = "Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòn
 GOOD: dict[str, dict[tuple[str, str], Any]] = {
     NV: {
         ("1.1.1", "done"): "Có",
-        ("1.1.2", "rate"): "77,7%",
+        ("1.1.2", "rate"): 0.777,  # typed "77,7%": Excel stores the number
         ("1.1.2", "explanation"): "Còn 2 nhiệm vụ chưa hoàn thành",
         ("1.2.1", "count"): 2,
     },
     VP: {
-        ("2.1.1", "numerator"): "22.583.451",
-        ("2.1.1", "denominator"): "23.000.000",
+        ("2.1.1", "numerator"): 22583451,
+        ("2.1.1", "denominator"): 23000000,
         ("2.1.1", "explanation"): "Một số hồ sơ trễ hạn do liên thông",
         ("2.1.3", "incidents"): 0,
     },
-    VH: {("2.1.2", "rate"): "93,23%", ("2.1.2", "explanation"): "Chưa ký số văn bản nội bộ"},
+    VH: {("2.1.2", "rate"): 0.9323, ("2.1.2", "explanation"): "Chưa ký số văn bản nội bộ"},
 }
 
 
@@ -187,6 +187,21 @@ def test_vietnamese_number_formats(issued: dict[str, Path], tmp_path: Path) -> N
     assert v[("1.1.2", "rate")] == pytest.approx(0.9323)
     assert v[("1.2.1", "count")] == 1
     assert result.errors == 0
+    # text where a number belongs: the office's own sheet may have scored it as 0; said so
+    texts = sorted((i.file, i.cell) for i in _msgs(result, "ô chứa văn bản"))
+    assert texts == [("nv.xlsx", "H9"), ("vh.xlsx", "H7"), ("vp.xlsx", "H6"), ("vp.xlsx", "I6")]
+    [rate] = _msgs(result, "ô chứa văn bản '77,7 %'")
+    assert "tổng hợp ghi là số 77,7%" in rate.message and rate.severity == "cảnh báo"
+
+
+def test_yes_no_and_statuses_outside_the_list_are_questioned(issued: dict[str, Path], tmp_path: Path) -> None:
+    """The sheet's formulas compare texts ignoring case only: 'x' or 'Có ' is not 'Có' there."""
+    fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", {
+        ("1.1.1", "done"): "x", ("1.2.1", "status"): "chưa đến hạn ", ("1.1.2", "status"): "không áp dụng"})
+    result = collect(tmp_path / "b")
+    assert result.values is not None and result.values[("1.1.1", "done")] == "Có"
+    odd = sorted((i.cell, i.severity) for i in _msgs(result, "không phải giá trị trong danh sách"))
+    assert odd == [("G9", "cảnh báo"), ("H6", "cảnh báo")]  # a different case alone is no problem
 
 
 def test_same_folder_same_bytes_and_inputs_untouched(issued: dict[str, Path], tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ from typing import Any
 
 from parxl.errors import ParxlError
 from parxl.framework.model import Framework, Item
-from parxl.inputs import TEXT, InputField, item_fields, normalize
+from parxl.inputs import STATUS, TEXT, InputField, item_fields, normalize
 from parxl.numbers import format_vn_number
-from parxl.rules.base import COUNT, RATE
+from parxl.rules.base import COUNT, RATE, YESNO
 from parxl.score import (
     CHUA_DEN_HAN,
     CHUA_XAC_DINH,
@@ -258,6 +258,19 @@ class _Checker:
         if problem:
             self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, row.refs[col], item)
             return None
+        if isinstance(value, str):
+            # what the office's own sheet computed from this cell may differ from what is merged
+            if f.type in (YESNO, STATUS):
+                if value.casefold() != clean.casefold():  # Excel compares texts ignoring case only
+                    self.issue(WARNING, f"{field_label(item, f.field)}: '{_show(value)}' không phải giá trị trong "
+                               f"danh sách — công thức trên biểu mẫu của đơn vị không hiểu giá trị này; tổng "
+                               f"hợp ghi là '{clean}' (đề nghị chọn lại trong danh sách)", sheet, row.refs[col],
+                               item)
+            else:
+                shown = f"{format_vn_number(clean * 100, 4)}%" if f.type == RATE else format_vn_number(clean, 4)
+                self.issue(WARNING, f"{field_label(item, f.field)}: ô chứa văn bản '{_show(value)}' thay vì số — "
+                           f"điểm trên biểu mẫu của đơn vị có thể tính sai; tổng hợp ghi là số {shown} (đề nghị "
+                           "nhập lại dạng số)", sheet, row.refs[col], item)
         return clean
 
     def consistency(self, item: Item, plan: _ItemPlan, values: dict[str, Any], row: Any, s: ItemScore) -> None:
