@@ -15,7 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from parxl.errors import ParxlError
+from parxl.errors import ParxlError, os_error
 from parxl.numbers import format_vn_number, format_vn_percent
 
 app = typer.Typer(
@@ -62,6 +62,9 @@ def friendly(fn: F) -> F:
             return fn(*args, **kwargs)
         except ParxlError as exc:
             err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a file the system refused (permissions, full or read-only disk)
+            err.print(f"[bold red]Lỗi:[/] {os_error(exc)}", highlight=False, markup=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Đã dừng.")

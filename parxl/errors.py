@@ -12,6 +12,7 @@ where known. The CLI is the only place that prints them.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -67,3 +68,27 @@ class InputError(ParxlError):
 
 class EngineError(ParxlError):
     """A spreadsheet engine failed to recalculate a workbook."""
+
+
+_OS_REASONS = {
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không có quyền truy cập",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.ENOENT: "không tìm thấy",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EBUSY: "tệp đang được chương trình khác dùng",
+    errno.ENAMETOOLONG: "đường dẫn quá dài",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Vietnamese (the system's text otherwise)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+def os_error(exc: OSError, doing: str = "đọc hoặc ghi") -> ParxlError:
+    """An OSError as a ParxlError naming the file: ``không {doing} được tệp (lý do)``."""
+    name = exc.filename if exc.filename is not None else ""
+    return ParxlError(f"không {doing} được tệp ({os_reason(exc)})", Location(file=str(name)))

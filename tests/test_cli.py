@@ -155,3 +155,17 @@ def test_demo_with_bodies_writes_a_province(tmp_path: Path) -> None:
     assert "tra-ve" in out
     returns = list((tmp_path / "tỉnh" / "tra-ve").rglob("*.xlsx"))
     assert len(returns) >= 5  # six bodies, some deliberately missing or broken
+
+
+def test_outputs_the_system_refuses_get_a_message(tmp_path: Path) -> None:
+    """-o naming a folder, or a path under a file: a Vietnamese message and exit 1, no traceback."""
+    folder = tmp_path / "kết quả"
+    folder.mkdir()
+    for args in (("build", MINI), ("inputs", MINI), ("framework", "export", MINI)):
+        out = run(*args, "-o", folder, code=1)
+        assert "đường dẫn ghi kết quả là một thư mục — hãy ghi cả tên tệp" in " ".join(out.split())
+    assert list(folder.iterdir()) == []
+    a_file = tmp_path / "tệp.txt"
+    a_file.write_text("x", "utf-8")
+    out = " ".join(run("demo", "-o", a_file / "con", code=1).split())
+    assert "con': không đọc hoặc ghi được tệp (một phần của đường dẫn không phải thư mục)" in out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parxl.errors import InputError, Location
+from parxl.errors import InputError, Location, os_reason
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 DOCX_SUFFIXES = (".docx", ".docm")
@@ -437,7 +437,7 @@ def load_document(path: str | Path) -> Document:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise InputError(f"không đọc được tệp ({exc.strerror})", where) from None
+        raise InputError(f"không đọc được tệp ({os_reason(exc)})", where) from None
     if size > MAX_BYTES:
         raise InputError(f"tệp quá lớn ({size // (1024 * 1024)} MB) cho một báo cáo", where)
     if suffix in DOCX_SUFFIXES or (suffix not in TEXT_SUFFIXES and zipfile.is_zipfile(p)):
@@ -449,7 +449,7 @@ def load_document(path: str | Path) -> Document:
         try:
             data = p.read_bytes()
         except OSError as exc:
-            raise InputError(f"không đọc được tệp ({exc.strerror})", where) from None
+            raise InputError(f"không đọc được tệp ({os_reason(exc)})", where) from None
         doc = read_text(_decode(data, where), str(p))
     if not doc.paras:
         raise InputError("tệp không có nội dung văn bản", where)

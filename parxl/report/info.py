@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from parxl.errors import InputError, Location
+from parxl.errors import InputError, Location, os_reason
 
 KINDS = ("self-assessment", "interim", "remedy", "ranking")
 _SYMBOL = {"self-assessment": "BC", "interim": "BC", "remedy": "UBND-NV", "ranking": "BC"}
@@ -60,7 +60,7 @@ class ReportInfo:
         try:
             text = p.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"không đọc được tệp thông tin ({exc.strerror})", where) from None
+            raise InputError(f"không đọc được tệp thông tin ({os_reason(exc)})", where) from None
         try:
             data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
         except (ValueError, yaml.YAMLError) as exc:

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from parxl.errors import Location, WorkbookError
+from parxl.errors import Location, WorkbookError, os_reason
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -111,7 +111,7 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
         with path.open("rb") as fh:
             raw = fh.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise ReturnRejected(f"không mở được tệp ({exc.strerror})", where) from None
+        raise ReturnRejected(f"không mở được tệp ({os_reason(exc)})", where) from None
     if len(raw) > limits.max_file_bytes:  # grew since stat
         raise ReturnRejected(f"tệp quá lớn (giới hạn {_mb(limits.max_file_bytes)})", where)
     head = raw[:4096]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from parxl.errors import Location, ParxlError
+from parxl.errors import Location, ParxlError, os_reason
 
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED_ISO = "2024-01-01T00:00:00Z"
@@ -38,13 +38,13 @@ _CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     target = Path(path)
+    if target.is_dir():
+        raise ParxlError("đường dẫn ghi kết quả là một thư mục — hãy ghi cả tên tệp", Location(file=str(target)))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".parxl-", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise ParxlError(
-            f"không ghi được tệp ({exc.strerror})", Location(file=str(target))
-        ) from None
+        raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -52,6 +52,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
