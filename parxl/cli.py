@@ -227,18 +227,38 @@ def score(
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
     """Chấm điểm lại từ số liệu đã nhập (không dùng giá trị công thức lưu sẵn)."""
+    from parxl.office.check import ERROR, check_workbook, is_reminder
     from parxl.score import score_values
     from parxl.workbook.read import read_return
 
     ret = read_return(workbook)
     fw = ret.framework
     s = score_values(fw, ret.values)
+    issues = check_workbook(workbook)
     if as_json:
-        data = {"file": str(workbook), "body": ret.body, "year": ret.year, **s.as_dict()}
+        data = {"file": str(workbook), "body": ret.body, "year": ret.year, **s.as_dict(),
+                "issues": [i.as_dict() for i in issues]}
         out.print_json(json.dumps(data, ensure_ascii=False))
+        if any(i.severity == ERROR for i in issues):
+            raise typer.Exit(1)
         return
     out.print(_score_table(fw, s, ret.body))
     _score_summary(fw, s)
+    reminders = [i for i in issues if is_reminder(i)]
+    for i in issues:
+        if not is_reminder(i):
+            where = ", ".join(x for x in (f"trang '{i.sheet}'" if i.sheet else "", f"ô {i.cell}" if i.cell else "",
+                                          f"mục {i.item}" if i.item else "") if x)
+            label = "[bold red]Lỗi[/]" if i.severity == ERROR else "[yellow]Cảnh báo[/]"
+            err.print(f"{label} {where}: {i.message}", highlight=False)
+    if reminders:
+        err.print(f"Nhắc nhở: {len(reminders)} mục chưa ghi tài liệu kiểm chứng hoặc giải trình "
+                  "(danh sách đầy đủ: parxl score --json, mục \"issues\").", highlight=False)
+    errors = sum(1 for i in issues if i.severity == ERROR)
+    if errors:  # scored as the sheet's formulas score them; the values still need fixing
+        err.print(f"[bold red]{errors} lỗi số liệu[/]: điểm trên đây tính như công thức của biểu mẫu tính với các "
+                  "giá trị lỗi; đề nghị sửa các ô nêu trên rồi chấm lại.")
+        raise typer.Exit(1)
 
 
 def _score_summary(fw: Any, s: Any) -> None:
@@ -266,8 +286,6 @@ def _score_summary(fw: Any, s: Any) -> None:
     )
     counts = ", ".join(f"{k}: {v}" for k, v in s.status_counts.items() if v)
     out.print(f"Trạng thái các tiêu chí thành phần: {counts}")
-    for code, problem in s.errors.items():
-        err.print(f"[yellow]Cảnh báo[/] mục {code}: {problem}")
 
 
 @app.command()

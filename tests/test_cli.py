@@ -169,3 +169,28 @@ def test_outputs_the_system_refuses_get_a_message(tmp_path: Path) -> None:
     a_file.write_text("x", "utf-8")
     out = " ".join(run("demo", "-o", a_file / "con", code=1).split())
     assert "con': không đọc hoặc ghi được tệp (một phần của đường dẫn không phải thư mục)" in out
+
+
+def test_score_names_each_bad_value_and_exits_non_zero(tmp_path: Path) -> None:
+    """Values typed into the sheet that break the rules (issue: wrong type, 77,7 for 77,7%,
+    negative counts, numerator > denominator): sheet, cell and item of each; exit code 1."""
+    from parxl.office.synth import patch_cells
+
+    template = tmp_path / "mẫu.xlsx"
+    run("build", MINI, "-o", template)
+    bad = tmp_path / "sai.xlsx"
+    patch_cells(template, bad, {
+        ("Lĩnh vực 1", "H7"): 77.7,  # 1.1.2 rate: 77,7 typed without %
+        ("Lĩnh vực 1", "H9"): -2,  # 1.2.1 count
+        ("Lĩnh vực 2", "H6"): 120, ("Lĩnh vực 2", "I6"): 100,  # 2.1.1 numerator > denominator
+        ("Lĩnh vực 2", "H7"): "chín mươi",  # 2.1.2 rate as words
+    })
+    out = " ".join(run("score", bad, code=1).split())
+    for where in ("trang 'Lĩnh vực 1', ô H7, mục 1.1.2: Số liệu 1", "trang 'Lĩnh vực 1', ô H9, mục 1.2.1",
+                  "trang 'Lĩnh vực 2', ô H6, mục 2.1.1: tử số (120) lớn hơn mẫu số (100)",
+                  "trang 'Lĩnh vực 2', ô H7, mục 2.1.2"):
+        assert f"Lỗi {where}" in out, where
+    assert "4 lỗi số liệu" in out
+    data = json.loads(runner.invoke(app, ["score", str(bad), "--json"]).stdout)
+    assert sorted(i["cell"] for i in data["issues"] if i["severity"] == "lỗi") == ["H6", "H7", "H7", "H9"]
+    run("score", template)  # the blank template: nothing wrong

@@ -34,6 +34,8 @@ from parxl.workbook.fastread import CellError, RawCell, RawReturn, framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 
 ERROR, WARNING = "lỗi", "cảnh báo"
+# reminders (warnings about documentation, not about values)
+NO_EVIDENCE, NO_EXPLANATION = "chưa ghi tài liệu kiểm chứng", "chưa có giải trình"
 KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"
 # links, web calls, external programs (DDE "cmd|' /C calc'!A0") and other workbooks ("[1]")
 _DANGEROUS = re.compile(r"\b(HYPERLINK|WEBSERVICE|FILTERXML|CALL|REGISTER|EXEC|IMPORTXML|RTD)\s*\(|[|\[]", re.I)
@@ -310,11 +312,23 @@ class _Checker:
                            row.refs["status"], item)
         filled = bool(numbers) or status in (DAT, KHONG_DAT)
         if item.evidence and filled and not values.get("evidence"):
-            self.issue(WARNING, f"chưa ghi tài liệu kiểm chứng (yêu cầu: {_show(item.evidence)})", sheet,
+            self.issue(WARNING, f"{NO_EVIDENCE} (yêu cầu: {_show(item.evidence)})", sheet,
                        row.refs["evidence"], item)
         if filled and item.scorer not in ("bonus", "penalty") and s.deducted > 1e-9 and not values.get("explanation"):
-            self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng chưa có giải trình "
+            self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng {NO_EXPLANATION} "
                        "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item)
+
+
+def is_reminder(issue: Issue) -> bool:
+    """A warning about missing evidence or explanation, not about a value."""
+    return issue.severity == WARNING and (issue.message.startswith(NO_EVIDENCE) or NO_EXPLANATION in issue.message)
+
+
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
+    """Every check of a return, run on any parxl workbook (a template, a return, a consolidated
+    workbook): what ``parxl score`` reports beside the scores. Raises as ``read_return`` does."""
+    raw = read_raw(path, str(path), limits)
+    return _Checker(raw, framework_for(raw.framework_key, None, str(path)), keep_cells=False).run().issues
 
 
 def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, body_cells: bool = True,
