@@ -247,10 +247,8 @@ def score(
     reminders = [i for i in issues if is_reminder(i)]
     for i in issues:
         if not is_reminder(i):
-            where = ", ".join(x for x in (f"trang '{i.sheet}'" if i.sheet else "", f"ô {i.cell}" if i.cell else "",
-                                          f"mục {i.item}" if i.item else "") if x)
             label = "[bold red]Lỗi[/]" if i.severity == ERROR else "[yellow]Cảnh báo[/]"
-            err.print(f"{label} {where}: {i.message}", highlight=False)
+            err.print(f"{label} {i.where(with_file=False)}: {i.message}", highlight=False)
     if reminders:
         err.print(f"Nhắc nhở: {len(reminders)} mục chưa ghi tài liệu kiểm chứng hoặc giải trình "
                   "(danh sách đầy đủ: parxl score --json, mục \"issues\").", highlight=False)

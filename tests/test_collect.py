@@ -383,6 +383,11 @@ def test_cli_collect(issued: dict[str, Path], tmp_path: Path) -> None:
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     res = CliRunner().invoke(app, ["collect", str(back), "-o", str(out)])
     assert hashlib.sha256(out.read_bytes()).hexdigest() == digest
+    assert f"Lỗi: đơn vị '{VH}' của 'Huyện Mẫu' chưa gửi biểu mẫu" in " ".join(res.output.split())
+    # nothing usable in the folder: exit 1, whatever --strict says
+    (tmp_path / "trống").mkdir()
+    res = CliRunner().invoke(app, ["collect", str(tmp_path / "trống"), "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 1 and "không có tệp Excel nào" in res.output
 
 
 def test_reference_framework_by_majority_or_by_choice(issued: dict[str, Path], mini: Framework,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parxl.errors import ParxlError
+from parxl.errors import Location, ParxlError
 from parxl.framework.model import Framework, Item
 from parxl.inputs import STATUS, TEXT, InputField, item_fields, normalize
 from parxl.numbers import format_vn_number
@@ -53,6 +53,10 @@ class Issue:
     office: str
     severity: str
     message: str
+
+    def where(self, *, with_file: bool = True) -> str:
+        """"tệp '…', trang '…', ô H7, mục 1.1.2", the parts that are known."""
+        return Location(self.file if with_file else "", self.sheet, self.cell, self.item).describe()
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -69,12 +69,14 @@ def register(app: typer.Typer) -> None:
         if len(result.scores) > 20:
             out.print(f"  … và {len(result.scores) - 20} đơn vị khác (xem bảng điểm).")
         for issue in [i for i in result.issues if i.severity == "lỗi"][:10]:
-            where = " ".join(x for x in (issue.file, issue.sheet, issue.cell, issue.item) if x)
-            err.print(f"[red]lỗi[/] {where}: {issue.message}", highlight=False)
+            where = issue.where()
+            err.print(f"[red]Lỗi[/]{' ' + where if where else ''}: {issue.message}", highlight=False)
         if result.errors > 10:
             err.print(f"… và {result.errors - 10} lỗi khác (xem trang 'Kiểm tra').")
         for p in result.outputs:
             out.print(f"Đã ghi [bold]{p}[/]")
+        if result.used == 0:  # nothing could be consolidated: not a success
+            raise typer.Exit(1)
         if strict and result.errors:
             raise typer.Exit(2)
 
