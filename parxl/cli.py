@@ -89,36 +89,14 @@ def frameworks(
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    t = Table(title="Bộ tiêu chí tích hợp")
-    for h in (
-        "Mã",
-        "Tên",
-        "Cấp",
-        "Tổng",
-        "Tự đánh giá",
-        "ĐTXHH",
-        "Cấp trên",
-        "Thưởng",
-        "LV",
-        "TC",
-        "TCTP",
-    ):
-        t.add_column(h)
+    # one block per framework, readable at any console width; the id (what users type) first
+    out.print("[bold]Bộ tiêu chí tích hợp[/] (mã — tên, cấp):")
     for r in rows:
-        t.add_row(
-            r["id"],
-            r["name"],
-            r["level"],
-            _pts(r["total"]),
-            _pts(r["self"]),
-            _pts(r["survey"]),
-            _pts(r["external"]),
-            _pts(r["bonus_cap"]),
-            str(r["domains"]),
-            str(r["criteria"]),
-            str(r["items"]),
-        )
-    out.print(t)
+        out.print(f"[bold]{r['id']}[/] — {r['name']} (cấp {r['level']})", highlight=False)
+        out.print(f"    tổng {_pts(r['total'])} điểm: tự đánh giá {_pts(r['self'])}, điều tra XHH {_pts(r['survey'])}, "
+                  f"cấp trên đánh giá {_pts(r['external'])}, thưởng tối đa {_pts(r['bonus_cap'])}; "
+                  f"{r['domains']} lĩnh vực, {r['criteria']} tiêu chí, {r['items']} tiêu chí thành phần",
+                  highlight=False)
 
 
 @app.command()

@@ -29,11 +29,39 @@ class Difference:
     actual: Any
 
     def describe(self) -> str:
-        what = " ".join(self.meaning)
         return (
-            f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({what}): "
+            f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({meaning_text(self.meaning)}): "
             f"Python tính {self.expected!r}, bảng tính cho {self.actual!r}"
         )
+
+
+_KINDS = {"item": "mục", "criterion": "tiêu chí", "domain": "lĩnh vực"}
+_SCORERS = {"self": "tự đánh giá", "survey": "điều tra XHH", "external": "cấp trên đánh giá"}
+_LABELS = {
+    "raw": "điểm theo số liệu", "eff_status": "trạng thái tính điểm", "applicable": "điểm tối đa áp dụng",
+    "achieved": "điểm đạt", "deducted": "điểm bị trừ", "open": "điểm chưa xác định", "share": "tỷ lệ bị trừ",
+    "max": "điểm tối đa", "index": "chỉ số", "base": "điểm cơ bản", "bonus_raw": "điểm thưởng đạt",
+    "bonus_open": "điểm thưởng chưa xác định", "penalty": "điểm trừ", "cap": "điểm thưởng tối đa được tính",
+    "bonus": "điểm thưởng được tính", "total": "tổng điểm", "index_base": "mẫu số của chỉ số",
+    "secured": "điểm đã chắc chắn", "reachable": "điểm có thể đạt tối đa",
+}
+
+
+def meaning_text(meaning: tuple[str, ...]) -> str:
+    """What a computed cell holds, in Vietnamese: "mục 1.1.2: điểm đạt"."""
+    kind, *rest = meaning
+    label = _LABELS.get(rest[-1], rest[-1]) if rest else kind
+    if kind in _KINDS:
+        return f"{_KINDS[kind]} {rest[0]}: {label}"
+    if kind == "base":
+        return f"điểm cơ bản: {label}"
+    if kind == "scorer":
+        return f"{_SCORERS.get(rest[0], rest[0])}: {label}"
+    if kind == "group":
+        return f"{rest[0]}: {label}"
+    if kind == "status":
+        return f"số mục '{rest[0]}'"
+    return label
 
 
 def cell_meanings(fw: Framework, flavor: str = "native") -> dict[tuple[str, str], tuple[str, ...]]:
@@ -117,6 +145,7 @@ def verify(
 ) -> list[Difference]:
     from parxl.calc import computed_values
 
+    read_return(path)  # a file that is not a readable parxl workbook: the guarded reader says why
     diffs: list[Difference] = []
     for engine in engines:
         diffs.extend(compare(path, computed_values(Path(path), engine), engine))  # type: ignore[arg-type]

@@ -31,6 +31,14 @@ def test_frameworks_json_lists_builtins() -> None:
         assert 80 <= d["items"] <= 110 and d["domains"] == 8
 
 
+def test_frameworks_text_keeps_every_id_whole() -> None:
+    """The ids are what users type: never shortened to 'dakn…' on an 80-column console."""
+    lines = run("frameworks").splitlines()
+    for fid in builtin_ids():
+        assert any(line.startswith(f"{fid} — ") for line in lines), fid
+    assert "…" not in "".join(lines)
+
+
 def test_build_inputs_fill_score(tmp_path: Path) -> None:
     folder = tmp_path / "Phòng Nội vụ"
     template = folder / "Báo cáo 2024.xlsx"
