@@ -434,6 +434,21 @@ def test_blank_office_returns_are_questioned(issued: dict[str, Path], tmp_path: 
     assert "còn 2/3 mục của đơn vị 'Phòng Nội vụ' để trống (1.1.2, 1.2.1)" in by_file["nv.xlsx"].message
 
 
+def test_an_unreadable_file_named_after_its_office_is_theirs(issued: dict[str, Path], tmp_path: Path) -> None:
+    """Not "has not sent": the office sent a file that cannot be used; its problem names the office."""
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / f"{NV}.xlsx", GOOD[NV])
+    fill_return(issued[VP], back / f"{VP}.xlsx", GOOD[VP])
+    (back / f"{VH}.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)  # an old .xls renamed
+    result = collect(back)
+    [sent] = _msgs(result, "đã gửi tệp")
+    assert sent.office == VH and f"đơn vị '{VH}' của 'Huyện Mẫu' đã gửi tệp '{VH}.xlsx'" in sent.message
+    assert not _msgs(result, "chưa gửi biểu mẫu")
+    [bad] = [i for i in result.issues if i.file == f"{VH}.xlsx"]
+    assert bad.office == VH and bad.severity == "lỗi"
+    assert result.by_office()[VH] == (2, 0)
+
+
 @pytest.mark.parametrize("basis", ["counts", "amounts"])
 def test_decimals_are_questioned_in_counts_not_in_amounts(basis: str, tmp_path: Path) -> None:
     """Dossiers are whole; funds disbursed (millions of đồng) are not: only counts get the warning

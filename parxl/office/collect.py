@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -46,7 +46,7 @@ from parxl.office.check import (
     process_file,
     score_row,
 )
-from parxl.office.distribute import MANIFEST
+from parxl.office.distribute import MANIFEST, safe_file_name
 from parxl.score import score_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import build_workbook, put_text
@@ -225,6 +225,7 @@ def collect(
     result = CollectResult(root, None, list(notes), files=len(files))
     groups: dict[str, _Group] = {}
     fw_meta: dict[str, tuple[str, str]] = {}
+    unreadable: list[str] = []  # files that could not be used and do not say whose they are
     for p in process_all(files, limits, workers, progress):
         result.issues.extend(p.issues)
         if p.fw_json is not None:
@@ -236,6 +237,8 @@ def collect(
             if p.kind == KIND_CONSOLIDATED:
                 result.issues.append(Issue(p.path, "", "", "", "", WARNING,
                                            "tệp tổng hợp do parxl tạo (không phải biểu mẫu trả về) — bỏ qua"))
+            elif not p.office:
+                unreadable.append(p.path)
             continue
         if p.meta.get("template_version") != str(L.TEMPLATE_VERSION):
             result.issues.append(Issue(
@@ -283,13 +286,31 @@ def collect(
         exp_offices, exp_bodies = _load_expected(exp_path)
     elif expected is not None:
         raise InputError("không tìm thấy tệp danh sách phát hành", Location(file=str(exp_path)))
-    _merge_offices(fw, g, result, exp_offices)
-    _merge_bodies(fw, g, result, exp_bodies, root, limits)
+    sent = _senders(unreadable, fw.offices(), exp_bodies, result)
+    _merge_offices(fw, g, result, exp_offices, sent)
+    _merge_bodies(fw, g, result, exp_bodies, root, limits, sent)
     result.bodies.sort(key=lambda b: b.body)
     result.issues.sort(key=_sort_key)
     if output is not None:
         _write_outputs(result, fw, Path(output))
     return result
+
+
+def _senders(paths: list[str], offices: list[str], bodies: list[str], result: CollectResult) -> dict[str, str]:
+    """Office or body -> the unusable file named after it (as ``distribute`` names its copies):
+    who did send something, even if it cannot be read. An office's file's problems then name it."""
+    by_name = {safe_file_name(n).casefold(): n for n in [*offices, *bodies]}
+    sent: dict[str, str] = {}
+    office_of: dict[str, str] = {}
+    for path in paths:
+        name = by_name.get(safe_file_name(Path(path).stem).casefold())
+        if name is not None and name not in sent:
+            sent[name] = path
+            if name in offices:
+                office_of[path] = name
+    result.issues = [replace(i, office=office_of[i.file]) if i.file in office_of and not i.office else i
+                     for i in result.issues]
+    return sent
 
 
 def _drop_values(g: _Group) -> None:
@@ -316,7 +337,8 @@ def _reference(groups: dict[str, _Group], framework: Framework | None, result: C
     return sorted(counts, key=lambda k: (-counts[k], k))[0]
 
 
-def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: list[tuple[str, str]]) -> None:
+def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: list[tuple[str, str]],
+                   sent: dict[str, str]) -> None:
     offices = set(fw.offices())
     by_body: dict[str, list[Processed]] = {}
     for p in g.processed:
@@ -328,7 +350,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
         by_body.setdefault(p.body, []).append(p)
     if not by_body and expected:
         for office, body in sorted(expected, key=lambda x: (x[1], x[0])):
-            result.issues.append(_missing(fw, office, body))
+            result.issues.append(_missing(fw, office, body, sent.get(office)))
     for body, procs in sorted(by_body.items()):
         procs.sort(key=lambda p: p.path)
         year = _one_year(procs, result)
@@ -368,7 +390,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
         want = sorted({o for o, b in expected if b == body} or offices) if expected else sorted(offices)
         for office in want:
             if office not in answered:
-                result.issues.append(_missing(fw, office, body))
+                result.issues.append(_missing(fw, office, body, sent.get(office)))
         files = [p.path for p in procs]
         result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values)), year))
         if len(by_body) == 1 and not g.bodies:
@@ -408,16 +430,20 @@ def _one_year(procs: list[Processed], result: CollectResult) -> str:
     return year
 
 
-def _missing(fw: Framework, office: str, body: str) -> Issue:
+def _missing(fw: Framework, office: str, body: str, sent: str | None = None) -> Issue:
     codes = [i.code for i in fw.items if i.office == office]
     shown = ", ".join(codes[:8]) + (", …" if len(codes) > 8 else "")
     where = f" của '{body}'" if body else ""
+    if sent is not None:
+        return Issue("", "", "", "", office, ERROR,
+                     f"đơn vị '{office}'{where} đã gửi tệp '{sent}' nhưng tệp không dùng được (xem lỗi của tệp) "
+                     f"— đề nghị gửi lại ({len(codes)} mục: {shown})")
     return Issue("", "", "", "", office, ERROR,
                  f"đơn vị '{office}'{where} chưa gửi biểu mẫu ({len(codes)} mục: {shown})")
 
 
 def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: list[str], root: Path,
-                  limits: Limits) -> None:
+                  limits: Limits, sent: dict[str, str]) -> None:
     for body, entries in sorted(g.bodies.items()):
         entries = sorted(entries, key=lambda e: e[0])
         first = entries[0]
@@ -434,7 +460,12 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
     if expected:
         have = {b.casefold() for b in g.bodies}
         for body in expected:
-            if body.casefold() not in have:
+            if body.casefold() in have:
+                continue
+            if body in sent:
+                result.issues.append(Issue("", "", "", "", "", ERROR, f"'{body}' đã gửi tệp '{sent[body]}' nhưng "
+                                           "tệp không dùng được (xem lỗi của tệp) — đề nghị gửi lại"))
+            else:
                 result.issues.append(Issue("", "", "", "", "", ERROR, f"'{body}' chưa gửi biểu mẫu"))
 
 
