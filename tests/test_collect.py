@@ -434,6 +434,19 @@ def test_blank_office_returns_are_questioned(issued: dict[str, Path], tmp_path: 
     assert "còn 2/3 mục của đơn vị 'Phòng Nội vụ' để trống (1.1.2, 1.2.1)" in by_file["nv.xlsx"].message
 
 
+def test_consolidated_rows_are_as_tall_as_their_text(issued: dict[str, Path], tmp_path: Path) -> None:
+    """Excel and LibreOffice do not grow rows on opening: a long explanation must not be cut."""
+    long = "Tổng số nhiệm vụ được giao 51: trước hạn 20, đúng hạn 24, trễ hạn 7 do chờ ý kiến; " * 2 + "xong"
+    fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", {**GOOD[NV], ("1.1.2", "explanation"): long})
+    collect(tmp_path / "b", tmp_path / "th.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Lĩnh vực 1"]
+    template = openpyxl.load_workbook(issued[NV])["Lĩnh vực 1"]
+    assert ws["K7"].value == long
+    per_line = int(ws.column_dimensions["K"].width * 1.15)  # characters of 11-point text per line
+    assert ws.row_dimensions[7].height >= 15 * min(8, -(-len(long) // per_line))
+    assert ws.row_dimensions[7].height > template.row_dimensions[7].height
+
+
 def test_an_unreadable_file_named_after_its_office_is_theirs(issued: dict[str, Path], tmp_path: Path) -> None:
     """Not "has not sent": the office sent a file that cannot be used; its problem names the office."""
     back = tmp_path / "back"

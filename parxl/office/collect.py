@@ -49,7 +49,7 @@ from parxl.office.check import (
 from parxl.office.distribute import MANIFEST, safe_file_name
 from parxl.score import score_values
 from parxl.workbook import layout as L
-from parxl.workbook.build import build_workbook, put_text
+from parxl.workbook.build import build_workbook, fit_height, put_text
 from parxl.workbook.fastread import _FRAMEWORKS, framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
@@ -685,13 +685,17 @@ def _fill(wb: Workbook, fw: Framework, values: dict[Key, Any], body: str, year: 
             code = ws[f"{cols['code']}{row}"].value
             if isinstance(code, str) and code in fw.item_index:
                 by_code[code] = (ws, row, cols)
+    texts: set[tuple[Worksheet, int]] = set()
     for (code, name), value in sorted(values.items()):
         ws, row, cols = by_code[code]
         ref = f"{cols[L.input_columns(fw.item_index[code])[name]]}{row}"
         if isinstance(value, str):
             put_text(ws, ref, value)  # text stays text, even "=HYPERLINK(...)"
+            texts.add((ws, row))
         else:
             ws[ref].value = value
+    for ws, row in texts:  # evidence and explanations: rows as tall as their text
+        fit_height(ws, row)
 
 
 def _write_outputs(result: CollectResult, fw: Framework | None, output: Path) -> None:

@@ -146,7 +146,7 @@ class Formulas:
 _WIDTHS = {c.letter: c.width for c in L.COLUMNS}
 
 
-def _fit_height(ws: Worksheet, row: int) -> None:
+def fit_height(ws: Worksheet, row: int) -> None:
     """Row height for its wrapped text (Excel and LibreOffice do not grow rows on load)."""
     lines = 1
     for letter in ("B", "D", "F", "J", "K"):
@@ -266,7 +266,7 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
     if it.scorer not in ("bonus", "penalty"):
         f.put(ws, r.ref("deducted"), f.deducted(r), ("item", it.code, "deducted"))
     _style_row(ws, r.row, None, F_BASE)
-    _fit_height(ws, r.row)
+    fit_height(ws, r.row)
     for key in ("max", "raw", "applicable", "achieved", "deducted", "open"):
         ws[r.ref(key)].number_format = FMT_POINTS
     used_slots = {fl.slot: fl for fl in it.rule.fields()}
@@ -378,7 +378,7 @@ def _domain_sheet(
             )
             ws[f"{col}{crow}"].number_format = FMT_POINTS
         _style_row(ws, crow, FILL_CRIT, F_BOLD)
-        _fit_height(ws, crow)
+        fit_height(ws, crow)
     totals.row = row
     totals.last = row - 1
     put_text(ws, f"B{row}", f"Tổng lĩnh vực {d.code}")
