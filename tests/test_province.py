@@ -27,7 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parxl.errors import InputError
-from parxl.framework import Framework
+from parxl.framework import Framework, builtin
 from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return
 from parxl.province import Local, Sequential, load_appraisal_csv, make_province, province
@@ -165,6 +165,10 @@ def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
     assert cells and all(c.data_type == "s" for c in cells)  # a body named like a formula stays text
     ranking = wb["Xếp hạng"]
     assert [ranking.cell(row=r, column=2).value for r in range(4, 8)] == [AN, BINH, CAT, DUONG]
+    checks = wb["Kiểm tra"]  # office names readable: the column is as wide as the longest of them
+    heads = {c.value: c.column_letter for c in checks[3] if c.value}
+    widest = max(len(o) for o in builtin("dongthap-huyen-2023").offices())
+    assert checks.column_dimensions[heads["Đơn vị chủ trì"]].width >= widest
     with zipfile.ZipFile(out / "bao-cao-xep-hang.docx") as z:
         doc = z.read("word/document.xml").decode("utf-8")
     assert AN in doc and DUONG in doc

@@ -128,7 +128,8 @@ def write_xlsx(result: Any, path: Path) -> None:
     if len(iss) > ISSUE_ROWS_MAX:
         title += f" (hiện {ISSUE_ROWS_MAX} dòng đầu; đủ cả trong du-lieu/van-de.parquet)"
         iss = iss.iloc[:ISSUE_ROWS_MAX]
-    sheets.append(_table("Kiểm tra", title, iss, ISSUE_LABELS, {"file": 30, "message": 90}))
+    sheets.append(_table("Kiểm tra", title, iss, ISSUE_LABELS, {"file": 30, "sheet": 14, "cell": 7, "item": 9,
+                                                               "office": 26, "severity": 10, "message": 90}))
     X.write_tables(path, sheets, title=f"Tổng hợp Chỉ số CCHC — {name}")
 
 
