@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from parxl.errors import ParxlError
 from parxl.framework import Framework, from_dict, load_yaml
 from parxl.office.collect import collect
 from parxl.office.distribute import distribute
@@ -244,6 +245,12 @@ def test_a_crash_leaves_no_partial_output(issued: dict[str, Path], tmp_path: Pat
     with pytest.raises(RuntimeError):
         collect(back, tmp_path / "out" / "th.xlsx")
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    monkeypatch.undo()
+    # the last of the four files cannot be written: none of them is
+    (tmp_path / "part" / "th-diem.csv").mkdir(parents=True)
+    with pytest.raises(ParxlError, match="là một thư mục"):
+        collect(back, tmp_path / "part" / "th.xlsx")
+    assert [p.name for p in (tmp_path / "part").iterdir()] == ["th-diem.csv"]
 
 
 def _collect_into(args: tuple[str, str]) -> int:

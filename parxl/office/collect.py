@@ -52,7 +52,7 @@ from parxl.workbook import layout as L
 from parxl.workbook.build import build_workbook, fit_height, put_text
 from parxl.workbook.fastread import _FRAMEWORKS, framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
-from parxl.workbook.save import atomic_write_bytes, normalized_xlsx_bytes
+from parxl.workbook.save import atomic_write_all, normalized_xlsx_bytes
 
 SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods", ".csv"}
 PARALLEL_THRESHOLD = 64
@@ -710,7 +710,6 @@ def _write_outputs(result: CollectResult, fw: Framework | None, output: Path) ->
             scores_csv(result),
         ), strict=True)
     ]
-    # everything is computed before the first byte is written; each file is replaced atomically
-    for path, data in payload:
-        atomic_write_bytes(path, data)
-        result.outputs.append(path)
+    # everything is computed before the first byte is written; the four files land together
+    atomic_write_all(payload)
+    result.outputs.extend(p for p, _ in payload)

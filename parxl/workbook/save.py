@@ -37,26 +37,36 @@ _CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise ParxlError("đường dẫn ghi kết quả là một thư mục — hãy ghi cả tên tệp", Location(file=str(target)))
+    atomic_write_all([(Path(path), data)])
+
+
+def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write files that belong together all or none: each goes to a temporary file beside its
+    target first; only when every one is written are they renamed into place."""
+    temps: list[tuple[str, Path]] = []
+    target = Path()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".parxl-", suffix=".tmp", dir=target.parent)
+        for target, data in files:
+            if target.is_dir():
+                raise ParxlError("đường dẫn ghi kết quả là một thư mục — hãy ghi cả tên tệp",
+                                 Location(file=str(target)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".parxl-", suffix=".tmp", dir=target.parent)
+            temps.append((tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        for tmp, target in temps:
+            os.replace(tmp, target)
     except OSError as exc:
-        raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
         raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
