@@ -18,6 +18,23 @@ from rich.table import Table
 from parxl.errors import ParxlError, os_error
 from parxl.numbers import format_vn_number, format_vn_percent
 
+
+def _localise() -> None:
+    """Typer's help panels and hints in Vietnamese (its module-level texts). The texts of the
+    click copy inside typer are fixed English ("Show this message and exit.") and stay so."""
+    from typer import rich_utils
+
+    for name, text in (("DEFAULT_STRING", "[mặc định: {}]"), ("REQUIRED_LONG_STRING", "[bắt buộc]"),
+                       ("ENVVAR_STRING", "[biến môi trường: {}]"), ("ARGUMENTS_PANEL_TITLE", "Tham số"),
+                       ("OPTIONS_PANEL_TITLE", "Tuỳ chọn"), ("COMMANDS_PANEL_TITLE", "Lệnh"),
+                       ("ERRORS_PANEL_TITLE", "Lỗi"), ("ABORTED_TEXT", "Đã dừng."),
+                       ("RICH_HELP", "Xem [blue]'{command_path} {help_option}'[/] để được hướng dẫn.")):
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+
+
+_localise()
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,

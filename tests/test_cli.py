@@ -202,3 +202,9 @@ def test_score_names_each_bad_value_and_exits_non_zero(tmp_path: Path) -> None:
     data = json.loads(runner.invoke(app, ["score", str(bad), "--json"]).stdout)
     assert sorted(i["cell"] for i in data["issues"] if i["severity"] == "lỗi") == ["H6", "H7", "H7", "H9"]
     run("score", template)  # the blank template: nothing wrong
+
+
+def test_help_panels_are_vietnamese() -> None:
+    text = run("build", "--help")
+    assert "Tham số" in text and "Tuỳ chọn" in text and "[bắt buộc]" in text and "[mặc định: native]" in text
+    assert "Options" not in text and "[required]" not in text
