@@ -90,6 +90,13 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def warnings_text(result: Any) -> str:
+    """"63 cảnh báo (59 là nhắc ghi tài liệu kiểm chứng, giải trình)" of a collect."""
+    r = result.reminders
+    note = f" ({r} là nhắc ghi tài liệu kiểm chứng, giải trình)" if r else ""
+    return f"{result.warnings} cảnh báo{note}"
+
+
 def _pts(x: float) -> str:
     return format_vn_number(x, 2, trim=False)
 
@@ -351,11 +358,11 @@ def demo(
     d = run_demo(framework, output)
     c = d.collected
     out.print(f"Thu thập {c.files} tệp trả về của {len(d.framework.offices())} đơn vị chủ trì: "
-              f"{c.errors} lỗi, {c.warnings} cảnh báo (xem tong-hop-kiem-tra.csv).")
-    entered, total = d.office_less
+              f"{c.errors} lỗi, {warnings_text(c)} (xem tong-hop-kiem-tra.csv).")
+    still_open, total = d.office_less
     if total:
-        out.print(f"Các mục không giao đơn vị nào (điều tra xã hội học, cấp trên đánh giá): {total} mục, dữ liệu "
-                  f"mẫu có số liệu của {entered} mục; {total - entered} mục còn chưa xác định.")
+        out.print(f"Nhập các mục không giao đơn vị nào (điều tra xã hội học, cấp trên đánh giá): {total} mục, "
+                  f"{still_open} mục còn chưa xác định (chưa có kết quả).")
     out.print(_score_table(d.framework, d.scores, d.body))
     _score_summary(d.framework, d.scores)
     for name, w in d.warnings:

@@ -48,7 +48,7 @@ class Demo:
     scores: Scores
     files: list[Path] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (report file, what it lacks)
-    office_less: tuple[int, int] = (0, 0)  # items of no office (survey, superior): with example values, all
+    office_less: tuple[int, int] = (0, 0)  # items of no office (survey, superior): still open, all
 
 
 def run_demo(framework_id: str, output: str | Path) -> Demo:
@@ -76,8 +76,9 @@ def run_demo(framework_id: str, output: str | Path) -> Demo:
     scores = score_values(fw, ret.values)
     atomic_write_bytes(out / RESULT, json.dumps({"body": ret.body, "year": ret.year, **scores.as_dict()},
                                                 ensure_ascii=False, indent=1).encode("utf-8"))
+    no_office = [i.code for i in fw.items if not i.office]
     demo = Demo(fw, ret.body, collected, scores,
-                office_less=(len({code for code, _ in office_less}), sum(1 for i in fw.items if not i.office)))
+                office_less=(sum(1 for c in no_office if scores.items[c].open > 0), len(no_office)))
     for kind, docx, xlsx, info in (
             ("self-assessment", SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX, None),
             ("interim", INTERIM, None, ReportInfo(period="9 tháng đầu năm")),

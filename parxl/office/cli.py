@@ -11,7 +11,7 @@ from parxl.framework.model import Framework
 
 
 def register(app: typer.Typer) -> None:
-    from parxl.cli import err, friendly, out, progress_bar
+    from parxl.cli import err, friendly, out, progress_bar, warnings_text
 
     @app.command()
     @friendly
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             result = do_collect(folder, output, expected=expected, framework=fw, workers=workers,
                                 progress=progress)
         out.print(f"Đã đọc {result.files} tệp, tổng hợp {result.used} tệp; {result.errors} lỗi, "
-                  f"{result.warnings} cảnh báo.")
+                  f"{warnings_text(result)}.")
         for office, (errors, warnings) in result.by_office().items():
             out.print(f"  {office}: {errors} lỗi, {warnings} cảnh báo", highlight=False)
         for row in result.scores[:20]:
