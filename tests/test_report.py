@@ -472,3 +472,30 @@ def test_skipping_docxtpl_listing_pass_changes_nothing(runs: list[tuple[str, str
         f"<w:t{space}>{text}</w:t><w:tab/></w:r></w:p><w:tbl/>" for text, space, bold in runs) + "</w:body>"
     tpl = Template.__new__(Template)
     assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml)
+
+
+def test_provisional_total_is_said_to_be_provisional(books: dict[str, Path], tmp_path: Path) -> None:
+    """Seed 004 (Sa Đéc, 25/8/2023): 57,96 points known, 35,5 points still open (5,5 assessed
+    + the 30 survey points): the directive and the report must not state 57,96 as the result."""
+    sadec = load_body(books["sadec"])
+    rep = build_report("remedy", [sadec])
+    text = rep.context["result_text"]
+    assert "57,96 điểm tạm tính (còn 35,5 điểm chưa xác định, trong đó 30 điểm điều tra xã hội học)" in text
+    assert "chưa tính 35,5 điểm chưa xác định" in rep.context["deduction_intro"]
+    assert any("tạm tính" in w and "35,5" in w for w in rep.warnings)
+    rep = build_report("self-assessment", [sadec])
+    head = rep.context["summary_lines"][0]
+    assert head["head"] == "Tổng điểm tạm tính: "
+    assert "còn 35,5 điểm chưa xác định, trong đó 30 điểm điều tra xã hội học" in head["text"]
+    assert any("tạm tính" in w for w in rep.warnings)
+    # Quận 1 (seed 000) is fully scored: nothing is called provisional
+    q1 = load_body(books["q1"])
+    for kind in ("remedy", "self-assessment"):
+        rep = build_report(kind, [q1])
+        assert "tạm tính" not in str(rep.context) and not any("tạm tính" in w for w in rep.warnings)
+    rep = build_report("ranking", [sadec, q1])
+    assert any(n.startswith("01/02 cơ quan, đơn vị còn điểm chưa xác định") for n in rep.context["notes"])
+    res = CliRunner().invoke(app, ["report", str(books["sadec"]), "--kind", "remedy",
+                                   "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 0, res.output
+    assert "Lưu ý:" in res.output and "điểm tạm tính" in res.output

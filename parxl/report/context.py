@@ -205,10 +205,11 @@ def _bonus_text(fw: Framework, s: Scores) -> str:
 def _summary_lines(fw: Framework, s: Scores, body: str, year: str) -> list[Context]:
     summ = A.deduction_summary(fw, s)
     lines = [{
-        "head": "Tổng điểm: ",
+        "head": "Tổng điểm tạm tính: " if s.base.open > 0 else "Tổng điểm: ",
         "text": f"{pts(s.total)}/{pts(s.base.applicable + fw.bonus_cap)} điểm, đạt tỷ lệ {pct(s.index)}"
         + (f" (điểm cơ bản {pts(s.base.achieved)}/{pts(s.base.applicable)} điểm; {_bonus_text(fw, s)})"
-           if fw.bonus or fw.penalties else "") + ".",
+           if fw.bonus or fw.penalties else "")
+        + (f"; {_open_text(s)}" if s.base.open > 0 else "") + ".",
     }]
     lines += _scorer_lines(fw, s)
     if summ.perfect:
@@ -237,6 +238,24 @@ def _deducted_text(summ: A.DeductionSummary, s: Scores) -> str:
     elif parts:
         text += f" ở {count2(summ.assessed_items)} nội dung"
     return text
+
+
+def _open_text(s: Scores) -> str:
+    """"còn 35,5 điểm chưa xác định, trong đó 30 điểm điều tra xã hội học" ("" when all is known)."""
+    if s.base.open <= 0:
+        return ""
+    text = f"còn {pts(s.base.open)} điểm chưa xác định"
+    survey = s.by_scorer["survey"].open if "survey" in s.by_scorer else 0.0
+    if survey > 0:
+        text += (", là điểm điều tra xã hội học" if abs(survey - s.base.open) < 1e-9
+                 else f", trong đó {pts(survey)} điểm điều tra xã hội học")
+    return text
+
+
+def _provisional_warning(s: Scores) -> str:
+    """The user's warning when a document gives a total while points are still open."""
+    return (f"Tổng điểm {pts(s.total)} là điểm tạm tính: {_open_text(s)}; văn bản ghi rõ điểm tạm tính "
+            "(lập lại khi có đủ kết quả).")
 
 
 def _perfect_text(body: str, year: str, s: Scores) -> str:
@@ -328,6 +347,8 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
     ctx["notes"] = _exempt_notes(fw, s) + yoy_notes
     if previous is None:
         warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
+    if s.base.open > 0:
+        warnings.append(_provisional_warning(s))
     ctx.update(_signature(info))
     tables = {"domains": A.deductions(fw, s, "domain"), "items": A.deductions(fw, s, "item", only_deducted=True)}
     if yoy is not None and previous is not None:
@@ -519,8 +540,13 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     prev_total = yoy.previous_total if yoy else info.previous_total
     prev_year = (previous.year if previous else "") or info.previous_year or _minus_one(body.year)
     text = f"Điểm Chỉ số cải cách hành chính năm {body.year} của {body.name} là {pts(s.total)} điểm"
+    provisional = s.base.open > 0
+    if provisional:
+        text += f" tạm tính ({_open_text(s)})"
+        warnings.append(_provisional_warning(s))
     if prev_total is not None:
-        text += f" ({change_text(s.total - prev_total)} so với năm {prev_year})"
+        change = f"{change_text(s.total - prev_total)} so với năm {prev_year}"
+        text += f", {change}" if provisional else f" ({change})"
     if info.rank:
         text += f", được xếp hạng {info.rank}" + (f"/{info.rank_of}" if info.rank_of else "")
         if info.previous_rank:
@@ -544,8 +570,9 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     ctx["has_deductions"] = not summ.perfect
     n_new = yoy.count(A.yoy.NEW) if yoy else None
     n_persist = yoy.count(A.yoy.PERSISTED) if yoy else None
-    intro = (f"Qua kết quả đánh giá, chấm điểm, Chỉ số cải cách hành chính năm {body.year} của {body.name} bị trừ "
-             f"tổng cộng {_deducted_text(summ, s)}")
+    so_far = f" đến thời điểm hiện tại (chưa tính {pts(s.base.open)} điểm chưa xác định)" if provisional else ""
+    intro = (f"Qua kết quả đánh giá, chấm điểm{so_far}, Chỉ số cải cách hành chính năm {body.year} của {body.name} "
+             f"bị trừ tổng cộng {_deducted_text(summ, s)}")
     if yoy is not None:
         intro += (f"; có {count2(n_persist or 0)} nội dung bị trừ điểm năm {prev_year} chưa khắc phục và "
                   f"{count2(n_new or 0)} nội dung phát sinh mới")
@@ -737,6 +764,12 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
         "domain_lines": domain_lines,
         "closing": f"Trên đây là kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của {label}./.",
     })
+    provisional = [nm for nm, b in zip(names, bodies, strict=True) if b.scores.base.open > 0]
+    if provisional:
+        msg = (f"{count2(len(provisional))}/{count2(n)} cơ quan, đơn vị còn điểm chưa xác định: xếp hạng theo "
+               "điểm tạm tính.")
+        ctx["notes"].append(msg)
+        warnings.append(msg)
     ctx.update(_signature(info))
     png = charts.ranking_bars(list(rk.body), list(rk.total))
     return Report("ranking", ctx, {"chart_ranking": png}, warnings, {"ranking": rk, "groups": ga})
