@@ -190,7 +190,7 @@ def test_ranking_report(rendered: dict[str, str]) -> None:
     assert any(re.match(r"1 Quận 3 Quận 100 1$", r) for r in rows), "\n".join(rows)
     assert any(re.match(r"2 Huyện Củ Chi Huyện 93,23 1$", r) for r in rows)
     assert any(re.match(r"2 Quận 1 Quận 93,23 2 93,13 \+0,10 1 -1$", r) for r in rows)
-    assert "Đồng hạng: hạng 2: Huyện Củ Chi, Quận 1" in t
+    assert "Đồng hạng: hạng 2: huyện Củ Chi, Quận 1" in t
     assert "cao nhất: Quận 3 (100 điểm)" in t
     assert "So với năm trước: 0 đơn vị tăng hạng, 01 đơn vị giảm hạng" in t
     assert "Lĩnh vực 3 - Cải cách thủ tục hành chính: trung bình 14/15 điểm; cao nhất Quận 3 (100%), " \
@@ -204,7 +204,7 @@ def test_perfect_score_documents(rendered: dict[str, str]) -> None:
     assert "không có nội dung nào bị trừ điểm" in t
     assert "Tổng điểm: 12,5/13,5 điểm" in t  # no bonus typed: 12,5 base points of 12,5 + cap 1
     r = rendered["perfect_remedy"]
-    assert "Năm 2024, Huyện Mẫu không có nội dung nào bị trừ điểm" in r
+    assert "Năm 2024, huyện Mẫu không có nội dung nào bị trừ điểm" in r
     assert "tiếp tục duy trì" in r
     assert "Điểm không đạt: 0 điểm" in rendered["perfect_interim"]
 
@@ -420,8 +420,11 @@ def test_ranking_by_index_when_bodies_are_exempt(mini: Framework, tmp_path: Path
     ("PHÒNG NỘI VỤ", "Phòng Nội vụ"),
     ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch"),
     ("SỞ NỘI VỤ", "Sở Nội vụ"),
-    ("ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC", "Ủy ban nhân dân Thành phố Sa Đéc"),
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC", "Ủy ban nhân dân thành phố Sa Đéc"),
     ("ỦY BAN NHÂN DÂN QUẬN 1", "Ủy ban nhân dân Quận 1"),
+    ("ỦY BAN NHÂN DÂN HUYỆN CỦ CHI", "Ủy ban nhân dân huyện Củ Chi"),
+    ("ỦY BAN NHÂN DÂN THỊ XÃ HỒNG NGỰ", "Ủy ban nhân dân thị xã Hồng Ngự"),
+    ("ỦY BAN NHÂN DÂN PHƯỜNG 15", "Ủy ban nhân dân Phường 15"),
 ])
 def test_names_in_running_text(upper: str, text: str) -> None:
     from parxl.report.info import name_case
@@ -499,3 +502,46 @@ def test_provisional_total_is_said_to_be_provisional(books: dict[str, Path], tmp
                                    "-o", str(tmp_path / "cv.docx")])
     assert res.exit_code == 0, res.output
     assert "Lưu ý:" in res.output and "điểm tạm tính" in res.output
+
+
+@pytest.mark.parametrize(("name", "inside", "place"), [
+    ("Thành phố Sa Đéc", "thành phố Sa Đéc", "Sa Đéc"),
+    ("Huyện Củ Chi", "huyện Củ Chi", "Củ Chi"),
+    ("Thị xã Hồng Ngự", "thị xã Hồng Ngự", "Hồng Ngự"),
+    ("Thị trấn Mỹ Thọ", "thị trấn Mỹ Thọ", "Mỹ Thọ"),
+    ("Xã Tân Phú Đông", "xã Tân Phú Đông", "Tân Phú Đông"),
+    ("Phường An Hòa", "phường An Hòa", "An Hòa"),
+    ("Tỉnh Đồng Tháp", "tỉnh Đồng Tháp", "Đồng Tháp"),
+    ("Quận Bình Thạnh", "quận Bình Thạnh", "Bình Thạnh"),
+    # a unit named by a number keeps its capital and its unit word (Nghị định 30/2020)
+    ("Quận 1", "Quận 1", "Quận 1"),
+    ("Phường 15", "Phường 15", "Phường 15"),
+    # not a unit word at the start, a unit word later, or capitals: left as written
+    ("Phòng Nội vụ", "Phòng Nội vụ", "Phòng Nội vụ"),
+    ("Xây dựng Thành phố", "Xây dựng Thành phố", "Xây dựng Thành phố"),
+    ("Xãhội", "Xãhội", "Xãhội"),
+    ("THÀNH PHỐ SA ĐÉC", "THÀNH PHỐ SA ĐÉC", "Sa Đéc"),
+    ("Huyện", "Huyện", "Huyện"),
+])
+def test_body_name_inside_a_sentence(name: str, inside: str, place: str) -> None:
+    from parxl.report.vn import in_sentence, place_name
+
+    assert in_sentence(name) == inside
+    assert place_name(name) == place
+
+
+def test_unit_word_lower_case_in_running_text_only(books: dict[str, Path]) -> None:
+    sadec = load_body(books["sadec"])
+    assert sadec.name == "Thành phố Sa Đéc"
+    rep = build_report("remedy", [sadec])
+    c = rep.context
+    assert c["result_text"].startswith("Điểm Chỉ số cải cách hành chính năm 2023 của thành phố Sa Đéc là")
+    assert c["directive_intro"].endswith("Chủ tịch Ủy ban nhân dân thành phố Sa Đéc chỉ đạo như sau:")
+    assert c["full_marks_text"].startswith("Trong năm 2023, thành phố Sa Đéc ")
+    assert c["addressees"][0].endswith("thuộc thành phố Sa Đéc")
+    assert c["head_issuer"] == "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC"  # the header keeps its capitals
+    assert c["date_line"].startswith("Sa Đéc, ngày ")
+    assert "Thành phố Sa Đéc" not in str({k: v for k, v in c.items() if k != "head_issuer"})
+    rep = build_report("self-assessment", [sadec])
+    assert rep.context["title"].endswith("năm 2023 của thành phố Sa Đéc")
+    assert "UBND thành phố Sa Đéc (b/c);" in rep.context["recipients"]

@@ -20,7 +20,7 @@ from parxl import analysis as A
 from parxl.framework.model import Framework
 from parxl.report import charts
 from parxl.report.info import ReportInfo
-from parxl.report.vn import change_text, count2, date_line, date_short, pct, pts, ratio
+from parxl.report.vn import change_text, count2, date_line, date_short, in_sentence, pct, pts, ratio
 from parxl.score import CHUA_DEN_HAN, KHONG_AP_DUNG, Scores
 
 Context = dict[str, Any]
@@ -315,6 +315,7 @@ def _yoy_lines(yoy: A.YearOverYear, prev_year: str) -> list[Context]:
 # ---------------------------------------------------------------- the four documents
 def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) -> Report:
     fw, s = body.framework, body.scores
+    name = in_sentence(body.name)
     info = info.with_defaults("self-assessment", body.name)
     warnings: list[str] = []
     ctx = _header("self-assessment", info, body.year)
@@ -324,14 +325,14 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
     ctx.update({
         "doc_type": "BÁO CÁO",
         "title": info.title or f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {body.year} "
-                               f"của {body.name}",
+                               f"của {name}",
         "body": body.name,
         "year": body.year,
         "framework": fw.name,
         "intro": " ".join(info.basis) if info.basis else (
             f"Thực hiện {fw.name}, {info.issuer_text} báo cáo kết quả "
-            f"tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {body.year} của {body.name} như sau:"),
-        "summary_lines": _summary_lines(fw, s, body.name, body.year),
+            f"tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {body.year} của {name} như sau:"),
+        "summary_lines": _summary_lines(fw, s, name, body.year),
         "domains": rows,
         "total": total,
         "has_deductions": not summ.perfect,
@@ -339,10 +340,10 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
                            "như sau:",
         "deducted_domains": _deducted_domains(fw, s, body.values, body.year, directive=False),
         "deducted_items": _deducted_item_rows(fw, s),
-        "perfect_text": _perfect_text(body.name, body.year, s),
+        "perfect_text": _perfect_text(name, body.year, s),
         "yoy_lines": _yoy_lines(yoy, previous.year if previous else "") if yoy else [],
         "closing": f"Trên đây là báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm "
-                   f"{body.year} của {body.name}./.",
+                   f"{body.year} của {name}./.",
     })
     ctx["notes"] = _exempt_notes(fw, s) + yoy_notes
     if previous is None:
@@ -383,6 +384,7 @@ def _score_charts(fw: Framework, s: Scores) -> dict[str, bytes | None]:
 
 def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> Report:
     fw, s = body.framework, body.scores
+    name = in_sentence(body.name)
     info = info.with_defaults("interim", body.name)
     warnings: list[str] = []
     ctx = _header("interim", info, body.year)
@@ -398,7 +400,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
         "framework": fw.name,
         "intro": " ".join(info.basis) if info.basis else (
             f"Thực hiện {fw.name}, {info.issuer_text} tổng hợp "
-            f"tình hình thực hiện nhiệm vụ cải cách hành chính {in_year} của {body.name} như sau:"),
+            f"tình hình thực hiện nhiệm vụ cải cách hành chính {in_year} của {name} như sau:"),
     })
     section = 1
     if tasks is not None:
@@ -484,7 +486,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
         details.append({"head": f"{i}. {d.name}: ", "text": text, "lines": lines})
     ctx["domain_details"] = details
     ctx["closing"] = (f"Trên đây là báo cáo sơ kết công tác cải cách hành chính {period} và kết quả ước đạt Chỉ số "
-                      f"cải cách hành chính năm {body.year} của {body.name}./.")
+                      f"cải cách hành chính năm {body.year} của {name}./.")
     ctx["notes"] = _exempt_notes(fw, s)
     ctx.update(_signature(info))
     png = charts.interim_bars(list(pos.domains.code), list(pos.domains.secured), list(pos.domains.lost),
@@ -531,6 +533,7 @@ def _roman(n: int) -> str:
 
 def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report:
     fw, s = body.framework, body.scores
+    name = in_sentence(body.name)
     info = info.with_defaults("remedy", body.name)
     warnings: list[str] = []
     ctx = _header("remedy", info, body.year)
@@ -539,7 +542,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     # the result sentence (seed 000, footnote 1)
     prev_total = yoy.previous_total if yoy else info.previous_total
     prev_year = (previous.year if previous else "") or info.previous_year or _minus_one(body.year)
-    text = f"Điểm Chỉ số cải cách hành chính năm {body.year} của {body.name} là {pts(s.total)} điểm"
+    text = f"Điểm Chỉ số cải cách hành chính năm {body.year} của {name} là {pts(s.total)} điểm"
     provisional = s.base.open > 0
     if provisional:
         text += f" tạm tính ({_open_text(s)})"
@@ -571,7 +574,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     n_new = yoy.count(A.yoy.NEW) if yoy else None
     n_persist = yoy.count(A.yoy.PERSISTED) if yoy else None
     so_far = f" đến thời điểm hiện tại (chưa tính {pts(s.base.open)} điểm chưa xác định)" if provisional else ""
-    intro = (f"Qua kết quả đánh giá, chấm điểm{so_far}, Chỉ số cải cách hành chính năm {body.year} của {body.name} "
+    intro = (f"Qua kết quả đánh giá, chấm điểm{so_far}, Chỉ số cải cách hành chính năm {body.year} của {name} "
              f"bị trừ tổng cộng {_deducted_text(summ, s)}")
     if yoy is not None:
         intro += (f"; có {count2(n_persist or 0)} nội dung bị trừ điểm năm {prev_year} chưa khắc phục và "
@@ -580,7 +583,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     ctx["deducted_domains"] = _deducted_domains(fw, s, body.values, body.year, directive=True)
     full = [f"Lĩnh vực {d.code} - {d.name}" for d in fw.domains
             if s.domains[d.code].applicable > 0 and s.domains[d.code].deducted <= 0 and s.domains[d.code].open <= 0]
-    full_text = f"Trong năm {body.year}, {body.name} "
+    full_text = f"Trong năm {body.year}, {name} "
     full_text += ("đạt điểm tối đa ở " + "; ".join(full)) if full else "không có lĩnh vực nào đạt điểm tối đa"
     bonus = _bonus_text(fw, s)
     ctx["full_marks_text"] = full_text + (f"; {bonus}" if bonus else "") + "."
@@ -609,7 +612,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
                 f"{leader}.")},
         ]
     else:
-        ctx["directive_intro"] = (f"Năm {body.year}, {body.name} không có nội dung nào bị trừ điểm. "
+        ctx["directive_intro"] = (f"Năm {body.year}, {name} không có nội dung nào bị trừ điểm. "
                                   f"{leader} đề nghị:")
         ctx["directives"] = [{"head": "1. ", "text": (
             "Thủ trưởng các cơ quan, đơn vị tiếp tục duy trì, nâng cao chất lượng thực hiện các nhiệm vụ cải cách "
@@ -719,10 +722,11 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
         top, last = rk.iloc[0], rk.iloc[-1]
         head = "Chỉ số trung bình: " if by_index else "Điểm trung bình: "
         summary.append({"head": head, "text": f"{pts(ga.iloc[-1].average)}{unit}; cao nhất: "
-                        f"{top.body} ({pts(top.total)}{unit}); thấp nhất: {last.body} ({pts(last.total)}{unit})."})
+                        f"{in_sentence(top.body)} ({pts(top.total)}{unit}); thấp nhất: {in_sentence(last.body)} "
+                        f"({pts(last.total)}{unit})."})
         ties = rk[rk.duplicated("rank", keep=False)]
         if len(ties):
-            parts = [f"hạng {k}: " + ", ".join(part.body) for k, part in ties.groupby("rank")]
+            parts = [f"hạng {k}: " + ", ".join(map(in_sentence, part.body)) for k, part in ties.groupby("rank")]
             what = "chỉ số" if by_index else "tổng điểm"
             summary.append({"head": "Đồng hạng: ", "text": "; ".join(parts) + f" (cùng {what} làm tròn 2 chữ số "
                             "thập phân; hạng kế tiếp được bỏ qua)."})
@@ -746,7 +750,7 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
             if abs(best[1].index - worst[1].index) < 1e-12:
                 spread = f"các đơn vị cùng đạt {pct(best[1].index)}"
             else:
-                spread = (f"cao nhất {best[0]} ({pct(best[1].index)}), thấp nhất {worst[0]} "
+                spread = (f"cao nhất {in_sentence(best[0])} ({pct(best[1].index)}), thấp nhất {in_sentence(worst[0])} "
                           f"({pct(worst[1].index)})")
             domain_lines.append({"head": f"Lĩnh vực {d.code} - {d.name}: ",
                                  "text": f"trung bình {pts(avg)}/{pts(d.max)} điểm; {spread}."})

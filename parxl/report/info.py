@@ -106,12 +106,15 @@ class ReportInfo:
 
     def with_defaults(self, kind: str, body: str) -> ReportInfo:
         """Fill what is empty from the body's name: "Quận 1" -> "ỦY BAN NHÂN DÂN QUẬN 1"."""
-        name = body.strip() or "................"
+        from parxl.report.vn import in_sentence, place_name
+
+        body = body.strip()
+        name = in_sentence(body) or "................"
         r = dataclasses.replace(self)
         if not r.parent:
             r.parent = f"ỦY BAN NHÂN DÂN {name.upper()}"
         if not r.place:
-            r.place = name
+            r.place = place_name(body) or name
         if kind == "remedy":
             r.issuer = r.issuer or ""
             r.symbol = r.symbol or "UBND-NV"
@@ -167,16 +170,19 @@ def _cap(text: str) -> str:
 
 
 def _place_case(rest: str) -> str:
-    """"thành phố sa đéc" -> "Thành phố Sa Đéc"; "quận 1" -> "Quận 1" (a proper name: every word up)."""
+    """"thành phố sa đéc" -> "thành phố Sa Đéc" (mid-sentence, Nghị định 30/2020: the unit word in
+    lower case, every word of the proper name up); "quận 1" -> "Quận 1" (a unit named by a number)."""
     for place in _PLACES:
         if rest.startswith(place + " "):
-            return _cap(place) + " " + " ".join(_cap(w) for w in rest[len(place) + 1:].split())
+            proper = rest[len(place) + 1:].split()
+            unit = _cap(place) if proper[0][:1].isdigit() else place
+            return unit + " " + " ".join(_cap(w) for w in proper)
     return " ".join(_cap(w) for w in rest.split())
 
 
 def name_case(text: str) -> str:
     """An upper-case body name as written in a sentence: "PHÒNG NỘI VỤ" -> "Phòng Nội vụ",
-    "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC" -> "Ủy ban nhân dân Thành phố Sa Đéc", "PHÒNG TÀI CHÍNH -
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC" -> "Ủy ban nhân dân thành phố Sa Đéc", "PHÒNG TÀI CHÍNH -
     KẾ HOẠCH" -> "Phòng Tài chính - Kế hoạch". Names it gets wrong can be given as written
     (``issuer_name``, ``leader``)."""
     low = " ".join(text.split()).lower()

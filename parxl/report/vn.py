@@ -64,3 +64,37 @@ def change_text(delta: float | None, unit: str = "điểm", decimals: int = 2) -
 def ratio(n: int, d: int) -> str:
     """``07/10``."""
     return f"{count2(n)}/{count2(d)}"
+
+
+# administrative units, longest first ("Thị xã" before "Xã" cannot clash: a name starts with one)
+_UNITS = ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+
+
+def _unit(name: str) -> tuple[str, str] | None:
+    """("Thành phố", "Sa Đéc") when a name starts with an administrative-unit word."""
+    for unit in _UNITS:
+        n = len(unit)
+        if name[:n].casefold() == unit.casefold() and name[n:n + 1] == " " and name[n + 1:].strip():
+            return name[:n], name[n + 1:].strip()
+    return None
+
+
+def in_sentence(name: str) -> str:
+    """A body name inside a sentence (Nghị định 30/2020, Phụ lục II): the unit word it starts
+    with is written in lower case, "Thành phố Sa Đéc" -> "thành phố Sa Đéc", "Huyện Củ Chi" ->
+    "huyện Củ Chi"; a unit named by a number keeps it ("Quận 1", "Phường 15"), and a name in
+    capitals or not starting with a unit word is left as it is."""
+    parts = _unit(name)
+    if parts is None or name.isupper() or parts[1][:1].isdigit():
+        return name
+    return f"{parts[0].lower()} {parts[1]}"
+
+
+def place_name(name: str) -> str:
+    """The place of the date line (Nghị định 30/2020, Phụ lục I): the proper name without the
+    unit word, "Thành phố Sa Đéc" -> "Sa Đéc", "Huyện Gia Lâm" -> "Gia Lâm"; a unit named by a
+    number keeps it ("Quận 1")."""
+    parts = _unit(name)
+    if parts is None or parts[1][:1].isdigit():
+        return name
+    return parts[1].title() if name.isupper() else parts[1]
