@@ -119,6 +119,10 @@ def rendered(books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -
         "perfect_self": ("self-assessment", [books["perfect"]], [], ReportInfo(), None),
         "perfect_remedy": ("remedy", [books["perfect"]], [], ReportInfo(), None),
         "perfect_interim": ("interim", [books["perfect"]], [], ReportInfo(), None),
+        "sadec_self": ("self-assessment", [books["sadec"]], [], ReportInfo(), None),
+        "hcm_remedy": ("remedy", [books["sadec"]], [], ReportInfo(
+            parent="ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", place="Thành phố Hồ Chí Minh",
+            date=dt.date(2024, 3, 2)), None),
     }
     paths = {}
     for name, (kind, files, prev, inf, t) in jobs.items():
@@ -539,9 +543,43 @@ def test_unit_word_lower_case_in_running_text_only(books: dict[str, Path]) -> No
     assert c["directive_intro"].endswith("Chủ tịch Ủy ban nhân dân thành phố Sa Đéc chỉ đạo như sau:")
     assert c["full_marks_text"].startswith("Trong năm 2023, thành phố Sa Đéc ")
     assert c["addressees"][0].endswith("thuộc thành phố Sa Đéc")
-    assert c["head_issuer"] == "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC"  # the header keeps its capitals
+    # the header keeps its capitals (no-break spaces keep the place on one line)
+    assert c["head_issuer"].replace("\u00a0", " ") == "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC"
     assert c["date_line"].startswith("Sa Đéc, ngày ")
-    assert "Thành phố Sa Đéc" not in str({k: v for k, v in c.items() if k != "head_issuer"})
+    assert "Thành phố Sa Đéc" not in str(c).replace("\u00a0", " ")
     rep = build_report("self-assessment", [sadec])
     assert rep.context["title"].endswith("năm 2023 của thành phố Sa Đéc")
     assert "UBND thành phố Sa Đéc (b/c);" in rep.context["recipients"]
+
+
+def test_header_wraps_at_word_boundaries(rendered: dict[str, str]) -> None:
+    """Page 1 as laid out by LibreOffice: the issuing body breaks after "ỦY BAN NHÂN DÂN", never
+    inside the place, and the date line (year included) is one line."""
+    for name, place, date in (
+        ("sadec_self", "THÀNH PHỐ SA ĐÉC", "Sa Đéc, ngày ...... tháng ...... năm 2023"),
+        ("remedy", "QUẬN 1", "Quận 1, ngày 02 tháng 3 năm 2024"),
+        ("hcm_remedy", "THÀNH PHỐ HỒ CHÍ MINH", "Thành phố Hồ Chí Minh, ngày 02 tháng 3 năm 2024"),
+    ):
+        lines = rendered[name].split("\n@@\n")[-1].splitlines()[:6]
+        page1 = "\n".join(lines)
+        assert any(ln.startswith(("ỦY BAN NHÂN DÂN CỘNG HÒA", f"ỦY BAN NHÂN DÂN {place} CỘNG HÒA"))
+                   for ln in lines), page1
+        assert any(ln.startswith(place) or ln.startswith(f"ỦY BAN NHÂN DÂN {place}") for ln in lines), page1
+        assert any(date in ln for ln in lines), page1
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC", ["ỦY", "BAN", "NHÂN", "DÂN", "THÀNH PHỐ SA ĐÉC"]),
+    ("ỦY BAN NHÂN DÂN QUẬN 1", ["ỦY", "BAN", "NHÂN", "DÂN", "QUẬN 1"]),
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", ["ỦY", "BAN", "NHÂN", "DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]),
+    # a place too long for one line: only its unit word is kept whole
+    ("ỦY BAN NHÂN DÂN THỊ XÃ TÂN CHÂU VÀ CÁC XÃ LÂN CẬN", ["ỦY", "BAN", "NHÂN", "DÂN", "THỊ XÃ", "TÂN",
+                                                          "CHÂU", "VÀ", "CÁC", "XÃ", "LÂN", "CẬN"]),
+    ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", ["PHÒNG", "TÀI", "CHÍNH", "-", "KẾ HOẠCH"]),
+    ("SỞ NỘI VỤ", ["SỞ", "NỘI", "VỤ"]),
+])
+def test_header_name_no_break_spaces(text: str, lines: list[str]) -> None:
+    from parxl.report.vn import header_name
+
+    # the places a line may break (ordinary spaces) split it into these pieces
+    assert [w.replace("\u00a0", " ") for w in header_name(text).split(" ")] == lines

@@ -20,7 +20,18 @@ from parxl import analysis as A
 from parxl.framework.model import Framework
 from parxl.report import charts
 from parxl.report.info import ReportInfo
-from parxl.report.vn import change_text, count2, date_line, date_short, in_sentence, pct, pts, ratio
+from parxl.report.vn import (
+    NBSP,
+    change_text,
+    count2,
+    date_line,
+    date_short,
+    header_name,
+    in_sentence,
+    pct,
+    pts,
+    ratio,
+)
 from parxl.score import CHUA_DEN_HAN, KHONG_AP_DUNG, Scores
 
 Context = dict[str, Any]
@@ -56,11 +67,13 @@ def _header(kind: str, info: ReportInfo, year: str) -> Context:
         head_parent, head_issuer = info.parent, info.issuer
     else:
         head_parent, head_issuer = "", info.parent
+    line = date_line(info.place, info.date, info.date.year if info.date else _issue_year(kind, year))
+    head, _, last = line.rpartition(" ")
     return {
-        "head_parent": head_parent,
-        "head_issuer": head_issuer,
+        "head_parent": header_name(head_parent),
+        "head_issuer": header_name(head_issuer),
         "number_line": info.number_line,
-        "date_line": date_line(info.place, info.date, info.date.year if info.date else _issue_year(kind, year)),
+        "date_line": f"{head}{NBSP}{last}" if head else line,  # the year never alone on a line
         "signer_authority": info.signer_authority,
         "signer_title": info.signer_title,
         "signer_name": info.signer_name,

@@ -181,6 +181,17 @@ def _widths(table: Table, widths_cm: Sequence[float]) -> None:
             cell.width = Cm(w)
 
 
+def _cell_margins(table: Table, cm: float) -> None:
+    """Left and right cell margins of a table (Word's default is 0,19 cm)."""
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(Cm(cm).twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
+
+
 def _cell_text(cell: _Cell, runs: Sequence[Run] | str, *, align: str = "left", size: float = 12) -> None:
     cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     _para(cell, runs, align=align, size=size, after=0)
@@ -211,14 +222,20 @@ def _repeat_header(row: object) -> None:
 
 
 # ---------------------------------------------------------------- blocks
+HEADER_WIDTHS = (6.6, 9.9)  # cm: issuing body | national motto, number and date
+HEADER_CELL_MARGIN = 0.1  # cm each side
 def header_block(doc: DocumentT, *, with_vv: bool = False) -> None:
     """Issuing body | national motto; number | place and date (NĐ 30/2020, Phụ lục I)."""
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = t.rows[0].cells
-    lw, rw = 7.0, 9.5
+    # 16,5 cm of text width: the right cell holds the motto (12 pt bold, 8,8 cm) and a date line
+    # up to "Thành phố Hồ Chí Minh, ngày 02 tháng 3 năm 2024" (13 pt italic, 9,6 cm) on one line;
+    # the left one "THÀNH PHỐ HỒ CHÍ MINH" (13 pt bold, 6 cm) on one line
+    lw, rw = HEADER_WIDTHS
     _widths(t, (lw, rw))
+    _cell_margins(t, HEADER_CELL_MARGIN)
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
     _tag(left, "if head_parent")
@@ -534,9 +551,28 @@ BUILDERS = {
 }
 
 
+_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+                "tblCaption", "tblDescription")
+
+
+def _tidy_tables(doc: DocumentT) -> None:
+    """Table properties in the order of the OOXML schema, each once (Word is strict about it)."""
+    rank = {qn(f"w:{n}"): i for i, n in enumerate(_TBLPR_ORDER)}
+    for tblpr in doc.element.body.iter(qn("w:tblPr")):
+        seen: dict[str, object] = {}
+        for child in list(tblpr):
+            tblpr.remove(child)
+            seen[child.tag] = child  # the last one set wins
+        for tag in sorted(seen, key=lambda t: rank.get(t, len(rank))):
+            tblpr.append(seen[tag])
+
+
 def template_bytes(kind: str) -> bytes:
     buf = io.BytesIO()
-    BUILDERS[kind]().save(buf)
+    doc = BUILDERS[kind]()
+    _tidy_tables(doc)
+    doc.save(buf)
     return normalized_xlsx_bytes(buf.getvalue())
 
 

@@ -98,3 +98,30 @@ def place_name(name: str) -> str:
     if parts is None or parts[1][:1].isdigit():
         return name
     return parts[1].title() if name.isupper() else parts[1]
+
+
+NBSP = "\u00a0"
+_HEAD_GLUE = 22  # characters of a place that fit on one line of the header's left cell (13 pt bold)
+
+
+def header_name(text: str) -> str:
+    """An issuing body in the header, with no-break spaces so that it wraps where it reads well:
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ SA ĐÉC" -> "ỦY BAN NHÂN DÂN" / "THÀNH PHỐ SA ĐÉC" (the place never
+    broken when it fits a line; else only its unit word kept whole), "PHÒNG TÀI CHÍNH - KẾ
+    HOẠCH" -> "PHÒNG TÀI CHÍNH -" / "KẾ HOẠCH"."""
+    text = " ".join(text.split())
+    lead = "ỦY BAN NHÂN DÂN "
+    if text.upper().startswith(lead) and len(text) > len(lead):
+        rest = text[len(lead):]
+        if len(rest) <= _HEAD_GLUE:
+            return text[:len(lead)] + rest.replace(" ", NBSP)
+        parts = _unit(rest.title())
+        if parts is not None:
+            n = len(parts[0])
+            return text[:len(lead)] + rest[:n].replace(" ", NBSP) + rest[n:]
+        return text
+    if " - " in text:
+        head, _, tail = text.rpartition(" - ")
+        if len(tail) <= _HEAD_GLUE:
+            return f"{head} - {tail.replace(' ', NBSP)}"
+    return text
