@@ -583,3 +583,29 @@ def test_header_name_no_break_spaces(text: str, lines: list[str]) -> None:
 
     # the places a line may break (ordinary spaces) split it into these pieces
     assert [w.replace("\u00a0", " ") for w in header_name(text).split(" ")] == lines
+
+
+def test_short_tables_stay_with_their_total(books: dict[str, Path], tmp_path: Path) -> None:
+    """Rows never split; a table with a total keeps every row with the next one (w:keepNext on
+    the paragraphs of all rows but the last) so "Tổng cộng" is never alone on a page; a long
+    table without a total (the ranking) keeps only its header with the first row."""
+    import docx
+    from docx.oxml.ns import qn
+
+    def keeps(row: Any) -> list[bool]:
+        return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
+
+    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx")
+    d = docx.Document(str(tmp_path / "s.docx"))
+    [tab] = [t for t in d.tables if t.rows[-1].cells[1].text == "Tổng cộng"]
+    assert len(tab.rows) == 1 + 8 + 1  # header, 8 domains, total
+    for row in tab.rows:
+        assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    for row in tab.rows[:-1]:
+        assert all(keeps(row)), row.cells[1].text
+    assert not any(keeps(tab.rows[-1]))
+    caption = tab._tbl.getprevious()
+    assert "Bảng 1" in "".join(caption.itertext()) and caption.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+    make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx")
+    [tab] = [t for t in docx.Document(str(tmp_path / "r.docx")).tables if t.rows[0].cells[0].text == "Hạng"]
+    assert all(keeps(tab.rows[0])) and not any(any(keeps(r)) for r in tab.rows[1:])

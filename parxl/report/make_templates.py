@@ -214,6 +214,14 @@ def _cant_split(table: Table) -> None:
         trpr.append(el)
 
 
+def _keep_with_next(rows: Sequence[object]) -> None:
+    """Every paragraph of these rows kept on the page of the next row (w:keepNext)."""
+    for row in rows:
+        for cell in row.cells:  # type: ignore[attr-defined]
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
 def _repeat_header(row: object) -> None:
     trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     el = OxmlElement("w:tblHeader")
@@ -278,8 +286,13 @@ def signature_block(doc: DocumentT) -> None:
     _para(right, [("{{ signer_name }}", "b")], align="center", size=13, after=0)
 
 
+def _caption(doc: DocumentT, runs: Sequence[Run]) -> None:
+    """A table's caption, kept on the page of the table."""
+    _para(doc, runs, align="center", size=13, after=3).paragraph_format.keep_with_next = True
+
+
 def heading(doc: DocumentT, text: str) -> None:
-    _para(doc, [(text, "b")], indent=True, before=6)
+    _para(doc, [(text, "b")], indent=True, before=6).paragraph_format.keep_with_next = True
 
 
 def lines(doc: DocumentT, var: str, *, head_style: str = "b") -> None:
@@ -291,7 +304,7 @@ def lines(doc: DocumentT, var: str, *, head_style: str = "b") -> None:
 
 def chart(doc: DocumentT, var: str, caption: str) -> None:
     _tag(doc, f"if {var}")
-    _para(doc, "{{ " + var + " }}", align="center", after=0)
+    _para(doc, "{{ " + var + " }}", align="center", after=0).paragraph_format.keep_with_next = True
     _para(doc, [(caption, "i")], align="center", size=12)
     _tag(doc, "endif")
 
@@ -306,8 +319,13 @@ def table(
     total: Sequence[str] | None = None,
     numeric_from: int = 2,
     left: Sequence[int] = (),
+    keep_together: bool | None = None,
 ) -> None:
-    """A table: header row, one row per element of ``loop``, an optional total row."""
+    """A table: header row, one row per element of ``loop``, an optional total row.
+
+    Rows never split across pages, and the header stays with the first row. ``keep_together``
+    (default: when there is a total row) keeps every row with the next one, so a short table
+    is never cut before its total (a table longer than a page still breaks where it must)."""
     n = len(headers)
     t = doc.add_table(rows=4 + (1 if total else 0), cols=n)
     _cant_split(t)
@@ -326,6 +344,8 @@ def table(
     if total:
         for i, c in enumerate(total):
             _cell_text(t.rows[4].cells[i], [(c, "b")], align="right" if i >= numeric_from else "left")
+    keep = bool(total) if keep_together is None else keep_together
+    _keep_with_next(t.rows[:-1] if keep else t.rows[:1])
     _para(doc, "", after=6)
 
 
@@ -357,7 +377,7 @@ def self_assessment() -> DocumentT:
     _para(doc, "{{ intro }}", indent=True)
     heading(doc, "I. KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM")
     lines(doc, "summary_lines")
-    _para(doc, [("Bảng 1. Kết quả theo lĩnh vực", "b")], align="center", size=13, after=3)
+    _caption(doc, [("Bảng 1. Kết quả theo lĩnh vực", "b")])
     table(doc, DOMAIN_HEADERS, DOMAIN_CELLS, "domains", DOMAIN_WIDTHS, total=DOMAIN_TOTAL)
     chart(doc, "chart_scores", "Biểu đồ 1. Điểm đạt và điểm bị trừ theo lĩnh vực")
     heading(doc, "II. CÁC NỘI DUNG BỊ TRỪ ĐIỂM")
@@ -369,7 +389,7 @@ def self_assessment() -> DocumentT:
     _para(doc, [("{{ s.head }}", "i"), ("{{ s.text }}", "")], indent=True)
     _tag(doc, "endfor")
     _tag(doc, "endfor")
-    _para(doc, [("Bảng 2. Các nội dung bị trừ điểm", "b")], align="center", size=13, after=3)
+    _caption(doc, [("Bảng 2. Các nội dung bị trừ điểm", "b")])
     table(doc, ITEM_HEADERS, ITEM_CELLS, "deducted_items", ITEM_WIDTHS, left=(6,))
     chart(doc, "chart_shares", "Biểu đồ 2. Tỷ lệ điểm bị trừ của từng lĩnh vực so với tổng số điểm bị trừ")
     _tag(doc, "else")
@@ -409,7 +429,7 @@ def interim_report() -> DocumentT:
     _tag(doc, "endif")
     heading(doc, "{{ score_heading }}")
     lines(doc, "estimate_lines")
-    _para(doc, [("Bảng {{ table_no }}. Điểm ước đạt theo lĩnh vực", "b")], align="center", size=13, after=3)
+    _caption(doc, [("Bảng {{ table_no }}. Điểm ước đạt theo lĩnh vực", "b")])
     table(
         doc,
         ("STT", "Lĩnh vực", "Điểm tối đa", "Ước đạt", "Không đạt", "Chưa đến hạn", "Chưa xác định",
@@ -475,8 +495,7 @@ def remedy() -> DocumentT:
     _para(doc, [("{{ s.head }}", "b"), ("{{ s.text }}", "")], indent=True)
     _tag(doc, "endfor")
     _tag(doc, "if offices")
-    _para(doc, [("Danh sách nội dung bị trừ điểm giao các cơ quan, đơn vị khắc phục", "b")], align="center",
-          size=13, after=3)
+    _caption(doc, [("Danh sách nội dung bị trừ điểm giao các cơ quan, đơn vị khắc phục", "b")])
     n = 5
     t = doc.add_table(rows=7, cols=n)
     _cant_split(t)
