@@ -335,6 +335,11 @@ def test_consolidated_workbook_of_one_body_is_read(mini: Framework, tmp_path: Pa
     r = province(tmp_path / "tinh", tmp_path / "kq", executor=Sequential(), word=False)
     assert list(r.bodies.body) == ["Xã Em"]
     assert r.bodies.total.iloc[0] == pytest.approx(10.5)  # as Huyện An without the bonus
+    # one body cannot be ranked: the tables are written, the Word ranking report is not
+    r = province(tmp_path / "tinh", tmp_path / "kq1", executor=Sequential())
+    assert (tmp_path / "kq1" / "xep-hang.csv").is_file()
+    assert not (tmp_path / "kq1" / "bao-cao-xep-hang.docx").exists()
+    assert any("xếp hạng cần ít nhất hai đơn vị" in w for w in r.warnings)
 
 
 def test_last_years_output_folder_as_previous(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:

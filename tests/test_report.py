@@ -609,3 +609,59 @@ def test_short_tables_stay_with_their_total(books: dict[str, Path], tmp_path: Pa
     make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx")
     [tab] = [t for t in docx.Document(str(tmp_path / "r.docx")).tables if t.rows[0].cells[0].text == "Hạng"]
     assert all(keeps(tab.rows[0])) and not any(any(keeps(r)) for r in tab.rows[1:])
+
+
+def test_ranking_chart_fits_the_page(books: dict[str, Path]) -> None:
+    """40 bodies drew a 30,5 cm high picture on a page that prints 25,7 cm: the picture (and its
+    caption) must fit the printable area of the section, whatever the number of bodies."""
+    import dataclasses
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+
+    from parxl.report.word import render_docx
+
+    q1, q3 = load_body(books["q1"]), load_body(books["q3"])
+    for n in (2, 40, 300):
+        bodies = [dataclasses.replace(q3 if i % 2 else q1, name=f"Huyện số {i:03d}") for i in range(n)]
+        d = docx.Document(io.BytesIO(render_docx(build_report("ranking", bodies))))
+        sec = d.sections[0]
+        printable_w = sec.page_width - sec.left_margin - sec.right_margin
+        printable_h = sec.page_height - sec.top_margin - sec.bottom_margin
+        assert abs(printable_h - docx.shared.Mm(257)) < docx.shared.Mm(0.1)  # A4, 20 + 20 mm margins (twips)
+        [extent] = d.element.body.iter(qn("wp:extent"))
+        cx, cy = int(extent.get("cx")), int(extent.get("cy"))
+        assert cx <= printable_w and cy + docx.shared.Cm(1.5) <= printable_h, (n, cx / 36000, cy / 36000)
+
+
+def test_ranking_chart_shows_best_and_last(books: dict[str, Path]) -> None:
+    from parxl.report import charts
+
+    png = charts.ranking_bars([f"Đơn vị {i}" for i in range(1, 101)], [100 - i * 0.5 for i in range(100)])
+    assert png is not None
+    import struct
+
+    _w, h = struct.unpack(">II", png[16:24])
+    few = charts.ranking_bars(["A", "B"], [90.0, 80.0])
+    assert few is not None and struct.unpack(">II", few[16:24])[1] < h
+    # 24 bars and a gap row: as high as 25 rows of 0,3 inch plus 0,8 inch, at 150 dpi
+    assert h == round((0.3 * (charts.RANKING_BARS + 1) + 0.8) * charts.DPI)
+
+
+def test_ranking_needs_two_bodies(books: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="ít nhất hai cơ quan, đơn vị"):
+        build_report("ranking", [load_body(books["q1"])])
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "ranking", "-o", str(tmp_path / "x.docx")])
+    assert res.exit_code == 1 and "ít nhất hai cơ quan, đơn vị" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_ranking_table_header_words_are_whole(rendered: dict[str, str]) -> None:
+    """"Hạng" wrapped as "Hạn" / "g" in a 1,3 cm column: every header word is on one line."""
+    from parxl.report.make_templates import RANKING_HEADERS
+
+    tokens = set(rendered["ranking"].split("\n@@\n")[-1].split())
+    words = {w for h in RANKING_HEADERS for w in h.split()}
+    assert words <= tokens, words - tokens
+    assert not {"Hạn", "Tăng/giả", "giả"} & tokens

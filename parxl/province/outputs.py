@@ -206,6 +206,8 @@ def write_all(result: Any, info: Any = None, word: bool = True) -> None:
         result.outputs.append(p)
     write_xlsx(result, out / XLSX)
     result.outputs.append(out / XLSX)
-    if word and result.framework is not None and len(t["bodies"]):
+    if word and result.framework is not None and len(t["bodies"]) >= 2:
         result.warnings.extend(write_docx(result, out / DOCX, info))
         result.outputs.append(out / DOCX)
+    elif word and result.framework is not None and len(t["bodies"]) == 1:
+        result.warnings.append(f"Chỉ có một cơ quan, đơn vị: không lập {DOCX} (xếp hạng cần ít nhất hai đơn vị).")

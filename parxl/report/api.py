@@ -122,6 +122,9 @@ def build_report(
     if not bodies:
         raise InputError("cần ít nhất một tệp đã chấm điểm")
     if kind == "ranking":
+        if len(bodies) < 2:
+            raise InputError(f"báo cáo xếp hạng cần ít nhất hai cơ quan, đơn vị (đã nhận {len(bodies)} tệp); "
+                             "báo cáo của một đơn vị: dùng --kind self-assessment")
         return C.ranking(bodies, info, previous, groups)
     if len(bodies) > 1:
         raise InputError(f"báo cáo '{kind}' lập cho một cơ quan, đơn vị: chỉ nhận một tệp "

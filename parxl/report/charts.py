@@ -119,23 +119,41 @@ def interim_bars(codes: Sequence[str], secured: Sequence[float], lost: Sequence[
         return _png(fig)
 
 
-RANKING_BARS = 40  # a chart of thousands of bars cannot be drawn or read: the best ones
+RANKING_BARS = 24  # at most this many bars (the best and the last halves): the chart fits a page
 
 
-def ranking_bars(bodies: Sequence[str], totals: Sequence[float], highlight: str = "") -> bytes | None:
-    """Horizontal bars of totals, best at the top (at most RANKING_BARS of them)."""
+def ranking_bars(bodies: Sequence[str], totals: Sequence[float], highlight: str = "",
+                 ranks: Sequence[int] | None = None) -> bytes | None:
+    """Horizontal bars of totals, best at the top. With more than RANKING_BARS bodies, the
+    best and the last RANKING_BARS / 2 with a row "... N đơn vị ..." between them, so that the
+    picture stays within an A4 page (about 20 cm high at 15 cm wide)."""
     if not bodies:
         return None
-    bodies, totals = list(bodies)[:RANKING_BARS], list(totals)[:RANKING_BARS]
+    n = len(bodies)
+    ranks = list(ranks) if ranks is not None else list(range(1, n + 1))
+    labels = [f"{r}. {b}" for r, b in zip(ranks, bodies, strict=True)]
+    keep = list(range(n)) if n <= RANKING_BARS else \
+        [*range(RANKING_BARS // 2), *range(n - RANKING_BARS // 2, n)]
+    rows = len(keep) + (1 if len(keep) < n else 0)
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 0.3 * len(bodies) + 0.8))
-        y = list(range(len(bodies)))[::-1]
-        colors = [COLORS["deducted"] if b == highlight else COLORS["achieved"] for b in bodies]
-        ax.barh(y, totals, color=colors)
-        for yi, t in zip(y, totals, strict=True):
+        fig, ax = plt.subplots(layout="constrained", figsize=(6.3, 0.3 * rows + 0.8))
+        ys, vals, names, colors = [], [], [], []
+        y = rows - 1
+        for k, i in enumerate(keep):
+            if k and i != keep[k - 1] + 1:
+                ax.annotate(f"... {n - len(keep)} đơn vị khác ...", (0.5, y), xycoords=("axes fraction", "data"),
+                            ha="center", va="center", fontsize=8, style="italic")
+                y -= 1
+            ys.append(y)
+            vals.append(totals[i])
+            names.append(_wrap(labels[i], 30))
+            colors.append(COLORS["deducted"] if bodies[i] == highlight else COLORS["achieved"])
+            y -= 1
+        ax.barh(ys, vals, color=colors)
+        for yi, t in zip(ys, vals, strict=True):
             ax.annotate(f" {pts(t)}", (t, yi), va="center", fontsize=7)
-        ax.set_yticks(y, [_wrap(b, 30) for b in bodies])
-        lo = min(totals)
-        ax.set_xlim(max(0.0, lo - 10), max(totals) + 4)
+        ax.set_yticks(ys, names)
+        ax.set_ylim(-0.6, rows - 0.4)
+        ax.set_xlim(max(0.0, min(totals) - 10), max(totals) + 4)
         ax.set_xlabel("Tổng điểm")
         return _png(fig)

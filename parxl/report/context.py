@@ -788,7 +788,7 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
         ctx["notes"].append(msg)
         warnings.append(msg)
     ctx.update(_signature(info))
-    png = charts.ranking_bars(list(rk.body), list(rk.total))
+    png = charts.ranking_bars(list(rk.body), list(rk.total), ranks=[int(r) for r in rk['rank']])
     return Report("ranking", ctx, {"chart_ranking": png}, warnings, {"ranking": rk, "groups": ga})
 
 

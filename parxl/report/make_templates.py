@@ -524,6 +524,12 @@ def remedy() -> DocumentT:
     return doc
 
 
+# every header word fits its column on one line (12 pt bold, e.g. "Hạng" 1 cm + 0,38 cm margins)
+RANKING_HEADERS = ("Hạng", "Cơ quan, đơn vị", "Nhóm", "Tổng điểm", "Hạng trong nhóm", "Năm trước",
+                   "Tăng, giảm điểm", "Hạng năm trước", "Tăng, giảm hạng")
+RANKING_WIDTHS = (1.5, 3.6, 1.9, 1.7, 1.5, 1.7, 1.6, 1.5, 1.5)
+
+
 def ranking() -> DocumentT:
     doc = _new_document()
     header_block(doc)
@@ -533,12 +539,11 @@ def ranking() -> DocumentT:
     lines(doc, "summary_lines")
     table(
         doc,
-        ("Hạng", "Cơ quan, đơn vị", "Nhóm", "Tổng điểm", "Hạng trong nhóm", "Năm trước", "Tăng/giảm điểm",
-         "Hạng năm trước", "Tăng/giảm hạng"),
+        RANKING_HEADERS,
         ("r.rank", "r.body", "r.group", "r.total", "r.rank_in_group", "r.previous_total", "r.score_change",
          "r.previous_rank", "r.rank_change"),
         "bodies",
-        (1.3, 3.8, 1.9, 1.6, 1.6, 1.5, 1.6, 1.6, 1.6),
+        RANKING_WIDTHS,
         numeric_from=3,
     )
     chart(doc, "chart_ranking", "Biểu đồ. Tổng điểm Chỉ số CCHC của các cơ quan, đơn vị")

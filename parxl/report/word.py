@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from parxl.report.make_templates import FILES
 from parxl.workbook.save import normalized_xlsx_bytes
 
 CHART_WIDTH_MM = 150
+CHART_MAX_HEIGHT_MM = 200  # of the 257 mm an A4 page prints (20 + 20 mm margins): room for the caption
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")  # a tab or break typed in a text run
 
 
@@ -27,6 +29,14 @@ class Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hin
 
     def resolve_listing(self, xml: str) -> str:
         return str(super().resolve_listing(xml)) if _LISTING.search(xml) else xml
+
+
+def _image(tpl: Template, png: bytes) -> InlineImage:
+    """A chart 150 mm wide, or less when it would be higher than CHART_MAX_HEIGHT_MM."""
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    if height * CHART_WIDTH_MM > CHART_MAX_HEIGHT_MM * width:
+        return InlineImage(tpl, io.BytesIO(png), height=Mm(CHART_MAX_HEIGHT_MM))
+    return InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
 
 
 def default_template(kind: str) -> Path:
@@ -48,7 +58,7 @@ def render_docx(report: Report, template: str | Path | None = None) -> bytes:
         raise InputError(f"mẫu văn bản không phải tệp .docx hợp lệ ({type(exc).__name__})", where) from None
     ctx = dict(report.context)
     for key, png in report.charts.items():
-        ctx[key] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)) if png else ""
+        ctx[key] = _image(tpl, png) if png else ""
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         tpl.render(ctx, jinja_env=env, autoescape=True)
