@@ -665,3 +665,49 @@ def test_ranking_table_header_words_are_whole(rendered: dict[str, str]) -> None:
     words = {w for h in RANKING_HEADERS for w in h.split()}
     assert words <= tokens, words - tokens
     assert not {"Hạn", "Tăng/giả", "giả"} & tokens
+
+
+def test_xlsx_report_prints_readably(books: dict[str, Path], tmp_path: Path) -> None:
+    """bao-cao-tu-danh-gia.xlsx printed as 9 portrait pages with charts cut across pages and
+    names cut: A4 landscape, one page wide, names wrapped in wide columns, and every chart
+    below its table within one page (between two row breaks)."""
+    import openpyxl
+
+    cm = 2.54
+    row_cm = 15 / 72 * cm  # a row of the default height, 15 points
+    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx", xlsx=tmp_path / "s.xlsx",
+                previous=[books["sadec"]])
+    make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx",
+                previous=[books["q1_2022"]], xlsx=tmp_path / "r.xlsx")
+    charts = 0
+    for path in (tmp_path / "s.xlsx", tmp_path / "r.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        for ws in wb:
+            ps = ws.page_setup
+            assert (ps.orientation, ps.paperSize, ps.fitToWidth, ps.fitToHeight) == ("landscape", 9, 1, 0), ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage
+            m = ws.page_margins
+            printable = 21 - (m.top + m.bottom) * cm  # A4 landscape is 21 cm high
+            if ws.print_title_rows:
+                printable -= (ws.row_dimensions[3].height or 15) / 72 * cm
+            last = max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value is not None)
+            breaks = sorted(b.id for b in ws.row_breaks.brk)
+            for ch in ws._charts:
+                charts += 1
+                row = ch.anchor._from.row + 1  # 1-based
+                assert row > last, (ws.title, row, last)  # below the table, never beside it
+                start = max(b for b in breaks if b < row)  # the page begins after this row
+                assert all(ws.row_dimensions[r].height is None for r in range(start + 1, row))
+                top = (row - 1 - start) * row_cm
+                assert top + ch.anchor.ext.height / 360000 <= printable, (ws.title, row, top)
+            for j, cell in enumerate(ws[3], start=1):
+                if cell.value in ("Nội dung", "Cơ quan, đơn vị", "Đơn vị chủ trì", "Lý do"):
+                    letter = openpyxl.utils.get_column_letter(j)
+                    assert ws.column_dimensions[letter].width >= 40
+                    assert all(ws.cell(r, j).alignment.wrap_text for r in range(4, last + 1))
+    assert charts >= 5
+    dom = openpyxl.load_workbook(tmp_path / "s.xlsx")["Lĩnh vực"]
+    [row7] = [r for r in range(4, 12) if dom.cell(r, 1).value == "7"]
+    # "Xây dựng và phát triển chính quyền điện tử, chính quyền số" (58 characters): two lines
+    assert dom.cell(row7, 2).value.startswith("Xây dựng và phát triển chính quyền điện tử")
+    assert (dom.row_dimensions[row7].height or 15) >= 30

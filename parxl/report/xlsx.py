@@ -7,6 +7,7 @@ by domain (bars), share of deducted points (pie), domain scores vs maximum, inte
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.report.context import Report
@@ -55,6 +57,16 @@ SKIP = {"kind"}
 HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TEXT_COLS = {"name", "reason", "explanation", "domain_name", "body", "office"}
+TEXT_WIDTH = 45  # characters; longer names wrap (a row grows) rather than being cut
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+# printing: A4 landscape fitted to the page width, margins 1,5 cm top and bottom: a page prints
+# 21 - 3,05 = 17,95 cm of the sheet (more when the page is scaled down), of which the repeated
+# header row takes 1,6 cm; charts are stacked below the table in pages of PAGE_CM
+PAGE_CM = 16.0
+LONG_TABLE = 25  # rows
+ROW_CM = 15 / 72 * 2.54  # a default row: 15 points
 
 
 def _value(v: Any) -> Any:
@@ -78,9 +90,12 @@ def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tupl
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         colmap[c] = j
-        ws.column_dimensions[get_column_letter(j)].width = 38 if c in ("name", "reason", "explanation",
-                                                                       "domain_name", "body", "office") else 13
+        ws.column_dimensions[get_column_letter(j)].width = TEXT_WIDTH if c in TEXT_COLS else 13
     for i, (_, r) in enumerate(df.iterrows(), start=4):
+        lines = max([1, *(math.ceil(len(str(r[c])) / (TEXT_WIDTH - 3)) for c in colmap
+                          if c in TEXT_COLS and isinstance(r[c], str))])
+        if lines > 1:  # a wrapped name: the row as high as its lines (no spreadsheet grows it on opening)
+            ws.row_dimensions[i].height = 15 * lines
         for c, j in colmap.items():
             v = _value(r[c])
             if c == "trend":
@@ -93,6 +108,7 @@ def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tupl
             else:
                 cell.value = v
             cell.border = BORDER
+            cell.alignment = WRAP if c in TEXT_COLS else TOP
             if c in PERCENT:
                 cell.number_format = "0.00%"
             elif c in INTS:
@@ -106,12 +122,44 @@ def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tupl
     return 4, 3 + len(df), colmap
 
 
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, one page wide (as many pages high as needed), header row repeated."""
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if ws.max_row > LONG_TABLE:  # a table over several pages: its header row on each
+        ws.print_title_rows = "3:3"
+
+
+def _place_charts(ws: Worksheet, charts: list[Any], after_row: int) -> None:
+    """Charts one under another below the table (never beside it: the page would be fitted to
+    the table and the charts together), each starting a new page when it would not fit on the
+    current one; a chart higher than a page is shrunk to it."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    row = after_row + 2
+    used = PAGE_CM  # the table's page is full: charts begin on a new page
+    for ch in charts:
+        ch.height = min(float(ch.height), PAGE_CM - 1)
+        rows = math.ceil(ch.height / ROW_CM) + 1
+        if used + rows * ROW_CM > PAGE_CM:
+            ws.row_breaks.append(Break(id=row - 1))
+            used = 0.0
+        ws.add_chart(ch, f"A{row}")
+        row += rows
+        used += rows * ROW_CM
+
+
 def _bar(title: str, ytitle: str, *, stacked: bool = False, horizontal: bool = False) -> BarChart:
     ch = BarChart()
     ch.type = "bar" if horizontal else "col"
     ch.title = title
     ch.y_axis.title = ytitle
-    ch.height, ch.width = 8, 16
+    ch.height, ch.width = 7, 16
     if stacked:
         ch.grouping = "stacked"
         ch.overlap = 100
@@ -121,13 +169,13 @@ def _bar(title: str, ytitle: str, *, stacked: bool = False, horizontal: bool = F
 def _domain_charts(ws: Worksheet, first: int, last: int, col: dict[str, int]) -> None:
     if last < first:
         return
-    anchor_col = get_column_letter(len(col) + 2)
+    charts = []
     cats = Reference(ws, min_col=col["code"], min_row=first, max_row=last)
     ch = _bar("Điểm bị trừ theo lĩnh vực", "Điểm")
     ch.add_data(Reference(ws, min_col=col["deducted"], min_row=3, max_row=last), titles_from_data=True)
     ch.set_categories(cats)
     ch.x_axis.title = "Lĩnh vực"
-    ws.add_chart(ch, f"{anchor_col}3")
+    charts.append(ch)
     pie = PieChart()
     pie.title = "Tỷ lệ điểm bị trừ theo lĩnh vực"
     pie.add_data(Reference(ws, min_col=col["deducted"], min_row=3, max_row=last), titles_from_data=True)
@@ -138,13 +186,14 @@ def _domain_charts(ws: Worksheet, first: int, last: int, col: dict[str, int]) ->
     pie.dataLabels.showVal = False
     pie.dataLabels.showSerName = False
     pie.dataLabels.showLegendKey = False
-    pie.height, pie.width = 8, 12
-    ws.add_chart(pie, f"{anchor_col}20")
+    pie.height, pie.width = 7, 12
+    charts.append(pie)
     cmp_ = _bar("Điểm đạt so với điểm tối đa", "Điểm")
     cmp_.add_data(Reference(ws, min_col=col["applicable"], min_row=3, max_row=last), titles_from_data=True)
     cmp_.add_data(Reference(ws, min_col=col["achieved"], min_row=3, max_row=last), titles_from_data=True)
     cmp_.set_categories(cats)
-    ws.add_chart(cmp_, f"{anchor_col}37")
+    charts.append(cmp_)
+    _place_charts(ws, charts, last)
 
 
 def _interim_chart(ws: Worksheet, first: int, last: int, col: dict[str, int]) -> None:
@@ -154,7 +203,7 @@ def _interim_chart(ws: Worksheet, first: int, last: int, col: dict[str, int]) ->
     for key in ("secured", "lost", "not_due", "undetermined"):
         ch.add_data(Reference(ws, min_col=col[key], min_row=3, max_row=last), titles_from_data=True)
     ch.set_categories(Reference(ws, min_col=col["code"], min_row=first, max_row=last))
-    ws.add_chart(ch, f"{get_column_letter(len(col) + 2)}3")
+    _place_charts(ws, [ch], last)
 
 
 def _ranking_charts(wb: Workbook, ws: Worksheet, df: pd.DataFrame, first: int, last: int,
@@ -167,8 +216,8 @@ def _ranking_charts(wb: Workbook, ws: Worksheet, df: pd.DataFrame, first: int, l
         ch.add_data(Reference(ws, min_col=col["previous_total"], min_row=3, max_row=last), titles_from_data=True)
     ch.set_categories(Reference(ws, min_col=col["body"], min_row=first, max_row=last))
     ch.x_axis.scaling.orientation = "maxMin"  # best at the top
-    ch.height = max(8.0, 0.5 * len(df) + 3)
-    ws.add_chart(ch, f"{get_column_letter(len(col) + 2)}3")
+    ch.height = max(8.0, 0.5 * len(df) + 3)  # capped to a page by _place_charts
+    _place_charts(ws, [ch], last)
     if not df.previous_rank.notna().any():
         return
     yw = wb.create_sheet(SHEETS["years"])
@@ -189,7 +238,8 @@ def _ranking_charts(wb: Workbook, ws: Worksheet, df: pd.DataFrame, first: int, l
     line.height, line.width = 9, 16
     line.add_data(Reference(yw, min_col=2, max_col=len(df) + 1, min_row=3, max_row=5), titles_from_data=True)
     line.set_categories(Reference(yw, min_col=1, min_row=4, max_row=5))
-    yw.add_chart(line, "B8")
+    _place_charts(yw, [line], 5)
+    _print_setup(yw)
 
 
 def _years_charts(ws: Worksheet, df: pd.DataFrame, first: int, last: int, col: dict[str, int]) -> None:
@@ -199,14 +249,13 @@ def _years_charts(ws: Worksheet, df: pd.DataFrame, first: int, last: int, col: d
     for r in range(first, last + 1):  # years as text: categories, not numbers
         cell = ws.cell(row=r, column=col["year"])
         put_text(ws, cell.coordinate, str(cell.value))
-    anchor = get_column_letter(len(col) + 2)
     line = LineChart()
     line.title = "Tổng điểm qua các năm"
     line.y_axis.title = "Điểm"
     line.height, line.width = 7, 12
     line.add_data(Reference(ws, min_col=col["total"], min_row=3, max_row=last), titles_from_data=True)
     line.set_categories(Reference(ws, min_col=col["year"], min_row=first, max_row=last))
-    ws.add_chart(line, f"{anchor}3")
+    charts = [line]
     if df["rank"].notna().all():
         rank = LineChart()
         rank.title = "Thứ hạng qua các năm (hạng 1 ở trên cùng)"
@@ -215,7 +264,8 @@ def _years_charts(ws: Worksheet, df: pd.DataFrame, first: int, last: int, col: d
         rank.height, rank.width = 7, 12
         rank.add_data(Reference(ws, min_col=col["rank"], min_row=3, max_row=last), titles_from_data=True)
         rank.set_categories(Reference(ws, min_col=col["year"], min_row=first, max_row=last))
-        ws.add_chart(rank, f"{anchor}18")
+        charts.append(rank)
+    _place_charts(ws, charts, last)
 
 
 def write_report_xlsx(report: Report, path: str | Path) -> None:
@@ -242,6 +292,7 @@ def write_report_xlsx(report: Report, path: str | Path) -> None:
             _ranking_charts(wb, ws, df, first, last, col)
         elif key == "years":
             _years_charts(ws, df, first, last, col)
+        _print_setup(ws)
     if not wb.sheetnames:
         wb.create_sheet("Báo cáo")
     save_workbook(wb, path)
