@@ -245,6 +245,42 @@ def test_percent_rounding_tolerance() -> None:
         assert (found == []) is ok, stated
 
 
+# Statistics of a set are not a total and its parts. Each pair: a sentence whose figures are an
+# average / extremes / bounds (nothing to flag), and the same figures labelled as a total and its
+# parts, whose parts add up to more than it (74,55 < 89,02 + 49,82 = 138,84; 20 < 30 + 10 = 40).
+_STATISTICS = (
+    ("Điểm trung bình: 74,55 điểm; cao nhất: Phường số 00005 (89,02 điểm); thấp nhất: Xã số 00009 (49,82 điểm).",
+     "Tổng điểm: 74,55 điểm; khối phường: Phường số 00005 (89,02 điểm); khối xã: Xã số 00009 (49,82 điểm).",
+     ("74.55", "138.84")),
+    ("Điểm bình quân 74,55 điểm, trong đó Phường số 00005 đạt 89,02 điểm và Xã số 00009 đạt 49,82 điểm.",
+     "Tổng 74,55 điểm, trong đó Phường số 00005 đạt 89,02 điểm và Xã số 00009 đạt 49,82 điểm.",
+     ("74.55", "138.84")),
+    ("Tổng 74,55 điểm, trong đó đơn vị cao nhất đạt 89,02 điểm và đơn vị thấp nhất đạt 49,82 điểm.",
+     "Tổng 74,55 điểm, trong đó đơn vị thứ nhất đạt 89,02 điểm và đơn vị thứ hai đạt 49,82 điểm.",
+     ("74.55", "138.84")),
+    ("Mỗi đơn vị được giao 20 hồ sơ, gồm tối đa 30 hồ sơ trực tuyến, tối thiểu 10 hồ sơ trực tiếp.",
+     "Mỗi đơn vị được giao 20 hồ sơ, gồm 30 hồ sơ trực tuyến, 10 hồ sơ trực tiếp.",
+     ("20", "40")),
+)
+
+
+@pytest.mark.parametrize(("statistics", "total", "flagged"), _STATISTICS,
+                         ids=["average-highest-lowest", "mean", "highest-lowest", "bounds"])
+def test_average_highest_lowest_are_not_a_total_and_parts(statistics: str, total: str,
+                                                           flagged: tuple[str, str]) -> None:
+    assert audit_text(statistics) == []
+    assert summary(audit_text(total)) == {("sum", D(flagged[0]), D(flagged[1]))}
+
+
+def test_maxima_and_ratings_still_add_up() -> None:
+    # a scale's maximum is the sum of its parts' maxima: 70 + 40 = 110, not 100
+    found = audit_text("Thang điểm tối đa là 100 điểm, trong đó 70 điểm tự đánh giá và 40 điểm điều tra xã hội học.")
+    assert summary(found) == {("sum", D("100"), D("110"))}
+    # "trung bình" as a rating among tốt / khá / yếu is a part like the others: 12 + 6 + 5 = 23
+    found = audit_text("Có 20 đơn vị, trong đó tốt 12 đơn vị, khá 6 đơn vị, trung bình 5 đơn vị.")
+    assert summary(found) == {("sum", D("20"), D("23"))}
+
+
 def test_partial_list_is_not_flagged_but_an_excess_is() -> None:
     # "17 nhiệm vụ: 01 ...; 02 ..." lists only some tasks: not an error
     assert audit_text("Đã triển khai thực hiện 17 nhiệm vụ: 01 nhiệm vụ đã thực hiện xong; "

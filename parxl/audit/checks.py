@@ -19,6 +19,10 @@ an exact value when they equal it rounded to the decimals they were written with
   vs a stated ``số điểm chưa đạt``, and the imperfect criteria of a domain vs its maximum less
   its undetermined (survey) points less what it achieved.
 
+Statistics of a set are not a total and its parts: an average (``trung bình``, ``bình quân``)
+followed by the highest and the lowest (``cao nhất``, ``thấp nhất``), or a range's bounds
+(``tối đa ..., tối thiểu ...``), are never compared as a sum (``is_statistics``).
+
 Partial lists are common in reports ("trong đó 01 nhiệm vụ đã hoàn thành"), so a list whose
 parts add up to less than its total is reported only when the list is provably complete (its
 maxima add up to the total's maximum) or the gap is a slip (at most 2% of the total); parts
@@ -236,6 +240,48 @@ def same_period(a: str | None, b: str | None) -> bool:
     return a != "cmp" and b != "cmp" and (a is None or b is None or a == b)
 
 
+# Statistics of a set of figures are not a total and its parts: "Điểm trung bình: 74,55 điểm;
+# cao nhất: A (89,02 điểm); thấp nhất: B (49,82 điểm)". An average is never a sum of what follows
+# it; the extremes of a set (the highest, the lowest) add up to nothing; and bounds of a range
+# ("tối đa ..., tối thiểu ...") neither. A total and parts all labelled "tối đa" are maxima and do
+# add up (a scale's maximum is the sum of its parts' maxima); a part labelled "trung bình" may be
+# a rating among "tốt, khá, trung bình, yếu", which does add up.
+_AVERAGE = re.compile(r"trung\s+bình|bình\s+quân|trung\s+vị", re.I)
+_EXTREMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("max", re.compile(r"cao\s+nhất|lớn\s+nhất|nhiều\s+nhất", re.I)),
+    ("min", re.compile(r"thấp\s+nhất|nhỏ\s+nhất|ít\s+nhất", re.I)),
+)
+_BOUNDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("upper", re.compile(r"tối\s+đa", re.I)),
+    ("lower", re.compile(r"tối\s+thiểu", re.I)),
+)
+
+
+def _labels(figures: list[tuple[Para, Num]]) -> list[str]:
+    """Each figure's label: its sentence's text since the previous of these figures in the same
+    paragraph ("cao nhất: Phường số 5 (" for 89,02 in "...; cao nhất: Phường số 5 (89,02 điểm)")."""
+    out: list[str] = []
+    for k, (p, n) in enumerate(figures):
+        start = sentence_span(p.text, n.start)[0]
+        for q, m in figures[:k] + figures[k + 1:]:
+            if q is p and m.end <= n.start:
+                start = max(start, m.end)
+        out.append(p.text[start:n.start])
+    return out
+
+
+def is_statistics(total: tuple[Para, Num], parts: list[tuple[Para, Num]]) -> bool:
+    """Whether a stated figure and the figures listed after it are statistics of a set (an
+    average, the highest, the lowest, bounds of a range), not a total and its parts."""
+    labels = _labels([total, *parts])
+    if _AVERAGE.search(labels[0]):
+        return True
+    if any(rx.search(label) for label in labels for _, rx in _EXTREMES):
+        return True
+    kinds = {kind for label in labels for kind, rx in _BOUNDS if rx.search(label)}
+    return len(kinds) >= 2
+
+
 def _is_deduction(text: str, f: Fraction) -> bool:
     return "trừ" in text[max(0, f.start - 12):f.start].lower()
 
@@ -257,8 +303,8 @@ _DONE_BEFORE = re.compile(r"đã\s+(?:triển\s+khai|thực\s+hiện|hoàn\s+th�
 _OPEN = re.compile(rf"(?P<v>{NUM})\s*điểm\s+chưa\s+xác\s+định", re.I)
 _CRITERION_START = re.compile(r"^(?:đối với\s+)?tiêu chí\b", re.I)
 _ROW_NUMBER = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*)\.?$")
-_NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|hạng|xếp\s*loại|năm|stt|chỉ\s*số|ghi\s*chú",
-                           re.I)
+_NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|trung\s*vị|cao\s*nhất|thấp\s*nhất|lớn\s*nhất|"
+                           r"nhỏ\s*nhất|tối\s*thiểu|hạng|xếp\s*loại|năm|stt|chỉ\s*số|ghi\s*chú", re.I)
 _TOTAL_ROW = re.compile(r"^(?:tổng|cộng)", re.I)
 
 
@@ -411,6 +457,9 @@ class Audit:
 
     def _compare_list(self, total: Num, parts: list[Num], complete: bool, para: Para, pos: int,
                       where: list[tuple[Para, int]], what: str) -> None:
+        located = [(q, n) for (q, _), n in zip(where, parts, strict=True)] if where else [(para, n) for n in parts]
+        if is_statistics((para, total), located):
+            return  # "trung bình 74,55; cao nhất 89,02; thấp nhất 49,82" is not a total and its parts
         exact = sum((x.value for x in parts), Decimal(0))
         ok = total.value == exact
         if not ok and exact < total.value and not complete and (total.value - exact) > SLIP * total.value:
