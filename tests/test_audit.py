@@ -281,6 +281,22 @@ def test_maxima_and_ratings_still_add_up() -> None:
     assert summary(found) == {("sum", D("20"), D("23"))}
 
 
+def test_points_not_achieved_written_as_a_fraction() -> None:
+    # "không đạt a/b điểm" is a lost of b (as parxl's interim report writes them), not a score:
+    # 0,22 + 0,26 + 0,24 + 0,28 + 0,26 = 1,26 = 10 − 8,74, nothing to flag
+    lost = ("8. Đánh giá của người dân, tổ chức: 8,74/10 điểm (không đạt 1,26 điểm).\n"
+            "- Nội dung 1: không đạt 0,22/2 điểm.\n- Nội dung 2: không đạt 0,26/2 điểm.\n"
+            "- Nội dung 3: chưa đạt 0,24/2 điểm.\n- Nội dung 4: không đạt 0,28/2 điểm.\n"
+            "- Nội dung 5: không đạt 0,26/2 điểm.\n")
+    assert audit_text(lost) == []
+    # written as achieved, they are scores: 1,7 + 1,74 + 1,76 + 1,72 + 1,74 = 8,66, not 8,74
+    achieved = lost
+    for a, b in (("không đạt 0,22", "đạt 1,7"), ("không đạt 0,26", "đạt 1,74"), ("chưa đạt 0,24", "đạt 1,76"),
+                 ("không đạt 0,28", "đạt 1,72")):
+        achieved = achieved.replace(a, b)
+    assert summary(audit_text(achieved)) == {("sum", D("8.74"), D("8.66"))}
+
+
 def test_partial_list_is_not_flagged_but_an_excess_is() -> None:
     # "17 nhiệm vụ: 01 ...; 02 ..." lists only some tasks: not an error
     assert audit_text("Đã triển khai thực hiện 17 nhiệm vụ: 01 nhiệm vụ đã thực hiện xong; "

@@ -282,8 +282,13 @@ def is_statistics(total: tuple[Para, Num], parts: list[tuple[Para, Num]]) -> boo
     return len(kinds) >= 2
 
 
+_LOST_BEFORE = re.compile(r"(?:trừ|(?:không|chưa)\s+đạt(?:\s+được)?)\s*(?:là\s*|:\s*)?$", re.I)
+
+
 def _is_deduction(text: str, f: Fraction) -> bool:
-    return "trừ" in text[max(0, f.start - 12):f.start].lower()
+    """``bị trừ a/b``, ``không đạt a/b``, ``chưa đạt a/b``: a points lost of b, not achieved."""
+    before = text[max(0, f.start - 24):f.start]
+    return "trừ" in before[-12:].lower() or _LOST_BEFORE.search(before) is not None
 
 
 def _num(m: re.Match[str], group: str, *, points: bool = False, percent: bool = False) -> Num | None:
