@@ -297,6 +297,37 @@ def test_points_not_achieved_written_as_a_fraction() -> None:
     assert summary(audit_text(achieved)) == {("sum", D("8.74"), D("8.66"))}
 
 
+def test_items_are_not_domains() -> None:
+    # the items of a domain stated by its deducted points only: 0,93/1 and 0,5/1 are two items'
+    # scores, not the domain's score stated twice
+    text = ("II. CÁC NỘI DUNG BỊ TRỪ ĐIỂM\n"
+            "1. Lĩnh vực 6 - Cải cách tài chính công: bị trừ 0,57 điểm (02 nội dung).\n"
+            "6.1.1. Thực hiện giải ngân vốn đầu tư công: đạt 0,93/1 điểm, bị trừ 0,07 điểm.\n"
+            "6.2.1. Nâng cao mức độ tự chủ của đơn vị sự nghiệp: đạt 0,5/1 điểm, bị trừ 0,5 điểm.\n"
+            "2. Lĩnh vực 8 - Đánh giá của người dân, tổ chức: bị trừ 0,48 điểm (02 nội dung).\n"
+            "8.1.1. Hài lòng về tiếp cận dịch vụ và thủ tục hành chính: đạt 1,78/2 điểm, bị trừ 0,22 điểm.\n"
+            "8.2.2. Đánh giá về chất lượng dịch vụ công trực tuyến và chính quyền số: đạt 1,74/2 điểm, "
+            "bị trừ 0,26 điểm.\n")
+    a = Audit(read_text(text))
+    assert a.run() == []
+    # domain 6 is the heading; the items of the unnamed domain 8 name TTHC (3) and chính quyền số
+    # (7) but are not those domains
+    assert [(d, s.para.text[:30]) for d, s in a.domain_sections() if s.para] == [
+        (6, "Lĩnh vực 6 - Cải cách tài chín")]
+    assert a.domain_scores() == {}
+    # bullets under a domain left unnamed among named ones are its items too
+    bullets = ("- Cải cách thủ tục hành chính: bị trừ 1,5 điểm:\n+ Một cửa: bị trừ 1,5 điểm.\n"
+               "- Đánh giá của người dân, tổ chức (điều tra xã hội học): bị trừ 0,48 điểm:\n"
+               "+ Hài lòng về tiếp cận dịch vụ và thủ tục hành chính: bị trừ 0,22 điểm.\n"
+               "+ Hài lòng về chất lượng dịch vụ công trực tuyến: bị trừ 0,26 điểm.\n")
+    a = Audit(read_text(bullets))
+    assert a.run() == []
+    assert [d for d, _ in a.domain_sections()] == [3]
+    # a domain's own score stated twice differently is still found
+    found = audit_text("1. Cải cách tài chính công: 8,68/10 điểm.\nĐiểm lĩnh vực đạt 8,5/10 điểm.\n")
+    assert summary(found) == {("restated", D("8.5"), D("8.68"))}
+
+
 def test_partial_list_is_not_flagged_but_an_excess_is() -> None:
     # "17 nhiệm vụ: 01 ...; 02 ..." lists only some tasks: not an error
     assert audit_text("Đã triển khai thực hiện 17 nhiệm vụ: 01 nhiệm vụ đã thực hiện xong; "

@@ -306,6 +306,7 @@ def _num(m: re.Match[str], group: str, *, points: bool = False, percent: bool = 
 _DONE_BEFORE = re.compile(r"đã\s+(?:triển\s+khai|thực\s+hiện|hoàn\s+thành|giải\s+quyết)[^,;.\d]{0,25}$",
                           re.I)
 _OPEN = re.compile(rf"(?P<v>{NUM})\s*điểm\s+chưa\s+xác\s+định", re.I)
+_ITEM_CODE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}")  # an item's code: 3.2.2 (a domain is 3 or 2.1/)
 _CRITERION_START = re.compile(r"^(?:đối với\s+)?tiêu chí\b", re.I)
 _ROW_NUMBER = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*)\.?$")
 _NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|trung\s*vị|cao\s*nhất|thấp\s*nhất|lớn\s*nhất|"
@@ -369,27 +370,36 @@ class Audit:
 
     # -- domains -------------------------------------------------------------------------
     def domain_of(self, section: Section) -> int | None:
-        if section.para is None:
+        """The domain a section heading names; never an item's (``3.2.2.``, ``8.1.1``): an item
+        "Hài lòng về tiếp cận dịch vụ và thủ tục hành chính" is not the domain of TTHC."""
+        if section.para is None or _ITEM_CODE.match(section.para.marker):
             return None
         return domain_key(section.para.text.split(":", 1)[0][:140])
 
     def domain_sections(self) -> list[tuple[int, Section]]:
+        """Sections about one domain. A heading among domain headings that names none of the usual
+        domains ("Đánh giá của người dân, tổ chức") is a domain too, just not one we can name: its
+        subsections are its items, not domains."""
         out: list[tuple[int, Section]] = []
 
         def walk(s: Section) -> None:
-            for c in s.children:
-                d = self.domain_of(c)
+            kids = [(self.domain_of(c), c) for c in s.children]
+            among_domains = any(d is not None for d, _ in kids)
+            for d, c in kids:
                 if d is not None:
                     out.append((d, c))
-                else:
+                elif not among_domains:
                     walk(c)
 
         walk(self.outline)
         return out
 
     def section_score(self, section: Section) -> tuple[Para, Fraction] | None:
-        """A section's score: its first achieved/max fraction below an overall maximum."""
+        """A section's score: its first achieved/max fraction below an overall maximum, not in one
+        of its items (``6.1.1. ...: đạt 0,93/1 điểm`` under ``Lĩnh vực 6: bị trừ 1,32 điểm``)."""
         for p in section.paras():
+            if p is not section.para and _ITEM_CODE.match(p.marker):
+                break  # the items come after whatever the section states about itself
             pf = self.facts[p.index]
             if pf.totals():
                 continue
