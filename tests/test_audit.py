@@ -328,6 +328,32 @@ def test_items_are_not_domains() -> None:
     assert summary(found) == {("restated", D("8.5"), D("8.68"))}
 
 
+def _by_domain(lead: str) -> str:
+    return (f"{lead}; cụ thể theo từng lĩnh vực như sau:\n"
+            "1. Lĩnh vực 3 - Cải cách thủ tục hành chính: bị trừ 1,5 điểm (03 nội dung).\n"
+            "2. Lĩnh vực 6 - Cải cách tài chính công: bị trừ 1,32 điểm (04 nội dung).\n"
+            "3. Lĩnh vực 7 - Xây dựng chính quyền điện tử, chính quyền số: bị trừ 2,69 điểm (05 nội dung).\n"
+            "4. Lĩnh vực 8 - Đánh giá của người dân, tổ chức (điều tra xã hội học): bị trừ 1,26 điểm (05 nội dung).\n")
+
+
+def test_lead_count_of_assessed_contents_leaves_the_survey_out() -> None:
+    # 12 assessed contents = 03 + 04 + 05; the survey's 05 contents are stated apart
+    lead = "Tổng số điểm bị trừ là 6,77 điểm, gồm 5,51 điểm ở {n} nội dung được đánh giá, chấm điểm và 1,26 điểm điều tra xã hội học"
+    a = checks_text(_by_domain(lead.format(n=12)))
+    assert a.found == []
+    assert any(c.ok and c.kind == "sum" and c.stated == 12 and c.expected == 12 for c in a.checks)
+    assert summary(audit_text(_by_domain(lead.format(n=11)))) == {("sum", D("11"), D("12"))}
+    # a lead that does not set the survey apart counts every section: 3 + 4 + 5 + 5 = 17
+    assert summary(audit_text(_by_domain("Tổng số điểm bị trừ là 6,77 điểm ở 12 nội dung"))) == {
+        ("sum", D("12"), D("17"))}
+
+
+def checks_text(text: str) -> Audit:
+    a = Audit(read_text(text))
+    a.run()
+    return a
+
+
 def test_partial_list_is_not_flagged_but_an_excess_is() -> None:
     # "17 nhiệm vụ: 01 ...; 02 ..." lists only some tasks: not an error
     assert audit_text("Đã triển khai thực hiện 17 nhiệm vụ: 01 nhiệm vụ đã thực hiện xong; "

@@ -307,6 +307,7 @@ _DONE_BEFORE = re.compile(r"đã\s+(?:triển\s+khai|thực\s+hiện|hoàn\s+th�
                           re.I)
 _OPEN = re.compile(rf"(?P<v>{NUM})\s*điểm\s+chưa\s+xác\s+định", re.I)
 _ITEM_CODE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}")  # an item's code: 3.2.2 (a domain is 3 or 2.1/)
+_SURVEY_WORDS = re.compile(r"xã\s+hội\s+học|\bxhh\b", re.I)
 _CRITERION_START = re.compile(r"^(?:đối với\s+)?tiêu chí\b", re.I)
 _ROW_NUMBER = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*)\.?$")
 _NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|trung\s*vị|cao\s*nhất|thấp\s*nhất|lớn\s*nhất|"
@@ -1086,6 +1087,19 @@ class Audit:
                                  f"{terms} = {fmt(exact)}",
                                  [Quote(" | ".join(x for x in row if x), where)], total, exact)
 
+    @staticmethod
+    def _counted_kids(p: Para, total: Num, kids: list[Section]) -> list[Section]:
+        """The subsections a lead count is about: "gồm 5,51 điểm ở 12 nội dung được đánh giá, chấm
+        điểm và 1,26 điểm điều tra xã hội học" counts the assessed contents only, so the survey's
+        subsection is not one of the 12."""
+        s0, s1 = sentence_span(p.text, total.start)
+        clause = re.match(r"[^,;]*?(?=\s+và\s|[,;]|$)", p.text[total.end:s1])
+        rest = p.text[s0:total.start] + p.text[total.end + (clause.end() if clause else 0):s1]
+        if _SURVEY_WORDS.search(p.text[total.end:total.end + (clause.end() if clause else 0)]) or \
+                not _SURVEY_WORDS.search(rest):
+            return kids
+        return [k for k in kids if k.para is None or not _SURVEY_WORDS.search(k.para.text)]
+
     def check_outline_counts(self) -> None:
         """A section that states "57 nhiệm vụ, ... đã triển khai 50 nhiệm vụ, cụ thể:" and then one
         numbered subsection per part: the parts' first counts (and their "đã ..." counts) add up."""
@@ -1109,7 +1123,7 @@ class Audit:
                                 None)
                     firsts: list[tuple[Num, Para]] = []
                     dones: list[tuple[Num, Para]] = []
-                    for k in kids:
+                    for k in self._counted_kids(p, total, kids):
                         first = done_k = None
                         for q in k.paras():
                             for n, u in self._tokens(q):
