@@ -1,0 +1,80 @@
+"""parxl's own reports audited: every report kind parxl writes, for every built-in framework,
+states figures that agree with each other and with the workbook it was made from.
+
+The expectation (no finding) is not produced by the code under test: a report parxl generates
+from one scored workbook must be arithmetically consistent, so any finding is either a false
+alarm of the audit or a bug in the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parxl.audit import Inconsistency, audit_file
+from parxl.demo import FILLED, INTERIM, REMEDY, SELF_ASSESSMENT, run_demo
+from parxl.framework.load import builtin_ids
+from parxl.province import Sequential, make_province, province
+
+FRAMEWORKS = builtin_ids()
+REPORTS = (SELF_ASSESSMENT, INTERIM, REMEDY)
+
+
+def _show(found: list[Inconsistency]) -> str:
+    return "\n".join(f"{x.kind}: {x.message} — {x.quotes[0].where}: {x.quotes[0].text}" for x in found)
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    for fw in FRAMEWORKS:
+        d = tmp_path_factory.mktemp(fw)
+        run_demo(fw, d)
+        out[fw] = d
+    return out
+
+
+@pytest.fixture(scope="module")
+def ranking_reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The province ranking report: with a roster and appraisal, and a year later against it."""
+    tmp = tmp_path_factory.mktemp("tinh")
+    demo = make_province(tmp / "tinh", 30, workers=1)
+    first = province(demo / "tra-ve", tmp / "kq", bodies=demo / "don-vi.csv", appraisal=demo / "tham-dinh.csv",
+                     executor=Sequential())
+    again = province(demo / "tra-ve", tmp / "kq2", previous=first.output, executor=Sequential())
+    return [first.output / "bao-cao-xep-hang.docx", again.output / "bao-cao-xep-hang.docx"]
+
+
+def test_every_framework_and_report_is_covered(demos: dict[str, Path]) -> None:
+    assert len(FRAMEWORKS) >= 3
+    for fw, d in demos.items():
+        for name in REPORTS:
+            assert (d / name).is_file(), (fw, name)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_yearly_reports_are_consistent(demos: dict[str, Path], framework: str, report: str) -> None:
+    path = demos[framework] / report
+    found = audit_file(path)
+    assert found == [], _show(found)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_yearly_reports_agree_with_their_workbook(demos: dict[str, Path], framework: str, report: str) -> None:
+    from parxl.audit.against import compare_workbook
+    from parxl.audit.document import load_document
+
+    found, checks = compare_workbook(load_document(demos[framework] / report), demos[framework] / FILLED)
+    assert found == [], _show(found)
+    # the comparison is not vacuous: the report states the workbook's figures and they were compared
+    assert sum(1 for c in checks if c.ok) >= 3
+
+
+def test_ranking_reports_are_consistent(ranking_reports: list[Path]) -> None:
+    for path in ranking_reports:
+        assert path.is_file()
+        found = audit_file(path)
+        assert found == [], _show(found)
