@@ -110,40 +110,110 @@ def read_utf8(path: str | Path, what: str = "tệp") -> str:
         raise InputError(f"{what} phải lưu dạng UTF-8 (trong Excel: CSV UTF-8)", where) from None
 
 
+_DELIMITERS = (",", ";", "\t")
+_REQUIRED = ("code", "field", "value")
+
+
+def _delimiter(header: str, path: str) -> str:
+    """The separator that makes the header line hold the columns code, field, value."""
+    for d in _DELIMITERS:
+        names = [n.strip().casefold() for n in next(csv.reader([header], delimiter=d), [])]
+        if set(_REQUIRED) <= set(names):
+            return d
+    raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", Location(file=path))
+
+
 def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
-    """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped."""
+    """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped.
+
+    Standard CSV (RFC 4180, as Excel and Python's csv module write it): a value with the
+    separator, a quote or a line break is quoted and its quotes are doubled. The separator is
+    ``,``, ``;`` or tab (the one that splits the header into code, field, value, or the one a
+    leading ``sep=`` line names, as Excel writes it); header names are matched ignoring case.
+    """
     p = Path(path)
     where = Location(file=str(p))
     text = read_utf8(p)
-    sample = text[:2048]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames or not {"code", "field", "value"} <= set(reader.fieldnames):
-        raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
+    first_line = 1
+    head, _, rest = text.partition("\n")
+    delimiter = ""
+    if head.rstrip("\r").casefold().startswith("sep=") and len(head.rstrip("\r")) == 5:
+        delimiter = head.rstrip("\r")[4]
+        if delimiter not in _DELIMITERS:
+            raise InputError(
+                f"dòng 1: dấu phân cách '{delimiter}' không dùng được; dùng dấu phẩy, chấm phẩy hoặc tab",
+                where,
+            )
+        text, first_line = rest, 2
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter or _delimiter(text.partition("\n")[0], str(p)),
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=True,
+    )
     values: dict[tuple[str, str], str] = {}
     lines: dict[tuple[str, str], int] = {}
     problems: list[str] = []
-    for line, row in enumerate(reader, start=2):
-        code, name = (row.get("code") or "").strip(), (row.get("field") or "").strip()
-        value = row.get("value")
+    columns: dict[str, int] = {}
+    width = 0
+    end = 0  # physical lines read so far: a quoted value may hold line breaks
+    while True:
+        start = first_line + end
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            problems.append(_quote_problem(start, first_line - 1 + reader.line_num, str(exc)))
+            break
+        end = reader.line_num
+        if row is None:
+            break
+        if not columns:
+            names = [n.strip().casefold() for n in row]
+            for name in _REQUIRED:
+                if names.count(name) > 1:
+                    raise InputError(f"dòng {start}: cột '{name}' có hai lần ở dòng tiêu đề", where)
+            if not set(_REQUIRED) <= set(names):
+                raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
+            columns = {n: names.index(n) for n in _REQUIRED}  # in the order code, field, value
+            width = len(names)
+            continue
+        if any(c.strip() for c in row[width:]):
+            problems.append(
+                f"dòng {start}: có {len(row)} ô, nhiều hơn {width} cột của dòng tiêu đề — giá trị có "
+                "dấu phẩy (ví dụ 1,31 hay 'Báo cáo số 12, ngày 5/1') phải đặt trong ngoặc kép "
+                "(\"1,31\"), hoặc dùng dấu chấm phẩy ';' làm dấu phân cách"
+            )
+            continue
+        code, name, value = (row[i] if i < len(row) else "" for i in columns.values())
+        code, name = code.strip(), name.strip()
         if not code and not name:
             continue
-        if value is None or not value.strip():
+        if not value.strip():
             continue
         key = (code, name)
         if key in values:
-            problems.append(f"dòng {line}: mục {code} trường '{name}' đã có ở dòng {lines[key]}")
+            problems.append(f"dòng {start}: mục {code} trường '{name}' đã có ở dòng {lines[key]}")
             continue
         values[key] = value.strip()
-        lines[key] = line
+        lines[key] = start
+    if not columns and not problems:
+        raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
     if problems:
         raise InputError(
-            "tệp CSV có dòng trùng:\n" + "\n".join(f"  - {p}" for p in problems), where
+            f"tệp CSV có {len(problems)} dòng lỗi:\n" + "\n".join(f"  - {p}" for p in problems), where
         )
     return values, lines
+
+
+def _quote_problem(start: int, line: int, reason: str) -> str:
+    if "end of data" in reason:
+        return (f"dòng {start}: dấu ngoặc kép mở nhưng không được đóng đến hết tệp — kiểm tra "
+                "ngoặc kép của giá trị này")
+    return (f"dòng {line}: dấu ngoặc kép không đúng quy cách CSV — giá trị có ngoặc kép phải đặt "
+            "trong ngoặc kép và viết đôi ngoặc kép bên trong (\"Quyết định \"\"số 5\"\"\"), "
+            "hoặc bỏ ngoặc kép")
 
 
 def normalize(f: InputField, raw: Any) -> tuple[Any, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import zipfile
 from pathlib import Path
@@ -133,6 +135,92 @@ def test_input_table_lists_every_field(mini: Framework, tmp_path: Path) -> None:
     assert len(raw.decode("utf-8-sig").splitlines()) == len(fields) + 1
     values, _ = read_values(out)
     assert values == {}  # a blank table has no values
+
+
+def _csv_bytes(rows: list[list[str]], **fmt: Any) -> bytes:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, **fmt).writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def test_read_values_takes_what_excel_and_python_write(tmp_path: Path) -> None:
+    """CRLF, BOM, doubled quotes, a line break inside a value, ';' and capitalised headers."""
+    rows = [["Code", "FIELD", "Value"], ["1.1.1", "rate", "80%"],
+            ["1.1.1", "evidence", 'Quyết định "số 5"'], ["2.1.3", "explanation", "dòng 1\r\ndòng 2"],
+            ["1.1.2", "rate", "77,7%"]]
+    for delimiter in (",", ";", "\t"):
+        path = tmp_path / "v.csv"
+        path.write_bytes(_csv_bytes(rows, delimiter=delimiter))
+        values, lines = read_values(path)
+        assert values == {("1.1.1", "rate"): "80%", ("1.1.1", "evidence"): 'Quyết định "số 5"',
+                          ("2.1.3", "explanation"): "dòng 1\r\ndòng 2", ("1.1.2", "rate"): "77,7%"}
+        assert lines == {("1.1.1", "rate"): 2, ("1.1.1", "evidence"): 3, ("2.1.3", "explanation"): 4,
+                         ("1.1.2", "rate"): 6}
+    # Excel's "sep=;" first line: the header is line 2
+    path.write_bytes(b"sep=;\r\ncode;field;value\r\n1.6.1;points;1,31\r\n")
+    assert read_values(path) == ({("1.6.1", "points"): "1,31"}, {("1.6.1", "points"): 3})
+
+
+def test_read_values_refuses_a_row_wider_than_the_header(tmp_path: Path) -> None:
+    """An unquoted decimal comma or a comma in a text splits the value: refused, not cut."""
+    path = tmp_path / "v.csv"
+    path.write_text("code,field,value\n1.6.1,points,1,31\n1.1.1,explanation,ok,,\n"
+                    "1.1.1,evidence,Báo cáo số 12, ngày 5/1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_values(path)
+    text = str(info.value)
+    assert "tệp 'v.csv'" in text.replace(str(tmp_path) + "/", "")
+    assert "2 dòng lỗi" in text
+    assert "dòng 2: có 4 ô, nhiều hơn 3 cột" in text and "dòng 4: có 4 ô" in text
+    assert "dòng 3" not in text  # empty extra cells (Excel pads rows) are fine
+    assert "ngoặc kép" in text and "';'" in text
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [('1.1.1,evidence,"abc\n1.2.1,done,Có\n', "dòng 2: dấu ngoặc kép mở nhưng không được đóng"),
+     ('1.1.1,done,Có\n1.1.1,evidence,"abc" def\n', "dòng 3: dấu ngoặc kép không đúng quy cách")],
+)
+def test_read_values_refuses_broken_quotes(tmp_path: Path, body: str, fragment: str) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text("code,field,value\n" + body, encoding="utf-8")
+    with pytest.raises(InputError, match=fragment):
+        read_values(path)
+
+
+@pytest.mark.parametrize("text", ["", "\ufeff", "a,b,c\n1,2,3\n", "code;field\n"])
+def test_read_values_needs_the_three_columns(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="phải có các cột 'code', 'field', 'value'"):
+        read_values(path)
+
+
+_CSV_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_CSV_TEXT, min_size=1, max_size=8), delimiter=st.sampled_from([",", ";", "\t"]),
+       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+       terminator=st.sampled_from(["\n", "\r\n"]))
+def test_read_values_reads_any_standard_csv_back(tmp_path: Path, texts: list[str], delimiter: str,
+                                                 quoting: int, terminator: str) -> None:
+    """Whatever the csv module writes (any text, any separator, quoting) is read back as written
+    (stripped; blank values skipped), each at the line its row starts on."""
+    rows = [["code", "field", "value", "description"]]
+    rows += [["2.1.3", f"f{i}", t, "x, y; z"] for i, t in enumerate(texts)]
+    data = _csv_bytes(rows, delimiter=delimiter, quoting=quoting, lineterminator=terminator)
+    path = tmp_path / "v.csv"
+    path.write_bytes(data)
+    values, lines = read_values(path)
+    expected, line, where = {}, 2, {}
+    for i, t in enumerate(texts):
+        if t.strip():
+            expected[("2.1.3", f"f{i}")] = t.strip()
+            where[("2.1.3", f"f{i}")] = line
+        line += 1 + t.count("\n")
+    assert values == expected
+    assert lines == where
 
 
 def test_not_a_template(tmp_path: Path) -> None:
