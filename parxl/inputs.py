@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,17 +217,26 @@ def _quote_problem(start: int, line: int, reason: str) -> str:
             "hoặc bỏ ngoặc kép")
 
 
+def nfc(value: Any) -> str:
+    """The text in composed form (NFC). Vietnamese typed with Unikey's "Unicode tổ hợp" or on a
+    Mac comes decomposed ("o" + combining acute for "ó"): the same letters to a reader and
+    canonically equivalent, but unequal to Excel's list values and formulas."""
+    return unicodedata.normalize("NFC", str(value))
+
+
 def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
-    """Turn a typed value into what goes into the cell; ``(value, problem)``."""
+    """Turn a typed value into what goes into the cell; ``(value, problem)``.
+
+    Texts are compared and stored in composed Unicode (NFC), the form Excel's lists use."""
     if f.type == TEXT:
-        return str(raw), ""
+        return nfc(raw), ""
     if f.type == STATUS:
         for s in STATUSES:
-            if str(raw).strip().casefold() == s.casefold():
+            if nfc(raw).strip().casefold() == s.casefold():
                 return s, ""
         return None, f"tình trạng '{raw}' không hợp lệ; dùng: {', '.join(STATUSES)}"
     if f.type == YESNO:
-        text = str(raw).strip().casefold()
+        text = nfc(raw).strip().casefold()
         if text in (YES.casefold(), "x", "1", "true", "đạt"):
             return YES, ""
         if text in (NO.casefold(), "0", "false"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -247,50 +248,76 @@ def test_tampered_metadata_is_detected(template: Path, tmp_path: Path) -> None:
         read_return(tmp_path / "t.xlsx")
 
 
-def _field_value(f: InputField) -> st.SearchStrategy[Any]:
-    if f.type == STATUS:
-        return st.sampled_from(STATUSES)
-    if f.type == YESNO:
-        return st.sampled_from(["Có", "Không"])
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def _field_value(f: InputField) -> st.SearchStrategy[tuple[Any, Any]]:
+    """(what is given, what the cell must hold)."""
+    if f.type in (STATUS, YESNO):
+        # as typed with Unikey's "Unicode tổ hợp" (decomposed) or in other letter case
+        words = STATUSES if f.type == STATUS else ("Có", "Không")
+        return st.sampled_from(words).flatmap(
+            lambda w: st.sampled_from([w, _nfd(w), w.upper(), _nfd(w.lower())]).map(lambda v: (v, w)))
     if f.type == RATE:
-        return st.integers(0, 10_000).map(lambda n: n / 10_000)
-    if f.type == COUNT:
-        return st.integers(0, 10**7)
-    if f.type == AMOUNT:
-        return st.integers(0, 10**9).map(lambda n: n / 1000)
-    if f.type == POINTS:
-        return st.integers(0, int(f.max * 100)).map(lambda n: n / 100)
-    # any text a user types, including text that looks like a formula
-    return st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
+        number: st.SearchStrategy[float | int] = st.integers(0, 10_000).map(lambda n: n / 10_000)
+    elif f.type == COUNT:
+        number = st.integers(0, 10**7)
+    elif f.type == AMOUNT:
+        number = st.integers(0, 10**9).map(lambda n: n / 1000)
+    elif f.type == POINTS:
+        number = st.integers(0, int(f.max * 100)).map(lambda n: n / 100)
+    else:
+        # any text a user types, including text that looks like a formula, composed or not:
+        # the cell holds the composed form (NFC)
+        text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+        return st.one_of(text, text.map(_nfd)).filter(str.strip).map(
+            lambda t: (t, unicodedata.normalize("NFC", t)))
+    return number.map(lambda n: (n, n))
 
 
 @st.composite
-def _values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
+def _values(draw: st.DrawFn, fw: Framework) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
     fields = [f for f in input_fields(fw) if f.code != "_body"]
     chosen = draw(st.lists(st.sampled_from(fields), unique=True, max_size=len(fields)))
-    values = {(f.code, f.field): draw(_field_value(f)) for f in chosen}
-    for code in {c for c, _ in values}:  # a valid return: numerator <= denominator
+    pairs = {(f.code, f.field): draw(_field_value(f)) for f in chosen}
+    for code in {c for c, _ in pairs}:  # a valid return: numerator <= denominator
         num, den = (code, "numerator"), (code, "denominator")
-        if num in values and den in values and values[num] > values[den]:
-            values[num], values[den] = values[den], values[num]
-    return values
+        if num in pairs and den in pairs and pairs[num][0] > pairs[den][0]:
+            pairs[num], pairs[den] = pairs[den], pairs[num]
+    return {k: v for k, (v, _) in pairs.items()}, {k: e for k, (_, e) in pairs.items()}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_what_is_filled_is_what_is_read(template: Path, mini: Framework, tmp_path: Path,
                                         data: st.DataObject) -> None:
-    """Any values written by code come back from read_return exactly, at the cells openpyxl
-    sees them in, and nothing else does."""
-    values = data.draw(_values(mini))
+    """Any values written by code come back from read_return exactly (texts composed, list
+    values as in the list), at the cells openpyxl sees them in, and nothing else does."""
+    values, expected = data.draw(_values(mini))
     out = tmp_path / "filled.xlsx"
     fill_values(template, values, out)
     ret = read_return(out)
-    assert ret.values == pytest.approx(values)
+    assert ret.values == pytest.approx(expected)
     ws = openpyxl.load_workbook(out)
-    for key, value in values.items():
+    for key, value in expected.items():
         sheet, ref = ret.cells[key]
         assert ws[sheet][ref].value == pytest.approx(value)
+
+
+def test_decomposed_vietnamese_is_taken_and_stored_composed(template: Path, tmp_path: Path) -> None:
+    """'Có' typed decomposed (o + U+0301) is 'Có', not refused as "'Có' không hợp lệ; dùng Có";
+    texts are stored composed."""
+    csv_path = tmp_path / "v.csv"
+    csv_path.write_text(_nfd("code,field,value\n_body,name,Huyện Đức Hòa\n1.1.1,done,Có\n"
+                             "1.1.1,status,đạt\n1.1.1,evidence,Quyết định số 5\n"), encoding="utf-8")
+    assert _nfd("Có") != "Có"  # the file really is decomposed
+    out = tmp_path / "out.xlsx"
+    assert fill_csv(template, csv_path, out) == 4
+    ret = read_return(out)
+    assert ret.body == "Huyện Đức Hòa"
+    assert ret.values == {("1.1.1", "done"): "Có", ("1.1.1", "status"): "Đạt",
+                          ("1.1.1", "evidence"): "Quyết định số 5"}
 
 
 def test_a_return_saved_by_libreoffice_reads_the_same(mini: Framework, template: Path, tmp_path: Path) -> None:
