@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -224,12 +225,32 @@ def nfc(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value))
 
 
+EXCEL_TEXT_MAX = 32_767  # characters (UTF-16 code units) a cell holds
+# characters an .xlsx cannot hold (XML 1.0); tab, line feed and carriage return are fine
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text_problem(text: str) -> str:
+    """Why ``text`` cannot go into an Excel cell unchanged ('' when it can)."""
+    bad = _NOT_IN_XLSX.search(text)
+    if bad:
+        return (f"có ký tự điều khiển U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1}) mà Excel "
+                "không lưu được trong ô — xoá ký tự này (thường do chép từ phần mềm khác) rồi chạy lại")
+    length = len(text.encode("utf-16-le")) // 2
+    if length > EXCEL_TEXT_MAX:
+        return (f"dài {format_vn_number(length, 0)} ký tự, quá giới hạn "
+                f"{format_vn_number(EXCEL_TEXT_MAX, 0)} ký tự của một ô Excel — rút gọn (ghi số, "
+                "ngày văn bản; nội dung dài để ở tài liệu kèm theo)")
+    return ""
+
+
 def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
     """Turn a typed value into what goes into the cell; ``(value, problem)``.
 
     Texts are compared and stored in composed Unicode (NFC), the form Excel's lists use."""
     if f.type == TEXT:
-        return nfc(raw), ""
+        text = nfc(raw)
+        return (None, problem) if (problem := text_problem(text)) else (text, "")
     if f.type == STATUS:
         for s in STATUSES:
             if nfc(raw).strip().casefold() == s.casefold():

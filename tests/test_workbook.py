@@ -337,3 +337,29 @@ def test_a_return_saved_by_libreoffice_reads_the_same(mini: Framework, template:
     assert theirs.values == pytest.approx(values)
     assert theirs.cells == ours.cells
     assert score_values(mini, theirs.values).total == score_values(mini, ours.values).total
+
+
+def test_text_excel_cannot_hold_is_refused_not_cut(template: Path, tmp_path: Path) -> None:
+    """Control characters (an .xlsx cannot hold them) and text over Excel's 32.767 characters a
+    cell: refused naming the line and item, nothing written; tab and line breaks are fine."""
+    csv_path = tmp_path / "v.csv"
+    csv_path.write_bytes(_csv_bytes([
+        ["code", "field", "value"], ["1.1.1", "evidence", "Quyết định\x01 số 5"],
+        ["1.1.1", "explanation", "a\tb\r\nc"], ["1.1.2", "evidence", "x" * 32_768],
+        ["1.1.2", "explanation", "x" * 32_767], ["2.1.1", "evidence", "\U0001f4c4" * 16_384],
+        ["2.1.1", "explanation", "chuông\x07"]]))
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(InputError) as info:
+        fill_csv(template, csv_path, out)
+    text = str(info.value)
+    assert "4 giá trị không hợp lệ" in text
+    assert "dòng 2, mục 1.1.1, trường 'evidence': có ký tự điều khiển U+0001 (ký tự thứ 11)" in text
+    # the explanation on line 3 holds a line break: the next row starts on line 5
+    assert "dòng 5, mục 1.1.2, trường 'evidence': dài 32.768 ký tự, quá giới hạn 32.767" in text
+    assert "dòng 7, mục 2.1.1, trường 'evidence': dài 32.768 ký tự" in text  # UTF-16, as Excel counts
+    assert "dòng 8, mục 2.1.1, trường 'explanation': có ký tự điều khiển U+0007" in text
+    assert "dòng 3" not in text and "dòng 6" not in text
+    assert not out.exists()
+    fill_values(template, {("1.1.1", "explanation"): "a\tb\r\nc", ("1.1.2", "explanation"): "x" * 32_767}, out)
+    assert read_return(out).values == {("1.1.1", "explanation"): "a\tb\r\nc",
+                                       ("1.1.2", "explanation"): "x" * 32_767}
