@@ -244,10 +244,23 @@ def text_problem(text: str) -> str:
     return ""
 
 
+def _year(raw: Any) -> tuple[str | None, str]:
+    """The assessment year as 4 digits; Excel may hand over 2023 as the number 2023.0."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
+        text = str(int(raw))
+    else:
+        text = str(raw).strip()
+    if re.fullmatch("[0-9]{4}", text) and 2000 <= int(text) <= 2100:
+        return text, ""
+    return None, f"năm '{raw}' không hợp lệ; ghi năm đánh giá bằng 4 chữ số (2000–2100), ví dụ 2023"
+
+
 def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
     """Turn a typed value into what goes into the cell; ``(value, problem)``.
 
     Texts are compared and stored in composed Unicode (NFC), the form Excel's lists use."""
+    if f.code == BODY and f.field == "year":
+        return _year(raw)
     if f.type == TEXT:
         text = nfc(raw)
         return (None, problem) if (problem := text_problem(text)) else (text, "")

@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parxl.errors import InputError, WorkbookError
-from parxl.framework import Framework
-from parxl.inputs import STATUS, InputField, input_fields, read_values, write_input_table
+from parxl.framework import Framework, load_yaml
+from parxl.inputs import STATUS, InputField, input_fields, normalize, read_values, write_input_table
 from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
 from parxl.score import STATUSES, score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_csv, fill_values
 from parxl.workbook.read import read_return
-from tests.conftest import require_libreoffice
+from tests.conftest import DATA, require_libreoffice
 
 
 @pytest.fixture
@@ -363,3 +363,20 @@ def test_text_excel_cannot_hold_is_refused_not_cut(template: Path, tmp_path: Pat
     fill_values(template, {("1.1.1", "explanation"): "a\tb\r\nc", ("1.1.2", "explanation"): "x" * 32_767}, out)
     assert read_return(out).values == {("1.1.1", "explanation"): "a\tb\r\nc",
                                        ("1.1.2", "explanation"): "x" * 32_767}
+
+
+@pytest.mark.parametrize("raw", ["abc", "-2023", "=2023", "23", "2023.5", "2023,0", "1999", "2101", "20233",
+                                 "2 023", "２０２３", 2023.5, True, -2023])
+def test_a_year_that_is_not_a_year_is_refused(raw: Any) -> None:
+    assert normalize(_year_field(), raw) == (None, f"năm '{raw}' không hợp lệ; ghi năm đánh giá bằng 4 chữ số "
+                                          "(2000–2100), ví dụ 2023")
+
+
+@pytest.mark.parametrize(("raw", "year"), [("2023", "2023"), (" 2024 ", "2024"), (2023, "2023"),
+                                           (2023.0, "2023"), ("2000", "2000"), ("2100", "2100")])
+def test_a_year_is_four_digits(raw: Any, year: str) -> None:
+    assert normalize(_year_field(), raw) == (year, "")
+
+
+def _year_field() -> InputField:
+    return next(f for f in input_fields(load_yaml(DATA / "mini.yaml")) if (f.code, f.field) == ("_body", "year"))
