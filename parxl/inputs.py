@@ -314,6 +314,11 @@ def check_values(
                 )
             continue
         value, problem = normalize(f, raw)
+        if not problem and f.type == COUNT and not float(value).is_integer():
+            # collect only warns (it reports, then merges); here nothing is shown but the count
+            # written, so a misread separator ("1,500" is 1,5) must not pass unseen
+            problem = (f"số lượng '{raw}' không phải số nguyên — kiểm tra dấu phân cách: hàng nghìn "
+                       "ghi bằng dấu chấm (22.583.451), không dùng dấu phẩy")
         if problem:
             problems.append(f"{where}mục {key[0]}, trường '{key[1]}': {problem}")
         else:

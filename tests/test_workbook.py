@@ -380,3 +380,28 @@ def test_a_year_is_four_digits(raw: Any, year: str) -> None:
 
 def _year_field() -> InputField:
     return next(f for f in input_fields(load_yaml(DATA / "mini.yaml")) if (f.code, f.field) == ("_body", "year"))
+
+
+def test_a_count_must_be_whole_an_amount_need_not(template: Path, tmp_path: Path) -> None:
+    """A count of dossiers is whole: '1,5' or '1,500' (1,5 — a comma misused for thousands) is
+    refused, not written; '2.500' is 2500. Amounts (funds) keep their decimals."""
+    csv_path = tmp_path / "v.csv"
+    csv_path.write_text('code,field,value\n1.2.1,count,"1,5"\n2.1.1,numerator,"1,500"\n'
+                        "2.1.1,denominator,2.500\nĐ.1,count,2.5\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        fill_csv(template, csv_path, tmp_path / "out.xlsx")
+    text = str(info.value)
+    assert "3 giá trị không hợp lệ" in text
+    for line, code, field, raw in ((2, "1.2.1", "count", "1,5"), (3, "2.1.1", "numerator", "1,500"),
+                                   (5, "Đ.1", "count", "2.5")):
+        assert (f"dòng {line}, mục {code}, trường '{field}': số lượng '{raw}' không phải số nguyên — "
+                "kiểm tra dấu phân cách") in text
+    assert "dòng 4" not in text
+    amounts = (DATA / "mini.yaml").read_text("utf-8").replace("basis: counts", "basis: amounts")
+    (tmp_path / "fw.yaml").write_text(amounts, "utf-8")
+    built = build_template(load_yaml(tmp_path / "fw.yaml"), tmp_path / "amounts.xlsx")
+    csv_path.write_text('code,field,value\n2.1.1,numerator,"212.901,285"\n2.1.1,denominator,"590.161,54"\n',
+                        encoding="utf-8")
+    fill_csv(built, csv_path, tmp_path / "out.xlsx")
+    assert read_return(tmp_path / "out.xlsx").values == pytest.approx(
+        {("2.1.1", "numerator"): 212901.285, ("2.1.1", "denominator"): 590161.54})
