@@ -291,6 +291,10 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
     return n, ""
 
 
+def _bare_one(raw: Any) -> bool:
+    return isinstance(raw, str) and not raw.strip().endswith("%") and parse_vn_number(raw) == 1
+
+
 def check_values(
     fw: Framework,
     values: Mapping[tuple[str, str], Any],
@@ -319,6 +323,11 @@ def check_values(
             # written, so a misread separator ("1,500" is 1,5) must not pass unseen
             problem = (f"số lượng '{raw}' không phải số nguyên — kiểm tra dấu phân cách: hàng nghìn "
                        "ghi bằng dấu chấm (22.583.451), không dùng dấu phẩy")
+        elif not problem and f.type == RATE and _bare_one(raw):
+            # typed "1": 1% or 100%? (a bare fraction like 0,777 from a system export is not
+            # ambiguous; collect and score still read a cell's text "1" as 100%)
+            problem = (f"tỷ lệ '{raw}' không rõ là {raw.strip()}% hay 100% — ghi rõ "
+                       f"'{raw.strip()}%' hoặc '100%'")
         if problem:
             problems.append(f"{where}mục {key[0]}, trường '{key[1]}': {problem}")
         else:

@@ -405,3 +405,20 @@ def test_a_count_must_be_whole_an_amount_need_not(template: Path, tmp_path: Path
     fill_csv(built, csv_path, tmp_path / "out.xlsx")
     assert read_return(tmp_path / "out.xlsx").values == pytest.approx(
         {("2.1.1", "numerator"): 212901.285, ("2.1.1", "denominator"): 590161.54})
+
+
+def test_a_bare_rate_of_one_is_ambiguous(template: Path, tmp_path: Path) -> None:
+    """'1' could be 1% or 100% (while '100' is already refused as not a percentage): refused.
+    A bare fraction ('0,777', a system's export) and 0 are not ambiguous; Excel's number 1 is 100%."""
+    csv_path = tmp_path / "v.csv"
+    csv_path.write_text('code,field,value\n1.1.2,rate,1\n2.1.2,rate,"1,0"\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        fill_csv(template, csv_path, tmp_path / "out.xlsx")
+    text = str(info.value)
+    assert "2 giá trị không hợp lệ" in text
+    assert "dòng 2, mục 1.1.2, trường 'rate': tỷ lệ '1' không rõ là 1% hay 100% — ghi rõ '1%' hoặc '100%'" in text
+    assert "dòng 3, mục 2.1.2, trường 'rate': tỷ lệ '1,0' không rõ là 1,0% hay 100%" in text
+    for typed, expected in (("1%", 0.01), ("100%", 1.0), ("0,777", 0.777), ("0", 0.0), (1, 1.0), (1.0, 1.0)):
+        out = tmp_path / "out.xlsx"
+        fill_values(template, {("1.1.2", "rate"): typed}, out)
+        assert read_return(out).values == {("1.1.2", "rate"): pytest.approx(expected)}
