@@ -422,3 +422,26 @@ def test_a_bare_rate_of_one_is_ambiguous(template: Path, tmp_path: Path) -> None
         out = tmp_path / "out.xlsx"
         fill_values(template, {("1.1.2", "rate"): typed}, out)
         assert read_return(out).values == {("1.1.2", "rate"): pytest.approx(expected)}
+
+
+def test_fill_into_a_template_missing_an_item_row(template: Path, tmp_path: Path) -> None:
+    """A row deleted or its code changed: one error naming the template, each item and its sheet
+    (a KeyError traceback before); nothing written."""
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Lĩnh vực 2"]
+    row = next(c.row for c in ws["A"] if c.value == "2.1.1")
+    ws.delete_rows(row)
+    next(c for c in wb["Thưởng - Trừ"]["A"] if c.value == "Đ.1").value = "Đ.9"
+    broken = tmp_path / "sửa.xlsx"
+    wb.save(broken)
+    csv_path = tmp_path / "v.csv"
+    csv_path.write_text("code,field,value\n_body,name,Huyện Thử\n1.1.1,done,Có\n2.1.1,numerator,3\n"
+                        "2.1.1,denominator,4\nĐ.1,count,1\n", encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(InputError) as info:
+        fill_csv(broken, csv_path, out)
+    assert str(info.value).startswith(f"tệp '{broken}': biểu mẫu thiếu dòng của 2 mục")
+    assert "  - trang 'Lĩnh vực 2': không có dòng mục 2.1.1 ở cột 'Mã' (giá trị ở dòng 4, 5 của bảng nhập " \
+           "liệu)" in str(info.value)
+    assert "  - trang 'Thưởng - Trừ': không có dòng mục Đ.1 ở cột 'Mã' (giá trị ở dòng 6" in str(info.value)
+    assert not out.exists()

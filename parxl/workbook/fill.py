@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 
 from parxl.errors import InputError, Location
+from parxl.framework.model import Framework
 from parxl.inputs import BODY, check_values, read_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import put_text
@@ -31,14 +32,17 @@ def fill_values(
         )
     ret = read_return(src)
     clean = check_values(ret.framework, values, source, lines)
+    _check_rows(ret.framework, clean, ret.cells, str(src), lines)
     wb = openpyxl.load_workbook(src)
+    if L.SUMMARY not in wb.sheetnames and any(code == BODY for code, _ in clean):
+        raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
+                         "cơ quan, năm đánh giá; không có gì được ghi", Location(file=str(src), sheet=L.SUMMARY))
     count = 0
-    summary = wb[L.SUMMARY]
     for key, value in clean.items():
         code, name = key
         if code == BODY:
             ref = "C2" if name == "name" else "C3"
-            put_text(summary, ref, str(value))
+            put_text(wb[L.SUMMARY], ref, str(value))
             count += 1
             continue
         sheet, ref = ret.cells[key]
@@ -50,6 +54,35 @@ def fill_values(
         count += 1
     save_workbook(wb, out)
     return count
+
+
+def _check_rows(
+    fw: Framework,
+    clean: Mapping[tuple[str, str], Any],
+    cells: Mapping[tuple[str, str], tuple[str, str]],
+    template: str,
+    lines: Mapping[tuple[str, str], int] | None,
+) -> None:
+    """Every value has its item's row in the template, else one error naming each item and
+    the sheet it should be on (a row deleted, or its code in column 'Mã' changed)."""
+    missing: dict[str, list[tuple[str, str]]] = {}
+    for key in clean:
+        if key[0] != BODY and key not in cells:
+            missing.setdefault(key[0], []).append(key)
+    if not missing:
+        return
+    sheets = {i.code: d.sheet_name for d in fw.domains for i in d.items}
+    problems = []
+    for code, keys in missing.items():
+        at = sorted(lines[k] for k in keys if lines and k in lines)
+        source = f" (giá trị ở dòng {', '.join(map(str, at))} của bảng nhập liệu)" if at else ""
+        problems.append(f"trang '{sheets.get(code, L.EXTRA)}': không có dòng mục {code} ở cột 'Mã'{source}")
+    raise InputError(
+        f"biểu mẫu thiếu dòng của {len(missing)} mục (dòng bị xoá hoặc mã mục bị sửa) — dùng biểu mẫu "
+        "gốc hoặc tạo lại bằng 'parxl build'; không có gì được ghi:\n"
+        + "\n".join(f"  - {p}" for p in problems),
+        Location(file=template),
+    )
 
 
 def fill_csv(template: str | Path, csv_path: str | Path, out: str | Path) -> int:
