@@ -445,3 +445,26 @@ def test_fill_into_a_template_missing_an_item_row(template: Path, tmp_path: Path
            "liệu)" in str(info.value)
     assert "  - trang 'Thưởng - Trừ': không có dòng mục Đ.1 ở cột 'Mã' (giá trị ở dòng 6" in str(info.value)
     assert not out.exists()
+
+
+def test_an_office_copy_takes_only_its_offices_items(mini: Framework, tmp_path: Path) -> None:
+    """Other offices' items are locked in a distributed copy and collect would refuse them: fill
+    says so at once, and writes nothing."""
+    from parxl.office.distribute import distribute
+
+    copies = {p.stem: p for p in distribute(mini, tmp_path / "phat hanh", body="Huyện Mẫu")}
+    nv = copies["Phòng Nội vụ"]
+    own = {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+    assert fill_values(nv, own, tmp_path / "nv.xlsx") == 2
+    with pytest.raises(InputError, match=r"cho đơn vị 'Phòng Nội vụ': 2 mục không thuộc đơn vị này \(2\.1\.1, 2\.2\.1\)"):
+        fill_values(nv, {**own, ("2.1.1", "numerator"): 5, ("2.2.1", "points"): 1}, tmp_path / "sai.xlsx")
+    assert not (tmp_path / "sai.xlsx").exists()
+
+
+def test_filled_rows_are_as_tall_as_their_text(template: Path, tmp_path: Path) -> None:
+    long = "Quyết định số 12/QĐ-UBND ngày 05/01/2024 ban hành Kế hoạch cải cách hành chính năm 2024 " * 2
+    out = tmp_path / "điền.xlsx"
+    fill_values(template, {("1.1.1", "evidence"): long.strip()}, out)
+    ws = openpyxl.load_workbook(out)["Lĩnh vực 1"]
+    per_line = int(ws.column_dimensions["J"].width * 1.15)
+    assert ws.row_dimensions[6].height >= 15 * min(8, -(-len(long.strip()) // per_line))

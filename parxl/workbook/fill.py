@@ -12,7 +12,7 @@ from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
 from parxl.inputs import BODY, check_values, read_values
 from parxl.workbook import layout as L
-from parxl.workbook.build import put_text
+from parxl.workbook.build import fit_height, put_text
 from parxl.workbook.read import read_return
 from parxl.workbook.save import save_workbook
 
@@ -33,11 +33,13 @@ def fill_values(
     ret = read_return(src)
     clean = check_values(ret.framework, values, source, lines)
     _check_rows(ret.framework, clean, ret.cells, str(src), lines)
+    _check_office(ret.framework, clean, ret.meta, str(src))
     wb = openpyxl.load_workbook(src)
     if L.SUMMARY not in wb.sheetnames and any(code == BODY for code, _ in clean):
         raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
                          "cơ quan, năm đánh giá; không có gì được ghi", Location(file=str(src), sheet=L.SUMMARY))
     count = 0
+    texts: set[tuple[str, int]] = set()
     for key, value in clean.items():
         code, name = key
         if code == BODY:
@@ -49,11 +51,30 @@ def fill_values(
         cell = wb[sheet][ref]
         if isinstance(value, str):
             put_text(wb[sheet], ref, value)
+            texts.add((sheet, cell.row))
         else:
             cell.value = value
         count += 1
+    for sheet, row in sorted(texts):  # rows as tall as their evidence and explanations
+        fit_height(wb[sheet], row)
     save_workbook(wb, out)
     return count
+
+
+def _check_office(fw: Framework, clean: Mapping[tuple[str, str], Any], meta: Mapping[str, str],
+                  template: str) -> None:
+    """A copy distributed to one office takes only that office's items (the others are locked
+    there, and collect would refuse them)."""
+    if meta.get("kind") != "office":  # parxl.office.check.KIND_OFFICE
+        return
+    office = meta.get("office", "")
+    given = {code for code, _ in clean}
+    others = [i.code for i in fw.items if i.code in given and i.office != office]  # framework order
+    if others:
+        shown = ", ".join(others[:10]) + (", …" if len(others) > 10 else "")
+        raise InputError(f"tệp là biểu mẫu phát hành cho đơn vị '{office}': {len(others)} mục không thuộc đơn vị "
+                         f"này ({shown}) — không ghi gì; ghi các mục này vào biểu mẫu của đơn vị phụ trách hoặc vào "
+                         "tệp tổng hợp", Location(file=template))
 
 
 def _check_rows(
