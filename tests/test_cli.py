@@ -67,6 +67,13 @@ def test_errors_are_vietnamese_and_exit_non_zero(tmp_path: Path) -> None:
     assert "không phải bộ tiêu chí tích hợp" in run(
         "inputs", "khong-co", "-o", tmp_path / "a.csv", code=1
     )
+    # the input table or a CSV given where a framework belongs: what it is and what to give
+    table = tmp_path / "số liệu.csv"
+    table.write_text("code,field,value\n1.1.1,done,Có\n", "utf-8")
+    out = " ".join(run("build", table, "-o", tmp_path / "x.xlsx", code=1).split())
+    assert "đây là bảng số liệu (dùng với 'parxl fill'), không phải bộ tiêu chí" in out
+    out = " ".join(run("framework", "import", table, "-o", tmp_path / "x.yaml", code=1).split())
+    assert "cần tệp .xlsx có trang 'Bộ tiêu chí'" in out and "Exception" not in out
 
 
 @pytest.mark.parametrize("fw", builtin_ids())

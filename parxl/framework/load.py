@@ -284,9 +284,14 @@ def resolve(spec: str | Path) -> Framework:
         from parxl.framework.table import import_table
 
         return import_table(path)
-    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml") or (path.exists() and suffix in ("", ".txt")):
         return load_yaml(path)
     known = ", ".join(builtin_ids())
+    if path.exists():
+        what = "bảng số liệu (dùng với 'parxl fill')" if suffix == ".csv" else f"tệp '{suffix}'"
+        raise FrameworkError([f"đây là {what}, không phải bộ tiêu chí; bộ tiêu chí là mã tích hợp ({known}), "
+                              "tệp .yaml hoặc bảng Excel .xlsx có trang 'Bộ tiêu chí'"], text)
     raise FrameworkError(
         [f"không phải bộ tiêu chí tích hợp, cũng không phải tệp có sẵn; bộ tích hợp: {known}"], text
     )

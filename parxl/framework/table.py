@@ -113,9 +113,10 @@ def import_table(path: str | Path) -> Framework:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except FileNotFoundError:
         raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
-    except Exception as exc:  # openpyxl raises many types for non-xlsx input
+    except Exception:  # openpyxl raises many types for non-xlsx input
         raise FrameworkError(
-            [f"không đọc được bảng Excel ({type(exc).__name__})"], str(p)
+            ["không đọc được bảng Excel: cần tệp .xlsx có trang 'Bộ tiêu chí' (tệp .csv, .xls hay tệp hỏng: mở "
+             "bằng Excel rồi lưu dạng Excel Workbook .xlsx)"], str(p)
         ) from None
     problems: list[str] = []
     if TABLE not in wb.sheetnames:
