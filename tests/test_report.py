@@ -333,7 +333,13 @@ def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
     rep = build_report("remedy", [load_body(books["q1"])], info=ReportInfo.load(info))
     assert rep.context["signer_name"] == "Lê Đức Thanh"
     res = runner.invoke(app, ["report", str(books["q1"]), "--kind", "nope", "-o", str(tmp_path / "x.docx")])
-    assert res.exit_code == 1 and "--kind" in res.output
+    assert res.exit_code == 1 and "--kind" in res.output and "khac-phuc (remedy)" in res.output
+    # the Vietnamese name of a kind: the same report
+    res = runner.invoke(app, ["report", str(books["q1"]), "--kind", "khac-phuc", "--previous", str(books["q1_2022"]),
+                              "--info", str(info), "--rank", "10/22", "--previous-rank", "5",
+                              "--date", "02/03/2024", "-o", str(tmp_path / "cv2.docx")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cv2.docx").read_bytes() == (tmp_path / "cv.docx").read_bytes()
     res = runner.invoke(app, ["report", str(books["q1"]), "--rank", "mười", "-o", str(tmp_path / "x.docx")])
     assert res.exit_code == 1
     res = runner.invoke(app, ["report", str(books["q1"]), "--date", "31/02/2024", "-o", str(tmp_path / "x.docx")])

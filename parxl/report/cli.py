@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     def report(
         workbooks: Annotated[list[Path], typer.Argument(help="Tệp .xlsx đã chấm điểm / tổng hợp (xếp hạng: nhiều tệp hoặc một thư mục)")],
         output: Annotated[Path, typer.Option("-o", "--output", help="Tệp Word .docx sẽ tạo")],
-        kind: Annotated[str, typer.Option("--kind", "-k", help="self-assessment | interim | remedy | ranking")] = "self-assessment",
+        kind: Annotated[str, typer.Option("--kind", "-k", help="tu-danh-gia | so-ket | khac-phuc | xep-hang (hoặc self-assessment | interim | remedy | ranking)")] = "self-assessment",
         previous: Annotated[list[Path] | None, typer.Option("--previous", "-p", help="Tệp (thư mục) năm trước")] = None,
         xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Tạo thêm bảng Excel có biểu đồ")] = None,
         info: Annotated[Path | None, typer.Option("--info", help="Tệp YAML/JSON: cơ quan, số, ngày, người ký, nơi nhận")] = None,
@@ -37,9 +37,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lập báo cáo Word: tự đánh giá, sơ kết, công văn khắc phục điểm bị trừ, xếp hạng."""
         from parxl.report import KINDS, ReportInfo, make_report
+        from parxl.report.info import KIND_NAMES
 
+        kind = KIND_NAMES.get(kind.strip().lower(), kind)
         if kind not in KINDS:
-            raise InputError(f"--kind phải là một trong: {', '.join(KINDS)} (không phải '{kind}')")
+            names = ", ".join(f"{vi} ({en})" for vi, en in KIND_NAMES.items())
+            raise InputError(f"--kind phải là một trong: {names} (không phải '{kind}')")
         base = ReportInfo.load(info) if info else ReportInfo()
         rank_no, rank_of = _rank(rank)
         merged = base.merged(date=date, number=number, issuer=issuer, parent=parent, signer_name=signer,

@@ -18,6 +18,8 @@ import yaml
 from parxl.errors import InputError, Location, os_reason
 
 KINDS = ("self-assessment", "interim", "remedy", "ranking")
+# the same kinds by their Vietnamese names (as the demo's report files are named)
+KIND_NAMES = {"tu-danh-gia": "self-assessment", "so-ket": "interim", "khac-phuc": "remedy", "xep-hang": "ranking"}
 _SYMBOL = {"self-assessment": "BC", "interim": "BC", "remedy": "UBND-NV", "ranking": "BC"}
 
 
