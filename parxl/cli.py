@@ -263,7 +263,7 @@ def score(
 
 def _score_summary(fw: Any, s: Any) -> None:
     """The lines under the score table: points per scorer, bonus and penalty, total and index,
-    statuses, and the problems in inputs."""
+    statuses."""
     split = s.by_scorer
     for key, label in (
         ("self", "Tự đánh giá"),
