@@ -712,6 +712,8 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
     info = info.with_defaults("ranking", "")
     if info.parent.startswith("ỦY BAN NHÂN DÂN ....") or not info.parent.strip():
         info = dataclasses.replace(info, parent="ỦY BAN NHÂN DÂN TỈNH")
+        warnings.append("Chưa có tên cơ quan chủ quản (--parent hoặc tệp --info, ví dụ 'ỦY BAN NHÂN DÂN TỈNH "
+                        "ĐỒNG THÁP'): văn bản ghi 'ỦY BAN NHÂN DÂN TỈNH'.")
     if info.place.startswith("...."):
         info = dataclasses.replace(info, place="")
     ctx = _header("ranking", info, year)
