@@ -343,7 +343,7 @@ def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
     res = runner.invoke(app, ["report", str(books["q1"]), "--rank", "mười", "-o", str(tmp_path / "x.docx")])
     assert res.exit_code == 1
     res = runner.invoke(app, ["report", str(books["q1"]), "--date", "31/02/2024", "-o", str(tmp_path / "x.docx")])
-    assert res.exit_code == 1 and "31/02/2024" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 1 and "--date: ngày '31/02/2024'" in res.output and "Traceback" not in res.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("so_van_ban: 1\ndate: 31/02/2024\n", encoding="utf-8")
     res = runner.invoke(app, ["report", str(books["q1"]), "--info", str(bad), "-o", str(tmp_path / "x.docx")])

@@ -18,6 +18,7 @@ import yaml
 from parxl.errors import InputError, Location, os_reason
 
 KINDS = ("self-assessment", "interim", "remedy", "ranking")
+_OPTIONS = {"signer_name": "--signer", "rank_of": "--rank"}  # field -> option, where they differ
 # the same kinds by their Vietnamese names (as the demo's report files are named)
 KIND_NAMES = {"tu-danh-gia": "self-assessment", "so-ket": "interim", "khac-phuc": "remedy", "xep-hang": "ranking"}
 _SYMBOL = {"self-assessment": "BC", "interim": "BC", "remedy": "UBND-NV", "ranking": "BC"}
@@ -92,7 +93,8 @@ class ReportInfo:
         return cls(**kw)
 
     def merged(self, **overrides: Any) -> ReportInfo:
-        """A copy with the given fields replaced where the value is not None/empty."""
+        """A copy with the given fields replaced where the value is not None/empty: the command
+        line's options, so a problem names the option ("--date: ngày '31/02/2024' không hợp lệ")."""
         clean: dict[str, Any] = {}
         problems = []
         for k, v in overrides.items():
@@ -101,7 +103,7 @@ class ReportInfo:
             try:
                 clean[k] = _convert(k, v)
             except ValueError as exc:
-                problems.append(f"'{k}': {exc}")
+                problems.append(f"{_OPTIONS.get(k, '--' + k.replace('_', '-'))}: {exc}")
         if problems:
             raise InputError("; ".join(problems))
         return dataclasses.replace(self, **clean)
