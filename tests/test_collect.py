@@ -196,6 +196,21 @@ def test_vietnamese_number_formats(issued: dict[str, Path], tmp_path: Path) -> N
     assert "tổng hợp ghi là số 77,7%" in rate.message and rate.severity == "cảnh báo"
 
 
+def test_a_number_excel_turned_into_a_date_is_not_taken(issued: dict[str, Path], tmp_path: Path) -> None:
+    """Typed "2/3" (2 of 3?) in a count cell, Excel stores 2 March as the number 44987: refused."""
+    import datetime
+
+    path = fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", GOOD[NV])
+    wb = openpyxl.load_workbook(path)
+    wb["Lĩnh vực 1"]["H9"].value = datetime.date(2023, 3, 2)  # 1.2.1 count
+    wb.save(path)
+    result = collect(tmp_path / "b")
+    [bad] = _msgs(result, "ô là ngày tháng")
+    assert (bad.cell, bad.item, bad.severity) == ("H9", "1.2.1", "lỗi") and "44987" in bad.message
+    assert result.values is not None and ("1.2.1", "count") not in result.values
+    assert result.values[("1.1.2", "rate")] == pytest.approx(0.777)  # the other numbers are numbers
+
+
 def test_yes_no_and_statuses_outside_the_list_are_questioned(issued: dict[str, Path], tmp_path: Path) -> None:
     """The sheet's formulas compare texts ignoring case only: 'x' or 'Có ' is not 'Có' there."""
     fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", {

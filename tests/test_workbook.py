@@ -468,3 +468,14 @@ def test_filled_rows_are_as_tall_as_their_text(template: Path, tmp_path: Path) -
     ws = openpyxl.load_workbook(out)["Lĩnh vực 1"]
     per_line = int(ws.column_dimensions["J"].width * 1.15)
     assert ws.row_dimensions[6].height >= 15 * min(8, -(-len(long.strip()) // per_line))
+
+
+@pytest.mark.parametrize(("fmt_id", "code", "is_date"), [
+    (14, "", True), (22, "", True), (0, "", False), (10, "", False), (164, "dd/mm/yyyy", True),
+    (165, "#,##0.000", False), (166, "0.0%", False), (167, '"Ngày" 0', False), (168, "[$-42A]mmmm yyyy", True),
+    (169, "[Red]#,##0", False), (170, "h:mm", True),
+])
+def test_date_formats_are_told_from_number_formats(fmt_id: int, code: str, is_date: bool) -> None:
+    from parxl.workbook.fastread import _is_date_format
+
+    assert _is_date_format(fmt_id, code) is is_date

@@ -255,6 +255,11 @@ class _Checker:
         if isinstance(value, CellError):
             self.issue(ERROR, f"ô có lỗi {value} — đề nghị nhập lại số liệu", sheet, ref, item)
             return None
+        if cell.date and f.type != TEXT:
+            self.issue(ERROR, f"{field_label(item, f.field)}: ô là ngày tháng (Excel lưu số {_show(value)}) — có thể "
+                       "Excel đã tự đổi số gõ vào (ví dụ 2/3 thành ngày 2 tháng 3); đề nghị nhập lại dạng số",
+                       sheet, row.refs[col], item)
+            return None
         if isinstance(value, str) and not value.strip():
             return None
         if f.type == TEXT:

@@ -48,6 +48,7 @@ _NO_R = re.compile(rb'<c(?:>| (?!r="))')  # a cell whose first attribute is not 
 _ROW = re.compile(rb"<row\b([^>]*)>|</row>")
 _AFTER_ROW_4 = re.compile(rb'<row r="(?:[5-9]|[1-9]\d+)"')
 _V = re.compile(rb"<v>(.*?)</v>", re.S)
+_STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
 _F = re.compile(rb"<f(?:\s[^>]*)?>(.*?)</f>|<f(?:\s[^>]*)?/>", re.S)
 _IS = re.compile(rb"<is>(.*?)</is>", re.S)
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -73,6 +74,7 @@ class CellError(str):
 class RawCell:
     value: Any
     formula: str | None = None  # formula text if the cell holds a formula
+    date: bool = False  # a number shown as a date or time (Excel turned "2/3" into 2 March)
 
 
 class Refs:
@@ -266,9 +268,47 @@ class Package:
     limits: Limits
     sheets: dict[str, str]  # sheet name -> part name
     sst: SharedStrings
+    dates: frozenset[bytes] | None = None  # date_styles(), once read
 
     def sheet(self, name: str, head: int | None = None) -> bytes:
         return read_part(self.zf, self.sheets[name], self.path, self.limits, head)
+
+    def date_styles(self) -> frozenset[bytes]:
+        """The style indexes (``s="…"`` of a cell) whose number format shows a date or time."""
+        if self.dates is None:
+            self.dates = self._date_styles()
+        return self.dates
+
+    def _date_styles(self) -> frozenset[bytes]:
+        name = "xl/styles.xml"
+        if name not in self.zf.NameToInfo:
+            return frozenset()
+        data = read_part(self.zf, name, self.path, self.limits)
+        found = _DATE_STYLES.get(data)
+        if found is None:
+            codes = {a.get(b"numFmtId", b""): _unescape(a.get(b"formatCode", b""))
+                     for a in (_attrs(m.group(1)) for m in _NUMFMT.finditer(data))}
+            xfs = _CELLXFS.search(data)
+            ids = [_attrs(m.group(1)).get(b"numFmtId", b"0") for m in _XF.finditer(xfs.group(1) if xfs else b"")]
+            found = frozenset(str(i).encode() for i, fid in enumerate(ids)
+                              if _is_date_format(int(fid) if fid.isdigit() else 0, codes.get(fid, "")))
+            if len(_DATE_STYLES) < 100:
+                _DATE_STYLES[data] = found
+        return found
+
+
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_DATE_STYLES: dict[bytes, frozenset[bytes]] = {}
+_FORMAT_TEXT = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [Red] / [$-409], escaped characters
+
+
+def _is_date_format(fmt_id: int, code: str) -> bool:
+    """Built-in date/time formats (14–22, 45–47) or a custom code with day, year, hour or second."""
+    if 14 <= fmt_id <= 22 or 45 <= fmt_id <= 47:
+        return True
+    return bool(code) and re.search(r"[dDyYhHsS]", _FORMAT_TEXT.sub("", code)) is not None
 
 
 def open_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
@@ -528,6 +568,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     for above in range(1, L.HEADER_ROW + 1):  # titles and headers: no item above the header row
         by_row.pop(str(above).encode(), None)
     sst = pkg.sst
+    dates = pkg.date_styles() if checks else frozenset()
     rows: list[ItemRow] = []
     extra: list[tuple[str, str, str]] = []
     code_col = letters["code"]
@@ -545,6 +586,11 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
                 extra.append((sheet, f"{code_col}{r}", code))
             continue
         inputs = {k: _cell(c[0], c[1], sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
+        if checks and dates:
+            for k, (attrs, _inner) in ((k, cs[k]) for k in inputs):
+                style = _STYLE_ATTR.search(attrs)
+                if style and style.group(1) in dates and isinstance(inputs[k].value, int | float):
+                    inputs[k] = RawCell(inputs[k].value, inputs[k].formula, date=True)
         office = _decoded(*cs["office"], sst) if "office" in cs else None
         mx = _decoded(*cs["max"], sst) if "max" in cs else None
         lost: list[str] = []
