@@ -36,7 +36,7 @@ from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 ERROR, WARNING = "lỗi", "cảnh báo"
 # reminders (warnings about documentation, not about values)
 NO_EVIDENCE, NO_EXPLANATION = "chưa ghi tài liệu kiểm chứng", "chưa có giải trình"
-KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"
+KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = L.KIND_OFFICE, L.KIND_BODY, L.KIND_CONSOLIDATED
 # links, web calls, external programs (DDE "cmd|' /C calc'!A0") and other workbooks ("[1]")
 _DANGEROUS = re.compile(r"\b(HYPERLINK|WEBSERVICE|FILTERXML|CALL|REGISTER|EXEC|IMPORTXML|RTD)\s*\(|[|\[]", re.I)
 Key = tuple[str, str]

@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -268,18 +269,13 @@ class Package:
     limits: Limits
     sheets: dict[str, str]  # sheet name -> part name
     sst: SharedStrings
-    dates: frozenset[bytes] | None = None  # date_styles(), once read
 
     def sheet(self, name: str, head: int | None = None) -> bytes:
         return read_part(self.zf, self.sheets[name], self.path, self.limits, head)
 
+    @cached_property
     def date_styles(self) -> frozenset[bytes]:
         """The style indexes (``s="…"`` of a cell) whose number format shows a date or time."""
-        if self.dates is None:
-            self.dates = self._date_styles()
-        return self.dates
-
-    def _date_styles(self) -> frozenset[bytes]:
         name = "xl/styles.xml"
         if name not in self.zf.NameToInfo:
             return frozenset()
@@ -568,7 +564,7 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     for above in range(1, L.HEADER_ROW + 1):  # titles and headers: no item above the header row
         by_row.pop(str(above).encode(), None)
     sst = pkg.sst
-    dates = pkg.date_styles() if checks else frozenset()
+    dates = pkg.date_styles if checks else frozenset()
     rows: list[ItemRow] = []
     extra: list[tuple[str, str, str]] = []
     code_col = letters["code"]

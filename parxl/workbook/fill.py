@@ -65,7 +65,7 @@ def _check_office(fw: Framework, clean: Mapping[tuple[str, str], Any], meta: Map
                   template: str) -> None:
     """A copy distributed to one office takes only that office's items (the others are locked
     there, and collect would refuse them)."""
-    if meta.get("kind") != "office":  # parxl.office.check.KIND_OFFICE
+    if meta.get("kind") != L.KIND_OFFICE:
         return
     office = meta.get("office", "")
     given = {code for code, _ in clean}

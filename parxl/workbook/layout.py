@@ -19,6 +19,8 @@ META = "_parxl"
 RESULTS = "Kết quả"
 CHECKS = "Kiểm tra"
 
+# metadata "kind" of a workbook: a copy for one office, a whole body's form, a consolidated one
+KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"
 TEMPLATE_FORMAT = "parxl-template"
 TEMPLATE_VERSION = 1
 HEADER_ROW = 4

@@ -60,13 +60,11 @@ def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
             os.chmod(tmp, 0o666 & ~umask)
         for tmp, target in temps:
             os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         for tmp, _ in temps:
             Path(tmp).unlink(missing_ok=True)
-        raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
-    except BaseException:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
         raise
 
 
