@@ -229,7 +229,7 @@ def score(
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
     """Chấm điểm lại từ số liệu đã nhập (không dùng giá trị công thức lưu sẵn)."""
-    from parxl.office.check import ERROR, check_workbook, is_reminder
+    from parxl.office.check import ERROR, check_workbook
     from parxl.score import score_values
     from parxl.workbook.read import read_return
 
@@ -246,9 +246,9 @@ def score(
         return
     out.print(_score_table(fw, s, ret.body))
     _score_summary(fw, s)
-    reminders = [i for i in issues if is_reminder(i)]
+    reminders = [i for i in issues if i.reminder]
     for i in issues:
-        if not is_reminder(i):
+        if not i.reminder:
             label = "[bold red]Lỗi[/]" if i.severity == ERROR else "[yellow]Cảnh báo[/]"
             err.print(f"{label} {i.where(with_file=False)}: {i.message}", highlight=False)
     if reminders:

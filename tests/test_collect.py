@@ -173,6 +173,7 @@ def test_evidence_and_explanations(mini: Framework, tmp_path: Path) -> None:
     ex = _msgs(result, "chưa có giải trình")
     assert [(i.cell, i.item) for i in ex] == [("K9", "1.2.1")]
     assert "bị trừ 1/2 điểm" in ex[0].message
+    assert [i for i in result.issues if i.reminder] == sorted(ev + ex)  # and no other issue
     assert result.reminders == len(ev) + len(ex) and result.reminders <= result.warnings
 
 

@@ -34,8 +34,6 @@ from parxl.workbook.fastread import CellError, RawCell, RawReturn, framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 
 ERROR, WARNING = "lỗi", "cảnh báo"
-# reminders (warnings about documentation, not about values)
-NO_EVIDENCE, NO_EXPLANATION = "chưa ghi tài liệu kiểm chứng", "chưa có giải trình"
 KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = L.KIND_OFFICE, L.KIND_BODY, L.KIND_CONSOLIDATED
 # links, web calls, external programs (DDE "cmd|' /C calc'!A0") and other workbooks ("[1]")
 _DANGEROUS = re.compile(r"\b(HYPERLINK|WEBSERVICE|FILTERXML|CALL|REGISTER|EXEC|IMPORTXML|RTD)\s*\(|[|\[]", re.I)
@@ -53,6 +51,7 @@ class Issue:
     office: str
     severity: str
     message: str
+    reminder: bool = False  # a warning about missing evidence or explanation, not about a value
 
     def where(self, *, with_file: bool = True) -> str:
         """"tệp '…', trang '…', ô H7, mục 1.1.2", the parts that are known."""
@@ -154,9 +153,10 @@ class _Checker:
                              raw.meta.get("fingerprint", ""), raw.body or raw.meta.get("body", ""),
                              raw.year or raw.meta.get("year", ""), self.office)
 
-    def issue(self, severity: str, message: str, sheet: str = "", cell: str = "", item: Item | None = None) -> None:
+    def issue(self, severity: str, message: str, sheet: str = "", cell: str = "", item: Item | None = None,
+              *, reminder: bool = False) -> None:
         self.out.issues.append(Issue(self.raw.path, sheet, cell, item.code if item else "",
-                                     item.office if item else self.office, severity, message))
+                                     item.office if item else self.office, severity, message, reminder))
 
     def run(self) -> Processed:
         fw = self.fw
@@ -321,16 +321,11 @@ class _Checker:
                            row.refs["status"], item)
         filled = bool(numbers) or status in (DAT, KHONG_DAT)
         if item.evidence and filled and not values.get("evidence"):
-            self.issue(WARNING, f"{NO_EVIDENCE} (yêu cầu: {_show(item.evidence)})", sheet,
-                       row.refs["evidence"], item)
+            self.issue(WARNING, f"chưa ghi tài liệu kiểm chứng (yêu cầu: {_show(item.evidence)})", sheet,
+                       row.refs["evidence"], item, reminder=True)
         if filled and item.scorer not in ("bonus", "penalty") and s.deducted > 1e-9 and not values.get("explanation"):
-            self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng {NO_EXPLANATION} "
-                       "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item)
-
-
-def is_reminder(issue: Issue) -> bool:
-    """A warning about missing evidence or explanation, not about a value."""
-    return issue.severity == WARNING and (issue.message.startswith(NO_EVIDENCE) or NO_EXPLANATION in issue.message)
+            self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng chưa có giải trình "
+                       "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item, reminder=True)
 
 
 def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:

@@ -43,7 +43,6 @@ from parxl.office.check import (
     Key,
     Processed,
     field_label,
-    is_reminder,
     process_file,
     score_row,
 )
@@ -97,7 +96,7 @@ class CollectResult:
     @property
     def reminders(self) -> int:
         """Warnings that only remind of missing evidence or explanations (part of ``warnings``)."""
-        return sum(1 for i in self.issues if is_reminder(i))
+        return sum(1 for i in self.issues if i.reminder)
 
     def by_office(self) -> dict[str, tuple[int, int]]:
         """Office -> (errors, warnings) of the problems that name an office: whom to call."""
