@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
+from parxl.inputs import BODY
 from parxl.numbers import format_vn_number
 from parxl.office.check import (
     ERROR,
@@ -49,10 +50,12 @@ from parxl.office.check import (
 from parxl.office.distribute import MANIFEST, safe_file_name
 from parxl.score import score_values
 from parxl.workbook import layout as L
-from parxl.workbook.build import build_workbook, fit_height, put_text
+from parxl.workbook.build import build_workbook
 from parxl.workbook.fastread import _FRAMEWORKS, framework_for
+from parxl.workbook.fill import write_values
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 from parxl.workbook.save import atomic_write_all, normalized_xlsx_bytes
+from parxl.workbook.values import read_template
 
 SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods", ".csv"}
 PARALLEL_THRESHOLD = 64
@@ -662,7 +665,7 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     body = result.bodies[0] if fw is not None and len(result.bodies) == 1 else None
     if fw is not None and body is not None and result.values is not None:
         wb = build_workbook(fw, meta={"kind": KIND_CONSOLIDATED, "body": body.body})
-        _fill(wb, fw, result.values, body.body, body.year)
+        _fill(wb, result.values, body.body, body.year)
     else:
         wb = Workbook(write_only=True)
     if fw is not None:
@@ -672,35 +675,19 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     return wb
 
 
-def _fill(wb: Workbook, fw: Framework, values: dict[Key, Any], body: str, year: str) -> None:
-    """Write values by item code: find each code in column "Mã", each field by header text."""
-    for ref, text in (("C2", body), ("C3", year)):
-        if text:
-            put_text(wb[L.SUMMARY], ref, text)
-    head_key = {c.header: c.key for c in L.COLUMNS}
-    sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
-    by_code: dict[str, tuple[Worksheet, int, dict[str, str]]] = {}
-    for name in sheets:
-        ws = wb[name]
-        cols: dict[str, str] = {}
-        for cell in ws[L.HEADER_ROW]:
-            if isinstance(cell.value, str) and cell.value in head_key:
-                cols[head_key[cell.value]] = cell.column_letter
-        for row in range(L.FIRST_ROW, ws.max_row + 1):
-            code = ws[f"{cols['code']}{row}"].value
-            if isinstance(code, str) and code in fw.item_index:
-                by_code[code] = (ws, row, cols)
-    texts: set[tuple[Worksheet, int]] = set()
-    for (code, name), value in sorted(values.items()):
-        ws, row, cols = by_code[code]
-        ref = f"{cols[L.input_columns(fw.item_index[code])[name]]}{row}"
-        if isinstance(value, str):
-            put_text(ws, ref, value)  # text stays text, even "=HYPERLINK(...)"
-            texts.add((ws, row))
-        else:
-            ws[ref].value = value
-    for ws, row in texts:  # evidence and explanations: rows as tall as their text
-        fit_height(ws, row)
+def _fill(wb: Workbook, values: dict[Key, Any], body: str, year: str) -> None:
+    """Write values by item code into the template just built, at the cells its reader finds."""
+    sheets = {ws.title: _rows(ws) for ws in wb.worksheets}
+    given = {(BODY, "name"): body, (BODY, "year"): year}
+    write_values(wb, read_template(sheets).cells, {**values, **{k: v for k, v in given.items() if v}})
+
+
+def _rows(ws: Worksheet) -> list[list[Any]]:
+    """The sheet's values as rows, without creating the empty cells ``iter_rows`` would add."""
+    rows = [[None] * ws.max_column for _ in range(ws.max_row)]
+    for (r, c), cell in ws._cells.items():
+        rows[r - 1][c - 1] = cell.value
+    return rows
 
 
 def _write_outputs(result: CollectResult, fw: Framework | None, output: Path) -> None:

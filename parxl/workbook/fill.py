@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl import Workbook
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
@@ -15,6 +16,7 @@ from parxl.workbook import layout as L
 from parxl.workbook.build import fit_height, put_text
 from parxl.workbook.read import read_return
 from parxl.workbook.save import save_workbook
+from parxl.workbook.values import Key
 
 
 def fill_values(
@@ -38,27 +40,29 @@ def fill_values(
     if L.SUMMARY not in wb.sheetnames and any(code == BODY for code, _ in clean):
         raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
                          "cơ quan, năm đánh giá; không có gì được ghi", Location(file=str(src), sheet=L.SUMMARY))
-    count = 0
-    texts: set[tuple[str, int]] = set()
-    for key, value in clean.items():
-        code, name = key
-        if code == BODY:
-            ref = "C2" if name == "name" else "C3"
-            put_text(wb[L.SUMMARY], ref, str(value))
-            count += 1
-            continue
-        sheet, ref = ret.cells[key]
-        cell = wb[sheet][ref]
-        if isinstance(value, str):
-            put_text(wb[sheet], ref, value)
-            texts.add((sheet, cell.row))
-        else:
-            cell.value = value
-        count += 1
-    for sheet, row in sorted(texts):  # rows as tall as their evidence and explanations
-        fit_height(wb[sheet], row)
+    count = write_values(wb, ret.cells, clean)
     save_workbook(wb, out)
     return count
+
+
+def write_values(wb: Workbook, cells: Mapping[Key, tuple[str, str]], values: Mapping[Key, Any]) -> int:
+    """Write checked values at their cells (``cells``: (code, field) -> (sheet, ref); the body's
+    name and year go to the summary sheet); text stays text, even "=HYPERLINK(...)"; rows grow as
+    tall as their evidence and explanations. Returns the count written."""
+    texts: set[tuple[str, int]] = set()
+    for (code, name), value in values.items():
+        if code == BODY:
+            put_text(wb[L.SUMMARY], "C2" if name == "name" else "C3", str(value))
+            continue
+        sheet, ref = cells[(code, name)]
+        if isinstance(value, str):
+            put_text(wb[sheet], ref, value)
+            texts.add((sheet, wb[sheet][ref].row))
+        else:
+            wb[sheet][ref].value = value
+    for sheet, row in sorted(texts):
+        fit_height(wb[sheet], row)
+    return len(values)
 
 
 def _check_office(fw: Framework, clean: Mapping[tuple[str, str], Any], meta: Mapping[str, str],
