@@ -1,7 +1,7 @@
-"""Every workbook parxl writes is one Excel opens without "We found a problem with some content".
+"""Every workbook and report parxl writes opens in Excel / Word without a repair prompt.
 
-Excel does not run here, so this is the offline stand-in: each XML part of each generated
-workbook is validated against the ECMA-376 schemas (tests/schemas; wrong element order, a
+Excel and Word do not run here, so this is the offline stand-in: each XML part of each generated
+workbook and Word report is validated against the ECMA-376 schemas (tests/schemas; wrong element order, a
 missing attribute or a bad enumeration is what makes Excel repair a file), and the package and
 the rules Excel enforces beyond the schema are checked: content types and relationships,
 sheet and defined names, data-validation and cell-text limits, style and shared-string indices.
@@ -31,6 +31,7 @@ from parxl.workbook.udf import UdfFormulas
 
 SCHEMAS = Path(__file__).parent / "schemas"
 WORKBOOKS = Path(__file__).parent.parent / "workbooks"
+TEMPLATES = Path(__file__).parent.parent / "parxl" / "report" / "templates"
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 SCHEMA_OF = {  # root namespace -> schema file
@@ -43,7 +44,11 @@ SCHEMA_OF = {  # root namespace -> schema file
     "http://schemas.openxmlformats.org/drawingml/2006/main": "dml-main.xsd",
     "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing": "dml-spreadsheetDrawing.xsd",
     "http://schemas.openxmlformats.org/drawingml/2006/chart": "dml-chart.xsd",
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "wml.xsd",
+    "http://schemas.openxmlformats.org/officeDocument/2006/bibliography": "shared-bibliography.xsd",
+    "http://schemas.openxmlformats.org/officeDocument/2006/customXml": "shared-customXmlDataProperties.xsd",
 }
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NOT_XML = (".bin", ".vml", ".png", ".jpeg", ".jpg", ".emf")  # VBA project, legacy shapes, pictures
 # a name Excel would read as a cell reference (A1 up to XFD1048576, or R1C1 style)
 _CELL_NAME = re.compile(r"^(?:[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|[RrCc])$")
@@ -104,8 +109,8 @@ def _valid(name: str, doc: etree._Element) -> list[str]:
     schema = SCHEMA_OF.get(ns or "")
     if schema is None:
         return [f"{name}: không có lược đồ cho không gian tên {ns}"]
+    doc = _compatible(etree.fromstring(etree.tostring(doc)))
     if ns == SML:  # Excel writes <t xml:space="preserve">, which the 1st-edition schema omits
-        doc = etree.fromstring(etree.tostring(doc))
         for t in doc.iter(_q("t")):
             t.attrib.pop(XML_SPACE, None)
     s = _schema(schema)
@@ -114,8 +119,36 @@ def _valid(name: str, doc: etree._Element) -> list[str]:
     return [f"{name} dòng {e.line}: {e.message}" for e in list(s.error_log)[:5]]
 
 
+def _compatible(doc: etree._Element) -> etree._Element:
+    """What an application reading markup compatibility sees: the namespaces a part declares
+    ignorable (Word 2010+ extensions such as w14) dropped, alternate content replaced by its
+    fallback."""
+    ignorable: set[str | None] = set()
+    for el in doc.iter():
+        prefixes = el.attrib.pop(f"{{{MC}}}Ignorable", None)
+        if prefixes:
+            ignorable |= {el.nsmap.get(p) for p in prefixes.split()}
+    for el in list(doc.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        q, parent = etree.QName(el), el.getparent()
+        if q.namespace == MC and q.localname == "AlternateContent":
+            fallback, at = el.find(f"{{{MC}}}Fallback"), parent.index(el)
+            parent.remove(el)
+            for k, child in enumerate(fallback if fallback is not None else []):
+                parent.insert(at + k, child)
+        elif q.namespace in ignorable:
+            parent.remove(el)
+        else:
+            for a in [a for a in el.attrib if etree.QName(a).namespace in ignorable]:
+                del el.attrib[a]
+    return doc
+
+
 def _workbook_rules(docs: dict[str, etree._Element]) -> list[str]:
     out: list[str] = []
+    if "xl/workbook.xml" not in docs:  # a Word document
+        return out
     wb = docs["xl/workbook.xml"]
     sheets = [s.get("name", "") for s in wb.iter(_q("sheet"))]
     for n in sheets:
@@ -210,25 +243,26 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         files.append(build_template(builtin(fid), root / f"{fid}-udf.xlsx", formulas=UdfFormulas()))
     other = root / "other.xlsx"
     fill_values(d / FILLED, {("_body", "name"): "Huyện Củ Chi"}, other)
+    files += sorted(d.glob("*.docx"))  # self-assessment, interim, remedy
     for kind in ("remedy", "interim", "ranking"):
         books = [d / FILLED, other] if kind == "ranking" else [d / FILLED]
         make_report(kind, books, root / f"{kind}.docx", xlsx=root / f"{kind}.xlsx")
-        files.append(root / f"{kind}.xlsx")
+        files += [root / f"{kind}.xlsx", root / f"{kind}.docx"]
     p = root / "tinh"
     make_province(p, 12, seed=3)
     province(p / "tra-ve", root / "tinh-out", bodies=p / "don-vi.csv", appraisal=p / "tham-dinh.csv",
-             workers=1, word=False)
-    files.append(root / "tinh-out" / "tong-hop-tinh.xlsx")
+             workers=1)
+    files += [root / "tinh-out" / "tong-hop-tinh.xlsx", root / "tinh-out" / "bao-cao-xep-hang.docx"]
     collect(p / "tra-ve", root / "nhieu-don-vi.xlsx", workers=1)  # the many-bodies results table
     files.append(root / "nhieu-don-vi.xlsx")
-    files += sorted(WORKBOOKS.glob("*.xls[xm]"))
+    files += sorted(WORKBOOKS.glob("*.xls[xm]")) + sorted(TEMPLATES.glob("*.docx"))
     return files
 
 
-def test_every_generated_workbook_is_valid_for_excel(generated: list[Path]) -> None:
+def test_every_generated_workbook_and_report_is_valid(generated: list[Path]) -> None:
     found = {str(p.name): problems(p) for p in generated}
     assert {k: v for k, v in found.items() if v} == {}
-    assert len(generated) >= 20
+    assert sum(p.suffix == ".docx" for p in generated) >= 10 and len(generated) >= 30
 
 
 def test_the_guard_catches_what_excel_repairs(generated: list[Path], tmp_path: Path) -> None:
@@ -257,4 +291,23 @@ def test_the_guard_catches_what_excel_repairs(generated: list[Path], tmp_path: P
     assert "tối đa 255" in found  # validation list over 255 characters
     assert "ô A5: kiểu 99999 không có" in found
     assert "xl/extra.dat: không có kiểu nội dung" in found
+    assert problems(src) == []
+
+
+def test_the_guard_catches_what_word_repairs(generated: list[Path], tmp_path: Path) -> None:
+    """Paragraph properties out of schema order (a border after the alignment) are reported;
+    an ignorable Word 2010 extension is not."""
+    src = next(p for p in generated if p.suffix == ".docx")
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    text = parts["word/document.xml"].decode()
+    assert "mc:Ignorable" in text  # the extensions the check must tolerate are there
+    border = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+    parts["word/document.xml"] = re.sub(r"(<w:jc [^>]*/>)", r"\1" + border, text, count=1).encode()
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    found = "\n".join(problems(bad))
+    assert "word/document.xml dòng" in found and "pBdr" in found
     assert problems(src) == []

@@ -580,22 +580,39 @@ _TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBa
                 "tblCaption", "tblDescription")
 
 
-def _tidy_tables(doc: DocumentT) -> None:
-    """Table properties in the order of the OOXML schema, each once (Word is strict about it)."""
-    rank = {qn(f"w:{n}"): i for i, n in enumerate(_TBLPR_ORDER)}
-    for tblpr in doc.element.body.iter(qn("w:tblPr")):
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange")
+
+
+def _in_schema_order(doc: DocumentT, tag: str, order: tuple[str, ...]) -> None:
+    """The children of every ``tag`` in the order of the OOXML schema, each once: Word refuses a
+    document whose properties are out of order ("unreadable content")."""
+    rank = {qn(f"w:{n}"): i for i, n in enumerate(order)}
+    for props in doc.element.body.iter(qn(f"w:{tag}")):
         seen: dict[str, object] = {}
-        for child in list(tblpr):
-            tblpr.remove(child)
+        for child in list(props):
+            props.remove(child)
             seen[child.tag] = child  # the last one set wins
-        for tag in sorted(seen, key=lambda t: rank.get(t, len(rank))):
-            tblpr.append(seen[tag])
+        for t in sorted(seen, key=lambda t: rank.get(t, len(rank))):
+            props.append(seen[t])
+
+
+def _tidy(doc: DocumentT) -> None:
+    _in_schema_order(doc, "tblPr", _TBLPR_ORDER)
+    _in_schema_order(doc, "pPr", _PPR_ORDER)
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:  # required by the schema
+        zoom.set(qn("w:percent"), "100")
 
 
 def template_bytes(kind: str) -> bytes:
     buf = io.BytesIO()
     doc = BUILDERS[kind]()
-    _tidy_tables(doc)
+    _tidy(doc)
     doc.save(buf)
     return normalized_xlsx_bytes(buf.getvalue())
 
