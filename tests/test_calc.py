@@ -620,3 +620,19 @@ def test_xlround_agrees_with_libreoffice(
     got = computed_values(path, "libreoffice")["Ngẫu nhiên"]
     wrong = {ws[a].value: (got[a], want) for a, want in expected.items() if got[a] != want}
     assert wrong == {}
+
+
+def test_not_applicable_note_shows_the_applicable_maximum(engine: Engine, mini: Any, tmp_path: Path) -> None:
+    """The summary's note on exempt items states the applicable maximum as the user's Excel shows
+    numbers (12,5 − 1 − 3 = 8,5 for mini), not through TEXT(…, "0.00"), whose format codes
+    another locale's Excel reads differently."""
+    from parxl.workbook.build import build_template
+    from parxl.workbook.fill import fill_values
+
+    template = build_template(mini, tmp_path / "t.xlsx")
+    filled = tmp_path / "f.xlsx"
+    fill_values(template, {("1.1.1", "status"): "Không áp dụng", ("2.1.1", "status"): "Không áp dụng"}, filled)
+    notes = [v for v in computed_values(filled, engine)["Tổng hợp"].values()
+             if isinstance(v, str) and "không áp dụng" in v]
+    assert notes == ["Có 2 tiêu chí thành phần không áp dụng: chỉ số tính trên điểm tối đa áp dụng "
+                     "(8.5 điểm)."]

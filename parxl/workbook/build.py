@@ -631,8 +631,8 @@ def _summary_sheet(
     na = res[f"status:{KHONG_AP_DUNG}"]
     ws[f"B{r}"] = (
         f'=IF(C{na}>0,"Có "&C{na}&" tiêu chí thành phần không áp dụng: chỉ số tính trên điểm tối đa áp dụng '
-        f'("&TEXT(D{total_row},"0.00")&" điểm).","")'
-    )
+        f'("&ROUND(D{total_row},2)&" điểm).","")'
+    )  # a number joined to text takes the user's decimal separator; TEXT's codes are locale-bound
     ws[f"B{r}"].font = F_NOTE
 
     for row in ws.iter_rows(min_row=total_row + 1, max_row=ws.max_row, max_col=10):
