@@ -90,11 +90,15 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+REMINDERS = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
+
+
 def warnings_text(result: Any) -> str:
-    """"63 cảnh báo (59 là nhắc ghi tài liệu kiểm chứng, giải trình)" of a collect."""
-    r = result.reminders
-    note = f" ({r} là nhắc ghi tài liệu kiểm chứng, giải trình)" if r else ""
-    return f"{result.warnings} cảnh báo{note}"
+    """"63 cảnh báo, trong đó 59 nhắc nhở (…)" of a collect; "59 nhắc nhở (…)" when all are."""
+    r, w = result.reminders, result.warnings
+    if r and r == w:
+        return f"{r} {REMINDERS}"
+    return f"{w} cảnh báo, trong đó {r} {REMINDERS}" if r else f"{w} cảnh báo"
 
 
 def _pts(x: float) -> str:
@@ -252,8 +256,8 @@ def score(
             label = "[bold red]Lỗi[/]" if i.severity == ERROR else "[yellow]Cảnh báo[/]"
             err.print(f"{label} {i.where(with_file=False)}: {i.message}", highlight=False)
     if reminders:
-        err.print(f"Nhắc nhở: {len(reminders)} mục chưa ghi tài liệu kiểm chứng hoặc giải trình "
-                  "(danh sách đầy đủ: parxl score --json, mục \"issues\").", highlight=False)
+        err.print(f"{len(reminders)} {REMINDERS}; danh sách đầy đủ: parxl score --json, mục \"issues\".",
+                  highlight=False)
     errors = sum(1 for i in issues if i.severity == ERROR)
     if errors:  # scored as the sheet's formulas score them; the values still need fixing
         err.print(f"[bold red]{errors} lỗi số liệu[/]: điểm trên đây tính như công thức của biểu mẫu tính với các "
@@ -358,7 +362,7 @@ def demo(
     d = run_demo(framework, output)
     c = d.collected
     out.print(f"Thu thập {c.files} tệp trả về của {len(d.framework.offices())} đơn vị chủ trì: "
-              f"{c.errors} lỗi, {warnings_text(c)} (xem tong-hop-kiem-tra.csv).")
+              f"{c.errors} lỗi, {warnings_text(c)}; chi tiết: tong-hop-kiem-tra.csv.")
     still_open, total = d.office_less
     if total:
         out.print(f"Nhập các mục không giao đơn vị nào (điều tra xã hội học, cấp trên đánh giá): {total} mục, "

@@ -177,6 +177,24 @@ def test_evidence_and_explanations(mini: Framework, tmp_path: Path) -> None:
     assert result.reminders == len(ev) + len(ex) and result.reminders <= result.warnings
 
 
+def test_progress_under_an_open_status_is_a_reminder(mini: Framework, tmp_path: Path) -> None:
+    """Figures so far under 'Chưa đến hạn' / 'Chưa xác định' are normal mid-year (seed 004 gives
+    them): a reminder that they are not scored yet. Figures under 'Không áp dụng' stay a warning."""
+    nv = distribute(mini, tmp_path / "ph")[0]
+    fill_return(nv, tmp_path / "back" / "a.xlsx", {
+        ("1.2.1", "status"): "Chưa đến hạn", ("1.2.1", "count"): 1, ("1.2.1", "explanation"): "Cuối năm",
+        ("1.1.2", "status"): "Không áp dụng", ("1.1.2", "rate"): 0.5, ("1.1.1", "done"): "Có"})
+    result = collect(tmp_path / "back")
+    progress = [i for i in result.issues if i.item == "1.2.1"]
+    assert [(i.cell, i.severity, i.reminder) for i in progress] == [("G9", "cảnh báo", True)]
+    assert progress[0].message.startswith("tình trạng 'Chưa đến hạn': số liệu hiện có được ghi lại nhưng chưa "
+                                          "tính điểm")
+    exempt = [i for i in result.issues if i.item == "1.1.2"]
+    assert [(i.cell, i.severity, i.reminder) for i in exempt] == [("G7", "cảnh báo", False)]
+    assert exempt[0].message == ("tình trạng 'Không áp dụng' nhưng vẫn nhập số liệu — số liệu không được "
+                                 "tính điểm")
+
+
 def test_vietnamese_number_formats(issued: dict[str, Path], tmp_path: Path) -> None:
     fill_return(issued[VP], tmp_path / "b" / "vp.xlsx", {
         ("2.1.1", "numerator"): "22.583.451", ("2.1.1", "denominator"): "22.583.451,0"})

@@ -51,7 +51,7 @@ class Issue:
     office: str
     severity: str
     message: str
-    reminder: bool = False  # a warning about missing evidence or explanation, not about a value
+    reminder: bool = False  # a warning about documentation or work in progress, not about a value
 
     def where(self, *, with_file: bool = True) -> str:
         """"tệp '…', trang '…', ô H7, mục 1.1.2", the parts that are known."""
@@ -309,9 +309,13 @@ class _Checker:
             if fl.type == RATE and isinstance(v, float) and 0 < v <= 0.01:
                 self.issue(WARNING, f"tỷ lệ rất nhỏ ({format_vn_number(v * 100, 4)}%) — có thể đã nhập "
                            "77,7 thay vì 77,7%", sheet, row.refs[f"v{fl.slot}"], item)
-        if status in (KHONG_AP_DUNG, CHUA_DEN_HAN, CHUA_XAC_DINH) and numbers:
+        if status == KHONG_AP_DUNG and numbers:
             self.issue(WARNING, f"tình trạng '{status}' nhưng vẫn nhập số liệu — số liệu không được tính "
                        "điểm", sheet, row.refs["status"], item)
+        elif status in (CHUA_DEN_HAN, CHUA_XAC_DINH) and numbers:  # progress so far: legitimate mid-year
+            self.issue(WARNING, f"tình trạng '{status}': số liệu hiện có được ghi lại nhưng chưa tính điểm — khi "
+                       "có kết quả, chọn 'Đạt' hoặc 'Không đạt' (hoặc xoá tình trạng để chấm theo số liệu)",
+                       sheet, row.refs["status"], item, reminder=True)
         if status in (DAT, KHONG_DAT) and numbers:
             if status == DAT and s.raw < item.max - 1e-9:
                 self.issue(WARNING, f"chọn 'Đạt' nhưng số liệu chỉ cho {pts(s.raw)}/{pts(item.max)} điểm — "
