@@ -156,6 +156,11 @@ def _workbook_rules(docs: dict[str, etree._Element]) -> list[str]:
             out.append(f"xl/workbook.xml: tên trang không hợp lệ trong Excel: {n!r}")
         if n.casefold() == "history":
             out.append(f"xl/workbook.xml: tên trang '{n}' Excel dành riêng")
+    states = [s.get("state", "visible") for s in wb.iter(_q("sheet"))]
+    for view in wb.iter(_q("workbookView")):  # Excel opens on the active tab: it must be visible
+        tab = int(view.get("activeTab", "0"))
+        if tab >= len(states) or states[tab] != "visible":
+            out.append(f"xl/workbook.xml: trang đang chọn (activeTab={tab}) không hiển thị")
     if len({n.casefold() for n in sheets}) != len(sheets):
         out.append(f"xl/workbook.xml: tên trang trùng (không phân biệt hoa thường): {sheets}")
     seen: set[tuple[str, str]] = set()
@@ -282,6 +287,9 @@ def test_the_guard_catches_what_excel_repairs(generated: list[Path], tmp_path: P
     broken = re.sub(r"<formula1>[^<]*</formula1>", f"<formula1>{long_list}</formula1>", broken, count=1)
     parts[sheet] = broken.encode()
     parts["xl/extra.dat"] = b"<x/>"
+    book = parts["xl/workbook.xml"].decode()
+    hidden = [i for i, tag in enumerate(re.findall(r"<sheet [^>]*>", book)) if 'state="hidden"' in tag]
+    parts["xl/workbook.xml"] = book.replace('activeTab="0"', f'activeTab="{hidden[0]}"').encode()
     bad = tmp_path / "bad.xlsx"
     with zipfile.ZipFile(bad, "w") as z:
         for n, data in parts.items():
@@ -291,6 +299,8 @@ def test_the_guard_catches_what_excel_repairs(generated: list[Path], tmp_path: P
     assert "tối đa 255" in found  # validation list over 255 characters
     assert "ô A5: kiểu 99999 không có" in found
     assert "xl/extra.dat: không có kiểu nội dung" in found
+    assert f"trang đang chọn (activeTab={hidden[0]}) không hiển thị" in found  # the hidden '_parxl'
+
     assert problems(src) == []
 
 
