@@ -98,7 +98,8 @@ class CollectResult:
 
     @property
     def reminders(self) -> int:
-        """Warnings that only remind of missing evidence or explanations (part of ``warnings``)."""
+        """Warnings that are reminders (missing evidence or explanation, figures not yet scored
+        under an open status), not about a value; part of ``warnings``."""
         return sum(1 for i in self.issues if i.reminder)
 
     def by_office(self) -> dict[str, tuple[int, int]]:
