@@ -90,15 +90,11 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-REMINDERS = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
-
-
 def warnings_text(result: Any) -> str:
-    """"63 cảnh báo, trong đó 59 nhắc nhở (…)" of a collect; "59 nhắc nhở (…)" when all are."""
-    r, w = result.reminders, result.warnings
-    if r and r == w:
-        return f"{r} {REMINDERS}"
-    return f"{w} cảnh báo, trong đó {r} {REMINDERS}" if r else f"{w} cảnh báo"
+    """The warnings of a collect, reminders told apart (:func:`parxl.office.check.warnings_text`)."""
+    from parxl.office.check import warnings_text as text
+
+    return text(result.issues)
 
 
 def _pts(x: float) -> str:
@@ -233,7 +229,7 @@ def score(
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
     """Chấm điểm lại từ số liệu đã nhập (không dùng giá trị công thức lưu sẵn)."""
-    from parxl.office.check import ERROR, check_workbook
+    from parxl.office.check import ERROR, REMINDERS, check_workbook
     from parxl.score import score_values
     from parxl.workbook.read import read_return
 

@@ -209,14 +209,13 @@ def kiem_tra(book: Any) -> ScriptResult:
     """Check every input of the open template; write the problems into the sheet "Kiểm tra"."""
 
     def action(book: Any) -> str:
-        from parxl.office.check import ERROR
+        from parxl.office.check import ERROR, warnings_text
 
         t = open_template(book)
         issues = issues_of(t)
         errors = sum(1 for i in issues if i.severity == ERROR)
-        warnings = len(issues) - errors
         rows: list[list[Any]] = [
-            [f"KIỂM TRA SỐ LIỆU — {t.name}: {errors} lỗi, {warnings} cảnh báo"],
+            [f"KIỂM TRA SỐ LIỆU — {t.name}: {errors} lỗi, {warnings_text(issues)}"],
             [f"Bộ tiêu chí: {t.framework.name}"],
             list(CHECK_HEADERS),
         ]
@@ -230,7 +229,7 @@ def kiem_tra(book: Any) -> ScriptResult:
         sheet["A1"].font.bold = True
         if not issues:
             return f"Không phát hiện vấn đề nào. Xem trang '{L.CHECKS}'."
-        return f"{errors} lỗi, {warnings} cảnh báo. Chi tiết ở trang '{L.CHECKS}'."
+        return f"{errors} lỗi, {warnings_text(issues)}. Chi tiết ở trang '{L.CHECKS}'."
 
     return run(book, action)
 

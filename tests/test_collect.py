@@ -539,3 +539,16 @@ def test_a_return_of_another_year_is_reported_and_left_out(mini: Framework, issu
     assert r.values is not None and ("2.1.2", "rate") not in r.values  # not merged
     assert _msgs(r, f"đơn vị '{VH}' của 'Huyện Mẫu' chưa gửi")  # so this year's return is missing
     assert read_return(tmp_path / "out.xlsx").year == "2024"
+
+
+def test_warnings_text_tells_reminders_apart() -> None:
+    from parxl.office.check import Issue, warnings_text
+
+    def issue(severity: str, reminder: bool = False) -> Issue:
+        return Issue("a.xlsx", "Lĩnh vực 1", "J6", "1.1.1", "Phòng Nội vụ", severity, "…", reminder)
+
+    note = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
+    assert warnings_text([issue("lỗi"), issue("cảnh báo"), issue("cảnh báo", True)]) == \
+        f"2 cảnh báo, trong đó 1 {note}"
+    assert warnings_text([issue("lỗi"), issue("cảnh báo", True)]) == f"1 {note}"
+    assert warnings_text([issue("lỗi"), issue("cảnh báo")]) == "1 cảnh báo"

@@ -335,6 +335,7 @@ def thu_thap(book: Any) -> MacroResult:
     the scores and problems into the sheet "Thu thập" of the open workbook."""
 
     def run(book: Any) -> MacroResult:
+        from parxl.office.check import warnings_text
         from parxl.office.collect import collect
 
         settings = _need_control(book)
@@ -347,7 +348,7 @@ def thu_thap(book: Any) -> MacroResult:
         rows: list[list[Any]] = [["TỔNG HỢP BIỂU MẪU TRẢ VỀ", None, None, None, None, None]]
         rows.append([f"Thư mục: {returns}", None, None, None, None, None])
         rows.append([f"{result.files} tệp, {result.used} tệp dùng được, {result.errors} lỗi, "
-                     f"{result.warnings} cảnh báo", None, None, None, None, None])
+                     f"{warnings_text(result.issues)}", None, None, None, None, None])
         rows.append([None] * 6)
         rows.append(["Cơ quan, đơn vị", "Số tệp", "Tổng điểm", "Chỉ số", "Điểm bị trừ", "Điểm chưa xác định"])
         for s in result.scores:
@@ -363,7 +364,7 @@ def thu_thap(book: Any) -> MacroResult:
         sheet = _fresh_sheet(book, COLLECT_SHEET)
         sheet["A1"].value = [list(r) + [None] * (6 - len(r)) for r in rows]
         _widths(sheet, [30, 30, 14, 10, 24, 80])
-        return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {result.warnings} cảnh báo). "
+        return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {warnings_text(result.issues)}). "
                             f"Tệp tổng hợp: {output}. Chi tiết ở trang '{COLLECT_SHEET}'.",
                       ok=result.errors == 0, outputs=list(result.outputs))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -330,6 +331,18 @@ class _Checker:
         if filled and item.scorer not in ("bonus", "penalty") and s.deducted > 1e-9 and not values.get("explanation"):
             self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng chưa có giải trình "
                        "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item, reminder=True)
+
+
+REMINDERS = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
+
+
+def warnings_text(issues: Iterable[Issue]) -> str:
+    """"63 cảnh báo, trong đó 59 nhắc nhở (…)"; "59 nhắc nhở (…)" when every warning is one."""
+    warnings = [i for i in issues if i.severity == WARNING]
+    r, w = sum(i.reminder for i in warnings), len(warnings)
+    if r and r == w:
+        return f"{r} {REMINDERS}"
+    return f"{w} cảnh báo, trong đó {r} {REMINDERS}" if r else f"{w} cảnh báo"
 
 
 def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
