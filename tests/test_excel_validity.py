@@ -21,7 +21,9 @@ from lxml import etree
 from parxl.demo import COLLECTED, FILLED, ISSUED, RETURNED, SELF_ASSESSMENT_XLSX, TEMPLATE, run_demo
 from parxl.framework import builtin
 from parxl.framework.load import builtin_ids
+from parxl.framework.table import export_table
 from parxl.office.collect import collect
+from parxl.office.distribute import distribute
 from parxl.province.demo import make_province
 from parxl.province.pipeline import province
 from parxl.report import make_report
@@ -246,6 +248,10 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     for fid in builtin_ids():
         files.append(build_template(builtin(fid), root / f"{fid}.xlsx"))
         files.append(build_template(builtin(fid), root / f"{fid}-udf.xlsx", formulas=UdfFormulas()))
+    fw = builtin("hcm-quan-2023")
+    files += distribute(fw, root / "xa", bodies=["Phường Bến Nghé", "Phường Đa Kao"], year="2024")
+    export_table(fw, root / "bo-tieu-chi.xlsx")  # `parxl framework export`
+    files.append(root / "bo-tieu-chi.xlsx")
     other = root / "other.xlsx"
     fill_values(d / FILLED, {("_body", "name"): "Huyện Củ Chi"}, other)
     files += sorted(d.glob("*.docx"))  # self-assessment, interim, remedy
