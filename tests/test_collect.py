@@ -142,7 +142,7 @@ def test_every_problem_is_reported_at_once(issued: dict[str, Path], mini: Framew
     c = one("xung đột", file="nv gửi lại.xlsx", item="1.1.1")
     assert "'Có' trong 'nv.xlsx' ô H6" in c.message and "'Không' trong 'nv gửi lại.xlsx' ô H6" in c.message
     one("tử số (120) lớn hơn mẫu số (100)", file="vp.xlsx", cell="H6", item="2.1.1")
-    one("bị trừ 0,5/1 điểm nhưng chưa có giải trình", file="vp.xlsx", cell="K8", severity="cảnh báo")
+    one("bị trừ 0,5/1 điểm nhưng chưa có giải trình", file="vp.xlsx", cell="K8", severity="nhắc nhở")
     one(f"đơn vị '{VH}' của 'Huyện Mẫu' chưa gửi biểu mẫu (1 mục: 2.1.2)", file="", office=VH)
     one("biểu mẫu phiên bản 0", file="cu.xlsx")
     one("dấu vân tay bộ tiêu chí không khớp", file="sua.xlsx")
@@ -169,12 +169,13 @@ def test_evidence_and_explanations(mini: Framework, tmp_path: Path) -> None:
                                                     ("1.2.1", "evidence"): "Quyết định 12/QĐ"})
     result = collect(tmp_path / "back")
     ev = _msgs(result, "chưa ghi tài liệu kiểm chứng (yêu cầu: Kế hoạch CCHC năm)")
-    assert [(i.cell, i.item, i.severity) for i in ev] == [("J6", "1.1.1", "cảnh báo")]
+    assert [(i.cell, i.item, i.severity) for i in ev] == [("J6", "1.1.1", "nhắc nhở")]
     ex = _msgs(result, "chưa có giải trình")
     assert [(i.cell, i.item) for i in ex] == [("K9", "1.2.1")]
     assert "bị trừ 1/2 điểm" in ex[0].message
     assert [i for i in result.issues if i.reminder] == sorted(ev + ex)  # and no other issue
-    assert result.reminders == len(ev) + len(ex) and result.reminders <= result.warnings
+    assert result.reminders == len(ev) + len(ex)
+    assert result.warnings == sum(i.severity == "cảnh báo" for i in result.issues)  # reminders are apart
 
 
 def test_progress_under_an_open_status_is_a_reminder(mini: Framework, tmp_path: Path) -> None:
@@ -186,7 +187,7 @@ def test_progress_under_an_open_status_is_a_reminder(mini: Framework, tmp_path: 
         ("1.1.2", "status"): "Không áp dụng", ("1.1.2", "rate"): 0.5, ("1.1.1", "done"): "Có"})
     result = collect(tmp_path / "back")
     progress = [i for i in result.issues if i.item == "1.2.1"]
-    assert [(i.cell, i.severity, i.reminder) for i in progress] == [("G9", "cảnh báo", True)]
+    assert [(i.cell, i.severity, i.reminder) for i in progress] == [("G9", "nhắc nhở", True)]
     assert progress[0].message.startswith("tình trạng 'Chưa đến hạn': số liệu hiện có được ghi lại nhưng chưa "
                                           "tính điểm")
     exempt = [i for i in result.issues if i.item == "1.1.2"]
@@ -544,11 +545,12 @@ def test_a_return_of_another_year_is_reported_and_left_out(mini: Framework, issu
 def test_warnings_text_tells_reminders_apart() -> None:
     from parxl.office.check import Issue, warnings_text
 
-    def issue(severity: str, reminder: bool = False) -> Issue:
-        return Issue("a.xlsx", "Lĩnh vực 1", "J6", "1.1.1", "Phòng Nội vụ", severity, "…", reminder)
+    def issue(severity: str) -> Issue:
+        return Issue("a.xlsx", "Lĩnh vực 1", "J6", "1.1.1", "Phòng Nội vụ", severity, "…")
 
     note = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
-    assert warnings_text([issue("lỗi"), issue("cảnh báo"), issue("cảnh báo", True)]) == \
-        f"2 cảnh báo, trong đó 1 {note}"
-    assert warnings_text([issue("lỗi"), issue("cảnh báo", True)]) == f"1 {note}"
+    assert warnings_text([issue("lỗi"), issue("cảnh báo"), issue("nhắc nhở"), issue("nhắc nhở")]) == \
+        f"1 cảnh báo, 2 {note}"
+    assert warnings_text([issue("lỗi"), issue("nhắc nhở")]) == f"1 {note}"
     assert warnings_text([issue("lỗi"), issue("cảnh báo")]) == "1 cảnh báo"
+    assert warnings_text([]) == "0 cảnh báo"

@@ -35,6 +35,7 @@ from parxl.workbook.fastread import CellError, RawCell, RawReturn, framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 
 ERROR, WARNING = "lỗi", "cảnh báo"
+REMINDER = "nhắc nhở"  # missing documentation or work in progress, not a problem with a value
 KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = L.KIND_OFFICE, L.KIND_BODY, L.KIND_CONSOLIDATED
 # links, web calls, external programs (DDE "cmd|' /C calc'!A0") and other workbooks ("[1]")
 _DANGEROUS = re.compile(r"\b(HYPERLINK|WEBSERVICE|FILTERXML|CALL|REGISTER|EXEC|IMPORTXML|RTD)\s*\(|[|\[]", re.I)
@@ -52,7 +53,10 @@ class Issue:
     office: str
     severity: str
     message: str
-    reminder: bool = False  # a warning about documentation or work in progress, not about a value
+
+    @property
+    def reminder(self) -> bool:
+        return self.severity == REMINDER
 
     def where(self, *, with_file: bool = True) -> str:
         """"tệp '…', trang '…', ô H7, mục 1.1.2", the parts that are known."""
@@ -154,10 +158,9 @@ class _Checker:
                              raw.meta.get("fingerprint", ""), raw.body or raw.meta.get("body", ""),
                              raw.year or raw.meta.get("year", ""), self.office)
 
-    def issue(self, severity: str, message: str, sheet: str = "", cell: str = "", item: Item | None = None,
-              *, reminder: bool = False) -> None:
+    def issue(self, severity: str, message: str, sheet: str = "", cell: str = "", item: Item | None = None) -> None:
         self.out.issues.append(Issue(self.raw.path, sheet, cell, item.code if item else "",
-                                     item.office if item else self.office, severity, message, reminder))
+                                     item.office if item else self.office, severity, message))
 
     def run(self) -> Processed:
         fw = self.fw
@@ -314,9 +317,9 @@ class _Checker:
             self.issue(WARNING, f"tình trạng '{status}' nhưng vẫn nhập số liệu — số liệu không được tính "
                        "điểm", sheet, row.refs["status"], item)
         elif status in (CHUA_DEN_HAN, CHUA_XAC_DINH) and numbers:  # progress so far: legitimate mid-year
-            self.issue(WARNING, f"tình trạng '{status}': số liệu hiện có được ghi lại nhưng chưa tính điểm — khi "
+            self.issue(REMINDER, f"tình trạng '{status}': số liệu hiện có được ghi lại nhưng chưa tính điểm — khi "
                        "có kết quả, chọn 'Đạt' hoặc 'Không đạt' (hoặc xoá tình trạng để chấm theo số liệu)",
-                       sheet, row.refs["status"], item, reminder=True)
+                       sheet, row.refs["status"], item)
         if status in (DAT, KHONG_DAT) and numbers:
             if status == DAT and s.raw < item.max - 1e-9:
                 self.issue(WARNING, f"chọn 'Đạt' nhưng số liệu chỉ cho {pts(s.raw)}/{pts(item.max)} điểm — "
@@ -326,23 +329,23 @@ class _Checker:
                            row.refs["status"], item)
         filled = bool(numbers) or status in (DAT, KHONG_DAT)
         if item.evidence and filled and not values.get("evidence"):
-            self.issue(WARNING, f"chưa ghi tài liệu kiểm chứng (yêu cầu: {_show(item.evidence)})", sheet,
-                       row.refs["evidence"], item, reminder=True)
+            self.issue(REMINDER, f"chưa ghi tài liệu kiểm chứng (yêu cầu: {_show(item.evidence)})", sheet,
+                       row.refs["evidence"], item)
         if filled and item.scorer not in ("bonus", "penalty") and s.deducted > 1e-9 and not values.get("explanation"):
-            self.issue(WARNING, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng chưa có giải trình "
-                       "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item, reminder=True)
+            self.issue(REMINDER, f"bị trừ {pts(s.deducted)}/{pts(item.max)} điểm nhưng chưa có giải trình "
+                       "(nêu nguyên nhân, giải pháp khắc phục)", sheet, row.refs["explanation"], item)
 
 
 REMINDERS = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
 
 
 def warnings_text(issues: Iterable[Issue]) -> str:
-    """"63 cảnh báo, trong đó 59 nhắc nhở (…)"; "59 nhắc nhở (…)" when every warning is one."""
-    warnings = [i for i in issues if i.severity == WARNING]
-    r, w = sum(i.reminder for i in warnings), len(warnings)
-    if r and r == w:
-        return f"{r} {REMINDERS}"
-    return f"{w} cảnh báo, trong đó {r} {REMINDERS}" if r else f"{w} cảnh báo"
+    """"4 cảnh báo, 59 nhắc nhở (…)"; "59 nhắc nhở (…)" when there is no warning."""
+    severities = [i.severity for i in issues]
+    w, r = severities.count(WARNING), severities.count(REMINDER)
+    if r:
+        return f"{w} cảnh báo, {r} {REMINDERS}" if w else f"{r} {REMINDERS}"
+    return f"{w} cảnh báo"
 
 
 def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:

@@ -46,6 +46,7 @@ from parxl.office.check import (
     field_label,
     process_file,
     score_row,
+    warnings_text,
 )
 from parxl.office.distribute import MANIFEST, safe_file_name
 from parxl.score import score_values
@@ -98,8 +99,8 @@ class CollectResult:
 
     @property
     def reminders(self) -> int:
-        """Warnings that are reminders (missing evidence or explanation, figures not yet scored
-        under an open status), not about a value; part of ``warnings``."""
+        """Reminders (missing evidence or explanation, figures not yet scored under an open
+        status): not problems with a value, and not counted in ``warnings``."""
         return sum(1 for i in self.issues if i.reminder)
 
     def by_office(self) -> dict[str, tuple[int, int]]:
@@ -642,7 +643,7 @@ def _results_sheet(ws: Any, result: CollectResult, fw: Framework) -> None:
 
 def _checks_sheet(ws: Any, result: CollectResult) -> None:
     title = (f"KIỂM TRA BIỂU MẪU TRẢ VỀ — {result.files} tệp, {result.used} tệp được tổng hợp, "
-             f"{result.errors} lỗi, {result.warnings} cảnh báo")
+             f"{result.errors} lỗi, {warnings_text(result.issues)}")
     _table(ws, title, list(ISSUE_HEADERS), [30, 14, 8, 9, 24, 10, 90])
     if not result.issues:
         ws.append([_cell(ws, "Không phát hiện vấn đề nào.")])
@@ -652,7 +653,7 @@ def _checks_sheet(ws: Any, result: CollectResult) -> None:
         # wrapped text: set the height (LibreOffice and Excel do not grow rows saved by openpyxl)
         lines = max(-(-len(i.message) // 95), -(-len(i.file) // 32), 1)
         ws.row_dimensions[r].height = 15 * lines
-        fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL
+        fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL if i.severity == WARNING else None
         ws.append([_cell(ws, v, wrap=True, fill=fill if c == 5 else None)
                    for c, v in enumerate((i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message))])
 
