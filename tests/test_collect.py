@@ -176,6 +176,7 @@ def test_evidence_and_explanations(mini: Framework, tmp_path: Path) -> None:
     assert [i for i in result.issues if i.reminder] == sorted(ev + ex)  # and no other issue
     assert result.reminders == len(ev) + len(ex)
     assert result.warnings == sum(i.severity == "cảnh báo" for i in result.issues)  # reminders are apart
+    assert result.by_office()["Phòng Nội vụ"][2] == 2  # whom to remind
 
 
 def test_progress_under_an_open_status_is_a_reminder(mini: Framework, tmp_path: Path) -> None:
@@ -502,7 +503,7 @@ def test_an_unreadable_file_named_after_its_office_is_theirs(issued: dict[str, P
     assert not _msgs(result, "chưa gửi biểu mẫu")
     [bad] = [i for i in result.issues if i.file == f"{VH}.xlsx"]
     assert bad.office == VH and bad.severity == "lỗi"
-    assert result.by_office()[VH] == (2, 0)
+    assert result.by_office()[VH] == (2, 0, 0)
 
 
 @pytest.mark.parametrize("basis", ["counts", "amounts"])

@@ -354,9 +354,9 @@ def thu_thap(book: Any) -> MacroResult:
         for s in result.scores:
             rows.append([s["body"], s["files"], s["total"], s["index"], s["deducted"], s["open"]])
         rows.append([None] * 6)
-        rows.append(["Đơn vị chủ trì", "Lỗi", "Cảnh báo", None, None, None])
-        for office, (errors, warnings) in result.by_office().items():
-            rows.append([office, errors, warnings, None, None, None])
+        rows.append(["Đơn vị chủ trì", "Lỗi", "Cảnh báo", "Nhắc nhở", None, None])
+        for office, (errors, warnings, reminders) in result.by_office().items():
+            rows.append([office, errors, warnings, reminders, None, None])
         rows.append([None] * 6)
         rows.append(["Mức độ", "Tệp", "Trang", "Ô", "Đơn vị", "Nội dung"])
         for i in result.issues:

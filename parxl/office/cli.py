@@ -60,8 +60,8 @@ def register(app: typer.Typer) -> None:
                                 progress=progress)
         out.print(f"Đã đọc {result.files} tệp, tổng hợp {result.used} tệp; {result.errors} lỗi, "
                   f"{warnings_text(result)}.")
-        for office, (errors, warnings) in result.by_office().items():
-            out.print(f"  {office}: {errors} lỗi, {warnings} cảnh báo", highlight=False)
+        for office, (errors, warnings, reminders) in result.by_office().items():
+            out.print(f"  {office}: {errors} lỗi, {warnings} cảnh báo, {reminders} nhắc nhở", highlight=False)
         for row in result.scores[:20]:
             name = row["body"] or "(chưa ghi tên đơn vị)"
             out.print(f"  {name}: {format_vn_number(row['total'], 2, trim=False)} điểm — chỉ số "

@@ -39,6 +39,7 @@ from parxl.office.check import (
     KIND_BODY,
     KIND_CONSOLIDATED,
     KIND_OFFICE,
+    REMINDER,
     WARNING,
     Issue,
     Key,
@@ -103,13 +104,13 @@ class CollectResult:
         status): not problems with a value, and not counted in ``warnings``."""
         return sum(1 for i in self.issues if i.reminder)
 
-    def by_office(self) -> dict[str, tuple[int, int]]:
-        """Office -> (errors, warnings) of the problems that name an office: whom to call."""
+    def by_office(self) -> dict[str, tuple[int, int, int]]:
+        """Office -> (errors, warnings, reminders) of the issues that name an office: whom to call."""
         counts: dict[str, list[int]] = {}
         for i in self.issues:
             if i.office:
-                counts.setdefault(i.office, [0, 0])[i.severity != ERROR] += 1
-        return {office: (e, w) for office, (e, w) in sorted(counts.items())}
+                counts.setdefault(i.office, [0, 0, 0])[(ERROR, WARNING, REMINDER).index(i.severity)] += 1
+        return {office: (e, w, r) for office, (e, w, r) in sorted(counts.items())}
 
     @property
     def scores(self) -> list[dict[str, Any]]:
