@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from parxl.errors import ParxlError, os_error
@@ -20,8 +22,9 @@ from parxl.numbers import format_vn_number, format_vn_percent
 
 
 def _localise() -> None:
-    """Typer's help panels and hints in Vietnamese (its module-level texts). The texts of the
-    click copy inside typer are fixed English ("Show this message and exit.") and stay so."""
+    """Typer's help panels and hints in Vietnamese (its module-level texts), and its usage errors
+    ("No such option: --bad") through :func:`usage_text`. The help texts of the click copy inside
+    typer are fixed English ("Show this message and exit.") and stay so."""
     from typer import rich_utils
 
     for name, text in (("DEFAULT_STRING", "[mặc định: {}]"), ("REQUIRED_LONG_STRING", "[bắt buộc]"),
@@ -31,6 +34,72 @@ def _localise() -> None:
                        ("RICH_HELP", "Xem [blue]'{command_path} {help_option}'[/] để được hướng dẫn.")):
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, text)
+    english_error = rich_utils.rich_format_error
+
+    def usage_error(exc: Any) -> None:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help screen, shown as is
+            english_error(exc)
+            return
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            err.print(f"Cú pháp: {ctx.get_usage().removeprefix('Usage: ')}", highlight=False, markup=False)
+        err.print(f"[bold red]Lỗi:[/] {escape(usage_text(exc.format_message()))}", highlight=False)
+        if ctx is not None:
+            err.print(f"Xem '{escape(ctx.command_path)} --help' để được hướng dẫn.", highlight=False)
+
+    setattr(rich_utils, "rich_format_error", usage_error)  # noqa: B010 (typer calls it by name)
+
+
+# click's and pydantic's English usage errors, as typer formats them -> Vietnamese (unknown: as is)
+_USAGE = [(re.compile(p), vi) for p, vi in (
+    (r"No such option: (\S+?)(?: \(Possible options: (.*)\))?$", "không có tuỳ chọn {0}{1}"),
+    (r"Missing argument (.+?)\.?$", "thiếu tham số {0}"),
+    (r"Missing option (.+?)\.?$", "thiếu tuỳ chọn {0}"),
+    (r"Missing parameter: (.+)$", "thiếu tham số {0}"),
+    (r"Option (.+) requires an argument\.$", "tuỳ chọn {0} cần một giá trị"),
+    (r"Option (.+) does not take a value\.$", "tuỳ chọn {0} không nhận giá trị"),
+    (r"No such command (.+?)\.?$", "không có lệnh {0}"),
+    (r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", "thừa tham số: {0}"),
+    (r"Invalid value for (.+?): (.*)$", "giá trị không hợp lệ cho {0}: {1}"),
+)]
+_REASONS = [(re.compile(p, re.S), vi) for p, vi in (
+    (r"Input should be a valid integer.*", "phải là số nguyên"),
+    (r"Input should be a valid (?:number|float).*", "phải là một số"),
+    (r"Input should be a valid boolean.*", "phải là true/false (có/không)"),
+    (r"Input should be greater than or equal to (\S+)$", "phải lớn hơn hoặc bằng {0}"),
+    (r"Input should be greater than (\S+)$", "phải lớn hơn {0}"),
+    (r"Input should be less than or equal to (\S+)$", "phải nhỏ hơn hoặc bằng {0}"),
+    (r"Input should be less than (\S+)$", "phải nhỏ hơn {0}"),
+    (r"(?:[Pp]ath|[Ff]ile|[Dd]irectory) (.+) does not exist\.$", "{0} không tồn tại"),
+    (r"(?:[Pp]ath|[Ff]ile) (.+) is a directory\.$", "{0} là một thư mục, cần một tệp"),
+    (r"[Dd]irectory (.+) is a file\.$", "{0} là một tệp, cần một thư mục"),
+    (r"(.+) is not one of (.+)\.$", "{0} không phải một trong các giá trị {1}"),
+)]
+
+
+def _translate(text: str, table: list[tuple[re.Pattern[str], str]]) -> tuple[str, list[str]] | None:
+    for pattern, vi in table:
+        m = pattern.match(text)
+        if m:
+            return vi, [g or "" for g in m.groups()]
+    return None
+
+
+def usage_text(message: str) -> str:
+    """A usage error of the command line in Vietnamese ("No such option: --bad" -> "Không có tuỳ
+    chọn --bad."); a message not known here is kept as typer wrote it."""
+    found = _translate(message, _USAGE)
+    if found is None:
+        return message
+    vi, parts = found
+    if vi.startswith("không có tuỳ chọn") and parts[1]:
+        parts[1] = f" (có thể là: {parts[1]})"
+    elif vi.startswith("giá trị không hợp lệ"):
+        reason = _translate(parts[1], _REASONS)
+        if reason is not None:
+            parts[1] = reason[0].format(*reason[1])
+    text = vi.format(*parts)
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 _localise()
@@ -341,7 +410,7 @@ def demo(
     ),
     framework: Annotated[str, typer.Option(help="Bộ tiêu chí tích hợp")] = "dongthap-huyen-2023",
     bodies: Annotated[
-        int, typer.Option("--bodies", help="Tạo dữ liệu mẫu của N cơ quan (như province-demo)")
+        int, typer.Option("--bodies", min=0, help="Tạo dữ liệu mẫu của N cơ quan (như province-demo)")
     ] = 0,
 ) -> None:
     """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, phát hành cho các đơn vị, thu thập,

@@ -216,3 +216,21 @@ def test_help_panels_are_vietnamese() -> None:
     text = run("build", "--help")
     assert "Tham số" in text and "Tuỳ chọn" in text and "[bắt buộc]" in text and "[mặc định: native]" in text
     assert "Options" not in text and "[required]" not in text
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["score", "--bad", "x.xlsx"], "Không có tuỳ chọn --bad."),
+    (["score"], "Thiếu tham số 'workbook'."),
+    (["frobnicate"], "Không có lệnh 'frobnicate'."),
+    (["score", "a", "b"], "Thừa tham số: b."),
+    (["build", MINI, "-o"], "Tuỳ chọn '-o' cần một giá trị."),
+    (["build", MINI, "--flavour", "udf"], "Không có tuỳ chọn --flavour (có thể là: --flavor)."),
+    (["collect", ".", "--workers", "hai"], "Giá trị không hợp lệ cho '--workers': phải là số nguyên."),
+    (["demo", "--bodies", "-5"], "Giá trị không hợp lệ cho '--bodies': phải lớn hơn hoặc bằng 0."),
+])
+def test_usage_errors_are_vietnamese(args: list[str], expected: str) -> None:
+    """A mistyped command tells the user in Vietnamese what is wrong (typer's click copy writes
+    fixed English), exit code 2; `demo --bodies -5` used to run the one-body demo silently."""
+    out = run(*args, code=2)
+    assert f"Lỗi: {expected}" in out.replace("\n", " ")
+    assert "Error" not in out and "Usage:" not in out
