@@ -722,3 +722,17 @@ def test_xlsx_report_prints_readably(books: dict[str, Path], tmp_path: Path) -> 
     # "Xây dựng và phát triển chính quyền điện tử, chính quyền số" (58 characters): two lines
     assert dom.cell(row7, 2).value.startswith("Xây dựng và phát triển chính quyền điện tử")
     assert (dom.row_dimensions[row7].height or 15) >= 30
+
+
+def test_items_assessed_by_the_superior_body_are_not_unassigned(tmp_path: Path) -> None:
+    """Đắk Nông's 10 points assessed by the province (seed 003: "10 điểm thuộc cấp tỉnh đánh
+    giá") have no office, like survey items: the interim report says who assesses them, not
+    "Chưa phân công đơn vị chủ trì" (an office the home-affairs office forgot to name)."""
+    fw = builtin("daknong-huyen-2022")
+    values, _ = read_values(example_values_path("daknong-huyen-2022"))
+    wb = _workbook(fw, values, tmp_path / "dakson.xlsx", tmp_path / "dn.xlsx")
+    rep = build_report("interim", [load_body(wb)])
+    [d8] = [d for d in rep.context["domain_details"] if d["head"].startswith("8.")]
+    external = [ln["text"] for ln in d8["lines"] if ln["head"].startswith("- Hài lòng")]
+    assert len(external) == 5
+    assert all(t == "chưa xác định (2 điểm) (Cấp trên đánh giá)." for t in external), external

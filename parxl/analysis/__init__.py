@@ -14,7 +14,13 @@ Every function takes a :class:`~parxl.framework.model.Framework` and
 """
 
 from parxl.analysis.deductions import DeductionSummary, deduction_summary, deductions, domain_split
-from parxl.analysis.frames import SURVEY_OFFICE, UNASSIGNED, items_frame, office_label
+from parxl.analysis.frames import (
+    EXTERNAL_OFFICE,
+    SURVEY_OFFICE,
+    UNASSIGNED,
+    items_frame,
+    office_label,
+)
 from parxl.analysis.interim import Interim, Position, interim
 from parxl.analysis.ranking import competition_rank, group_averages, infer_group, rank_bodies
 from parxl.analysis.remedy import add_working_days, remedy_by_office, remedy_list
@@ -22,6 +28,7 @@ from parxl.analysis.tasks import TASK_STATUSES, normalize_tasks, task_progress
 from parxl.analysis.yoy import YearOverYear, compare_years
 
 __all__ = [
+    "EXTERNAL_OFFICE",
     "SURVEY_OFFICE",
     "TASK_STATUSES",
     "UNASSIGNED",

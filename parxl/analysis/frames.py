@@ -23,13 +23,16 @@ ITEM_COLUMNS = (
 )
 UNASSIGNED = "Chưa phân công đơn vị chủ trì"
 SURVEY_OFFICE = "Điều tra xã hội học"
+EXTERNAL_OFFICE = SCORERS["external"]  # "Cấp trên đánh giá": no office of the body fills these
 
 
 def office_label(office: str, scorer: str) -> str:
     """The office an item is assigned to, or what stands for it when none is named."""
     if office:
         return office
-    return SURVEY_OFFICE if scorer == "survey" else UNASSIGNED
+    if scorer == "survey":
+        return SURVEY_OFFICE
+    return EXTERNAL_OFFICE if scorer == "external" else UNASSIGNED
 
 
 def clean(x: float) -> float:
