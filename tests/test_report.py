@@ -736,3 +736,28 @@ def test_items_assessed_by_the_superior_body_are_not_unassigned(tmp_path: Path) 
     external = [ln["text"] for ln in d8["lines"] if ln["head"].startswith("- Hài lòng")]
     assert len(external) == 5
     assert all(t == "chưa xác định (2 điểm) (Cấp trên đánh giá)." for t in external), external
+
+
+def test_signature_block_stays_whole_and_with_the_closing(books: dict[str, Path], tmp_path: Path) -> None:
+    """The "Nơi nhận" | signature table never splits across pages (Đắk Song's directive printed
+    "TM. ỦY BAN NHÂN DÂN" at the foot of page 5 and "CHỦ TỊCH" on page 6), and the closing
+    paragraph is kept with it, so the signature never stands alone on a page (NĐ 30/2020)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    jobs = {"self-assessment": [books["sadec"]], "interim": [books["sadec"]], "remedy": [books["sadec"]],
+            "ranking": [books["q1"], books["cuchi"], books["q3"]]}
+    for kind, files in jobs.items():
+        out = tmp_path / f"{kind}.docx"
+        make_report(kind, files, out)
+        d = docx.Document(str(out))
+        [sig] = [t for t in d.tables if t.rows[0].cells[0].text.startswith("Nơi nhận")]
+        for row in sig.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None, kind
+        before = sig._tbl.getprevious()  # the closing, or the notes after it (directive)
+        while True:
+            assert before.tag == qn("w:p"), kind
+            assert before.find(qn("w:pPr")).find(qn("w:keepNext")) is not None, (kind, "".join(before.itertext()))
+            if "./." in "".join(before.itertext()):
+                break
+            before = before.getprevious()

@@ -266,9 +266,15 @@ def title_block(doc: DocumentT) -> None:
     _rule(doc, 3.0, 16.5)
 
 
+def closing(doc: DocumentT) -> None:
+    """The closing sentence ("Trên đây là …/."), kept on the page of the signature block."""
+    _para(doc, "{{ closing }}", indent=True).paragraph_format.keep_with_next = True
+
+
 def signature_block(doc: DocumentT) -> None:
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
+    _cant_split(t)  # "TM. ỦY BAN NHÂN DÂN" and "CHỦ TỊCH" on one page
     left, right = t.rows[0].cells
     _widths(t, (8.0, 8.5))
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
@@ -363,9 +369,9 @@ ITEM_WIDTHS = (1.6, 5.6, 1.5, 1.5, 1.5, 1.9, 2.9)
 
 def _notes(doc: DocumentT) -> None:
     _tag(doc, "if notes")
-    _para(doc, [("Ghi chú:", "bi")], indent=True, size=12, after=0)
+    _para(doc, [("Ghi chú:", "bi")], indent=True, size=12, after=0).paragraph_format.keep_with_next = True
     _tag(doc, "for n in notes")
-    _para(doc, [("- {{ n }}", "i")], indent=True, size=12, after=0)
+    _para(doc, [("- {{ n }}", "i")], indent=True, size=12, after=0).paragraph_format.keep_with_next = True
     _tag(doc, "endfor")
     _tag(doc, "endif")
 
@@ -400,7 +406,7 @@ def self_assessment() -> DocumentT:
     lines(doc, "yoy_lines")
     _tag(doc, "endif")
     _notes(doc)
-    _para(doc, "{{ closing }}", indent=True)
+    closing(doc)
     signature_block(doc)
     return doc
 
@@ -448,7 +454,7 @@ def interim_report() -> DocumentT:
     _tag(doc, "endfor")
     _tag(doc, "endfor")
     _notes(doc)
-    _para(doc, "{{ closing }}", indent=True)
+    closing(doc)
     signature_block(doc)
     return doc
 
@@ -518,7 +524,7 @@ def remedy() -> DocumentT:
     _cell_text(t.rows[6].cells[0], "{%tr endfor %}")
     _para(doc, "", after=6)
     _tag(doc, "endif")
-    _para(doc, "{{ closing }}", indent=True)
+    closing(doc)
     _notes(doc)
     signature_block(doc)
     return doc
@@ -562,7 +568,7 @@ def ranking() -> DocumentT:
     lines(doc, "domain_lines")
     _tag(doc, "endif")
     _notes(doc)
-    _para(doc, "{{ closing }}", indent=True)
+    closing(doc)
     signature_block(doc)
     return doc
 
