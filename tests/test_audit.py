@@ -363,6 +363,20 @@ def test_partial_list_is_not_flagged_but_an_excess_is() -> None:
     assert summary(found) == {("sum", D("10"), D("12"))}
 
 
+def test_a_list_after_gom_ends_at_its_semicolon() -> None:
+    """"hoàn thành 04 nhiệm vụ, gồm 0 trước hạn, 04 đúng hạn, 0 trễ hạn; 46 nhiệm vụ đang thực
+    hiện; …": the comma list after "gồm" is the breakdown and the semicolon ends it; the clauses
+    after it are other parts of the 57 tasks, not parts of the 04 completed ones."""
+    text = ("Tổng số nhiệm vụ là 57 nhiệm vụ; đã triển khai thực hiện 51 nhiệm vụ (89,47%); hoàn thành "
+            "04 nhiệm vụ (7,02%), gồm 0 trước hạn, 04 đúng hạn, 0 trễ hạn; 46 nhiệm vụ đang thực hiện; "
+            "02 nhiệm vụ chưa đến hạn; 04 nhiệm vụ chưa thực hiện; 01 nhiệm vụ quá hạn.")
+    assert audit_text(text) == []
+    # a list of counts with the unit ended by its semicolon is still checked
+    found = audit_text("Hoàn thành 04 nhiệm vụ, gồm 1 nhiệm vụ trước hạn, 04 nhiệm vụ đúng hạn; "
+                       "46 nhiệm vụ đang thực hiện.")
+    assert summary(found) == {("sum", D("4"), D("5"))}
+
+
 def test_stated_loss_vs_score() -> None:
     text = ("1. Cải cách thể chế: 8,7/11 điểm\n"
             "Số điểm chưa đạt là 2,5 điểm, cụ thể như sau: chưa đạt 2,3 điểm.\n")

@@ -139,6 +139,9 @@ _PART_PERCENT = re.compile(rf"[^%\d]{{0,40}}?chiếm\s+(?:tỷ\s*lệ\s*)?(?:là
                            re.I)
 _MARKERS = re.compile(r"trong\s+đó|bao\s+gồm|(?<!bao )gồm|cụ\s+thể|tổng\s+số|trong\s+số(?=\s+\d)", re.I)
 _UPPER_AFTER_SEMI = re.compile(r";\s*[A-ZÀ-ỸĐ]")
+# "gồm 0 trước hạn, 04 đúng hạn, 0 trễ hạn;": a comma list of counts, which the semicolon ends
+_COUNT = r"\d+(?:[.,]\d+)*\s+[^\W\d][^,;\d]*"
+_COMMA_LIST = re.compile(rf"\s*{_COUNT}(?:,\s*{_COUNT})+\s*")
 
 _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("tổng số hồ sơ", "received"),
@@ -855,6 +858,9 @@ class Audit:
             semi = _UPPER_AFTER_SEMI.search(text, frm, s1)
             if semi:
                 stop = semi.start()
+            end = text.find(";", frm, stop)
+            if end >= 0 and _COMMA_LIST.fullmatch(text, frm, end):
+                stop = end
             later = [g for g in groups.values() if frm <= g[0].start < stop]
             if later:
                 stop = min(g[0].start for g in later)
