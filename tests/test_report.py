@@ -390,7 +390,7 @@ def test_tasks_from_a_sheet(books: dict[str, Path], tmp_path: Path) -> None:
     assert table is not None
     rep = build_report("interim", [load_body(books["sadec"])], tasks=table)
     assert rep.context["tasks"]["total"] == {"planned": "3", "implemented": "2", "completed": "1", "early": "0",
-                                            "on_time": "1", "late": "1", "not_due": "0", "not_done": "1"}
+                                            "on_time": "1", "late": "0", "not_due": "0", "not_done": "1"}
     assert load_tasks(None, books["sadec"]) is None  # no such sheet: no task section
     assert build_report("interim", [load_body(books["sadec"])]).context["tasks"] is None
     bad = tmp_path / "nv.csv"
@@ -761,3 +761,36 @@ def test_signature_block_stays_whole_and_with_the_closing(books: dict[str, Path]
             if "./." in "".join(before.itertext()):
                 break
             before = before.getprevious()
+
+
+def test_task_table_late_means_completed_late(books: dict[str, Path], tmp_path: Path) -> None:
+    """Seed 003, domain 7: 13 in progress, 2 not done, 1 dropped, 1 overdue ("01 nhiệm vụ quá
+    hạn": not completed). The task table's "Trễ hạn" sits under "Hoàn thành" (completed = early +
+    on time + late), as in the text "hoàn thành …, gồm … trễ hạn": an overdue task that is not
+    completed is not counted there (it was: "Hoàn thành 0 … Trễ hạn 1", while the text said
+    "0 trễ hạn"); the Excel sheet has it in its own column "Quá hạn"."""
+    import openpyxl
+
+    rows = ([("7", "Đang thực hiện")] * 13 + [("7", "Chưa thực hiện")] * 2 + [("7", "Không thực hiện")]
+            + [("7", "Quá hạn")] + [("1", "Hoàn thành trễ hạn"), ("1", "Hoàn thành đúng hạn")])
+    tasks = tmp_path / "nv.csv"
+    tasks.write_text("Lĩnh vực,Tình trạng\n" + "".join(f"{d},{s}\n" for d, s in rows), encoding="utf-8")
+    make_report("interim", [books["sadec"]], tmp_path / "sk.docx", tasks=tasks, xlsx=tmp_path / "sk.xlsx")
+    from parxl.report import load_tasks
+
+    rep = build_report("interim", [load_body(books["sadec"])], tasks=load_tasks(tasks))
+    t = rep.context["tasks"]
+    for r in [*t["rows"], t["total"]]:
+        assert int(r["completed"]) == int(r["early"]) + int(r["on_time"]) + int(r["late"]), r
+    d7 = t["rows"][6]
+    assert (d7["planned"], d7["implemented"], d7["completed"], d7["late"], d7["not_done"]) == ("17", "14", "0", "0", "3")
+    assert t["total"]["late"] == "1"
+    [line7] = [ln["text"] for ln in t["lines"] if ln["head"].startswith("7.")]
+    assert "01 nhiệm vụ quá hạn" in line7 and "trễ hạn" not in line7
+    assert "hoàn thành 02 nhiệm vụ (10,53%), gồm 0 trước hạn, 01 đúng hạn, 01 trễ hạn;" in t["intro"]
+    ws = openpyxl.load_workbook(tmp_path / "sk.xlsx")["Nhiệm vụ"]
+    table = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    head = table[0]
+    by_domain = {r[0]: dict(zip(head, r, strict=True)) for r in table[1:] if r[1]}
+    assert by_domain["7"]["Trễ hạn"] == 0 and by_domain["7"]["Quá hạn"] == 1
+    assert by_domain["1"]["Trễ hạn"] == 1 and by_domain["1"]["Hoàn thành"] == 2

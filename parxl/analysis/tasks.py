@@ -14,7 +14,7 @@ Hoàn thành trước hạn        yes          yes        early (on time)
 Hoàn thành đúng hạn         yes          yes        on time
 Hoàn thành trễ hạn          yes          yes        late
 Đang thực hiện              yes          no         in progress
-Quá hạn                     yes          no         late (overdue)
+Quá hạn                     yes          no         overdue
 Chưa đến hạn                no           no         not due
 Chưa thực hiện              no           no         not done
 Không thực hiện             no           no         not done (dropped)
@@ -54,8 +54,8 @@ COLUMNS = {
     "deadline": ("hạn", "thời hạn", "deadline"),
 }
 PROGRESS_COLUMNS = ("domain", "name", "planned", "implemented", "completed", "early", "on_time",
-                    "late", "in_progress", "not_due", "not_done", "implemented_rate", "completed_rate",
-                    "on_time_rate")
+                    "late", "overdue", "in_progress", "not_due", "not_done", "implemented_rate",
+                    "completed_rate", "on_time_rate")
 
 
 def _key(text: object) -> str:
@@ -144,7 +144,8 @@ def task_progress(tasks: pd.DataFrame, fw: Framework | None = None) -> pd.DataFr
             "completed": completed,
             "early": c[EARLY],
             "on_time": c[ON_TIME],
-            "late": c[LATE_DONE] + c[OVERDUE],
+            "late": c[LATE_DONE],  # completed = early + on_time + late
+            "overdue": c[OVERDUE],
             "in_progress": c[IN_PROGRESS],
             "not_due": c[NOT_DUE],
             "not_done": c[NOT_DONE] + c[DROPPED],

@@ -524,20 +524,16 @@ def _task_sentence(r: Any, first: bool = True) -> str:
     if r.completed:
         parts.append(f"hoàn thành {count2(int(r.completed))} nhiệm vụ ({pct(r.completed_rate)}), gồm "
                      f"{count2(int(r.early))} trước hạn, {count2(int(r.on_time))} đúng hạn, "
-                     f"{count2(int(r.late) - _overdue(r))} trễ hạn")
+                     f"{count2(int(r.late))} trễ hạn")
     if r.in_progress:
         parts.append(f"{count2(int(r.in_progress))} nhiệm vụ đang thực hiện")
     if r.not_due:
         parts.append(f"{count2(int(r.not_due))} nhiệm vụ chưa đến hạn")
     if r.not_done:
         parts.append(f"{count2(int(r.not_done))} nhiệm vụ chưa thực hiện")
-    if _overdue(r):
-        parts.append(f"{count2(_overdue(r))} nhiệm vụ quá hạn")
+    if r.overdue:
+        parts.append(f"{count2(int(r.overdue))} nhiệm vụ quá hạn")
     return head + "; ".join(parts) + "."
-
-
-def _overdue(r: Any) -> int:
-    return int(r.implemented) - int(r.completed) - int(r.in_progress)
 
 
 def _roman(n: int) -> str:
