@@ -794,3 +794,16 @@ def test_task_table_late_means_completed_late(books: dict[str, Path], tmp_path: 
     by_domain = {r[0]: dict(zip(head, r, strict=True)) for r in table[1:] if r[1]}
     assert by_domain["7"]["Trễ hạn"] == 0 and by_domain["7"]["Quá hạn"] == 1
     assert by_domain["1"]["Trễ hạn"] == 1 and by_domain["1"]["Hoàn thành"] == 2
+
+
+@pytest.mark.parametrize(("body", "communes"), [
+    ("Quận 1", "Chủ tịch Ủy ban nhân dân các phường"),  # seed 000: "Chủ tịch Ủy ban nhân dân 10 phường"
+    ("Huyện Đắk Song", "Chủ tịch Ủy ban nhân dân các xã, thị trấn"),
+    ("Thành phố Sa Đéc", "Chủ tịch Ủy ban nhân dân các xã, phường"),
+    ("Thị xã Hồng Ngự", "Chủ tịch Ủy ban nhân dân các xã, phường"),
+])
+def test_directive_addresses_the_communes_the_body_has(body: str, communes: str) -> None:
+    """A district (quận) has wards only, a rural district (huyện) communes and townships: the
+    directive is not sent to "các xã, phường, thị trấn" whatever the body."""
+    info = ReportInfo().with_defaults("remedy", body)
+    assert info.addressees[-1] == communes

@@ -110,7 +110,7 @@ class ReportInfo:
 
     def with_defaults(self, kind: str, body: str) -> ReportInfo:
         """Fill what is empty from the body's name: "Quận 1" -> "ỦY BAN NHÂN DÂN QUẬN 1"."""
-        from parxl.report.vn import in_sentence, place_name
+        from parxl.report.vn import communes, in_sentence, place_name
 
         body = body.strip()
         name = in_sentence(body) or "................"
@@ -126,7 +126,7 @@ class ReportInfo:
             r.signer_title = r.signer_title or "CHỦ TỊCH"
             r.addressees = r.addressees or [
                 "Thủ trưởng các cơ quan chuyên môn, đơn vị sự nghiệp thuộc " + name,
-                "Chủ tịch Ủy ban nhân dân các xã, phường, thị trấn",
+                "Chủ tịch Ủy ban nhân dân các " + communes(body),
             ]
             r.recipients = r.recipients or ["Như trên", "Sở Nội vụ", "Thường trực UBND", "Lưu: VT, NV"]
         elif kind == "ranking":

@@ -90,6 +90,16 @@ def in_sentence(name: str) -> str:
     return f"{parts[0].lower()} {parts[1]}"
 
 
+_COMMUNES = {"quận": "phường", "huyện": "xã, thị trấn", "thành phố": "xã, phường", "thị xã": "xã, phường"}
+
+
+def communes(name: str) -> str:
+    """The commune-level units under a district-level body: "Quận 1" -> "phường", "Huyện Đắk
+    Song" -> "xã, thị trấn", "Thành phố Sa Đéc" -> "xã, phường"; any other body -> all three."""
+    parts = _unit(name)
+    return _COMMUNES.get(parts[0].casefold(), "xã, phường, thị trấn") if parts else "xã, phường, thị trấn"
+
+
 def place_name(name: str) -> str:
     """The place of the date line (Nghị định 30/2020, Phụ lục I): the proper name without the
     unit word, "Thành phố Sa Đéc" -> "Sa Đéc", "Huyện Gia Lâm" -> "Gia Lâm"; a unit named by a
