@@ -807,3 +807,17 @@ def test_directive_addresses_the_communes_the_body_has(body: str, communes: str)
     directive is not sent to "các xã, phường, thị trấn" whatever the body."""
     info = ReportInfo().with_defaults("remedy", body)
     assert info.addressees[-1] == communes
+
+
+def test_xlsx_share_pie_labels_show_the_shares_as_the_text_does(books: dict[str, Path], tmp_path: Path) -> None:
+    """The pie of deducted points per domain labels each slice with its share to two decimals,
+    as the report states it (Sa Đéc: procedures 0,31%, e-government 87,16%), not rounded to a
+    whole percent ("0%" for a domain that lost points, "87%")."""
+    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx", xlsx=tmp_path / "s.xlsx")
+    z = zipfile.ZipFile(tmp_path / "s.xlsx")
+    pies = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart") and "pieChart" in
+            z.read(n).decode()]
+    assert len(pies) == 1
+    dlbls = re.search(r"<(c:)?dLbls>.*?</(c:)?dLbls>", pies[0], re.S)
+    assert dlbls is not None and re.search(r'<(c:)?showPercent val="1"/>', dlbls.group())
+    assert re.search(r'<(c:)?numFmt formatCode="0\.00%"', dlbls.group()), dlbls.group()

@@ -14,7 +14,9 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.label import DataLabelList
+from openpyxl.descriptors import Typed
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -68,6 +70,15 @@ TOP = Alignment(vertical="top")
 PAGE_CM = 16.0
 LONG_TABLE = 25  # rows
 ROW_CM = 15 / 72 * 2.54  # a default row: 15 points
+
+
+class _Labels(DataLabelList):  # type: ignore[misc]
+    """Data labels with a number format of their own: openpyxl writes ``<c:numFmt>`` without
+    ``sourceLinked="0"``, and LibreOffice then formats the labels as the source cells."""
+
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
 
 
 def _value(v: Any) -> Any:
@@ -181,7 +192,8 @@ def _domain_charts(ws: Worksheet, first: int, last: int, col: dict[str, int]) ->
     pie.title = "Tỷ lệ điểm bị trừ theo lĩnh vực"
     pie.add_data(Reference(ws, min_col=col["deducted"], min_row=3, max_row=last), titles_from_data=True)
     pie.set_categories(cats)
-    pie.dataLabels = DataLabelList()
+    # the shares as the report states them (0,31%, not 0%)
+    pie.dataLabels = _Labels(numFmt=NumFmt(formatCode="0.00%", sourceLinked=False))
     pie.dataLabels.showPercent = True
     pie.dataLabels.showCatName = True
     pie.dataLabels.showVal = False
