@@ -821,3 +821,40 @@ def test_xlsx_share_pie_labels_show_the_shares_as_the_text_does(books: dict[str,
     dlbls = re.search(r"<(c:)?dLbls>.*?</(c:)?dLbls>", pies[0], re.S)
     assert dlbls is not None and re.search(r'<(c:)?showPercent val="1"/>', dlbls.group())
     assert re.search(r'<(c:)?numFmt formatCode="0\.00%"', dlbls.group()), dlbls.group()
+
+
+def test_dropped_tasks_are_not_said_to_be_pending(books: dict[str, Path], tmp_path: Path) -> None:
+    """Seed 003, domain 7: "02 nhiệm vụ chưa thực hiện" and "01 nhiệm vụ không thực hiện do
+    huyện Đăk Song không được chọn thí điểm": a task that will not be done is not reported as
+    not done yet ("03 nhiệm vụ chưa thực hiện"); the table's last column counts both, so a row
+    still adds up to its tasks (14 + 0 + 3 = 17)."""
+    import openpyxl
+
+    from parxl.report import load_tasks
+
+    rows = ([("7", "Đang thực hiện")] * 13 + [("7", "Chưa thực hiện")] * 2 + [("7", "Không thực hiện")]
+            + [("7", "Quá hạn")])
+    tasks = tmp_path / "nv.csv"
+    tasks.write_text("Lĩnh vực,Tình trạng\n" + "".join(f"{d},{s}\n" for d, s in rows), encoding="utf-8")
+    rep = build_report("interim", [load_body(books["sadec"])], tasks=load_tasks(tasks))
+    t = rep.context["tasks"]
+    [line7] = [ln["text"] for ln in t["lines"] if ln["head"].startswith("7.")]
+    assert "; 02 nhiệm vụ chưa thực hiện; 01 nhiệm vụ không thực hiện;" in line7, line7
+    d7 = t["rows"][6]
+    assert (d7["planned"], d7["implemented"], d7["not_due"], d7["not_done"]) == ("17", "14", "0", "3")
+    make_report("interim", [books["sadec"]], tmp_path / "sk.docx", tasks=tasks, xlsx=tmp_path / "sk.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "sk.xlsx")["Nhiệm vụ"]
+    table = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    row7 = dict(zip(table[0], next(r for r in table[1:] if r[0] == "7"), strict=True))
+    assert (row7["Chưa thực hiện"], row7["Không thực hiện"]) == (2, 1)
+
+
+def test_task_table_header_words_are_whole(rendered: dict[str, str]) -> None:
+    """"Số nhiệm vụ" wrapped as "nhiệ" / "m vụ" and "Trước hạn" as "Trướ" / "c hạn" in 1,5 cm
+    columns: every header word of the plan-task table is on one line."""
+    from parxl.report.make_templates import TASK_HEADERS
+
+    tokens = set(rendered["interim"].split("\n@@\n")[-1].split())
+    words = {w for h in TASK_HEADERS for w in h.split()}
+    assert words <= tokens, words - tokens
+    assert not {"nhiệ", "Trướ", "khôn"} & tokens

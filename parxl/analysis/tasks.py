@@ -17,7 +17,7 @@ Hoàn thành trễ hạn          yes          yes        late
 Quá hạn                     yes          no         overdue
 Chưa đến hạn                no           no         not due
 Chưa thực hiện              no           no         not done
-Không thực hiện             no           no         not done (dropped)
+Không thực hiện             no           no         dropped (will not be done)
 ==========================  ===========  =========  ===================
 
 Seed 004: 51 tasks, 20 early, 24 on time, 1 late, 6 not due -> 45 completed (88,24%), 44 of
@@ -54,7 +54,7 @@ COLUMNS = {
     "deadline": ("hạn", "thời hạn", "deadline"),
 }
 PROGRESS_COLUMNS = ("domain", "name", "planned", "implemented", "completed", "early", "on_time",
-                    "late", "overdue", "in_progress", "not_due", "not_done", "implemented_rate",
+                    "late", "overdue", "in_progress", "not_due", "not_done", "dropped", "implemented_rate",
                     "completed_rate", "on_time_rate")
 
 
@@ -148,7 +148,8 @@ def task_progress(tasks: pd.DataFrame, fw: Framework | None = None) -> pd.DataFr
             "overdue": c[OVERDUE],
             "in_progress": c[IN_PROGRESS],
             "not_due": c[NOT_DUE],
-            "not_done": c[NOT_DONE] + c[DROPPED],
+            "not_done": c[NOT_DONE],
+            "dropped": c[DROPPED],
             "implemented_rate": _rate(implemented, planned),
             "completed_rate": _rate(completed, planned),
             "on_time_rate": _rate(c[EARLY] + c[ON_TIME], completed),

@@ -422,8 +422,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
         task_rows = []
         lines = []
         for i, (_, r) in enumerate(prog.iloc[:-1].iterrows(), start=1):
-            task_rows.append({"stt": str(i), "name": r["name"], **{k: str(int(r[k])) for k in (
-                "planned", "implemented", "completed", "early", "on_time", "late", "not_due", "not_done")}})
+            task_rows.append({"stt": str(i), "name": r["name"], **_task_counts(r)})
             if r.planned:
                 lines.append({"head": f"{i}. {r['name']}: ", "text": _task_sentence(r)})
         ctx["tasks"] = {
@@ -432,8 +431,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
                      f"{count2(int(tot.planned))} nhiệm vụ; " + _task_sentence(tot, first=False),
             "lines": lines,
             "rows": task_rows,
-            "total": {k: str(int(tot[k])) for k in ("planned", "implemented", "completed", "early", "on_time",
-                                                     "late", "not_due", "not_done")},
+            "total": _task_counts(tot),
         }
         section += 1
     else:
@@ -531,9 +529,20 @@ def _task_sentence(r: Any, first: bool = True) -> str:
         parts.append(f"{count2(int(r.not_due))} nhiệm vụ chưa đến hạn")
     if r.not_done:
         parts.append(f"{count2(int(r.not_done))} nhiệm vụ chưa thực hiện")
+    if r.dropped:
+        parts.append(f"{count2(int(r.dropped))} nhiệm vụ không thực hiện")
     if r.overdue:
         parts.append(f"{count2(int(r.overdue))} nhiệm vụ quá hạn")
     return head + "; ".join(parts) + "."
+
+
+def _task_counts(r: Any) -> dict[str, str]:
+    """A row of the task table: its last column counts the tasks not done yet and those that
+    will not be done ("Chưa, không thực hiện"), so a row adds up to the tasks planned."""
+    out = {k: str(int(r[k])) for k in ("planned", "implemented", "completed", "early", "on_time", "late",
+                                        "not_due")}
+    out["not_done"] = str(int(r.not_done) + int(r.dropped))
+    return out
 
 
 def _roman(n: int) -> str:

@@ -411,6 +411,13 @@ def self_assessment() -> DocumentT:
     return doc
 
 
+# every header word fits its column on one line (12 pt bold: "nhiệm", "Trước", "không" 1,13 cm
+# + 0,38 cm of cell margins)
+TASK_HEADERS = ("STT", "Lĩnh vực", "Số nhiệm vụ", "Đã triển khai", "Hoàn thành", "Trước hạn", "Đúng hạn",
+                "Trễ hạn", "Chưa đến hạn", "Chưa, không thực hiện")
+TASK_WIDTHS = (1.2, 3.4, 1.6, 1.4, 1.5, 1.6, 1.4, 1.4, 1.4, 1.6)
+
+
 def interim_report() -> DocumentT:
     doc = _new_document()
     header_block(doc)
@@ -422,12 +429,11 @@ def interim_report() -> DocumentT:
     lines(doc, "tasks.lines")
     table(
         doc,
-        ("STT", "Lĩnh vực", "Số nhiệm vụ", "Đã triển khai", "Hoàn thành", "Trước hạn", "Đúng hạn", "Trễ hạn",
-         "Chưa đến hạn", "Chưa thực hiện"),
+        TASK_HEADERS,
         ("r.stt", "r.name", "r.planned", "r.implemented", "r.completed", "r.early", "r.on_time", "r.late",
          "r.not_due", "r.not_done"),
         "tasks.rows",
-        (1.2, 3.3, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5),
+        TASK_WIDTHS,
         total=("", "Tổng cộng", "{{ tasks.total.planned }}", "{{ tasks.total.implemented }}",
                "{{ tasks.total.completed }}", "{{ tasks.total.early }}", "{{ tasks.total.on_time }}",
                "{{ tasks.total.late }}", "{{ tasks.total.not_due }}", "{{ tasks.total.not_done }}"),

@@ -40,6 +40,7 @@ LABELS = {
     "average": "Điểm trung bình", "highest": "Cao nhất", "lowest": "Thấp nhất", "best": "Đơn vị dẫn đầu",
     "planned": "Số nhiệm vụ", "implemented": "Đã triển khai", "completed": "Hoàn thành", "early": "Trước hạn",
     "on_time": "Đúng hạn", "late": "Trễ hạn", "overdue": "Quá hạn", "in_progress": "Đang thực hiện", "not_done": "Chưa thực hiện",
+    "dropped": "Không thực hiện",
     "implemented_rate": "Tỷ lệ triển khai", "completed_rate": "Tỷ lệ hoàn thành",
     "on_time_rate": "Tỷ lệ đúng hạn", "previous_deducted": "Bị trừ năm trước", "change": "Thay đổi",
     "kind": "Loại", "label": "Đánh giá", "year": "Năm", "previous_achieved": "Điểm đạt năm trước",
@@ -55,7 +56,7 @@ SHEETS = {
 PERCENT = {"share", "implemented_rate", "completed_rate", "on_time_rate", "index", "previous_index"}
 INTS = {"items_deducted", "rank", "rank_in_group", "previous_rank", "rank_change", "bodies", "planned",
         "implemented", "completed", "early", "on_time", "late", "overdue", "in_progress", "not_due",
-        "not_done"}
+        "not_done", "dropped"}
 SKIP = {"kind"}
 HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 THIN = Side(style="thin", color="808080")
