@@ -858,3 +858,20 @@ def test_task_table_header_words_are_whole(rendered: dict[str, str]) -> None:
     words = {w for h in TASK_HEADERS for w in h.split()}
     assert words <= tokens, words - tokens
     assert not {"nhiệ", "Trướ", "khôn"} & tokens
+
+
+def test_xlsx_interim_not_due_points_keep_their_decimals(tmp_path: Path) -> None:
+    """Đắk Song, domain 5: 0,5 point not yet due was shown as "1" in the sheet "Ước đạt" (the
+    column took the whole-number format of the task counts of the same name)."""
+    import openpyxl
+
+    fw = builtin("daknong-huyen-2022")
+    values, _ = read_values(example_values_path("daknong-huyen-2022"))
+    wb = _workbook(fw, values, tmp_path / "dakson.xlsx", tmp_path / "dn.xlsx")
+    make_report("interim", [wb], tmp_path / "sk.docx", xlsx=tmp_path / "sk.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "sk.xlsx")["Ước đạt"]
+    head = [c.value for c in ws[3]]
+    col = head.index("Chưa đến hạn") + 1
+    cells = {ws.cell(r, 1).value: ws.cell(r, col) for r in range(4, 12)}
+    assert cells["5"].value == 0.5
+    assert all(c.number_format == "0.00" for c in cells.values()), [c.number_format for c in cells.values()]

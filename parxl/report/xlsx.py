@@ -124,7 +124,7 @@ def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tupl
             cell.alignment = WRAP if c in TEXT_COLS else TOP
             if c in PERCENT:
                 cell.number_format = "0.00%"
-            elif c in INTS:
+            elif c in INTS and (c != "not_due" or kind == "tasks"):  # interim: points not yet due
                 cell.number_format = "0"
             elif isinstance(v, float):
                 cell.number_format = "0.00"
