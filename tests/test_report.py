@@ -875,3 +875,19 @@ def test_xlsx_interim_not_due_points_keep_their_decimals(tmp_path: Path) -> None
     cells = {ws.cell(r, 1).value: ws.cell(r, col) for r in range(4, 12)}
     assert cells["5"].value == 0.5
     assert all(c.number_format == "0.00" for c in cells.values()), [c.number_format for c in cells.values()]
+
+
+def test_task_table_has_its_caption(books: dict[str, Path], tmp_path: Path) -> None:
+    """With a task table the estimate table is "Bảng 2": the task table is "Bảng 1" (it had no
+    caption, so the report numbered a "Bảng 2" after no "Bảng 1")."""
+    import docx
+
+    tasks = tmp_path / "nv.csv"
+    _seed004_tasks().to_csv(tasks, index=False)
+    make_report("interim", [books["sadec"]], tmp_path / "sk.docx", tasks=tasks)
+    d = docx.Document(str(tmp_path / "sk.docx"))
+    [tab] = [t for t in d.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "Số nhiệm vụ"]
+    caption = "".join(tab._tbl.getprevious().itertext())
+    assert caption.startswith("Bảng 1. "), caption
+    texts = [p.text for p in d.paragraphs]
+    assert sum(t.startswith("Bảng 1. ") for t in texts) == 1 and sum(t.startswith("Bảng 2. ") for t in texts) == 1

@@ -427,6 +427,7 @@ def interim_report() -> DocumentT:
     heading(doc, "{{ tasks.heading }}")
     _para(doc, "{{ tasks.intro }}", indent=True)
     lines(doc, "tasks.lines")
+    _caption(doc, [("Bảng 1. Thực hiện nhiệm vụ Kế hoạch cải cách hành chính theo lĩnh vực", "b")])
     table(
         doc,
         TASK_HEADERS,
