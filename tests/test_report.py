@@ -891,3 +891,16 @@ def test_task_table_has_its_caption(books: dict[str, Path], tmp_path: Path) -> N
     assert caption.startswith("Bảng 1. "), caption
     texts = [p.text for p in d.paragraphs]
     assert sum(t.startswith("Bảng 1. ") for t in texts) == 1 and sum(t.startswith("Bảng 2. ") for t in texts) == 1
+
+
+def test_directive_gives_no_deadline_for_points_no_office_answers_for(books: dict[str, Path]) -> None:
+    """Survey points (and the superior body's) are listed with what they lost, but no office of the
+    body can explain them within 10 working days: no deadline, in the letter and in its table."""
+    rep = build_report("remedy", [load_body(books["q1"])], info=ReportInfo(published=dt.date(2024, 3, 5)))
+    deadlines = {o["name"]: {r["deadline"] for r in o["rows"]} for o in rep.context["offices"]}
+    assert deadlines.pop("Điều tra xã hội học") == {"—"}
+    assert deadlines and all(d == {"19/03/2024"} for d in deadlines.values())
+    table = rep.tables["remedy"]
+    survey = table.office == "Điều tra xã hội học"
+    assert survey.sum() == 5 and table[survey].deadline.isna().all()
+    assert (table[~survey].deadline == dt.date(2024, 3, 19)).all()

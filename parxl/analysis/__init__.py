@@ -16,6 +16,7 @@ Every function takes a :class:`~parxl.framework.model.Framework` and
 from parxl.analysis.deductions import DeductionSummary, deduction_summary, deductions, domain_split
 from parxl.analysis.frames import (
     EXTERNAL_OFFICE,
+    NO_OFFICE,
     SURVEY_OFFICE,
     UNASSIGNED,
     items_frame,
@@ -29,6 +30,7 @@ from parxl.analysis.yoy import YearOverYear, compare_years
 
 __all__ = [
     "EXTERNAL_OFFICE",
+    "NO_OFFICE",
     "SURVEY_OFFICE",
     "TASK_STATUSES",
     "UNASSIGNED",

@@ -24,6 +24,7 @@ ITEM_COLUMNS = (
 UNASSIGNED = "Chưa phân công đơn vị chủ trì"
 SURVEY_OFFICE = "Điều tra xã hội học"
 EXTERNAL_OFFICE = SCORERS["external"]  # "Cấp trên đánh giá": no office of the body fills these
+NO_OFFICE = (SURVEY_OFFICE, EXTERNAL_OFFICE)  # scored outside the body: no office answers for them
 
 
 def office_label(office: str, scorer: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from parxl.analysis.frames import clean, items_frame, office_label
+from parxl.analysis.frames import NO_OFFICE, clean, items_frame, office_label
 from parxl.framework.model import Framework
 from parxl.numbers import format_vn_number
 from parxl.score import Scores
@@ -53,7 +53,8 @@ def remedy_list(
 
     ``reason`` is the office's explanation (column "Giải trình") when typed, else the status
     and points; ``deadline`` is ``published`` + ``working_days`` working days (None when no
-    publication date is given).
+    publication date is given, and for survey and superior-body items: no office of the body
+    answers for those).
     """
     df = items_frame(fw, scores, values)
     total = clean(df.deducted.sum())
@@ -62,7 +63,7 @@ def remedy_list(
     lost["share"] = lost.deducted / total if total > 0 else 0.0
     lost["reason"] = [r.explanation or _reason(r) for _, r in lost.iterrows()]
     deadline = add_working_days(published, working_days, holidays) if published else None
-    lost["deadline"] = deadline
+    lost["deadline"] = [None if o in NO_OFFICE else deadline for o in lost.office]
     order = lost.groupby("office").deducted.sum().map(clean).sort_values(ascending=False, kind="stable")
     rank = {o: i for i, o in enumerate(sorted(order.index, key=lambda o: (-order[o], o)))}
     lost["_o"] = lost.office.map(rank)

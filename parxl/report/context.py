@@ -639,7 +639,8 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     for i, (office, part) in enumerate(rem.groupby("office", sort=False), start=1):
         rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
                   "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm",
-                  "deadline": date_short(deadline) if deadline else f"{info.working_days} ngày làm việc"}
+                  "deadline": "—" if office in A.NO_OFFICE else
+                  date_short(deadline) if deadline else f"{info.working_days} ngày làm việc"}
                  for _, r in part.iterrows()]
         offices.append({"stt": str(i), "name": office, "count": count2(len(part)), "deducted": pts(part.deducted.sum()),
                         "share": pct(part.share.sum()), "rows": rows_})
