@@ -264,14 +264,14 @@ def test_task_progress_seed004() -> None:
 
 
 def test_task_progress_seed003_domain7() -> None:
-    """Seed 003, domain 7: 17 tasks, 13 implemented (assessed at year end), 2 not done, 1 not
-    done (not selected for the pilot), 1 overdue."""
+    """Seed 003, domain 7: 17 tasks, "đã triển khai thực hiện 13 nhiệm vụ" (assessed at year end),
+    2 not done, 1 not done (not selected for the pilot), 1 overdue (not among the 13)."""
     rows = ([("7", "Đang thực hiện")] * 13 + [("7", "Chưa thực hiện")] * 2 + [("7", "Không thực hiện")]
             + [("7", "Quá hạn")])
     fw = builtin("daknong-huyen-2022")
     prog = A.task_progress(pd.DataFrame(rows, columns=["Lĩnh vực", "Tình trạng"]), fw).set_index("domain")
     d7 = prog.loc["7"]
-    assert (d7.planned, d7.implemented, d7.completed, d7.in_progress) == (17, 14, 0, 13)
+    assert (d7.planned, d7.implemented, d7.completed, d7.in_progress) == (17, 13, 0, 13)
     assert (d7.not_done, d7.dropped) == (2, 1)  # not done yet / will not be done (not selected for the pilot)
     assert (d7.late, d7.overdue) == (0, 1)  # overdue, not completed late
     assert prog.loc["1", "planned"] == 0 and prog.loc["1", "completed_rate"] == 0  # nothing to divide

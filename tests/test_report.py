@@ -389,8 +389,9 @@ def test_tasks_from_a_sheet(books: dict[str, Path], tmp_path: Path) -> None:
     table = load_tasks(tmp_path / "nv.xlsx")
     assert table is not None
     rep = build_report("interim", [load_body(books["sadec"])], tasks=table)
-    assert rep.context["tasks"]["total"] == {"planned": "3", "implemented": "2", "completed": "1", "early": "0",
-                                            "on_time": "1", "late": "0", "not_due": "0", "not_done": "1"}
+    # the overdue task is not among those implemented (seed 003); the last column counts it
+    assert rep.context["tasks"]["total"] == {"planned": "3", "implemented": "1", "completed": "1", "early": "0",
+                                            "on_time": "1", "late": "0", "not_due": "0", "not_done": "2"}
     assert load_tasks(None, books["sadec"]) is None  # no such sheet: no task section
     assert build_report("interim", [load_body(books["sadec"])]).context["tasks"] is None
     bad = tmp_path / "nv.csv"
@@ -782,8 +783,9 @@ def test_task_table_late_means_completed_late(books: dict[str, Path], tmp_path: 
     t = rep.context["tasks"]
     for r in [*t["rows"], t["total"]]:
         assert int(r["completed"]) == int(r["early"]) + int(r["on_time"]) + int(r["late"]), r
+        assert int(r["planned"]) == int(r["implemented"]) + int(r["not_due"]) + int(r["not_done"]), r
     d7 = t["rows"][6]
-    assert (d7["planned"], d7["implemented"], d7["completed"], d7["late"], d7["not_done"]) == ("17", "14", "0", "0", "3")
+    assert (d7["planned"], d7["implemented"], d7["completed"], d7["late"], d7["not_done"]) == ("17", "13", "0", "0", "4")
     assert t["total"]["late"] == "1"
     [line7] = [ln["text"] for ln in t["lines"] if ln["head"].startswith("7.")]
     assert "01 nhiệm vụ quá hạn" in line7 and "trễ hạn" not in line7
@@ -827,7 +829,7 @@ def test_dropped_tasks_are_not_said_to_be_pending(books: dict[str, Path], tmp_pa
     """Seed 003, domain 7: "02 nhiệm vụ chưa thực hiện" and "01 nhiệm vụ không thực hiện do
     huyện Đăk Song không được chọn thí điểm": a task that will not be done is not reported as
     not done yet ("03 nhiệm vụ chưa thực hiện"); the table's last column counts both, so a row
-    still adds up to its tasks (14 + 0 + 3 = 17)."""
+    still adds up to its tasks (13 + 0 + 4 = 17, the overdue one in the last column)."""
     import openpyxl
 
     from parxl.report import load_tasks
@@ -841,7 +843,7 @@ def test_dropped_tasks_are_not_said_to_be_pending(books: dict[str, Path], tmp_pa
     [line7] = [ln["text"] for ln in t["lines"] if ln["head"].startswith("7.")]
     assert "; 02 nhiệm vụ chưa thực hiện; 01 nhiệm vụ không thực hiện;" in line7, line7
     d7 = t["rows"][6]
-    assert (d7["planned"], d7["implemented"], d7["not_due"], d7["not_done"]) == ("17", "14", "0", "3")
+    assert (d7["planned"], d7["implemented"], d7["not_due"], d7["not_done"]) == ("17", "13", "0", "4")
     make_report("interim", [books["sadec"]], tmp_path / "sk.docx", tasks=tasks, xlsx=tmp_path / "sk.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "sk.xlsx")["Nhiệm vụ"]
     table = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]

@@ -537,11 +537,12 @@ def _task_sentence(r: Any, first: bool = True) -> str:
 
 
 def _task_counts(r: Any) -> dict[str, str]:
-    """A row of the task table: its last column counts the tasks not done yet and those that
-    will not be done ("Chưa, không thực hiện"), so a row adds up to the tasks planned."""
+    """A row of the task table: its last column counts the tasks not done yet, overdue, and those
+    that will not be done ("Chưa, quá hạn, không thực hiện"), so a row adds up to the tasks
+    planned (implemented + not due + that column)."""
     out = {k: str(int(r[k])) for k in ("planned", "implemented", "completed", "early", "on_time", "late",
                                         "not_due")}
-    out["not_done"] = str(int(r.not_done) + int(r.dropped))
+    out["not_done"] = str(int(r.not_done) + int(r.overdue) + int(r.dropped))
     return out
 
 

@@ -414,7 +414,7 @@ def self_assessment() -> DocumentT:
 # every header word fits its column on one line (12 pt bold: "nhiệm", "Trước", "không" 1,13 cm
 # + 0,38 cm of cell margins)
 TASK_HEADERS = ("STT", "Lĩnh vực", "Số nhiệm vụ", "Đã triển khai", "Hoàn thành", "Trước hạn", "Đúng hạn",
-                "Trễ hạn", "Chưa đến hạn", "Chưa, không thực hiện")
+                "Trễ hạn", "Chưa đến hạn", "Chưa, quá hạn, không thực hiện")
 TASK_WIDTHS = (1.2, 3.4, 1.6, 1.4, 1.5, 1.6, 1.4, 1.4, 1.4, 1.6)
 
 
