@@ -366,3 +366,23 @@ def test_group_from_the_returns_metadata(hand: dict[str, Path], tmp_path: Path) 
     r = province(folder, tmp_path / "kq", executor=Sequential(), word=False)
     assert set(r.ranking.group) == {"Khối huyện miền núi"}
     assert r.ranking.set_index("body").loc[BINH, "rank_in_group"] == 2
+
+
+def test_last_years_return_in_the_folder_is_left_out(hand: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    old = {p.stem: p for p in distribute(mini, tmp_path / "ph2023", bodies=[DUONG, "Xã Giang"], year="2023")}
+    # last year's return of Dương, named so that it sorts before this year's, and the only
+    # return of Xã Giang (on the roster): last year's too
+    fill_return(old[DUONG], folder / "xa" / "a - duong 2023.xlsx", FULL)
+    fill_return(old["Xã Giang"], folder / "xa" / "giang.xlsx", FULL)
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    assert r.bodies.set_index("body").loc[DUONG, "total"] == pytest.approx(3.7)  # this year's return
+    assert "Xã Giang" not in set(r.ranking.body)
+    p = r.problems
+    stale = p[p.file.isin(["xa/a - duong 2023.xlsx", "xa/giang.xlsx"])]
+    assert len(stale) == 2 and set(stale.label) == {"Biểu mẫu năm khác"}
+    assert all("2023" in x and "2024" in x for x in stale.reason)
+    assert ((p.kind == "missing") & (p.body == "Xã Giang")).any()

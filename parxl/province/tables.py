@@ -5,7 +5,7 @@
 - ``ranking`` and ``groups``: :func:`parxl.analysis.rank_bodies` (ties shared, rank in group,
   change from last year) and :func:`parxl.analysis.group_averages`;
 - ``distribution``: per item, how many bodies lose points on it, mean and spread of points;
-- ``problems``: bodies with missing or invalid returns (and duplicates, other frameworks);
+- ``problems``: bodies with missing or invalid returns (and duplicates, other frameworks, other years);
 - ``appraisal``: appraised items per body; ``issues``: every check finding.
 """
 
@@ -31,10 +31,12 @@ from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG
 
 DUPLICATE = "duplicate"
 MISSING = "missing"
+OTHER_YEAR = "year"
 PROBLEM_LABELS = {
     INVALID: "Tệp không hợp lệ",
     "office": "Biểu mẫu của đơn vị chủ trì",
     OTHER: "Bộ tiêu chí khác",
+    OTHER_YEAR: "Biểu mẫu năm khác",
     DUPLICATE: "Tệp trùng đơn vị",
     MISSING: "Chưa gửi biểu mẫu",
     "errors": "Biểu mẫu có lỗi kiểm tra",
@@ -173,6 +175,15 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
         files.loc[other, "reason"] = (f"bộ tiêu chí khác (đang tổng hợp '{fw.id}' phiên bản {fw.version}, "
                                       "dấu vân tay khác) — không tổng hợp tệp này")
         files.loc[other, "status"] = OTHER
+    # one year: the year most returns state; a return stating another year (last year's file in
+    # this year's folder) is left out, as 'parxl collect' does
+    years = Counter(y for y in files.year[files.status == OK].fillna("") if y)
+    if years:
+        year = max(years, key=lambda y: (years[y], y))
+        for i in files.index[files.status.eq(OK) & files.year.fillna("").ne("") & files.year.ne(year)]:
+            files.loc[i, ["status", "reason"]] = [
+                OTHER_YEAR, f"tệp ghi năm đánh giá {files.year[i]}, các biểu mẫu khác ghi năm {year} — không "
+                            "tổng hợp tệp này (có thể là biểu mẫu năm khác)"]
     # one return per body: the first by file name is used
     used = files[files.status == OK].copy()
     used["key"] = used.body.map(body_key)
