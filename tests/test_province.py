@@ -386,3 +386,23 @@ def test_last_years_return_in_the_folder_is_left_out(hand: dict[str, Path], mini
     assert len(stale) == 2 and set(stale.label) == {"Biểu mẫu năm khác"}
     assert all("2023" in x and "2024" in x for x in stale.reason)
     assert ((p.kind == "missing") & (p.body == "Xã Giang")).any()
+
+
+def test_word_report_uses_last_years_official_ranks(hand: dict[str, Path], tmp_path: Path) -> None:
+    import docx
+
+    # last year's official ranks, not the order of last year's totals (e.g. ranked by index)
+    roster = _write(tmp_path / "don-vi.csv", "\"Cơ quan, đơn vị\",Tổng điểm năm trước,Hạng năm trước\n"
+                    f"{AN},10,3\n{BINH},\"9,9\",1\n{CAT},9,2\n{DUONG},5,4\n")
+    r = province(hand["returns"], tmp_path / "kq", bodies=roster, executor=Sequential())
+    rk = r.ranking.set_index("body")
+    assert rk.loc[AN, "previous_rank"] == 3 and rk.loc[AN, "rank_change"] == 2
+    doc = docx.Document(str(tmp_path / "kq" / "bao-cao-xep-hang.docx"))
+    rows = [[c.text for c in row.cells] for tb in doc.tables for row in tb.rows]
+    head = next(row for row in rows if "Hạng năm trước" in row)
+    word = {row[head.index("Cơ quan, đơn vị")]: row for row in rows if len(row) == len(head)}
+    for body in (AN, BINH, CAT, DUONG):  # the same previous rank and change as the Excel table
+        assert word[body][head.index("Hạng năm trước")] == str(rk.loc[body, "previous_rank"])
+    assert word[AN][head.index("Tăng, giảm hạng")] == "+2"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "01 đơn vị tăng hạng, 01 đơn vị giảm hạng, 02 đơn vị giữ nguyên hạng" in text

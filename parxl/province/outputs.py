@@ -184,7 +184,11 @@ def write_docx(result: Any, path: Path, info: Any = None) -> list[str]:
 
     bodies, prev = _thin_bodies(result)
     groups = dict(zip(result.tables["bodies"].body, result.tables["bodies"].group, strict=True))
-    report = build_report("ranking", bodies, info=info or ReportInfo(), previous=prev, groups=groups)
+    rk = result.tables["ranking"]
+    # last year's ranks as in the Excel table (official ranks where given), not recomputed
+    ranks = {str(b): int(r) for b, r in zip(rk.body, rk.previous_rank, strict=True) if not pd.isna(r)}
+    report = build_report("ranking", bodies, info=info or ReportInfo(), previous=prev, groups=groups,
+                          previous_ranks=ranks)
     atomic_write_bytes(path, render_docx(report))
     return list(report.warnings)
 

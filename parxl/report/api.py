@@ -114,8 +114,12 @@ def build_report(
     previous: Sequence[Body] = (),
     tasks: pd.DataFrame | None = None,
     groups: dict[str, str] | None = None,
+    previous_ranks: dict[str, int] | None = None,
 ) -> Report:
-    """The report (context, charts, tables, warnings) of a kind, from scored bodies."""
+    """The report (context, charts, tables, warnings) of a kind, from scored bodies.
+
+    ``previous_ranks`` (ranking only): last year's official ranks, used instead of ranks computed
+    from the totals of ``previous``."""
     if kind not in KINDS:
         raise InputError(f"loại báo cáo '{kind}' không hợp lệ (dùng: {', '.join(KINDS)})")
     info = info or ReportInfo()
@@ -125,7 +129,7 @@ def build_report(
         if len(bodies) < 2:
             raise InputError(f"báo cáo xếp hạng cần ít nhất hai cơ quan, đơn vị (đã nhận {len(bodies)} tệp); "
                              "báo cáo của một đơn vị: dùng --kind self-assessment")
-        return C.ranking(bodies, info, previous, groups)
+        return C.ranking(bodies, info, previous, groups, previous_ranks)
     if len(bodies) > 1:
         raise InputError(f"báo cáo '{kind}' lập cho một cơ quan, đơn vị: chỉ nhận một tệp "
                          f"(đã nhận {len(bodies)}); dùng --kind ranking để xếp hạng nhiều đơn vị")

@@ -676,7 +676,7 @@ def _plus_one(year: str) -> str:
 
 
 def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] = (),
-            groups: dict[str, str] | None = None) -> Report:
+            groups: dict[str, str] | None = None, previous_ranks: dict[str, int] | None = None) -> Report:
     warnings: list[str] = []
     names = [b.name or (b.path.stem if b.path else f"Đơn vị {i}") for i, b in enumerate(bodies, 1)]
     seen: dict[str, int] = {}
@@ -724,7 +724,7 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
     if info.place.startswith("...."):
         info = dataclasses.replace(info, place="")
     ctx = _header("ranking", info, year)
-    rk = A.rank_bodies(totals, previous=prev_totals, groups=groups)
+    rk = A.rank_bodies(totals, previous=prev_totals, previous_ranks=previous_ranks or None, groups=groups)
     ga = A.group_averages(rk)
     rows = []
     for r in rk.to_dict("records"):  # not iterrows: a province ranks thousands of bodies
@@ -752,7 +752,7 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
             what = "chỉ số" if by_index else "tổng điểm"
             summary.append({"head": "Đồng hạng: ", "text": "; ".join(parts) + f" (cùng {what} làm tròn 2 chữ số "
                             "thập phân; hạng kế tiếp được bỏ qua)."})
-        if previous:
+        if previous or previous_ranks:
             up = int((rk.rank_change > 0).sum())
             down = int((rk.rank_change < 0).sum())
             same = int((rk.rank_change == 0).sum())
