@@ -6,7 +6,10 @@ as ``77,7%`` or ``77.7 %``. Pure Python (runs under Pyodide too).
 
 from __future__ import annotations
 
+import math
 import re
+
+from parxl.xlmath import xl_round
 
 _NUM = re.compile(r"^[+-]?[\d.,\s]*\d[\d.,\s]*$")
 
@@ -78,7 +81,12 @@ def _grouped(text: str, sep: str) -> bool:
 
 
 def format_vn_number(value: float, decimals: int = 2, *, trim: bool = True) -> str:
-    """``93.23`` -> ``"93,23"``; ``22583451`` -> ``"22.583.451"``; trims trailing zeros."""
+    """``93.23`` -> ``"93,23"``; ``22583451`` -> ``"22.583.451"``; trims trailing zeros.
+
+    Rounded as Excel shows the number (half away from zero on its 15 significant digits): 69,755
+    is ``"69,76"`` in the text as in the workbook, where Python's own rounding gives 69,75."""
+    if math.isfinite(value):
+        value = xl_round(float(value), decimals)
     text = f"{abs(value):,.{decimals}f}"
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -40,6 +40,15 @@ def test_format_vietnamese() -> None:
     assert format_vn_percent(1.5 / 6.77) == "22,16%"
 
 
+def test_format_rounds_as_excel_shows_the_number() -> None:
+    # 69,755 (the average of 71,32 and 68,19) is shown 69,76 by Excel's "0.00" format and by
+    # ROUND; the text of the CLI and the Word report must say the same, not 69,75
+    assert format_vn_number((71.32 + 68.19) / 2, 2, trim=False) == "69,76"
+    assert format_vn_number(2.675, 2) == "2,68"
+    assert format_vn_number(-0.125, 2) == "-0,13"
+    assert format_vn_percent(0.22155) == "22,16%"
+
+
 @given(
     st.decimals(
         min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False
