@@ -406,3 +406,19 @@ def test_word_report_uses_last_years_official_ranks(hand: dict[str, Path], tmp_p
     assert word[AN][head.index("Tăng, giảm hạng")] == "+2"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "01 đơn vị tăng hạng, 01 đơn vị giảm hạng, 02 đơn vị giữ nguyên hạng" in text
+
+
+def test_cli_names_the_problem_files_and_fails_when_nothing_is_ranked(hand: dict[str, Path], tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["province", str(hand["returns"]), "-o", str(tmp_path / "kq"), "--workers", "1",
+                              "--no-word"])
+    assert res.exit_code == 0, res.output
+    assert "xa/hong.xlsx" in res.output and "xa/phong.xlsx" in res.output  # each problem names its file
+    bad = tmp_path / "hong"
+    bad.mkdir()
+    (bad / "Xã Tân Phú – bản cuối.xlsx").write_bytes(b"PK\x03\x04 broken")
+    res = runner.invoke(app, ["province", str(bad), "-o", str(tmp_path / "kq2"), "--workers", "1"])
+    assert res.exit_code == 1, res.output  # nothing could be ranked: not a success
+    assert "Xã Tân Phú – bản cuối.xlsx" in res.output and "không có biểu mẫu nào dùng được" in res.output

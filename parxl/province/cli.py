@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+
+SHOWN_PROBLEMS = 10
 
 
 def register(app: typer.Typer) -> None:
@@ -43,20 +46,30 @@ def register(app: typer.Typer) -> None:
         out.print(f"Đã đọc {result.files} tệp ({result.executor}); xếp hạng {len(t['ranking'])} cơ quan, đơn vị"
                   + (f" theo {fw.id}" if fw else "") + ".")
         for g in t["groups"].to_dict("records"):
-            out.print(f"  {g['group']}: {g['bodies']} đơn vị, trung bình "
-                      f"{format_vn_number(float(g['average']), 2, trim=False)} điểm, dẫn đầu {g['best']}",
+            out.print(f"  {escape(str(g['group']))}: {g['bodies']} đơn vị, trung bình "
+                      f"{format_vn_number(float(g['average']), 2, trim=False)} điểm, dẫn đầu {escape(str(g['best']))}",
                       highlight=False)
         probs = t["problems"]
         if len(probs):
             counts = probs.label.value_counts()
             err.print("[yellow]Cần xử lý:[/] " + "; ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+            for r in probs.head(SHOWN_PROBLEMS).itertuples():
+                what = f"{r.file} ({r.body})" if r.file and r.body else r.file or r.body
+                err.print(f"  {escape(r.label)}: {escape(what)} — {escape(r.reason)}", highlight=False)
+            if len(probs) > SHOWN_PROBLEMS:
+                err.print(f"  … và {len(probs) - SHOWN_PROBLEMS} trường hợp khác (xem thieu-loi.csv, trang "
+                          "'Thiếu - không hợp lệ').", highlight=False)
         if len(t["appraisal"]):
             changed = int((t["appraisal"].difference.abs() > 1e-9).sum())
             out.print(f"Thẩm định: {t['bodies'].appraised.sum()} đơn vị, {changed} nội dung thay đổi điểm.")
         for w in result.warnings:
-            err.print(f"[yellow]Lưu ý:[/] {w}", highlight=False)
-        out.print(f"Đã ghi vào [bold]{result.output}[/]: " + ", ".join(p.name for p in result.outputs)
+            err.print(f"[yellow]Lưu ý:[/] {escape(w)}", highlight=False)
+        out.print(f"Đã ghi vào [bold]{escape(str(result.output))}[/]: " + ", ".join(p.name for p in result.outputs)
                   + ", du-lieu/*.parquet")
+        if not len(t["ranking"]):  # nothing could be consolidated: not a success
+            err.print("[bold red]Lỗi:[/] không có biểu mẫu nào dùng được để tổng hợp, xếp hạng (xem danh sách "
+                      "cần xử lý ở trên).", highlight=False)
+            raise typer.Exit(1)
 
     @app.command("province-demo")
     @friendly
