@@ -147,10 +147,10 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ParxlError as exc:
-            err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False, markup=True)
+            err.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, markup=True)
             raise typer.Exit(1) from None
         except OSError as exc:  # a file the system refused (permissions, full or read-only disk)
-            err.print(f"[bold red]Lỗi:[/] {os_error(exc)}", highlight=False, markup=True)
+            err.print(f"[bold red]Lỗi:[/] {escape(str(os_error(exc)))}", highlight=False, markup=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Đã dừng.")
@@ -319,7 +319,7 @@ def score(
     for i in issues:
         if not i.reminder:
             label = "[bold red]Lỗi[/]" if i.severity == ERROR else "[yellow]Cảnh báo[/]"
-            err.print(f"{label} {i.where(with_file=False)}: {i.message}", highlight=False)
+            err.print(f"{label} {escape(i.where(with_file=False))}: {escape(i.message)}", highlight=False)
     if reminders:
         err.print(f"{len(reminders)} {REMINDERS}; danh sách đầy đủ: parxl score --json, mục \"issues\".",
                   highlight=False)
@@ -435,7 +435,7 @@ def demo(
     out.print(_score_table(d.framework, d.scores, d.body))
     _score_summary(d.framework, d.scores)
     for name, w in d.warnings:
-        out.print(f"[yellow]Lưu ý[/] ({name}): {w}", highlight=False)
+        out.print(f"[yellow]Lưu ý[/] ({escape(name)}): {escape(w)}", highlight=False)
     out.print(f"Các tệp đã tạo trong [bold]{output}[/]:")
     for p in d.files:
         out.print(f"  {p.relative_to(output)}", highlight=False)

@@ -434,6 +434,18 @@ def test_cli_collect(issued: dict[str, Path], tmp_path: Path) -> None:
     assert res.exit_code == 1 and "không có tệp Excel nào" in res.output
 
 
+def test_cli_prints_names_with_brackets_as_they_are(issued: dict[str, Path], tmp_path: Path) -> None:
+    from parxl.cli import app
+
+    back = tmp_path / "về [đợt 2]"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    (back / "Phòng Tư pháp [gửi lại].xlsx").write_bytes(b"PK\x03\x04 broken")
+    res = CliRunner().invoke(app, ["collect", str(back), "-o", str(tmp_path / "th.xlsx")])
+    assert "Phòng Tư pháp [gửi lại].xlsx" in res.output  # not "Phòng Tư pháp .xlsx": no markup
+    res = CliRunner().invoke(app, ["collect", str(back / "khác [bản cũ]"), "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 1 and "khác [bản cũ]" in res.output
+
+
 def test_reference_framework_by_majority_or_by_choice(issued: dict[str, Path], mini: Framework,
                                                       tmp_path: Path) -> None:
     d = mini.to_dict()

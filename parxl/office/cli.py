@@ -11,6 +11,8 @@ from parxl.framework.model import Framework
 
 
 def register(app: typer.Typer) -> None:
+    from rich.markup import escape
+
     from parxl.cli import err, friendly, out, progress_bar, warnings_text
 
     @app.command()
@@ -36,7 +38,7 @@ def register(app: typer.Typer) -> None:
         what = "đơn vị" if names is not None else "đơn vị chủ trì"
         out.print(f"Đã tạo {len(paths)} biểu mẫu (mỗi {what} một tệp) trong [bold]{out_dir}[/]:")
         for p in paths:
-            out.print(f"  {p.name}", highlight=False)
+            out.print(f"  {escape(p.name)}", highlight=False)
 
     @app.command()
     @friendly
@@ -61,20 +63,20 @@ def register(app: typer.Typer) -> None:
         out.print(f"Đã đọc {result.files} tệp, tổng hợp {result.used} tệp; {result.errors} lỗi, "
                   f"{warnings_text(result)}.")
         for office, (errors, warnings, reminders) in result.by_office().items():
-            out.print(f"  {office}: {errors} lỗi, {warnings} cảnh báo, {reminders} nhắc nhở", highlight=False)
+            out.print(f"  {escape(office)}: {errors} lỗi, {warnings} cảnh báo, {reminders} nhắc nhở", highlight=False)
         for row in result.scores[:20]:
             name = row["body"] or "(chưa ghi tên đơn vị)"
-            out.print(f"  {name}: {format_vn_number(row['total'], 2, trim=False)} điểm — chỉ số "
+            out.print(f"  {escape(name)}: {format_vn_number(row['total'], 2, trim=False)} điểm — chỉ số "
                       f"{format_vn_percent(row['index'])}", highlight=False)
         if len(result.scores) > 20:
             out.print(f"  … và {len(result.scores) - 20} đơn vị khác (xem bảng điểm).")
         for issue in [i for i in result.issues if i.severity == "lỗi"][:10]:
             where = issue.where()
-            err.print(f"[red]Lỗi[/]{' ' + where if where else ''}: {issue.message}", highlight=False)
+            err.print(f"[red]Lỗi[/]{' ' + escape(where) if where else ''}: {escape(issue.message)}", highlight=False)
         if result.errors > 10:
             err.print(f"… và {result.errors - 10} lỗi khác (xem trang 'Kiểm tra').")
         for p in result.outputs:
-            out.print(f"Đã ghi [bold]{p}[/]")
+            out.print(f"Đã ghi [bold]{escape(str(p))}[/]")
         if result.used == 0:  # nothing could be consolidated: not a success
             raise typer.Exit(1)
         if strict and result.errors:

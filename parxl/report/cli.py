@@ -11,6 +11,8 @@ from parxl.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
+    from rich.markup import escape
+
     from parxl.cli import err, friendly, out
 
     @app.command()
@@ -51,8 +53,8 @@ def register(app: typer.Typer) -> None:
         result = make_report(kind, workbooks, output, previous=previous or (), info=merged, tasks=tasks,
                              groups=groups, template=template, xlsx=xlsx)
         for w in result.warnings:
-            err.print(f"[yellow]Lưu ý:[/] {w}", highlight=False)
-        out.print("Đã tạo " + ", ".join(f"[bold]{p}[/]" for p in result.outputs) + ".")
+            err.print(f"[yellow]Lưu ý:[/] {escape(w)}", highlight=False)
+        out.print("Đã tạo " + ", ".join(f"[bold]{escape(str(p))}[/]" for p in result.outputs) + ".")
 
 
 def _rank(text: str | None) -> tuple[int | None, int | None]:
