@@ -422,3 +422,20 @@ def test_cli_names_the_problem_files_and_fails_when_nothing_is_ranked(hand: dict
     res = runner.invoke(app, ["province", str(bad), "-o", str(tmp_path / "kq2"), "--workers", "1"])
     assert res.exit_code == 1, res.output  # nothing could be ranked: not a success
     assert "Xã Tân Phú – bản cuối.xlsx" in res.output and "không có biểu mẫu nào dùng được" in res.output
+
+
+def test_roster_and_last_year_numbers_checked_with_the_column_named(tmp_path: Path) -> None:
+    from parxl.province.tables import load_bodies, load_previous
+
+    roster = _write(tmp_path / "ds.csv", "\"Cơ quan, đơn vị\",Tổng điểm năm trước,Hạng năm trước\n"
+                    f"{AN},abc,1\n{BINH},\"9,9\",hai\n")
+    with pytest.raises(InputError) as e:
+        load_bodies(roster)
+    msg = str(e.value)
+    assert "dòng 2: 'abc' không phải số (cột Tổng điểm năm trước)" in msg
+    assert "dòng 3: 'hai' không phải số (cột Hạng năm trước)" in msg
+    assert "previous_" not in msg
+    # last year's ranking: a typo is reported, not read as "no score last year"
+    prev = _write(tmp_path / "xep-hang.csv", "Hạng,\"Cơ quan, đơn vị\",Tổng điểm\n1,An,\"9,5\"\n2,Bình,9.x\n")
+    with pytest.raises(InputError, match=r"dòng 3: '9.x' không phải số \(cột Tổng điểm\)"):
+        load_previous(prev)

@@ -73,6 +73,7 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
             if key in aliases and name not in rename.values():
                 rename[col] = name
     df = df.rename(columns=rename)
+    df.attrs["headers"] = {new: " ".join(str(old).split()) for old, new in rename.items()}
     if "body" not in df.columns:
         raise InputError(f"{what} cần cột tên đơn vị (body / Cơ quan, đơn vị)", where)
     df["body"] = df["body"].map(lambda s: " ".join(str(s).split()))
@@ -87,6 +88,18 @@ def _number(v: Any) -> float | None:
     return parse_vn_number(str(v).strip())
 
 
+def _numbers(df: pd.DataFrame, col: str, problems: list[str]) -> list[float | None]:
+    """The numbers of a column (blank: None); a cell that is not a number is a problem, named by
+    its line and the column's header as written."""
+    raw = df[col] if col in df.columns else pd.Series([""] * len(df))
+    vals = [_number(v) for v in raw]
+    head = df.attrs.get("headers", {}).get(col, col)
+    for i, (r, v) in enumerate(zip(raw, vals, strict=True)):
+        if str(r).strip() and v is None:
+            problems.append(f"dòng {i + 2}: '{r}' không phải số (cột {head})")
+    return vals
+
+
 def load_bodies(path: str | Path) -> pd.DataFrame:
     """Expected bodies: body, group, previous_total, previous_rank (only body is required)."""
     df = _read_csv(path, "danh sách đơn vị")
@@ -96,11 +109,7 @@ def load_bodies(path: str | Path) -> pd.DataFrame:
         problems.append(f"'{df.body[keys == k].iloc[0]}' có hơn một dòng")
     out = pd.DataFrame({"body": df["body"], "group": df.get("group", pd.Series([""] * len(df))).fillna("")})
     for col in ("previous_total", "previous_rank"):
-        vals = [_number(v) for v in df.get(col, pd.Series([""] * len(df)))]
-        for i, (raw, v) in enumerate(zip(df.get(col, pd.Series([""] * len(df))), vals, strict=True)):
-            if str(raw).strip() and v is None:
-                problems.append(f"dòng {i + 2}: '{raw}' không phải số ({col})")
-        out[col] = vals
+        out[col] = _numbers(df, col, problems)
     if problems:
         raise InputError("danh sách đơn vị có lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
                          Location(file=str(path)))
@@ -120,11 +129,16 @@ def load_previous(path: str | Path) -> pd.DataFrame:
     if "total" not in df.columns and "rank" not in df.columns:
         raise InputError("bảng kết quả năm trước cần cột tổng điểm (total) hoặc hạng (rank)",
                          Location(file=str(path)))
-    return pd.DataFrame({
+    problems: list[str] = []
+    out = pd.DataFrame({
         "body": df["body"],
-        "previous_total": [_number(v) for v in df["total"]] if "total" in df.columns else None,
-        "previous_rank": [_number(v) for v in df["rank"]] if "rank" in df.columns else None,
+        "previous_total": _numbers(df, "total", problems) if "total" in df.columns else None,
+        "previous_rank": _numbers(df, "rank", problems) if "rank" in df.columns else None,
     })
+    if problems:
+        raise InputError("bảng kết quả năm trước có lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
+                         Location(file=str(path)))
+    return out
 
 
 def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
