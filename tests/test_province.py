@@ -439,3 +439,13 @@ def test_roster_and_last_year_numbers_checked_with_the_column_named(tmp_path: Pa
     prev = _write(tmp_path / "xep-hang.csv", "Hạng,\"Cơ quan, đơn vị\",Tổng điểm\n1,An,\"9,5\"\n2,Bình,9.x\n")
     with pytest.raises(InputError, match=r"dòng 3: '9.x' không phải số \(cột Tổng điểm\)"):
         load_previous(prev)
+
+
+def test_csv_tables_read_in_vietnamese_as_the_workbook(hand_result: Any) -> None:
+    out = hand_result.output
+    bodies = pd.read_csv(out / "bang-diem.csv", dtype=str, keep_default_na=False).set_index("Cơ quan, đơn vị")
+    assert bodies.loc[AN, "Đã thẩm định"] == "Có" and bodies.loc[BINH, "Đã thẩm định"] == "Không"
+    appr = pd.read_csv(out / "tham-dinh.csv", dtype=str, keep_default_na=False)
+    assert set(appr["Đã giải trình"]) == {"Có", "Không"}
+    dist = pd.read_csv(out / "phan-bo-theo-muc.csv", dtype=str, keep_default_na=False)
+    assert set(dist["Đánh giá bởi"]) <= {"Tự đánh giá", "Điều tra XHH", "Cấp trên", "Thưởng", "Trừ"}

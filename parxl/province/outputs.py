@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from parxl.framework.model import Framework
@@ -109,7 +110,7 @@ def write_xlsx(result: Any, path: Path) -> None:
     if items.shape[0] * items.shape[1] <= ITEM_SHEET_MAX_CELLS:
         sheets.append(_table("Điểm theo mục", "ĐIỂM ĐẠT THEO TIÊU CHÍ THÀNH PHẦN (mỗi cột một mã)", items,
                              {"body": "Cơ quan, đơn vị"}))
-    dist = t["distribution"].assign(scorer=lambda d: d.scorer.map(SCORERS).fillna(d.scorer))
+    dist = _scorers(t["distribution"])
     sheets.append(_table("Phân bố theo mục",
                          "CÁC NỘI DUNG NHIỀU ĐƠN VỊ BỊ TRỪ ĐIỂM NHẤT (điểm trung bình, độ phân tán)", dist,
                          DIST_LABELS, {"name": 50}, percent=("losing_share", "previous_losing_share"),
@@ -133,6 +134,11 @@ def write_xlsx(result: Any, path: Path) -> None:
     X.write_tables(path, sheets, title=f"Tổng hợp Chỉ số CCHC — {name}")
 
 
+def _scorers(dist: pd.DataFrame) -> pd.DataFrame:
+    """Who scores each item, in Vietnamese ("Tự đánh giá", not "self")."""
+    return dist.assign(scorer=lambda d: d.scorer.map(SCORERS).fillna(d.scorer))
+
+
 def _csv_bytes(df: pd.DataFrame, labels: dict[str, str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -140,6 +146,7 @@ def _csv_bytes(df: pd.DataFrame, labels: dict[str, str]) -> bytes:
     w.writerow([labels.get(c, c) for c in cols])
     for row in df[cols].itertuples(index=False, name=None):
         w.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+                    else ("Có" if v else "Không") if isinstance(v, bool | np.bool_)
                     else (f"{v:.10g}" if isinstance(v, float) else v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -200,7 +207,7 @@ def write_all(result: Any, info: Any = None, word: bool = True) -> None:
         (out / "xep-hang.csv", _csv_bytes(t["ranking"], RANK_LABELS)),
         (out / "bang-diem.csv", _csv_bytes(t["bodies"], BODY_LABELS)),
         (out / "diem-theo-muc.csv", _csv_bytes(t["items"], {"body": "Cơ quan, đơn vị"})),
-        (out / "phan-bo-theo-muc.csv", _csv_bytes(t["distribution"], DIST_LABELS)),
+        (out / "phan-bo-theo-muc.csv", _csv_bytes(_scorers(t["distribution"]), DIST_LABELS)),
         (out / "thieu-loi.csv", _csv_bytes(t["problems"].drop(columns=["kind"]), PROBLEM_COLS)),
     ]
     if len(t["appraisal"]):
