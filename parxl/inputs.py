@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,21 @@ def _delimiter(header: str, path: str) -> str:
         if set(_REQUIRED) <= set(names):
             return d
     raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", Location(file=path))
+
+
+def csv_separator(text: str, known: Collection[str]) -> tuple[str, str, int]:
+    """``(text, separator, lines skipped)`` of a CSV that Excel or a person saved: the separator named by a
+    leading ``sep=`` line (removed from the text), else the one of comma, semicolon and tab that
+    splits the header line into the most ``known`` column names (stripped, case-folded; a tie
+    goes to the comma). Excel in Vietnamese saves "CSV UTF-8" with semicolons."""
+    head = text.partition("\n")[0].rstrip("\r")
+    if head.casefold().startswith("sep=") and len(head) == 5 and head[4] in _DELIMITERS:
+        return text.partition("\n")[2], head[4], 1
+
+    def hits(d: str) -> int:
+        return sum(" ".join(n.split()).casefold() in known for n in next(csv.reader([head], delimiter=d), []))
+
+    return text, max(_DELIMITERS, key=lambda d: (hits(d), -_DELIMITERS.index(d))), 0
 
 
 def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:

@@ -449,3 +449,21 @@ def test_csv_tables_read_in_vietnamese_as_the_workbook(hand_result: Any) -> None
     assert set(appr["Đã giải trình"]) == {"Có", "Không"}
     dist = pd.read_csv(out / "phan-bo-theo-muc.csv", dtype=str, keep_default_na=False)
     assert set(dist["Đánh giá bởi"]) <= {"Tự đánh giá", "Điều tra XHH", "Cấp trên", "Thưởng", "Trừ"}
+
+
+def test_roster_and_appraisal_saved_by_a_vietnamese_excel(hand: dict[str, Path], tmp_path: Path) -> None:
+    # Excel in Vietnamese (decimal comma) saves "CSV UTF-8" with semicolons, sometimes with a
+    # leading "sep=;" line
+    roster = _write(tmp_path / "ds.csv", "Cơ quan, đơn vị;Nhóm;Tổng điểm năm trước\n"
+                    f"{AN};;10\n{BINH};;9,9\n{CAT};Xã loại 1;\n{DUONG};;5\n")
+    appraisal = _write(tmp_path / "td.csv", "sep=;\nCơ quan, đơn vị;Mã;Trường;Giá trị;Vòng;Lý do\n"
+                       f"{AN};1.2.1;count;1;1;\"Chỉ có 1 sáng kiến; đã xác minh\"\n")
+    r = province(hand["returns"], tmp_path / "kq", bodies=roster, appraisal=appraisal, executor=Sequential(),
+                 word=False)
+    rk = r.ranking.set_index("body")
+    assert rk.loc[BINH, "previous_total"] == pytest.approx(9.9) and rk.loc[CAT, "group"] == "Xã loại 1"
+    assert r.bodies.set_index("body").loc[AN, "total"] == pytest.approx(10.5)  # 11,5 - 1
+    bad = _write(tmp_path / "td2.csv", "sep=;\nbody;code;field;value;round\n"
+                 f"{AN};1.2.1;count;1;3\n")
+    with pytest.raises(InputError, match="dòng 3: vòng '3'"):  # the line as Excel numbers it
+        load_appraisal_csv(bad)

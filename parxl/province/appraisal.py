@@ -33,7 +33,7 @@ from typing import Any
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import TEXT, item_fields, normalize
+from parxl.inputs import TEXT, csv_separator, item_fields, normalize
 from parxl.score import Scores, score_values
 
 Key = tuple[str, str]
@@ -98,7 +98,8 @@ def load_appraisal_csv(path: str | Path) -> Appraisal:
         raise InputError("không tìm thấy tệp thẩm định", where) from None
     except UnicodeDecodeError:
         raise InputError("tệp thẩm định phải lưu dạng CSV UTF-8", where) from None
-    reader = csv.reader(io.StringIO(text))
+    text, sep, skipped = csv_separator(text, _HEADERS)
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
     rows = list(reader)
     if not rows:
         raise InputError("tệp thẩm định trống", where)
@@ -116,7 +117,7 @@ def load_appraisal_csv(path: str | Path) -> Appraisal:
         i = cols.get(key)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in enumerate(rows[1:], start=2 + skipped):
         if not any(c.strip() for c in row):
             continue
         body, code, fld = get(row, "body"), get(row, "code"), get(row, "field")

@@ -24,6 +24,7 @@ from parxl.analysis import competition_rank, group_averages, infer_group, rank_b
 from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
+from parxl.inputs import csv_separator
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
 from parxl.province.worker import INVALID, OK, OTHER
@@ -62,8 +63,9 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
         raise InputError(f"không tìm thấy {what}", where) from None
     except UnicodeDecodeError:
         raise InputError(f"{what} phải lưu dạng CSV UTF-8", where) from None
+    text, sep, skipped = csv_separator(text, {a for aliases in _ALIASES.values() for a in aliases})
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
         raise InputError(f"{what} không phải CSV hợp lệ ({exc})", where) from None
     rename: dict[str, str] = {}
@@ -74,6 +76,7 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
                 rename[col] = name
     df = df.rename(columns=rename)
     df.attrs["headers"] = {new: " ".join(str(old).split()) for old, new in rename.items()}
+    df.attrs["first_line"] = 2 + skipped
     if "body" not in df.columns:
         raise InputError(f"{what} cần cột tên đơn vị (body / Cơ quan, đơn vị)", where)
     df["body"] = df["body"].map(lambda s: " ".join(str(s).split()))
@@ -94,9 +97,9 @@ def _numbers(df: pd.DataFrame, col: str, problems: list[str]) -> list[float | No
     raw = df[col] if col in df.columns else pd.Series([""] * len(df))
     vals = [_number(v) for v in raw]
     head = df.attrs.get("headers", {}).get(col, col)
-    for i, (r, v) in enumerate(zip(raw, vals, strict=True)):
+    for i, (r, v) in enumerate(zip(raw, vals, strict=True), start=df.attrs.get("first_line", 2)):
         if str(r).strip() and v is None:
-            problems.append(f"dòng {i + 2}: '{r}' không phải số (cột {head})")
+            problems.append(f"dòng {i}: '{r}' không phải số (cột {head})")
     return vals
 
 
