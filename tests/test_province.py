@@ -467,3 +467,14 @@ def test_roster_and_appraisal_saved_by_a_vietnamese_excel(hand: dict[str, Path],
                  f"{AN};1.2.1;count;1;3\n")
     with pytest.raises(InputError, match="dòng 3: vòng '3'"):  # the line as Excel numbers it
         load_appraisal_csv(bad)
+
+
+def test_a_wrong_appraisal_line_is_not_blamed_on_the_bodys_return(hand: dict[str, Path], tmp_path: Path) -> None:
+    appraisal = _write(tmp_path / "t.csv", f"body,code,field,value\n{BINH},9.9.9,done,Có\n{BINH},1.1.1,done,Có\n")
+    r = province(hand["returns"], tmp_path / "kq", appraisal=appraisal, executor=Sequential(), word=False)
+    assert r.bodies.set_index("body").loc[BINH, "errors"] == 0  # Bình's return has no error
+    p = r.problems
+    assert not ((p.kind == "errors") & (p.body == BINH)).any()
+    wrong = p[p.file == str(appraisal)]
+    assert len(wrong) == 1 and "9.9.9" in wrong.reason.iloc[0] and BINH in wrong.reason.iloc[0]
+    assert wrong.body.iloc[0] == BINH

@@ -25,6 +25,7 @@ from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
 from parxl.inputs import csv_separator
+from parxl.office.check import ERROR
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
 from parxl.province.worker import INVALID, OK, OTHER
@@ -42,6 +43,7 @@ PROBLEM_LABELS = {
     MISSING: "Chưa gửi biểu mẫu",
     "errors": "Biểu mẫu có lỗi kiểm tra",
     "appraisal": "Thẩm định không khớp đơn vị",
+    "appraisal_value": "Số liệu thẩm định không dùng được",
 }
 
 _ALIASES = {
@@ -235,6 +237,11 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
             if k not in have:
                 problems.append({"kind": "appraisal", "body": name, "file": appraisal.source,
                                  "reason": "có số liệu thẩm định nhưng không có biểu mẫu của đơn vị này"})
+        # lines of the appraisal that could not be applied (worker: "thẩm định '<body>': dòng …")
+        wrong = issues[(issues.file == appraisal.source) & (issues.severity == ERROR)]
+        for msg in wrong.message:
+            body = next((b for b in used.body if msg.startswith(f"thẩm định '{b}': ")), "")
+            problems.append({"kind": "appraisal_value", "body": body, "file": appraisal.source, "reason": msg})
     t: dict[str, pd.DataFrame] = {}
     body_cols = ["body", "group", "year", "file", "self_total", "total", "index", "base_achieved", "deducted",
                  "open", "bonus", "penalty", "reachable", "appraised", "errors", "warnings"]

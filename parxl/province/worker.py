@@ -160,6 +160,9 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         out.files.append(_file_row(rel, INVALID, kind=p.kind or KIND_BODY, body=body,
                                    fingerprint=fw.fingerprint, errors=1, reason=msg))
         return
+    # the return's own findings; a wrong appraisal line is the appraisal file's, not the return's
+    errors = sum(1 for i in issues if i[5] == ERROR)
+    warnings = sum(1 for i in issues if i[5] == WARNING)
     # the checker scored a body return already
     own = p.scores if p.scores is not None and p.kind != KIND_CONSOLIDATED else score_values(fw, values)
     final = own
@@ -173,8 +176,6 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         for r in applied.rows:
             out.appraisal.append((rel, body, *(r[k] for k in APPRAISAL_COLUMNS[2:])))
     out.issues.extend(issues)
-    errors = sum(1 for i in issues if i[5] == ERROR)
-    warnings = sum(1 for i in issues if i[5] == WARNING)
     out.files.append(_file_row(
         rel, OK, kind=p.kind or KIND_BODY, body=body, year=year or meta.get("year", ""),
         group=meta.get("group", "").strip(), fingerprint=fw.fingerprint, errors=errors, warnings=warnings,
