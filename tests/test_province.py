@@ -478,3 +478,13 @@ def test_a_wrong_appraisal_line_is_not_blamed_on_the_bodys_return(hand: dict[str
     wrong = p[p.file == str(appraisal)]
     assert len(wrong) == 1 and "9.9.9" in wrong.reason.iloc[0] and BINH in wrong.reason.iloc[0]
     assert wrong.body.iloc[0] == BINH
+
+
+def test_rerun_into_the_same_folder_leaves_no_stale_table(hand: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "kq"
+    province(hand["returns"], out, appraisal=hand["appraisal"], executor=Sequential())
+    assert (out / "tham-dinh.csv").is_file() and (out / "bao-cao-xep-hang.docx").is_file()
+    r = province(hand["returns"], out, executor=Sequential(), word=False)  # no appraisal this time
+    appr = pd.read_csv(out / "tham-dinh.csv")
+    assert len(appr) == 0 and "Cơ quan, đơn vị" in appr.columns  # this run's (empty) table, not the last one's
+    assert any("bao-cao-xep-hang.docx" in w and "lần chạy trước" in w for w in r.warnings)

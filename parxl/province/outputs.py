@@ -209,9 +209,9 @@ def write_all(result: Any, info: Any = None, word: bool = True) -> None:
         (out / "diem-theo-muc.csv", _csv_bytes(t["items"], {"body": "Cơ quan, đơn vị"})),
         (out / "phan-bo-theo-muc.csv", _csv_bytes(_scorers(t["distribution"]), DIST_LABELS)),
         (out / "thieu-loi.csv", _csv_bytes(t["problems"].drop(columns=["kind"]), PROBLEM_COLS)),
+        # always written (empty without appraisal): never last run's table beside this run's
+        (out / "tham-dinh.csv", _csv_bytes(t["appraisal"], APPR_LABELS)),
     ]
-    if len(t["appraisal"]):
-        files.append((out / "tham-dinh.csv", _csv_bytes(t["appraisal"], APPR_LABELS)))
     for p, data in files:
         atomic_write_bytes(p, data)
         result.outputs.append(p)
@@ -222,3 +222,6 @@ def write_all(result: Any, info: Any = None, word: bool = True) -> None:
         result.outputs.append(out / DOCX)
     elif word and result.framework is not None and len(t["bodies"]) == 1:
         result.warnings.append(f"Chỉ có một cơ quan, đơn vị: không lập {DOCX} (xếp hạng cần ít nhất hai đơn vị).")
+    if out / DOCX not in result.outputs and (out / DOCX).is_file():
+        result.warnings.append(f"Tệp {DOCX} trong thư mục kết quả là của lần chạy trước (lần này không lập báo cáo "
+                               "Word): không khớp với các bảng mới.")
