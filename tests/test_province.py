@@ -488,3 +488,19 @@ def test_rerun_into_the_same_folder_leaves_no_stale_table(hand: dict[str, Path],
     appr = pd.read_csv(out / "tham-dinh.csv")
     assert len(appr) == 0 and "Cơ quan, đơn vị" in appr.columns  # this run's (empty) table, not the last one's
     assert any("bao-cao-xep-hang.docx" in w and "lần chạy trước" in w for w in r.warnings)
+
+
+def test_office_returns_beside_their_consolidated_workbook(mini: Framework, tmp_path: Path) -> None:
+    from parxl.office.collect import collect
+
+    offices = {p.stem: p for p in distribute(mini, tmp_path / "ph", body="Xã Em", year="2024")}
+    folder = tmp_path / "tinh" / "Xã Em"
+    for office in offices:
+        fill_return(offices[office], folder / f"{office}.xlsx", FULL)
+    collect(folder, folder / "tổng hợp.xlsx")
+    r = province(tmp_path / "tinh", tmp_path / "kq", executor=Sequential(), word=False)
+    assert list(r.bodies.body) == ["Xã Em"] and r.bodies.file.iloc[0] == "Xã Em/tổng hợp.xlsx"
+    office = r.problems[r.problems.kind == "office"]
+    assert len(office) == len(offices)
+    for reason in office.reason:  # not "consolidate these with parxl collect first": it is done
+        assert "Xã Em/tổng hợp.xlsx" in reason and "parxl collect' trước" not in reason

@@ -28,7 +28,7 @@ from parxl.inputs import csv_separator
 from parxl.office.check import ERROR
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
-from parxl.province.worker import INVALID, OK, OTHER
+from parxl.province.worker import INVALID, OFFICE, OK, OTHER
 from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG
 
 DUPLICATE = "duplicate"
@@ -36,7 +36,7 @@ MISSING = "missing"
 OTHER_YEAR = "year"
 PROBLEM_LABELS = {
     INVALID: "Tệp không hợp lệ",
-    "office": "Biểu mẫu của đơn vị chủ trì",
+    OFFICE: "Biểu mẫu của đơn vị chủ trì",
     OTHER: "Bộ tiêu chí khác",
     OTHER_YEAR: "Biểu mẫu năm khác",
     DUPLICATE: "Tệp trùng đơn vị",
@@ -215,6 +215,14 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
                f"đơn vị '{r.body}' có hai biểu mẫu khác nhau; dùng '{f.file}', đề nghị xác nhận")
         files.loc[files.file == r.file, ["status", "reason"]] = [DUPLICATE, why]
     used = first.drop(columns="key").reset_index(drop=True)
+    # office returns beside their body's consolidated workbook: already consolidated, presumably
+    merged = dict(zip(used.body.map(body_key), used.file, strict=True))
+    for i in files.index[files.status.eq(OFFICE)]:
+        f = merged.get(body_key(str(files.body[i])))
+        if f:
+            files.loc[i, "reason"] = (str(files.reason[i]).split(" — ")[0] + f" — đơn vị đã có tệp tổng hợp '{f}' "
+                                      "(được dùng để xếp hạng); tệp này không tính riêng, đề nghị kiểm tra tệp tổng "
+                                      "hợp đã gồm số liệu của tệp này")
     for r in files[files.status != OK].itertuples():
         problems.append({"kind": r.status, "body": r.body, "file": r.file, "reason": r.reason})
     # groups: the roster, else the return's metadata, else the body's name
