@@ -504,3 +504,19 @@ def test_office_returns_beside_their_consolidated_workbook(mini: Framework, tmp_
     assert len(office) == len(offices)
     for reason in office.reason:  # not "consolidate these with parxl collect first": it is done
         assert "Xã Em/tổng hợp.xlsx" in reason and "parxl collect' trước" not in reason
+
+
+def test_a_body_whose_only_return_is_unusable_is_not_said_to_have_sent_nothing(
+        hand: dict[str, Path], hand_result: Any, mini: Framework, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    old = distribute(mini, tmp_path / "ph2023", bodies=["Xã Giang"], year="2023")[0]
+    fill_return(old, folder / "giang.xlsx", FULL)  # Xã Giang (on the roster) sent last year's form
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    p = r.problems
+    giang = p[(p.kind == "missing") & (p.body == "Xã Giang")].reason.iloc[0]
+    assert "giang.xlsx" in giang and "chưa gửi biểu mẫu" not in giang
+    # a body that sent nothing at all
+    assert p[(p.kind == "missing") & (p.body == "=1+2")].reason.iloc[0] == "chưa gửi biểu mẫu"

@@ -230,9 +230,14 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     if roster is not None:
         roster_groups = {body_key(b): g for b, g in zip(roster.body, roster.group, strict=True) if g}
         have = set(used.body.map(body_key))
+        unusable: dict[str, list[str]] = {}
+        for r in files[files.status != OK].itertuples():
+            unusable.setdefault(body_key(str(r.body)), []).append(f"'{r.file}' ({PROBLEM_LABELS.get(r.status, r.status)})")
         for b in roster.body:
             if body_key(b) not in have:
-                problems.append({"kind": MISSING, "body": b, "file": "", "reason": "chưa gửi biểu mẫu"})
+                sent = unusable.get(body_key(b))
+                why = ("chưa có biểu mẫu dùng được: " + ", ".join(sent)) if sent else "chưa gửi biểu mẫu"
+                problems.append({"kind": MISSING, "body": b, "file": "", "reason": why})
     used["group"] = [roster_groups.get(body_key(b)) or g or infer_group(b)
                      for b, g in zip(used.body, used.group, strict=True)]
     for r in used[used.errors > 0].itertuples():
