@@ -520,3 +520,20 @@ def test_a_body_whose_only_return_is_unusable_is_not_said_to_have_sent_nothing(
     assert "giang.xlsx" in giang and "chưa gửi biểu mẫu" not in giang
     # a body that sent nothing at all
     assert p[(p.kind == "missing") & (p.body == "=1+2")].reason.iloc[0] == "chưa gửi biểu mẫu"
+
+
+def test_last_years_distribution_resaved_by_excel(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:
+    from parxl.province.tables import load_previous_distribution
+
+    prev = tmp_path / "nam-truoc"
+    prev.mkdir()
+    (prev / "xep-hang.csv").write_bytes((hand_result.output / "xep-hang.csv").read_bytes())
+    _write(prev / "phan-bo-theo-muc.csv", "Mã;Nội dung;Điểm trung bình;Tỷ lệ đơn vị bị trừ\n"
+           "1.1.1;A;0,333333;66,67%\n1.2.1;B;1.125;0.5\n")  # re-saved by Excel in Vietnamese, and our own
+    d = load_previous_distribution(prev).set_index("code")
+    assert d.loc["1.1.1", "previous_mean"] == pytest.approx(0.333333)
+    assert d.loc["1.1.1", "previous_losing_share"] == pytest.approx(0.6667)
+    assert d.loc["1.2.1", "previous_mean"] == pytest.approx(1.125)  # a mean, not 1.125 thousand
+    _write(prev / "phan-bo-theo-muc.csv", "Mã,Điểm trung bình,Tỷ lệ đơn vị bị trừ\n1.1.1,abc,0.5\n")
+    with pytest.raises(InputError, match=r"dòng 2: 'abc' không phải số \(cột Điểm trung bình\)"):
+        load_previous_distribution(prev)

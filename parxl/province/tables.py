@@ -147,22 +147,44 @@ def load_previous(path: str | Path) -> pd.DataFrame:
 
 
 def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
-    """Last year's per-item distribution, when ``path`` is last year's output folder."""
+    """Last year's per-item distribution, when ``path`` is last year's output folder (as this
+    command wrote it, or re-saved by Excel: semicolons, decimal commas, percentages)."""
+    from parxl.numbers import parse_vn_number
     from parxl.province.outputs import DIST_LABELS
 
     p = Path(path) / PREVIOUS_DISTRIBUTION
     if not Path(path).is_dir() or not p.is_file():
         return None
-    df = pd.read_csv(io.StringIO(p.read_text(encoding="utf-8-sig")), dtype=str, keep_default_na=False)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("bảng phân bố theo mục năm trước phải lưu dạng CSV UTF-8", Location(file=str(p))) from None
     back = {label: key for key, label in DIST_LABELS.items()}
-    df = df.rename(columns=back)
+    text, sep, skipped = csv_separator(text, {label.casefold() for label in back})
+    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    df = df.rename(columns={c: back.get(" ".join(str(c).split()), c) for c in df.columns})
     if not {"code", "mean", "losing_share"} <= set(df.columns):
         return None
-    return pd.DataFrame({
-        "code": df["code"],
-        "previous_mean": [float(v) if v else None for v in df["mean"]],
-        "previous_losing_share": [float(v) if v else None for v in df["losing_share"]],
-    })
+    problems: list[str] = []
+
+    def numbers(col: str) -> list[float | None]:
+        out: list[float | None] = []
+        for n, v in enumerate(df[col], start=2 + skipped):
+            v = str(v).strip()
+            try:  # as written by this command ("1.125" is a decimal here, never thousands)
+                out.append(float(v) if v else None)
+            except ValueError:
+                out.append(parse_vn_number(v))
+                if out[-1] is None:
+                    problems.append(f"dòng {n}: '{v}' không phải số (cột {DIST_LABELS[col]})")
+        return out
+
+    result = pd.DataFrame({"code": df["code"], "previous_mean": numbers("mean"),
+                           "previous_losing_share": numbers("losing_share")})
+    if problems:
+        raise InputError("bảng phân bố theo mục năm trước có lỗi:\n" + "\n".join(f"  - {x}" for x in problems),
+                         Location(file=str(p)))
+    return result
 
 
 def _framework(fw_json: dict[str, str], fingerprint: str) -> Framework:
