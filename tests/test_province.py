@@ -537,3 +537,16 @@ def test_last_years_distribution_resaved_by_excel(hand: dict[str, Path], hand_re
     _write(prev / "phan-bo-theo-muc.csv", "Mã,Điểm trung bình,Tỷ lệ đơn vị bị trừ\n1.1.1,abc,0.5\n")
     with pytest.raises(InputError, match=r"dòng 2: 'abc' không phải số \(cột Điểm trung bình\)"):
         load_previous_distribution(prev)
+
+
+def test_a_return_of_a_body_not_on_the_roster_is_pointed_out(hand: dict[str, Path], tmp_path: Path) -> None:
+    # e.g. the body typed its name differently: the roster's name shows as missing, and the
+    # return's name must show too, so the two can be matched by the person reading the list
+    roster = _write(tmp_path / "ds.csv", f"\"Cơ quan, đơn vị\"\n{AN}\n{BINH}\n{CAT}\nXã Dương Hoà\n")
+    r = province(hand["returns"], tmp_path / "kq", bodies=roster, executor=Sequential(), word=False)
+    assert DUONG in set(r.ranking.body)  # still ranked: nothing is dropped
+    p = r.problems
+    row = p[(p.body == DUONG) & (p.kind == "unlisted")]
+    assert len(row) == 1 and row.file.iloc[0] == "xa/duong.xlsx"
+    assert row.label.iloc[0] == "Đơn vị không có trong danh sách"
+    assert ((p.kind == "missing") & (p.body == "Xã Dương Hoà")).any()

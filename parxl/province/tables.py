@@ -34,6 +34,7 @@ from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG
 DUPLICATE = "duplicate"
 MISSING = "missing"
 OTHER_YEAR = "year"
+UNLISTED = "unlisted"
 PROBLEM_LABELS = {
     INVALID: "Tệp không hợp lệ",
     OFFICE: "Biểu mẫu của đơn vị chủ trì",
@@ -41,6 +42,7 @@ PROBLEM_LABELS = {
     OTHER_YEAR: "Biểu mẫu năm khác",
     DUPLICATE: "Tệp trùng đơn vị",
     MISSING: "Chưa gửi biểu mẫu",
+    UNLISTED: "Đơn vị không có trong danh sách",
     "errors": "Biểu mẫu có lỗi kiểm tra",
     "appraisal": "Thẩm định không khớp đơn vị",
     "appraisal_value": "Số liệu thẩm định không dùng được",
@@ -260,6 +262,12 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
                 sent = unusable.get(body_key(b))
                 why = ("chưa có biểu mẫu dùng được: " + ", ".join(sent)) if sent else "chưa gửi biểu mẫu"
                 problems.append({"kind": MISSING, "body": b, "file": "", "reason": why})
+        listed = set(roster.body.map(body_key))
+        for r in used.itertuples():
+            if body_key(r.body) not in listed:
+                problems.append({"kind": UNLISTED, "body": r.body, "file": r.file,
+                                 "reason": "tên đơn vị ghi trong biểu mẫu không có trong danh sách đơn vị (--bodies) — "
+                                           "vẫn được xếp hạng; kiểm tra tên đơn vị"})
     used["group"] = [roster_groups.get(body_key(b)) or g or infer_group(b)
                      for b, g in zip(used.body, used.group, strict=True)]
     for r in used[used.errors > 0].itertuples():
