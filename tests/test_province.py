@@ -307,6 +307,7 @@ def test_cli_province_demo_and_province(tmp_path: Path) -> None:
                               "--bodies", str(tmp_path / "t" / "don-vi.csv"), "--workers", "1"])
     assert res.exit_code == 0, res.output
     assert "xếp hạng" in res.output
+    assert "(một tiến trình)" in res.output  # how the files were read, in Vietnamese (not "sequential")
     assert (tmp_path / "kq" / "bao-cao-xep-hang.docx").is_file()
     res = runner.invoke(app, ["province", str(tmp_path / "khong-co"), "-o", str(tmp_path / "kq2")])
     assert res.exit_code == 1 and "không tìm thấy thư mục" in res.output

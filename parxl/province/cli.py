@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 SHOWN_PROBLEMS = 10
+EXECUTORS = {"sequential": "một tiến trình", "local": "nhiều tiến trình trên máy này", "dask": "cụm Dask"}
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +44,8 @@ def register(app: typer.Typer) -> None:
                               scheduler=scheduler, workers=workers, progress=progress, info=info, word=word)
         t = result.tables
         fw = result.framework
-        out.print(f"Đã đọc {result.files} tệp ({result.executor}); xếp hạng {len(t['ranking'])} cơ quan, đơn vị"
+        how = EXECUTORS.get(result.executor, result.executor)
+        out.print(f"Đã đọc {result.files} tệp ({how}); xếp hạng {len(t['ranking'])} cơ quan, đơn vị"
                   + (f" theo {fw.id}" if fw else "") + ".")
         for g in t["groups"].to_dict("records"):
             out.print(f"  {escape(str(g['group']))}: {g['bodies']} đơn vị, trung bình "
