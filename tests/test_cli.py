@@ -234,3 +234,11 @@ def test_usage_errors_are_vietnamese(args: list[str], expected: str) -> None:
     out = run(*args, code=2)
     assert f"Lỗi: {expected}" in out.replace("\n", " ")
     assert "Error" not in out and "Usage:" not in out
+
+
+def test_python_dash_m_parxl_runs_the_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "parxl", "frameworks", "--json"], capture_output=True, check=True)
+    assert [d["id"] for d in json.loads(done.stdout)] == builtin_ids()
