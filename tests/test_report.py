@@ -191,7 +191,7 @@ def test_ranking_report(rendered: dict[str, str]) -> None:
     assert "Kết quả xếp hạng Chỉ số cải cách hành chính năm 2023 của các quận, huyện" in t
     # Quận 3 100; Quận 1 and Củ Chi tie at 93,23 and share rank 2 ("1224")
     rows = t.split("\n@@\n")[-1].splitlines()
-    assert any(re.match(r"1 Quận 3 Quận 100 1$", r) for r in rows), "\n".join(rows)
+    assert any(re.match(r"1 Quận 3 Quận 100,00 1$", r) for r in rows), "\n".join(rows)
     assert any(re.match(r"2 Huyện Củ Chi Huyện 93,23 1$", r) for r in rows)
     assert any(re.match(r"2 Quận 1 Quận 93,23 2 93,13 \+0,10 1 -1$", r) for r in rows)
     assert "Đồng hạng: hạng 2: huyện Củ Chi, Quận 1" in t
@@ -363,7 +363,7 @@ def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
 
     table = docx.Document(str(tmp_path / "xh.docx")).tables[1]
     rows = [[c.text for c in r.cells][:4] for r in table.rows[1:]]
-    assert rows == [["1", "Quận 3", "Quận", "100"], ["2", "Quận 1", "Quận trung tâm", "93,23"]]
+    assert rows == [["1", "Quận 3", "Quận", "100,00"], ["2", "Quận 1", "Quận trung tâm", "93,23"]]
 
 
 def test_date_line_padding() -> None:
@@ -423,7 +423,7 @@ def test_ranking_by_index_when_bodies_are_exempt(mini: Framework, tmp_path: Path
     b = _workbook(mini, exempt, tmp_path / "b.xlsx", t)
     rep = build_report("ranking", [load_body(a), load_body(b)])
     assert [(r["rank"], r["body"], r["total"]) for r in rep.context["bodies"]] == [
-        ("1", "Huyện B", "100%"), ("2", "Huyện A", "92,59%")]
+        ("1", "Huyện B", "100,00%"), ("2", "Huyện A", "92,59%")]
     assert any("xếp hạng theo chỉ số" in w for w in rep.warnings)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from parxl import analysis as A
 from parxl.framework.model import Framework
+from parxl.numbers import format_vn_number
 from parxl.report import charts
 from parxl.report.info import ReportInfo
 from parxl.report.vn import (
@@ -703,8 +704,8 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
     def value(b: Body) -> float:
         return b.scores.index * 100 if by_index else b.scores.total
 
-    def shown(x: float) -> str:
-        return pts(x) + ("%" if by_index else "")
+    def shown(x: float) -> str:  # a table column: two decimals throughout (88,20 beside 84,51)
+        return format_vn_number(x, 2, trim=False) + ("%" if by_index else "")
 
     if by_index:
         warnings.append("Các đơn vị có điểm tối đa áp dụng khác nhau (được miễn một số tiêu chí): xếp hạng theo "
@@ -805,6 +806,4 @@ def _signed(x: float, decimals: int = 2) -> str:
     """``+0,10`` / ``-5`` (a change of score or rank as published)."""
     if abs(x) < 1e-9:
         return "0"
-    from parxl.numbers import format_vn_number
-
     return ("+" if x > 0 else "-") + format_vn_number(abs(x), decimals, trim=False)
