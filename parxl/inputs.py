@@ -116,22 +116,16 @@ _DELIMITERS = (",", ";", "\t")
 _REQUIRED = ("code", "field", "value")
 
 
-def _delimiter(header: str, path: str) -> str:
-    """The separator that makes the header line hold the columns code, field, value."""
-    for d in _DELIMITERS:
-        names = [n.strip().casefold() for n in next(csv.reader([header], delimiter=d), [])]
-        if set(_REQUIRED) <= set(names):
-            return d
-    raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", Location(file=path))
-
-
-def csv_separator(text: str, known: Collection[str]) -> tuple[str, str, int]:
-    """``(text, separator, lines skipped)`` of a CSV that Excel or a person saved: the separator named by a
-    leading ``sep=`` line (removed from the text), else the one of comma, semicolon and tab that
-    splits the header line into the most ``known`` column names (stripped, case-folded; a tie
-    goes to the comma). Excel in Vietnamese saves "CSV UTF-8" with semicolons."""
+def csv_separator(text: str, known: Collection[str], where: Location) -> tuple[str, str, int]:
+    """``(text, separator, lines skipped)`` of a CSV that Excel or a person saved: the separator
+    named by a leading ``sep=`` line (removed from the text), else the one of comma, semicolon and
+    tab that splits the header line into the most ``known`` column names (stripped, case-folded;
+    a tie goes to the comma). Excel in Vietnamese saves "CSV UTF-8" with semicolons."""
     head = text.partition("\n")[0].rstrip("\r")
-    if head.casefold().startswith("sep=") and len(head) == 5 and head[4] in _DELIMITERS:
+    if head.casefold().startswith("sep=") and len(head) == 5:
+        if head[4] not in _DELIMITERS:
+            raise InputError(
+                f"dòng 1: dấu phân cách '{head[4]}' không dùng được; dùng dấu phẩy, chấm phẩy hoặc tab", where)
         return text.partition("\n")[2], head[4], 1
 
     def hits(d: str) -> int:
@@ -150,21 +144,11 @@ def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tupl
     """
     p = Path(path)
     where = Location(file=str(p))
-    text = read_utf8(p)
-    first_line = 1
-    head, _, rest = text.partition("\n")
-    delimiter = ""
-    if head.rstrip("\r").casefold().startswith("sep=") and len(head.rstrip("\r")) == 5:
-        delimiter = head.rstrip("\r")[4]
-        if delimiter not in _DELIMITERS:
-            raise InputError(
-                f"dòng 1: dấu phân cách '{delimiter}' không dùng được; dùng dấu phẩy, chấm phẩy hoặc tab",
-                where,
-            )
-        text, first_line = rest, 2
+    text, delimiter, skipped = csv_separator(read_utf8(p), _REQUIRED, where)
+    first_line = 1 + skipped
     reader = csv.reader(
         io.StringIO(text, newline=""),
-        delimiter=delimiter or _delimiter(text.partition("\n")[0], str(p)),
+        delimiter=delimiter,
         quotechar='"',
         doublequote=True,
         skipinitialspace=False,

@@ -98,7 +98,7 @@ def load_appraisal_csv(path: str | Path) -> Appraisal:
         raise InputError("không tìm thấy tệp thẩm định", where) from None
     except UnicodeDecodeError:
         raise InputError("tệp thẩm định phải lưu dạng CSV UTF-8", where) from None
-    text, sep, skipped = csv_separator(text, _HEADERS)
+    text, sep, skipped = csv_separator(text, _HEADERS, where)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     rows = list(reader)
     if not rows:

@@ -67,7 +67,7 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
         raise InputError(f"không tìm thấy {what}", where) from None
     except UnicodeDecodeError:
         raise InputError(f"{what} phải lưu dạng CSV UTF-8", where) from None
-    text, sep, skipped = csv_separator(text, {a for aliases in _ALIASES.values() for a in aliases})
+    text, sep, skipped = csv_separator(text, {a for aliases in _ALIASES.values() for a in aliases}, where)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
@@ -162,7 +162,7 @@ def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
     except UnicodeDecodeError:
         raise InputError("bảng phân bố theo mục năm trước phải lưu dạng CSV UTF-8", Location(file=str(p))) from None
     back = {label: key for key, label in DIST_LABELS.items()}
-    text, sep, skipped = csv_separator(text, {label.casefold() for label in back})
+    text, sep, skipped = csv_separator(text, {label.casefold() for label in back}, Location(file=str(p)))
     df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     df = df.rename(columns={c: back.get(" ".join(str(c).split()), c) for c in df.columns})
     if not {"code", "mean", "losing_share"} <= set(df.columns):
