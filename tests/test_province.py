@@ -551,3 +551,20 @@ def test_a_return_of_a_body_not_on_the_roster_is_pointed_out(hand: dict[str, Pat
     assert len(row) == 1 and row.file.iloc[0] == "xa/duong.xlsx"
     assert row.label.iloc[0] == "Đơn vị không có trong danh sách"
     assert ((p.kind == "missing") & (p.body == "Xã Dương Hoà")).any()
+
+
+def test_appraising_a_figure_of_an_exempt_item_is_pointed_out(hand: dict[str, Path], tmp_path: Path) -> None:
+    """Xã Dương marked 1.1.1 'Không áp dụng': an appraised 'done' cannot count while the item is
+    exempt, and the appraiser is told so (it showed 'Thống nhất' without a word); appraising the
+    status too makes the figure count."""
+    alone = _write(tmp_path / "a.csv", f"body,code,field,value\n{DUONG},1.1.1,done,Có\n")
+    r = province(hand["returns"], tmp_path / "kq", appraisal=alone, executor=Sequential(), word=False)
+    issues = r.tables["issues"]
+    [msg] = issues[issues.message.str.contains("không được tính điểm")].message
+    assert "dòng 2" in msg and "1.1.1" in msg and "Không áp dụng" in msg and "'status'" in msg
+    assert r.bodies.set_index("body").loc[DUONG, "total"] == pytest.approx(3.7)
+    both = _write(tmp_path / "b.csv", f"body,code,field,value\n{DUONG},1.1.1,done,Có\n{DUONG},1.1.1,status,Đạt\n")
+    r = province(hand["returns"], tmp_path / "kq2", appraisal=both, executor=Sequential(), word=False)
+    issues = r.tables["issues"]
+    assert not issues.message.str.contains("không được tính điểm").any()
+    assert r.bodies.set_index("body").loc[DUONG, "total"] == pytest.approx(4.7)

@@ -34,7 +34,7 @@ from typing import Any
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
 from parxl.inputs import TEXT, csv_separator, item_fields, normalize
-from parxl.score import Scores, score_values
+from parxl.score import KHONG_AP_DUNG, Scores, score_values
 
 Key = tuple[str, str]
 AGREED = "Thống nhất"  # appraised = self-assessed points
@@ -223,6 +223,13 @@ def apply(fw: Framework, values: Mapping[Key, Any], own: Scores, entries: list[E
     rows: list[dict[str, Any]] = []
     for code in sorted(by_item, key=lambda c: fw.items.index(fw.item_index[c])):
         es = by_item[code]
+        if final.items[code].status == KHONG_AP_DUNG:  # exempt: an appraised figure cannot count
+            for e in es:
+                if e.field != "status":
+                    where = f"dòng {e.line}: " if e.line else ""
+                    problems.append((code, f"{where}mục {code} được ghi '{KHONG_AP_DUNG}' nên giá trị thẩm định "
+                                           f"trường '{e.field}' không được tính điểm; nếu mục có áp dụng, thẩm định "
+                                           "cả trường 'status'"))
         own_pts = own.items[code].achieved
         fin_pts = final.items[code].achieved
         r1_pts = s1.items[code].achieved if s1 is not None else fin_pts
