@@ -49,9 +49,10 @@ class ScriptError(ParxlError):
 
 # --------------------------------------------------------------------------- the open book
 def sheet_rows(sheet: Any) -> list[list[Any]]:
-    """A sheet's values from A1 to the end of its used range, as rows (blanks as None)."""
+    """A sheet's values from A1 to the end of its used range, as rows (blanks as None; a cell
+    error as its code, "#N/A", which xlwings would otherwise turn into a blank)."""
     used = sheet.used_range
-    values = used.options(ndim=2).value
+    values = used.options(ndim=2, err_to_str=True).value
     if not values:
         return []
     top, left = used.row - 1, used.column - 1

@@ -701,3 +701,24 @@ def test_fill_script_takes_numbers_as_excel_pastes_them(tmp_path: Path) -> None:
     assert t.year == "2023"
     assert values_of(after, "Tổng hợp")[2][2] == "2023"
     assert score_values(t.framework, t.values).total == pytest.approx(93.23, abs=APPROX)
+
+
+def test_check_script_reports_an_error_value_in_an_input_cell(
+    filled: dict[str, Path], payloads: dict[str, dict[str, Any]]
+) -> None:
+    """Office.js sends an error cell as its code ("#N/A"): the check must name it as the desktop
+    collect does, and scoring must not take it for a blank (an item not yet determined)."""
+    fid = "hcm-quan-2023"
+    payload = json.loads(json.dumps(payloads[fid]))
+    t = read_template({s["name"]: s["values"] for s in payload["sheets"]})
+    sheet, ref = t.cells[("1.1.3", "done")]
+    grid = values_of(payload, sheet)
+    grid[int(ref[1:]) - 1][ord(ref[0]) - 65] = "#N/A"
+    rows = values_of(apply(payload, actions := run_script("kiem_tra", payload)), "Kiểm tra")
+    found = [r for r in rows[3:] if (r[1], r[2], r[3]) == (sheet, ref, "1.1.3")]
+    assert found and found[0][5] == "lỗi" and "ô có lỗi #N/A" in found[0][6], rows[:6]
+    assert alert(actions).startswith("1 lỗi")
+    # scored as 'parxl score' scores the file with that error cell: 1.1.3 not achieved
+    results = values_of(apply(payload, run_script("tinh_diem", payload)), "Kết quả")
+    lost = {r[0]: r for r in results if r[0] == "1.1.3"}
+    assert lost["1.1.3"][5] == pytest.approx(0.5) and lost["1.1.3"][6] == "Không đạt"

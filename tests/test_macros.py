@@ -319,3 +319,16 @@ def test_results_sheet_formats_points_and_percentages(mini: Framework, tmp_path:
     assert values[index_row][2] == pytest.approx(7.54 / 13.5, abs=1e-12)
     share_col = values[4].index("Tỷ lệ trên tổng điểm bị trừ")
     assert formats[(5, share_col, len(mini.domains) + 1)] == "0.00%"
+
+
+def test_error_value_in_an_input_cell_is_not_a_blank(mini: Framework, tmp_path: Path) -> None:
+    """An input cell showing #N/A (Office.js sends its code) scores as the file reader scores it
+    ('parxl score'), not as an empty cell that would leave the item 'Chưa xác định'."""
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    grid = next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["values"]
+    row = next(r for r in grid if r[0] == "1.1.1")
+    row[7] = "#N/A"  # 'Có' before
+    tpl = macros.read_open_template(_book(payload))
+    assert tpl is not None and tpl.values[("1.1.1", "done")] == "#N/A"
+    scores = score_values(mini, tpl.values)
+    assert scores.items["1.1.1"].status == "Không đạt" and scores.items["1.1.1"].open == 0

@@ -98,10 +98,11 @@ def _sheet_names(book: Any) -> list[str]:
 
 
 def _rows(book: Any, name: str) -> list[list[Any]]:
-    """The sheet's cells from A1 to the end of its used range, as a list of rows."""
+    """The sheet's cells from A1 to the end of its used range, as a list of rows. A cell error
+    stays its code ("#N/A"), as the file reader keeps it, instead of reading as a blank."""
     sheet = book.sheets[name]
     used = sheet.used_range
-    values = used.value
+    values = used.options(err_to_str=True).value
     if not isinstance(values, list):
         values = [[values]]
     elif values and not isinstance(values[0], list):
