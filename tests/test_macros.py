@@ -180,12 +180,17 @@ def test_file_macros_on_server_need_the_shared_root(monkeypatch: pytest.MonkeyPa
 
 def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyPatch, mini: Framework) -> None:
     monkeypatch.delenv(macros.SERVER_ROOT_ENV, raising=False)
+    # without a shared folder the server reads no framework file, only the built-in ones
     book = _book(control_payload({macros.LBL_FRAMEWORK: str(DATA / "mini.yaml")}))
+    result = macros.tao_bieu_mau(book)
+    assert not result.ok and macros.SERVER_ROOT_ENV in result.message
+    assert [a["func"] for a in _actions(book)] == ["setValues", "alert"]  # the status cell only
+    book = _book(control_payload({macros.LBL_FRAMEWORK: "hcm-quan-2023"}))
     result = macros.tao_bieu_mau(book)
     assert result.ok, result.message
     actions = _actions(book)
     added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
-    assert added == ["Tổng hợp", "Lĩnh vực 1", "Lĩnh vực 2", "Thưởng - Trừ", "Hướng dẫn", "_parxl"]
+    assert added == ["Tổng hợp", *(f"Lĩnh vực {i}" for i in range(1, 9)), "Thưởng - Trừ", "Hướng dẫn", "_parxl"]
     cells = [v for a in actions if a["func"] == "setValues" and a["values"] for r in a["values"] for v in r]
     assert any(isinstance(v, str) and v.startswith("=SUM(") for v in cells)
     assert any(a["func"] == "setSheetVisibility" for a in actions)  # _parxl hidden
@@ -194,7 +199,8 @@ def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyP
 def test_yearly_cycle_in_vietnamese_folder(monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path) -> None:
     root = tmp_path / "Phòng Nội vụ"
     monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
-    settings = {macros.LBL_FRAMEWORK: str(DATA / "mini.yaml"), macros.LBL_FOLDER: str(root),
+    shutil.copy(DATA / "mini.yaml", tmp_path / "mini.yaml")  # a framework file in the shared folder
+    settings = {macros.LBL_FRAMEWORK: str(tmp_path / "mini.yaml"), macros.LBL_FOLDER: str(root),
                 macros.LBL_BODY: "UBND huyện Tháp Mười", macros.LBL_YEAR: 2024,
                 macros.LBL_FLAVOR: "Hàm parxl (UDF)", macros.LBL_REPORT: "Báo cáo tự đánh giá"}
     # 1. the template
@@ -332,3 +338,25 @@ def test_error_value_in_an_input_cell_is_not_a_blank(mini: Framework, tmp_path: 
     assert tpl is not None and tpl.values[("1.1.1", "done")] == "#N/A"
     scores = score_values(mini, tpl.values)
     assert scores.items["1.1.1"].status == "Không đạt" and scores.items["1.1.1"].open == 0
+
+
+def test_server_reads_no_file_outside_the_shared_root(
+    monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path
+) -> None:
+    """On xlwings Server the file to report on and a framework file are paths typed by a web
+    user: like the working folder they must lie inside PARXL_SERVER_ROOT, or the server's disk
+    is readable (a report of any workbook on it, or which files exist)."""
+    shared = tmp_path / "chung"
+    shared.mkdir()
+    outside = _filled(mini, tmp_path / "riêng")
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(shared))
+    settings = {macros.LBL_FRAMEWORK: str(DATA / "mini.yaml"), macros.LBL_FOLDER: str(shared)}
+    r = macros.bao_cao(_book(control_payload({**settings, macros.LBL_FILE: str(outside)})))
+    assert not r.ok and "nằm ngoài thư mục dùng chung" in r.message
+    assert not (shared / macros.REPORT_FOLDER).exists()
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))  # mini.yaml is outside the shared folder
+    assert not r.ok and "nằm ngoài thư mục dùng chung" in r.message
+    assert not any(shared.iterdir())
+    shutil.copy(DATA / "mini.yaml", shared / "mini.yaml")
+    r = macros.tao_bieu_mau(_book(control_payload({**settings, macros.LBL_FRAMEWORK: str(shared / "mini.yaml")})))
+    assert r.ok, r.message

@@ -19,8 +19,9 @@ The control sheet "Điều khiển" (in ``workbooks/parxl_excel.xlsm``) holds th
 / value pairs (label in one column, value in the next), found by label, not by position. A
 macro on a workbook that is neither a parxl template nor a control workbook shows a Vietnamese
 message and changes nothing. On xlwings Server the macros that write files work only inside
-the folder named by the environment variable ``PARXL_SERVER_ROOT`` (web users must not reach
-the server's disk otherwise); scoring works everywhere.
+the folder named by the environment variable ``PARXL_SERVER_ROOT``, and every path read from the
+control sheet (folder, framework file, file to process) must lie inside it (web users must not
+reach the server's disk otherwise); scoring works everywhere.
 """
 
 from __future__ import annotations
@@ -202,18 +203,25 @@ def _folder(book: Any, settings: dict[str, Any]) -> Path:
         if is_remote(book):
             raise MacroError(f"'{LBL_FOLDER}' phải là đường dẫn đầy đủ")
         folder = Path(book.fullname).parent / folder
-    if is_remote(book):
-        root = os.environ.get(SERVER_ROOT_ENV, "")
-        if not root:
-            raise MacroError(
-                "trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
-                f"{SERVER_ROOT_ENV} (thư mục dùng chung). Trên Excel máy tính có cài Python thì chạy được ngay."
-            )
-        base = Path(root).resolve()
-        target = folder.resolve()
-        if target != base and base not in target.parents:
-            raise MacroError(f"thư mục '{folder}' nằm ngoài thư mục dùng chung của máy chủ")
-    return folder
+    return _shared(book, folder, "thư mục")
+
+
+def _shared(book: Any, path: Path, what: str) -> Path:
+    """On xlwings Server a path typed on the control sheet must lie inside the shared folder
+    (``PARXL_SERVER_ROOT``): web users must not read or write the rest of the server's disk."""
+    if not is_remote(book):
+        return path
+    root = os.environ.get(SERVER_ROOT_ENV, "")
+    if not root:
+        raise MacroError(
+            "trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
+            f"{SERVER_ROOT_ENV} (thư mục dùng chung). Trên Excel máy tính có cài Python thì chạy được ngay."
+        )
+    base = Path(root).resolve()
+    target = path.resolve()
+    if not path.is_absolute() or (target != base and base not in target.parents):
+        raise MacroError(f"{what} '{path}' nằm ngoài thư mục dùng chung của máy chủ")
+    return path
 
 
 def _framework(settings: dict[str, Any], book: Any) -> Framework:
@@ -229,6 +237,8 @@ def _framework(settings: dict[str, Any], book: Any) -> Framework:
         candidate = Path(book.fullname).parent / spec
         if candidate.exists():
             spec = str(candidate)
+    if spec not in builtin_ids():
+        spec = str(_shared(book, Path(spec), "tệp bộ tiêu chí"))
     return resolve(spec)
 
 
@@ -491,6 +501,7 @@ def bao_cao(book: Any) -> MacroResult:
         source = Path(text) if text else folder / CONSOLIDATED
         if not source.is_absolute():
             source = folder / source
+        source = _shared(book, source, "tệp")
         if not source.exists():
             raise MacroError(f"không tìm thấy tệp để lập báo cáo: {source} (ghi '{LBL_FILE}' hoặc chạy "
                              "'Thu thập biểu mẫu trả về' trước)")
