@@ -360,3 +360,22 @@ def test_server_reads_no_file_outside_the_shared_root(
     shutil.copy(DATA / "mini.yaml", shared / "mini.yaml")
     r = macros.tao_bieu_mau(_book(control_payload({**settings, macros.LBL_FRAMEWORK: str(shared / "mini.yaml")})))
     assert r.ok, r.message
+
+
+def test_an_unexpected_error_is_a_vietnamese_message_not_a_traceback(
+    mini: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anything that is not a parxl error (a bug, Excel refusing to add a sheet to a workbook
+    whose structure is protected) must not reach RunPython, which shows Python's traceback;
+    on xlwings Server the writes queued before it are dropped, as in the Lite scripts."""
+    book = _book(payload_from_workbook(_filled(mini, tmp_path)))
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("thử lỗi")
+
+    monkeypatch.setattr("parxl.numbers.format_vn_number", broken)  # after the sheet was written
+    result = macros.tinh_diem(book)
+    assert not result.ok
+    assert result.message.startswith("Lỗi trong parxl (RuntimeError: thử lỗi)")
+    assert "Không có gì bị thay đổi" in result.message
+    assert [a["func"] for a in _actions(book)] == ["alert"]

@@ -252,15 +252,31 @@ def _need_control(book: Any) -> dict[str, Any]:
 
 
 def _run(book: Any, action: Callable[[Any], MacroResult]) -> MacroResult:
-    """Run a macro; every parxl error becomes a Vietnamese message (never a traceback)."""
+    """Run a macro; every error becomes a Vietnamese message (never a traceback). On xlwings
+    Server the writes queued before the error are dropped (they reach Excel only at the end)."""
     try:
         return action(book)
     except MacroError as exc:
+        _discard_writes(book)
         return notify(book, exc.message, ok=False)
     except ParxlError as exc:
+        _discard_writes(book)
         return notify(book, f"Không thực hiện được: {exc}", ok=False)
     except OSError as exc:
+        _discard_writes(book)
         return notify(book, f"Lỗi đọc/ghi tệp: {exc.strerror or exc} ({exc.filename or ''})", ok=False)
+    except Exception as exc:  # a bug, or Excel refusing a change (a protected sheet or workbook)
+        kept = " Không có gì bị thay đổi." if _discard_writes(book) else ""
+        return notify(book, f"Lỗi trong parxl ({type(exc).__name__}: {exc}).{kept} Hãy gửi nội dung "
+                            "thông báo này cho bộ phận hỗ trợ.", ok=False)
+
+
+def _discard_writes(book: Any) -> bool:
+    """Drop the writes queued so far on xlwings Server / Lite; False on the desktop (done)."""
+    if not is_remote(book):
+        return False
+    book.json()["actions"].clear()
+    return True
 
 
 # --------------------------------------------------------------------------- the macros
