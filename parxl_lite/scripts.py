@@ -141,7 +141,7 @@ def run(book: Any, action: Callable[[Any], str]) -> ScriptResult:
 def results_rows(t: OpenTemplate, s: Scores) -> list[list[Any]]:
     from udfs.macros import results_rows as rows  # the same sheet as the desktop macro
 
-    return rows(t.framework, s, t.name, t.body, t.year)
+    return rows(t.framework, s, t.name, t.body, t.year, t.cells)
 
 
 def _score_text(s: Scores) -> str:
@@ -170,8 +170,9 @@ def tinh_diem(book: Any) -> ScriptResult:
         sheet["A:A"].column_width = 9
         sheet["B:B"].column_width = 50
         sheet["A1"].font.bold = True
-        extra = f" ({len(s.errors)} số liệu cần xem lại)" if s.errors else ""
-        return f"{_score_text(s)}{extra}. Xem trang '{L.RESULTS}'."
+        from udfs.macros import review_text
+
+        return f"{_score_text(s)}{review_text(s)}. Xem trang '{L.RESULTS}'."
 
     return run(book, action)
 

@@ -379,3 +379,19 @@ def test_an_unexpected_error_is_a_vietnamese_message_not_a_traceback(
     assert result.message.startswith("Lỗi trong parxl (RuntimeError: thử lỗi)")
     assert "Không có gì bị thay đổi" in result.message
     assert [a["func"] for a in _actions(book)] == ["alert"]
+
+
+def test_tinh_diem_says_when_values_need_review_and_where(mini: Framework, tmp_path: Path) -> None:
+    """A rate typed without its % sign: the message says a value needs review (as the Lite
+    script's does) and the results sheet names the sheet and row of the item, not only its code."""
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    grid = next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["values"]
+    line = next(i for i, r in enumerate(grid) if r[0] == "1.1.2")
+    grid[line][7] = "77,7"
+    book = _book(payload)
+    result = macros.tinh_diem(book)
+    assert "(1 số liệu cần xem lại)" in result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
+    review = values[[r[0] for r in values].index("SỐ LIỆU CẦN XEM LẠI") + 1]
+    assert review[:2] == ["1.1.2", "tỷ lệ '77,7' phải ghi dạng phần trăm, ví dụ 77,7%"]
+    assert review[2:4] == ["Lĩnh vực 1", f"dòng {line + 1}"]

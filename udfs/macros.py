@@ -434,8 +434,10 @@ def _scored(book: Any) -> tuple[OpenTemplate | Return, str]:
     return read_return(path), str(path)
 
 
-def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "") -> list[list[Any]]:
-    """The "Kết quả" sheet as rows of 10 cells."""
+def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "",
+                 cells: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> list[list[Any]]:
+    """The "Kết quả" sheet as rows of 10 cells; ``cells`` ((item, field) -> (sheet, ref), as read
+    from the workbook) lets a value to review name the sheet and row of its item."""
     w = 10
 
     def row(*cells: Any) -> list[Any]:
@@ -471,7 +473,8 @@ def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: st
         rows.append(row())
         rows.append(row("SỐ LIỆU CẦN XEM LẠI"))
         for code, err in s.errors.items():
-            rows.append(row(code, err))
+            sheet, ref = (cells or {}).get((code, "status"), ("", ""))
+            rows.append(row(code, err, sheet, f"dòng {ref.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}" if ref else ""))
     return rows
 
 
@@ -482,7 +485,7 @@ def tinh_diem(book: Any) -> MacroResult:
     def run(book: Any) -> MacroResult:
         tpl, source = _scored(book)
         s = score_values(tpl.framework, tpl.values)
-        rows = results_rows(tpl.framework, s, Path(source).name, tpl.body, tpl.year)
+        rows = results_rows(tpl.framework, s, Path(source).name, tpl.body, tpl.year, tpl.cells)
         sheet = _fresh_sheet(book, L.RESULTS)
         sheet["A1"].value = rows
         n = len(tpl.framework.domains)
@@ -495,9 +498,14 @@ def tinh_diem(book: Any) -> MacroResult:
         from parxl.numbers import format_vn_number, format_vn_percent
 
         return notify(book, f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
-                            f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}. Xem trang '{L.RESULTS}'.")
+                            f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}{review_text(s)}. Xem trang '{L.RESULTS}'.")
 
     return _run(book, run)
+
+
+def review_text(s: Scores) -> str:
+    """The note " (N số liệu cần xem lại)" when some inputs could not be scored, else nothing."""
+    return f" ({len(s.errors)} số liệu cần xem lại)" if s.errors else ""
 
 
 def bao_cao(book: Any) -> MacroResult:
