@@ -395,3 +395,22 @@ def test_tinh_diem_says_when_values_need_review_and_where(mini: Framework, tmp_p
     review = values[[r[0] for r in values].index("SỐ LIỆU CẦN XEM LẠI") + 1]
     assert review[:2] == ["1.1.2", "tỷ lệ '77,7' phải ghi dạng phần trăm, ví dụ 77,7%"]
     assert review[2:4] == ["Lĩnh vực 1", f"dòng {line + 1}"]
+
+
+def test_tao_bieu_mau_again_keeps_the_template_already_there(
+    monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path
+) -> None:
+    """Button 1 clicked a second time must not replace 'Biểu mẫu <mã>.xlsx', which the user may
+    have filled in since (the desktop opens it right away): it says so and writes nothing."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    shutil.copy(DATA / "mini.yaml", tmp_path / "mini.yaml")
+    settings = {macros.LBL_FRAMEWORK: str(tmp_path / "mini.yaml"), macros.LBL_FOLDER: str(tmp_path)}
+    first = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert first.ok, first.message
+    path = first.outputs[0]
+    fill_values(path, MINI_VALUES, tmp_path / "đã điền.xlsx")
+    shutil.copy(tmp_path / "đã điền.xlsx", path)  # the user filled the template in place
+    before = path.read_bytes()
+    again = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert path.read_bytes() == before
+    assert again.outputs == [path] and "không ghi đè" in again.message and str(path) in again.message

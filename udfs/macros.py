@@ -283,7 +283,8 @@ def _discard_writes(book: Any) -> bool:
 def tao_bieu_mau(book: Any) -> MacroResult:
     """Build the template of the framework chosen on the control sheet.
 
-    Desktop: writes ``<folder>/Biểu mẫu <id>.xlsx`` and opens it. xlwings Server: the same file
+    Desktop: writes ``<folder>/Biểu mẫu <id>.xlsx`` and opens it (an existing one is opened, never
+    replaced: it may have been filled in). xlwings Server: the same file
     under ``PARXL_SERVER_ROOT``; without it, the template's sheets are added to the open
     workbook (values and native formulas; styles and locks need the file).
     """
@@ -302,6 +303,11 @@ def tao_bieu_mau(book: Any) -> MacroResult:
                                 "(tải tệp đầy đủ bằng lệnh parxl build để có định dạng và khoá ô).")
         folder = _folder(book, settings)
         path = folder / f"Biểu mẫu {fw.id}{'-udf' if flavor == 'udf' else ''}.xlsx"
+        if path.exists():  # it may have been filled in since: never replaced
+            if not is_remote(book):
+                _open(book, path)
+            return notify(book, f"Đã có biểu mẫu: {path} (không ghi đè, tệp có thể đã được điền). Muốn tạo "
+                                "lại biểu mẫu trống thì xoá hoặc đổi tên tệp này rồi bấm lại.", outputs=[path])
         build_template(fw, path, formulas=make_formulas(flavor))
         if not is_remote(book):
             _open(book, path)
