@@ -169,6 +169,14 @@ def test_check_lists_problems_by_item() -> None:
         (lambda f: f.par_range(["Đạt"], [1, 2], [1]), "#VALUE!", "cùng số ô"),
         (lambda f: f.par_check([["1.1.1", "a"]]), "#VALUE!", "cột A đến I"),
         (lambda f: f.par_check(3.5), "#VALUE!", "cột A đến I"),
+        # a range where one cell is wanted: said so, not a Python list in the message
+        (lambda f: f.par_status([["Đạt"], [""]], [[1, 2]], 1, 2), "#VALUE!", "trạng thái phải là một ô"),
+        (lambda f: f.par_status("", [[1, 2]], [[1], [2]], 2), "#VALUE!", "điểm theo số liệu phải là một ô"),
+        (lambda f: f.par_describe([["tiers"], ["yesno"]], 2), "#VALUE!", "cách chấm phải là một ô"),
+        (lambda f: f.par_describe("yesno", [[2], [3]]), "#VALUE!", "điểm tối đa phải là một ô"),
+        (lambda f: f.par_bonus([[1]], [[1], [2]]), "#VALUE!", "giới hạn điểm thưởng phải là một ô"),
+        (lambda f: f.par_item("yesno", [[2], [3]], None, [["Có"], ["Không"]]), "#VALUE!",
+         "PAR_ITEM tính một tiêu chí"),
     ],
 )
 def test_bad_input_gives_excel_error_with_vietnamese_hint(call: Any, code: str, hint: str) -> None:

@@ -78,6 +78,7 @@ def _show(v: Any) -> str:
 
 def number(v: Any, what: str, *, blank: float | None = None) -> float:
     """A numeric argument: numbers pass, Vietnamese number texts are read, else #VALUE!."""
+    _one_cell(v, what)
     if _blank(v):
         if blank is not None:
             return blank
@@ -90,6 +91,12 @@ def number(v: Any, what: str, *, blank: float | None = None) -> float:
 
 def _is_list(v: Any) -> bool:
     return isinstance(v, list | tuple)
+
+
+def _one_cell(v: Any, what: str) -> None:
+    """#VALUE! saying so when a range is given where one cell is wanted."""
+    if _is_list(v):
+        raise UdfError(f"{what} phải là một ô, không phải một vùng ({_size_text(_shape(v))})")
 
 
 def _flat(v: Any) -> list[Any]:
@@ -218,6 +225,7 @@ def _compiled(kind: str, params_key: str, max_points: float) -> tuple[Evaluator,
 
 def rule(kind: Any, max_points: float, params: Any) -> tuple[Evaluator, tuple[str, ...]]:
     """The compiled scoring function of a rule kind and the types of its two inputs."""
+    _one_cell(kind, "cách chấm")
     if not isinstance(kind, str):
         raise UdfError(f"không có cách chấm {_show(kind)}; dùng một trong: {', '.join(KINDS)}", NA)
     if params is not None and not isinstance(params, str):
@@ -277,6 +285,7 @@ def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any
     (``penalty`` true) it means no penalty point was incurred. A typed status not in the
     template's list is an error here (the list's data validation normally prevents it).
     """
+    _one_cell(status, "trạng thái")
     if not _blank(status):
         if str(status).casefold() not in _STATUS_KEYS:  # as typed: the formulas do not trim it
             raise UdfError(f"trạng thái {_show(status)} không hợp lệ; dùng: {', '.join(STATUSES)}")
@@ -424,6 +433,8 @@ def par_item(kind: Any, max_points: Any, status: Any = None, v1: Any = None, v2:
     ``group`` is blank for a base item, "bonus"/"thưởng" or "penalty"/"trừ" for the bonus and
     penalty groups (they deduct nothing from the base; a penalty item is Đạt with no penalty).
     """
+    if any(_is_list(a) for a in (kind, max_points, status, v1, v2, params, group)):
+        raise UdfError("PAR_ITEM tính một tiêu chí (một dòng): mỗi đối số là một ô, không phải một vùng")
     key = "" if _blank(group) else str(group).strip().casefold()
     if key not in ("", "bonus", "thưởng", "điểm thưởng", "penalty", "trừ", "điểm trừ"):
         raise UdfError(f"nhóm {_show(group)} không hợp lệ: để trống, \"thưởng\" hoặc \"trừ\"")
