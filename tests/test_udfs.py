@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from parxl.calc import computed_values
@@ -251,8 +251,15 @@ def one_item(draw: st.DrawFn) -> tuple[Item, dict[tuple[str, str], Any]]:
     return item, values
 
 
+def _three_decimals(rate: float) -> tuple[Item, dict[tuple[str, str], Any]]:
+    """Points kept to 3 decimals: the deducted points then have 3 too (0.223, not 0.22)."""
+    params, _ = KINDS["proportional"].normalize({"decimals": 3}, 1.0)
+    return Item("1.1.1", "x", 1.0, Rule("proportional", params)), {("1.1.1", "rate"): rate}
+
+
 @settings(max_examples=300, deadline=None)
 @given(case=one_item())
+@example(case=_three_decimals(0.777))
 def test_par_item_is_the_python_evaluator(case: tuple[Item, dict[tuple[str, str], Any]]) -> None:
     item, values = case
     expected = score_item(item, values)
