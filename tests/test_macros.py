@@ -99,6 +99,10 @@ def test_tinh_diem_writes_results_sheet_from_open_template(mini: Framework, tmp_
     assert domains["1"][4] == pytest.approx(3.55, abs=1e-12)
     assert domains["2"][4] == pytest.approx(3.49, abs=1e-12)
     assert domains["2"][7] == 2  # survey points not yet known
+    # interim range: still reachable = achieved + not yet known (3.49 + 2 in domain 2; 7.54 + 2 in all)
+    assert domains["2"][8] == pytest.approx(5.49, abs=1e-12) and domains["1"][8] == pytest.approx(3.55, abs=1e-12)
+    assert by_label["Giữa kỳ: điểm chắc chắn đạt"] == pytest.approx(7.54, abs=1e-12)
+    assert by_label["Giữa kỳ: điểm có thể đạt tối đa"] == pytest.approx(9.54, abs=1e-12)
     # share of deducted points: domain 2 lost 0.01 + 1.5 + 0.5 of 3.46
     assert domains["2"][6] == pytest.approx(2.01 / 3.46, abs=1e-9)
     lost = [r[0] for r in values[values.index(next(r for r in values if r[0] == "CÁC TIÊU CHÍ THÀNH PHẦN BỊ TRỪ ĐIỂM")) + 2:]
