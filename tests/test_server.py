@@ -107,3 +107,19 @@ def test_script_on_other_workbook_changes_nothing() -> None:
     actions = book.json()["actions"]
     assert [a["func"] for a in actions] == ["alert"]
     assert "không phải biểu mẫu parxl" in actions[0]["args"][0]
+
+
+def test_readme_server_setup_names_the_real_scripts_and_hooks() -> None:
+    """The README's xlwings Server setup: the task pane buttons it lists are the scripts the module
+    exposes, and it points at xlwings Server's real hooks (its custom_functions / custom_scripts
+    packages), not at settings the server does not have."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    scripts = {x["function_name"] for x in s.custom_scripts_meta(server)}
+    for section in ("### Đơn vị không cài Python", "### No local Python"):
+        text = readme[readme.index(section):]
+        text = text[: text.index("**")]  # up to the licence paragraph
+        assert set(re.findall(r"`(\w+)`", text)) >= scripts, section
+        assert "custom_functions/__init__.py" in text and "custom_scripts/__init__.py" in text
+    assert "XLWINGS_CUSTOM_FUNCTIONS_MODULE" not in readme

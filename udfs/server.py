@@ -1,9 +1,9 @@
 """parxl for xlwings Server and xlwings Lite (Office.js): Excel on the web, on Mac, no local Python.
 
-Point the server at this module (xlwings-server: ``XLWINGS_CUSTOM_FUNCTIONS_MODULE`` /
-``XLWINGS_CUSTOM_SCRIPTS_MODULE`` or a ``custom_functions``/``custom_scripts`` module that does
-``from udfs.server import *``; xlwings Lite: paste ``from udfs.server import *`` into
-``main.py`` with parxl in ``requirements.txt``). It exposes
+Point the server at this module (xlwings Server: ``from udfs.server import *`` in both
+``custom_functions/__init__.py`` and ``custom_scripts/__init__.py`` of the server project, and
+one ``xw-click`` button per script in its task pane; xlwings Lite uses
+:mod:`parxl_lite.plugin` instead). It exposes
 
 * the same ``PAR_*`` custom functions as :mod:`udfs.functions` (same Python core, same
   results); a bad argument gives ``#VALUE!`` whose message (hover the error flag) is the
