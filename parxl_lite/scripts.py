@@ -84,8 +84,20 @@ def open_template(book: Any) -> OpenTemplate:
     return read_template(book_values(book), book.name)
 
 
+def _own_sheet(book: Any, name: str) -> bool:
+    """True when the book has a sheet of that name that parxl wrote (a new run replaces it),
+    False when it has none; a ScriptError when it is the user's own sheet (never overwritten)."""
+    from udfs.macros import not_own_sheet, own_sheet
+
+    if name not in sheet_names(book):
+        return False
+    if not own_sheet(sheet_rows(book.sheets[name])):
+        raise ScriptError(not_own_sheet(name))
+    return True
+
+
 def _fresh_sheet(book: Any, name: str) -> Any:
-    if name in sheet_names(book):
+    if _own_sheet(book, name):
         sheet = book.sheets[name]
         sheet.clear()
         return sheet
@@ -289,7 +301,7 @@ def bao_cao(book: Any) -> ScriptResult:
         t = open_template(book)
         s = score_values(t.framework, t.values)
         blocks = report_blocks(t, s)
-        if REPORT_SHEET in sheet_names(book):
+        if _own_sheet(book, REPORT_SHEET):
             book.sheets[REPORT_SHEET].delete()  # its tables and charts go with it
         sheet = book.sheets.add(REPORT_SHEET, after=book.sheets[len(book.sheets) - 1])
         title = f"BÁO CÁO KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH — {t.body or t.name}"

@@ -722,3 +722,22 @@ def test_check_script_reports_an_error_value_in_an_input_cell(
     results = values_of(apply(payload, run_script("tinh_diem", payload)), "Kết quả")
     lost = {r[0]: r for r in results if r[0] == "1.1.3"}
     assert lost["1.1.3"][5] == pytest.approx(0.5) and lost["1.1.3"][6] == "Không đạt"
+
+
+@pytest.mark.parametrize(("script", "sheet"), [("tinh_diem", "Kết quả"), ("kiem_tra", "Kiểm tra"),
+                                               ("bao_cao", "Báo cáo")])
+def test_a_sheet_of_the_user_with_the_same_name_is_never_overwritten(
+    payloads: dict[str, dict[str, Any]], script: str, sheet: str
+) -> None:
+    """A sheet the script did not write ('Báo cáo' drafted by the user) is neither cleared nor
+    deleted: a message, nothing changed. One the script wrote before is replaced."""
+    payload = json.loads(json.dumps(payloads["hcm-quan-2023"]))
+    payload["sheets"].append({"name": sheet, "values": [["Dự thảo của phòng"], ["…"]], "pictures": [],
+                              "tables": []})
+    actions = run_script(script, payload)
+    assert changes(actions) == []
+    assert f"'{sheet}'" in alert(actions) and "Không có gì bị thay đổi" in alert(actions)
+    done = apply(payloads["hcm-quan-2023"], run_script(script, payloads["hcm-quan-2023"]))
+    again = run_script(script, done)  # run twice: the sheet of the first run is replaced
+    assert alert(again) == alert(run_script(script, payloads["hcm-quan-2023"]))
+    assert "addSheet" not in changes(again) or script == "bao_cao"

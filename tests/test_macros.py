@@ -113,7 +113,8 @@ def test_tinh_diem_writes_results_sheet_from_open_template(mini: Framework, tmp_
 
 def test_tinh_diem_udf_flavour_and_rerun_replaces_sheet(mini: Framework, tmp_path: Path) -> None:
     payload = payload_from_workbook(_filled(mini, tmp_path, "udf"))
-    payload["sheets"].append({"name": "Kết quả", "values": [["cũ"]], "pictures": [], "tables": []})
+    old = [["KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"], ["cũ"]]  # written by an earlier run
+    payload["sheets"].append({"name": "Kết quả", "values": old, "pictures": [], "tables": []})
     book = _book(payload)
     assert macros.tinh_diem(book).ok
     funcs = [a["func"] for a in _actions(book)]
@@ -418,3 +419,26 @@ def test_tao_bieu_mau_again_keeps_the_template_already_there(
     again = macros.tao_bieu_mau(_book(control_payload(settings)))
     assert path.read_bytes() == before
     assert again.outputs == [path] and "không ghi đè" in again.message and str(path) in again.message
+
+
+def test_a_sheet_of_the_user_with_the_same_name_is_never_overwritten(mini: Framework, tmp_path: Path) -> None:
+    """'Kết quả' is a common sheet name: one that parxl did not write is the user's own, and
+    the macro leaves it (and everything else) as it is."""
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    payload["sheets"].append({"name": "Kết quả", "values": [["Bảng tính riêng của tôi"], [1.0]],
+                              "pictures": [], "tables": []})
+    book = _book(payload)
+    result = macros.tinh_diem(book)
+    assert not result.ok and "'Kết quả'" in result.message and "Không có gì bị thay đổi" in result.message
+    assert [a["func"] for a in _actions(book)] == ["alert"]
+
+
+def test_thu_thap_checks_the_sheet_before_writing_any_file(
+    monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    (tmp_path / macros.RETURN_FOLDER).mkdir()
+    mine = {"name": macros.COLLECT_SHEET, "values": [["Danh sách của tôi"]], "pictures": [], "tables": []}
+    result = macros.thu_thap(_book(control_payload({macros.LBL_FOLDER: str(tmp_path)}, [mine])))
+    assert not result.ok and f"'{macros.COLLECT_SHEET}'" in result.message
+    assert not (tmp_path / macros.CONSOLIDATED).exists()

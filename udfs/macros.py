@@ -377,6 +377,7 @@ def thu_thap(book: Any) -> MacroResult:
         if not returns.is_dir():
             raise MacroError(f"không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
         output = folder / CONSOLIDATED
+        _replaces(book, COLLECT_SHEET)  # before any file is written
         result = collect(returns, output)
         rows: list[list[Any]] = [["TỔNG HỢP BIỂU MẪU TRẢ VỀ", None, None, None, None, None]]
         rows.append([f"Thư mục: {returns}", None, None, None, None, None])
@@ -411,8 +412,38 @@ def _widths(sheet: Any, widths: Sequence[float]) -> None:
             sheet.range((1, i + 1)).column_width = w
 
 
+# The first cell of the sheets parxl writes into a workbook (these macros, the Lite scripts,
+# 'parxl collect'): such a sheet is replaced by the next run; another sheet of the same name
+# ("Kết quả", "Báo cáo" are common names) is the user's own and is never overwritten.
+OWN_TITLES = ("KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", "TỔNG HỢP BIỂU MẪU TRẢ VỀ", "KẾT QUẢ TỔNG HỢP",
+              "KIỂM TRA SỐ LIỆU", "KIỂM TRA BIỂU MẪU TRẢ VỀ", "BÁO CÁO KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
+
+
+def own_sheet(rows: Sequence[Sequence[Any]]) -> bool:
+    """True when a sheet (its rows from A1) is empty or was written by parxl."""
+    if not any(v not in (None, "") for r in rows for v in r):
+        return True
+    first = rows[0][0] if rows and rows[0] else None
+    return isinstance(first, str) and first.startswith(OWN_TITLES)
+
+
+def not_own_sheet(name: str) -> str:
+    return (f"Tệp đang mở đã có trang '{name}' không do parxl tạo; hãy đổi tên trang đó rồi chạy lại. "
+            "Không có gì bị thay đổi.")
+
+
+def _replaces(book: Any, name: str) -> bool:
+    """True when the book has a sheet of that name that parxl wrote, False when it has none; a
+    MacroError when it is the user's own sheet."""
+    if name not in _sheet_names(book):
+        return False
+    if not own_sheet(_rows(book, name)):
+        raise MacroError(not_own_sheet(name))
+    return True
+
+
 def _fresh_sheet(book: Any, name: str) -> Any:
-    if name in _sheet_names(book):
+    if _replaces(book, name):
         sheet = book.sheets[name]
         sheet.clear_contents()
         return sheet
