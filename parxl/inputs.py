@@ -22,6 +22,7 @@ from parxl.framework.model import Framework, Item
 from parxl.numbers import format_vn_number, parse_vn_number
 from parxl.rules.base import AMOUNT, COUNT, NO, POINTS, RATE, YES, YESNO
 from parxl.score import STATUSES
+from parxl.workbook import layout as L
 from parxl.workbook.save import atomic_write_bytes
 
 STATUS, TEXT = "status", "text"
@@ -349,3 +350,48 @@ def check_values(
             Location(file=source),
         )
     return out
+
+
+def check_office(fw: Framework, clean: Mapping[tuple[str, str], Any], meta: Mapping[str, str],
+                  template: str) -> None:
+    """A copy distributed to one office takes only that office's items (the others are locked
+    there, and collect would refuse them)."""
+    if meta.get("kind") != L.KIND_OFFICE:
+        return
+    office = meta.get("office", "")
+    given = {code for code, _ in clean}
+    others = [i.code for i in fw.items if i.code in given and i.office != office]  # framework order
+    if others:
+        shown = ", ".join(others[:10]) + (", …" if len(others) > 10 else "")
+        raise InputError(f"tệp là biểu mẫu phát hành cho đơn vị '{office}': {len(others)} mục không thuộc đơn vị "
+                         f"này ({shown}) — không ghi gì; ghi các mục này vào biểu mẫu của đơn vị phụ trách hoặc vào "
+                         "tệp tổng hợp", Location(file=template))
+
+
+def check_rows(
+    fw: Framework,
+    clean: Mapping[tuple[str, str], Any],
+    cells: Mapping[tuple[str, str], tuple[str, str]],
+    template: str,
+    lines: Mapping[tuple[str, str], int] | None,
+) -> None:
+    """Every value has its item's row in the template, else one error naming each item and
+    the sheet it should be on (a row deleted, or its code in column 'Mã' changed)."""
+    missing: dict[str, list[tuple[str, str]]] = {}
+    for key in clean:
+        if key[0] != BODY and key not in cells:
+            missing.setdefault(key[0], []).append(key)
+    if not missing:
+        return
+    sheets = {i.code: d.sheet_name for d in fw.domains for i in d.items}
+    problems = []
+    for code, keys in missing.items():
+        at = sorted(lines[k] for k in keys if lines and k in lines)
+        source = f" (giá trị ở dòng {', '.join(map(str, at))} của bảng nhập liệu)" if at else ""
+        problems.append(f"trang '{sheets.get(code, L.EXTRA)}': không có dòng mục {code} ở cột 'Mã'{source}")
+    raise InputError(
+        f"biểu mẫu thiếu dòng của {len(missing)} mục (dòng bị xoá hoặc mã mục bị sửa) — dùng biểu mẫu "
+        "gốc hoặc tạo lại bằng 'parxl build'; không có gì được ghi:\n"
+        + "\n".join(f"  - {p}" for p in problems),
+        Location(file=template),
+    )

@@ -403,7 +403,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
     code; every value is checked first (one message lists every bad value; nothing written)."""
 
     def action(book: Any) -> str:
-        from parxl.inputs import BODY, check_values
+        from parxl.inputs import BODY, check_office, check_rows, check_values
 
         t = open_template(book)
         if INPUT_SHEET not in sheet_names(book):
@@ -415,12 +415,20 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
         if not values:
             raise ScriptError(f"Trang '{INPUT_SHEET}' chưa có giá trị nào. Không có gì bị thay đổi.")
         clean = check_values(t.framework, values, f"{t.name}, trang {INPUT_SHEET}", lines)
-        missing = [k for k in clean if k[0] != BODY and k not in t.cells]
-        if missing:
-            raise ScriptError(
-                f"Biểu mẫu thiếu ô cho {len(missing)} giá trị (ví dụ mục {missing[0][0]}). "
-                "Không có gì bị thay đổi."
-            )
+        # as 'parxl fill': every value has its row, and a copy issued to one office takes only
+        # that office's items (Excel refuses writes into the others' locked rows)
+        check_rows(t.framework, clean, t.cells, t.name, lines)
+        check_office(t.framework, clean, t.meta, t.name)
+        if t.meta.get("kind") == L.KIND_OFFICE:  # its body's name and year are written and locked
+            fixed = {(BODY, "name"): t.body, (BODY, "year"): t.year}
+            changed = [k for k in clean if k in fixed and str(clean[k]) != fixed[k]]
+            if changed:
+                raise ScriptError(
+                    f"Biểu mẫu phát hành cho đơn vị '{t.meta.get('office', '')}' đã ghi sẵn cơ quan "
+                    f"'{t.body}', năm '{t.year}' (ô bị khoá); bảng nhập liệu ghi khác: "
+                    + ", ".join(f"{k[1]} '{clean[k]}'" for k in changed) + ". Không có gì bị thay đổi."
+                )
+            clean = {k: v for k, v in clean.items() if k not in fixed}
         by_sheet: dict[str, list[tuple[str, Any]]] = {}
         for key, value in clean.items():
             if key[0] == BODY:

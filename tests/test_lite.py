@@ -741,3 +741,44 @@ def test_a_sheet_of_the_user_with_the_same_name_is_never_overwritten(
     again = run_script(script, done)  # run twice: the sheet of the first run is replaced
     assert alert(again) == alert(run_script(script, payloads["hcm-quan-2023"]))
     assert "addSheet" not in changes(again) or script == "bao_cao"
+
+
+def test_fill_script_on_an_office_copy_writes_no_locked_cell(tmp_path: Path) -> None:
+    """A copy issued to one office (parxl distribute) locks the other offices' rows and the
+    body's name and year: Excel refuses a write there half-way through the script. So the
+    script refuses other offices' items before writing anything, as 'parxl fill' does, and
+    writes an office's own items only into its unlocked cells."""
+    import openpyxl
+
+    from parxl.office.distribute import distribute
+
+    fid = "hcm-quan-2023"
+    fw = builtin(fid)
+    copy = next(p for p in distribute(fw, tmp_path, body="Quận 1", year="2023") if p.stem == "Phòng Nội vụ")
+    payload = _with_input_sheet(payload_from_workbook(copy), fid)  # every office's items
+    actions = run_script("nhap_so_lieu", payload)
+    assert changes(actions) == []
+    assert "'Phòng Nội vụ'" in alert(actions) and "không thuộc đơn vị này" in alert(actions)
+    # the office's own items (and the body's name and year as already written): only unlocked cells
+    rows = values_of(payload, "Nhập liệu")
+    offices = {i.code: i.office for i in fw.items}
+    rows[1:] = [r for r in rows[1:] if offices.get(r[0]) == "Phòng Nội vụ" or r[0] == "_body"]
+    actions = run_script("nhap_so_lieu", payload)
+    assert alert(actions).startswith("Đã ghi "), alert(actions)
+    wb = openpyxl.load_workbook(copy)
+    names = [s["name"] for s in payload["sheets"]]
+    written = [(names[a["sheet_position"]], a["start_row"] + 1, a["start_column"] + 1)
+               for a in actions if a["func"] == "setValues"]
+    assert written and all(not wb[s].cell(r, c).protection.locked for s, r, c in written)
+
+
+def test_fill_script_names_the_sheet_of_a_deleted_row(tmp_path: Path) -> None:
+    """An item row deleted (or its code changed) in the open template: the message names the
+    sheet and the input table's line, as 'parxl fill' does, and nothing is written."""
+    payload = _with_input_sheet(_template_payload(tmp_path, "hcm-quan-2023"), "hcm-quan-2023")
+    grid = values_of(payload, "Lĩnh vực 1")
+    grid[:] = [r for r in grid if r[0] != "1.1.2"]
+    line = next(i for i, r in enumerate(values_of(payload, "Nhập liệu"), start=1) if r[0] == "1.1.2")
+    actions = run_script("nhap_so_lieu", payload)
+    assert changes(actions) == []
+    assert f"trang 'Lĩnh vực 1': không có dòng mục 1.1.2 ở cột 'Mã' (giá trị ở dòng {line}" in alert(actions)
