@@ -442,3 +442,14 @@ def test_thu_thap_checks_the_sheet_before_writing_any_file(
     result = macros.thu_thap(_book(control_payload({macros.LBL_FOLDER: str(tmp_path)}, [mine])))
     assert not result.ok and f"'{macros.COLLECT_SHEET}'" in result.message
     assert not (tmp_path / macros.CONSOLIDATED).exists()
+
+
+def test_an_error_in_a_control_cell_reads_as_blank(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Only the template's inputs keep their error codes; a setting showing #REF! is not a folder
+    named '#REF!' (the desktop would create it beside the workbook)."""
+    monkeypatch.setattr(macros, "is_remote", lambda book: False)
+    monkeypatch.chdir(tmp_path)
+    book = _book(control_payload({macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: "#REF!"}))
+    result = macros.tao_bieu_mau(book)
+    assert not result.ok and f"chưa ghi '{macros.LBL_FOLDER}'" in result.message
+    assert not any(tmp_path.iterdir())

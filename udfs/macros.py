@@ -98,12 +98,12 @@ def _sheet_names(book: Any) -> list[str]:
     return [s.name for s in book.sheets]
 
 
-def _rows(book: Any, name: str) -> list[list[Any]]:
+def _rows(book: Any, name: str, errors: bool = True) -> list[list[Any]]:
     """The sheet's cells from A1 to the end of its used range, as a list of rows. A cell error
-    stays its code ("#N/A"), as the file reader keeps it, instead of reading as a blank."""
+    stays its code ("#N/A"), as the file reader keeps it, unless ``errors`` is False (a blank)."""
     sheet = book.sheets[name]
     used = sheet.used_range
-    values = used.options(err_to_str=True).value
+    values = used.options(err_to_str=errors).value
     if not isinstance(values, list):
         values = [[values]]
     elif values and not isinstance(values[0], list):
@@ -120,7 +120,7 @@ def control_settings(book: Any) -> dict[str, Any] | None:
     if CONTROL not in _sheet_names(book):
         return None
     out: dict[str, Any] = {}
-    for row in _rows(book, CONTROL):
+    for row in _rows(book, CONTROL, errors=False):  # a setting showing #REF! is not set
         for i, cell in enumerate(row[:-1]):
             if isinstance(cell, str) and cell.strip() and cell.strip() not in out:
                 out[cell.strip().rstrip(":")] = row[i + 1]
@@ -182,7 +182,7 @@ def notify(book: Any, message: str, ok: bool = True, outputs: Sequence[Path] = (
 
 
 def _write_status(book: Any, message: str) -> None:
-    for r, row in enumerate(_rows(book, CONTROL), start=1):
+    for r, row in enumerate(_rows(book, CONTROL, errors=False), start=1):
         for c, cell in enumerate(row, start=1):
             if isinstance(cell, str) and cell.strip().rstrip(":") == LBL_STATUS:
                 book.sheets[CONTROL].cells(r, c + 1).value = message
