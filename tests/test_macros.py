@@ -453,3 +453,15 @@ def test_an_error_in_a_control_cell_reads_as_blank(monkeypatch: pytest.MonkeyPat
     result = macros.tao_bieu_mau(book)
     assert not result.ok and f"chưa ghi '{macros.LBL_FOLDER}'" in result.message
     assert not any(tmp_path.iterdir())
+
+
+def test_macro_workbook_says_how_to_install_as_the_readme_does() -> None:
+    """parxl is installed from its source folder ('pip install .'), not from PyPI, where the
+    name 'parxl' is not ours: the control sheet's guide and parxl_excel.py say the same."""
+    readme = (WORKBOOKS.parent / "README.md").read_text("utf-8")
+    assert "`pip install .`" in readme
+    payload = payload_from_workbook(WORKBOOKS / "parxl_excel.xlsm")
+    control = next(s for s in payload["sheets"] if s["name"] == macros.CONTROL)["values"]
+    guide = [v for r in control for v in r if isinstance(v, str) and "pip install" in v]
+    assert guide and all("pip install ." in g and "pip install parxl" not in g for g in guide)
+    assert "pip install parxl" not in (WORKBOOKS / "parxl_excel.py").read_text("utf-8")

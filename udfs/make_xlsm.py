@@ -33,7 +33,7 @@ FIXED_DATE = dt.datetime(2024, 1, 1)
 
 MODULE_TEXT = '''"""Called by the buttons of parxl_excel.xlsm: RunPython "import parxl_excel; parxl_excel.main()".
 
-Keep this file beside parxl_excel.xlsm; the work is done by parxl (pip install parxl), see
+Keep this file beside parxl_excel.xlsm; the work is done by parxl (pip install . in its source folder), see
 udfs/macros.py.
 """
 
@@ -142,7 +142,7 @@ def build_xlsm() -> bytes:
     guide_row = buttons_row + len(macros.BUTTONS) + 4
     guide = [
         "Cách dùng:",
-        "1. Cài Python và parxl (pip install parxl), cài bổ trợ xlwings (xlwings addin install) và chọn "
+        "1. Cài Python và parxl (pip install . trong thư mục mã nguồn parxl), cài bổ trợ xlwings (xlwings addin install) và chọn "
         "Interpreter trên thẻ xlwings (hoặc thêm dòng Interpreter_Win ở trang xlwings.conf).",
         "2. Tạo biểu mẫu: chọn bộ tiêu chí, bấm nút 1. Phát hành: nút 2 tạo mỗi đơn vị chủ trì một tệp.",
         f"3. Các đơn vị điền xong, chép tệp vào thư mục '{macros.RETURN_FOLDER}', bấm nút 3 để thu thập, "
