@@ -465,3 +465,17 @@ def test_macro_workbook_says_how_to_install_as_the_readme_does() -> None:
     guide = [v for r in control for v in r if isinstance(v, str) and "pip install" in v]
     assert guide and all("pip install ." in g and "pip install parxl" not in g for g in guide)
     assert "pip install parxl" not in (WORKBOOKS / "parxl_excel.py").read_text("utf-8")
+
+
+def test_a_renamed_sheet_is_named_with_the_file_and_nothing_changes(mini: Framework, tmp_path: Path) -> None:
+    """The user renamed 'Lĩnh vực 1': the message names the file and the sheet (as the Lite
+    script's does) and says nothing was changed."""
+    path = _filled(mini, tmp_path)
+    payload = payload_from_workbook(path)
+    next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["name"] = "LV1"
+    book = _book(payload)
+    result = macros.tinh_diem(book)
+    assert not result.ok
+    assert f"tệp '{path.name}', trang 'Lĩnh vực 1': thiếu trang 'Lĩnh vực 1'" in result.message
+    assert "Không có gì bị thay đổi" in result.message
+    assert [a["func"] for a in _actions(book)] == ["alert"]

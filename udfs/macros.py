@@ -167,7 +167,7 @@ def read_open_template(book: Any) -> OpenTemplate | None:
     except WorkbookError as exc:
         if exc.where.sheet == L.META and "không phải biểu mẫu parxl" in exc.message:
             return None
-        raise MacroError(exc.message) from None
+        raise MacroError(f"Không thực hiện được: {exc}. Không có gì bị thay đổi.") from None
 
 
 # --------------------------------------------------------------------------- messages
