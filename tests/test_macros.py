@@ -236,13 +236,15 @@ def test_yearly_cycle_in_vietnamese_folder(monkeypatch: pytest.MonkeyPatch, mini
     # 1 + 1.55 + 1 + 2.99 + 0 + 0.5 = 7.04 base points
     assert scores[0][2] == pytest.approx(7.04, abs=1e-9)
     # problems per office agree with the problem rows listed below them
-    head = sheet_rows.index(["Đơn vị chủ trì", "Lỗi", "Cảnh báo", "Nhắc nhở", "", ""])  # blanks travel as ""
-    end = sheet_rows.index(["Mức độ", "Tệp", "Trang", "Ô", "Đơn vị", "Nội dung"])
+    head = sheet_rows.index(["Đơn vị chủ trì", "Lỗi", "Cảnh báo", "Nhắc nhở", "", "", ""])  # blanks travel as ""
+    end = sheet_rows.index(["Mức độ", "Tệp", "Trang", "Ô", "Mã mục", "Đơn vị", "Nội dung"])
     per_office = {r[0]: (r[1], r[2], r[3]) for r in sheet_rows[head + 1:end] if r[0]}
     problems = sheet_rows[end + 1:]
-    listed = {o: tuple(sum(1 for p in problems if p[4] == o and p[0] == level)
-                       for level in ("lỗi", "cảnh báo", "nhắc nhở")) for o in {p[4] for p in problems if p[4]}}
+    listed = {o: tuple(sum(1 for p in problems if p[5] == o and p[0] == level)
+                       for level in ("lỗi", "cảnh báo", "nhắc nhở")) for o in {p[5] for p in problems if p[5]}}
     assert per_office == listed and listed
+    # every problem of an item row names the item, beside its sheet and cell
+    assert all(p[4] in mini.item_index for p in problems if p[2] in ("Lĩnh vực 1", "Lĩnh vực 2"))
     # 4. the report of the consolidated workbook
     r = macros.bao_cao(_book(control_payload(settings)))
     assert r.ok, r.message

@@ -379,25 +379,25 @@ def thu_thap(book: Any) -> MacroResult:
         output = folder / CONSOLIDATED
         _replaces(book, COLLECT_SHEET)  # before any file is written
         result = collect(returns, output)
-        rows: list[list[Any]] = [["TỔNG HỢP BIỂU MẪU TRẢ VỀ", None, None, None, None, None]]
-        rows.append([f"Thư mục: {returns}", None, None, None, None, None])
+        rows: list[list[Any]] = [["TỔNG HỢP BIỂU MẪU TRẢ VỀ"]]
+        rows.append([f"Thư mục: {returns}"])
         rows.append([f"{result.files} tệp, {result.used} tệp dùng được, {result.errors} lỗi, "
-                     f"{warnings_text(result.issues)}", None, None, None, None, None])
-        rows.append([None] * 6)
+                     f"{warnings_text(result.issues)}"])
+        rows.append([])
         rows.append(["Cơ quan, đơn vị", "Số tệp", "Tổng điểm", "Chỉ số", "Điểm bị trừ", "Điểm chưa xác định"])
         for s in result.scores:
             rows.append([s["body"], s["files"], s["total"], s["index"], s["deducted"], s["open"]])
-        rows.append([None] * 6)
-        rows.append(["Đơn vị chủ trì", "Lỗi", "Cảnh báo", "Nhắc nhở", None, None])
+        rows.append([])
+        rows.append(["Đơn vị chủ trì", "Lỗi", "Cảnh báo", "Nhắc nhở"])
         for office, (errors, warnings, reminders) in result.by_office().items():
-            rows.append([office, errors, warnings, reminders, None, None])
-        rows.append([None] * 6)
-        rows.append(["Mức độ", "Tệp", "Trang", "Ô", "Đơn vị", "Nội dung"])
+            rows.append([office, errors, warnings, reminders])
+        rows.append([])
+        rows.append(["Mức độ", "Tệp", "Trang", "Ô", "Mã mục", "Đơn vị", "Nội dung"])
         for i in result.issues:
-            rows.append([_text(i.severity), Path(str(i.file)).name, i.sheet, i.cell, i.office, i.message])
+            rows.append([_text(i.severity), Path(str(i.file)).name, i.sheet, i.cell, i.item, i.office, i.message])
         sheet = _fresh_sheet(book, COLLECT_SHEET)
-        sheet["A1"].value = [list(r) + [None] * (6 - len(r)) for r in rows]
-        _widths(sheet, [30, 30, 14, 10, 24, 80])
+        sheet["A1"].value = [list(r) + [None] * (7 - len(r)) for r in rows]
+        _widths(sheet, [30, 30, 14, 10, 10, 24, 80])
         return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {warnings_text(result.issues)}). "
                             f"Tệp tổng hợp: {output}. Chi tiết ở trang '{COLLECT_SHEET}'.",
                       ok=result.errors == 0, outputs=list(result.outputs))
