@@ -48,6 +48,11 @@ def _vn_axis(ax: Any) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: pts(v, 1)))
 
 
+def _headroom(ax: Any, tops: Sequence[float]) -> None:
+    """Room above the tallest bar (and its label) below the legend."""
+    ax.set_ylim(0, max([*tops, 1e-9]) * 1.15)
+
+
 def domain_scores(codes: Sequence[str], achieved: Sequence[float], deducted: Sequence[float],
                   open_: Sequence[float]) -> bytes | None:
     """Stacked bars per domain: achieved, deducted and undetermined points (= the maximum)."""
@@ -67,6 +72,7 @@ def domain_scores(codes: Sequence[str], achieved: Sequence[float], deducted: Seq
                             color=COLORS["deducted"])
         ax.set_xticks(list(x), [f"LV {c}" for c in codes])
         ax.set_ylabel("Điểm")
+        _headroom(ax, [b + o for b, o in zip(bottom, open_, strict=True)])
         _vn_axis(ax)
         ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
         return _png(fig)
@@ -114,6 +120,7 @@ def interim_bars(codes: Sequence[str], secured: Sequence[float], lost: Sequence[
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.set_xticks(x, [f"LV {c}" for c in codes])
         ax.set_ylabel("Điểm")
+        _headroom(ax, bottom)
         _vn_axis(ax)
         ax.legend(frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, 1.15))
         return _png(fig)

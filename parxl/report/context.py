@@ -485,7 +485,8 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
         lines = []
         for _, it in items[(items.domain == d.code) & ((items.lost > 1e-9) | (items["open"] > 1e-9))].iterrows():
             if it.lost > 1e-9:
-                what = f"không đạt {pts(it.lost)}/{pts(it['max'])} điểm"
+                # as seed 004 writes it: "(1,6/ 2,0 điểm)", "0/1,5 điểm"
+                what = f"đạt {pts(it.achieved)}/{pts(it['max'])} điểm"
             elif it.status == CHUA_DEN_HAN:
                 what = f"chưa đến hạn đánh giá ({pts(it['open'])} điểm)"
             else:
