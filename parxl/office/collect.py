@@ -128,6 +128,7 @@ def _outputs_for(output: Path) -> list[Path]:
 def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Candidate files under ``folder`` (sorted by relative path) and notes on skipped ones."""
     skipped = {p.resolve() for p in skip}
+    skipped_names = {p.name for p in skipped}  # resolve() only a file of that name (10,000 realpaths cost 1 s)
     found: list[tuple[Path, str]] = []
     notes: list[Issue] = []
     for root, dirs, files in os.walk(folder, followlinks=False):
@@ -139,7 +140,7 @@ def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, 
                 continue
             if p.suffix.lower() not in SUFFIXES or name == MANIFEST:
                 continue
-            if p.resolve() in skipped:
+            if name in skipped_names and p.resolve() in skipped:
                 continue
             if name.startswith("~$"):
                 notes.append(Issue(rel, "", "", "", "", WARNING,

@@ -15,6 +15,7 @@ report (:mod:`parxl.province.outputs`) are built from the stored tables.
 from __future__ import annotations
 
 import math
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,7 +64,7 @@ class ProvinceResult:
 
 def batches(files: list[tuple[Path, str]], size: int) -> Iterator[list[tuple[str, str]]]:
     for i in range(0, len(files), size):
-        yield [(str(p.resolve()), rel) for p, rel in files[i:i + size]]
+        yield [(os.path.abspath(p), rel) for p, rel in files[i:i + size]]  # no realpath per file
 
 
 def batch_size_for(n: int, workers: int) -> int:
