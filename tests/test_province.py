@@ -568,3 +568,17 @@ def test_appraising_a_figure_of_an_exempt_item_is_pointed_out(hand: dict[str, Pa
     issues = r.tables["issues"]
     assert not issues.message.str.contains("không được tính điểm").any()
     assert r.bodies.set_index("body").loc[DUONG, "total"] == pytest.approx(4.7)
+
+
+def test_last_years_figures_given_twice_and_differently_are_pointed_out(hand: dict[str, Path], hand_result: Any,
+                                                                      tmp_path: Path) -> None:
+    """The roster says Huyện An had 10 points last year, last year's output folder says 10,5:
+    --previous is used, and the user is told where the two disagree (it won silently)."""
+    r = province(hand["returns"], tmp_path / "kq", bodies=hand["roster"], previous=hand_result.output,
+                 appraisal=hand["appraisal"], executor=Sequential(), word=False)
+    [w] = [w for w in r.warnings if "--bodies" in w and "--previous" in w]
+    assert f"{AN}: tổng điểm 10 / 10,5" in w and f"{DUONG}: tổng điểm 5 / 3,7" in w
+    assert r.ranking.set_index("body").loc[AN, "previous_total"] == pytest.approx(10.5)
+    alone = province(hand["returns"], tmp_path / "kq2", previous=hand_result.output, appraisal=hand["appraisal"],
+                     executor=Sequential(), word=False)
+    assert not [w for w in alone.warnings if "--bodies" in w]

@@ -25,6 +25,7 @@ from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
 from parxl.inputs import csv_separator
+from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
@@ -316,6 +317,7 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     # ranking: rank_bodies from parxl.analysis (ties shared, rank within group, change from last year)
     prev_totals: dict[str, float] = {}
     prev_ranks: dict[str, float] = {}
+    differ: list[str] = []  # last year's figure given twice, differently: --previous wins, said aloud
     for src in (roster, previous):
         if src is None:
             continue
@@ -325,7 +327,17 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
                 continue
             for b, v in zip(names, src[col].tolist(), strict=True):
                 if v is not None and not (isinstance(v, float) and math.isnan(v)):
-                    target[b] = int(v) if col == "previous_rank" else float(v)
+                    new = int(v) if col == "previous_rank" else float(v)
+                    old = target.get(b)
+                    if old is not None and abs(old - new) > 1e-9:
+                        what = "hạng" if col == "previous_rank" else "tổng điểm"
+                        differ.append(f"{b}: {what} {format_vn_number(old)} / {format_vn_number(new)}")
+                    target[b] = new
+    if differ:
+        result.warnings.append(
+            f"Số liệu năm trước của {len(differ)} trường hợp khác nhau giữa danh sách đơn vị (--bodies) và kết quả "
+            f"năm trước (--previous); dùng số liệu của --previous: {'; '.join(differ[:5])}"
+            + ("; …" if len(differ) > 5 else "") + ".")
     totals = dict(zip(bodies.body, bodies.total, strict=True))
     # last year's bodies under this year's spelling of their names; ranks among ALL of last
     # year's bodies (official ranks where given), so the Excel and Word tables agree
