@@ -13,6 +13,7 @@ where known. The CLI is the only place that prints them.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 
 
@@ -28,7 +29,7 @@ class Location:
     def describe(self) -> str:
         parts = []
         if self.file:
-            parts.append(f"tệp '{self.file}'")
+            parts.append(f"{'thư mục' if os.path.isdir(self.file) else 'tệp'} '{self.file}'")
         if self.sheet:
             parts.append(f"trang '{self.sheet}'")
         if self.cell:

@@ -242,3 +242,11 @@ def test_python_dash_m_parxl_runs_the_command_line() -> None:
 
     done = subprocess.run([sys.executable, "-m", "parxl", "frameworks", "--json"], capture_output=True, check=True)
     assert [d["id"] for d in json.loads(done.stdout)] == builtin_ids()
+
+
+def test_an_empty_folder_is_called_a_folder(tmp_path: Path) -> None:
+    """'thư mục', not 'tệp', names a folder in an error ("Lỗi: tệp '…/tra-ve': thư mục không có …")."""
+    empty = tmp_path / "trả về"
+    empty.mkdir()
+    out = run("province", empty, "-o", tmp_path / "kq", code=1)
+    assert f"thư mục '{empty}': không có biểu mẫu Excel nào" in " ".join(out.split())

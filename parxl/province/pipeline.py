@@ -87,7 +87,7 @@ def scan(folder: str | Path, store_dir: str | Path, *, appraisal: AP.Appraisal |
     files, notes = discover(root, skip or [])
     n = len(files)
     if n == 0:
-        raise InputError("thư mục không có biểu mẫu Excel nào (.xlsx) để tổng hợp", Location(file=str(root)))
+        raise InputError("không có biểu mẫu Excel nào (.xlsx) để tổng hợp", Location(file=str(root)))
     ex = executor or make_executor(n, workers=workers, scheduler=scheduler, client=client)
     size = batch_size or batch_size_for(n, ex.workers)
     store = Store(Path(store_dir))

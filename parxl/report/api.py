@@ -99,7 +99,7 @@ def expand_inputs(paths: Sequence[str | Path], exclude: Sequence[str | Path] = (
             found = sorted(q for q in p.glob("*.xlsx")
                            if not q.name.startswith(("~$", ".")) and q.resolve() not in skip)
             if not found:
-                raise InputError("thư mục không có tệp .xlsx nào", Location(file=str(p)))
+                raise InputError("không có tệp .xlsx nào", Location(file=str(p)))
             out.extend(found)
         else:
             out.append(p)
