@@ -908,3 +908,20 @@ def test_directive_gives_no_deadline_for_points_no_office_answers_for(books: dic
     survey = table.office == "Điều tra xã hội học"
     assert survey.sum() == 5 and table[survey].deadline.isna().all()
     assert (table[~survey].deadline == dt.date(2024, 3, 19)).all()
+
+
+@pytest.mark.parametrize("with_previous", [True, False])
+def test_ranking_table_has_last_years_columns_only_with_last_years_figures(
+        books: dict[str, Path], tmp_path: Path, with_previous: bool) -> None:
+    """Without figures of last year the Word ranking table printed four empty columns."""
+    import docx
+
+    from parxl.report.make_templates import RANKING_HEADERS
+
+    out = tmp_path / "r.docx"
+    make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], out,
+                previous=[books["q1_2022"]] if with_previous else [])
+    [table] = [t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "Hạng"]
+    header = tuple(c.text for c in table.rows[0].cells)
+    assert header == (RANKING_HEADERS if with_previous else RANKING_HEADERS[:5])
+    assert len(table.rows) == 4 and {r.cells[1].text for r in table.rows[1:]} == {"Quận 1", "Huyện Củ Chi", "Quận 3"}

@@ -788,6 +788,8 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
             f"{info.issuer_text} báo cáo kết quả xếp hạng Chỉ số cải cách hành chính năm {year} như sau:"),
         "summary_lines": summary,
         "bodies": rows,
+        # last year's four columns only when some body has a figure of last year
+        "has_previous": any(r["previous_total"] or r["previous_rank"] for r in rows),
         "groups": grows,
         "domain_lines": domain_lines,
         "closing": f"Trên đây là kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của {label}./.",

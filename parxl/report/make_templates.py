@@ -541,6 +541,7 @@ def remedy() -> DocumentT:
 RANKING_HEADERS = ("Hạng", "Cơ quan, đơn vị", "Nhóm", "Tổng điểm", "Hạng trong nhóm", "Năm trước",
                    "Tăng, giảm điểm", "Hạng năm trước", "Tăng, giảm hạng")
 RANKING_WIDTHS = (1.5, 3.6, 1.9, 1.7, 1.5, 1.7, 1.6, 1.5, 1.5)
+RANKING_WIDTHS_THIS_YEAR = (1.5, 7.0, 3.0, 2.5, 2.5)
 
 
 def ranking() -> DocumentT:
@@ -550,15 +551,13 @@ def ranking() -> DocumentT:
     _para(doc, "{{ intro }}", indent=True)
     heading(doc, "I. KẾT QUẢ XẾP HẠNG")
     lines(doc, "summary_lines")
-    table(
-        doc,
-        RANKING_HEADERS,
-        ("r.rank", "r.body", "r.group", "r.total", "r.rank_in_group", "r.previous_total", "r.score_change",
-         "r.previous_rank", "r.rank_change"),
-        "bodies",
-        RANKING_WIDTHS,
-        numeric_from=3,
-    )
+    fields = ("r.rank", "r.body", "r.group", "r.total", "r.rank_in_group", "r.previous_total", "r.score_change",
+              "r.previous_rank", "r.rank_change")
+    _tag(doc, "if has_previous")
+    table(doc, RANKING_HEADERS, fields, "bodies", RANKING_WIDTHS, numeric_from=3)
+    _tag(doc, "else")  # no figures of last year: no four empty columns
+    table(doc, RANKING_HEADERS[:5], fields[:5], "bodies", RANKING_WIDTHS_THIS_YEAR, numeric_from=3)
+    _tag(doc, "endif")
     chart(doc, "chart_ranking", "Biểu đồ. Tổng điểm Chỉ số CCHC của các cơ quan, đơn vị")
     heading(doc, "II. ĐIỂM TRUNG BÌNH THEO NHÓM")
     table(
