@@ -33,8 +33,6 @@ from parxl.workbook.values import OpenTemplate, read_template
 TITLE = "parxl"
 INPUT_SHEET = "Nhập liệu"
 REPORT_SHEET = "Báo cáo"
-ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-               "#SPILL!", "#CALC!", "#BUSY!", "#FIELD!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!")
 
 
 @dataclass
@@ -191,25 +189,11 @@ def tinh_diem(book: Any) -> ScriptResult:
 
 # --------------------------------------------------------------------------- check
 def issues_of(t: OpenTemplate) -> list[Any]:
-    """Every problem of the open template, by the desktop collect's checks (same messages)."""
-    from parxl.office.check import _Checker
-    from parxl.workbook.fastread import CellError, ItemRow, RawCell, RawReturn, Refs
+    """Every problem of the open template, by the desktop collect's checks (same messages),
+    in item order."""
+    from parxl.office.check import check_template  # the file reader's lxml: imported on use
 
-    def cell(v: Any) -> Any:
-        if isinstance(v, str) and v.strip().upper() in ERROR_CODES:
-            return RawCell(CellError(v.strip().upper()))
-        return RawCell(v)
-
-    raw = RawReturn(t.name, dict(t.meta), True, "", None, body=t.body, year=t.year)
-    raw.rows = [
-        # Office.js sends values, not formulas: the "formula overwritten" check needs the file
-        ItemRow(r.sheet, r.row, r.code, r.office, r.max, {k: cell(v) for k, v in r.inputs.items()},
-                Refs({k: ref.rstrip("0123456789") for k, ref in r.refs.items()}, r.row), [])
-        for r in t.rows
-    ]
-    raw.extra_codes = list(t.extra_codes)
-    issues: list[Any] = _Checker(raw, t.framework).run().issues
-    return sorted(issues, key=lambda i: (_natural(i.item), i.sheet, i.cell, i.severity, i.message))
+    return sorted(check_template(t), key=lambda i: (_natural(i.item), i.sheet, i.cell, i.severity, i.message))
 
 
 def _natural(code: str) -> tuple[tuple[int, int, str], ...]:

@@ -17,6 +17,7 @@ import multiprocessing
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,27 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _msgs(result: Any, fragment: str) -> list[Any]:
     return [i for i in result.issues if fragment in i.message]
+
+
+def test_an_open_workbooks_values_are_checked_as_its_file(issued: dict[str, Path], tmp_path: Path) -> None:
+    """What xlwings hands over (every sheet's values, no formulas) gets the problems and
+    messages the file gets, through the public check_template (the Lite 'Kiểm tra' script)."""
+    from python_calamine import CalamineWorkbook
+
+    from parxl.office.check import check_template, check_workbook
+    from parxl.workbook.values import read_template
+
+    path = fill_return(issued[NV], tmp_path / "nv.xlsx", {
+        ("1.1.1", "done"): "Có", ("1.1.2", "rate"): "120%", ("1.2.1", "count"): "hai",
+        ("2.1.1", "numerator"): 5,
+    }, extra={("Lĩnh vực 1", "E6"): 5, ("Lĩnh vực 1", "I6"): 7})
+    wb = CalamineWorkbook.from_path(str(path))
+    sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+    got = check_template(read_template(sheets, "nv.xlsx"))
+    want = check_workbook(path)
+    assert len(want) >= 5
+    assert sorted(replace(i, file="") for i in got) == sorted(replace(i, file="") for i in want)
+    assert {i.file for i in got} == {"nv.xlsx"}
 
 
 def test_office_returns_are_merged_by_item_code(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:

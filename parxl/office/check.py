@@ -31,8 +31,17 @@ from parxl.score import (
     score_values,
 )
 from parxl.workbook import layout as L
-from parxl.workbook.fastread import CellError, RawCell, RawReturn, framework_for, read_raw
+from parxl.workbook.fastread import (
+    CellError,
+    ItemRow,
+    RawCell,
+    RawReturn,
+    Refs,
+    framework_for,
+    read_raw,
+)
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
+from parxl.workbook.values import OpenTemplate
 
 ERROR, WARNING = "lỗi", "cảnh báo"
 REMINDER = "nhắc nhở"  # missing documentation or work in progress, not a problem with a value
@@ -353,6 +362,33 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
     workbook): what ``parxl score`` reports beside the scores. Raises as ``read_return`` does."""
     raw = read_raw(path, str(path), limits)
     return _Checker(raw, framework_for(raw.framework_key, None, str(path)), keep_cells=False).run().issues
+
+
+# the codes xlwings gives for a cell error when asked (``err_to_str``); Office.js sends them so
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+               "#SPILL!", "#CALC!", "#BUSY!", "#FIELD!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!")
+
+
+def check_template(t: OpenTemplate) -> list[Issue]:
+    """Every check of a return, run on a template read from an open workbook's values
+    (:func:`parxl.workbook.values.read_template`): the same problems and messages as
+    :func:`check_workbook` finds in the file, except the "formula overwritten" check, which
+    needs the file (an open workbook hands over values, not formulas). A cell error comes as
+    its code ("#N/A") and is reported as one."""
+
+    def cell(v: Any) -> RawCell:
+        if isinstance(v, str) and v.strip().upper() in ERROR_CODES:
+            return RawCell(CellError(v.strip().upper()))
+        return RawCell(v)
+
+    raw = RawReturn(t.name, dict(t.meta), True, "", None, body=t.body, year=t.year,
+                    extra_codes=list(t.extra_codes))
+    raw.rows = [
+        ItemRow(r.sheet, r.row, r.code, r.office, r.max, {k: cell(v) for k, v in r.inputs.items()},
+                Refs({k: ref.rstrip("0123456789") for k, ref in r.refs.items()}, r.row), [])
+        for r in t.rows
+    ]
+    return _Checker(raw, t.framework).run().issues
 
 
 def process_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, body_cells: bool = True,
