@@ -12,14 +12,14 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework, Item
-from parxl.numbers import format_vn_number, parse_vn_number
+from parxl.numbers import cell_text, format_vn_number, parse_vn_number
 from parxl.rules.base import AMOUNT, COUNT, NO, POINTS, RATE, YES, YESNO
 from parxl.score import STATUSES
 from parxl.workbook import layout as L
@@ -135,6 +135,42 @@ def csv_separator(text: str, known: Collection[str], where: Location) -> tuple[s
     return text, max(_DELIMITERS, key=lambda d: (hits(d), -_DELIMITERS.index(d))), 0
 
 
+def table_columns(row: Sequence[Any]) -> tuple[dict[str, int], str]:
+    """The columns 'code', 'field', 'value' of an input table's header row (names matched
+    ignoring case and surrounding spaces): ``({name: index}, "")``; ``({}, "")`` when the row
+    is not the header; ``({}, problem)`` when one of them is there twice."""
+    names = [v.strip().casefold() if isinstance(v, str) else "" for v in row]
+    for name in _REQUIRED:
+        if names.count(name) > 1:
+            return {}, f"cột '{name}' có hai lần ở dòng tiêu đề"
+    if not set(_REQUIRED) <= set(names):
+        return {}, ""
+    return {n: names.index(n) for n in _REQUIRED}, ""  # in the order code, field, value
+
+
+def table_row(values: dict[tuple[str, str], Any], lines: dict[tuple[str, str], int], columns: Mapping[str, int],
+              row: Sequence[Any], line: int) -> str:
+    """Take one row of an input table (CSV texts, or the cells of a sheet) into ``values`` and
+    ``lines`` by (code, field); a row without code and field, or without a value, is skipped.
+    Returns the problem ("" when none): the same code and field on an earlier line."""
+    code, name, value = (row[i] if i < len(row) else None for i in columns.values())
+    code, name = cell_text(code).strip(), cell_text(name).strip()
+    if not code and not name:
+        return ""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    key = (code, name)
+    if key in values:
+        return f"dòng {line}: mục {code} trường '{name}' đã có ở dòng {lines[key]}"
+    if isinstance(value, str):
+        value = value.strip()
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel's 2023 (a year, a count) is not "2023.0" in a text field
+    values[key] = value
+    lines[key] = line
+    return ""
+
+
 def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
     """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped.
 
@@ -172,14 +208,12 @@ def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tupl
         if row is None:
             break
         if not columns:
-            names = [n.strip().casefold() for n in row]
-            for name in _REQUIRED:
-                if names.count(name) > 1:
-                    raise InputError(f"dòng {start}: cột '{name}' có hai lần ở dòng tiêu đề", where)
-            if not set(_REQUIRED) <= set(names):
+            columns, problem = table_columns(row)
+            if problem:
+                raise InputError(f"dòng {start}: {problem}", where)
+            if not columns:
                 raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
-            columns = {n: names.index(n) for n in _REQUIRED}  # in the order code, field, value
-            width = len(names)
+            width = len(row)
             continue
         if any(c.strip() for c in row[width:]):
             problems.append(
@@ -188,18 +222,9 @@ def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tupl
                 "(\"1,31\"), hoặc dùng dấu chấm phẩy ';' làm dấu phân cách"
             )
             continue
-        code, name, value = (row[i] if i < len(row) else "" for i in columns.values())
-        code, name = code.strip(), name.strip()
-        if not code and not name:
-            continue
-        if not value.strip():
-            continue
-        key = (code, name)
-        if key in values:
-            problems.append(f"dòng {start}: mục {code} trường '{name}' đã có ở dòng {lines[key]}")
-            continue
-        values[key] = value.strip()
-        lines[key] = start
+        problem = table_row(values, lines, columns, row, start)
+        if problem:
+            problems.append(problem)
     if not columns and not problems:
         raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
     if problems:

@@ -328,58 +328,30 @@ def bao_cao(book: Any) -> ScriptResult:
 
 # --------------------------------------------------------------------------- fill
 def input_table(rows: list[list[Any]]) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int]]:
-    """The pasted input table (columns code, field, value, found by header text)."""
-    head_at = -1
-    cols: dict[str, int] = {}
-    for r, row in enumerate(rows[:10]):
-        names = [str(v).strip().lower() if isinstance(v, str) else "" for v in row]
-        if {"code", "field", "value"} <= set(names):
-            head_at, cols = r, {n: names.index(n) for n in ("code", "field", "value")}
+    """The pasted input table (columns code, field, value, found by header text in the first
+    ten rows), read as 'parxl fill' reads the CSV."""
+    from parxl.inputs import table_columns, table_row
+
+    for head_at, row in enumerate(rows[:10]):
+        cols, problem = table_columns(row)
+        if problem:
+            raise ScriptError(f"Trang '{INPUT_SHEET}', dòng {head_at + 1}: {problem}. Không có gì bị thay đổi.")
+        if cols:
             break
-    if head_at < 0:
+    else:
         raise ScriptError(
             f"Trang '{INPUT_SHEET}' phải có dòng tiêu đề với các cột 'code', 'field', 'value' "
             "(dán bảng nhập liệu do lệnh 'parxl inputs' tạo). Không có gì bị thay đổi."
         )
     values: dict[tuple[str, str], Any] = {}
     lines: dict[tuple[str, str], int] = {}
-    dupes: list[str] = []
-
-    def at(row: list[Any], key: str) -> Any:
-        i = cols[key]
-        return row[i] if i < len(row) else None
-
-    for r, row in enumerate(rows[head_at + 1 :], start=head_at + 2):
-        code, name, value = at(row, "code"), at(row, "field"), at(row, "value")
-        code_text = _cell_text(code)
-        name_text = _cell_text(name)
-        if not code_text and not name_text:
-            continue
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        key = (code_text, name_text)
-        if key in values:
-            dupes.append(f"dòng {r}: mục {code_text} trường '{name_text}' đã có ở dòng {lines[key]}")
-            continue
-        if isinstance(value, str):
-            value = value.strip()
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)  # Excel's 2023 (a year, a count) is not "2023.0" in a text field
-        values[key] = value
-        lines[key] = r
+    dupes = [p for r, row in enumerate(rows[head_at + 1 :], start=head_at + 2)
+             if (p := table_row(values, lines, cols, row, r))]
     if dupes:
         raise ScriptError(
             f"Trang '{INPUT_SHEET}' có dòng trùng: " + "; ".join(dupes) + ". Không có gì bị thay đổi."
         )
     return values, lines
-
-
-def _cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
 
 
 def nhap_so_lieu(book: Any) -> ScriptResult:

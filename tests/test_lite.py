@@ -9,6 +9,7 @@ evaluator when the point is that WebAssembly gives the same bits.
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings.server 
 import xlwings as xw
 import xlwings.server as xs
 
+from parxl.errors import ParxlError
 from parxl.framework.load import builtin, example_values_path
 from parxl.inputs import read_values
 from parxl.office.check import process_file
@@ -483,6 +485,37 @@ def test_fill_script_refuses_bad_values_and_writes_nothing(tmp_path: Path) -> No
     assert changes(actions) == []
     text = alert(actions)
     assert "phải ghi dạng phần trăm" in text and "'9.9.9'" in text
+
+
+def test_fill_script_refuses_a_repeated_column_as_the_csv_reader_does(tmp_path: Path) -> None:
+    """A pasted table with two 'code' columns (one from another system): which one holds the
+    item codes is a guess, so the script refuses it, as 'parxl fill' refuses such a CSV; a
+    repeated item and field names both lines, in the CSV reader's words."""
+    fid = "hcm-quan-2023"
+    payload = _with_input_sheet(_template_payload(tmp_path, fid), fid)
+    rows = values_of(payload, "Nhập liệu")
+    rows.insert(0, ["Bảng nhập liệu Quận 1"])
+    for r in rows[1:]:
+        r.append("x")
+    rows[1][3] = " Code "
+    actions = run_script("nhap_so_lieu", payload)
+    assert changes(actions) == []
+    assert "Trang 'Nhập liệu', dòng 2: cột 'code' có hai lần ở dòng tiêu đề" in alert(actions)
+    csv_path = tmp_path / "nhap.csv"
+    csv_path.write_text("code,field,value,Code\n1.1.1,done,Có,x\n", encoding="utf-8")
+    with pytest.raises(ParxlError, match="dòng 1: cột 'code' có hai lần ở dòng tiêu đề"):
+        read_values(csv_path)
+    rows[1][3] = "ghi chú"
+    rows.append(list(rows[2]))
+    actions = run_script("nhap_so_lieu", payload)
+    assert changes(actions) == []
+    with csv_path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows[1:])
+    with pytest.raises(ParxlError) as exc:
+        read_values(csv_path)
+    dupe = exc.value.message.splitlines()[-1].removeprefix("  - ")
+    assert dupe.startswith(f"dòng {len(rows) - 1}: mục {rows[2][0]} trường '{rows[2][1]}' đã có ở dòng 2")
+    assert f"dòng {len(rows)}: mục {rows[2][0]} trường '{rows[2][1]}' đã có ở dòng 3" in alert(actions)
 
 
 def test_build_script_adds_a_working_template_to_an_empty_book() -> None:
