@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from parxl.numbers import format_vn_number, format_vn_percent
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
 from parxl.workbook.values import OpenTemplate, read_template
+from udfs.macros import MacroError, add_template_sheets, safe_text
 
 TITLE = "parxl"
 INPUT_SHEET = "Nhập liệu"
@@ -41,7 +42,7 @@ class ScriptResult:
     message: str
 
 
-class ScriptError(ParxlError):
+class ScriptError(MacroError):
     """The script cannot run on this workbook; the message is shown and nothing is changed."""
 
 
@@ -102,17 +103,10 @@ def _fresh_sheet(book: Any, name: str) -> Any:
     return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
 
 
-def safe_text(v: Any) -> Any:
-    """Text typed by users never becomes a formula when written back through Office.js."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
-
-
-def _grid(rows: list[list[Any]], texts: bool = True) -> list[list[Any]]:
-    """A rectangle of values (Office.js needs equal row lengths); ``texts``: guard every string."""
+def _grid(rows: list[list[Any]]) -> list[list[Any]]:
+    """A rectangle of values (Office.js needs equal row lengths), every string guarded."""
     width = max((len(r) for r in rows), default=1)
-    return [[safe_text(v) if texts else v for v in r] + [None] * (width - len(r)) for r in rows]
+    return [[safe_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
 
 
 def notify(book: Any, message: str, ok: bool = True) -> ScriptResult:
@@ -134,7 +128,7 @@ def run(book: Any, action: Callable[[Any], str]) -> ScriptResult:
     the writes queued before it are dropped, so a failed script changes nothing."""
     try:
         return notify(book, action(book))
-    except ScriptError as exc:
+    except MacroError as exc:  # a ScriptError, or one of the desktop macros' shared checks
         _discard_writes(book)
         return notify(book, exc.message, ok=False)
     except ParxlError as exc:
@@ -424,58 +418,17 @@ def _framework_choice(book: Any) -> str:
     )
 
 
-def template_sheets(framework_id: str) -> list[tuple[str, list[list[Any]], bool, Mapping[str, float]]]:
-    """The sheets of the template as the desktop builder makes it: (name, rows with formulas,
-    hidden, column widths). Text cells stay text (a leading '=' gets an apostrophe)."""
-    from parxl.framework.load import builtin
-    from parxl.workbook.build import build_workbook
-
-    wb = build_workbook(builtin(framework_id))
-    out: list[tuple[str, list[list[Any]], bool, Mapping[str, float]]] = []
-    for ws in wb.worksheets:
-        rows: list[list[Any]] = []
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
-            line = []
-            for cell in row:
-                v = cell.value
-                if isinstance(v, str) and cell.data_type == "s":
-                    v = safe_text(v)
-                line.append(v)
-            rows.append(line)
-        widths = {k: float(d.width) for k, d in ws.column_dimensions.items() if d.width}
-        out.append((str(ws.title), rows, ws.sheet_state == "hidden", widths))
-    return out
-
-
 def tao_bieu_mau(book: Any) -> ScriptResult:
     """Add the sheets of a built-in framework's template (values and native formulas, the same
     as ``parxl build`` writes) to the open workbook."""
 
     def action(book: Any) -> str:
         from parxl.framework.load import builtin
+        from parxl.workbook.build import build_workbook
 
-        fid = _framework_choice(book)
-        sheets = template_sheets(fid)
-        existing = set(sheet_names(book))
-        clash = [name for name, *_ in sheets if name in existing]
-        if clash:
-            raise ScriptError(
-                f"Tệp đang mở đã có trang '{clash[0]}'. Hãy chạy trên một tệp trống. "
-                "Không có gì bị thay đổi."
-            )
-        for name, rows, hidden, widths in sheets:
-            sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
-            if rows:
-                grid = _grid(rows, texts=False)
-                # Range.formulas in Office.js: formulas in English (any Excel language),
-                # constants as they are (text guarded by an apostrophe in template_sheets)
-                sheet.range((1, 1), (len(grid), len(grid[0]))).formula = grid
-            for col, width in sorted(widths.items()):
-                sheet[f"{col}:{col}"].column_width = width
-            if hidden:
-                sheet.visible = False
-        fw = builtin(fid)
-        return (f"Đã thêm {len(sheets)} trang của biểu mẫu '{fw.name}'. Nhập số liệu vào các cột "
+        fw = builtin(_framework_choice(book))
+        n = add_template_sheets(book, build_workbook(fw))
+        return (f"Đã thêm {n} trang của biểu mẫu '{fw.name}'. Nhập số liệu vào các cột "
                 "Tình trạng, Số liệu 1, Số liệu 2 (hoặc dán bảng nhập liệu vào trang "
                 f"'{INPUT_SHEET}' và chạy 'Nhập số liệu'), rồi chạy 'Tính điểm'.")
 

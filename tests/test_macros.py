@@ -196,9 +196,20 @@ def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyP
     actions = _actions(book)
     added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert added == ["Tổng hợp", *(f"Lĩnh vực {i}" for i in range(1, 9)), "Thưởng - Trừ", "Hướng dẫn", "_parxl"]
-    cells = [v for a in actions if a["func"] == "setValues" and a["values"] for r in a["values"] for v in r]
-    assert any(isinstance(v, str) and v.startswith("=SUM(") for v in cells)
+    # formulas go in as formulas (Office.js Range.formulas: English function names in any
+    # Excel language), not as values; the column widths of 'parxl build' come along
+    formulas = [v for a in actions if a["func"] == "setFormula" for r in a["values"] for v in r]
+    assert any(isinstance(v, str) and v.startswith("=SUM(") for v in formulas)
+    assert not [a for a in actions if a["func"] == "setValues" and len(a["values"]) > 1]
+    assert any(a["func"] == "setColumnWidth" for a in actions)
     assert any(a["func"] == "setSheetVisibility" for a in actions)  # _parxl hidden
+    # the same sheets, written the same way, as the xlwings Lite script 'Tạo biểu mẫu'
+    from parxl_lite.runtime import run_script
+
+    lite = run_script("tao_bieu_mau", {**control_payload({}), "sheets": [
+        {"name": "Sheet1", "values": [["hcm-quan-2023"]], "pictures": [], "tables": []}]})
+    sheet_writes = ("addSheet", "setFormula", "setColumnWidth", "setSheetVisibility")
+    assert [a for a in actions if a["func"] in sheet_writes] == [a for a in lite if a["func"] in sheet_writes]
 
 
 def test_yearly_cycle_in_vietnamese_folder(monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path) -> None:

@@ -297,8 +297,7 @@ def tao_bieu_mau(book: Any) -> MacroResult:
         fw = _framework(settings, book)
         flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
-            wb = build_workbook(fw)
-            _copy_sheets(book, wb)
+            add_template_sheets(book, build_workbook(fw))
             return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở "
                                 "(tải tệp đầy đủ bằng lệnh parxl build để có định dạng và khoá ô).")
         folder = _folder(book, settings)
@@ -316,27 +315,48 @@ def tao_bieu_mau(book: Any) -> MacroResult:
     return _run(book, run)
 
 
-def _copy_sheets(book: Any, wb: Any) -> None:
-    """Add the sheets of an openpyxl workbook to the open book (values and formulas)."""
+def safe_text(v: Any) -> Any:
+    """Text typed by users never becomes a formula when written back through Excel."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def template_sheets(wb: Any) -> list[tuple[str, list[list[Any]], bool, dict[str, float]]]:
+    """The sheets of an openpyxl workbook (a template ``build_workbook`` made) as the open book
+    takes them: (name, rows with formulas, hidden, column widths). Text cells stay text (a
+    leading '=' gets an apostrophe)."""
+    out: list[tuple[str, list[list[Any]], bool, dict[str, float]]] = []
+    for ws in wb.worksheets:
+        rows = [[safe_text(c.value) if c.data_type == "s" else c.value for c in row]
+                for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)]
+        widths = {k: float(d.width) for k, d in ws.column_dimensions.items() if d.width}
+        out.append((str(ws.title), rows, ws.sheet_state == "hidden", widths))
+    return out
+
+
+def add_template_sheets(book: Any, wb: Any) -> int:
+    """Add the sheets of an openpyxl workbook to the open book: values and native formulas
+    (written as formulas: English function names whatever Excel's language), column widths,
+    hidden sheets hidden. Refuses a book that has a sheet of the same name; the number of sheets."""
+    sheets = template_sheets(wb)
     existing = set(_sheet_names(book))
-    for ws in wb.worksheets:
-        if ws.title in existing:
-            raise MacroError(f"tệp đang mở đã có trang '{ws.title}'; hãy dùng một tệp trống")
-    for ws in wb.worksheets:
-        rows: list[list[Any]] = []
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
-            out = []
-            for cell in row:
-                v = cell.value
-                if isinstance(v, str) and cell.data_type == "s" and v[:1] in ("=", "+", "-", "@"):
-                    v = "'" + v  # text stays text
-                out.append(v)
-            rows.append(out)
-        sheet = book.sheets.add(ws.title, after=book.sheets[-1])
+    clash = [name for name, *_ in sheets if name in existing]
+    if clash:
+        raise MacroError(f"Tệp đang mở đã có trang '{clash[0]}'. Hãy chạy trên một tệp trống. "
+                         "Không có gì bị thay đổi.")
+    for name, rows, hidden, widths in sheets:
+        sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
         if rows:
-            sheet["A1"].value = rows
-        if ws.sheet_state == "hidden":
+            # Range.formulas in Office.js, Range.Formula on the desktop: formulas in English,
+            # constants as they are
+            sheet.range((1, 1), (len(rows), len(rows[0]))).formula = rows
+        for col, width in sorted(widths.items()):
+            with contextlib.suppress(Exception):  # cosmetic
+                sheet[f"{col}:{col}"].column_width = width
+        if hidden:
             sheet.visible = False
+    return len(sheets)
 
 
 def _open(book: Any, path: Path) -> None:
