@@ -165,16 +165,9 @@ def tinh_diem(book: Any) -> ScriptResult:
         rows = results_rows(t, s)
         sheet = _fresh_sheet(book, L.RESULTS)
         sheet["A1"].value = _grid(rows)
-        n = len(t.framework.domains)
-        sheet.range((6, 3), (6 + n, 6)).number_format = "0.00"
-        sheet.range((6, 7), (6 + n, 7)).number_format = "0.00%"
-        sheet.range((6, 10), (6 + n, 10)).number_format = "0.00%"
-        sheet.range((8 + n, 3), (13 + n, 3)).number_format = "0.00"
-        sheet.range((11 + n, 3), (11 + n, 3)).number_format = "0.00%"
-        sheet["A:A"].column_width = 9
-        sheet["B:B"].column_width = 50
-        sheet["A1"].font.bold = True
-        from udfs.macros import review_text
+        from udfs.macros import format_results, review_text
+
+        format_results(sheet, len(t.framework.domains))
 
         return f"{_score_text(s)}{review_text(s)}. Xem trang '{L.RESULTS}'."
 

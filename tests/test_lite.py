@@ -382,6 +382,35 @@ def test_score_script_writes_the_results_sheet(payloads: dict[str, dict[str, Any
     assert (write["sheet_position"], write["start_row"], write["start_column"]) == (len(payload["sheets"]), 0, 0)
 
 
+def test_score_script_formats_the_results_sheet_as_the_macro_does(payloads: dict[str, dict[str, Any]]) -> None:
+    """The Lite script and the 'Tính điểm' macro on xlwings Server write the same "Kết quả"
+    sheet with the same number formats and column widths; the formats fall on the rows they
+    are for (two decimals for points, percent for shares and the index)."""
+    from udfs import macros
+
+    payload = payloads["hcm-quan-2023"]
+    lite = run_script("tinh_diem", payload)
+    book = xw.Book(json=json.loads(json.dumps(payload)))
+    assert macros.tinh_diem(book).ok
+    desktop = book.json()["actions"]
+    assert [a for a in lite if a["func"] != "alert"] == [a for a in desktop if a["func"] != "alert"]
+    rows = values_of(apply(payload, lite), "Kết quả")
+    formats: dict[tuple[int, int], str] = {}
+    for a in lite:
+        if a["func"] == "setNumberFormat":
+            for r in range(a["start_row"], a["start_row"] + a["row_count"]):
+                for c in range(a["start_column"], a["start_column"] + a["column_count"]):
+                    formats[(r, c)] = a["args"][0]
+    label = {r[1]: i for i, r in enumerate(rows) if isinstance(r[1], str)}
+    domain3 = next(i for i, r in enumerate(rows) if r[0] == "3")
+    assert formats[(domain3, 5)] == "0.00" and formats[(domain3, 6)] == "0.00%"
+    assert formats[(label["Cộng điểm cơ bản"], 9)] == "0.00%"
+    assert formats[(label["TỔNG ĐIỂM"], 2)] == "0.00"
+    assert formats[(label["Giữa kỳ: điểm có thể đạt tối đa"], 2)] == "0.00"
+    assert formats[(label["CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"], 2)] == "0.00%"
+    assert (label["Cộng điểm cơ bản"] + 1, 2) not in formats  # the blank row between
+
+
 def test_check_script_reports_what_the_desktop_check_reports(
     filled: dict[str, Path], payloads: dict[str, dict[str, Any]]
 ) -> None:

@@ -535,6 +535,21 @@ def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: st
     return rows
 
 
+def format_results(sheet: Any, domains: int) -> None:
+    """Number formats and column widths of the "Kết quả" sheet :func:`results_rows` wrote from A1
+    (``domains``: the framework's number of domains)."""
+    n = domains
+    first, base = 6, 6 + n  # the domain rows (after 5 heading rows) and "Cộng điểm cơ bản"
+    sheet.range((first, 3), (base, 6)).number_format = "0.00"  # maximum … deducted
+    sheet.range((first, 7), (base, 7)).number_format = "0.00%"  # share of all deducted points
+    sheet.range((first, 10), (base, 10)).number_format = "0.00%"  # index
+    sheet.range((base + 2, 3), (base + 7, 3)).number_format = "0.00"  # bonus … reachable
+    sheet.range((base + 5, 3)).number_format = "0.00%"  # "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+    _widths(sheet, [8, 48, 12, 12, 12, 12, 14, 12, 12, 12])
+    with contextlib.suppress(Exception):  # cosmetic
+        sheet["A1"].font.bold = True
+
+
 def tinh_diem(book: Any) -> MacroResult:
     """Score the open template (or the file named on the control sheet) with parxl's Python
     evaluator and write the sheet "Kết quả" into the open workbook."""
@@ -545,13 +560,7 @@ def tinh_diem(book: Any) -> MacroResult:
         rows = results_rows(tpl.framework, s, Path(source).name, tpl.body, tpl.year, tpl.cells)
         sheet = _fresh_sheet(book, L.RESULTS)
         sheet["A1"].value = rows
-        n = len(tpl.framework.domains)
-        sheet.range((6, 3), (6 + n, 6)).number_format = "0.00"
-        sheet.range((6, 7), (6 + n, 7)).number_format = "0.00%"
-        sheet.range((6, 10), (6 + n, 10)).number_format = "0.00%"
-        sheet.range((8 + n, 3), (13 + n, 3)).number_format = "0.00"  # result lines
-        sheet.range((11 + n, 3)).number_format = "0.00%"  # the index
-        _widths(sheet, [8, 48, 12, 12, 12, 12, 14, 12, 12, 12])
+        format_results(sheet, len(tpl.framework.domains))
         from parxl.numbers import format_vn_number, format_vn_percent
 
         return notify(book, f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
