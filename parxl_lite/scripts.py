@@ -19,17 +19,26 @@ Vietnamese message and changes nothing: every check runs before the first write.
 from __future__ import annotations
 
 import contextlib
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from parxl.errors import ParxlError
 from parxl.numbers import format_vn_number, format_vn_percent
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
-from parxl.workbook.values import OpenTemplate, read_template
-from udfs.macros import MacroError, add_template_sheets, safe_text
+from parxl.workbook.values import OpenTemplate
+from udfs.macros import (
+    NOT_TEMPLATE,
+    MacroError,
+    add_template_sheets,
+    failure,
+    fresh_sheet,
+    read_open_template,
+    replaces,
+    safe_text,
+    sheet_names,
+    sheet_rows,
+)
 
 TITLE = "parxl"
 INPUT_SHEET = "Nhập liệu"
@@ -47,60 +56,12 @@ class ScriptError(MacroError):
 
 
 # --------------------------------------------------------------------------- the open book
-def sheet_rows(sheet: Any) -> list[list[Any]]:
-    """A sheet's values from A1 to the end of its used range, as rows (blanks as None; a cell
-    error as its code, "#N/A", which xlwings would otherwise turn into a blank)."""
-    used = sheet.used_range
-    values = used.options(ndim=2, err_to_str=True).value
-    if not values:
-        return []
-    top, left = used.row - 1, used.column - 1
-    rows = [list(r) for r in values]
-    if top or left:
-        width = left + max((len(r) for r in rows), default=0)
-        rows = [[None] * width for _ in range(top)] + [[None] * left + r for r in rows]
-    return [[None if v == "" else v for v in r] for r in rows]
-
-
-def book_values(book: Any, names: tuple[str, ...] | None = None) -> dict[str, list[list[Any]]]:
-    """Sheet name -> rows, for every sheet (or the named ones that exist)."""
-    return {
-        s.name: sheet_rows(s) for s in book.sheets if names is None or s.name in names
-    }
-
-
-def sheet_names(book: Any) -> list[str]:
-    return [s.name for s in book.sheets]
-
-
 def open_template(book: Any) -> OpenTemplate:
-    names = sheet_names(book)
-    if L.META not in names:
-        raise ScriptError(
-            "Tệp đang mở không phải biểu mẫu parxl (không có trang ẩn '_parxl'). Hãy mở biểu mẫu "
-            "do parxl tạo, hoặc chạy 'Tạo biểu mẫu' trên một tệp trống. Không có gì bị thay đổi."
-        )
-    return read_template(book_values(book), book.name)
-
-
-def _own_sheet(book: Any, name: str) -> bool:
-    """True when the book has a sheet of that name that parxl wrote (a new run replaces it),
-    False when it has none; a ScriptError when it is the user's own sheet (never overwritten)."""
-    from udfs.macros import not_own_sheet, own_sheet
-
-    if name not in sheet_names(book):
-        return False
-    if not own_sheet(sheet_rows(book.sheets[name])):
-        raise ScriptError(not_own_sheet(name))
-    return True
-
-
-def _fresh_sheet(book: Any, name: str) -> Any:
-    if _own_sheet(book, name):
-        sheet = book.sheets[name]
-        sheet.clear()
-        return sheet
-    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    t = read_open_template(book)
+    if t is None:
+        raise ScriptError(f"{NOT_TEMPLATE}. Hãy mở biểu mẫu do parxl tạo, hoặc chạy 'Tạo biểu mẫu' trên "
+                          "một tệp trống. Không có gì bị thay đổi.")
+    return t
 
 
 def _grid(rows: list[list[Any]]) -> list[list[Any]]:
@@ -117,28 +78,13 @@ def notify(book: Any, message: str, ok: bool = True) -> ScriptResult:
     return ScriptResult(ok, message)
 
 
-def _discard_writes(book: Any) -> None:
-    """Drop the writes queued so far: they reach Excel only when the script returns."""
-    with contextlib.suppress(Exception):
-        book.json()["actions"].clear()
-
-
 def run(book: Any, action: Callable[[Any], str]) -> ScriptResult:
     """Run a script; any failure becomes a Vietnamese message (never a traceback in Excel) and
     the writes queued before it are dropped, so a failed script changes nothing."""
     try:
         return notify(book, action(book))
-    except MacroError as exc:  # a ScriptError, or one of the desktop macros' shared checks
-        _discard_writes(book)
-        return notify(book, exc.message, ok=False)
-    except ParxlError as exc:
-        _discard_writes(book)
-        return notify(book, f"Không thực hiện được: {exc}. Không có gì bị thay đổi.", ok=False)
-    except Exception as exc:  # a bug: say so, keep the workbook as it was
-        _discard_writes(book)
-        traceback.print_exc()  # xlwings Lite's output pane, for whoever supports the users
-        return notify(book, f"Lỗi trong parxl ({type(exc).__name__}: {exc}). Không có gì bị thay "
-                            "đổi; hãy gửi nội dung khung Output cho bộ phận hỗ trợ.", ok=False)
+    except Exception as exc:
+        return notify(book, failure(book, exc, "Hãy gửi nội dung khung Output cho bộ phận hỗ trợ."), ok=False)
 
 
 # --------------------------------------------------------------------------- score
@@ -163,7 +109,7 @@ def tinh_diem(book: Any) -> ScriptResult:
         t = open_template(book)
         s = score_values(t.framework, t.values)
         rows = results_rows(t, s)
-        sheet = _fresh_sheet(book, L.RESULTS)
+        sheet = fresh_sheet(book, L.RESULTS)
         sheet["A1"].value = _grid(rows)
         from udfs.macros import format_results, review_text
 
@@ -207,7 +153,7 @@ def kiem_tra(book: Any) -> ScriptResult:
         rows += [[t.name, i.sheet, i.cell, i.item, i.office, i.severity, i.message] for i in issues]
         if not issues:
             rows.append(["Không phát hiện vấn đề nào."])
-        sheet = _fresh_sheet(book, L.CHECKS)
+        sheet = fresh_sheet(book, L.CHECKS)
         sheet["A1"].value = _grid(rows)
         for col, width in zip("ABCDEFG", (20, 14, 8, 9, 22, 10, 90), strict=True):
             sheet[f"{col}:{col}"].column_width = width
@@ -272,7 +218,7 @@ def bao_cao(book: Any) -> ScriptResult:
         t = open_template(book)
         s = score_values(t.framework, t.values)
         blocks = report_blocks(t, s)
-        if _own_sheet(book, REPORT_SHEET):
+        if replaces(book, REPORT_SHEET):
             book.sheets[REPORT_SHEET].delete()  # its tables and charts go with it
         sheet = book.sheets.add(REPORT_SHEET, after=book.sheets[len(book.sheets) - 1])
         title = f"BÁO CÁO KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH — {t.body or t.name}"

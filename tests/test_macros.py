@@ -118,7 +118,7 @@ def test_tinh_diem_udf_flavour_and_rerun_replaces_sheet(mini: Framework, tmp_pat
     book = _book(payload)
     assert macros.tinh_diem(book).ok
     funcs = [a["func"] for a in _actions(book)]
-    assert funcs[0] == "sheetClearContents" and "addSheet" not in funcs
+    assert funcs[0] == "sheetClear" and "addSheet" not in funcs  # values and formats of the last run
 
 
 def test_same_scores_as_python_evaluator(mini: Framework, tmp_path: Path) -> None:
@@ -181,6 +181,19 @@ def test_file_macros_on_server_need_the_shared_root(monkeypatch: pytest.MonkeyPa
     result = macros.phan_phoi(_book(control_payload({macros.LBL_FRAMEWORK: str(DATA / "mini.yaml"),
                                                      macros.LBL_FOLDER: str(tmp_path / "khác")})))
     assert not result.ok and "nằm ngoài thư mục dùng chung" in result.message
+
+
+def test_a_failed_macro_on_server_says_nothing_was_changed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On xlwings Server the writes of a failed macro are dropped, as those of a failed Lite
+    script: the message says so (the same words as the Lite scripts)."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    bad = tmp_path / "hỏng.yaml"
+    bad.write_text("id: [\n", encoding="utf-8")
+    book = _book(control_payload({macros.LBL_FRAMEWORK: str(bad), macros.LBL_FOLDER: str(tmp_path)}))
+    result = macros.tao_bieu_mau(book)
+    assert not result.ok and result.message.startswith("Không thực hiện được: ")
+    assert result.message.endswith(". Không có gì bị thay đổi."), result.message
+    assert "hỏng.yaml" in result.message
 
 
 def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyPatch, mini: Framework) -> None:

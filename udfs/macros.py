@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,9 +70,10 @@ ISSUE_FOLDER, RETURN_FOLDER, REPORT_FOLDER = "Phát hành", "Trả về", "Báo 
 CONSOLIDATED = "Tổng hợp trả về.xlsx"
 COLLECT_SHEET = "Thu thập"
 
+NOT_TEMPLATE = "Tệp đang mở không phải biểu mẫu parxl (không có trang ẩn '_parxl')"
 NOT_PARXL = (
-    "Tệp này không phải biểu mẫu parxl (không có trang ẩn '_parxl') và không có trang "
-    f"'{CONTROL}'. Hãy mở biểu mẫu do parxl tạo hoặc tệp parxl_excel.xlsm. Không có gì bị thay đổi."
+    f"{NOT_TEMPLATE} và không có trang '{CONTROL}'. Hãy mở biểu mẫu do parxl tạo hoặc tệp "
+    "parxl_excel.xlsm. Không có gì bị thay đổi."
 )
 
 
@@ -94,33 +96,32 @@ def is_remote(book: Any) -> bool:
     return str(getattr(book.app.engine, "type", "")) == "remote"
 
 
-def _sheet_names(book: Any) -> list[str]:
+def sheet_names(book: Any) -> list[str]:
     return [s.name for s in book.sheets]
 
 
-def _rows(book: Any, name: str, errors: bool = True) -> list[list[Any]]:
-    """The sheet's cells from A1 to the end of its used range, as a list of rows. A cell error
-    stays its code ("#N/A"), as the file reader keeps it, unless ``errors`` is False (a blank)."""
-    sheet = book.sheets[name]
+def sheet_rows(sheet: Any, errors: bool = True) -> list[list[Any]]:
+    """The sheet's cells from A1 to the end of its used range, as a list of rows (blanks as
+    None). A cell error stays its code ("#N/A"), as the file reader keeps it, unless ``errors``
+    is False (a blank: what xlwings gives by default)."""
     used = sheet.used_range
-    values = used.options(err_to_str=errors).value
-    if not isinstance(values, list):
-        values = [[values]]
-    elif values and not isinstance(values[0], list):
-        values = [values] if used.shape[0] == 1 else [[v] for v in values]
+    values = used.options(ndim=2, err_to_str=errors).value
+    if not values:
+        return []
+    rows = [list(r) for r in values]
     top, left = used.row - 1, used.column - 1
     if top or left:
-        width = left + max((len(r) for r in values), default=0)
-        values = [[None] * width for _ in range(top)] + [[None] * left + list(r) for r in values]
-    return list(values)
+        width = left + max((len(r) for r in rows), default=0)
+        rows = [[None] * width for _ in range(top)] + [[None] * left + r for r in rows]
+    return [[None if v == "" else v for v in r] for r in rows]
 
 
 def control_settings(book: Any) -> dict[str, Any] | None:
     """Label -> value of the control sheet, or None when the book has none."""
-    if CONTROL not in _sheet_names(book):
+    if CONTROL not in sheet_names(book):
         return None
     out: dict[str, Any] = {}
-    for row in _rows(book, CONTROL, errors=False):  # a setting showing #REF! is not set
+    for row in sheet_rows(book.sheets[CONTROL], errors=False):  # a setting showing #REF! is not set
         for i, cell in enumerate(row[:-1]):
             if isinstance(cell, str) and cell.strip() and cell.strip() not in out:
                 out[cell.strip().rstrip(":")] = row[i + 1]
@@ -136,14 +137,14 @@ class _BookSheets(Mapping[str, Sequence[Sequence[Any]]]):
 
     def __init__(self, book: Any) -> None:
         self.book = book
-        self.names = _sheet_names(book)
+        self.names = sheet_names(book)
         self.rows: dict[str, list[list[Any]]] = {}
 
     def __getitem__(self, name: str) -> list[list[Any]]:
         if name not in self.names:
             raise KeyError(name)
         if name not in self.rows:
-            self.rows[name] = _rows(self.book, name)
+            self.rows[name] = sheet_rows(self.book.sheets[name])
         return self.rows[name]
 
     def __contains__(self, name: object) -> bool:  # without reading the sheet
@@ -182,7 +183,7 @@ def notify(book: Any, message: str, ok: bool = True, outputs: Sequence[Path] = (
 
 
 def _write_status(book: Any, message: str) -> None:
-    for r, row in enumerate(_rows(book, CONTROL, errors=False), start=1):
+    for r, row in enumerate(sheet_rows(book.sheets[CONTROL], errors=False), start=1):
         for c, cell in enumerate(row, start=1):
             if isinstance(cell, str) and cell.strip().rstrip(":") == LBL_STATUS:
                 book.sheets[CONTROL].cells(r, c + 1).value = message
@@ -252,26 +253,30 @@ def _need_control(book: Any) -> dict[str, Any]:
 
 
 def _run(book: Any, action: Callable[[Any], MacroResult]) -> MacroResult:
-    """Run a macro; every error becomes a Vietnamese message (never a traceback). On xlwings
-    Server the writes queued before the error are dropped (they reach Excel only at the end)."""
+    """Run a macro; every error becomes a Vietnamese message (never a traceback)."""
     try:
         return action(book)
-    except MacroError as exc:
-        _discard_writes(book)
-        return notify(book, exc.message, ok=False)
-    except ParxlError as exc:
-        _discard_writes(book)
-        return notify(book, f"Không thực hiện được: {exc}", ok=False)
-    except OSError as exc:
-        _discard_writes(book)
-        return notify(book, f"Lỗi đọc/ghi tệp: {exc.strerror or exc} ({exc.filename or ''})", ok=False)
-    except Exception as exc:  # a bug, or Excel refusing a change (a protected sheet or workbook)
-        kept = " Không có gì bị thay đổi." if _discard_writes(book) else ""
-        return notify(book, f"Lỗi trong parxl ({type(exc).__name__}: {exc}).{kept} Hãy gửi nội dung "
-                            "thông báo này cho bộ phận hỗ trợ.", ok=False)
+    except Exception as exc:
+        return notify(book, failure(book, exc), ok=False)
 
 
-def _discard_writes(book: Any) -> bool:
+def failure(book: Any, exc: Exception, support: str = "Hãy gửi nội dung thông báo này cho bộ phận hỗ trợ.") -> str:
+    """The Vietnamese message for a macro or script that failed with ``exc``. On xlwings Server
+    and Lite the writes queued before the error are dropped first (they reach Excel only at the
+    end), and the message says nothing was changed. ``support``: whom to tell about a bug."""
+    kept = " Không có gì bị thay đổi." if discard_writes(book) else ""
+    if isinstance(exc, MacroError):
+        return exc.message
+    if isinstance(exc, ParxlError):
+        return f"Không thực hiện được: {exc}.{kept}"
+    if isinstance(exc, OSError):
+        return f"Lỗi đọc/ghi tệp: {exc.strerror or exc} ({exc.filename or ''}).{kept}"
+    # a bug, or Excel refusing a change (a protected sheet or workbook)
+    traceback.print_exc()  # the console (xlwings Lite: its Output pane), for whoever supports the users
+    return f"Lỗi trong parxl ({type(exc).__name__}: {exc}).{kept} {support}"
+
+
+def discard_writes(book: Any) -> bool:
     """Drop the writes queued so far on xlwings Server / Lite; False on the desktop (done)."""
     if not is_remote(book):
         return False
@@ -340,7 +345,7 @@ def add_template_sheets(book: Any, wb: Any) -> int:
     (written as formulas: English function names whatever Excel's language), column widths,
     hidden sheets hidden. Refuses a book that has a sheet of the same name; the number of sheets."""
     sheets = template_sheets(wb)
-    existing = set(_sheet_names(book))
+    existing = set(sheet_names(book))
     clash = [name for name, *_ in sheets if name in existing]
     if clash:
         raise MacroError(f"Tệp đang mở đã có trang '{clash[0]}'. Hãy chạy trên một tệp trống. "
@@ -397,7 +402,7 @@ def thu_thap(book: Any) -> MacroResult:
         if not returns.is_dir():
             raise MacroError(f"không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
         output = folder / CONSOLIDATED
-        _replaces(book, COLLECT_SHEET)  # before any file is written
+        replaces(book, COLLECT_SHEET)  # before any file is written
         result = collect(returns, output)
         rows: list[list[Any]] = [["TỔNG HỢP BIỂU MẪU TRẢ VỀ"]]
         rows.append([f"Thư mục: {returns}"])
@@ -415,7 +420,7 @@ def thu_thap(book: Any) -> MacroResult:
         rows.append(["Mức độ", "Tệp", "Trang", "Ô", "Mã mục", "Đơn vị", "Nội dung"])
         for i in result.issues:
             rows.append([_text(i.severity), Path(str(i.file)).name, i.sheet, i.cell, i.item, i.office, i.message])
-        sheet = _fresh_sheet(book, COLLECT_SHEET)
+        sheet = fresh_sheet(book, COLLECT_SHEET)
         sheet["A1"].value = [list(r) + [None] * (7 - len(r)) for r in rows]
         _widths(sheet, [30, 30, 14, 10, 10, 24, 80])
         return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {warnings_text(result.issues)}). "
@@ -452,20 +457,21 @@ def not_own_sheet(name: str) -> str:
             "Không có gì bị thay đổi.")
 
 
-def _replaces(book: Any, name: str) -> bool:
+def replaces(book: Any, name: str) -> bool:
     """True when the book has a sheet of that name that parxl wrote, False when it has none; a
     MacroError when it is the user's own sheet."""
-    if name not in _sheet_names(book):
+    if name not in sheet_names(book):
         return False
-    if not own_sheet(_rows(book, name)):
+    if not own_sheet(sheet_rows(book.sheets[name])):
         raise MacroError(not_own_sheet(name))
     return True
 
 
-def _fresh_sheet(book: Any, name: str) -> Any:
-    if _replaces(book, name):
+def fresh_sheet(book: Any, name: str) -> Any:
+    """The sheet to write into: the one parxl wrote before, cleared, else a new last sheet."""
+    if replaces(book, name):
         sheet = book.sheets[name]
-        sheet.clear_contents()
+        sheet.clear()  # values and formats: nothing of the previous run is left
         return sheet
     return book.sheets.add(name, after=book.sheets[-1])
 
@@ -558,7 +564,7 @@ def tinh_diem(book: Any) -> MacroResult:
         tpl, source = _scored(book)
         s = score_values(tpl.framework, tpl.values)
         rows = results_rows(tpl.framework, s, Path(source).name, tpl.body, tpl.year, tpl.cells)
-        sheet = _fresh_sheet(book, L.RESULTS)
+        sheet = fresh_sheet(book, L.RESULTS)
         sheet["A1"].value = rows
         format_results(sheet, len(tpl.framework.domains))
         from parxl.numbers import format_vn_number, format_vn_percent
