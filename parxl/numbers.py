@@ -14,6 +14,12 @@ from parxl.xlmath import xl_round
 _NUM = re.compile(r"^[+-]?[\d.,\s]*\d[\d.,\s]*$")
 
 
+# Excel's cell error values, as xlwings gives them when asked (``err_to_str``) and Office.js
+# sends them
+CELL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+               "#SPILL!", "#CALC!", "#BUSY!", "#FIELD!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!")
+
+
 def cell_text(value: object) -> str:
     """A cell's value as text: blank for nothing, ``12`` (not ``12.0``) for a whole number."""
     if value is None:

@@ -64,6 +64,23 @@ def test_custom_function_values() -> None:
     assert call("par_range", [["Đạt"], ["Chưa đến hạn"]], [[2], [3]], [[1.5], [0]]) == [[1.5, 4.5]]
 
 
+def test_an_argument_showing_an_error_gives_that_error() -> None:
+    """Office.js hands a cell error to a custom function as an Error value: with err_to_str
+    on the arguments parxl sees "#N/A" and answers #N/A, as the native formulas do, instead
+    of reading a blank (an item not yet determined, its points open)."""
+    na = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+    div0 = {"type": "Error", "basicValue": "#DIV/0!", "errorType": "Div0"}
+    not_available = [[{"type": "Error", "errorType": "NotAvailable"}]]
+    assert call("par_score", "proportional", 3, [[na]]) == not_available
+    assert call("par_status", [[na]], [["", ""]], 0, 2) == not_available
+    assert call("par_status", "", [[na, ""]], 0, 2) == not_available
+    assert call("par_applicable", [[div0]], 2) == [[{"type": "Error", "errorType": "Div0"}]]
+    # in a range, the element that reads the error cell (and only it)
+    assert call("par_number", [["1,5"], [na]]) == [[1.5], [{"type": "Error", "errorType": "NotAvailable"}]]
+    meta = s.custom_functions_meta(server)
+    assert meta["allowErrorForDataTypeAny"]
+
+
 def test_arrays_keep_their_orientation() -> None:
     assert call("par_number", [["93,23"], ["22.583.451"]]) == [[93.23], [22583451.0]]
     assert call("par_number", [["93,23", "1,5"]]) == [[93.23, 1.5]]

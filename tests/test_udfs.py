@@ -194,6 +194,21 @@ def test_bad_element_in_array_does_not_blank_the_array() -> None:
     assert functions.par_score("manual", [2, 2], [1, "x"]) == [1, "#VALUE!"]
 
 
+def test_desktop_udfs_read_cell_errors_and_give_them_back() -> None:
+    """Desktop xlwings hands a cell error to a UDF as None unless the argument has err_to_str
+    (then as its code, "#N/A"): every argument has it, and the code comes back as the result
+    (a real #N/A on Windows), as the native formulas propagate it."""
+    import inspect
+    import re
+
+    source = inspect.getsource(functions)
+    args = re.findall(r"@xw\.arg\(([^)]*)\)", source)
+    assert args and all("err_to_str=True" in a for a in args)
+    assert functions.par_score("proportional", 3, "#N/A") == "#N/A"
+    assert functions.par_status("#N/A", [["", ""]], 0, 2) == "#N/A"
+    assert functions.par_achieved([["Đạt"], ["#REF!"]], [[1], [2]]) == [[1], ["#REF!"]]
+
+
 def test_a_bug_never_puts_a_traceback_in_a_cell() -> None:
     def broken(x: Any) -> Any:
         return 1 / x
@@ -368,6 +383,30 @@ def test_python_scores_of_udf_flavour(mini: Framework, tmp_path: Path) -> None:
     # base 7.04 + bonus 1 (cap 1) - penalty 0.5
     assert cells[s][r] == pytest.approx(7.54, abs=1e-12)
     assert score_values(mini, values).total == pytest.approx(7.54, abs=1e-12)
+
+
+@pytest.mark.parametrize(("cell", "formula"), [("H7", "=NA()"), ("G6", "=1/0"), ("H9", "=NA()")])
+def test_an_error_in_an_input_gives_the_native_formulas_error(mini: Framework, tmp_path: Path, cell: str,
+                                                              formula: str) -> None:
+    """An input cell showing #N/A (a broken lookup) or #DIV/0!: the UDF template shows the
+    same errors as the native one, cell for cell, not a score computed as if it were blank
+    (xlwings hands cell errors to UDFs as None unless the argument has err_to_str)."""
+    values = {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 0.777, ("1.2.1", "count"): 1}
+    got = {}
+    for flavour, f in (("native", None), ("udf", UdfFormulas())):
+        template = build_template(mini, tmp_path / f"{flavour}.xlsx", formulas=f)
+        fill_values(template, values, tmp_path / f"{flavour}-f.xlsx")
+        wb = openpyxl.load_workbook(tmp_path / f"{flavour}-f.xlsx")
+        wb["Lĩnh vực 1"][cell] = formula
+        wb.save(tmp_path / f"{flavour}-err.xlsx")
+        got[flavour] = computed_values(tmp_path / f"{flavour}-err.xlsx", "formulas")
+    row = cell[1:]
+    code = "#N/A" if formula == "=NA()" else "#DIV/0!"
+    if not cell.startswith("G"):  # an input: its points are the error (a status: not used there)
+        assert got["udf"]["Lĩnh vực 1"][f"L{row}"] == code
+    assert got["udf"]["Lĩnh vực 1"][f"M{row}"] == code  # the status, and all that follows
+    for (sheet, ref) in cell_meanings(mini):
+        assert got["native"][sheet][ref] == got["udf"][sheet][ref], (sheet, ref)
 
 
 def test_udf_flavour_with_office_js_namespace(mini: Framework, tmp_path: Path) -> None:

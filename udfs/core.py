@@ -2,8 +2,9 @@
 
 Every ``PAR_*`` Excel function is one function here taking the arguments as xlwings' default
 converter delivers them (a cell -> ``float``/``str``/``bool``/``None``, a row or column -> list,
-a block -> list of rows; empty cells and cell errors -> ``None``) and returning a value or a
-list (spilled as a dynamic array). Bad input raises :class:`UdfError` with an Excel error code
+a block -> list of rows; empty cells -> ``None``; a cell error -> its code "#N/A", as xlwings
+reads the arguments with ``err_to_str``) and returning a value or a list (spilled as a dynamic
+array). A cell error in an argument is the result, as Excel's own functions propagate it. Bad input raises :class:`UdfError` with an Excel error code
 and a Vietnamese hint; inside arrays a bad element becomes an :class:`XlErr`. The runtimes turn
 those into their own error values: :mod:`udfs.functions` (desktop xlwings), :mod:`udfs.server`
 (xlwings Server / Lite, Office.js) and :func:`formulas_functions` (the ``formulas`` engine).
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from parxl.numbers import format_vn_number, parse_vn_number
+from parxl.numbers import CELL_ERRORS, format_vn_number, parse_vn_number
 from parxl.rules import KINDS
 from parxl.rules.base import YESNO
 from parxl.rules.expr import Evaluator
@@ -66,6 +67,11 @@ class UdfError(Exception):
         return XlErr(self.code, self.hint)
 
 
+class InputCellError(UdfError):
+    """An argument is a cell showing an error: the result is that error (``code``), as Excel's
+    own functions give it."""
+
+
 # --------------------------------------------------------------------------- argument helpers
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
@@ -76,9 +82,17 @@ def _show(v: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…'"
 
 
+def _no_error(v: Any, what: str) -> None:
+    """A cell error given as its code ("#N/A") is the function's result, as in the native
+    formulas (Excel's functions propagate an error they read)."""
+    if isinstance(v, str) and v in CELL_ERRORS:
+        raise InputCellError(f"{what}: ô có lỗi {v} — sửa ô đó (hoặc ô mà công thức của nó dùng)", v)
+
+
 def number(v: Any, what: str, *, blank: float | None = None) -> float:
     """A numeric argument: numbers pass, Vietnamese number texts are read, else #VALUE!."""
     _one_cell(v, what)
+    _no_error(v, what)
     if _blank(v):
         if blank is not None:
             return blank
@@ -226,6 +240,8 @@ def _compiled(kind: str, params_key: str, max_points: float) -> tuple[Evaluator,
 def rule(kind: Any, max_points: float, params: Any) -> tuple[Evaluator, tuple[str, ...]]:
     """The compiled scoring function of a rule kind and the types of its two inputs."""
     _one_cell(kind, "cách chấm")
+    _no_error(kind, "cách chấm")
+    _no_error(params, "tham số cách chấm")
     if not isinstance(kind, str):
         raise UdfError(f"không có cách chấm {_show(kind)}; dùng một trong: {', '.join(KINDS)}", NA)
     if params is not None and not isinstance(params, str):
@@ -244,6 +260,7 @@ def _rule_from_text(kind: str, max_points: float, params: Any) -> tuple[Evaluato
 
 
 def _input(v: Any, ftype: str, slot: int) -> Any:
+    _no_error(v, f"Số liệu {slot}")
     if ftype == YESNO:
         if _blank(v):
             return ""
@@ -274,6 +291,7 @@ def par_score(kind: Any, max_points: Any, v1: Any = None, v2: Any = None, params
 
 def _status_kind(status: Any) -> str:
     """How the status scores (:func:`parxl.score.status_kind`, as the native formulas do)."""
+    _no_error(status, "trạng thái tính điểm")
     if _blank(status):
         raise UdfError("trạng thái tính điểm đang trống (ô trạng thái bị lỗi?)")
     return status_kind(str(status))
@@ -286,6 +304,9 @@ def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any
     template's list is an error here (the list's data validation normally prevents it).
     """
     _one_cell(status, "trạng thái")
+    _no_error(status, "tình trạng")
+    for v in _flat(inputs):
+        _no_error(v, "số liệu")
     if not _blank(status):
         if str(status).casefold() not in _STATUS_KEYS:  # as typed: the formulas do not trim it
             raise UdfError(f"trạng thái {_show(status)} không hợp lệ; dùng: {', '.join(STATUSES)}")
@@ -298,6 +319,7 @@ def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any
 
 
 def _truthy(v: Any) -> bool:
+    _no_error(v, "cờ điểm trừ")
     if _blank(v):
         return False
     if isinstance(v, bool):
@@ -384,6 +406,8 @@ def par_bonus(values: Any, cap: Any) -> float:
 
 def par_rank(value: Any, peers: Any, descending: Any = True) -> Any:
     """Rank among peers (1 = highest score; ties share a rank, as RANK.EQ)."""
+    for p in _flat(peers):
+        _no_error(p, "vùng so sánh")
     nums = [parse_vn_number(p) for p in _flat(peers) if not _blank(p)]
     pool = [n for n in nums if n is not None]
     if not pool:
@@ -435,6 +459,7 @@ def par_item(kind: Any, max_points: Any, status: Any = None, v1: Any = None, v2:
     """
     if any(_is_list(a) for a in (kind, max_points, status, v1, v2, params, group)):
         raise UdfError("PAR_ITEM tính một tiêu chí (một dòng): mỗi đối số là một ô, không phải một vùng")
+    _no_error(group, "nhóm")
     key = "" if _blank(group) else str(group).strip().casefold()
     if key not in ("", "bonus", "thưởng", "điểm thưởng", "penalty", "trừ", "điểm trừ"):
         raise UdfError(f"nhóm {_show(group)} không hợp lệ: để trống, \"thưởng\" hoặc \"trừ\"")

@@ -80,11 +80,11 @@ def _call(fn: Any, *args: Any) -> Any:
 
 
 @xw.func(category="parxl")
-@xw.arg("kind", ndim=2, doc=ARG_DOCS["kind"])
-@xw.arg("max_points", ndim=2, doc=ARG_DOCS["max_points"])
-@xw.arg("v1", ndim=2, doc=ARG_DOCS["v1"])
-@xw.arg("v2", ndim=2, doc=ARG_DOCS["v2"])
-@xw.arg("params", ndim=2, doc=ARG_DOCS["params"])
+@xw.arg("kind", ndim=2, err_to_str=True, doc=ARG_DOCS["kind"])
+@xw.arg("max_points", ndim=2, err_to_str=True, doc=ARG_DOCS["max_points"])
+@xw.arg("v1", ndim=2, err_to_str=True, doc=ARG_DOCS["v1"])
+@xw.arg("v2", ndim=2, err_to_str=True, doc=ARG_DOCS["v2"])
+@xw.arg("params", ndim=2, err_to_str=True, doc=ARG_DOCS["params"])
 def par_score(kind: Any, max_points: Any, v1: Any = None, v2: Any = None, params: Any = "") -> Any:
     """Điểm của một tiêu chí thành phần tính từ số liệu theo cách chấm (cột "Điểm theo số liệu").
     Nhận cả vùng: mỗi dòng một tiêu chí, trả về một mảng."""
@@ -92,11 +92,11 @@ def par_score(kind: Any, max_points: Any, v1: Any = None, v2: Any = None, params
 
 
 @xw.func(category="parxl")
-@xw.arg("status", ndim=2, doc=ARG_DOCS["status"])
-@xw.arg("inputs", ndim=2, doc=ARG_DOCS["inputs"])
-@xw.arg("raw", ndim=2, doc=ARG_DOCS["raw"])
-@xw.arg("max_points", ndim=2, doc=ARG_DOCS["max_points"])
-@xw.arg("penalty", ndim=2, doc=ARG_DOCS["penalty"])
+@xw.arg("status", ndim=2, err_to_str=True, doc=ARG_DOCS["status"])
+@xw.arg("inputs", ndim=2, err_to_str=True, doc=ARG_DOCS["inputs"])
+@xw.arg("raw", ndim=2, err_to_str=True, doc=ARG_DOCS["raw"])
+@xw.arg("max_points", ndim=2, err_to_str=True, doc=ARG_DOCS["max_points"])
+@xw.arg("penalty", ndim=2, err_to_str=True, doc=ARG_DOCS["penalty"])
 def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any = False) -> Any:
     """Trạng thái tính điểm: tình trạng đã chọn; nếu chưa chọn thì "Chưa xác định" khi chưa có số liệu,
     "Đạt" khi đạt điểm tối đa (điểm trừ: khi không bị trừ điểm nào), còn lại "Không đạt"."""
@@ -104,102 +104,102 @@ def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any
 
 
 @xw.func(category="parxl")
-@xw.arg("status", ndim=2, doc=ARG_DOCS["status"])
-@xw.arg("max_points", ndim=2, doc=ARG_DOCS["max_points"])
+@xw.arg("status", ndim=2, err_to_str=True, doc=ARG_DOCS["status"])
+@xw.arg("max_points", ndim=2, err_to_str=True, doc=ARG_DOCS["max_points"])
 def par_applicable(status: Any, max_points: Any) -> Any:
     """Điểm tối đa áp dụng: 0 nếu "Không áp dụng", ngược lại bằng điểm tối đa."""
     return _call(core.par_applicable, status, max_points)
 
 
 @xw.func(category="parxl")
-@xw.arg("status", ndim=2, doc=ARG_DOCS["status"])
-@xw.arg("raw", ndim=2, doc=ARG_DOCS["raw"])
+@xw.arg("status", ndim=2, err_to_str=True, doc=ARG_DOCS["status"])
+@xw.arg("raw", ndim=2, err_to_str=True, doc=ARG_DOCS["raw"])
 def par_achieved(status: Any, raw: Any) -> Any:
     """Điểm đạt: 0 nếu không áp dụng, chưa đến hạn hoặc chưa xác định; ngược lại là điểm theo số liệu."""
     return _call(core.par_achieved, status, raw)
 
 
 @xw.func(category="parxl")
-@xw.arg("status", ndim=2, doc=ARG_DOCS["status"])
-@xw.arg("max_points", ndim=2, doc=ARG_DOCS["max_points"])
+@xw.arg("status", ndim=2, err_to_str=True, doc=ARG_DOCS["status"])
+@xw.arg("max_points", ndim=2, err_to_str=True, doc=ARG_DOCS["max_points"])
 def par_open(status: Any, max_points: Any) -> Any:
     """Điểm chưa xác định: bằng điểm tối đa khi "Chưa đến hạn" hoặc "Chưa xác định", ngược lại 0."""
     return _call(core.par_open, status, max_points)
 
 
 @xw.func(category="parxl")
-@xw.arg("applicable", ndim=2, doc=ARG_DOCS["applicable"])
-@xw.arg("achieved", ndim=2, doc=ARG_DOCS["achieved"])
-@xw.arg("open_points", ndim=2, doc=ARG_DOCS["open_points"])
+@xw.arg("applicable", ndim=2, err_to_str=True, doc=ARG_DOCS["applicable"])
+@xw.arg("achieved", ndim=2, err_to_str=True, doc=ARG_DOCS["achieved"])
+@xw.arg("open_points", ndim=2, err_to_str=True, doc=ARG_DOCS["open_points"])
 def par_deducted(applicable: Any, achieved: Any, open_points: Any = 0.0) -> Any:
     """Điểm bị trừ = điểm tối đa áp dụng − điểm đạt − điểm chưa xác định."""
     return _call(core.par_deducted, applicable, achieved, open_points)
 
 
 @xw.func(category="parxl")
-@xw.arg("deducted", ndim=2, doc=ARG_DOCS["deducted"])
-@xw.arg("total", ndim=2, doc=ARG_DOCS["total"])
+@xw.arg("deducted", ndim=2, err_to_str=True, doc=ARG_DOCS["deducted"])
+@xw.arg("total", ndim=2, err_to_str=True, doc=ARG_DOCS["total"])
 def par_share(deducted: Any, total: Any) -> Any:
     """Tỷ lệ trên tổng số điểm bị trừ (ví dụ 1,5 trên 6,77 điểm bị trừ = 22,16%)."""
     return _call(core.par_share, deducted, total)
 
 
 @xw.func(category="parxl")
-@xw.arg("achieved", ndim=2, doc=ARG_DOCS["achieved"])
-@xw.arg("applicable", ndim=2, doc=ARG_DOCS["applicable"])
+@xw.arg("achieved", ndim=2, err_to_str=True, doc=ARG_DOCS["achieved"])
+@xw.arg("applicable", ndim=2, err_to_str=True, doc=ARG_DOCS["applicable"])
 def par_index(achieved: Any, applicable: Any) -> Any:
     """Tỷ lệ đạt (chỉ số) = điểm đạt ÷ điểm tối đa áp dụng; 0 khi không có điểm áp dụng."""
     return _call(core.par_index, achieved, applicable)
 
 
 @xw.func(category="parxl")
-@xw.arg("values", ndim=2, doc=ARG_DOCS["values"])
-@xw.arg("cap", ndim=2, doc=ARG_DOCS["cap"])
+@xw.arg("values", ndim=2, err_to_str=True, doc=ARG_DOCS["values"])
+@xw.arg("cap", ndim=2, err_to_str=True, doc=ARG_DOCS["cap"])
 def par_bonus(values: Any, cap: Any) -> Any:
     """Điểm thưởng được tính: tổng điểm thưởng, không vượt giới hạn."""
     return _call(core.par_bonus, values, cap)
 
 
 @xw.func(category="parxl")
-@xw.arg("value", ndim=2, doc=ARG_DOCS["value"])
-@xw.arg("peers", ndim=2, doc=ARG_DOCS["peers"])
-@xw.arg("descending", ndim=2, doc=ARG_DOCS["descending"])
+@xw.arg("value", ndim=2, err_to_str=True, doc=ARG_DOCS["value"])
+@xw.arg("peers", ndim=2, err_to_str=True, doc=ARG_DOCS["peers"])
+@xw.arg("descending", ndim=2, err_to_str=True, doc=ARG_DOCS["descending"])
 def par_rank(value: Any, peers: Any, descending: Any = True) -> Any:
     """Thứ hạng trong các đơn vị so sánh (1 = cao nhất; bằng điểm thì cùng hạng)."""
     return _call(core.par_rank, value, peers, descending)
 
 
 @xw.func(category="parxl")
-@xw.arg("statuses", ndim=2, doc=ARG_DOCS["statuses"])
-@xw.arg("maxes", ndim=2, doc=ARG_DOCS["maxes"])
-@xw.arg("achieved", ndim=2, doc=ARG_DOCS["achieved"])
+@xw.arg("statuses", ndim=2, err_to_str=True, doc=ARG_DOCS["statuses"])
+@xw.arg("maxes", ndim=2, err_to_str=True, doc=ARG_DOCS["maxes"])
+@xw.arg("achieved", ndim=2, err_to_str=True, doc=ARG_DOCS["achieved"])
 def par_range(statuses: Any, maxes: Any, achieved: Any) -> Any:
     """Khoảng điểm giữa kỳ (mảng 2 ô): điểm chắc chắn đạt và điểm có thể đạt tối đa."""
     return _call(core.par_range, statuses, maxes, achieved)
 
 
 @xw.func(category="parxl")
-@xw.arg("rows", ndim=2, doc=ARG_DOCS["rows"])
+@xw.arg("rows", ndim=2, err_to_str=True, doc=ARG_DOCS["rows"])
 def par_check(rows: Any) -> Any:
     """Kiểm tra các dòng tiêu chí: liệt kê tình trạng sai, số liệu không phải số, số âm, ô chưa nhập."""
     return _call(core.par_check, rows)
 
 
 @xw.func(category="parxl")
-@xw.arg("text", ndim=2, doc=ARG_DOCS["text"])
+@xw.arg("text", ndim=2, err_to_str=True, doc=ARG_DOCS["text"])
 def par_number(text: Any) -> Any:
     """Đọc số viết kiểu Việt Nam: '93,23' → 93,23; '22.583.451' → 22583451; '77,7%' → 0,777."""
     return _call(core.par_number, text)
 
 
 @xw.func(category="parxl")
-@xw.arg("kind", ndim=2, doc=ARG_DOCS["kind"])
-@xw.arg("max_points", ndim=2, doc=ARG_DOCS["max_points"])
-@xw.arg("status", ndim=2, doc=ARG_DOCS["status"])
-@xw.arg("v1", ndim=2, doc=ARG_DOCS["v1"])
-@xw.arg("v2", ndim=2, doc=ARG_DOCS["v2"])
-@xw.arg("params", ndim=2, doc=ARG_DOCS["params"])
-@xw.arg("group", ndim=2, doc=ARG_DOCS["group"])
+@xw.arg("kind", ndim=2, err_to_str=True, doc=ARG_DOCS["kind"])
+@xw.arg("max_points", ndim=2, err_to_str=True, doc=ARG_DOCS["max_points"])
+@xw.arg("status", ndim=2, err_to_str=True, doc=ARG_DOCS["status"])
+@xw.arg("v1", ndim=2, err_to_str=True, doc=ARG_DOCS["v1"])
+@xw.arg("v2", ndim=2, err_to_str=True, doc=ARG_DOCS["v2"])
+@xw.arg("params", ndim=2, err_to_str=True, doc=ARG_DOCS["params"])
+@xw.arg("group", ndim=2, err_to_str=True, doc=ARG_DOCS["group"])
 def par_item(kind: Any, max_points: Any, status: Any = None, v1: Any = None, v2: Any = None,
              params: Any = "", group: Any = "") -> Any:
     """Mọi kết quả của một tiêu chí trên một dòng (6 ô): điểm theo số liệu, trạng thái, tối đa áp dụng,
@@ -208,9 +208,9 @@ def par_item(kind: Any, max_points: Any, status: Any = None, v1: Any = None, v2:
 
 
 @xw.func(category="parxl")
-@xw.arg("kind", ndim=2, doc=ARG_DOCS["kind"])
-@xw.arg("max_points", ndim=2, doc=ARG_DOCS["max_points"])
-@xw.arg("params", ndim=2, doc=ARG_DOCS["params"])
+@xw.arg("kind", ndim=2, err_to_str=True, doc=ARG_DOCS["kind"])
+@xw.arg("max_points", ndim=2, err_to_str=True, doc=ARG_DOCS["max_points"])
+@xw.arg("params", ndim=2, err_to_str=True, doc=ARG_DOCS["params"])
 def par_describe(kind: Any, max_points: Any, params: Any = "") -> Any:
     """Diễn giải cách chấm bằng lời (như cột "Cách chấm" của biểu mẫu)."""
     return _call(core.par_describe, kind, max_points, params)

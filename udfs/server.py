@@ -52,6 +52,8 @@ def _server_function(name: str) -> Any:
         args = tuple(core.unwrap(a) for a in args)
         try:
             raw_result = raw(*args)
+        except core.InputCellError as exc:
+            return exc.code  # an argument showing #N/A: #N/A, as the native formulas give
         except core.UdfError as exc:
             # a scalar error: #VALUE! in the cell with the Vietnamese reason as its message
             raise XlwingsError(f"{exc.code} {exc.hint}") from None
@@ -65,7 +67,7 @@ def _server_function(name: str) -> Any:
     s.func(call)
     for param in inspect.signature(desktop).parameters:
         if param in functions.ARG_DOCS:
-            s.arg(param, ndim=2, doc=functions.ARG_DOCS[param])(call)
+            s.arg(param, ndim=2, err_to_str=True, doc=functions.ARG_DOCS[param])(call)
     return call
 
 

@@ -99,8 +99,10 @@ _install(_round_family())
 
 def _to_python(v: Any) -> Any:
     """One cell value as xlwings would hand it to a UDF."""
-    if v is sh.EMPTY or isinstance(v, XlError):
-        return None  # xlwings reads empty cells and cell errors as None
+    if v is sh.EMPTY:
+        return None
+    if isinstance(v, XlError):
+        return str(v)  # its code, "#N/A": parxl's UDF arguments are read with err_to_str
     if isinstance(v, bool | np.bool_):
         return bool(v)
     if isinstance(v, int | float | np.integer | np.floating):
@@ -155,7 +157,8 @@ def register_functions(funcs: Mapping[str, Callable[..., Any]]) -> None:
     """Register Excel functions by upper-case name (also as ``_xludf.NAME``).
 
     Arguments are converted as xlwings' default converter does (a cell -> float/str/bool/None,
-    a single row or column -> list, a block -> list of rows; empty cells and errors -> None);
+    a single row or column -> list, a block -> list of rows; empty cells -> None, cell errors ->
+    their code "#N/A", as with xlwings' ``err_to_str``, which parxl's UDF arguments use);
     a returned list becomes a spilled array, ``None`` an empty value, and an exception
     ``#VALUE!``.
     """

@@ -18,7 +18,7 @@ from typing import Any
 from parxl.errors import Location, ParxlError
 from parxl.framework.model import Framework, Item
 from parxl.inputs import STATUS, TEXT, InputField, item_fields, normalize
-from parxl.numbers import format_vn_number
+from parxl.numbers import CELL_ERRORS, format_vn_number
 from parxl.rules.base import COUNT, RATE, YESNO
 from parxl.score import (
     CHUA_DEN_HAN,
@@ -364,11 +364,6 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
     return _Checker(raw, framework_for(raw.framework_key, None, str(path)), keep_cells=False).run().issues
 
 
-# the codes xlwings gives for a cell error when asked (``err_to_str``); Office.js sends them so
-ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-               "#SPILL!", "#CALC!", "#BUSY!", "#FIELD!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!")
-
-
 def check_template(t: OpenTemplate) -> list[Issue]:
     """Every check of a return, run on a template read from an open workbook's values
     (:func:`parxl.workbook.values.read_template`): the same problems and messages as
@@ -377,7 +372,7 @@ def check_template(t: OpenTemplate) -> list[Issue]:
     its code ("#N/A") and is reported as one."""
 
     def cell(v: Any) -> RawCell:
-        if isinstance(v, str) and v.strip().upper() in ERROR_CODES:
+        if isinstance(v, str) and v.strip().upper() in CELL_ERRORS:
             return RawCell(CellError(v.strip().upper()))
         return RawCell(v)
 
