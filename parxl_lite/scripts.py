@@ -32,9 +32,11 @@ from udfs.macros import (
     MacroError,
     add_template_sheets,
     failure,
+    format_results,
     fresh_sheet,
     read_open_template,
     replaces,
+    review_text,
     safe_text,
     sheet_names,
     sheet_rows,
@@ -111,8 +113,6 @@ def tinh_diem(book: Any) -> ScriptResult:
         rows = results_rows(t, s)
         sheet = fresh_sheet(book, L.RESULTS)
         sheet["A1"].value = _grid(rows)
-        from udfs.macros import format_results, review_text
-
         format_results(sheet, len(t.framework.domains))
 
         return f"{_score_text(s)}{review_text(s)}. Xem trang '{L.RESULTS}'."
