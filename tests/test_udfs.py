@@ -138,6 +138,10 @@ def test_check_lists_problems_by_item() -> None:
     assert "1.1.3: Số liệu 2 là số âm (-2)" in text
     assert "1.1.4: chưa nhập số liệu hoặc tình trạng" in text
     assert functions.par_check(rows[:3]) == "Không có lỗi."
+    # cells showing an error (read with err_to_str): named as such, not as a blank or a bad text
+    rows[2][6], rows[2][7] = "#N/A", "#REF!"
+    text = functions.par_check(rows[:3])
+    assert "1.1.1: ô tình trạng có lỗi #N/A" in text and "1.1.1: ô Số liệu 1 có lỗi #REF!" in text
 
 
 # --------------------------------------------------------------------------- bad input

@@ -523,12 +523,17 @@ def par_check(rows: Any) -> str:
         where = str(code).strip()
         st = cell("status")
         inputs = [cell("v1"), cell("v2")]
-        if not _blank(st) and str(st).strip().casefold() not in _STATUS_KEYS:  # the list of the template
+        if st in CELL_ERRORS:
+            problems.append(f"{where}: ô tình trạng có lỗi {st}")
+        elif not _blank(st) and str(st).strip().casefold() not in _STATUS_KEYS:  # the list of the template
             problems.append(f"{where}: tình trạng '{st}' không hợp lệ")
         if _blank(st) and all(_blank(v) for v in inputs):
             problems.append(f"{where}: chưa nhập số liệu hoặc tình trạng")
         for slot, v in enumerate(inputs, start=1):
             if _blank(v) or isinstance(v, bool):
+                continue
+            if v in CELL_ERRORS:
+                problems.append(f"{where}: ô Số liệu {slot} có lỗi {v} — sửa ô đó hoặc nhập lại số liệu")
                 continue
             if isinstance(v, str):
                 if v.strip().casefold() in ("có", "không"):
