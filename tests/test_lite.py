@@ -210,12 +210,9 @@ def wasm(tmp_path_factory: pytest.TempPathFactory, filled: dict[str, Path]) -> d
     out = {}
     for (key, req), line in zip(requests.items(), lines, strict=True):
         answer = json.loads(line)
-        # the only request that may fail offline: kiem_tra needs lxml (see the test below)
-        assert "error" not in answer or key == "script:kiem_tra", (key, answer)
-        out[key] = {"request": req, "wasm": answer}
-        if key != "script:kiem_tra":
-            out[key]["cpython"] = json.loads(run(json.dumps(req)))
-    assert proc.returncode == (1 if "error" in out["script:kiem_tra"]["wasm"] else 0), proc.stderr
+        assert "error" not in answer, (key, answer)
+        out[key] = {"request": req, "wasm": answer, "cpython": json.loads(run(json.dumps(req)))}
+    assert proc.returncode == 0, proc.stderr
     return out
 
 
@@ -595,7 +592,7 @@ def test_scripts_on_a_tampered_template_change_nothing(payloads: dict[str, dict[
 
 @pytest.mark.parametrize(
     "key", ["script:tinh_diem", "script:bao_cao", "script:tao_bieu_mau", "script:nhap_so_lieu",
-            "script:not_a_template"],
+            "script:not_a_template", "script:kiem_tra"],
 )
 def test_pyodide_runs_the_scripts_like_cpython(wasm: dict[str, Any], key: str) -> None:
     got = wasm[key]
@@ -621,19 +618,6 @@ def test_pyodide_functions_return_the_python_evaluator_numbers(wasm: dict[str, A
         want = s.items[item.code]
         assert result[0] == [want.raw, want.status, want.applicable, want.achieved, want.deducted,
                              want.open]
-
-
-def test_pyodide_check_script_needs_lxml(wasm: dict[str, Any]) -> None:
-    """The one part of the Lite path this offline test cannot run: 'Kiểm tra số liệu' reuses the
-    desktop checks of parxl.office, whose reader imports lxml (compiled; Pyodide ships it, but
-    its package CDN is not reachable here). If lxml ever becomes optional there, the script
-    must give CPython's answer."""
-    actions = wasm["script:kiem_tra"]["wasm"]["actions"]
-    if "No module named 'lxml'" in alert(actions):
-        assert changes(actions) == []  # a Vietnamese message, the workbook unchanged
-    else:
-        cpython = json.loads(run(json.dumps(wasm["script:kiem_tra"]["request"])))["actions"]
-        assert actions == cpython
 
 
 # --------------------------------------------------------------------------- requirements.txt

@@ -14,6 +14,7 @@ report them, and nothing read here is ever written back as a formula.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -24,8 +25,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
-
-from lxml import etree
 
 from parxl.errors import Location, WorkbookError
 from parxl.framework.model import Framework
@@ -64,7 +63,15 @@ def _cells_have_refs(data: bytes) -> bool:
 
 INPUT_COLS = L.INPUT_KEYS
 COMPUTED_COLS = L.COMPUTED_KEYS
-_FRAGMENT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@functools.cache
+def _fragment_parser() -> Any:
+    """lxml, imported when an entity must be decoded: the open-book path of xlwings Lite (Pyodide)
+    runs the checks without it."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 class CellError(str):
@@ -126,8 +133,10 @@ class RawReturn:
 
 def _unescape(raw: bytes) -> str:
     if b"&" in raw:
+        from lxml import etree
+
         try:  # C speed; safe: no DTD can be declared inside this fragment
-            text = etree.fromstring(b"<t>" + raw + b"</t>", _FRAGMENT).text or ""
+            text = etree.fromstring(b"<t>" + raw + b"</t>", _fragment_parser()).text or ""
         except etree.XMLSyntaxError:
             text = html.unescape(raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n"))
     else:
