@@ -589,3 +589,19 @@ def test_warnings_text_tells_reminders_apart() -> None:
     assert warnings_text([issue("lỗi"), issue("nhắc nhở")]) == f"1 {note}"
     assert warnings_text([issue("lỗi"), issue("cảnh báo")]) == "1 cảnh báo"
     assert warnings_text([]) == "0 cảnh báo"
+
+
+def test_a_scan_sent_instead_of_the_return_is_named(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    """An office that sent 'Phòng Văn hoá và Thông tin.pdf' (a scan) instead of its workbook was
+    'chưa gửi biểu mẫu' as if it had sent nothing; evidence files named otherwise stay unread."""
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    fill_return(issued[VP], back / "vp.xlsx", GOOD[VP])
+    (back / f"{VH}.pdf").write_bytes(b"%PDF-1.4 scan")
+    (back / "minh chứng.pdf").write_bytes(b"%PDF-1.4 evidence")
+    result = collect(back)
+    [scan] = [i for i in result.issues if i.file == f"{VH}.pdf"]
+    assert scan.severity == "lỗi" and scan.office == VH and "không phải biểu mẫu Excel (.pdf)" in scan.message
+    [missing] = [i for i in result.issues if i.office == VH and not i.file]
+    assert f"đã gửi tệp '{VH}.pdf' nhưng tệp không dùng được" in missing.message
+    assert not [i for i in result.issues if "minh chứng" in i.file]

@@ -17,6 +17,7 @@ total 10,5.
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -582,3 +583,17 @@ def test_last_years_figures_given_twice_and_differently_are_pointed_out(hand: di
     alone = province(hand["returns"], tmp_path / "kq2", previous=hand_result.output, appraisal=hand["appraisal"],
                      executor=Sequential(), word=False)
     assert not [w for w in alone.warnings if "--bodies" in w]
+
+
+def test_a_body_that_sent_a_scan_is_not_said_to_have_sent_nothing(hand: dict[str, Path], tmp_path: Path) -> None:
+    back = tmp_path / "tra ve"
+    shutil.copytree(hand["returns"], back)
+    for f in (back / "xa").glob("duong.xlsx"):
+        f.unlink()
+    (back / "xa" / f"{DUONG}.pdf").write_bytes(b"%PDF-1.4 scan")
+    r = province(back, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    p = r.problems
+    [scan] = p[p.file == f"xa/{DUONG}.pdf"].reason
+    assert "không phải biểu mẫu Excel (.pdf)" in scan
+    [why] = p[(p.body == DUONG) & (p.kind == "missing")].reason
+    assert why == f"chưa có biểu mẫu dùng được: 'xa/{DUONG}.pdf' (không phải tệp Excel)"

@@ -154,6 +154,29 @@ def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, 
     return found, notes
 
 
+def stray_files(folder: Path, names: Iterable[str]) -> dict[str, str]:
+    """Name -> a file under ``folder`` that is not a workbook but is named after that office or
+    body ("Phòng Tư pháp.pdf", a scan or a photo sent instead of the return), as ``distribute``
+    names the copies. Such files are not read; they explain a missing return."""
+    by_name = {safe_file_name(n).casefold(): n for n in names}
+    found: dict[str, str] = {}
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            p = Path(root) / name
+            if name.startswith((".", "~$")) or p.suffix.lower() in SUFFIXES:
+                continue
+            who = by_name.get(safe_file_name(p.stem).casefold())
+            if who is not None and who not in found:
+                found[who] = p.relative_to(folder).as_posix()
+    return found
+
+
+def not_a_workbook(rel: str) -> str:
+    return (f"tệp '{rel}' không phải biểu mẫu Excel ({Path(rel).suffix or 'không có đuôi'}) — không đọc; đề nghị "
+            "gửi lại biểu mẫu Excel (.xlsx) đã phát hành")
+
+
 def _work(args: tuple[Path, str, Limits]) -> Processed:
     # only office merges point at cells; a conflict between body returns re-reads both files
     return process_file(*args, body_cells=False)
@@ -299,6 +322,11 @@ def collect(
     elif expected is not None:
         raise InputError("không tìm thấy tệp danh sách phát hành", Location(file=str(exp_path)))
     sent = _senders(unreadable, fw.offices(), exp_bodies, result)
+    for who, rel in stray_files(root, [*fw.offices(), *exp_bodies]).items():
+        if who not in sent:  # a scan or photo instead of the return: say so where it is missed
+            sent[who] = rel
+            result.issues.append(Issue(rel, "", "", "", who if who in fw.offices() else "", ERROR,
+                                       not_a_workbook(rel)))
     _merge_offices(fw, g, result, exp_offices, sent)
     _merge_bodies(fw, g, result, exp_bodies, root, limits, sent)
     result.bodies.sort(key=lambda b: b.body)

@@ -27,6 +27,7 @@ from parxl.framework.model import Framework
 from parxl.inputs import csv_separator
 from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
+from parxl.office.collect import not_a_workbook, stray_files
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
 from parxl.province.worker import INVALID, OFFICE, OK, OTHER
@@ -258,11 +259,14 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
         unusable: dict[str, list[str]] = {}
         for r in files[files.status != OK].itertuples():
             unusable.setdefault(body_key(str(r.body)), []).append(f"'{r.file}' ({PROBLEM_LABELS.get(r.status, r.status)})")
-        for b in roster.body:
-            if body_key(b) not in have:
-                sent = unusable.get(body_key(b))
-                why = ("chưa có biểu mẫu dùng được: " + ", ".join(sent)) if sent else "chưa gửi biểu mẫu"
-                problems.append({"kind": MISSING, "body": b, "file": "", "reason": why})
+        missing = [b for b in roster.body if body_key(b) not in have]
+        for b, rel in (stray_files(result.folder, missing).items() if missing else ()):
+            unusable.setdefault(body_key(b), []).append(f"'{rel}' (không phải tệp Excel)")
+            problems.append({"kind": INVALID, "body": b, "file": rel, "reason": not_a_workbook(rel)})
+        for b in missing:
+            sent = unusable.get(body_key(b))
+            why = ("chưa có biểu mẫu dùng được: " + ", ".join(sent)) if sent else "chưa gửi biểu mẫu"
+            problems.append({"kind": MISSING, "body": b, "file": "", "reason": why})
         listed = set(roster.body.map(body_key))
         for r in used.itertuples():
             if body_key(r.body) not in listed:
