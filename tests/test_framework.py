@@ -133,3 +133,72 @@ def test_public_api_is_complete_and_lazy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unquoted_yaml_codes_keep_the_text_typed(tmp_path: Path) -> None:
+    # YAML reads an unquoted 1.10 as the number 1.1: criterion 1.10 must not become 1.1
+    p = tmp_path / "xa.yaml"
+    p.write_text(
+        "id: xa\nname: Xã\nversion: 2025.10\ndomains:\n"
+        "  - code: 1\n    name: Chỉ đạo\n    criteria:\n"
+        "      - code: 1.1\n        name: Kế hoạch\n"
+        "        items: [{code: 1.1.1, name: a, max: 1, rule: yesno}]\n"
+        "      - code: 1.10\n        name: Sáng kiến\n"
+        "        items: [{code: 1.10.1, name: b, max: 1, rule: yesno}]\n",
+        encoding="utf-8",
+    )
+    fw = load_yaml(p)
+    assert [c.code for c in fw.criteria] == ["1.1", "1.10"]
+    assert fw.domains[0].code == "1"
+    assert fw.version == "2025.10"
+
+
+def test_wrong_sums_reported_beside_bad_rules_without_a_false_total() -> None:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))
+    crit = data["domains"][0]["criteria"][0]
+    crit["max"] = 4  # its items make 3
+    crit["items"][1]["rule"] = {"kind": "proportional", "rounding": "floor"}
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    assert info.value.problems == [
+        "domains[0].criteria[0].items[1].rule: tham số 'rounding' = 'floor' không hợp lệ: "
+        "cần 'round' hoặc 'trunc'",
+        "domains[0].criteria[0].max: ghi 4 điểm nhưng các mục con cộng lại 3 điểm",
+    ]
+
+
+def test_unknown_keys_of_domains_criteria_and_groups_reported() -> None:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))
+    data["domains"][0]["maximum"] = 6  # a typo for max: the check would be lost
+    data["domains"][1]["criteria"][0]["weight"] = 2
+    data["bonus"]["limit"] = 1
+    data["penalties"]["cap"] = 1
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    keys = [p.split(":")[0] for p in info.value.problems]
+    assert keys == [
+        "domains[0].maximum",
+        "domains[1].criteria[0].weight",
+        "bonus.limit",
+        "penalties.cap",
+    ]
+
+
+def test_one_office_spelled_two_ways_is_reported() -> None:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))
+    items = data["domains"][0]["criteria"][0]["items"]
+    items[1]["office"] = "phòng  nội vụ"  # case and a double space
+    data["domains"][1]["criteria"][0]["items"][2]["office"] = "Văn phòng HĐND và UBND"
+    data["domains"][1]["criteria"][0]["items"][1]["office"] = "Phòng Văn hóa và Thông tin"
+    data["domains"][0]["criteria"][1]["items"][0]["office"] = "Phòng Văn hoá và Thông tin"
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    assert info.value.problems == [
+        "domains[0].criteria[0].items[1].office: đơn vị chủ trì 'phòng  nội vụ' (1 mục) và "
+        "'Phòng Nội vụ' (mục 1.1.1) chỉ khác chữ hoa/thường, dấu cách hoặc vị trí dấu (hoá/hóa): "
+        "một đơn vị phải viết giống nhau ở mọi mục, nếu không sẽ thành hai đơn vị",
+        "domains[1].criteria[0].items[1].office: đơn vị chủ trì 'Phòng Văn hóa và Thông tin' "
+        "(1 mục) và 'Phòng Văn hoá và Thông tin' (mục 1.2.1) chỉ khác chữ hoa/thường, dấu cách "
+        "hoặc vị trí dấu (hoá/hóa): một đơn vị phải viết giống nhau ở mọi mục, nếu không sẽ "
+        "thành hai đơn vị",
+    ]

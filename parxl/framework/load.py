@@ -8,6 +8,7 @@ raises one :class:`FrameworkError` listing them all.
 from __future__ import annotations
 
 import math
+import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,25 @@ from parxl.framework.model import SCORERS, Criterion, Domain, Framework, Item, R
 from parxl.rules import KINDS
 
 _TOL = 1e-9
+_TEXT_KEYS = frozenset({"id", "version", "code"})
+_ITEM_KEYS = {"code", "name", "max", "rule", "scorer", "office", "evidence", "guidance", "hidden"}
+_TOP_KEYS = {"id", "name", "level", "version", "note", "total", "domains", "bonus", "penalties"}
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as written: an unquoted code ``1.10`` stays the text '1.10', not the number 1.1."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        for key, value in node.value:
+            if (
+                isinstance(key, yaml.ScalarNode)
+                and key.value in _TEXT_KEYS
+                and isinstance(value, yaml.ScalarNode)
+                and value.tag in _NUMBER_TAGS
+            ):
+                value.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep)
 
 
 class _Collector:
@@ -123,10 +143,7 @@ def _item(
     hidden = node.get("hidden", False)
     if not isinstance(hidden, bool):
         c.add(f"{path}.hidden", "phải là true hoặc false")
-    known = {"code", "name", "max", "rule", "scorer", "office", "evidence", "guidance", "hidden"}
-    for key in node:
-        if key not in known:
-            c.add(f"{path}.{key}", f"khoá không được hỗ trợ; dùng: {', '.join(sorted(known))}")
+    _unknown_keys(c, node, path, _ITEM_KEYS)
     if len(c.problems) > before:
         return None
     return Item(
@@ -142,10 +159,64 @@ def _item(
     )
 
 
-def _check_max(c: _Collector, node: dict[str, Any], path: str, computed: float) -> None:
+def _check_max(c: _Collector, node: dict[str, Any], path: str, computed: float | None) -> None:
     stated = c.number(node, "max", path)
-    if stated is not None and abs(stated - computed) > _TOL:
+    if stated is not None and computed is not None and abs(stated - computed) > _TOL:
         c.add(f"{path}.max", f"ghi {stated:g} điểm nhưng các mục con cộng lại {computed:g} điểm")
+
+
+def _written_max(node: Any) -> float | None:
+    """An item's maximum as written (even when the item has other problems), or None."""
+    value = node.get("max") if isinstance(node, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _sum_known(values: list[float | None]) -> float | None:
+    """Sum of maxima when every one is known (cleaned of binary noise as the model does)."""
+    if any(v is None for v in values):
+        return None
+    return round(sum(v for v in values if v is not None), 9)
+
+
+def _unknown_keys(c: _Collector, node: dict[str, Any], path: str, known: set[str]) -> None:
+    for key in node:
+        if key not in known:
+            c.add(f"{path}.{key}", f"khoá không được hỗ trợ; dùng: {', '.join(sorted(known))}")
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _office_key(name: str) -> str:
+    """Spellings of one office: case, spaces and tone placement (hoá / hóa) ignored."""
+    letters = unicodedata.normalize("NFD", name.casefold())
+    return " ".join("".join(ch for ch in letters if ch not in _TONES).split())
+
+
+def _check_offices(c: _Collector, offices: list[tuple[str, Item]]) -> None:
+    """One office written two ways would get two workbooks and two lines in every report."""
+    spellings: dict[str, dict[str, list[tuple[str, Item]]]] = {}
+    for path, item in offices:
+        spellings.setdefault(_office_key(item.office), {}).setdefault(item.office, []).append(
+            (path, item)
+        )
+    for forms in spellings.values():
+        if len(forms) < 2:
+            continue
+        usual = max(forms, key=lambda f: len(forms[f]))  # the first written wins a tie
+        for office, uses in forms.items():
+            if office == usual:
+                continue
+            codes = ", ".join(i.code for _, i in forms[usual][:3])
+            more = f" và {len(forms[usual]) - 3} mục khác" if len(forms[usual]) > 3 else ""
+            c.add(
+                f"{uses[0][0]}.office",
+                f"đơn vị chủ trì '{office}' ({len(uses)} mục) và '{usual}' (mục {codes}{more}) "
+                "chỉ khác chữ hoa/thường, dấu cách hoặc vị trí dấu (hoá/hóa): một đơn vị phải "
+                "viết giống nhau ở mọi mục, nếu không sẽ thành hai đơn vị",
+            )
 
 
 def from_dict(data: Any, source: str = "") -> Framework:
@@ -160,31 +231,40 @@ def from_dict(data: Any, source: str = "") -> Framework:
     level = c.text(data, "level", "$", required=False)
     version = c.text(data, "version", "$", required=False) or "1"
     domains: list[Domain] = []
+    # sums are checked on the maxima as written, so a bad rule does not hide a wrong sum
+    base_sums: list[float | None] = []
+    offices: list[tuple[str, Item]] = []
     for di, dnode in enumerate(_list(c, data, "domains", "$")):
         dpath = f"domains[{di}]"
         if not isinstance(dnode, dict):
             c.add(dpath, "phải là một lĩnh vực (từ điển)")
+            base_sums.append(None)
             continue
-        before = len(c.problems)
         dcode = c.code(dnode, dpath, None)
         criteria: list[Criterion] = []
+        crit_sums: list[float | None] = []
         for ci, cnode in enumerate(_list(c, dnode, "criteria", dpath)):
             cpath = f"{dpath}.criteria[{ci}]"
             if not isinstance(cnode, dict):
                 c.add(cpath, "phải là một tiêu chí (từ điển)")
+                crit_sums.append(None)
                 continue
             ccode = c.code(cnode, cpath, dcode)
+            inodes = _list(c, cnode, "items", cpath)
             items = [
                 _item(c, inode, f"{cpath}.items[{ii}]", ccode, ("self", "survey", "external"))
-                for ii, inode in enumerate(_list(c, cnode, "items", cpath))
+                for ii, inode in enumerate(inodes)
             ]
+            offices += [(f"{cpath}.items[{ii}]", i) for ii, i in enumerate(items) if i and i.office]
             crit = Criterion(ccode, c.text(cnode, "name", cpath), tuple(i for i in items if i))
-            if all(items):
-                _check_max(c, cnode, cpath, crit.max)
+            crit_sums.append(_sum_known([_written_max(n) for n in inodes]))
+            _check_max(c, cnode, cpath, crit_sums[-1])
+            _unknown_keys(c, cnode, cpath, {"code", "name", "max", "items"})
             criteria.append(crit)
         domain = Domain(dcode, c.text(dnode, "name", dpath), tuple(criteria))
-        if before == len(c.problems):
-            _check_max(c, dnode, dpath, domain.max)
+        base_sums.append(_sum_known(crit_sums))
+        _check_max(c, dnode, dpath, base_sums[-1])
+        _unknown_keys(c, dnode, dpath, {"code", "name", "max", "criteria"})
         domains.append(domain)
     bonus_items: list[Item] = []
     cap = 0.0
@@ -193,19 +273,25 @@ def from_dict(data: Any, source: str = "") -> Framework:
         if not isinstance(bnode, dict):
             c.add("bonus", "phải có 'cap' và 'items'")
         else:
-            cap = c.number(bnode, "cap", "bonus") or 0.0
-            for ii, inode in enumerate(_list(c, bnode, "items", "bonus")):
+            stated_cap = c.number(bnode, "cap", "bonus")
+            cap = stated_cap or 0.0
+            inodes = _list(c, bnode, "items", "bonus")
+            for ii, inode in enumerate(inodes):
                 it = _item(c, inode, f"bonus.items[{ii}]", None, ("bonus",))
                 if it:
                     bonus_items.append(it)
-            total_bonus = sum(i.max for i in bonus_items)
-            if cap <= 0:
+                    if it.office:
+                        offices.append((f"bonus.items[{ii}]", it))
+            total_bonus = _sum_known([_written_max(n) for n in inodes])
+            written = stated_cap is not None or "cap" not in bnode  # else reported: not a number
+            if written and cap <= 0:
                 c.add("bonus.cap", "giới hạn điểm thưởng phải lớn hơn 0")
-            elif cap > total_bonus + _TOL:
+            elif written and total_bonus is not None and cap > total_bonus + _TOL:
                 c.add(
                     "bonus.cap",
                     f"giới hạn {cap:g} lớn hơn tổng điểm các mục thưởng {total_bonus:g}",
                 )
+            _unknown_keys(c, bnode, "bonus", {"cap", "items"})
     penalty_items: list[Item] = []
     if "penalties" in data:
         pnode = data["penalties"]
@@ -216,6 +302,10 @@ def from_dict(data: Any, source: str = "") -> Framework:
                 it = _item(c, inode, f"penalties.items[{ii}]", None, ("penalty",))
                 if it:
                     penalty_items.append(it)
+                    if it.office:
+                        offices.append((f"penalties.items[{ii}]", it))
+            _unknown_keys(c, pnode, "penalties", {"items"})
+    _check_offices(c, offices)
     fw = Framework(
         id=fid,
         name=name,
@@ -228,15 +318,18 @@ def from_dict(data: Any, source: str = "") -> Framework:
         penalties=tuple(penalty_items),
     )
     stated_total = c.number(data, "total", "$")
-    if stated_total is not None and abs(stated_total - fw.total) > _TOL:
+    written_total = _sum_known([*base_sums, cap])
+    if (
+        stated_total is not None
+        and written_total is not None
+        and abs(stated_total - written_total) > _TOL
+    ):
         c.add(
             "$.total",
-            f"ghi tổng {stated_total:g} điểm nhưng các lĩnh vực và điểm thưởng cộng lại {fw.total:g}",
+            f"ghi tổng {stated_total:g} điểm nhưng các lĩnh vực và điểm thưởng cộng lại "
+            f"{written_total:g}",
         )
-    known = {"id", "name", "level", "version", "note", "total", "domains", "bonus", "penalties"}
-    for key in data:
-        if key not in known:
-            c.add(f"$.{key}", f"khoá không được hỗ trợ; dùng: {', '.join(sorted(known))}")
+    _unknown_keys(c, data, "$", _TOP_KEYS)
     if c.problems:
         raise FrameworkError(c.problems, source)
     return fw
@@ -251,7 +344,7 @@ def load_yaml(path: str | Path) -> Framework:
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkError([f"không đọc được tệp ({exc})"], str(p)) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise FrameworkError([f"YAML sai cú pháp: {exc}"], str(p)) from None
     return from_dict(data, str(p))
@@ -270,7 +363,7 @@ def builtin(framework_id: str) -> Framework:
         raise FrameworkError(
             [f"không có bộ tiêu chí tích hợp '{framework_id}'; có: {known}"], framework_id
         )
-    data = yaml.safe_load(res.read_text(encoding="utf-8"))
+    data = yaml.load(res.read_text(encoding="utf-8"), Loader=_Loader)
     return from_dict(data, f"{framework_id}.yaml")
 
 
