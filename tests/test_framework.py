@@ -202,3 +202,66 @@ def test_one_office_spelled_two_ways_is_reported() -> None:
         "hoặc vị trí dấu (hoá/hóa): một đơn vị phải viết giống nhau ở mọi mục, nếu không sẽ "
         "thành hai đơn vị",
     ]
+
+
+def test_excel_table_as_staff_type_it(mini: Framework, tmp_path: Path) -> None:
+    """Merged cells, text numbers, labels with spaces, 'Không' in 'Ẩn' read as meant."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    for rng in ("A2:A4", "B2:B4", "C2:C3", "D2:D3"):  # domain 1 and criterion 1.1 printed once
+        ws.merge_cells(rng)
+    ws["G4"] = "1,5"  # a maximum typed as text with a decimal comma
+    ws["N5"] = "Không"  # 'not hidden'
+    wb["Thông tin"]["A1"] = "Mã bộ tiêu chí "
+    wb["Thông tin"]["B6"] = "1"
+    wb.save(table)
+    fw = import_table(table)
+    assert fw.id == "mini"
+    assert fw.bonus_cap == 1
+    assert fw.item_index["1.2.1"].max == 1.5
+    assert fw.item_index["2.1.1"].hidden is False
+    assert [c.code for c in fw.criteria] == ["1.1", "1.2", "2.1", "2.2"]
+    assert [i.code for i in fw.criteria[0].items] == ["1.1.1", "1.1.2"]
+    assert fw.domains[0].name == mini.domains[0].name
+
+
+def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path: Path) -> None:
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws["D3"] = "Kế hoạch cải cách hành chính"  # row 2 names criterion 1.1 'Kế hoạch CCHC'
+    ws["A6"] = None  # blank domain code
+    ws["E7"] = "2.1.1"  # the code of row 5
+    ws["C8"], ws["E8"] = 2.1, "2.10.1"  # Excel turned criterion '2.10' into the number 2.1
+    ws["I5"] = "{basis: counts, if_zero: 0,5}"
+    wb["Thông tin"]["B6"] = 5  # bonus items make 2
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 3 (mục 1.1.2), ô D3 ('Tên tiêu chí'): tên tiêu chí 1.1 ghi "
+        "'Kế hoạch cải cách hành chính', khác dòng 2 ('Kế hoạch CCHC'); một tiêu chí chỉ có một tên",
+        "trang 'Bộ tiêu chí' dòng 5 (mục 2.1.1), ô I5 ('Tham số'): '{basis: counts, if_zero: 0,5}' "
+        "— số thập phân trong tham số viết bằng dấu chấm (0.5); dấu phẩy ngăn cách các tham số",
+        "trang 'Bộ tiêu chí' dòng 6 (mục 2.1.2), ô A6 ('Lĩnh vực'): trống; ghi mã lĩnh vực trên "
+        "mọi dòng (ô gộp theo cột cũng được); mục thưởng ghi 'Thưởng', mục trừ 'Trừ'",
+        "trang 'Bộ tiêu chí' dòng 8 (mục 2.10.1), ô C8 ('Tiêu chí'): là số 2.1, không khớp mã mục "
+        "'2.10.1' — Excel đổi mã gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi "
+        "gõ lại mã",
+        "trang 'Bộ tiêu chí' dòng 5 (mục 2.1.1), ô I5 ('Tham số'): tham số 'if_zero' = 0 không hợp "
+        "lệ: cần 'max' hoặc 'zero' (khi mẫu số bằng 0)",
+        "trang 'Bộ tiêu chí' dòng 7 (mục 2.1.1), ô E7 ('Mã'): mã '2.1.1' trùng với dòng 5",
+        "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn 5 lớn hơn tổng điểm các mục "
+        "thưởng 2",
+    ]

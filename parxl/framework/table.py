@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from parxl.errors import FrameworkError
 from parxl.framework.load import from_dict
 from parxl.framework.model import SCORERS, Framework, Item
+from parxl.numbers import cell_text, parse_vn_number
 from parxl.workbook.save import save_workbook
 
 INFO = "Thông tin"
@@ -107,10 +108,26 @@ def export_table(fw: Framework, path: str | Path) -> None:
     save_workbook(wb, path)
 
 
+def _sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
+    """The sheet's values by row; a cell merged down one column (a decision's table prints a
+    domain once beside all its rows) gives its value to every row it covers."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        if rng.min_col != rng.max_col:
+            continue
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row + 1, min(rng.max_row, len(rows)) + 1):
+            rows[r - 1][rng.min_col - 1] = value
+    return [tuple(r) for r in rows]
+
+
+_HIDDEN = {"x": True, "có": True, "1": True, "true": True, "không": False, "0": False, "false": False}
+
+
 def import_table(path: str | Path) -> Framework:
     p = Path(path)
     try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
         raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
     except Exception:  # openpyxl raises many types for non-xlsx input
@@ -122,13 +139,23 @@ def import_table(path: str | Path) -> Framework:
     if TABLE not in wb.sheetnames:
         raise FrameworkError([f"thiếu trang '{TABLE}'"], str(p))
     data: dict[str, Any] = {"domains": []}
+    info_rows: dict[str, int] = {}
     if INFO in wb.sheetnames:
         labels = {label: key for key, label in INFO_KEYS}
-        for row in wb[INFO].iter_rows(values_only=True):
-            if row and row[0] in labels and len(row) > 1 and row[1] not in (None, ""):
-                data[labels[str(row[0])]] = row[1]
+        for r, row in enumerate(_sheet_rows(wb[INFO]), start=1):
+            label = str(row[0]).strip() if row and row[0] is not None else ""
+            if label not in labels:
+                continue
+            info_rows[labels[label]] = r
+            value = row[1] if len(row) > 1 else None
+            if isinstance(value, str):
+                value = value.strip()
+                if labels[label] == "bonus_cap":
+                    value = parse_vn_number(value) if parse_vn_number(value) is not None else value
+            if value not in (None, ""):
+                data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
-    rows = list(wb[TABLE].iter_rows(values_only=True))
+    rows = _sheet_rows(wb[TABLE])
     header = [str(h).strip() if h else "" for h in rows[0]] if rows else []
     missing = [h for h in HEADERS[:8] if h not in header]
     if missing:
@@ -136,9 +163,10 @@ def import_table(path: str | Path) -> Framework:
     col = {h: header.index(h) for h in HEADERS if h in header}
     domains: dict[str, dict[str, Any]] = {}
     criteria: dict[tuple[str, str], dict[str, Any]] = {}
+    names: dict[tuple[str, ...], tuple[int, str]] = {}  # first name given, and its row
     bonus: list[dict[str, Any]] = []
     penalties: list[dict[str, Any]] = []
-    where: dict[str, str] = {}
+    where: dict[str, tuple[int, str]] = {}  # YAML path -> (row, what is there)
     for r, row in enumerate(rows[1:], start=2):
 
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
@@ -146,11 +174,17 @@ def import_table(path: str | Path) -> Framework:
             v = row[i] if i is not None and i < len(row) else None
             return v.strip() if isinstance(v, str) else v
 
+        def cell(h: str, r: int = r) -> str:
+            return f"ô {_letter(col[h])}{r} ('{h}')"
+
         if all(v in (None, "") for v in row):
             continue
-        code = str(get("Mã") or "")
+        code = cell_text(get("Mã")).strip()
         loc = f"trang '{TABLE}' dòng {r}" + (f" (mục {code})" if code else "")
-        item: dict[str, Any] = {"code": code, "name": get("Nội dung"), "max": get("Điểm tối đa")}
+        maximum = get("Điểm tối đa")
+        if isinstance(maximum, str) and parse_vn_number(maximum) is not None:
+            maximum = parse_vn_number(maximum)  # '0,5' typed as text
+        item: dict[str, Any] = {"code": code, "name": get("Nội dung"), "max": maximum}
         rule: dict[str, Any] = {"kind": get("Cách chấm") or "manual"}
         text = get("Tham số")
         if text:
@@ -159,10 +193,14 @@ def import_table(path: str | Path) -> Framework:
             except yaml.YAMLError:
                 params = None
             if not isinstance(params, dict):
-                problems.append(
-                    f"{loc}, ô {_letter(col['Tham số'])}{r}: tham số phải có dạng {{khoá: giá trị}}"
-                )
+                problems.append(f"{loc}, {cell('Tham số')}: tham số phải có dạng {{khoá: giá trị}}")
                 params = {}
+            if any(not isinstance(k, str) for k in params):
+                problems.append(
+                    f"{loc}, {cell('Tham số')}: '{text}' — số thập phân trong tham số viết bằng "
+                    "dấu chấm (0.5); dấu phẩy ngăn cách các tham số"
+                )
+                params = {k: v for k, v in params.items() if isinstance(k, str)}
             rule.update(params)
         item["rule"] = rule
         scorer_label = str(get("Đánh giá bởi") or "")
@@ -173,33 +211,71 @@ def import_table(path: str | Path) -> Framework:
         ):
             if get(h):
                 item[key] = str(get(h))
-        if get("Ẩn"):
-            item["hidden"] = True
-        dcode = str(get("Lĩnh vực") or "")
+        hidden = get("Ẩn")
+        if hidden not in (None, ""):
+            flag = _HIDDEN.get(cell_text(hidden).casefold())
+            if flag is None:
+                problems.append(f"{loc}, {cell('Ẩn')}: ghi 'x' để ẩn mục, để trống nếu không ẩn")
+            elif flag:
+                item["hidden"] = True
+        dcode = cell_text(get("Lĩnh vực")).strip()
         default_scorer = {BONUS: "bonus", PENALTY: "penalty"}.get(dcode, "self")
         item["scorer"] = _SCORER_BY_LABEL.get(
             scorer_label.casefold(), scorer_label or default_scorer
         )
         if dcode == BONUS:
-            where[f"bonus.items[{len(bonus)}]"] = loc
+            where[f"bonus.items[{len(bonus)}]"] = (r, f"mục {code}" if code else "")
             bonus.append(item)
             continue
         if dcode == PENALTY:
-            where[f"penalties.items[{len(penalties)}]"] = loc
+            where[f"penalties.items[{len(penalties)}]"] = (r, f"mục {code}" if code else "")
             penalties.append(item)
             continue
+        raw_ccode = get("Tiêu chí")
+        ccode = cell_text(raw_ccode).strip()
+        if not dcode or not ccode:
+            h = "Lĩnh vực" if not dcode else "Tiêu chí"
+            hint = "" if dcode else f"; mục thưởng ghi '{BONUS}', mục trừ '{PENALTY}'"
+            problems.append(
+                f"{loc}, {cell(h)}: trống; ghi mã {h.lower()} trên mọi dòng (ô gộp theo cột cũng "
+                f"được){hint}"
+            )
+            continue
+        if isinstance(raw_ccode, float) and code and not code.startswith(ccode + "."):
+            problems.append(
+                f"{loc}, {cell('Tiêu chí')}: là số {ccode}, không khớp mã mục '{code}' — Excel đổi "
+                "mã gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại mã"
+            )
+            continue
         if dcode not in domains:
-            domains[dcode] = {"code": dcode, "name": get("Tên lĩnh vực"), "criteria": []}
+            domains[dcode] = {"code": dcode, "name": None, "criteria": []}
             data["domains"].append(domains[dcode])
-        ccode = str(get("Tiêu chí") or "")
+            where[f"domains[{len(domains) - 1}]"] = (r, f"lĩnh vực {dcode}")
         if (dcode, ccode) not in criteria:
-            criteria[(dcode, ccode)] = {"code": ccode, "name": get("Tên tiêu chí"), "items": []}
+            criteria[(dcode, ccode)] = {"code": ccode, "name": None, "items": []}
             domains[dcode]["criteria"].append(criteria[(dcode, ccode)])
+            d_i = list(domains).index(dcode)
+            c_i = len(domains[dcode]["criteria"]) - 1
+            where[f"domains[{d_i}].criteria[{c_i}]"] = (r, f"tiêu chí {ccode}")
+        for node, named, h, what in (
+            (domains[dcode], (dcode,), "Tên lĩnh vực", f"lĩnh vực {dcode}"),
+            (criteria[(dcode, ccode)], (dcode, ccode), "Tên tiêu chí", f"tiêu chí {ccode}"),
+        ):
+            name = get(h)
+            if name in (None, ""):
+                continue
+            first = names.setdefault(named, (r, str(name)))
+            if node["name"] is None:
+                node["name"] = name
+            elif first[1] != str(name):
+                problems.append(
+                    f"{loc}, {cell(h)}: tên {what} ghi '{name}', khác dòng {first[0]} "
+                    f"('{first[1]}'); một {what.split()[0]} {what.split()[1]} chỉ có một tên"
+                )
         d_i = list(domains).index(dcode)
         c_i = domains[dcode]["criteria"].index(criteria[(dcode, ccode)])
-        where[f"domains[{d_i}].criteria[{c_i}].items[{len(criteria[(dcode, ccode)]['items'])}]"] = (
-            loc
-        )
+        n = len(criteria[(dcode, ccode)]["items"])
+        where[f"domains[{d_i}].criteria[{c_i}].items[{n}]"] = (r, f"mục {code}" if code else "")
         criteria[(dcode, ccode)]["items"].append(item)
     if bonus:
         data["bonus"] = {"cap": cap, "items": bonus}
@@ -208,7 +284,7 @@ def import_table(path: str | Path) -> Framework:
     try:
         fw = from_dict(data, str(p))
     except FrameworkError as exc:
-        problems += [_locate(prob, where, col) for prob in exc.problems]
+        problems += [_locate(prob, where, col, info_rows) for prob in exc.problems]
     if problems:
         raise FrameworkError(problems, str(p))
     return fw
@@ -218,9 +294,7 @@ def _letter(index: int) -> str:
     return str(openpyxl.utils.get_column_letter(index + 1))
 
 
-_PATH = re.compile(
-    r"^((?:domains\[\d+\]\.criteria\[\d+\]|bonus|penalties)\.items\[\d+\])\.(\w+)[^:]*:"
-)
+_PATH = re.compile(r"(?:domains\[\d+\](?:\.criteria\[\d+\])?|bonus|penalties)(?:\.items\[\d+\])?")
 _FIELD_HEADER = {
     "code": "Mã",
     "name": "Nội dung",
@@ -228,19 +302,44 @@ _FIELD_HEADER = {
     "rule": "Tham số",
     "scorer": "Đánh giá bởi",
     "office": "Đơn vị chủ trì",
+    "evidence": "Tài liệu kiểm chứng",
+    "guidance": "Hướng dẫn",
+    "hidden": "Ẩn",
+}
+_GROUP_HEADER = {  # a domain's and a criterion's own cells
+    ("domain", "code"): "Lĩnh vực",
+    ("domain", "name"): "Tên lĩnh vực",
+    ("criterion", "code"): "Tiêu chí",
+    ("criterion", "name"): "Tên tiêu chí",
 }
 
 
-def _locate(problem: str, where: dict[str, str], col: dict[str, int]) -> str:
-    """Turn a YAML path into the table's row and column."""
-    m = _PATH.match(problem)
-    if not m or m.group(1) not in where:
+def _locate(
+    problem: str, where: dict[str, tuple[int, str]], col: dict[str, int], info_rows: dict[str, int]
+) -> str:
+    """Turn a YAML path into the table's sheet, row and cell (also inside the message)."""
+    head, sep, message = problem.partition(": ")
+    if head in ("bonus.cap", "$.id", "$.name", "$.level", "$.version"):
+        key = "bonus_cap" if head == "bonus.cap" else head[2:]
+        label = dict(INFO_KEYS)[key]
+        row = info_rows.get(key)
+        place = f"ô B{row} ('{label}')" if row else f"thiếu dòng '{label}'"
+        return f"trang '{INFO}', {place}: {message}"
+    m = _PATH.match(head)
+    if not m or m.group(0) not in where:
         return problem
-    loc = where[m.group(1)]
-    header = _FIELD_HEADER.get(m.group(2))
-    if "rule.kind" in m.group(0):
-        header = "Cách chấm"
-    row = re.search(r"dòng (\d+)", loc)
-    if header in col and row:
-        loc += f", ô {_letter(col[header])}{row.group(1)} ('{header}')"
-    return loc + ":" + problem[m.end() :]
+    row, what = where[m.group(0)]
+    field = head[m.end() :].lstrip(".").split(".")[0]
+    if ".items[" in m.group(0):
+        header = "Cách chấm" if head.endswith("rule.kind") else _FIELD_HEADER.get(field)
+    else:
+        header = _GROUP_HEADER.get(("criterion" if ".criteria[" in m.group(0) else "domain", field))
+    loc = f"trang '{TABLE}' dòng {row}" + (f" ({what})" if what else "")
+    if header in col:
+        loc += f", ô {_letter(col[header])}{row} ('{header}')"
+
+    def row_of(other: re.Match[str]) -> str:
+        found = where.get(other.group(0))
+        return f"dòng {found[0]}" if found else other.group(0)
+
+    return loc + sep + _PATH.sub(row_of, message)
