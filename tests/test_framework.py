@@ -265,3 +265,24 @@ def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path:
         "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn 5 lớn hơn tổng điểm các mục "
         "thưởng 2",
     ]
+
+
+def test_tier_and_sum_messages_read_as_vietnamese_staff_write() -> None:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))
+    crit = data["domains"][1]["criteria"][0]
+    crit["max"] = 5  # its items make 5,5
+    crit["items"][1]["rule"]["tiers"] = [[100, 1.5], [0.85, 2]]  # 100 meant 100%; 2 > 1,5
+    data["domains"][0]["criteria"][0]["items"][1]["rule"] = {
+        "kind": "tiers",
+        "tiers": [["100%", 2], ["80%", 1]],
+    }
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    assert info.value.problems == [
+        "domains[0].criteria[0].items[1].rule: tham số 'tiers' = [['100%', 2], ['80%', 1]] không "
+        "hợp lệ: cần danh sách [ngưỡng, điểm], ngưỡng là tỷ lệ viết bằng số (100% là 1, 80% là "
+        "0.8), ví dụ [[1, 1.5], [0.8, 1]]",
+        "domains[1].criteria[0].items[1].rule: ngưỡng 100 phải là tỷ lệ từ 0 đến 1 (80% viết là 0.8)",
+        "domains[1].criteria[0].items[1].rule: điểm của ngưỡng 85% là 2, vượt điểm tối đa 1,5",
+        "domains[1].criteria[0].max: ghi 5 điểm nhưng các mục con cộng lại 5,5 điểm",
+    ]

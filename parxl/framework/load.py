@@ -18,6 +18,7 @@ import yaml
 from parxl.errors import FrameworkError
 from parxl.framework.model import SCORERS, Criterion, Domain, Framework, Item, Rule
 from parxl.rules import KINDS
+from parxl.rules.base import pts
 
 _TOL = 1e-9
 _TEXT_KEYS = frozenset({"id", "version", "code"})
@@ -117,7 +118,7 @@ def _item(
             c.add(f"{path}.max", "thiếu điểm tối đa")
         max_points = 0.0
     elif max_points <= 0:
-        c.add(f"{path}.max", f"điểm tối đa phải lớn hơn 0 (đang là {max_points:g})")
+        c.add(f"{path}.max", f"điểm tối đa phải lớn hơn 0 (đang là {pts(max_points)})")
     scorer = node.get("scorer", scorers[0])
     if scorer not in scorers:
         allowed = ", ".join(f"'{s}' ({SCORERS[s]})" for s in scorers)
@@ -162,7 +163,7 @@ def _item(
 def _check_max(c: _Collector, node: dict[str, Any], path: str, computed: float | None) -> None:
     stated = c.number(node, "max", path)
     if stated is not None and computed is not None and abs(stated - computed) > _TOL:
-        c.add(f"{path}.max", f"ghi {stated:g} điểm nhưng các mục con cộng lại {computed:g} điểm")
+        c.add(f"{path}.max", f"ghi {pts(stated)} điểm nhưng các mục con cộng lại {pts(computed)} điểm")
 
 
 def _written_max(node: Any) -> float | None:
@@ -289,7 +290,7 @@ def from_dict(data: Any, source: str = "") -> Framework:
             elif written and total_bonus is not None and cap > total_bonus + _TOL:
                 c.add(
                     "bonus.cap",
-                    f"giới hạn {cap:g} lớn hơn tổng điểm các mục thưởng {total_bonus:g}",
+                    f"giới hạn {pts(cap)} lớn hơn tổng điểm các mục thưởng {pts(total_bonus)}",
                 )
             _unknown_keys(c, bnode, "bonus", {"cap", "items"})
     penalty_items: list[Item] = []
@@ -326,8 +327,8 @@ def from_dict(data: Any, source: str = "") -> Framework:
     ):
         c.add(
             "$.total",
-            f"ghi tổng {stated_total:g} điểm nhưng các lĩnh vực và điểm thưởng cộng lại "
-            f"{written_total:g}",
+            f"ghi tổng {pts(stated_total)} điểm nhưng các lĩnh vực và điểm thưởng cộng lại "
+            f"{pts(written_total)}",
         )
     _unknown_keys(c, data, "$", _TOP_KEYS)
     if c.problems:

@@ -31,9 +31,10 @@ def _checks(p: Mapping[str, Any], m: float) -> list[str]:
         problems.append("các ngưỡng (tiers) phải giảm dần và không trùng nhau")
     for t, points in p["tiers"]:
         if not 0 <= t <= 1:
-            problems.append(f"ngưỡng {t} phải nằm trong [0, 1] (tỷ lệ)")
+            problems.append(f"ngưỡng {pts(t)} phải là tỷ lệ từ 0 đến 1 (80% viết là 0.8)")
         if not 0 <= points <= m:
-            problems.append(f"điểm của ngưỡng {t} là {points}, vượt điểm tối đa {m}")
+            at = pct(t) if 0 <= t <= 1 else pts(t)
+            problems.append(f"điểm của ngưỡng {at} là {pts(points)}, vượt điểm tối đa {pts(m)}")
     return problems
 
 
@@ -61,7 +62,8 @@ KIND = RuleKind(
         Param(
             "tiers",
             _is_tiers,
-            "danh sách [ngưỡng, điểm], ví dụ [[1, 1.5], [0.9, 1]]",
+            "danh sách [ngưỡng, điểm], ngưỡng là tỷ lệ viết bằng số (100% là 1, 80% là 0.8), "
+            "ví dụ [[1, 1.5], [0.8, 1]]",
             required=True,
         ),
     ),
