@@ -286,3 +286,33 @@ def test_tier_and_sum_messages_read_as_vietnamese_staff_write() -> None:
         "domains[1].criteria[0].items[1].rule: điểm của ngưỡng 85% là 2, vượt điểm tối đa 1,5",
         "domains[1].criteria[0].max: ghi 5 điểm nhưng các mục con cộng lại 5,5 điểm",
     ]
+
+
+def test_domain_codes_must_make_distinct_valid_sheet_names(tmp_path: Path) -> None:
+    from parxl.workbook.build import build_template
+
+    data = yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))
+    data["domains"][1]["code"] = "I"
+    data["domains"][0]["code"] = "i"  # Excel's formulas take 'Lĩnh vực i' for 'Lĩnh vực I'
+    for d in data["domains"]:
+        for c in d["criteria"]:
+            c["code"] = d["code"] + c["code"][1:]
+            for i in c["items"]:
+                i["code"] = d["code"] + i["code"][1:]
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    assert info.value.problems == [
+        "domains[1].code: mã lĩnh vực 'I' và 'i' chỉ khác chữ hoa/thường: Excel coi hai trang "
+        "'Lĩnh vực I' và 'Lĩnh vực i' là một"
+    ]
+    data["domains"][0]["code"] = "1/2"  # no '/' in a sheet name (was a traceback in build)
+    for c in data["domains"][0]["criteria"]:
+        c["code"] = "1/2" + c["code"][1:]
+        for i in c["items"]:
+            i["code"] = "1/2" + i["code"][1:]
+    with pytest.raises(FrameworkError) as info:
+        build_template(from_dict(data), tmp_path / "mau.xlsx")
+    assert info.value.problems == [
+        "domains[0].code: mã lĩnh vực '1/2' đặt tên trang 'Lĩnh vực 1/2': tên trang Excel tối đa "
+        "31 ký tự, không có các ký tự \\ / ? * : [ ], không kết thúc bằng dấu '"
+    ]

@@ -220,6 +220,27 @@ def _check_offices(c: _Collector, offices: list[tuple[str, Item]]) -> None:
             )
 
 
+def _check_sheet_name(c: _Collector, domain: Domain, path: str, before: list[Domain]) -> None:
+    """Each domain is a sheet: Excel forbids some characters and 31+ letters, and two names
+    differing only in case are one sheet to Excel's formulas."""
+    if not domain.code:
+        return
+    name = domain.sheet_name
+    if len(name) > 31 or any(ch in name for ch in "[]:*?/\\") or name.endswith("'"):
+        c.add(
+            f"{path}.code",
+            f"mã lĩnh vực '{domain.code}' đặt tên trang '{name}': tên trang Excel tối đa 31 ký tự, "
+            "không có các ký tự \\ / ? * : [ ], không kết thúc bằng dấu '",
+        )
+    for other in before:
+        if other.code != domain.code and other.code.casefold() == domain.code.casefold():
+            c.add(
+                f"{path}.code",
+                f"mã lĩnh vực '{domain.code}' và '{other.code}' chỉ khác chữ hoa/thường: Excel coi "
+                f"hai trang '{name}' và '{other.sheet_name}' là một",
+            )
+
+
 def from_dict(data: Any, source: str = "") -> Framework:
     """Build a validated :class:`Framework` from plain data (as parsed from YAML)."""
     c = _Collector()
@@ -266,6 +287,7 @@ def from_dict(data: Any, source: str = "") -> Framework:
         base_sums.append(_sum_known(crit_sums))
         _check_max(c, dnode, dpath, base_sums[-1])
         _unknown_keys(c, dnode, dpath, {"code", "name", "max", "criteria"})
+        _check_sheet_name(c, domain, dpath, domains)
         domains.append(domain)
     bonus_items: list[Item] = []
     cap = 0.0
