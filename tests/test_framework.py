@@ -232,6 +232,8 @@ def test_excel_table_as_staff_type_it(mini: Framework, tmp_path: Path) -> None:
 
 
 def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path: Path) -> None:
+    from datetime import datetime
+
     import openpyxl
 
     from parxl.framework.table import export_table, import_table
@@ -245,6 +247,7 @@ def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path:
     ws["E7"] = "2.1.1"  # the code of row 5
     ws["C8"], ws["E8"] = 2.1, "2.10.1"  # Excel turned criterion '2.10' into the number 2.1
     ws["I5"] = "{basis: counts, if_zero: 0,5}"
+    ws["C4"] = datetime(2024, 2, 1)  # mục 1.2.1: a code Excel read as a date ('1.2' in some locales)
     wb["Thông tin"]["B6"] = 5  # bonus items make 2
     wb.save(table)
     with pytest.raises(FrameworkError) as info:
@@ -252,6 +255,8 @@ def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path:
     assert info.value.problems == [
         "trang 'Bộ tiêu chí' dòng 3 (mục 1.1.2), ô D3 ('Tên tiêu chí'): tên tiêu chí 1.1 ghi "
         "'Kế hoạch cải cách hành chính', khác dòng 2 ('Kế hoạch CCHC'); một tiêu chí chỉ có một tên",
+        "trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô C4 ('Tiêu chí'): Excel đã đổi mã thành ngày "
+        "01/02/2024; đặt định dạng ô là Văn bản (Text) rồi gõ lại mã",
         "trang 'Bộ tiêu chí' dòng 5 (mục 2.1.1), ô I5 ('Tham số'): '{basis: counts, if_zero: 0,5}' "
         "— số thập phân trong tham số viết bằng dấu chấm (0.5); dấu phẩy ngăn cách các tham số",
         "trang 'Bộ tiêu chí' dòng 6 (mục 2.1.2), ô A6 ('Lĩnh vực'): trống; ghi mã lĩnh vực trên "

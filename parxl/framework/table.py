@@ -10,6 +10,7 @@ and item code.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +182,14 @@ def import_table(path: str | Path) -> Framework:
             continue
         code = cell_text(get("Mã")).strip()
         loc = f"trang '{TABLE}' dòng {r}" + (f" (mục {code})" if code else "")
+        dates = [h for h in ("Lĩnh vực", "Tiêu chí", "Mã") if isinstance(get(h), date)]
+        for h in dates:
+            problems.append(
+                f"{loc}, {cell(h)}: Excel đã đổi mã thành ngày {get(h):%d/%m/%Y}; đặt định dạng ô "
+                "là Văn bản (Text) rồi gõ lại mã"
+            )
+        if dates:
+            continue
         maximum = get("Điểm tối đa")
         if isinstance(maximum, str) and parse_vn_number(maximum) is not None:
             maximum = parse_vn_number(maximum)  # '0,5' typed as text
