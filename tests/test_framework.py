@@ -321,3 +321,28 @@ def test_domain_codes_must_make_distinct_valid_sheet_names(tmp_path: Path) -> No
         "domains[0].code: mã lĩnh vực '1/2' đặt tên trang 'Lĩnh vực 1/2': tên trang Excel tối đa "
         "31 ký tự, không có các ký tự \\ / ? * : [ ], không kết thúc bằng dấu '"
     ]
+
+
+def test_bonus_cap_left_blank_is_reported_and_a_percentage_is_not_points(
+    mini: Framework, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    data = mini.to_dict()
+    data["bonus"]["cap"] = None
+    with pytest.raises(FrameworkError, match=r"^Bộ.*\n  - bonus\.cap: giới hạn điểm thưởng phải lớn hơn 0$"):
+        from_dict(data)
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    wb["Thông tin"]["B6"] = None
+    wb["Bộ tiêu chí"]["G2"] = "50%"
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô G2 ('Điểm tối đa'): phải là số, không phải '50%'",
+        "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn điểm thưởng phải lớn hơn 0",
+    ]

@@ -306,7 +306,8 @@ def from_dict(data: Any, source: str = "") -> Framework:
                     if it.office:
                         offices.append((f"bonus.items[{ii}]", it))
             total_bonus = _sum_known([_written_max(n) for n in inodes])
-            written = stated_cap is not None or "cap" not in bnode  # else reported: not a number
+            # a cap written but not a number is reported above; none at all must be > 0
+            written = stated_cap is not None or bnode.get("cap") is None
             if written and cap <= 0:
                 c.add("bonus.cap", "giới hạn điểm thưởng phải lớn hơn 0")
             elif written and total_bonus is not None and cap > total_bonus + _TOL:

@@ -122,6 +122,16 @@ def _sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows]
 
 
+def _typed_number(value: Any) -> Any:
+    """Points typed as text ('0,5', '1.5') as the number they mean; other values unchanged
+    (a percentage is not a number of points: '50%' stays text and is reported)."""
+    if isinstance(value, str) and not value.endswith("%"):
+        number = parse_vn_number(value)
+        if number is not None:
+            return number
+    return value
+
+
 _HIDDEN = {"x": True, "có": True, "1": True, "true": True, "không": False, "0": False, "false": False}
 
 
@@ -152,7 +162,7 @@ def import_table(path: str | Path) -> Framework:
             if isinstance(value, str):
                 value = value.strip()
                 if labels[label] == "bonus_cap":
-                    value = parse_vn_number(value) if parse_vn_number(value) is not None else value
+                    value = _typed_number(value)
             if value not in (None, ""):
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
@@ -190,10 +200,11 @@ def import_table(path: str | Path) -> Framework:
             )
         if dates:
             continue
-        maximum = get("Điểm tối đa")
-        if isinstance(maximum, str) and parse_vn_number(maximum) is not None:
-            maximum = parse_vn_number(maximum)  # '0,5' typed as text
-        item: dict[str, Any] = {"code": code, "name": get("Nội dung"), "max": maximum}
+        item: dict[str, Any] = {
+            "code": code,
+            "name": get("Nội dung"),
+            "max": _typed_number(get("Điểm tối đa")),
+        }
         rule: dict[str, Any] = {"kind": get("Cách chấm") or "manual"}
         text = get("Tham số")
         if text:
