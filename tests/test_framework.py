@@ -53,7 +53,12 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as info:
         from_dict(bad, "bad.yaml")
     text = "\n".join(info.value.problems)
-    assert "domains[0].criteria[0].items[0].rule.kind: cách chấm 'nope' không tồn tại" in text
+    assert (
+        "domains[0].criteria[0].items[0].rule.kind: cách chấm 'nope' không tồn tại; dùng một trong: "
+        "manual (Chấm điểm trực tiếp), yesno (Có/Không), proportional (Tỷ lệ thuận), tiers (Theo "
+        "mức (ngưỡng)), count (Theo số lượng), incidents (Trừ điểm theo số trường hợp vi phạm)"
+        in text
+    )
     assert "domains[0].criteria[0].items[1].code: mã '1.1.1' trùng" in text
     assert (
         "domains[0].criteria[0].items[2].code: mã '2.1' phải bắt đầu bằng mã cấp trên '1.1.'"

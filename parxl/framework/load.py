@@ -133,7 +133,8 @@ def _item(
     if kind not in KINDS:
         c.add(
             f"{path}.rule.kind",
-            f"cách chấm '{kind}' không tồn tại; dùng một trong: {', '.join(KINDS)}",
+            f"cách chấm '{kind}' không tồn tại; dùng một trong: "
+            + ", ".join(f"{k} ({v.label})" for k, v in KINDS.items()),
         )
         return None
     params, problems = KINDS[kind].normalize(
