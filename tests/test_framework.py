@@ -223,6 +223,8 @@ def test_excel_table_as_staff_type_it(mini: Framework, tmp_path: Path) -> None:
         ws.merge_cells(rng)
     ws["G4"] = "1,5"  # a maximum typed as text with a decimal comma
     ws["N5"] = "Không"  # 'not hidden'
+    ws.insert_rows(6)
+    ws["F6"] = " "  # a blank row (a space left in it)
     wb["Thông tin"]["A1"] = "Mã bộ tiêu chí "
     wb["Thông tin"]["B6"] = "1"
     wb.save(table)

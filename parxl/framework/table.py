@@ -188,7 +188,7 @@ def import_table(path: str | Path) -> Framework:
         def cell(h: str, r: int = r) -> str:
             return f"ô {_letter(col[h])}{r} ('{h}')"
 
-        if all(v in (None, "") for v in row):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
         code = cell_text(get("Mã")).strip()
         loc = f"trang '{TABLE}' dòng {r}" + (f" (mục {code})" if code else "")
