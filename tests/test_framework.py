@@ -353,3 +353,22 @@ def test_bonus_cap_left_blank_is_reported_and_a_percentage_is_not_points(
         "trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô G2 ('Điểm tối đa'): phải là số, không phải '50%'",
         "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn điểm thưởng phải lớn hơn 0",
     ]
+
+
+def test_exported_table_writes_only_parameters_that_differ_from_defaults(
+    mini: Framework, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    ws = openpyxl.load_workbook(table)["Bộ tiêu chí"]
+    params = {ws.cell(r, 5).value: ws.cell(r, 9).value for r in range(2, ws.max_row + 1)}
+    assert params["1.1.2"] is None  # proportional with every default
+    assert params["2.1.1"] == (
+        "{basis: counts, denominator: Tổng số hồ sơ đã giải quyết, numerator: Số hồ sơ đúng hạn}"
+    )
+    assert params["2.1.2"] == "{tiers: [[1, 1.5], [0.9, 1], [0.85, 0.5]]}"
+    assert import_table(table) == mini

@@ -55,7 +55,9 @@ _SCORER_BY_LABEL = {v.casefold(): k for k, v in SCORERS.items()}
 
 
 def _params_text(item: Item) -> str:
-    params = item.rule.params
+    """The parameters that differ from their defaults (what the decision says about the item)."""
+    defaults = {p.name: p.default for p in item.rule.definition.params if not p.required}
+    params = {k: v for k, v in item.rule.params.items() if k not in defaults or v != defaults[k]}
     if not params:
         return ""
     return yaml.safe_dump(params, default_flow_style=True, allow_unicode=True, width=10**6).strip()
