@@ -505,3 +505,18 @@ def test_a_renamed_sheet_is_named_with_the_file_and_nothing_changes(mini: Framew
     assert f"tệp '{path.name}', trang 'Lĩnh vực 1': thiếu trang 'Lĩnh vực 1'" in result.message
     assert "Không có gì bị thay đổi" in result.message
     assert [a["func"] for a in _actions(book)] == ["alert"]
+
+
+def test_tao_bieu_mau_names_the_file_from_an_id_with_a_slash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A province may give its framework the decision's number as id ('QĐ 12/QĐ-UBND'): the
+    template is 'Biểu mẫu QĐ 12 QĐ-UBND.xlsx' in the working folder, not a missing subfolder."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    text = (DATA / "mini.yaml").read_text("utf-8").replace("id: mini", 'id: "QĐ 12/QĐ-UBND"')
+    (tmp_path / "tinh.yaml").write_text(text, encoding="utf-8")
+    settings = {macros.LBL_FRAMEWORK: str(tmp_path / "tinh.yaml"), macros.LBL_FOLDER: str(tmp_path)}
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert r.ok, r.message
+    assert r.outputs == [tmp_path / "Biểu mẫu QĐ 12 QĐ-UBND.xlsx"]
+    assert read_return(r.outputs[0]).framework.id == "QĐ 12/QĐ-UBND"

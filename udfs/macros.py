@@ -295,6 +295,7 @@ def tao_bieu_mau(book: Any) -> MacroResult:
     """
 
     def run(book: Any) -> MacroResult:
+        from parxl.office.distribute import safe_file_name
         from parxl.verify import make_formulas
         from parxl.workbook.build import build_template, build_workbook
 
@@ -306,7 +307,7 @@ def tao_bieu_mau(book: Any) -> MacroResult:
             return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở "
                                 "(tải tệp đầy đủ bằng lệnh parxl build để có định dạng và khoá ô).")
         folder = _folder(book, settings)
-        path = folder / f"Biểu mẫu {fw.id}{'-udf' if flavor == 'udf' else ''}.xlsx"
+        path = folder / f"Biểu mẫu {safe_file_name(fw.id)}{'-udf' if flavor == 'udf' else ''}.xlsx"
         if path.exists():  # it may have been filled in since: never replaced
             if not is_remote(book):
                 _open(book, path)
