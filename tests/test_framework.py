@@ -372,3 +372,20 @@ def test_exported_table_writes_only_parameters_that_differ_from_defaults(
     )
     assert params["2.1.2"] == "{tiers: [[1, 1.5], [0.9, 1], [0.85, 0.5]]}"
     assert import_table(table) == mini
+
+
+def test_yaml_syntax_errors_say_line_and_what_to_do(tmp_path: Path) -> None:
+    cases = {
+        "tab": ("id: x\ndomains:\n\t- code: '1'\n", "ở dòng 3, cột 1: thụt lề bằng dấu cách, không dùng phím Tab"),
+        "quote": ('id: x\nname: "a\n', "dấu ngoặc kép mở ở dòng 2 chưa được đóng"),
+        "flow": ("id: x\nrule: {kind: tiers, tiers: [[1, 2]\n", "dấu [ hoặc { mở ở dòng 2 chưa được đóng"),
+        "indent": ("id: x\ndomains:\n  - code: '1'\n   name: a\n", "ở dòng 4, cột 4: thụt lề không thẳng hàng"),
+    }
+    for name, (text, expected) in cases.items():
+        p = tmp_path / f"{name}.yaml"
+        p.write_text(text, encoding="utf-8")
+        with pytest.raises(FrameworkError) as info:
+            load_yaml(p)
+        (problem,) = info.value.problems
+        assert problem.startswith("YAML sai cú pháp ") and expected in problem, problem
+        assert "<unicode string>" not in problem

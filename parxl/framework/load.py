@@ -371,8 +371,31 @@ def load_yaml(path: str | Path) -> Framework:
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise FrameworkError([f"YAML sai cú pháp: {exc}"], str(p)) from None
+        raise FrameworkError([_yaml_syntax(exc)], str(p)) from None
     return from_dict(data, str(p))
+
+
+def _yaml_syntax(exc: yaml.YAMLError) -> str:
+    """Where a YAML file is broken and what to do, in Vietnamese (PyYAML's own words follow)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", "") or exc)
+    context = str(getattr(exc, "context", "") or "")
+    where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark is not None else ""
+    if "'\\t'" in problem:
+        hint = "thụt lề bằng dấu cách, không dùng phím Tab"
+    elif "quoted scalar" in context or "flow" in context:
+        start = getattr(exc, "context_mark", None)
+        opened = f" mở ở dòng {start.line + 1}" if start is not None else ""
+        if "quoted" in context:
+            hint = f"dấu ngoặc kép{opened} chưa được đóng"
+        else:
+            hint = f"dấu [ hoặc {{{opened} chưa được đóng, hoặc thiếu dấu phẩy giữa các phần tử"
+    elif "block end" in problem or "mapping values are not allowed" in problem:
+        hint = "thụt lề không thẳng hàng với các dòng cùng cấp, hoặc thiếu dấu cách sau dấu ':'"
+    else:
+        hint = ""
+    original = " ".join(f"{context} {problem}".split())
+    return f"YAML sai cú pháp{where}: {hint} ({original})" if hint else f"YAML sai cú pháp{where}: {original}"
 
 
 def builtin_ids() -> list[str]:
