@@ -389,3 +389,44 @@ def test_yaml_syntax_errors_say_line_and_what_to_do(tmp_path: Path) -> None:
         (problem,) = info.value.problems
         assert problem.startswith("YAML sai cú pháp ") and expected in problem, problem
         assert "<unicode string>" not in problem
+
+
+def test_text_typed_as_combining_marks_is_the_same_text(mini: Framework, tmp_path: Path) -> None:
+    """Unikey 'Unicode tổ hợp' or a Mac write 'Phòng Nội vụ' as letters + combining marks."""
+    import unicodedata
+
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    text = (Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8")
+    p = tmp_path / "nfd.yaml"
+    nfd = unicodedata.normalize("NFD", "Phòng Nội vụ")
+    p.write_text(text.replace("Phòng Nội vụ}", nfd + "}", 1), encoding="utf-8")
+    assert load_yaml(p) == mini
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws.title = unicodedata.normalize("NFD", "bộ tiêu chí ")
+    ws["E1"] = "mã"
+    ws["G1"] = "Điểm\ntối đa"  # a header wrapped on two lines
+    ws["A9"] = "thưởng"
+    ws["K3"] = unicodedata.normalize("NFD", "Phòng Nội vụ")
+    wb.save(table)
+    assert import_table(table) == mini
+
+
+def test_returns_of_earlier_templates_stay_readable(mini: Framework, tmp_path: Path) -> None:
+    """Office spellings are checked when a framework is written, not when a template built
+    before the check is read back (its framework was valid then)."""
+    from parxl.workbook.build import build_template
+    from parxl.workbook.read import read_return
+
+    data = mini.to_dict()
+    data["domains"][0]["criteria"][0]["items"][1]["office"] = "Phòng nội vụ"
+    with pytest.raises(FrameworkError):
+        from_dict(data)
+    old = from_dict(data, authored=False)
+    build_template(old, tmp_path / "mau.xlsx")
+    assert read_return(tmp_path / "mau.xlsx").framework == old

@@ -242,8 +242,12 @@ def _check_sheet_name(c: _Collector, domain: Domain, path: str, before: list[Dom
             )
 
 
-def from_dict(data: Any, source: str = "") -> Framework:
-    """Build a validated :class:`Framework` from plain data (as parsed from YAML)."""
+def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framework:
+    """Build a validated :class:`Framework` from plain data (as parsed from YAML).
+
+    ``authored=False`` for a framework embedded in a workbook: it was checked when the template
+    was built, and checks of how it is written (office spellings, sheet names) added since must
+    not make earlier returns unreadable."""
     c = _Collector()
     if not isinstance(data, dict):
         raise FrameworkError(
@@ -288,7 +292,8 @@ def from_dict(data: Any, source: str = "") -> Framework:
         base_sums.append(_sum_known(crit_sums))
         _check_max(c, dnode, dpath, base_sums[-1])
         _unknown_keys(c, dnode, dpath, {"code", "name", "max", "criteria"})
-        _check_sheet_name(c, domain, dpath, domains)
+        if authored:
+            _check_sheet_name(c, domain, dpath, domains)
         domains.append(domain)
     bonus_items: list[Item] = []
     cap = 0.0
@@ -330,7 +335,8 @@ def from_dict(data: Any, source: str = "") -> Framework:
                     if it.office:
                         offices.append((f"penalties.items[{ii}]", it))
             _unknown_keys(c, pnode, "penalties", {"items"})
-    _check_offices(c, offices)
+    if authored:
+        _check_offices(c, offices)
     fw = Framework(
         id=fid,
         name=name,
@@ -372,7 +378,19 @@ def load_yaml(path: str | Path) -> Framework:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise FrameworkError([_yaml_syntax(exc)], str(p)) from None
-    return from_dict(data, str(p))
+    return from_dict(nfc(data), str(p))
+
+
+def nfc(data: Any) -> Any:
+    """Text as precomposed letters (Unicode NFC) throughout: Vietnamese typed as combining marks
+    (Unikey "Unicode tổ hợp", a Mac) is the same words, and one office must not become two."""
+    if isinstance(data, str):
+        return unicodedata.normalize("NFC", data)
+    if isinstance(data, list):
+        return [nfc(v) for v in data]
+    if isinstance(data, dict):
+        return {nfc(k): nfc(v) for k, v in data.items()}
+    return data
 
 
 def _yaml_syntax(exc: yaml.YAMLError) -> str:

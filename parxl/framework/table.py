@@ -10,6 +10,7 @@ and item code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,12 @@ def _sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows]
 
 
+def _label(value: Any) -> str:
+    """A sheet name, header or label as compared: letters as typed on any machine (NFC), spaces
+    and line breaks collapsed, case ignored."""
+    return " ".join(unicodedata.normalize("NFC", cell_text(value)).split()).casefold()
+
+
 def _typed_number(value: Any) -> Any:
     """Points typed as text ('0,5', '1.5') as the number they mean; other values unchanged
     (a percentage is not a number of points: '50%' stays text and is reported)."""
@@ -149,31 +156,33 @@ def import_table(path: str | Path) -> Framework:
              "bằng Excel rồi lưu dạng Excel Workbook .xlsx)"], str(p)
         ) from None
     problems: list[str] = []
-    if TABLE not in wb.sheetnames:
-        raise FrameworkError([f"thiếu trang '{TABLE}'"], str(p))
+    sheets = {_label(name): name for name in wb.sheetnames}
+    if _label(TABLE) not in sheets:
+        found = ", ".join(f"'{name}'" for name in wb.sheetnames)
+        raise FrameworkError([f"thiếu trang '{TABLE}' (tệp có các trang: {found})"], str(p))
     data: dict[str, Any] = {"domains": []}
     info_rows: dict[str, int] = {}
-    if INFO in wb.sheetnames:
-        labels = {label: key for key, label in INFO_KEYS}
-        for r, row in enumerate(_sheet_rows(wb[INFO]), start=1):
-            label = str(row[0]).strip() if row and row[0] is not None else ""
+    if _label(INFO) in sheets:
+        labels = {_label(label): key for key, label in INFO_KEYS}
+        for r, row in enumerate(_sheet_rows(wb[sheets[_label(INFO)]]), start=1):
+            label = _label(row[0]) if row else ""
             if label not in labels:
                 continue
             info_rows[labels[label]] = r
             value = row[1] if len(row) > 1 else None
             if isinstance(value, str):
-                value = value.strip()
+                value = unicodedata.normalize("NFC", value.strip())
                 if labels[label] == "bonus_cap":
                     value = _typed_number(value)
             if value not in (None, ""):
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
-    rows = _sheet_rows(wb[TABLE])
-    header = [str(h).strip() if h else "" for h in rows[0]] if rows else []
-    missing = [h for h in HEADERS[:8] if h not in header]
+    rows = _sheet_rows(wb[sheets[_label(TABLE)]])
+    header = [_label(h) for h in rows[0]] if rows else []
+    missing = [h for h in HEADERS[:8] if _label(h) not in header]
     if missing:
         raise FrameworkError([f"trang '{TABLE}' thiếu cột: {', '.join(missing)}"], str(p))
-    col = {h: header.index(h) for h in HEADERS if h in header}
+    col = {h: header.index(_label(h)) for h in HEADERS if _label(h) in header}
     domains: dict[str, dict[str, Any]] = {}
     criteria: dict[tuple[str, str], dict[str, Any]] = {}
     names: dict[tuple[str, ...], tuple[int, str]] = {}  # first name given, and its row
@@ -185,7 +194,7 @@ def import_table(path: str | Path) -> Framework:
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
             i = col.get(h)
             v = row[i] if i is not None and i < len(row) else None
-            return v.strip() if isinstance(v, str) else v
+            return unicodedata.normalize("NFC", v.strip()) if isinstance(v, str) else v
 
         def cell(h: str, r: int = r) -> str:
             return f"ô {_letter(col[h])}{r} ('{h}')"
@@ -241,6 +250,7 @@ def import_table(path: str | Path) -> Framework:
             elif flag:
                 item["hidden"] = True
         dcode = cell_text(get("Lĩnh vực")).strip()
+        dcode = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(dcode), dcode)
         default_scorer = {BONUS: "bonus", PENALTY: "penalty"}.get(dcode, "self")
         item["scorer"] = _SCORER_BY_LABEL.get(
             scorer_label.casefold(), scorer_label or default_scorer

@@ -192,7 +192,7 @@ def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
 
 
 def _framework(fw_json: dict[str, str], fingerprint: str) -> Framework:
-    return from_dict(json.loads(fw_json[fingerprint]), "<province>")
+    return from_dict(json.loads(fw_json[fingerprint]), "<province>", authored=False)
 
 
 def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None = None,

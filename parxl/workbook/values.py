@@ -99,7 +99,7 @@ def parse_embedded(text: str, source: str) -> Framework:
     and the open-book reader both use this)."""
     where = Location(file=source, sheet=L.META)
     try:
-        return from_dict(json.loads(text), source)
+        return from_dict(json.loads(text), source, authored=False)
     except (ValueError, KeyError, TypeError):
         raise WorkbookError("trang '_parxl' hỏng: không đọc được bộ tiêu chí", where) from None
     except FrameworkError as exc:
