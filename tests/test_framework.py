@@ -259,23 +259,23 @@ def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path:
     wb.save(table)
     with pytest.raises(FrameworkError) as info:
         import_table(table)
-    assert info.value.problems == [
+    assert info.value.problems == [  # in reading order: 'Thông tin', then row by row
+        "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn 5 lớn hơn tổng điểm các mục "
+        "thưởng 2",
         "trang 'Bộ tiêu chí' dòng 3 (mục 1.1.2), ô D3 ('Tên tiêu chí'): tên tiêu chí 1.1 ghi "
         "'Kế hoạch cải cách hành chính', khác dòng 2 ('Kế hoạch CCHC'); một tiêu chí chỉ có một tên",
         "trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô C4 ('Tiêu chí'): Excel đã đổi mã thành ngày "
         "01/02/2024; đặt định dạng ô là Văn bản (Text) rồi gõ lại mã",
         "trang 'Bộ tiêu chí' dòng 5 (mục 2.1.1), ô I5 ('Tham số'): '{basis: counts, if_zero: 0,5}' "
         "— số thập phân trong tham số viết bằng dấu chấm (0.5); dấu phẩy ngăn cách các tham số",
+        "trang 'Bộ tiêu chí' dòng 5 (mục 2.1.1), ô I5 ('Tham số'): tham số 'if_zero' = 0 không hợp "
+        "lệ: cần 'max' hoặc 'zero' (khi mẫu số bằng 0)",
         "trang 'Bộ tiêu chí' dòng 6 (mục 2.1.2), ô A6 ('Lĩnh vực'): trống; ghi mã lĩnh vực trên "
         "mọi dòng (ô gộp theo cột cũng được); mục thưởng ghi 'Thưởng', mục trừ 'Trừ'",
+        "trang 'Bộ tiêu chí' dòng 7 (mục 2.1.1), ô E7 ('Mã'): mã '2.1.1' trùng với dòng 5",
         "trang 'Bộ tiêu chí' dòng 8 (mục 2.10.1), ô C8 ('Tiêu chí'): là số 2.1, không khớp mã mục "
         "'2.10.1' — Excel đổi mã gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi "
         "gõ lại mã",
-        "trang 'Bộ tiêu chí' dòng 5 (mục 2.1.1), ô I5 ('Tham số'): tham số 'if_zero' = 0 không hợp "
-        "lệ: cần 'max' hoặc 'zero' (khi mẫu số bằng 0)",
-        "trang 'Bộ tiêu chí' dòng 7 (mục 2.1.1), ô E7 ('Mã'): mã '2.1.1' trùng với dòng 5",
-        "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn 5 lớn hơn tổng điểm các mục "
-        "thưởng 2",
     ]
 
 
@@ -350,8 +350,8 @@ def test_bonus_cap_left_blank_is_reported_and_a_percentage_is_not_points(
     with pytest.raises(FrameworkError) as info:
         import_table(table)
     assert info.value.problems == [
-        "trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô G2 ('Điểm tối đa'): phải là số, không phải '50%'",
         "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn điểm thưởng phải lớn hơn 0",
+        "trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô G2 ('Điểm tối đa'): phải là số, không phải '50%'",
     ]
 
 

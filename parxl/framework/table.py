@@ -318,8 +318,16 @@ def import_table(path: str | Path) -> Framework:
     except FrameworkError as exc:
         problems += [_locate(prob, where, col, info_rows) for prob in exc.problems]
     if problems:
-        raise FrameworkError(problems, str(p))
+        raise FrameworkError(sorted(problems, key=_reading_order), str(p))
     return fw
+
+
+def _reading_order(problem: str) -> tuple[int, int]:
+    """Problems as the table reads: 'Thông tin' first, then row by row (stable within a row)."""
+    if problem.startswith(f"trang '{INFO}'"):
+        return (0, 0)
+    row = re.match(rf"trang '{TABLE}' dòng (\d+)", problem)
+    return (1, int(row.group(1))) if row else (2, 0)
 
 
 def _letter(index: int) -> str:
