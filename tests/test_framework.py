@@ -54,17 +54,17 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
         from_dict(bad, "bad.yaml")
     text = "\n".join(info.value.problems)
     assert (
-        "domains[0].criteria[0].items[0].rule.kind: cách chấm 'nope' không tồn tại; dùng một trong: "
+        "domains[0].criteria[0].items[0].rule.kind (mục 1.1.1): cách chấm 'nope' không tồn tại; dùng một trong: "
         "manual (Chấm điểm trực tiếp), yesno (Có/Không), proportional (Tỷ lệ thuận), tiers (Theo "
         "mức (ngưỡng)), count (Theo số lượng), incidents (Trừ điểm theo số trường hợp vi phạm)"
         in text
     )
-    assert "domains[0].criteria[0].items[1].code: mã '1.1.1' trùng" in text
+    assert "domains[0].criteria[0].items[1].code (mục 1.1.1): mã '1.1.1' trùng" in text
     assert (
-        "domains[0].criteria[0].items[2].code: mã '2.1' phải bắt đầu bằng mã cấp trên '1.1.'"
+        "domains[0].criteria[0].items[2].code (mục 2.1): mã '2.1' phải bắt đầu bằng mã cấp trên '1.1.'"
         in text
     )
-    assert "items[2].rule: thiếu tham số 'per_unit'" in text
+    assert "items[2].rule (mục 2.1): thiếu tham số 'per_unit'" in text
     assert "bonus.cap: giới hạn 5 lớn hơn tổng điểm các mục thưởng 1" in text
     assert len(info.value.problems) == 5
 
@@ -74,7 +74,7 @@ def test_children_must_sum_to_stated_max(mini: Framework) -> None:
     data["domains"][0]["criteria"][0]["max"] = 4
     with pytest.raises(
         FrameworkError,
-        match=r"domains\[0\]\.criteria\[0\]\.max: ghi 4 điểm nhưng các mục con cộng lại 3",
+        match=r"domains\[0\]\.criteria\[0\]\.max \(tiêu chí 1\.1\): ghi 4 điểm nhưng các mục con cộng lại 3",
     ):
         from_dict(data)
 
@@ -166,9 +166,9 @@ def test_wrong_sums_reported_beside_bad_rules_without_a_false_total() -> None:
     with pytest.raises(FrameworkError) as info:
         from_dict(data)
     assert info.value.problems == [
-        "domains[0].criteria[0].items[1].rule: tham số 'rounding' = 'floor' không hợp lệ: "
+        "domains[0].criteria[0].items[1].rule (mục 1.1.2): tham số 'rounding' = 'floor' không hợp lệ: "
         "cần 'round' hoặc 'trunc'",
-        "domains[0].criteria[0].max: ghi 4 điểm nhưng các mục con cộng lại 3 điểm",
+        "domains[0].criteria[0].max (tiêu chí 1.1): ghi 4 điểm nhưng các mục con cộng lại 3 điểm",
     ]
 
 
@@ -182,8 +182,8 @@ def test_unknown_keys_of_domains_criteria_and_groups_reported() -> None:
         from_dict(data)
     keys = [p.split(":")[0] for p in info.value.problems]
     assert keys == [
-        "domains[0].maximum",
-        "domains[1].criteria[0].weight",
+        "domains[0].maximum (lĩnh vực 1)",
+        "domains[1].criteria[0].weight (tiêu chí 2.1)",
         "bonus.limit",
         "penalties.cap",
     ]
@@ -199,10 +199,10 @@ def test_one_office_spelled_two_ways_is_reported() -> None:
     with pytest.raises(FrameworkError) as info:
         from_dict(data)
     assert info.value.problems == [
-        "domains[0].criteria[0].items[1].office: đơn vị chủ trì 'phòng  nội vụ' (1 mục) và "
+        "domains[0].criteria[0].items[1].office (mục 1.1.2): đơn vị chủ trì 'phòng  nội vụ' (1 mục) và "
         "'Phòng Nội vụ' (mục 1.1.1) chỉ khác chữ hoa/thường, dấu cách hoặc vị trí dấu (hoá/hóa): "
         "một đơn vị phải viết giống nhau ở mọi mục, nếu không sẽ thành hai đơn vị",
-        "domains[1].criteria[0].items[1].office: đơn vị chủ trì 'Phòng Văn hóa và Thông tin' "
+        "domains[1].criteria[0].items[1].office (mục 2.1.2): đơn vị chủ trì 'Phòng Văn hóa và Thông tin' "
         "(1 mục) và 'Phòng Văn hoá và Thông tin' (mục 1.2.1) chỉ khác chữ hoa/thường, dấu cách "
         "hoặc vị trí dấu (hoá/hóa): một đơn vị phải viết giống nhau ở mọi mục, nếu không sẽ "
         "thành hai đơn vị",
@@ -291,12 +291,12 @@ def test_tier_and_sum_messages_read_as_vietnamese_staff_write() -> None:
     with pytest.raises(FrameworkError) as info:
         from_dict(data)
     assert info.value.problems == [
-        "domains[0].criteria[0].items[1].rule: tham số 'tiers' = [['100%', 2], ['80%', 1]] không "
+        "domains[0].criteria[0].items[1].rule (mục 1.1.2): tham số 'tiers' = [['100%', 2], ['80%', 1]] không "
         "hợp lệ: cần danh sách [ngưỡng, điểm], ngưỡng là tỷ lệ viết bằng số (100% là 1, 80% là "
         "0.8), ví dụ [[1, 1.5], [0.8, 1]]",
-        "domains[1].criteria[0].items[1].rule: ngưỡng 100 phải là tỷ lệ từ 0 đến 1 (80% viết là 0.8)",
-        "domains[1].criteria[0].items[1].rule: điểm của ngưỡng 85% là 2, vượt điểm tối đa 1,5",
-        "domains[1].criteria[0].max: ghi 5 điểm nhưng các mục con cộng lại 5,5 điểm",
+        "domains[1].criteria[0].items[1].rule (mục 2.1.2): ngưỡng 100 phải là tỷ lệ từ 0 đến 1 (80% viết là 0.8)",
+        "domains[1].criteria[0].items[1].rule (mục 2.1.2): điểm của ngưỡng 85% là 2, vượt điểm tối đa 1,5",
+        "domains[1].criteria[0].max (tiêu chí 2.1): ghi 5 điểm nhưng các mục con cộng lại 5,5 điểm",
     ]
 
 
@@ -314,7 +314,7 @@ def test_domain_codes_must_make_distinct_valid_sheet_names(tmp_path: Path) -> No
     with pytest.raises(FrameworkError) as info:
         from_dict(data)
     assert info.value.problems == [
-        "domains[1].code: mã lĩnh vực 'I' và 'i' chỉ khác chữ hoa/thường: Excel coi hai trang "
+        "domains[1].code (lĩnh vực I): mã lĩnh vực 'I' và 'i' chỉ khác chữ hoa/thường: Excel coi hai trang "
         "'Lĩnh vực I' và 'Lĩnh vực i' là một"
     ]
     data["domains"][0]["code"] = "1/2"  # no '/' in a sheet name (was a traceback in build)
@@ -325,7 +325,7 @@ def test_domain_codes_must_make_distinct_valid_sheet_names(tmp_path: Path) -> No
     with pytest.raises(FrameworkError) as info:
         build_template(from_dict(data), tmp_path / "mau.xlsx")
     assert info.value.problems == [
-        "domains[0].code: mã lĩnh vực '1/2' đặt tên trang 'Lĩnh vực 1/2': tên trang Excel tối đa "
+        "domains[0].code (lĩnh vực 1/2): mã lĩnh vực '1/2' đặt tên trang 'Lĩnh vực 1/2': tên trang Excel tối đa "
         "31 ký tự, không có các ký tự \\ / ? * : [ ], không kết thúc bằng dấu '"
     ]
 

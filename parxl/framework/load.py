@@ -17,6 +17,7 @@ import yaml
 
 from parxl.errors import FrameworkError
 from parxl.framework.model import SCORERS, Criterion, Domain, Framework, Item, Rule
+from parxl.numbers import cell_text
 from parxl.rules import KINDS
 from parxl.rules.base import pts
 
@@ -49,6 +50,17 @@ class _Collector:
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
+
+    def name_own(self, start: int, path: str, what: str) -> None:
+        """Name the item, criterion or domain in its own problems since ``start`` (a YAML path
+        counts from 0: 'domains[4].criteria[0].items[0].rule (mục 5.1.1): …')."""
+        if not what.split()[-1]:
+            return
+        for i in range(start, len(self.problems)):
+            head, sep, message = self.problems[i].partition(": ")
+            rest = head[len(path) :]
+            if head.startswith(path) and (not rest or rest.startswith(".")) and "[" not in rest:
+                self.problems[i] = f"{head} ({what}){sep}{message}"
 
     def text(self, node: dict[str, Any], key: str, path: str, required: bool = True) -> str:
         value = node.get(key)
@@ -104,6 +116,16 @@ def _list(
 
 
 def _item(
+    c: _Collector, node: Any, path: str, parent: str | None, scorers: tuple[str, ...]
+) -> Item | None:
+    start = len(c.problems)
+    item = _read_item(c, node, path, parent, scorers)
+    if isinstance(node, dict):
+        c.name_own(start, path, f"mục {cell_text(node.get('code')).strip()}")
+    return item
+
+
+def _read_item(
     c: _Collector, node: Any, path: str, parent: str | None, scorers: tuple[str, ...]
 ) -> Item | None:
     if not isinstance(node, dict):
@@ -214,7 +236,7 @@ def _check_offices(c: _Collector, offices: list[tuple[str, Item]]) -> None:
             codes = ", ".join(i.code for _, i in forms[usual][:3])
             more = f" và {len(forms[usual]) - 3} mục khác" if len(forms[usual]) > 3 else ""
             c.add(
-                f"{uses[0][0]}.office",
+                f"{uses[0][0]}.office (mục {uses[0][1].code})",
                 f"đơn vị chủ trì '{office}' ({len(uses)} mục) và '{usual}' (mục {codes}{more}) "
                 "chỉ khác chữ hoa/thường, dấu cách hoặc vị trí dấu (hoá/hóa): một đơn vị phải "
                 "viết giống nhau ở mọi mục, nếu không sẽ thành hai đơn vị",
@@ -267,6 +289,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
             c.add(dpath, "phải là một lĩnh vực (từ điển)")
             base_sums.append(None)
             continue
+        dstart = len(c.problems)
         dcode = c.code(dnode, dpath, None)
         criteria: list[Criterion] = []
         crit_sums: list[float | None] = []
@@ -276,6 +299,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
                 c.add(cpath, "phải là một tiêu chí (từ điển)")
                 crit_sums.append(None)
                 continue
+            cstart = len(c.problems)
             ccode = c.code(cnode, cpath, dcode)
             inodes = _list(c, cnode, "items", cpath)
             items = [
@@ -287,6 +311,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
             crit_sums.append(_sum_known([_written_max(n) for n in inodes]))
             _check_max(c, cnode, cpath, crit_sums[-1])
             _unknown_keys(c, cnode, cpath, {"code", "name", "max", "items"})
+            c.name_own(cstart, cpath, f"tiêu chí {ccode}")
             criteria.append(crit)
         domain = Domain(dcode, c.text(dnode, "name", dpath), tuple(criteria))
         base_sums.append(_sum_known(crit_sums))
@@ -294,6 +319,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         _unknown_keys(c, dnode, dpath, {"code", "name", "max", "criteria"})
         if authored:
             _check_sheet_name(c, domain, dpath, domains)
+        c.name_own(dstart, dpath, f"lĩnh vực {dcode}")
         domains.append(domain)
     bonus_items: list[Item] = []
     cap = 0.0

@@ -359,6 +359,7 @@ def _locate(
 ) -> str:
     """Turn a YAML path into the table's sheet, row and cell (also inside the message)."""
     head, sep, message = problem.partition(": ")
+    head = head.split(" (")[0]  # '(mục 1.1.2)': the row says it
     if head in ("bonus.cap", "$.id", "$.name", "$.level", "$.version"):
         key = "bonus_cap" if head == "bonus.cap" else head[2:]
         label = dict(INFO_KEYS)[key]
