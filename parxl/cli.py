@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from parxl.errors import ParxlError, os_error
+from parxl.errors import InputError, Location, ParxlError, os_error
 from parxl.numbers import format_vn_number, format_vn_percent
 
 
@@ -452,12 +452,29 @@ def framework_export(
     from parxl.framework.table import export_table
     from parxl.workbook.save import atomic_write_bytes
 
+    _framework_output(output, (".xlsx", ".yaml", ".yml"), Path(framework))
     fw = resolve(framework)
     if output.suffix.lower() in (".yaml", ".yml"):
         atomic_write_bytes(output, dump_yaml(fw).encode("utf-8"))
     else:
         export_table(fw, output)
     out.print(f"Đã xuất bộ tiêu chí {fw.id} ra [bold]{output}[/].")
+
+
+def _framework_output(output: Path, suffixes: tuple[str, ...], source: Path) -> None:
+    """A YAML text named '.xlsx' (or a table named '.csv') opens nowhere; the input is never
+    replaced. A folder is left to the writer, which says to name the file."""
+    if output.is_dir():
+        return
+    if output.suffix.lower() not in suffixes:
+        raise InputError(
+            f"tệp kết quả phải có đuôi {' hoặc '.join(suffixes)}, không phải '{output.suffix}'",
+            Location(file=str(output)),
+        )
+    if source.exists() and output.resolve() == source.resolve():
+        raise InputError(
+            "tệp kết quả phải khác tệp đầu vào (không ghi đè tệp đầu vào)", Location(file=str(output))
+        )
 
 
 @framework_app.command("import")
@@ -471,6 +488,7 @@ def framework_import(
     from parxl.framework.table import import_table
     from parxl.workbook.save import atomic_write_bytes
 
+    _framework_output(output, (".yaml", ".yml"), table)
     fw = import_table(table)
     atomic_write_bytes(output, dump_yaml(fw).encode("utf-8"))
     out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{output}[/].")

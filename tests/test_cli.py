@@ -250,3 +250,20 @@ def test_an_empty_folder_is_called_a_folder(tmp_path: Path) -> None:
     empty.mkdir()
     out = run("province", empty, "-o", tmp_path / "kq", code=1)
     assert f"thư mục '{empty}': không có biểu mẫu Excel nào" in " ".join(out.split())
+
+
+def test_framework_import_and_export_never_write_a_file_that_opens_nowhere(tmp_path: Path) -> None:
+    table = tmp_path / "Bộ tiêu chí.xlsx"
+    run("framework", "export", MINI, "-o", table)
+    before = table.read_bytes()
+    # '-o' given the table itself: the YAML text would have replaced the user's table
+    out = " ".join(run("framework", "import", table, "-o", table, code=1).split())
+    assert "phải có đuôi .yaml hoặc .yml, không phải '.xlsx'" in out
+    out = " ".join(run("framework", "export", table, "-o", table, code=1).split())
+    assert "tệp kết quả phải khác tệp đầu vào" in out
+    assert table.read_bytes() == before
+    out = " ".join(run("framework", "export", MINI, "-o", tmp_path / "bang.csv", code=1).split())
+    assert "phải có đuôi .xlsx hoặc .yaml hoặc .yml, không phải '.csv'" in out
+    assert not (tmp_path / "bang.csv").exists()
+    run("framework", "import", table, "-o", tmp_path / "fw.yaml")
+    assert (tmp_path / "fw.yaml").read_text("utf-8").startswith("id: mini")
