@@ -173,17 +173,21 @@ def _pts(x: float) -> str:
 @app.command()
 @friendly
 def frameworks(
+    files: Annotated[list[str] | None, typer.Argument(
+        help="Tệp bộ tiêu chí .yaml / .xlsx để kiểm tra tổng điểm (bỏ trống: các bộ tích hợp sẵn)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
-    """Liệt kê các bộ tiêu chí tích hợp sẵn."""
-    from parxl.framework import builtin, builtin_ids
+    """Liệt kê các bộ tiêu chí tích hợp sẵn, hoặc tóm tắt tệp bộ tiêu chí của mình (tổng điểm, phần
+    tự đánh giá / điều tra XHH / cấp trên đánh giá, số lĩnh vực, tiêu chí) để đối chiếu với quyết định."""
+    from parxl.framework import builtin, builtin_ids, resolve
 
-    rows = [builtin(i).summary() for i in builtin_ids()]
+    rows = [resolve(f).summary() for f in files] if files else [builtin(i).summary() for i in builtin_ids()]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     # one block per framework, readable at any console width; the id (what users type) first
-    out.print("[bold]Bộ tiêu chí tích hợp[/] (mã — tên, cấp):")
+    out.print("[bold]Bộ tiêu chí[/] (mã — tên, cấp):" if files else
+              "[bold]Bộ tiêu chí tích hợp[/] (mã — tên, cấp):")
     for r in rows:
         out.print(f"[bold]{r['id']}[/] — {r['name']} (cấp {r['level']})", highlight=False)
         out.print(f"    tổng {_pts(r['total'])} điểm: tự đánh giá {_pts(r['self'])}, điều tra XHH {_pts(r['survey'])}, "

@@ -267,3 +267,15 @@ def test_framework_import_and_export_never_write_a_file_that_opens_nowhere(tmp_p
     assert not (tmp_path / "bang.csv").exists()
     run("framework", "import", table, "-o", tmp_path / "fw.yaml")
     assert (tmp_path / "fw.yaml").read_text("utf-8").startswith("id: mini")
+
+
+def test_frameworks_summarises_a_users_own_file(tmp_path: Path) -> None:
+    """After typing a decision's framework, the specialist checks its totals against the decision:
+    mini.yaml is 12,5 base points (2 of them survey) + a bonus cap of 1."""
+    table = tmp_path / "bảng.xlsx"
+    run("framework", "export", MINI, "-o", table)
+    for spec in (MINI, table):
+        [d] = json.loads(run("frameworks", spec, "--json"))
+        assert (d["id"], d["total"], d["self"], d["survey"], d["bonus_cap"], d["items"]) == ("mini", 13.5, 10.5, 2, 1, 7)
+    assert "tổng 13,50 điểm: tự đánh giá 10,50, điều tra XHH 2,00" in run("frameworks", MINI)
+    assert "không tìm thấy tệp" in run("frameworks", tmp_path / "khong-co.yaml", code=1)
