@@ -279,3 +279,15 @@ def test_frameworks_summarises_a_users_own_file(tmp_path: Path) -> None:
         assert (d["id"], d["total"], d["self"], d["survey"], d["bonus_cap"], d["items"]) == ("mini", 13.5, 10.5, 2, 1, 7)
     assert "tổng 13,50 điểm: tự đánh giá 10,50, điều tra XHH 2,00" in run("frameworks", MINI)
     assert "không tìm thấy tệp" in run("frameworks", tmp_path / "khong-co.yaml", code=1)
+
+
+def test_a_template_stands_for_the_framework_it_carries(tmp_path: Path) -> None:
+    """'parxl inputs bieu-mau.xlsx' said the 'Bộ tiêu chí' sheet was missing: a template (or a
+    return) carries its framework, so it gives the same input table as the framework itself."""
+    template = tmp_path / "biểu mẫu.xlsx"
+    run("build", MINI, "-o", template)
+    run("inputs", template, "-o", tmp_path / "a.csv")
+    run("inputs", MINI, "-o", tmp_path / "b.csv")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    [d] = json.loads(run("frameworks", template, "--json"))
+    assert d["id"] == "mini" and d["total"] == 13.5

@@ -158,6 +158,12 @@ def import_table(path: str | Path) -> Framework:
     problems: list[str] = []
     sheets = {_label(name): name for name in wb.sheetnames}
     if _label(TABLE) not in sheets:
+        from parxl.workbook import layout as L
+
+        if L.META in wb.sheetnames:  # a parxl template or return: the framework it carries
+            from parxl.workbook.read import read_return
+
+            return read_return(p).framework
         found = ", ".join(f"'{name}'" for name in wb.sheetnames)
         raise FrameworkError([f"thiếu trang '{TABLE}' (tệp có các trang: {found})"], str(p))
     data: dict[str, Any] = {"domains": []}
