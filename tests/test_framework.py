@@ -430,3 +430,29 @@ def test_returns_of_earlier_templates_stay_readable(mini: Framework, tmp_path: P
     old = from_dict(data, authored=False)
     build_template(old, tmp_path / "mau.xlsx")
     assert read_return(tmp_path / "mau.xlsx").framework == old
+
+
+def test_excel_table_takes_the_vietnamese_name_of_a_scoring_method(mini: Framework, tmp_path: Path) -> None:
+    """Staff copy a decision's wording: 'Có/Không' or 'tỷ lệ thuận' in 'Cách chấm' is the same
+    framework as 'yesno' / 'proportional'; an unknown method is still reported."""
+    import openpyxl
+
+    from parxl.errors import FrameworkError
+    from parxl.framework.table import export_table, import_table
+    from parxl.rules import KINDS
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    col = next(c.column for c in ws[1] if c.value == "Cách chấm")
+    for row in range(2, ws.max_row + 1):
+        kind = ws.cell(row, col).value
+        if kind in KINDS:
+            ws.cell(row, col).value = f" {KINDS[kind].label.upper()} "
+    wb.save(table)
+    assert import_table(table).fingerprint == mini.fingerprint
+    ws.cell(2, col).value = "Chấm theo cảm tính"
+    wb.save(table)
+    with pytest.raises(FrameworkError, match="Chấm theo cảm tính"):
+        import_table(table)

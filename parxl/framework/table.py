@@ -144,6 +144,17 @@ def _typed_number(value: Any) -> Any:
 _HIDDEN = {"x": True, "có": True, "1": True, "true": True, "không": False, "0": False, "false": False}
 
 
+def _kind(text: Any) -> Any:
+    """'Cách chấm' as the kind's name (``yesno``) or its Vietnamese label ("Có/Không", "Tỷ lệ
+    thuận", any case); blank: ``manual``; anything else is left for the loader to report."""
+    from parxl.rules import KINDS
+
+    if text is None or not str(text).strip():
+        return "manual"
+    by_label = {" ".join(k.label.split()).casefold(): name for name, k in KINDS.items()}
+    return by_label.get(" ".join(str(text).split()).casefold(), text)
+
+
 def import_table(path: str | Path) -> Framework:
     p = Path(path)
     try:
@@ -222,7 +233,7 @@ def import_table(path: str | Path) -> Framework:
             "name": get("Nội dung"),
             "max": _typed_number(get("Điểm tối đa")),
         }
-        rule: dict[str, Any] = {"kind": get("Cách chấm") or "manual"}
+        rule: dict[str, Any] = {"kind": _kind(get("Cách chấm"))}
         text = get("Tham số")
         if text:
             try:
