@@ -451,6 +451,12 @@ def test_excel_table_takes_the_vietnamese_name_of_a_scoring_method(mini: Framewo
         if kind in KINDS:
             ws.cell(row, col).value = f" {KINDS[kind].label.upper()} "
     wb.save(table)
+    by = next(c.column for c in ws[1] if c.value == "Đánh giá bởi")
+    surveys = [row for row in range(2, ws.max_row + 1) if ws.cell(row, by).value == "Điều tra XHH"]
+    assert surveys  # mini's survey item 2.2.1
+    for row in surveys:  # as a decision words it
+        ws.cell(row, by).value = " Điều tra  xã hội học"
+    wb.save(table)
     assert import_table(table).fingerprint == mini.fingerprint
     ws.cell(2, col).value = "Chấm theo cảm tính"
     wb.save(table)

@@ -52,7 +52,8 @@ INFO_KEYS = (
     ("note", "Ghi chú"),
     ("bonus_cap", "Giới hạn điểm thưởng"),
 )
-_SCORER_BY_LABEL = {v.casefold(): k for k, v in SCORERS.items()}
+_SCORER_BY_LABEL = {v.casefold(): k for k, v in SCORERS.items()} | {
+    "điều tra xã hội học": "survey", "đtxhh": "survey", "cấp trên": "external"}
 
 
 def _params_text(item: Item) -> str:
@@ -251,7 +252,7 @@ def import_table(path: str | Path) -> Framework:
                 params = {k: v for k, v in params.items() if isinstance(k, str)}
             rule.update(params)
         item["rule"] = rule
-        scorer_label = str(get("Đánh giá bởi") or "")
+        scorer_label = " ".join(str(get("Đánh giá bởi") or "").split())
         for key, h in (
             ("office", "Đơn vị chủ trì"),
             ("evidence", "Tài liệu kiểm chứng"),
