@@ -479,3 +479,33 @@ def test_date_formats_are_told_from_number_formats(fmt_id: int, code: str, is_da
     from parxl.workbook.fastread import _is_date_format
 
     assert _is_date_format(fmt_id, code) is is_date
+
+
+def _validation_of(ws: Any, ref: str) -> Any:
+    found = [dv for dv in ws.data_validations.dataValidation if ref in str(dv.sqref).split()]
+    assert len(found) == 1, (ref, found)
+    return found[0]
+
+
+def test_counts_are_whole_and_the_numerator_cannot_exceed_the_denominator(template: Path) -> None:
+    """A count of dossiers or initiatives is whole (22.583 typed in an English-locale Excel is a
+    misread thousands separator, not a count); a numerator above its denominator is an error at
+    collect, so the template refuses it when typed; every message says what is allowed."""
+    wb = openpyxl.load_workbook(template)
+    count = _validation_of(wb["Lĩnh vực 1"], "H9")  # 1.2.1 initiatives (count)
+    assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert "số nguyên không âm" in count.error and "Số lượng — số nguyên" in count.prompt
+    ws = wb["Lĩnh vực 2"]
+    num, den = _validation_of(ws, "H6"), _validation_of(ws, "I6")  # 2.1.1 dossiers on time / all
+    assert (num.type, num.operator, num.formula1) == ("whole", "between", "0")
+    assert num.formula2 == "IF(ISNUMBER($I$6),$I$6,1E+15)"  # a blank denominator: no bound yet
+    assert (den.type, den.operator, den.formula1) == ("whole", "greaterThanOrEqual", "MAX(0,$H$6)")
+    assert "không lớn hơn mẫu số (ô I6)" in num.error and "Số hồ sơ đúng hạn" in num.prompt
+    assert "không nhỏ hơn tử số (ô H6)" in den.error
+    incidents = _validation_of(ws, "H8")  # 2.1.3 late answers (count of incidents)
+    assert incidents.type == "whole" and "Số trường hợp vi phạm" in incidents.prompt
+    points = _validation_of(ws, "H10")  # 2.2.1 manual points, max 2: exactly 2 is allowed
+    assert (points.type, points.formula1, points.formula2) == ("decimal", "0", "2")
+    assert "từ 0 đến 2" in points.prompt
+    rate = _validation_of(wb["Lĩnh vực 1"], "H7")  # 100% is allowed
+    assert (rate.type, rate.formula1, rate.formula2) == ("decimal", "0", "1")

@@ -22,7 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import format_vn_number
-from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
+from parxl.rules._rate import from_parts
+from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO, Field
 from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, DAT, KHONG_AP_DUNG, KHONG_DAT, STATUSES
 from parxl.workbook import layout as L
 from parxl.workbook.save import save_workbook
@@ -186,7 +187,11 @@ class _Validations:
         dv.add(ref)
 
 
-def _validate_input(v: _Validations, ref: str, ftype: str, label: str, mx: float) -> None:
+def _validate_input(v: _Validations, r: ItemRow, fl: Field, parts: bool) -> None:
+    """The drop-down or bounds of one "Số liệu" cell; ``parts``: the item's rate is computed
+    from a numerator ("Số liệu 1") and a denominator ("Số liệu 2"), so the numerator may not
+    exceed the denominator (a blank denominator does not stop the numerator being typed first)."""
+    ref, ftype, label = r.ref(f"v{fl.slot}"), fl.type, fl.label
     if ftype == YESNO:
         v.add(
             ("yesno",),
@@ -214,19 +219,43 @@ def _validate_input(v: _Validations, ref: str, ftype: str, label: str, mx: float
             prompt="Nhập tỷ lệ phần trăm, ví dụ 77,7%.",
         )
     elif ftype in (COUNT, AMOUNT):
-        v.add(
-            (ftype, label),
-            ref,
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            allow_blank=True,
-            errorTitle="Số lượng không hợp lệ" if ftype == COUNT else "Giá trị không hợp lệ",
-            error="Nhập số không âm.",
-            promptTitle="Số lượng" if ftype == COUNT else "Giá trị",
-            prompt=label[:250],
-        )
+        whole = ftype == COUNT
+        kind = "số nguyên không âm" if whole else "số không âm (được có phần thập phân)"
+        common = {
+            "type": "whole" if whole else "decimal",
+            "allow_blank": True,
+            "errorTitle": "Số lượng không hợp lệ" if whole else "Giá trị không hợp lệ",
+            "promptTitle": "Số lượng" if whole else "Giá trị",
+        }
+        if parts:
+            num, den = f"${L.C['v1']}${r.row}", f"${L.C['v2']}${r.row}"
+            if fl.slot == 1:
+                rule = f"không lớn hơn mẫu số (ô {den.replace('$', '')})"
+                bounds = {"operator": "between", "formula1": "0",
+                          "formula2": f"IF(ISNUMBER({den}),{den},1E+15)"}
+            else:
+                rule = f"không nhỏ hơn tử số (ô {num.replace('$', '')})"
+                bounds = {"operator": "greaterThanOrEqual", "formula1": f"MAX(0,{num})"}
+            v.add(
+                (ftype, ref),
+                ref,
+                **common,
+                **bounds,
+                error=f"Nhập {kind}, {rule}.",
+                prompt=f"{label[:150]} — {kind}, {rule}.",
+            )
+        else:
+            v.add(
+                (ftype, label),
+                ref,
+                **common,
+                operator="greaterThanOrEqual",
+                formula1="0",
+                error=f"Nhập {kind}.",
+                prompt=f"{label[:150]} — {kind}.",
+            )
     elif ftype == POINTS:
+        mx = r.item.max
         v.add(
             ("points", mx),
             ref,
@@ -238,7 +267,7 @@ def _validate_input(v: _Validations, ref: str, ftype: str, label: str, mx: float
             errorTitle="Điểm không hợp lệ",
             error=f"Nhập số điểm từ 0 đến {format_vn_number(mx, 4)}.",
             promptTitle="Số điểm",
-            prompt="Nhập số điểm chấm, không vượt điểm tối đa.",
+            prompt=f"Nhập số điểm chấm, từ 0 đến {format_vn_number(mx, 4)} (điểm tối đa).",
         )
 
 
@@ -282,7 +311,7 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
             fl.type, "General"
         )
         if editable:
-            _validate_input(v, ref, fl.type, fl.label, it.max)
+            _validate_input(v, r, fl, from_parts(it.rule.params))
     if editable:
         v.add(
             ("status",),
@@ -438,7 +467,8 @@ GUIDE_LINES = (
     "1. Mỗi lĩnh vực là một trang tính (Lĩnh vực 1, Lĩnh vực 2, …). Trang 'Tổng hợp' tự cộng điểm.",
     "2. Chỉ nhập vào các ô màu vàng: Tình trạng, Số liệu 1, Số liệu 2, Tài liệu kiểm chứng, Giải trình.",
     "3. Cột 'Cách chấm' cho biết phải nhập gì vào Số liệu 1 và Số liệu 2 của từng tiêu chí thành phần.",
-    "4. Tỷ lệ nhập dạng phần trăm (ví dụ 77,7%); Có/Không chọn trong danh sách; số lượng là số không âm.",
+    "4. Tỷ lệ nhập dạng phần trăm (ví dụ 77,7%); Có/Không chọn trong danh sách; số lượng là số nguyên không âm;",
+    "   tử số không lớn hơn mẫu số; số tiền, khối lượng là số không âm (được có phần thập phân).",
     "5. Tình trạng: để trống khi đã có số liệu (tự tính Đạt/Không đạt); chọn 'Chưa đến hạn' hoặc",
     "   'Chưa xác định' cho nội dung chưa có kết quả (điểm đó tính vào phần 'chưa xác định');",
     "   chọn 'Không áp dụng' nếu cơ quan không phải thực hiện (chỉ số tính trên điểm tối đa áp dụng).",
