@@ -509,3 +509,48 @@ def test_counts_are_whole_and_the_numerator_cannot_exceed_the_denominator(templa
     assert "từ 0 đến 2" in points.prompt
     rate = _validation_of(wb["Lĩnh vực 1"], "H7")  # 100% is allowed
     assert (rate.type, rate.formula1, rate.formula2) == ("decimal", "0", "1")
+
+
+def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: Path) -> None:
+    """Pasting skips Excel's validation, and the scoring formulas read a text in a number cell,
+    a negative count or a status not in the list as 0 / "Không đạt" without a word: such an
+    input cell turns red. The rule's formula is evaluated by LibreOffice on typed values."""
+    from parxl.calc import libreoffice_available, recalc
+
+    if not libreoffice_available():
+        require_libreoffice()
+        pytest.skip("LibreOffice's Python bridge (uno) not installed")
+    src = build_template(mini, tmp_path / "mau.xlsx")
+    wb = openpyxl.load_workbook(src)
+    cases = {  # (sheet, cell): (value typed or pasted, should turn red)
+        ("Lĩnh vực 1", "G6"): ("Xong", True),  # status not in the list
+        ("Lĩnh vực 1", "H6"): ("có", False),  # yes/no: Excel's "=" ignores case, as the formulas
+        ("Lĩnh vực 1", "H7"): ("77,7", True),  # rate pasted as text: the formulas read 0
+        ("Lĩnh vực 1", "H9"): (1.5, True),  # a count with decimals
+        ("Lĩnh vực 1", "G9"): (None, False),
+        ("Lĩnh vực 2", "H6"): (12, True),  # numerator above its denominator
+        ("Lĩnh vực 2", "I6"): (10, False),
+        ("Lĩnh vực 2", "G7"): ("Không áp dụng", False),
+        ("Lĩnh vực 2", "H7"): (1.0, False),  # exactly 100%
+        ("Lĩnh vực 2", "H8"): (0, False),  # no incident
+        ("Lĩnh vực 2", "H10"): (2, False),  # exactly the maximum
+        ("Thưởng - Trừ", "H6"): ("#N/A", True),  # an error value pasted from another workbook
+        ("Thưởng - Trừ", "H7"): ("Không", False),
+        ("Thưởng - Trừ", "H9"): (-1, True),  # a negative count
+    }
+    probes = {}
+    for n, ((sheet, ref), (value, _)) in enumerate(cases.items(), start=1):
+        ws = wb[sheet]
+        ws[ref] = value
+        if value == "#N/A":
+            ws[ref].data_type = "e"
+        rules = [rule for cf in ws.conditional_formatting if str(cf.sqref) == ref for rule in cf.rules]
+        assert len(rules) == 1, (sheet, ref)
+        ws[f"Z{n}"] = "=" + rules[0].formula[0]  # the rule's own formula, beside its sheet
+        probes[(sheet, ref)] = f"Z{n}"
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    recalc(typed, tmp_path / "out.xlsx", "libreoffice")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
+    red = {key: out[key[0]][probe].value for key, probe in probes.items()}
+    assert red == {key: bad for key, (_, bad) in cases.items()}

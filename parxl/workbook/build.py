@@ -40,6 +40,8 @@ FILL_CRIT = PatternFill("solid", fgColor="DDEBF7")
 FILL_TOTAL = PatternFill("solid", fgColor="BDD7EE")
 FILL_DEDUCT = PatternFill("solid", fgColor="F8CBAD")
 FILL_OPEN = PatternFill("solid", fgColor="E2EFDA")
+FILL_BAD = PatternFill("solid", fgColor="FFC7CE")  # Excel's "light red fill with dark red text"
+F_BAD = Font(color="9C0006", bold=True)
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -271,6 +273,37 @@ def _validate_input(v: _Validations, r: ItemRow, fl: Field, parts: bool) -> None
         )
 
 
+def _not_in(cell: str, texts: Sequence[str]) -> str:
+    """The cell holds something that is not one of ``texts`` (blank is fine; ``=`` ignores case
+    as the scoring formulas do)."""
+    return f"IF(ISTEXT({cell}),AND({cell}<>\"\",{','.join(f'{cell}<>{_s(t)}' for t in texts)}),NOT(ISBLANK({cell})))"
+
+
+def _flag_invalid(ws: Worksheet, r: ItemRow, fields: Sequence[Field], parts: bool) -> None:
+    """Red input cells holding what the validation would have refused (pasted, or typed before
+    the list existed): text in a number cell, a number out of bounds, a value not in the list,
+    an error value. The scoring formulas read such a cell as 0 or "Không đạt" without a word."""
+    status = r.ref("status")
+    flags = {status: _not_in(status, STATUSES)}
+    for fl in fields:
+        c = r.ref(f"v{fl.slot}")
+        if fl.type == YESNO:
+            flags[c] = _not_in(c, ("Có", "Không"))
+            continue
+        bad = {
+            RATE: f"OR({c}<0,{c}>1)",
+            COUNT: f"OR({c}<0,{c}<>INT({c}))",
+            AMOUNT: f"{c}<0",
+            POINTS: f"OR({c}<0,{c}>{r.ref('max')})",
+        }.get(fl.type, "FALSE")
+        if parts and fl.slot == 1:
+            den = r.ref("v2")
+            bad = f"OR({bad},AND(ISNUMBER({den}),{c}>{den}))"
+        flags[c] = f"IF(ISNUMBER({c}),{bad},NOT(ISBLANK({c})))"
+    for ref, formula in flags.items():
+        ws.conditional_formatting.add(ref, FormulaRule(formula=[formula], fill=FILL_BAD, font=F_BAD))
+
+
 def _method_text(item: Item) -> str:
     fields = item.rule.fields()
     labels = "; ".join(f"Số liệu {f.slot}: {f.label}" for f in fields)
@@ -313,6 +346,7 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
         if editable:
             _validate_input(v, r, fl, from_parts(it.rule.params))
     if editable:
+        _flag_invalid(ws, r, list(used_slots.values()), from_parts(it.rule.params))
         v.add(
             ("status",),
             r.ref("status"),
@@ -333,7 +367,13 @@ def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
     ws["A1"].font = F_TITLE
     put_text(ws, "A2", subtitle)
     ws["A2"].font = F_NOTE
-    put_text(ws, "A3", "Chỉ nhập vào các ô màu vàng. Các cột điểm tự tính; không sửa công thức.")
+    put_text(
+        ws,
+        "A3",
+        "Chỉ nhập vào các ô màu vàng; ô chuyển màu đỏ là giá trị không hợp lệ (chữ trong ô số, vượt "
+        "giới hạn, ngoài danh sách) và điểm của mục đó chưa đúng. Các cột điểm tự tính; không sửa "
+        "công thức.",
+    )
     ws["A3"].font = F_NOTE
     for col in L.COLUMNS:
         ws.column_dimensions[col.letter].width = col.width
