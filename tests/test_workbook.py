@@ -554,3 +554,27 @@ def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: 
     out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
     red = {key: out[key[0]][probe].value for key, probe in probes.items()}
     assert red == {key: bad for key, (_, bad) in cases.items()}
+
+
+def test_summary_prints_on_a4_at_a_readable_size(tmp_path: Path) -> None:
+    """The summary's ten columns fit one A4 page at ~90 % (11 pt text stays ≥ 9,5 pt): portrait
+    shrank them to 57 %, and the framework name in C4 (in Excel's default font, running past
+    column J) widened what had to fit."""
+    import re
+    import shutil
+
+    from parxl.framework import builtin
+
+    require_libreoffice()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    src = build_template(builtin("hcm-quan-2023"), tmp_path / "mau.xlsx")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True)
+    box = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(tmp_path / "mau.pdf"), "-"], check=True,
+                         capture_output=True).stdout.decode()
+    title = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">TỔNG</word>', box)
+    assert title is not None
+    height = float(title.group(2)) - float(title.group(1))  # the 14 pt title's line, in points
+    assert height >= 14 * 0.85, height
+    assert ">thái</word>" in box  # the last block ("… theo trạng thái") is on the same page

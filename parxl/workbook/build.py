@@ -548,6 +548,7 @@ def _summary_sheet(
         ws[ref].fill = FILL_INPUT
         ws[ref].font = F_BASE
     put_text(ws, "C4", f"{fw.name} (phiên bản {fw.version})")
+    ws["C4"].font = F_BASE
     heads = [
         "Mã",
         "Lĩnh vực",
@@ -711,7 +712,8 @@ def _summary_sheet(
                 cell.font = F_BASE
     ws.freeze_panes = f"A{hr + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
+    ws.page_setup.orientation = "landscape"  # portrait shrank the 10 columns to 11 pt × 0.57
+    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
