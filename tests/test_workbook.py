@@ -578,3 +578,10 @@ def test_summary_prints_on_a4_at_a_readable_size(tmp_path: Path) -> None:
     height = float(title.group(2)) - float(title.group(1))  # the 14 pt title's line, in points
     assert height >= 14 * 0.85, height
     assert ">thái</word>" in box  # the last block ("… theo trạng thái") is on the same page
+
+
+def test_the_year_cell_takes_a_four_digit_year(template: Path) -> None:
+    """As the input table and collect read it (2000–2100): 24 or 20224 is refused when typed."""
+    year = _validation_of(openpyxl.load_workbook(template)["Tổng hợp"], "C3")
+    assert (year.type, year.operator, year.formula1, year.formula2) == ("whole", "between", "2000", "2100")
+    assert "4 chữ số (2000–2100)" in year.error

@@ -547,6 +547,19 @@ def _summary_sheet(
         ws[ref].protection = UNLOCKED
         ws[ref].fill = FILL_INPUT
         ws[ref].font = F_BASE
+    _Validations(ws).add(
+        ("year",),
+        "C3",
+        type="whole",
+        operator="between",
+        formula1="2000",
+        formula2="2100",
+        allow_blank=True,
+        errorTitle="Năm không hợp lệ",
+        error="Ghi năm đánh giá bằng 4 chữ số (2000–2100), ví dụ 2024.",
+        promptTitle="Năm đánh giá",
+        prompt="Năm đánh giá, 4 chữ số, ví dụ 2024.",
+    )
     put_text(ws, "C4", f"{fw.name} (phiên bản {fw.version})")
     ws["C4"].font = F_BASE
     heads = [
