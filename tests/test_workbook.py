@@ -585,3 +585,13 @@ def test_the_year_cell_takes_a_four_digit_year(template: Path) -> None:
     year = _validation_of(openpyxl.load_workbook(template)["Tổng hợp"], "C3")
     assert (year.type, year.operator, year.formula1, year.formula2) == ("whole", "between", "2000", "2100")
     assert "4 chữ số (2000–2100)" in year.error
+
+
+def test_every_visible_sheet_lets_columns_and_rows_be_resized(template: Path) -> None:
+    """Protection keeps formulas safe, not the layout: a long domain name or a large total can be
+    read by widening its column on every sheet, as on the domain sheets (the hidden _parxl aside)."""
+    wb = openpyxl.load_workbook(template)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            assert ws.protection.sheet is True, ws.title
+            assert (ws.protection.formatColumns, ws.protection.formatRows) == (False, False), ws.title

@@ -528,6 +528,7 @@ def _guide_sheet(wb: Workbook) -> None:
         put_text(ws, f"A{i}", line)
         ws[f"A{i}"].font = F_TITLE if i == 1 else F_BASE
     ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False  # widen a column to read it
 
 
 def _summary_sheet(
@@ -731,6 +732,7 @@ def _summary_sheet(
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False  # as on the domain sheets
     names = {
         "PAR_TONG_DIEM": res["total"],
         "PAR_CHI_SO": res["index"],
