@@ -249,3 +249,13 @@ def test_hcm_named_deductions() -> None:
     assert lost("hồ sơ trực tuyến toàn trình") == pytest.approx(0.43)
     assert lost("giao dịch thanh toán trực tuyến") == pytest.approx(0.16)
     assert lost("hồ sơ thanh toán trực tuyến") == pytest.approx(0.31)
+
+
+def test_sums_of_money_are_amounts_not_counts() -> None:
+    """Funds in millions of đồng have decimals (212.901,285): as counts, the template would refuse
+    them (whole numbers only) and collect would question them as a misread separator."""
+    from parxl.rules.base import AMOUNT
+
+    money = [(fid, i.code, f.label, f.type) for fid in builtin_ids() for i in _fw(fid).items
+             for f in i.rule.fields() if "đồng" in f.label]
+    assert money and all(t == AMOUNT for *_, t in money), money
