@@ -219,6 +219,26 @@ def test_progress_under_an_open_status_is_a_reminder(mini: Framework, tmp_path: 
                                  "tính điểm")
 
 
+def test_status_dat_does_not_score_the_item_and_says_so(mini: Framework, tmp_path: Path) -> None:
+    """'Đạt' chosen in the status list is shown, but the points come from the data: with no data
+    the item scores 0 and loses its maximum, with data it scores what they give. Both are said,
+    the first with what to type."""
+    nv = distribute(mini, tmp_path / "ph")[0]
+    fill_return(nv, tmp_path / "back" / "a.xlsx", {
+        ("1.1.1", "status"): "Đạt", ("1.1.2", "status"): "Đạt", ("1.1.2", "rate"): 0.5,
+        ("1.2.1", "count"): 1})
+    result = collect(tmp_path / "back")
+    scores = score_values(mini, result.values or {})
+    assert (scores.items["1.1.1"].status, scores.items["1.1.1"].achieved) == ("Đạt", 0)
+    [empty] = [i for i in _msgs(result, "chọn 'Đạt'") if i.item == "1.1.1"]
+    assert (empty.cell, empty.severity) == ("G6", "cảnh báo")
+    assert empty.message == ("chọn 'Đạt' nhưng chưa nhập số liệu — điểm tính theo số liệu nên được 0/1 điểm; "
+                             "hãy nhập Số liệu 1: Đã thực hiện đúng yêu cầu? (Có/Không)")
+    [half] = [i for i in _msgs(result, "chọn 'Đạt'") if i.item == "1.1.2"]
+    assert scores.items["1.1.2"].achieved == 1  # 2 points × 50 %: the data, not the status
+    assert half.message == "chọn 'Đạt' nhưng số liệu chỉ cho 1/2 điểm — điểm vẫn tính theo số liệu"
+
+
 def test_vietnamese_number_formats(issued: dict[str, Path], tmp_path: Path) -> None:
     fill_return(issued[VP], tmp_path / "b" / "vp.xlsx", {
         ("2.1.1", "numerator"): "22.583.451", ("2.1.1", "denominator"): "22.583.451,0"})

@@ -514,7 +514,7 @@ def test_counts_are_whole_and_the_numerator_cannot_exceed_the_denominator(templa
 def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: Path) -> None:
     """Pasting skips Excel's validation, and the scoring formulas read a text in a number cell,
     a negative count or a status not in the list as 0 / "Không đạt" without a word: such an
-    input cell turns red. The rule's formula is evaluated by LibreOffice on typed values."""
+    input cell turns red, as does "Đạt" chosen with no data (the points come from the data). The rule's formula is evaluated by LibreOffice on typed values."""
     from parxl.calc import libreoffice_available, recalc
 
     if not libreoffice_available():
@@ -527,7 +527,8 @@ def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: 
         ("Lĩnh vực 1", "H6"): ("có", False),  # yes/no: Excel's "=" ignores case, as the formulas
         ("Lĩnh vực 1", "H7"): ("77,7", True),  # rate pasted as text: the formulas read 0
         ("Lĩnh vực 1", "H9"): (1.5, True),  # a count with decimals
-        ("Lĩnh vực 1", "G9"): (None, False),
+        ("Lĩnh vực 1", "G9"): ("Đạt", False),  # with a count: the data give the points
+        ("Lĩnh vực 2", "G10"): ("Đạt", False),  # with the points typed
         ("Lĩnh vực 2", "H6"): (12, True),  # numerator above its denominator
         ("Lĩnh vực 2", "I6"): (10, False),
         ("Lĩnh vực 2", "G7"): ("Không áp dụng", False),
@@ -535,7 +536,7 @@ def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: 
         ("Lĩnh vực 2", "H8"): (0, False),  # no incident
         ("Lĩnh vực 2", "H10"): (2, False),  # exactly the maximum
         ("Thưởng - Trừ", "H6"): ("#N/A", True),  # an error value pasted from another workbook
-        ("Thưởng - Trừ", "H7"): ("Không", False),
+        ("Thưởng - Trừ", "G7"): ("Đạt", True),  # with no data: scores 0, not the bonus point
         ("Thưởng - Trừ", "H9"): (-1, True),  # a negative count
     }
     probes = {}

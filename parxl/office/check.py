@@ -330,12 +330,17 @@ class _Checker:
                        "có kết quả, chọn 'Đạt' hoặc 'Không đạt' (hoặc xoá tình trạng để chấm theo số liệu)",
                        sheet, row.refs["status"], item)
         if status in (DAT, KHONG_DAT) and numbers:
+            # the status chosen is shown, but the points come from the data either way
             if status == DAT and s.raw < item.max - 1e-9:
                 self.issue(WARNING, f"chọn 'Đạt' nhưng số liệu chỉ cho {pts(s.raw)}/{pts(item.max)} điểm — "
-                           "điểm tính theo tình trạng đã chọn", sheet, row.refs["status"], item)
+                           "điểm vẫn tính theo số liệu", sheet, row.refs["status"], item)
             elif status == KHONG_DAT and s.raw >= item.max - 1e-9:
-                self.issue(WARNING, f"chọn 'Không đạt' nhưng số liệu cho đủ {pts(item.max)} điểm", sheet,
-                           row.refs["status"], item)
+                self.issue(WARNING, f"chọn 'Không đạt' nhưng số liệu cho đủ {pts(item.max)} điểm — điểm vẫn "
+                           "tính theo số liệu", sheet, row.refs["status"], item)
+        elif status == DAT and item.scorer != "penalty":
+            wanted = "; ".join(f"Số liệu {fl.slot}: {fl.label}" for fl in plan.rule_fields)
+            self.issue(WARNING, f"chọn 'Đạt' nhưng chưa nhập số liệu — điểm tính theo số liệu nên được 0/"
+                       f"{pts(item.max)} điểm; hãy nhập {wanted}", sheet, row.refs["status"], item)
         filled = bool(numbers) or status in (DAT, KHONG_DAT)
         if item.evidence and filled and not values.get("evidence"):
             self.issue(REMINDER, f"chưa ghi tài liệu kiểm chứng (yêu cầu: {_show(item.evidence)})", sheet,

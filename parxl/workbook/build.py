@@ -273,10 +273,11 @@ def _validate_input(v: _Validations, r: ItemRow, fl: Field, parts: bool) -> None
         )
 
 
-def _not_in(cell: str, texts: Sequence[str]) -> str:
+def _not_in(cell: str, texts: Sequence[str], also: str = "") -> str:
     """The cell holds something that is not one of ``texts`` (blank is fine; ``=`` ignores case
-    as the scoring formulas do)."""
-    return f"IF(ISTEXT({cell}),AND({cell}<>\"\",{','.join(f'{cell}<>{_s(t)}' for t in texts)}),NOT(ISBLANK({cell})))"
+    as the scoring formulas do), or a text for which ``also`` holds."""
+    bad = f"AND({cell}<>\"\",{','.join(f'{cell}<>{_s(t)}' for t in texts)})"
+    return f"IF(ISTEXT({cell}),{f'OR({bad},{also})' if also else bad},NOT(ISBLANK({cell})))"
 
 
 def _flag_invalid(ws: Worksheet, r: ItemRow, fields: Sequence[Field], parts: bool) -> None:
@@ -284,7 +285,10 @@ def _flag_invalid(ws: Worksheet, r: ItemRow, fields: Sequence[Field], parts: boo
     the list existed): text in a number cell, a number out of bounds, a value not in the list,
     an error value. The scoring formulas read such a cell as 0 or "Không đạt" without a word."""
     status = r.ref("status")
-    flags = {status: _not_in(status, STATUSES)}
+    # "Đạt" chosen with no data scores 0: the points come from the data (a penalty item's "Đạt",
+    # no penalty incurred, is right without data)
+    empty = f"AND({status}={_s(DAT)},COUNTA({r.ref('v1')}:{r.ref('v2')})=0)"
+    flags = {status: _not_in(status, STATUSES, "" if r.item.scorer == "penalty" else empty)}
     for fl in fields:
         c = r.ref(f"v{fl.slot}")
         if fl.type == YESNO:
@@ -356,8 +360,8 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
             errorTitle="Tình trạng không hợp lệ",
             error="Chọn một tình trạng trong danh sách.",
             promptTitle="Tình trạng",
-            prompt="Để trống nếu đã nhập số liệu; chọn Chưa đến hạn, "
-            "Chưa xác định hoặc Không áp dụng khi cần.",
+            prompt="Để trống nếu đã nhập số liệu (điểm luôn tính theo số liệu, kể cả khi chọn Đạt); "
+            "chọn Chưa đến hạn, Chưa xác định hoặc Không áp dụng khi cần.",
         )
 
 
