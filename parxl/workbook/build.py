@@ -733,7 +733,7 @@ def _summary_sheet(
     ws.page_setup.orientation = "landscape"  # portrait shrank the 10 columns to 11 pt × 0.57
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1  # one page: a fixed number of rows
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # as on the domain sheets
