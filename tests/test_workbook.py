@@ -600,3 +600,12 @@ def test_every_visible_sheet_lets_columns_and_rows_be_resized(template: Path) ->
         if ws.sheet_state == "visible":
             assert ws.protection.sheet is True, ws.title
             assert (ws.protection.formatColumns, ws.protection.formatRows) == (False, False), ws.title
+
+
+def test_item_sheets_print_without_the_guidance_column(template: Path) -> None:
+    """The long 'Hướng dẫn' column (R) stays on screen: printed, it shrank the bonus and penalty
+    sheet below the domain sheets' size."""
+    wb = openpyxl.load_workbook(template)
+    for name in ("Lĩnh vực 1", "Lĩnh vực 2", "Thưởng - Trừ"):
+        ws = wb[name]
+        assert ws.print_area == f"'{name}'!$A$1:$Q${ws.max_row}", name

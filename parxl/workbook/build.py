@@ -502,6 +502,7 @@ def _extra_sheet(
         _style_row(ws, head, FILL_CRIT, F_BOLD)
         sums.append(head)
     totals.last = row - 1
+    ws.print_area = f"A1:{L.C['open']}{row - 1}"  # as on the domain sheets: guidance on screen only
     return totals, sums[0], sums[1]
 
 
