@@ -514,7 +514,8 @@ def test_counts_are_whole_and_the_numerator_cannot_exceed_the_denominator(templa
 def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: Path) -> None:
     """Pasting skips Excel's validation, and the scoring formulas read a text in a number cell,
     a negative count or a status not in the list as 0 / "Không đạt" without a word: such an
-    input cell turns red, as does "Đạt" chosen with no data (the points come from the data). The rule's formula is evaluated by LibreOffice on typed values."""
+    input cell turns red, as does "Đạt" chosen with no data (the points come from the data). An
+    error value turns every total into an error: a line of the summary says why. The rule's formula is evaluated by LibreOffice on typed values."""
     from parxl.calc import libreoffice_available, recalc
 
     if not libreoffice_available():
@@ -555,6 +556,15 @@ def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: 
     out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
     red = {key: out[key[0]][probe].value for key, probe in probes.items()}
     assert red == {key: bad for key, (_, bad) in cases.items()}
+    # the error value reaches the total; the summary says why, and says nothing when all is well
+    recalc(src, tmp_path / "blank.xlsx", "libreoffice")
+    notes = []
+    for path in (tmp_path / "out.xlsx", tmp_path / "blank.xlsx"):
+        ws = openpyxl.load_workbook(path, data_only=True)["Tổng hợp"]
+        notes.append([c.value for c in ws["B"] if isinstance(c.value, str) and "báo lỗi" in c.value])
+    assert notes[0] == ["Tổng điểm đang báo lỗi: có ô nhập liệu chứa giá trị lỗi (như #N/A, #VALUE!, thường do "
+                        "dán từ tệp khác), ô đó được tô đỏ trên trang lĩnh vực — nhập lại giá trị để tính điểm."]
+    assert notes[1] == []
 
 
 @pytest.mark.parametrize("fid", ["hcm-quan-2023", "dongthap-huyen-2023"])

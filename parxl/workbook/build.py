@@ -727,11 +727,18 @@ def _summary_sheet(
         f'("&ROUND(D{total_row},2)&" điểm).","")'
     )  # a number joined to text takes the user's decimal separator; TEXT's codes are locale-bound
     ws[f"B{r}"].font = F_NOTE
+    r += 1  # an error value in an input (pasted from another file) reaches every total: say why
+    ws[f"B{r}"] = (
+        f'=IF(ISERROR(C{res["total"]}),"Tổng điểm đang báo lỗi: có ô nhập liệu chứa giá trị lỗi (như #N/A, '
+        '#VALUE!, thường do dán từ tệp khác), ô đó được tô đỏ trên trang lĩnh vực — nhập lại giá trị để '
+        'tính điểm.","")'
+    )
 
     for row in ws.iter_rows(min_row=total_row + 1, max_row=ws.max_row, max_col=10):
         for cell in row:
             if cell.font != F_BOLD and cell.font != F_NOTE:
                 cell.font = F_BASE
+    ws[f"B{r}"].font = Font(name=FONT, size=11, bold=True, color=F_BAD.color)
     ws.freeze_panes = f"A{hr + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"  # portrait shrank the 10 columns to 11 pt × 0.57
