@@ -562,8 +562,8 @@ def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: 
     for path in (tmp_path / "out.xlsx", tmp_path / "blank.xlsx"):
         ws = openpyxl.load_workbook(path, data_only=True)["Tổng hợp"]
         notes.append([c.value for c in ws["B"] if isinstance(c.value, str) and "báo lỗi" in c.value])
-    assert notes[0] == ["Tổng điểm đang báo lỗi: có ô nhập liệu chứa giá trị lỗi (như #N/A, #VALUE!, thường do "
-                        "dán từ tệp khác), ô đó được tô đỏ trên trang lĩnh vực — nhập lại giá trị để tính điểm."]
+    assert notes[0] == ["Có 1 ô nhập liệu chứa giá trị lỗi (như #N/A, #VALUE!, thường do dán từ tệp khác), tô đỏ "
+                        "trên trang lĩnh vực: các tổng điểm báo lỗi cho đến khi nhập lại các ô đó."]
     assert notes[1] == []
 
 

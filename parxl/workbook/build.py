@@ -728,10 +728,14 @@ def _summary_sheet(
     )  # a number joined to text takes the user's decimal separator; TEXT's codes are locale-bound
     ws[f"B{r}"].font = F_NOTE
     r += 1  # an error value in an input (pasted from another file) reaches every total: say why
+    c1, c2 = L.C["status"], L.C["v2"]  # the inputs a paste can fill with an error value
+    errors = "+".join(
+        f"SUMPRODUCT(ISERROR({_q(t.sheet)}!${c1}${t.first}:${c2}${t.last})*1)"
+        for t in [*sheets, *([extra[0]] if extra is not None else [])]
+    )
     ws[f"B{r}"] = (
-        f'=IF(ISERROR(C{res["total"]}),"Tổng điểm đang báo lỗi: có ô nhập liệu chứa giá trị lỗi (như #N/A, '
-        '#VALUE!, thường do dán từ tệp khác), ô đó được tô đỏ trên trang lĩnh vực — nhập lại giá trị để '
-        'tính điểm.","")'
+        f'=IF({errors}>0,"Có "&({errors})&" ô nhập liệu chứa giá trị lỗi (như #N/A, #VALUE!, thường do dán '
+        'từ tệp khác), tô đỏ trên trang lĩnh vực: các tổng điểm báo lỗi cho đến khi nhập lại các ô đó.","")'
     )
 
     for row in ws.iter_rows(min_row=total_row + 1, max_row=ws.max_row, max_col=10):
