@@ -22,7 +22,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import format_vn_number
-from parxl.rules._rate import from_parts
 from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO, Field
 from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, DAT, KHONG_AP_DUNG, KHONG_DAT, STATUSES
 from parxl.workbook import layout as L
@@ -336,6 +335,7 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
     for key in ("max", "raw", "applicable", "achieved", "deducted", "open"):
         ws[r.ref(key)].number_format = FMT_POINTS
     used_slots = {fl.slot: fl for fl in it.rule.fields()}
+    parts = "denominator" in {fl.name for fl in used_slots.values()}  # a rate from two numbers
     inputs = ["status", "evidence", "explanation"] + [f"v{s}" for s in sorted(used_slots)]
     for key in inputs:
         cell = ws[r.ref(key)]
@@ -348,9 +348,9 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
             fl.type, "General"
         )
         if editable:
-            _validate_input(v, r, fl, from_parts(it.rule.params))
+            _validate_input(v, r, fl, parts)
     if editable:
-        _flag_invalid(ws, r, list(used_slots.values()), from_parts(it.rule.params))
+        _flag_invalid(ws, r, list(used_slots.values()), parts)
         v.add(
             ("status",),
             r.ref("status"),
