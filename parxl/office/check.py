@@ -327,7 +327,7 @@ class _Checker:
                        "điểm", sheet, row.refs["status"], item)
         elif status in (CHUA_DEN_HAN, CHUA_XAC_DINH) and numbers:  # progress so far: legitimate mid-year
             self.issue(REMINDER, f"tình trạng '{status}': số liệu hiện có được ghi lại nhưng chưa tính điểm — khi "
-                       "có kết quả, chọn 'Đạt' hoặc 'Không đạt' (hoặc xoá tình trạng để chấm theo số liệu)",
+                       "có kết quả, xoá tình trạng (hoặc chọn 'Đạt'/'Không đạt') để chấm điểm theo số liệu",
                        sheet, row.refs["status"], item)
         if status in (DAT, KHONG_DAT) and numbers:
             # the status chosen is shown, but the points come from the data either way
