@@ -925,3 +925,23 @@ def test_ranking_table_has_last_years_columns_only_with_last_years_figures(
     header = tuple(c.text for c in table.rows[0].cells)
     assert header == (RANKING_HEADERS if with_previous else RANKING_HEADERS[:5])
     assert len(table.rows) == 4 and {r.cells[1].text for r in table.rows[1:]} == {"Quận 1", "Huyện Củ Chi", "Quận 3"}
+
+
+def test_xlsx_domain_tables_end_with_the_total_as_the_word_tables_do(books: dict[str, Path], tmp_path: Path) -> None:
+    """Seed 000: 95 points at stake, 6,77 deducted, shares adding to 100 %; interim: secured 57,96
+    of the reachable 93,46 (seed 004)."""
+    import openpyxl
+
+    make_report("self-assessment", [books["q1"]], tmp_path / "s.docx", xlsx=tmp_path / "s.xlsx")
+    make_report("interim", [books["sadec"]], tmp_path / "i.docx", xlsx=tmp_path / "i.xlsx")
+
+    def total(path: Path, sheet: str) -> dict[str, Any]:
+        ws = openpyxl.load_workbook(path)[sheet]
+        head = [c.value for c in ws[3]]
+        [row] = [r for r in ws.iter_rows(min_row=4, values_only=True) if "Tổng cộng" in r]
+        return dict(zip(head, row, strict=True))
+
+    t = total(tmp_path / "s.xlsx", "Lĩnh vực")
+    assert (t["Điểm tối đa"], t["Điểm bị trừ"], t["Tỷ lệ so với tổng điểm bị trừ"]) == (95, pytest.approx(6.77), 1.0)
+    t = total(tmp_path / "i.xlsx", "Ước đạt")
+    assert t["Ước đạt"] == pytest.approx(57.96) and t["Có thể đạt tối đa"] == pytest.approx(93.46)

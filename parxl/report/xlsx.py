@@ -61,6 +61,10 @@ SKIP = {"kind"}
 HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# per-domain tables that end with a "Tổng cộng" row: the columns summed
+_POINTS = ("max", "applicable", "achieved", "open", "deducted")
+TOTALS = {"domains": (*_POINTS, "items_deducted"),
+          "interim": ("max", "applicable", "secured", "lost", "not_due", "undetermined", "open", "reachable")}
 TEXT_COLS = {"name", "reason", "explanation", "domain_name", "body", "office"}
 TEXT_WIDTH = 45  # characters; longer names wrap (a row grows) rather than being cut
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -130,9 +134,29 @@ def _write_table(ws: Worksheet, df: pd.DataFrame, title: str, kind: str) -> tupl
                 cell.number_format = "0.00"
             elif c == "deadline" and v is not None:
                 cell.number_format = "dd/mm/yyyy"
+    if kind in TOTALS and len(df):  # "Tổng cộng", as the Word tables end
+        _total_row(ws, df, 4 + len(df), colmap, TOTALS[kind])
     ws.row_dimensions[3].height = 45
     ws.freeze_panes = "A4"
     return 4, 3 + len(df), colmap
+
+
+def _total_row(ws: Worksheet, df: pd.DataFrame, row: int, colmap: dict[str, int], summed: tuple[str, ...]) -> None:
+    """The column sums of a per-domain table (shares: 100 % of what was deducted), as values."""
+    label = ws.cell(row=row, column=colmap.get("name", 1), value="Tổng cộng")
+    for c, j in colmap.items():
+        cell = ws.cell(row=row, column=j)
+        if c == "share":
+            cell.value = 1.0 if df["share"].fillna(0).sum() > 0 else 0.0
+            cell.number_format = "0.00%"
+        elif c in summed:
+            total = round(float(df[c].fillna(0).sum()), 9) + 0.0
+            cell.value = int(total) if c in INTS else total
+            cell.number_format = "0" if c in INTS else "0.00"
+        cell.border = BORDER
+        cell.font = Font(bold=True)
+        cell.alignment = TOP
+    label.alignment = WRAP
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -154,7 +178,7 @@ def _place_charts(ws: Worksheet, charts: list[Any], after_row: int) -> None:
     current one; a chart higher than a page is shrunk to it."""
     from openpyxl.worksheet.pagebreak import Break
 
-    row = after_row + 2
+    row = max(after_row, ws.max_row) + 2  # below the table and its total row
     used = PAGE_CM  # the table's page is full: charts begin on a new page
     for ch in charts:
         ch.height = min(float(ch.height), PAGE_CM - 1)
