@@ -197,6 +197,7 @@ def test_ranking_report(rendered: dict[str, str]) -> None:
     assert any(re.match(r"2 Huyện Củ Chi Huyện 93,23 1$", r) for r in rows)
     assert any(re.match(r"2 Quận 1 Quận 93,23 2 93,13 \+0,10 1 -1$", r) for r in rows)
     assert "Đồng hạng: hạng 2: huyện Củ Chi, Quận 1" in t
+    assert re.search(r"\.{6,}, ngày \.+ tháng \.+ năm", t)  # no place given: left dotted for the signer
     assert "cao nhất: Quận 3 (100 điểm)" in t
     assert "So với năm trước: 0 đơn vị tăng hạng, 01 đơn vị giảm hạng" in t
     assert "Lĩnh vực 3 - Cải cách thủ tục hành chính: trung bình 14/15 điểm; cao nhất Quận 3 (100%), " \

@@ -723,8 +723,9 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
         info = dataclasses.replace(info, parent="ỦY BAN NHÂN DÂN TỈNH")
         warnings.append("Chưa có tên cơ quan chủ quản (--parent hoặc tệp --info, ví dụ 'ỦY BAN NHÂN DÂN TỈNH "
                         "ĐỒNG THÁP'): văn bản ghi 'ỦY BAN NHÂN DÂN TỈNH'.")
-    if info.place.startswith("...."):
-        info = dataclasses.replace(info, place="")
+    if info.place.startswith("...."):  # left dotted for the signer, as the number is
+        warnings.append("Chưa có địa danh của dòng ngày tháng (tệp --info, dòng 'place: Đồng Tháp'): văn bản để trống "
+                        "'......, ngày ...'.")
     ctx = _header("ranking", info, year)
     rk = A.rank_bodies(totals, previous=prev_totals, previous_ranks=previous_ranks or None, groups=groups)
     ga = A.group_averages(rk)
