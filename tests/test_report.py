@@ -946,3 +946,17 @@ def test_xlsx_domain_tables_end_with_the_total_as_the_word_tables_do(books: dict
     assert (t["Điểm tối đa"], t["Điểm bị trừ"], t["Tỷ lệ so với tổng điểm bị trừ"]) == (95, pytest.approx(6.77), 1.0)
     t = total(tmp_path / "i.xlsx", "Ước đạt")
     assert t["Ước đạt"] == pytest.approx(57.96) and t["Có thể đạt tối đa"] == pytest.approx(93.46)
+
+
+@pytest.mark.parametrize("body", ["UBND huyện Đắk Song", "Ủy ban nhân dân huyện Đắk Song", "UBND Huyện Đắk Song"])
+def test_body_named_as_its_council_is_not_doubled_in_the_header(body: str) -> None:
+    """The README distributes with ``--body "UBND huyện Đắk Song"``; the report header, date line
+    and recipients then read "ỦY BAN NHÂN DÂN HUYỆN ĐẮK SONG", "Đắk Song, ngày …" and "UBND huyện
+    Đắk Song (b/c)", not "ỦY BAN NHÂN DÂN UBND HUYỆN ĐẮK SONG" and "UBND UBND huyện Đắk Song"."""
+    info = ReportInfo().with_defaults("interim", body)
+    assert info.parent == "ỦY BAN NHÂN DÂN HUYỆN ĐẮK SONG"
+    assert info.place == "Đắk Song"
+    assert info.recipients[0] == "UBND huyện Đắk Song (b/c)"
+    remedy = ReportInfo().with_defaults("remedy", body)
+    assert remedy.addressees == ["Thủ trưởng các cơ quan chuyên môn, đơn vị sự nghiệp thuộc huyện Đắk Song",
+                                 "Chủ tịch Ủy ban nhân dân các xã, thị trấn"]

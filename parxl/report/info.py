@@ -113,6 +113,11 @@ class ReportInfo:
         from parxl.report.vn import communes, in_sentence, place_name
 
         body = body.strip()
+        for council in _COUNCIL:  # "UBND huyện Đắk Song" is the body "Huyện Đắk Song"
+            if body[:len(council)].casefold() == council.casefold() and body[len(council):].strip():
+                rest = body[len(council):].strip()
+                body = rest[:1].upper() + rest[1:]
+                break
         name = in_sentence(body) or "................"
         r = dataclasses.replace(self)
         if not r.parent:
@@ -165,6 +170,7 @@ class ReportInfo:
         return f"Số:        /{self.symbol}"
 
 
+_COUNCIL = ("UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân ")
 _KINDS_OF_BODY = ("ủy ban nhân dân", "uỷ ban nhân dân", "văn phòng", "phòng", "sở", "ban", "trung tâm")
 _PLACES = ("thành phố", "thị xã", "thị trấn", "quận", "huyện", "tỉnh", "phường", "xã")
 
