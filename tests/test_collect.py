@@ -625,3 +625,25 @@ def test_a_scan_sent_instead_of_the_return_is_named(issued: dict[str, Path], min
     [missing] = [i for i in result.issues if i.office == VH and not i.file]
     assert f"đã gửi tệp '{VH}.pdf' nhưng tệp không dùng được" in missing.message
     assert not [i for i in result.issues if "minh chứng" in i.file]
+
+
+def test_updated_office_return_that_clears_a_status_is_a_conflict(issued: dict[str, Path], mini: Framework,
+                                                                   tmp_path: Path) -> None:
+    """Mid-year the office marked 1.1.1 'Chưa đến hạn'; in November it sends a second version of
+    its copy with the status cleared and the result entered. The old 'Chưa đến hạn' must not be
+    kept silently (the item would stay 'not yet due' with no message): the cleared cell differs
+    between the two versions, so it is a conflict like any other. An item answered in one file
+    only (two staff filling different parts of one copy) stays no conflict."""
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", {("1.1.1", "status"): "Chưa đến hạn", ("1.2.1", "count"): 2})
+    fill_return(issued[NV], back / "nv cập nhật.xlsx", {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 0.9})
+    result = collect(back, tmp_path / "out.xlsx")
+    conflicts = _msgs(result, "xung đột")
+    assert {(i.file, i.item, i.cell) for i in conflicts} == {
+        (f, "1.1.1", c) for f in ("nv.xlsx", "nv cập nhật.xlsx") for c in ("G6", "H6")}
+    status = next(i for i in conflicts if i.cell == "G6")
+    assert "'(trống)' trong 'nv cập nhật.xlsx' ô G6; 'Chưa đến hạn' trong 'nv.xlsx' ô G6" in status.message
+    merged = result.values
+    assert merged is not None
+    assert ("1.1.1", "status") not in merged and ("1.1.1", "done") not in merged
+    assert merged[("1.2.1", "count")] == 2 and merged[("1.1.2", "rate")] == pytest.approx(0.9)

@@ -412,16 +412,26 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                 result.issues.append(blank)
             for key, value in p.values.items():
                 merged.setdefault(key, []).append((p, value))
+        # a file that answered an item but left one of its cells blank (a second version that cleared
+        # 'Chưa đến hạn') differs from a file with a value there: blank joins the conflict
+        answered_items: dict[str, dict[int, Processed]] = {}
+        for key, entries in merged.items():
+            for p, _ in entries:
+                answered_items.setdefault(key[0], {})[id(p)] = p
         values: dict[Key, Any] = {}
         for key, entries in sorted(merged.items()):
+            have = {id(p) for p, _ in entries}
+            entries = sorted(entries + [(p, None) for i, p in answered_items[key[0]].items() if i not in have],
+                             key=lambda e: e[0].path)
             distinct = {repr(v) for _, v in entries}
             if len(distinct) == 1:
                 values[key] = entries[0][1]
                 continue
             item = fw.item_index[key[0]]
-            shown = "; ".join(f"'{_fmt(v)}' trong '{p.path}' ô {p.cells[key][1]}" for p, v in entries)
+            where = next(p.cells[key] for p, v in entries if v is not None)  # same template, same cell
+            shown = "; ".join(f"'{_fmt(v)}' trong '{p.path}' ô {p.cells.get(key, where)[1]}" for p, v in entries)
             for p, _ in entries:
-                sheet, cell = p.cells[key]
+                sheet, cell = p.cells.get(key, where)
                 result.issues.append(Issue(
                     p.path, sheet, cell, key[0], item.office, ERROR,
                     f"xung đột: trường '{field_label(item, key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
