@@ -245,6 +245,15 @@ def test_percent_rounding_tolerance() -> None:
         assert (found == []) is ok, stated
 
 
+
+def test_percent_of_another_clause_is_not_the_fractions() -> None:
+    """The interim report gives an item's points, then the office's reason after a semicolon
+    (hcm-quan-2023, 6.2.2): "đạt 0,5/1 điểm; Chưa đạt 100%: còn 01 đơn vị …". The 100% is the
+    reason's target, not 0,5/1 as a rate; a percent in the same clause is still checked."""
+    assert audit_text("Tiết kiệm kinh phí: đạt 0,5/1 điểm; Chưa đạt 100%: còn 01 đơn vị không tiết kiệm.") == []
+    [found] = audit_text("Giải ngân 33.410/36.085 triệu đồng, đạt tỷ lệ 100%.")
+    assert found.kind == "percent"
+
 # Statistics of a set are not a total and its parts. Each pair: a sentence whose figures are an
 # average / extremes / bounds (nothing to flag), and the same figures labelled as a total and its
 # parts, whose parts add up to more than it (74,55 < 89,02 + 49,82 = 138,84; 20 < 30 + 10 = 40).

@@ -127,7 +127,7 @@ _LOSS = re.compile(
     re.I,
 )
 _FRACTION_PERCENT = re.compile(
-    rf"[^%\d()]{{0,40}}?(?:đạt|chiếm|bằng)\s*(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%", re.I
+    rf"[^%\d();]{{0,40}}?(?:đạt|chiếm|bằng)\s*(?:tỷ\s*lệ\s*)?(?:là\s*)?(?P<p>{NUM})\s?%", re.I
 )
 _PLAN_PERCENT = re.compile(
     rf"\s*(?:[^\W\d]+\s*){{0,3}}?,?\s*(?:đạt|bằng)\s+(?P<p>{NUM})\s?%\s*(?:so với\s+)?(?P<base>kế hoạch|dự toán|chỉ tiêu)", re.I
