@@ -960,3 +960,21 @@ def test_body_named_as_its_council_is_not_doubled_in_the_header(body: str) -> No
     remedy = ReportInfo().with_defaults("remedy", body)
     assert remedy.addressees == ["Thủ trưởng các cơ quan chuyên môn, đơn vị sự nghiệp thuộc huyện Đắk Song",
                                  "Chủ tịch Ủy ban nhân dân các xã, thị trấn"]
+
+
+def test_interim_report_gives_the_offices_reasons(tmp_path: Path) -> None:
+    """Seed 003 gives each item its reason: "Công tác kiểm tra CCHC năm 2023 chưa đạt 01 điểm, lý do
+    chưa đến hạn thực hiện theo kế hoạch (thời hạn hoàn thành 30/11/2023) (phòng Nội vụ)". The
+    offices write it in "Giải trình"; the interim report read no inputs, so every reason was dropped
+    (the self-assessment report of the same workbook kept them)."""
+    fw = builtin("daknong-huyen-2022")
+    values, _ = read_values(example_values_path("daknong-huyen-2022"))
+    wb = _workbook(fw, values, tmp_path / "dakson.xlsx", tmp_path / "dn.xlsx")
+    rep = build_report("interim", [load_body(wb)])
+    lines = {ln["head"]: ln["text"] for d in rep.context["domain_details"] for ln in d["lines"]}
+    assert lines["- Mức độ thực hiện Kế hoạch kiểm tra CCHC: "] == (
+        "chưa đến hạn đánh giá (1 điểm); Chưa đến hạn thực hiện theo Kế hoạch (thời hạn hoàn thành 30/11/2023) "
+        "(Phòng Nội vụ).")
+    assert lines["- Lãnh đạo cấp phòng thuộc UBND huyện không bị kỷ luật trong năm: "] == (
+        "đạt 0/1 điểm; Năm 2023 có 02 lãnh đạo cấp phòng thuộc UBND huyện bị kỷ luật mức khiển trách, cảnh "
+        "cáo (Phòng Nội vụ).")

@@ -9,7 +9,9 @@ and the most still reachable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -76,9 +78,10 @@ def _position(df: pd.DataFrame) -> Position:
     )
 
 
-def interim(fw: Framework, scores: Scores) -> Interim:
-    """Per item and per domain: secured, lost for sure, not due, undetermined, reachable."""
-    df = items_frame(fw, scores)
+def interim(fw: Framework, scores: Scores, values: Mapping[tuple[str, str], Any] | None = None) -> Interim:
+    """Per item and per domain: secured, lost for sure, not due, undetermined, reachable (with the
+    inputs, each item's evidence and explanation too)."""
+    df = items_frame(fw, scores, values)
     df["status"] = df.status.map(_canon)
     df["secured"] = df.achieved
     df["lost"] = df.deducted

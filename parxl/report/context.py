@@ -402,7 +402,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     info = info.with_defaults("interim", body.name)
     warnings: list[str] = []
     ctx = _header("interim", info, body.year)
-    pos = A.interim(fw, s)
+    pos = A.interim(fw, s, body.values)
     period = info.period or "đến thời điểm báo cáo"
     in_year = _in_year(period, body.year)
     ctx.update({
