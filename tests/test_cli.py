@@ -127,6 +127,11 @@ def test_demo_reproduces_seed_004(tmp_path: Path) -> None:
     assert "Tổng điểm: 57,96" in out  # seed 004: 57,96 of 70 self-assessed points
     result = json.loads((tmp_path / "demo" / "ket-qua.json").read_text("utf-8"))
     assert result["by_scorer"]["survey"]["open"] == 30
+    import docx
+
+    interim = " ".join(p.text for p in docx.Document(str(tmp_path / "demo" / "bao-cao-so-ket.docx")).paragraphs)
+    quoted = "Điểm ước đạt: 57,96/70 điểm tự đánh giá; 0/30 điểm điều tra xã hội học"
+    assert quoted in interim and f'(như "{quoted}")' in README.read_text("utf-8")  # the README quotes it
 
 
 def test_verify_and_recalc(tmp_path: Path) -> None:
