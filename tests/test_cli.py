@@ -132,6 +132,12 @@ def test_demo_reproduces_seed_004(tmp_path: Path) -> None:
     interim = " ".join(p.text for p in docx.Document(str(tmp_path / "demo" / "bao-cao-so-ket.docx")).paragraphs)
     quoted = "Điểm ước đạt: 57,96/70 điểm tự đánh giá; 0/30 điểm điều tra xã hội học"
     assert quoted in interim and f'(như "{quoted}")' in README.read_text("utf-8")  # the README quotes it
+    table = README.read_text("utf-8").split("| step | files |", 1)[1].split("\n\n", 1)[0]
+    names = [n for n in re.findall(r"`([^`]+)`", table) if not n.startswith(".")]
+    assert len(names) == 13, names  # the files the README says `parxl demo` writes, all written
+    for name in names:
+        found = list((tmp_path / "demo").glob(name.replace("<đơn vị>", "*").replace(".csv/.json", ".*")))
+        assert found, name
 
 
 def test_verify_and_recalc(tmp_path: Path) -> None:
