@@ -647,3 +647,18 @@ def test_updated_office_return_that_clears_a_status_is_a_conflict(issued: dict[s
     assert merged is not None
     assert ("1.1.1", "status") not in merged and ("1.1.1", "done") not in merged
     assert merged[("1.2.1", "count")] == 2 and merged[("1.1.2", "rate")] == pytest.approx(0.9)
+
+
+def test_a_manifest_of_another_body_is_not_silently_satisfied(
+        mini: Framework, issued: dict[str, Path], tmp_path: Path) -> None:
+    """`--expected` lists the offices of 'Huyện Mẫu'; returns of another body (the wrong folder,
+    last year's district) do not answer for it: each of its offices is reported as not sent."""
+    manifest = issued[NV].parent / "danh-sach-phat-hanh.csv"
+    other = {p.stem: p for p in distribute(mini, tmp_path / "khac", body="Huyện Khác", year="2024")}
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(other[office], back / f"{office}.xlsx", values)
+    result = collect(back, expected=manifest)
+    missing = sorted(i.office for i in _msgs(result, "của 'Huyện Mẫu' chưa gửi biểu mẫu"))
+    assert missing == sorted([NV, VH, VP])
+    assert [b.body for b in result.bodies] == ["Huyện Khác"]  # still consolidated, as before

@@ -388,8 +388,9 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                                        f"tiêu chí {fw.id} — không tổng hợp tệp này"))
             continue
         by_body.setdefault(p.body, []).append(p)
-    if not by_body and expected:
-        for office, body in sorted(expected, key=lambda x: (x[1], x[0])):
+    # an expected body no return answers for (none at all, or only returns of another body)
+    for office, body in sorted(expected, key=lambda x: (x[1], x[0])):
+        if not by_body or (body and body not in by_body):
             result.issues.append(_missing(fw, office, body, sent.get(office)))
     for body, procs in sorted(by_body.items()):
         procs.sort(key=lambda p: p.path)
