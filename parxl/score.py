@@ -18,6 +18,7 @@ A penalty item's derived status is Đạt when it incurred no penalty point.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from parxl.framework.model import BASE_SCORERS, Framework, Item
 from parxl.numbers import parse_vn_number
 from parxl.rules.base import RATE, YESNO
-from parxl.xlmath import xl_round
+from parxl.xlmath import to_15_digits, xl_round
 
 DAT, KHONG_DAT, CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG = (
     "Đạt",
@@ -108,7 +109,9 @@ class Scores:
         return {c: s.error for c, s in self.items.items() if s.error}
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        """Everything, for JSON: numbers as Excel holds them (15 significant digits: 57.96, not
+        the float sum 57.959999999999994)."""
+        out: dict[str, Any] = _excel_numbers({
             "framework": self.framework_id,
             "total": self.total,
             "index": self.index,
@@ -123,7 +126,18 @@ class Scores:
             "domains": [d.as_dict() for d in self.domains.values()],
             "criteria": [c.as_dict() for c in self.criteria.values()],
             "items": [i.as_dict() for i in self.items.values()],
-        }
+        })
+        return out
+
+
+def _excel_numbers(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return float(to_15_digits(obj)) if math.isfinite(obj) else obj
+    if isinstance(obj, dict):
+        return {k: _excel_numbers(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_excel_numbers(v) for v in obj]
+    return obj
 
 
 def _blank(v: Any) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from parxl.framework import Framework
@@ -85,3 +87,17 @@ def test_penalty_and_bonus_items_deduct_nothing_from_the_base(mini: Framework) -
     assert s.items["T.1"].status == "Không đạt"
     assert s.items["Đ.1"].deducted == 0 and s.items["T.1"].deducted == 0
     assert score_values(mini, {("Đ.1", "count"): 2}).items["Đ.1"].status == "Không đạt"
+
+
+def test_json_numbers_are_as_excel_holds_them() -> None:
+    """'parxl score --json' and ket-qua.json said 57.959999999999994 (the float sum of the items)
+    for Sa Đéc's 57,96 (seed 004)."""
+    from parxl.framework import builtin
+    from parxl.framework.load import example_values_path
+    from parxl.inputs import read_values
+
+    fw = builtin("dongthap-huyen-2023")
+    values, _ = read_values(example_values_path(fw.id))
+    d = score_values(fw, values).as_dict()
+    assert d["total"] == 57.96 and d["base"]["achieved"] == 57.96
+    assert json.loads(json.dumps(d)) == d  # plain JSON all the way down
