@@ -973,8 +973,8 @@ def test_interim_report_gives_the_offices_reasons(tmp_path: Path) -> None:
     rep = build_report("interim", [load_body(wb)])
     lines = {ln["head"]: ln["text"] for d in rep.context["domain_details"] for ln in d["lines"]}
     assert lines["- Mức độ thực hiện Kế hoạch kiểm tra CCHC: "] == (
-        "chưa đến hạn đánh giá (1 điểm); Chưa đến hạn thực hiện theo Kế hoạch (thời hạn hoàn thành 30/11/2023) "
+        "chưa đến hạn đánh giá (1 điểm); lý do: Chưa đến hạn thực hiện theo Kế hoạch (thời hạn hoàn thành 30/11/2023) "
         "(Phòng Nội vụ).")
     assert lines["- Lãnh đạo cấp phòng thuộc UBND huyện không bị kỷ luật trong năm: "] == (
-        "đạt 0/1 điểm; Năm 2023 có 02 lãnh đạo cấp phòng thuộc UBND huyện bị kỷ luật mức khiển trách, cảnh "
+        "đạt 0/1 điểm; lý do: Năm 2023 có 02 lãnh đạo cấp phòng thuộc UBND huyện bị kỷ luật mức khiển trách, cảnh "
         "cáo (Phòng Nội vụ).")

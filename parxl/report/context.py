@@ -492,7 +492,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
             else:
                 what = f"chưa xác định ({pts(it['open'])} điểm)"
             reason = _reason(it)
-            tail = f"; {reason}" if reason else ""
+            tail = f"; lý do: {reason}" if reason else ""  # as the self-assessment words it
             lines.append({"head": f"- {it['name']}: ", "text": f"{what}{tail} ({A.office_label(it.office, it.scorer)})."})
         for _, it in items[(items.domain == d.code) & (items.status == KHONG_AP_DUNG)].iterrows():
             lines.append({"head": f"- {it['name']}: ", "text": "không áp dụng."})
