@@ -978,3 +978,19 @@ def test_interim_report_gives_the_offices_reasons(tmp_path: Path) -> None:
     assert lines["- Lãnh đạo cấp phòng thuộc UBND huyện không bị kỷ luật trong năm: "] == (
         "đạt 0/1 điểm; lý do: Năm 2023 có 02 lãnh đạo cấp phòng thuộc UBND huyện bị kỷ luật mức khiển trách, cảnh "
         "cáo (Phòng Nội vụ).")
+
+
+def test_interim_report_gives_the_progress_of_items_not_yet_due(mini: Framework, tmp_path: Path) -> None:
+    """Seed 003: "ước đạt 75% theo kế hoạch, vì vậy việc chấm điểm chỉ tính ước thực hiện". Figures
+    entered under 'Chưa đến hạn' are scored as they stand in the item's line (2 × 50% = 1 of 2
+    points); an open item with no figures says nothing more."""
+    template = build_template(mini, tmp_path / "t.xlsx")
+    filled = tmp_path / "f.xlsx"
+    fill_values(template, {("_body", "name"): "Huyện Mẫu", ("_body", "year"): "2024",
+                           ("1.1.2", "rate"): 0.5, ("1.1.2", "status"): "Chưa đến hạn",
+                           ("1.2.1", "status"): "Chưa đến hạn"}, filled)
+    rep = build_report("interim", [load_body(filled)])
+    lines = {ln["head"]: ln["text"] for d in rep.context["domain_details"] for ln in d["lines"]}
+    by_code = {i.code: f"- {i.name}: " for i in mini.items}
+    assert lines[by_code["1.1.2"]].startswith("chưa đến hạn đánh giá (2 điểm; số liệu hiện có tương ứng 1 điểm, chưa tính)")
+    assert lines[by_code["1.2.1"]].startswith("chưa đến hạn đánh giá (2 điểm)")

@@ -488,9 +488,9 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
                 # as seed 004 writes it: "(1,6/ 2,0 điểm)", "0/1,5 điểm"
                 what = f"đạt {pts(it.achieved)}/{pts(it['max'])} điểm"
             elif it.status == CHUA_DEN_HAN:
-                what = f"chưa đến hạn đánh giá ({pts(it['open'])} điểm)"
+                what = f"chưa đến hạn đánh giá ({pts(it['open'])} điểm{_progress(fw, body.values, it)})"
             else:
-                what = f"chưa xác định ({pts(it['open'])} điểm)"
+                what = f"chưa xác định ({pts(it['open'])} điểm{_progress(fw, body.values, it)})"
             reason = _reason(it)
             tail = f"; lý do: {reason}" if reason else ""  # as the self-assessment words it
             lines.append({"head": f"- {it['name']}: ", "text": f"{what}{tail} ({A.office_label(it.office, it.scorer)})."})
@@ -536,6 +536,14 @@ def _task_sentence(r: Any, first: bool = True) -> str:
     if r.overdue:
         parts.append(f"{count2(int(r.overdue))} nhiệm vụ quá hạn")
     return head + "; ".join(parts) + "."
+
+
+def _progress(fw: Framework, values: Any, it: Any) -> str:
+    """The figures entered so far under an open status, scored as they stand (seed 003: "ước
+    đạt 75% theo kế hoạch, vì vậy việc chấm điểm chỉ tính ước thực hiện"); '' when none."""
+    if not any((it.code, f.name) in values for f in fw.item_index[it.code].rule.fields()):
+        return ""
+    return f"; số liệu hiện có tương ứng {pts(it.raw)} điểm, chưa tính"
 
 
 def _task_counts(r: Any) -> dict[str, str]:
