@@ -597,3 +597,13 @@ def test_a_body_that_sent_a_scan_is_not_said_to_have_sent_nothing(hand: dict[str
     assert "không phải biểu mẫu Excel (.pdf)" in scan
     [why] = p[(p.body == DUONG) & (p.kind == "missing")].reason
     assert why == f"chưa có biểu mẫu dùng được: 'xa/{DUONG}.pdf' (không phải tệp Excel)"
+
+
+def test_demo_appraisal_applies_cleanly(tmp_path: Path) -> None:
+    """The example appraisal appraises items the bodies answered, never one a body marked 'Không
+    áp dụng': the 300-body demo said 'Số liệu thẩm định không dùng được', not among the mistakes
+    the README says the demo makes on purpose."""
+    root = make_province(tmp_path / "tinh", 300, workers=1)
+    r = province(root / "tra-ve", tmp_path / "kq", bodies=root / "don-vi.csv", appraisal=root / "tham-dinh.csv",
+                 executor=Sequential(), word=False)
+    assert "appraisal_value" not in set(r.problems.kind) and len(r.tables["appraisal"]) > 10

@@ -285,7 +285,10 @@ def _appraisal(root: Path, fw: Framework, names: list[tuple[str, str]], missing:
     picked = [i for i in range(len(names)) if i not in missing and rnd.random() < 0.05]
     for i in picked:
         body = names[i][0]
-        for item in rnd.sample(yesno, min(2, len(yesno))):
+        # the items this body answered (not those it marked 'Không áp dụng': nothing to appraise)
+        vals = body_values(fw, _quality(seed, i), random.Random(f"{seed}:v:{i}"))
+        answered = [it for it in yesno if vals.get((it.code, "status")) != KHONG_AP_DUNG]
+        for item in rnd.sample(answered, min(2, len(answered))):
             fld = next(f.name for f in item.rule.fields() if f.type == YESNO)
             w.writerow([body, item.code, fld, "Không", 1, "Tài liệu kiểm chứng không chứng minh được kết quả", ""])
             if rnd.random() < 0.35:
