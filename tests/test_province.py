@@ -607,3 +607,11 @@ def test_demo_appraisal_applies_cleanly(tmp_path: Path) -> None:
     r = province(root / "tra-ve", tmp_path / "kq", bodies=root / "don-vi.csv", appraisal=root / "tham-dinh.csv",
                  executor=Sequential(), word=False)
     assert "appraisal_value" not in set(r.problems.kind) and len(r.tables["appraisal"]) > 10
+
+
+def test_a_roster_not_saved_as_utf8_is_refused_saying_how_to_save_it(hand: dict[str, Path], tmp_path: Path) -> None:
+    roster = tmp_path / "ds.csv"
+    roster.write_bytes("Cơ quan, đơn vị\nHuyện Bình\n".encode("cp1258"))
+    with pytest.raises(InputError, match="CSV UTF-8") as e:
+        province(hand["returns"], tmp_path / "kq", bodies=roster, executor=Sequential(), word=False)
+    assert e.value.where.file == str(roster) and "danh sách đơn vị" in e.value.message

@@ -33,7 +33,7 @@ from typing import Any
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import TEXT, csv_separator, item_fields, normalize
+from parxl.inputs import TEXT, csv_separator, item_fields, normalize, read_utf8
 from parxl.score import KHONG_AP_DUNG, Scores, score_values
 
 Key = tuple[str, str]
@@ -92,13 +92,7 @@ def load_appraisal_csv(path: str | Path) -> Appraisal:
     """Read an appraisal CSV; every problem of every line is reported at once."""
     p = Path(path)
     where = Location(file=str(p))
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("không tìm thấy tệp thẩm định", where) from None
-    except UnicodeDecodeError:
-        raise InputError("tệp thẩm định phải lưu dạng CSV UTF-8", where) from None
-    text, sep, skipped = csv_separator(text, _HEADERS, where)
+    text, sep, skipped = csv_separator(read_utf8(p, "tệp thẩm định"), _HEADERS, where)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     rows = list(reader)
     if not rows:

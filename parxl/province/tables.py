@@ -24,7 +24,7 @@ from parxl.analysis import competition_rank, group_averages, infer_group, rank_b
 from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
-from parxl.inputs import csv_separator
+from parxl.inputs import csv_separator, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
 from parxl.office.collect import not_a_workbook, stray_files
@@ -63,13 +63,8 @@ _ALIASES = {
 def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
     p = Path(path)
     where = Location(file=str(p))
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"không tìm thấy {what}", where) from None
-    except UnicodeDecodeError:
-        raise InputError(f"{what} phải lưu dạng CSV UTF-8", where) from None
-    text, sep, skipped = csv_separator(text, {a for aliases in _ALIASES.values() for a in aliases}, where)
+    text, sep, skipped = csv_separator(read_utf8(p, what), {a for aliases in _ALIASES.values() for a in aliases},
+                                       where)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
@@ -159,12 +154,8 @@ def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
     p = Path(path) / PREVIOUS_DISTRIBUTION
     if not Path(path).is_dir() or not p.is_file():
         return None
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("bảng phân bố theo mục năm trước phải lưu dạng CSV UTF-8", Location(file=str(p))) from None
     back = {label: key for key, label in DIST_LABELS.items()}
-    text, sep, skipped = csv_separator(text, {label.casefold() for label in back}, Location(file=str(p)))
+    text, sep, skipped = csv_separator(read_utf8(p, "bảng phân bố theo mục năm trước"), {label.casefold() for label in back}, Location(file=str(p)))
     df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     df = df.rename(columns={c: back.get(" ".join(str(c).split()), c) for c in df.columns})
     if not {"code", "mean", "losing_share"} <= set(df.columns):
