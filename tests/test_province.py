@@ -611,7 +611,7 @@ def test_demo_appraisal_applies_cleanly(tmp_path: Path) -> None:
 
 def test_a_roster_not_saved_as_utf8_is_refused_saying_how_to_save_it(hand: dict[str, Path], tmp_path: Path) -> None:
     roster = tmp_path / "ds.csv"
-    roster.write_bytes("Cơ quan, đơn vị\nHuyện Bình\n".encode("cp1258"))
+    roster.write_bytes("Cơ quan, đơn vị\nHuyện Bình\n".encode("utf-16"))  # "Unicode Text", as Excel offers it
     with pytest.raises(InputError, match="CSV UTF-8") as e:
         province(hand["returns"], tmp_path / "kq", bodies=roster, executor=Sequential(), word=False)
     assert e.value.where.file == str(roster) and "danh sách đơn vị" in e.value.message
