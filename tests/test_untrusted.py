@@ -332,3 +332,43 @@ def test_garbage_cells_never_crash_the_scanner(inner: bytes, attrs: bytes) -> No
     value = cell_value(attrs, inner, SharedStrings(b"<sst><si><t>a</t></si></sst>"))
     assert isinstance(value, RawCell)
     assert value.value is None or isinstance(value.value, str | int | float | bool | CellError)
+
+
+def _with_crc(good: bytes, part: str, crc: int) -> bytes:
+    """The package with another CRC declared for ``part`` (local header and central directory)."""
+    data = bytearray(good)
+    name = part.encode()
+    for sig, fn_off, len_off, crc_off in ((b"PK\x03\x04", 30, 26, 14), (b"PK\x01\x02", 46, 28, 16)):
+        pos = data.find(sig)
+        while pos >= 0:
+            n = struct.unpack_from("<H", data, pos + len_off)[0]
+            if bytes(data[pos + fn_off: pos + fn_off + n]) == name:
+                struct.pack_into("<I", data, pos + crc_off, crc)
+            pos = data.find(sig, pos + 4)
+    return bytes(data)
+
+
+def test_a_part_whose_checksum_is_wrong_is_refused(issued: dict[str, Path], tmp_path: Path) -> None:
+    good = fill_return(issued[NV], tmp_path / "back" / "tốt.xlsx", GOOD).read_bytes()
+    part = _sheet_part(good, "Lĩnh vực 1")
+    crc = zipfile.ZipFile(io.BytesIO(good)).getinfo(part).CRC
+    (tmp_path / "back" / "sai crc.xlsx").write_bytes(_with_crc(good, part, crc ^ 1))
+    result = collect(tmp_path / "back")
+    [issue] = [i for i in result.issues if i.file == "sai crc.xlsx"]
+    assert "tệp Excel bị hỏng: không giải nén được" in issue.message and part in issue.message
+    assert result.values == {("1.1.1", "done"): "Có", ("1.2.1", "count"): 2}
+
+
+@given(st.binary(max_size=5000), st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]),
+       st.integers(min_value=1, max_value=6000))
+@settings(max_examples=60, deadline=None)
+def test_bounded_inflate_reads_what_zipfile_reads(body: bytes, method: int, head: int) -> None:
+    from parxl.workbook.safety import read_part
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=method) as z:
+        z.writestr("xl/a.xml", b"<a>" + body + b"</a>")
+    zf = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    expected = zf.open("xl/a.xml").read()
+    assert read_part(zf, "xl/a.xml", Path("x.xlsx")) == expected
+    assert read_part(zf, "xl/a.xml", Path("x.xlsx"), head=head) == expected[:head]

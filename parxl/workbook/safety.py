@@ -11,9 +11,15 @@ Vietnamese message saying what the sender should do.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+try:  # ISA-L inflates about twice as fast as zlib; pure zlib where it is not installed (Pyodide)
+    from isal import isal_zlib as _zlib
+except ImportError:  # pragma: no cover
+    import zlib as _zlib  # type: ignore[no-redef]
 
 from parxl.errors import Location, WorkbookError, os_reason
 
@@ -181,8 +187,10 @@ def read_part(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits = DEFAU
     only its first bytes."""
     where = Location(file=str(path))
     try:
-        with zf.open(name) as fh:
-            data = fh.read(min(head, limits.max_part_bytes) if head else limits.max_part_bytes + 1)
+        data = _inflate(zf, name, limits, head)
+        if data is None:
+            with zf.open(name) as fh:
+                data = fh.read(min(head, limits.max_part_bytes) if head else limits.max_part_bytes + 1)
     except KeyError:
         raise ReturnRejected(f"thiếu thành phần '{name}' trong tệp Excel (tệp hỏng)", where) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
@@ -202,9 +210,41 @@ def read_part(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits = DEFAU
     return data
 
 
+_LOCAL = struct.Struct("<4s22xHH")  # local file header: signature, ..., name and extra lengths
+
+
+def _inflate(zf: zipfile.ZipFile, name: str, limits: Limits, head: int | None) -> bytes | None:
+    """A deflated part of a package held in memory, inflated in one call (what ``zf.open`` does,
+    without its stream layers); None for anything else, which ``zf.open`` then reads. The size
+    must be the declared one and the CRC must match, as ``zipfile`` checks."""
+    fp = zf.fp
+    info = zf.getinfo(name)
+    if not isinstance(fp, io.BytesIO) or info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    with fp.getbuffer() as buf:
+        sig, name_len, extra_len = _LOCAL.unpack_from(buf, info.header_offset)
+        if sig != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local header")
+        start = info.header_offset + _LOCAL.size + name_len + extra_len
+        want = min(head, info.file_size) if head else info.file_size
+        with buf[start:start + info.compress_size] as comp:
+            data = _zlib.decompressobj(-15).decompress(comp, min(want, limits.max_part_bytes + 1))
+    if head:
+        return data
+    if len(data) != info.file_size:
+        if len(data) > limits.max_part_bytes:
+            return data  # refused by the caller as too large
+        raise zipfile.BadZipFile("size differs from the directory")
+    if _zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile("bad CRC")
+    return data
+
+
 def check_xml(data: bytes, name: str, path: Path) -> None:
     """Refuse DTDs: no entity definitions (billion laughs) or external entities (XXE)."""
-    if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+    # entity declarations are legal only inside a DOCTYPE: one search for it (two, or a search
+    # for "<!" first, cost twice as much over a sheet's XML)
+    if b"<!DOCTYPE" in data:
         raise ReturnRejected(
             f"thành phần '{name}' chứa khai báo DOCTYPE/ENTITY (bom XML hoặc thực thể ngoài) — tệp "
             "độc hại hoặc không do Excel tạo, không đọc", Location(file=str(path)))
