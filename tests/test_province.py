@@ -25,6 +25,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from parxl.errors import InputError
@@ -615,3 +617,18 @@ def test_a_roster_not_saved_as_utf8_is_refused_saying_how_to_save_it(hand: dict[
     with pytest.raises(InputError, match="CSV UTF-8") as e:
         province(hand["returns"], tmp_path / "kq", bodies=roster, executor=Sequential(), word=False)
     assert e.value.where.file == str(roster) and "danh sách đơn vị" in e.value.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["a & b", "<x>", 'say "hi"', "tab\there", "bell\x07", "\ufffe", "Phòng Tư pháp"]))
+def test_xlsx_text_is_escaped_and_cleaned(value: str) -> None:
+    """What the streaming writer puts in a cell parses back as the text, minus what XML 1.0 forbids."""
+    import re
+    from xml.etree import ElementTree
+
+    from parxl.province.xlsxfast import text
+
+    kept = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", value)
+    parsed = ElementTree.fromstring(f"<t>{text(value)}</t>".encode()).text or ""
+    assert parsed == re.sub("\r\n?", "\n", kept)  # XML's own line-end normalisation
