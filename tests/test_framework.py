@@ -330,6 +330,67 @@ def test_domain_codes_must_make_distinct_valid_sheet_names(tmp_path: Path) -> No
     ]
 
 
+def test_excel_table_under_a_decisions_title_block(mini: Framework, tmp_path: Path) -> None:
+    """A decision's table pasted as printed: the body, the title and '(Kèm theo Quyết định ...)'
+    above the header; problems name the sheet's real rows."""
+    import unicodedata
+
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws.insert_rows(1, 5)  # the header is now row 6, item 1.1.2 row 8
+    ws["A1"] = "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP"
+    ws["A2"] = "BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP HUYỆN"
+    ws["A3"] = "(Kèm theo Quyết định số 123/QĐ-UBND ngày 01/02/2024 của UBND tỉnh)"
+    for r in (1, 2, 3):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=14)
+    ws["E6"] = unicodedata.normalize("NFD", " mã ")  # the header as typed elsewhere
+    info = wb["Thông tin"]
+    info.insert_rows(1, 2)
+    info["A1"] = "THÔNG TIN BỘ TIÊU CHÍ"
+    wb.save(table)
+    assert import_table(table) == mini
+    ws["G8"] = "abc"
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info_err:
+        import_table(table)
+    assert info_err.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 8 (mục 1.1.2), ô G8 ('Điểm tối đa'): phải là số, không phải 'abc'"
+    ]
+
+
+def test_excel_table_without_a_header_row_says_what_it_looked_for(mini: Framework, tmp_path: Path) -> None:
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws.insert_rows(1, 3)
+    ws["A1"] = "BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+    ws["H4"] = "Phương pháp chấm"  # 'Cách chấm' renamed
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == ["trang 'Bộ tiêu chí' dòng 4 thiếu cột: Cách chấm"]
+    ws.delete_rows(4)  # no header at all: items straight under the title
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí': không thấy dòng tiêu đề trong 30 dòng đầu — cần một dòng có đủ các ô "
+        "Lĩnh vực, Tên lĩnh vực, Tiêu chí, Tên tiêu chí, Mã, Nội dung, Điểm tối đa, Cách chấm (thứ tự "
+        "cột tùy ý; các dòng phía trên như tên cơ quan, tên văn bản được bỏ qua)"
+    ]
+
+
 def test_bonus_cap_left_blank_is_reported_and_a_percentage_is_not_points(
     mini: Framework, tmp_path: Path
 ) -> None:

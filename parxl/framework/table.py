@@ -196,10 +196,7 @@ def import_table(path: str | Path) -> Framework:
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
     rows = _sheet_rows(wb[sheets[_label(TABLE)]])
-    header = [_label(h) for h in rows[0]] if rows else []
-    missing = [h for h in HEADERS[:8] if _label(h) not in header]
-    if missing:
-        raise FrameworkError([f"trang '{TABLE}' thiếu cột: {', '.join(missing)}"], str(p))
+    head_row, header = _header_row(rows, p)
     col = {h: header.index(_label(h)) for h in HEADERS if _label(h) in header}
     domains: dict[str, dict[str, Any]] = {}
     criteria: dict[tuple[str, str], dict[str, Any]] = {}
@@ -207,7 +204,7 @@ def import_table(path: str | Path) -> Framework:
     bonus: list[dict[str, Any]] = []
     penalties: list[dict[str, Any]] = []
     where: dict[str, tuple[int, str]] = {}  # YAML path -> (row, what is there)
-    for r, row in enumerate(rows[1:], start=2):
+    for r, row in enumerate(rows[head_row:], start=head_row + 1):
 
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
             i = col.get(h)
@@ -338,6 +335,33 @@ def import_table(path: str | Path) -> Framework:
     if problems:
         raise FrameworkError(sorted(problems, key=_reading_order), str(p))
     return fw
+
+
+HEADER_SEARCH = 30  # rows: a decision's table has its title block above the header
+
+
+def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, list[str]]:
+    """The header row (its number, from 1) and its labels: the first of the sheet's first rows
+    with every required header, in any column order; the title block above it is not read."""
+    required = [_label(h) for h in HEADERS[:8]]
+    best: tuple[int, int, list[str]] = (0, 0, [])  # headers found, row, labels
+    for r, row in enumerate(rows[:HEADER_SEARCH], start=1):
+        labels = [_label(v) for v in row]
+        found = sum(h in labels for h in required)
+        if found == len(required):
+            return r, labels
+        if found > best[0]:
+            best = (found, r, labels)
+    found, r, labels = best
+    if found >= 2:  # a header row with columns missing or misspelled
+        missing = [h for h in HEADERS[:8] if _label(h) not in labels]
+        raise FrameworkError([f"trang '{TABLE}' dòng {r} thiếu cột: {', '.join(missing)}"], str(p))
+    raise FrameworkError(
+        [f"trang '{TABLE}': không thấy dòng tiêu đề trong {HEADER_SEARCH} dòng đầu — cần một dòng có đủ "
+         f"các ô {', '.join(HEADERS[:8])} (thứ tự cột tùy ý; các dòng phía trên như tên cơ quan, "
+         "tên văn bản được bỏ qua)"],
+        str(p),
+    )
 
 
 def _reading_order(problem: str) -> tuple[int, int]:
