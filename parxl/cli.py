@@ -129,12 +129,14 @@ def progress_bar(label: str = "Đang đọc biểu mẫu") -> Iterator[Callable[
         TimeRemainingColumn,
     )
 
+    # redrawn when progress is reported, not by a refresh thread: a process with no other thread
+    # can fork safely (the province command writes its Word report in a forked child)
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True) as bar:
+                  console=err, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("doc", total=None)
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, refresh=True)
 
         yield progress
 

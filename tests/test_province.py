@@ -632,3 +632,58 @@ def test_xlsx_text_is_escaped_and_cleaned(value: str) -> None:
     kept = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", value)
     parsed = ElementTree.fromstring(f"<t>{text(value)}</t>".encode()).text or ""
     assert parsed == re.sub("\r\n?", "\n", kept)  # XML's own line-end normalisation
+
+
+def _rewrite(result: Any, out: Path) -> Any:
+    import copy
+
+    from parxl.province import outputs
+
+    r = copy.copy(result)
+    r.output, r.outputs, r.warnings = out, [], []
+    out.mkdir()
+    outputs.write_all(r)
+    return r
+
+
+def test_word_report_written_beside_the_tables(hand_result: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """The Word report is written by a second process where it can be: its file and its warnings
+    arrive as if written here; its failure is raised here, as the same error."""
+    import os
+    import threading
+
+    from parxl.province import outputs
+
+    real = outputs.write_docx
+    writers: list[int] = []
+
+    def noted(result: Any, path: Path, info: Any = None) -> list[str]:
+        writers.append(os.getpid())
+        return [*real(result, path, info), f"viết bởi {os.getpid()}"]
+
+    monkeypatch.setattr(outputs, "write_docx", noted)
+    # another thread (Dask's, an earlier test's) makes forking unsafe: the report is written here
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        r = _rewrite(hand_result, tmp_path / "here")
+    finally:
+        stop.set()
+        other.join()
+    assert r.warnings[-1] == f"viết bởi {os.getpid()}" and writers == [os.getpid()]
+    writers.clear()
+    monkeypatch.setattr(outputs.threading, "active_count", lambda: 1)  # as in a `parxl province` run
+    r = _rewrite(hand_result, tmp_path / "a")
+    assert (tmp_path / "a" / outputs.DOCX).read_bytes() == (hand_result.output / outputs.DOCX).read_bytes()
+    [note] = [w for w in r.warnings if w.startswith("viết bởi")]
+    assert note != f"viết bởi {os.getpid()}"  # a forked child wrote it (Linux)
+    assert writers == []  # and this process never ran it
+
+    def broken(result: Any, path: Path, info: Any = None) -> list[str]:
+        raise InputError("mẫu báo cáo hỏng")
+
+    monkeypatch.setattr(outputs, "write_docx", broken)
+    with pytest.raises(InputError, match="mẫu báo cáo hỏng"):
+        _rewrite(hand_result, tmp_path / "b")
+    assert not (tmp_path / "b" / outputs.DOCX).exists()

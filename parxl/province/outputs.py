@@ -16,7 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+import multiprocessing
+import sys
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -200,27 +203,75 @@ def write_docx(result: Any, path: Path, info: Any = None) -> list[str]:
     return list(report.warnings)
 
 
+class _Forked:
+    """``fn()`` in a forked child while this process goes on (Linux, no other thread running:
+    the tables are shared with the child, never pickled); anywhere else it runs at
+    :meth:`result`. A child that fails or dies is ignored and ``fn`` runs here instead, so
+    its error, if any, is raised as usual."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn = fn
+        self.proc: Any = None
+        if sys.platform.startswith("linux") and threading.active_count() == 1:
+            ctx = multiprocessing.get_context("fork")
+            self.conn, send = ctx.Pipe(duplex=False)
+
+            def child() -> None:
+                try:
+                    send.send(("ok", fn()))
+                except BaseException:
+                    send.send(("failed", None))
+
+            self.proc = ctx.Process(target=child, daemon=True)
+            self.proc.start()
+            send.close()
+
+    def result(self) -> Any:
+        if self.proc is None:
+            return self.fn()
+        try:
+            status, value = self.conn.recv()
+        except EOFError:
+            status, value = "failed", None
+        self.proc.join()
+        return value if status == "ok" else self.fn()
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+
+
 def write_all(result: Any, info: Any = None, word: bool = True) -> None:
+    """Every output; the Word report is written beside the tables (a second core, where there is one)."""
     out: Path = result.output
     t = result.tables
-    files = [
-        (out / "xep-hang.csv", _csv_bytes(t["ranking"], RANK_LABELS)),
-        (out / "bang-diem.csv", _csv_bytes(t["bodies"], BODY_LABELS)),
-        (out / "diem-theo-muc.csv", _csv_bytes(t["items"], {"body": "Cơ quan, đơn vị"})),
-        (out / "phan-bo-theo-muc.csv", _csv_bytes(_scorers(t["distribution"]), DIST_LABELS)),
-        (out / "thieu-loi.csv", _csv_bytes(t["problems"].drop(columns=["kind"]), PROBLEM_COLS)),
-        # always written (empty without appraisal): never last run's table beside this run's
-        (out / "tham-dinh.csv", _csv_bytes(t["appraisal"], APPR_LABELS)),
-    ]
-    for p, data in files:
-        atomic_write_bytes(p, data)
-        result.outputs.append(p)
-    write_xlsx(result, out / XLSX)
-    result.outputs.append(out / XLSX)
+    report = None
     if word and result.framework is not None and len(t["bodies"]) >= 2:
-        result.warnings.extend(write_docx(result, out / DOCX, info))
-        result.outputs.append(out / DOCX)
-    elif word and result.framework is not None and len(t["bodies"]) == 1:
+        report = _Forked(lambda: write_docx(result, out / DOCX, info))
+    try:
+        files = [
+            (out / "xep-hang.csv", _csv_bytes(t["ranking"], RANK_LABELS)),
+            (out / "bang-diem.csv", _csv_bytes(t["bodies"], BODY_LABELS)),
+            (out / "diem-theo-muc.csv", _csv_bytes(t["items"], {"body": "Cơ quan, đơn vị"})),
+            (out / "phan-bo-theo-muc.csv", _csv_bytes(_scorers(t["distribution"]), DIST_LABELS)),
+            (out / "thieu-loi.csv", _csv_bytes(t["problems"].drop(columns=["kind"]), PROBLEM_COLS)),
+            # always written (empty without appraisal): never last run's table beside this run's
+            (out / "tham-dinh.csv", _csv_bytes(t["appraisal"], APPR_LABELS)),
+        ]
+        for p, data in files:
+            atomic_write_bytes(p, data)
+            result.outputs.append(p)
+        write_xlsx(result, out / XLSX)
+        result.outputs.append(out / XLSX)
+        if report is not None:
+            result.warnings.extend(report.result())
+            result.outputs.append(out / DOCX)
+    except BaseException:
+        if report is not None:
+            report.cancel()
+        raise
+    if word and result.framework is not None and len(t["bodies"]) == 1:
         result.warnings.append(f"Chỉ có một cơ quan, đơn vị: không lập {DOCX} (xếp hạng cần ít nhất hai đơn vị).")
     if out / DOCX not in result.outputs and (out / DOCX).is_file():
         result.warnings.append(f"Tệp {DOCX} trong thư mục kết quả là của lần chạy trước (lần này không lập báo cáo "
