@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -994,3 +995,82 @@ def test_interim_report_gives_the_progress_of_items_not_yet_due(mini: Framework,
     by_code = {i.code: f"- {i.name}: " for i in mini.items}
     assert lines[by_code["1.1.2"]].startswith("chưa đến hạn đánh giá (2 điểm; số liệu hiện có tương ứng 1 điểm, chưa tính)")
     assert lines[by_code["1.2.1"]].startswith("chưa đến hạn đánh giá (2 điểm)")
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_reports_name_the_offices_that_have_not_sent_their_figures(mini: Framework, tmp_path: Path) -> None:
+    """Collect reports an office with no return as "chưa gửi biểu mẫu" and leaves its items open;
+    the interim report said only "chưa xác định (… điểm) (Phòng …)", as if the items were merely
+    not determined yet. It now names the office and its open items, the item lines give the
+    reason, the self-assessment report notes it and the Excel report lists it."""
+    from parxl.office.collect import collect
+    from parxl.office.distribute import distribute
+    from parxl.office.synth import fill_return
+
+    issued = {p.stem: p for p in distribute(mini, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024")}
+    back = tmp_path / "tra-ve"
+    fill_return(issued["Phòng Nội vụ"], back / "nv.xlsx",
+                {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 0.777, ("1.2.1", "count"): 2})
+    fill_return(issued["Văn phòng HĐND và UBND"], back / "vp.xlsx",
+                {("2.1.1", "numerator"): 10, ("2.1.1", "denominator"): 10, ("2.1.3", "incidents"): 0})
+    collect(back, tmp_path / "tong-hop.xlsx", expected=tmp_path / "phat-hanh" / "danh-sach-phat-hanh.csv")
+    make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx", xlsx=tmp_path / "sk.xlsx")
+    text = _docx_paragraphs(tmp_path / "sk.docx")
+    assert ("Đơn vị chưa gửi số liệu: Phòng Văn hoá và Thông tin (01 tiêu chí thành phần, 1,5 điểm chưa xác "
+            "định).") in text
+    assert ("- Tỷ lệ văn bản điện tử có ký số: chưa xác định (1,5 điểm); lý do: đơn vị chưa gửi số liệu "
+            "(Phòng Văn hoá và Thông tin).") in text
+    # the survey item is open too, but no office owes it: no reason is made up for it
+    assert not [t for t in text if "chưa gửi" in t and "Điều tra xã hội học" in t]
+    sheet = openpyxl.load_workbook(tmp_path / "sk.xlsx")["Chưa gửi số liệu"]
+    assert [c.value for c in sheet[4]] == ["Phòng Văn hoá và Thông tin", "chưa gửi số liệu", 1, 1.5]
+    make_report("self-assessment", [tmp_path / "tong-hop.xlsx"], tmp_path / "tdg.docx")
+    assert ("- Phòng Văn hoá và Thông tin chưa gửi số liệu: 01 tiêu chí thành phần (1,5 điểm) của đơn vị tính "
+            "là chưa xác định.") in _docx_paragraphs(tmp_path / "tdg.docx")
+    # the home-affairs office enters the survey item: the office is still named; once the office's
+    # figures are entered too, it is not
+    fill_values(tmp_path / "tong-hop.xlsx", {("2.2.1", "points"): 2}, tmp_path / "da-dien.xlsx")
+    make_report("interim", [tmp_path / "da-dien.xlsx"], tmp_path / "sk2.docx")
+    assert any(t.startswith("Đơn vị chưa gửi số liệu: Phòng Văn hoá và Thông tin") for t in
+               _docx_paragraphs(tmp_path / "sk2.docx"))
+    fill_values(tmp_path / "da-dien.xlsx", {("2.1.2", "rate"): 0.95}, tmp_path / "du.xlsx")
+    make_report("interim", [tmp_path / "du.xlsx"], tmp_path / "sk3.docx")
+    assert not [t for t in _docx_paragraphs(tmp_path / "sk3.docx") if "chưa gửi" in t]
+
+
+def test_an_office_whose_file_cannot_be_used_is_named_as_such(mini: Framework, tmp_path: Path) -> None:
+    from parxl.office.collect import collect
+    from parxl.office.distribute import distribute
+    from parxl.office.synth import fill_return
+
+    issued = {p.stem: p for p in distribute(mini, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024")}
+    back = tmp_path / "tra-ve"
+    fill_return(issued["Phòng Nội vụ"], back / "Phòng Nội vụ.xlsx", {("1.1.1", "done"): "Có"})
+    fill_return(issued["Phòng Văn hoá và Thông tin"], back / "Phòng Văn hoá và Thông tin.xlsx",
+                {("2.1.2", "rate"): 0.95})
+    (back / "Văn phòng HĐND và UBND.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)  # an .xls renamed
+    collect(back, tmp_path / "tong-hop.xlsx")
+    make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx")
+    text = _docx_paragraphs(tmp_path / "sk.docx")
+    assert ("Đơn vị chưa gửi số liệu: Văn phòng HĐND và UBND (đã gửi tệp nhưng tệp không dùng được; 02 tiêu "
+            "chí thành phần, 4 điểm chưa xác định).") in text
+    assert any(t.endswith("lý do: đơn vị đã gửi tệp nhưng tệp không dùng được (Văn phòng HĐND và UBND).")
+               for t in text)
+
+
+def test_reports_of_a_complete_collection_name_no_missing_office(mini: Framework, tmp_path: Path) -> None:
+    from parxl.office.collect import collect
+    from parxl.office.distribute import distribute
+    from parxl.office.synth import fill_return
+
+    for p in distribute(mini, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024"):
+        fill_return(p, tmp_path / "tra-ve" / p.name, {})
+    collect(tmp_path / "tra-ve", tmp_path / "tong-hop.xlsx")
+    make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx", xlsx=tmp_path / "sk.xlsx")
+    assert not [t for t in _docx_paragraphs(tmp_path / "sk.docx") if "chưa gửi" in t]
+    assert "Chưa gửi số liệu" not in openpyxl.load_workbook(tmp_path / "sk.xlsx").sheetnames

@@ -72,6 +72,7 @@ class BodyScore:
     files: list[str]
     numbers: dict[str, Any]  # see parxl.office.check.score_row
     year: str = ""
+    missing: dict[str, str] = field(default_factory=dict)  # office not consolidated -> unusable file it sent
 
     def row(self, fw: Framework) -> dict[str, Any]:
         return {"body": self.body, "files": len(self.files), **self.numbers}
@@ -439,11 +440,13 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                     "— không tổng hợp giá trị nào, đề nghị thống nhất"))
         answered = {p.office for p in procs}
         want = sorted({o for o, b in expected if b == body} or offices) if expected else sorted(offices)
+        missing: dict[str, str] = {}
         for office in want:
             if office not in answered:
                 result.issues.append(_missing(fw, office, body, sent.get(office)))
+                missing[office] = sent.get(office, "")
         files = [p.path for p in procs]
-        result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values)), year))
+        result.bodies.append(BodyScore(body, files, score_row(fw, score_values(fw, values)), year, missing))
         if len(by_body) == 1 and not g.bodies:
             result.values = values
 
@@ -707,7 +710,10 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     """
     body = result.bodies[0] if fw is not None and len(result.bodies) == 1 else None
     if fw is not None and body is not None and result.values is not None:
-        wb = build_workbook(fw, meta={"kind": KIND_CONSOLIDATED, "body": body.body})
+        meta = {"kind": KIND_CONSOLIDATED, "body": body.body}
+        if body.missing:  # the reports name the offices whose items are open for want of a return
+            meta[L.MISSING_OFFICES] = json.dumps(body.missing, ensure_ascii=False, sort_keys=True)
+        wb = build_workbook(fw, meta=meta)
         _fill(wb, result.values, body.body, body.year)
     else:
         wb = Workbook(write_only=True)

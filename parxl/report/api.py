@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from parxl.errors import InputError, Location, WorkbookError
+from parxl.framework.model import Framework
 from parxl.report import context as C
 from parxl.report.context import Body, Report
 from parxl.report.info import KINDS, ReportInfo
+from parxl.workbook.layout import MISSING_OFFICES
 
 TASK_SHEET = "Nhiệm vụ"
 
@@ -26,7 +29,19 @@ def load_body(path: str | Path) -> Body:
     ret = read_return(path)
     s = score_values(ret.framework, ret.values)
     name = ret.body.strip() or Path(path).stem
-    return Body(ret.framework, s, dict(ret.values), name, ret.year.strip() or "......", Path(path))
+    return Body(ret.framework, s, dict(ret.values), name, ret.year.strip() or "......", Path(path),
+                _missing_offices(ret.meta.get(MISSING_OFFICES, ""), ret.framework))
+
+
+def _missing_offices(text: str, fw: Framework) -> dict[str, str]:
+    """Collect's record of the offices whose return a consolidated workbook lacks (see
+    :func:`parxl.office.collect.consolidated_workbook`); only offices of the framework."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    offices = set(fw.offices())
+    return {str(k): str(v) for k, v in data.items() if k in offices} if isinstance(data, dict) else {}
 
 
 def _read_table(path: Path, sheet: str | None) -> pd.DataFrame | None:

@@ -49,6 +49,7 @@ class Body:
     name: str
     year: str
     path: Path | None = None
+    missing_offices: dict[str, str] = field(default_factory=dict)  # collect: office -> unusable file sent
 
 
 @dataclass
@@ -131,6 +132,48 @@ def _exempt_notes(fw: Framework, s: Scores) -> list[str]:
             notes.append(f"Lĩnh vực {d.code}: có tiêu chí thành phần không áp dụng; điểm tối đa áp dụng "
                          f"{pts(g.applicable)}/{pts(d.max)} điểm.")
     return notes
+
+
+@dataclass(frozen=True)
+class MissingOffice:
+    """An office whose return the consolidated workbook lacks, and its items still open for it."""
+
+    office: str
+    sent: str  # the unusable file it sent ("" when it sent nothing)
+    codes: tuple[str, ...]
+    points: float
+
+    @property
+    def says(self) -> str:
+        return "đã gửi tệp nhưng tệp không dùng được" if self.sent else "chưa gửi số liệu"
+
+
+def missing_offices(body: Body) -> list[MissingOffice]:
+    """The offices collect found no usable return of, each with its items still open and with
+    nothing entered (an office whose figures were entered since is left out)."""
+    s, entered = body.scores, {code for code, _ in body.values}
+    out = []
+    for office, sent in sorted(body.missing_offices.items()):
+        codes = tuple(i.code for i in body.framework.items if i.office == office and i.code not in entered
+                      and i.code in s.items and s.items[i.code].open > 1e-9)
+        if codes:
+            out.append(MissingOffice(office, sent, codes, sum(s.items[c].open for c in codes)))
+    return out
+
+
+def _missing_notes(missing: list[MissingOffice], warnings: list[str]) -> list[str]:
+    """"Phòng Tư pháp chưa gửi số liệu: 05 tiêu chí thành phần (3 điểm) của đơn vị tính là chưa xác định."."""
+    notes = [f"{m.office} {m.says}: {count2(len(m.codes))} tiêu chí thành phần ({pts(m.points)} điểm) của "
+             "đơn vị tính là chưa xác định." for m in missing]
+    warnings += [f"{n[:-1]}; văn bản nêu rõ." for n in notes]
+    return notes
+
+
+def _missing_table(missing: list[MissingOffice]) -> dict[str, pd.DataFrame]:
+    if not missing:
+        return {}
+    return {"missing": pd.DataFrame([{"office": m.office, "reason": m.says, "open_items": len(m.codes),
+                                      "open": m.points} for m in missing])}
 
 
 def _reason(r: Any) -> str:
@@ -359,13 +402,15 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
         "closing": f"Trên đây là báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm "
                    f"{body.year} của {name}./.",
     })
-    ctx["notes"] = _exempt_notes(fw, s) + yoy_notes
+    missing = missing_offices(body)
+    ctx["notes"] = _exempt_notes(fw, s) + yoy_notes + _missing_notes(missing, warnings)
     if previous is None:
         warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
     if s.base.open > 0:
         warnings.append(_provisional_warning(s))
     ctx.update(_signature(info))
-    tables = {"domains": A.deductions(fw, s, "domain"), "items": A.deductions(fw, s, "item", only_deducted=True)}
+    tables = {"domains": A.deductions(fw, s, "domain"), "items": A.deductions(fw, s, "item", only_deducted=True),
+              **_missing_table(missing)}
     if yoy is not None and previous is not None:
         tables["yoy"] = yoy.items
         tables["domains_yoy"] = yoy.domains
@@ -459,6 +504,13 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     if pos.by_scorer["survey"].undetermined > 0:
         und += f", trong đó {pts(pos.by_scorer['survey'].undetermined)} điểm điều tra xã hội học có kết quả cuối năm"
     est.append({"head": "Điểm chưa xác định: ", "text": und + ")."})
+    missing = missing_offices(body)
+    if missing:  # seed 003 names the office of each open item; an office with no return is named here
+        est.append({"head": "Đơn vị chưa gửi số liệu: ", "text": "; ".join(
+            f"{m.office} ({'đã gửi tệp nhưng tệp không dùng được; ' if m.sent else ''}{count2(len(m.codes))} "
+            f"tiêu chí thành phần, {pts(m.points)} điểm chưa xác định)" for m in missing) + "."})
+        _missing_notes(missing, warnings)
+    unsent = {c: m for m in missing for c in m.codes}
     est.append({"head": "Điểm tối đa có thể đạt: ",
                 "text": f"{pts(pos.reachable_total)} điểm, nếu đạt toàn bộ các nội dung chưa đến hạn và chưa xác định."})
     ctx["estimate_lines"] = est
@@ -491,7 +543,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
                 what = f"chưa đến hạn đánh giá ({pts(it['open'])} điểm{_progress(fw, body.values, it)})"
             else:
                 what = f"chưa xác định ({pts(it['open'])} điểm{_progress(fw, body.values, it)})"
-            reason = _reason(it)
+            reason = _reason(it) or (f"đơn vị {unsent[it.code].says}" if it.code in unsent else "")
             tail = f"; lý do: {reason}" if reason else ""  # as the self-assessment words it
             lines.append({"head": f"- {it['name']}: ", "text": f"{what}{tail} ({A.office_label(it.office, it.scorer)})."})
         for _, it in items[(items.domain == d.code) & (items.status == KHONG_AP_DUNG)].iterrows():
@@ -504,7 +556,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     ctx.update(_signature(info))
     png = charts.interim_bars(list(pos.domains.code), list(pos.domains.secured), list(pos.domains.lost),
                               list(pos.domains.not_due), list(pos.domains.undetermined))
-    tables = {"interim": pos.domains}
+    tables = {"interim": pos.domains, **_missing_table(missing)}
     if tasks is not None:
         tables["tasks"] = A.task_progress(tasks, fw)
     return Report("interim", ctx, {"chart_interim": png}, warnings, tables)

@@ -45,18 +45,18 @@ LABELS = {
     "on_time_rate": "Tỷ lệ đúng hạn", "previous_deducted": "Bị trừ năm trước", "change": "Thay đổi",
     "kind": "Loại", "label": "Đánh giá", "year": "Năm", "previous_achieved": "Điểm đạt năm trước",
     "previous_applicable": "Điểm tối đa năm trước", "index": "Tỷ lệ đạt", "previous_index": "Tỷ lệ đạt năm trước",
-    "trend": "Xu hướng",
+    "trend": "Xu hướng", "open_items": "Số tiêu chí thành phần chưa xác định",
 }
 TRENDS = {"up": "Tăng", "down": "Giảm", "same": "Không đổi", "unmapped": "Không so sánh được"}
 SHEETS = {
     "domains": "Lĩnh vực", "items": "Nội dung bị trừ", "remedy": "Khắc phục", "yoy": "So với năm trước",
     "interim": "Ước đạt", "tasks": "Nhiệm vụ", "ranking": "Xếp hạng", "groups": "Theo nhóm",
-    "years": "Qua các năm", "domains_yoy": "Lĩnh vực qua các năm",
+    "years": "Qua các năm", "domains_yoy": "Lĩnh vực qua các năm", "missing": "Chưa gửi số liệu",
 }
 PERCENT = {"share", "implemented_rate", "completed_rate", "on_time_rate", "index", "previous_index"}
 INTS = {"items_deducted", "rank", "rank_in_group", "previous_rank", "rank_change", "bodies", "planned",
         "implemented", "completed", "early", "on_time", "late", "overdue", "in_progress", "not_due",
-        "not_done", "dropped"}
+        "not_done", "dropped", "open_items"}
 SKIP = {"kind"}
 HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 THIN = Side(style="thin", color="808080")
@@ -320,7 +320,8 @@ def write_report_xlsx(report: Report, path: str | Path) -> None:
                  "interim": "Điểm ước đạt theo lĩnh vực", "tasks": "Thực hiện nhiệm vụ kế hoạch CCHC",
                  "ranking": "Xếp hạng Chỉ số CCHC", "groups": "Điểm trung bình theo nhóm",
                  "years": "Tổng điểm và thứ hạng qua các năm",
-                 "domains_yoy": "Tỷ lệ điểm đạt theo lĩnh vực so với năm trước"}.get(key, key)
+                 "domains_yoy": "Tỷ lệ điểm đạt theo lĩnh vực so với năm trước",
+                 "missing": "Đơn vị chưa gửi số liệu (các tiêu chí thành phần tính là chưa xác định)"}.get(key, key)
         first, last, col = _write_table(ws, df, title + suffix, key)
         if key == "domains":
             _domain_charts(ws, first, last, col)

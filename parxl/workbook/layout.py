@@ -21,6 +21,9 @@ CHECKS = "Kiểm tra"
 
 # metadata "kind" of a workbook: a copy for one office, a whole body's form, a consolidated one
 KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"
+# metadata of a consolidated workbook: the offices whose return is not in it, as JSON
+# {office: the unusable file it sent, or ""}; absent when every office's return is in
+MISSING_OFFICES = "missing_offices"
 TEMPLATE_FORMAT = "parxl-template"
 TEMPLATE_VERSION = 1
 HEADER_ROW = 4
