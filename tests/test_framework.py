@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -388,6 +389,100 @@ def test_excel_table_without_a_header_row_says_what_it_looked_for(mini: Framewor
         "trang 'Bộ tiêu chí': không thấy dòng tiêu đề trong 30 dòng đầu — cần một dòng có đủ các ô "
         "Lĩnh vực, Tên lĩnh vực, Tiêu chí, Tên tiêu chí, Mã, Nội dung, Điểm tối đa, Cách chấm (thứ tự "
         "cột tùy ý; các dòng phía trên như tên cơ quan, tên văn bản được bỏ qua)"
+    ]
+
+
+def test_excel_table_with_a_decisions_two_row_header_and_column_numbers(
+    mini: Framework, tmp_path: Path
+) -> None:
+    """A decision's header as printed: the columns numbered under it ('(1) (2) …', '1 2 3 …'),
+    the header merged down over two rows, sub-columns under a group header; a row that only
+    looks like the numbers is still read (and reported)."""
+    from collections.abc import Callable
+
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    def table(edit: Callable[[Any], None]) -> Path:
+        path = tmp_path / "bang.xlsx"
+        export_table(mini, path)
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Bộ tiêu chí"]
+        ws.insert_rows(1, 2)  # the header is now row 3, items from row 4
+        ws["A1"] = "BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+        edit(ws)
+        wb.save(path)
+        return path
+
+    def numbered(ws: Any, row: int, texts: list[Any]) -> None:
+        ws.insert_rows(row)
+        for c, v in enumerate(texts, start=1):
+            ws.cell(row, c, v)
+
+    assert import_table(table(lambda ws: numbered(ws, 4, [f"({c})" for c in range(1, 15)]))) == mini
+    assert import_table(table(lambda ws: numbered(ws, 4, list(range(1, 15))))) == mini
+
+    def merged_down(ws: Any) -> None:
+        ws.insert_rows(4)
+        for c in range(1, 15):
+            ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
+        numbered(ws, 5, [str(c) for c in range(1, 15)])
+
+    assert import_table(table(merged_down)) == mini
+
+    def grouped(ws: Any) -> None:  # 'Đơn vị chủ trì' and 'Tài liệu kiểm chứng' under one heading
+        ws.insert_rows(4)
+        ws["K4"], ws["L4"] = ws["K3"].value, ws["L3"].value
+        ws["K3"], ws["L3"] = "Thông tin kiểm chứng", None
+        ws.merge_cells("K3:L3")
+
+    assert import_table(table(grouped)) == mini  # the offices are read from column K
+
+    def mistyped(ws: Any) -> None:
+        numbered(ws, 4, [f"({c})" for c in (1, 2, 3, 4, 5, 6, 7, 8, 3, 10, 11, 12, 13, 14)])
+
+    with pytest.raises(FrameworkError) as info:
+        import_table(table(mistyped))
+    assert "trang 'Bộ tiêu chí' dòng 4 (mục (5)), ô G4 ('Điểm tối đa'): phải là số, không phải '(7)'" in (
+        info.value.problems
+    )
+    assert all(p.startswith("trang 'Bộ tiêu chí' dòng 4 ") for p in info.value.problems)
+
+
+def test_excel_table_with_notes_and_a_signature_block_below(mini: Framework, tmp_path: Path) -> None:
+    """'Ghi chú', 'Nơi nhận', 'KT. CHỦ TỊCH' and the signer under a decision's table are not
+    items; a row under them that is not such a line is reported, not dropped."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    assert ws.max_row == 11  # the items end in row 11
+    ws["A12"] = "Ghi chú: điểm tối đa của lĩnh vực là tổng điểm các tiêu chí."
+    ws["A14"], ws["I14"] = "Nơi nhận:", "KT. CHỦ TỊCH"
+    ws["A15"], ws["I15"] = "- Như trên;", "PHÓ CHỦ TỊCH"
+    ws["A16"] = "- Lưu: VT."
+    ws["I19"] = "Nguyễn Văn A"
+    wb.save(table)
+    assert import_table(table) == mini
+    for c in range(1, 15):  # an item left under the signature
+        ws.cell(17, c, ws.cell(2, c).value)
+    ws["E17"] = "1.1.3"
+    ws["E20"] = "Trần Văn B"  # in the 'Mã' column: not taken for a signer
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 17 (mục 1.1.3), ô A17 ('1'): nằm dưới phần ghi chú, nơi nhận, chữ "
+        "ký (từ dòng 12) nên không được đọc; nếu là một mục, chuyển lên trên dòng 12, nếu không, "
+        "xoá dòng này",
+        "trang 'Bộ tiêu chí' dòng 20 (mục Trần Văn B), ô E20 ('Trần Văn B'): nằm dưới phần ghi chú, "
+        "nơi nhận, chữ ký (từ dòng 12) nên không được đọc; nếu là một mục, chuyển lên trên dòng 12, "
+        "nếu không, xoá dòng này",
     ]
 
 

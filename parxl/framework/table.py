@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,7 @@ def import_table(path: str | Path) -> Framework:
     bonus: list[dict[str, Any]] = []
     penalties: list[dict[str, Any]] = []
     where: dict[str, tuple[int, str]] = {}  # YAML path -> (row, what is there)
+    closing: int | None = None  # the row where the notes and signature block under the table begins
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
 
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
@@ -218,6 +220,17 @@ def import_table(path: str | Path) -> Framework:
             continue
         code = cell_text(get("Mã")).strip()
         loc = f"trang '{TABLE}' dòng {r}" + (f" (mục {code})" if code else "")
+        lead = next(i for i, v in enumerate(row) if cell_text(v).strip())
+        if closing is None and _closing_line(row, col["Mã"]) and _CLOSING.match(_label(row[lead])):
+            closing = r
+        if closing is not None:
+            if not _closing_line(row, col["Mã"]):
+                problems.append(
+                    f"{loc}, ô {_letter(lead)}{r} ('{cell_text(row[lead]).strip()}'): nằm dưới phần "
+                    f"ghi chú, nơi nhận, chữ ký (từ dòng {closing}) nên không được đọc; nếu là một mục, "
+                    f"chuyển lên trên dòng {closing}, nếu không, xoá dòng này"
+                )
+            continue
         dates = [h for h in ("Lĩnh vực", "Tiêu chí", "Mã") if isinstance(get(h), date)]
         for h in dates:
             problems.append(
@@ -341,15 +354,23 @@ HEADER_SEARCH = 30  # rows: a decision's table has its title block above the hea
 
 
 def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, list[str]]:
-    """The header row (its number, from 1) and its labels: the first of the sheet's first rows
-    with every required header, in any column order; the title block above it is not read."""
+    """The header's last row (its number, from 1) and its labels: the first of the sheet's first
+    rows with every required header, in any column order; the title block above it is not read.
+    A second header row under it (the header merged down; sub-columns under a group header such
+    as 'Điểm') and the columns' numbers ('(1) (2) …', '1 2 3 …') under that are part of it."""
     required = [_label(h) for h in HEADERS[:8]]
+    known = {_label(h) for h in HEADERS}
     best: tuple[int, int, list[str]] = (0, 0, [])  # headers found, row, labels
     for r, row in enumerate(rows[:HEADER_SEARCH], start=1):
         labels = [_label(v) for v in row]
+        below = [_label(v) for v in rows[r]] if r < len(rows) else []
+        pairs = list(zip_longest(labels, below, fillvalue=""))
+        second = any(below) and all(b in known or b == h for h, b in pairs if b)
+        if second and known & set(labels):  # header labels in this row, more or the same below
+            labels, r = [b or h for h, b in pairs], r + 1
         found = sum(h in labels for h in required)
         if found == len(required):
-            return r, labels
+            return r + (r < len(rows) and _column_numbers(rows[r])), labels
         if found > best[0]:
             best = (found, r, labels)
     found, r, labels = best
@@ -362,6 +383,25 @@ def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, list[str]]:
          "tên văn bản được bỏ qua)"],
         str(p),
     )
+
+
+def _column_numbers(row: tuple[Any, ...]) -> bool:
+    """A decision's row numbering the columns under the header: '(1) (2) (3) …' or '1 2 3 …',
+    nothing else in it."""
+    cells = [cell_text(v).strip() for v in row if cell_text(v).strip()]
+    numbers = [int(m[1] or m[2]) for c in cells if (m := re.fullmatch(r"\((\d+)\)|(\d+)", c))]
+    return len(numbers) == len(cells) >= 3 and numbers == sorted(set(numbers))
+
+
+_CLOSING = re.compile(r"nơi nhận|ghi chú|(tm|kt|q)\.|(phó )?chủ tịch")
+
+
+def _closing_line(row: tuple[Any, ...], code: int) -> bool:
+    """A line of the notes and signature block under a decision's table ('Ghi chú: …', 'Nơi
+    nhận:', '- Như trên;', 'KT. CHỦ TỊCH', the signer's name): one or two texts, none in the
+    'Mã' column; the block begins with one of the words in _CLOSING."""
+    cells = [(i, v) for i, v in enumerate(row) if cell_text(v).strip()]
+    return len(cells) <= 2 and all(isinstance(v, str) and i != code for i, v in cells)
 
 
 def _reading_order(problem: str) -> tuple[int, int]:
