@@ -121,7 +121,7 @@ def process_batch(batch: list[tuple[str, str]], shared: Shared) -> BatchOut:
 
 
 def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
-    p = process_file(path, rel, shared.limits, keep_scores=True)
+    p = process_file(path, rel, shared.limits, body_cells=False, keep_scores=True)
     issues = [(i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message) for i in p.issues]
     meta = p.meta
     if p.kind == KIND_CONSOLIDATED:
