@@ -287,11 +287,10 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     bodies = used[body_cols].sort_values("body", kind="stable").reset_index(drop=True)
     t["bodies"] = bodies
     # scores by level, only for the bodies used
-    scores = S.read(result.stored["scores"])
-    scores = scores[scores.file.isin(set(used.file))]
+    levels = S.by_level(result.stored["scores"], list(used.file))
     name_of = dict(zip(used.file, used.body, strict=True))
     for level, key in (("domain", "domains"), ("criterion", "criteria"), ("item", "items")):
-        part = scores[scores.level == level]
+        part = levels[level]
         order = _order(fw, level)
         wide = part.pivot(index="file", columns="code", values="achieved")
         wide = wide.reindex(columns=[c for c in order if c in wide.columns])
@@ -303,7 +302,7 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
         if level == "domain":
             t["domain_applicable"] = (part.pivot(index="file", columns="code", values="applicable")
                                       .rename(index=name_of).reindex(bodies.body))
-    dist = distribution(fw, scores[scores.level == "item"])
+    dist = distribution(fw, levels["item"])
     if previous_distribution is not None and len(dist):
         dist = dist.merge(previous_distribution, on="code", how="left")
         dist["mean_change"] = [None if a is None or b is None or pd.isna(a) or pd.isna(b) else round(a - b, 6)
