@@ -396,8 +396,8 @@ def test_excel_table_with_a_decisions_two_row_header_and_column_numbers(
     mini: Framework, tmp_path: Path
 ) -> None:
     """A decision's header as printed: the columns numbered under it ('(1) (2) …', '1 2 3 …'),
-    the header merged down over two rows, sub-columns under a group header; a row that only
-    looks like the numbers is still read (and reported)."""
+    the header merged down over two rows, sub-columns under a group header; numbers with a typo
+    are one problem, at the typo."""
     from collections.abc import Callable
 
     import openpyxl
@@ -444,10 +444,10 @@ def test_excel_table_with_a_decisions_two_row_header_and_column_numbers(
 
     with pytest.raises(FrameworkError) as info:
         import_table(table(mistyped))
-    assert "trang 'Bộ tiêu chí' dòng 4 (mục (5)), ô G4 ('Điểm tối đa'): phải là số, không phải '(7)'" in (
-        info.value.problems
-    )
-    assert all(p.startswith("trang 'Bộ tiêu chí' dòng 4 ") for p in info.value.problems)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 4, ô I4 ('(3)'): dòng đánh số cột dưới tiêu đề nhưng số này không "
+        "lớn hơn số ở ô trước ('(8)'); sửa số cho đúng hoặc xoá dòng này"
+    ]
 
 
 def test_excel_table_with_notes_and_a_signature_block_below(mini: Framework, tmp_path: Path) -> None:
@@ -618,3 +618,97 @@ def test_excel_table_takes_the_vietnamese_name_of_a_scoring_method(mini: Framewo
     wb.save(table)
     with pytest.raises(FrameworkError, match="Chấm theo cảm tính"):
         import_table(table)
+
+
+def test_excel_table_with_a_decisions_total_rows(mini: Framework, tmp_path: Path) -> None:
+    """'Cộng lĩnh vực 2', 'Cộng' beside a domain's code (merged down) or beside 'Thưởng' and
+    'TỔNG CỘNG' under the table are not items; their points are checked against the items'
+    maxima (with or without the bonus cap). A row that says 'Tổng điểm' but has a code is an
+    item."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    path = tmp_path / "bang.xlsx"
+    export_table(mini, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    items = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    ws.delete_rows(2, len(items))
+    for row in [*items[:3], [None, None, None, None, None, "Cộng", 5], *items[3:7]]:
+        ws.append(row)
+    ws.append([None, None, None, None, "CỘNG LĨNH VỰC 2:", None, "7,5"])  # 'Điểm tối đa' as text
+    for row in items[7:]:
+        ws.append(row)
+    ws.append(["TỔNG CỘNG", None, None, None, None, None, 13.5])  # with the bonus cap, row 14
+    ws.merge_cells("A14:F14")
+    ws["A16"], ws["G16"] = "Tổng điểm", 12.5  # without it
+    ws.merge_cells("A2:A5")  # domain 1 printed once beside its rows and their sum
+    ws["A17"], ws["F17"], ws["G17"] = "Thưởng", "Cộng", 1  # the cap (the rows: 2)
+    wb.save(path)
+    assert import_table(path) == mini
+
+    ws["G5"], ws["G10"], ws["G14"], ws["G17"] = 6, 7.5, 100, 3
+    ws["A16"] = "Tổng cộng lĩnh vực 9"
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 5, ô G5 ('Điểm tối đa'): dòng 'Cộng' ghi 6 điểm nhưng các mục của "
+        "lĩnh vực 1 cộng lại 5 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+        "trang 'Bộ tiêu chí' dòng 14, ô G14 ('Điểm tối đa'): dòng 'TỔNG CỘNG' ghi 100 điểm nhưng điểm "
+        "tối đa các lĩnh vực cộng lại 12,5 điểm (13,5 điểm với 1 điểm thưởng tối đa); kiểm tra lại "
+        "điểm tối đa của các mục và số ở dòng này",
+        "trang 'Bộ tiêu chí' dòng 16, ô G16 ('Điểm tối đa'): dòng 'Tổng cộng lĩnh vực 9' ghi 12,5 "
+        "điểm nhưng bảng không có lĩnh vực mã 9; ghi mã lĩnh vực như ở cột 'Lĩnh vực'",
+        "trang 'Bộ tiêu chí' dòng 17, ô G17 ('Điểm tối đa'): dòng 'Cộng' ghi 3 điểm nhưng các mục "
+        "thưởng cộng lại 2 điểm (giới hạn điểm thưởng 1); kiểm tra lại điểm tối đa của các "
+        "mục và số ở dòng này",
+    ]
+
+    for c, v in enumerate(["2", None, "2.2", None, "2.2.2", "Tổng điểm", 1], start=1):
+        ws.cell(16, c, v)  # an item named 'Tổng điểm': read, not taken for a total
+    ws["G5"], ws["G10"], ws["G14"], ws["G17"] = 5, 8.5, 14.5, 2
+    wb.save(path)
+    fw = import_table(path)
+    assert fw.item_index["2.2.2"].name == "Tổng điểm" and fw.total == 14.5
+
+    ws["C2"] = None  # item 1.1.1 not read: its row is reported, the totals are not checked
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô C2 ('Tiêu chí'): trống; ghi mã tiêu chí trên mọi "
+        "dòng (ô gộp theo cột cũng được)"
+    ]
+
+
+def test_excel_table_with_its_header_repeated_on_each_page(mini: Framework, tmp_path: Path) -> None:
+    """A decision pasted page by page repeats its header (and the columns' numbers) above each
+    page's rows: those rows are skipped; a header row with a cell changed is still reported."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    path = tmp_path / "bang.xlsx"
+    export_table(mini, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    header = [c.value for c in ws[1]]
+    ws.insert_rows(2)
+    for c in range(1, 15):
+        ws.cell(2, c, f"({c})")
+    ws.insert_rows(7, 2)  # a new page before item 2.1.1 (now row 9)
+    for c in range(1, 15):
+        ws.cell(7, c, f" {str(header[c - 1]).upper()} ")
+        ws.cell(8, c, f"({c})")
+    wb.save(path)
+    assert import_table(path) == mini
+
+    ws["J7"] = "Đánh giá"
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert "trang 'Bộ tiêu chí' dòng 7 (mục MÃ), ô G7 ('Điểm tối đa'): phải là số, không phải 'ĐIỂM TỐI ĐA'" in (
+        info.value.problems
+    )

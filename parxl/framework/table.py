@@ -21,9 +21,10 @@ import yaml
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parxl.errors import FrameworkError
-from parxl.framework.load import from_dict
+from parxl.framework.load import _TOL, _sum_known, _written_max, from_dict
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import cell_text, parse_vn_number
+from parxl.rules.base import pts
 from parxl.workbook.save import save_workbook
 
 INFO = "Thông tin"
@@ -197,7 +198,8 @@ def import_table(path: str | Path) -> Framework:
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
     rows = _sheet_rows(wb[sheets[_label(TABLE)]])
-    head_row, header = _header_row(rows, p)
+    first_row, head_row, header = _header_row(rows, p)
+    repeated = {_row_labels(row) for row in rows[first_row - 1 : head_row]}  # the header as printed
     col = {h: header.index(_label(h)) for h in HEADERS if _label(h) in header}
     domains: dict[str, dict[str, Any]] = {}
     criteria: dict[tuple[str, str], dict[str, Any]] = {}
@@ -206,6 +208,9 @@ def import_table(path: str | Path) -> Framework:
     penalties: list[dict[str, Any]] = []
     where: dict[str, tuple[int, str]] = {}  # YAML path -> (row, what is there)
     closing: int | None = None  # the row where the notes and signature block under the table begins
+    totals: list[tuple[int, str, str | None, float]] = []  # row, label, domain (None: all), points
+    under_header = True  # the previous row read is the header (or the header repeated)
+    unread = False  # an item row not read (reported): the sums of the total rows are not checked
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
 
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
@@ -231,6 +236,39 @@ def import_table(path: str | Path) -> Framework:
                     f"chuyển lên trên dòng {closing}, nếu không, xoá dòng này"
                 )
             continue
+        if _row_labels(row) in repeated:  # the header repeated on each printed page
+            under_header = True
+            continue
+        after_header, under_header = under_header, False
+        numbers = _numbers(row)
+        if after_header and numbers is not None:  # the columns' numbers (with a typo: one problem)
+            wrong = [i for i in range(1, len(numbers)) if numbers[i] <= numbers[i - 1]]
+            if wrong:
+                cells = [(c, cell_text(v).strip()) for c, v in enumerate(row) if cell_text(v).strip()]
+                (c, text), before = cells[wrong[0]], cells[wrong[0] - 1][1]
+                problems.append(
+                    f"trang '{TABLE}' dòng {r}, ô {_letter(c)}{r} ('{text}'): dòng đánh số cột dưới tiêu "
+                    f"đề nhưng số này không lớn hơn số ở ô trước ('{before}'); sửa số cho đúng hoặc "
+                    "xoá dòng này"
+                )
+            continue
+        total = _total_row(row, col)
+        if total is not None:
+            label, dom, value = total
+            number = _typed_number(value)
+            if dom == "":  # 'Cộng lĩnh vực' under a domain's rows
+                dom = list(domains)[-1] if domains else None
+                if dom is None:
+                    problems.append(
+                        f"{loc}, ô {_letter(lead)}{r} ('{label}'): dòng cộng của một lĩnh vực nhưng "
+                        "phía trên chưa có lĩnh vực nào; ghi mã lĩnh vực sau chữ 'lĩnh vực'"
+                    )
+                    continue
+            if isinstance(number, int | float) and not isinstance(number, bool):
+                totals.append((r, label, dom, number))
+            elif number not in (None, ""):
+                problems.append(f"{loc}, {cell('Điểm tối đa')}: dòng '{label}' phải ghi số, không phải '{number}'")
+            continue
         dates = [h for h in ("Lĩnh vực", "Tiêu chí", "Mã") if isinstance(get(h), date)]
         for h in dates:
             problems.append(
@@ -238,6 +276,7 @@ def import_table(path: str | Path) -> Framework:
                 "là Văn bản (Text) rồi gõ lại mã"
             )
         if dates:
+            unread = True
             continue
         item: dict[str, Any] = {
             "code": code,
@@ -300,12 +339,14 @@ def import_table(path: str | Path) -> Framework:
                 f"{loc}, {cell(h)}: trống; ghi mã {h.lower()} trên mọi dòng (ô gộp theo cột cũng "
                 f"được){hint}"
             )
+            unread = True
             continue
         if isinstance(raw_ccode, float) and code and not code.startswith(ccode + "."):
             problems.append(
                 f"{loc}, {cell('Tiêu chí')}: là số {ccode}, không khớp mã mục '{code}' — Excel đổi "
                 "mã gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại mã"
             )
+            unread = True
             continue
         if dcode not in domains:
             domains[dcode] = {"code": dcode, "name": None, "criteria": []}
@@ -337,6 +378,9 @@ def import_table(path: str | Path) -> Framework:
         n = len(criteria[(dcode, ccode)]["items"])
         where[f"domains[{d_i}].criteria[{c_i}].items[{n}]"] = (r, f"mục {code}" if code else "")
         criteria[(dcode, ccode)]["items"].append(item)
+    groups = {code: [i for c in d["criteria"] for i in c["items"]] for code, d in domains.items()}
+    if not unread:
+        problems += _total_problems(totals, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
     if bonus:
         data["bonus"] = {"cap": cap, "items": bonus}
     if penalties:
@@ -353,15 +397,17 @@ def import_table(path: str | Path) -> Framework:
 HEADER_SEARCH = 30  # rows: a decision's table has its title block above the header
 
 
-def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, list[str]]:
-    """The header's last row (its number, from 1) and its labels: the first of the sheet's first
-    rows with every required header, in any column order; the title block above it is not read.
+def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, int, list[str]]:
+    """The header's first and last row (their numbers, from 1) and its labels: the first of the
+    sheet's first rows with every required header, in any column order; the title block above
+    it is not read.
     A second header row under it (the header merged down; sub-columns under a group header such
     as 'Điểm') and the columns' numbers ('(1) (2) …', '1 2 3 …') under that are part of it."""
     required = [_label(h) for h in HEADERS[:8]]
     known = {_label(h) for h in HEADERS}
     best: tuple[int, int, list[str]] = (0, 0, [])  # headers found, row, labels
     for r, row in enumerate(rows[:HEADER_SEARCH], start=1):
+        first = r
         labels = [_label(v) for v in row]
         below = [_label(v) for v in rows[r]] if r < len(rows) else []
         pairs = list(zip_longest(labels, below, fillvalue=""))
@@ -370,7 +416,7 @@ def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, list[str]]:
             labels, r = [b or h for h, b in pairs], r + 1
         found = sum(h in labels for h in required)
         if found == len(required):
-            return r + (r < len(rows) and _column_numbers(rows[r])), labels
+            return first, r + (r < len(rows) and _column_numbers(rows[r])), labels
         if found > best[0]:
             best = (found, r, labels)
     found, r, labels = best
@@ -385,12 +431,92 @@ def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, list[str]]:
     )
 
 
-def _column_numbers(row: tuple[Any, ...]) -> bool:
-    """A decision's row numbering the columns under the header: '(1) (2) (3) …' or '1 2 3 …',
-    nothing else in it."""
+def _numbers(row: tuple[Any, ...]) -> list[int] | None:
+    """The numbers of a row of three or more column numbers ('(1) (2) (3) …', '1 2 3 …'), or None."""
     cells = [cell_text(v).strip() for v in row if cell_text(v).strip()]
     numbers = [int(m[1] or m[2]) for c in cells if (m := re.fullmatch(r"\((\d+)\)|(\d+)", c))]
-    return len(numbers) == len(cells) >= 3 and numbers == sorted(set(numbers))
+    return numbers if len(numbers) == len(cells) >= 3 else None
+
+
+def _column_numbers(row: tuple[Any, ...]) -> bool:
+    """A decision's row numbering the columns under the header: '(1) (2) (3) …' or '1 2 3 …',
+    increasing, nothing else in it."""
+    numbers = _numbers(row)
+    return numbers is not None and numbers == sorted(set(numbers))
+
+
+def _row_labels(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """A row's cells as compared (see _label), without the empty cells at its end."""
+    labels = [_label(v) for v in row]
+    while labels and not labels[-1]:
+        labels.pop()
+    return tuple(labels)
+
+
+_TOTAL = re.compile(
+    r"(?:tổng cộng|tổng số điểm|tổng số|tổng điểm|tổng|cộng)(?: tối đa)?"
+    r"(?P<domain> lĩnh vực(?: (?P<code>[^\s:.]+))?)?\s*(?:\(.*\))?[:.]?",
+    re.IGNORECASE,
+)
+
+
+def _total_row(row: tuple[Any, ...], col: dict[str, int]) -> tuple[str, str | None, Any] | None:
+    """A decision's total row ('TỔNG CỘNG', 'Tổng điểm': the framework's points) or a domain's
+    ('Cộng lĩnh vực 1', or 'Cộng' beside the domain's code): its label, the domain's code (None:
+    the whole table; '': the domain of the rows above) and its 'Điểm tối đa'. None for any other
+    row: one with anything but the label and the domain in the columns read (a criterion, a
+    code, a name, a scoring method) is an item."""
+    labels = {
+        i: m
+        for i, v in enumerate(row)
+        if isinstance(v, str) and (m := _TOTAL.fullmatch(" ".join(unicodedata.normalize("NFC", v).split())))
+    }
+    points, domain = col["Điểm tối đa"], col["Lĩnh vực"]
+    others = {
+        i for i in col.values() if i not in labels and i != points and i < len(row) and cell_text(row[i]).strip()
+    }
+    if not labels or len({m[0].casefold() for m in labels.values()}) > 1 or others - {domain, col["Tên lĩnh vực"]}:
+        return None
+    if others and domain not in others:  # a domain's name without its code
+        return None
+    i, m = next(iter(labels.items()))
+    typed = cell_text(row[domain]).strip() if domain in others else ""
+    typed = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(typed), typed)
+    dom = None if m["domain"] is None and not typed else (m["code"] or typed)
+    return cell_text(row[i]).strip(), dom, row[points] if points < len(row) else None
+
+
+def _total_problems(
+    totals: list[tuple[int, str, str | None, float]], groups: dict[str, list[dict[str, Any]]], cap: Any, points: int
+) -> list[str]:
+    """A decision's total and domain rows checked against the maxima of its items (which decide):
+    the total may leave the bonus cap out, the bonus rows' total may be the cap. Nothing is said
+    where a maximum is not a number (that item is reported)."""
+    sums = {code: _sum_known([_written_max(i) for i in items]) for code, items in groups.items()}
+    bonus = _written_max({"max": cap}) if groups[BONUS] else 0.0
+    problems = []
+    for r, label, dom, number in totals:
+        where = f"trang '{TABLE}' dòng {r}, ô {_letter(points)}{r} ('Điểm tối đa'): dòng '{label}' ghi {pts(number)} điểm"
+        fix = "; kiểm tra lại điểm tối đa của các mục và số ở dòng này"
+        if dom is not None and dom not in sums:
+            problems.append(f"{where} nhưng bảng không có lĩnh vực mã {dom}; ghi mã lĩnh vực như ở cột 'Lĩnh vực'")
+            continue
+        note = ""  # the other number the row may give
+        if dom is None:
+            own = _sum_known([v for code, v in sums.items() if code not in (BONUS, PENALTY)])
+            what = "điểm tối đa các lĩnh vực"
+            also = None if own is None or not bonus else own + bonus  # with the bonus cap
+            if also is not None:
+                note = f" ({pts(also)} điểm với {pts(bonus or 0)} điểm thưởng tối đa)"
+        else:
+            own, also = sums[dom], bonus if dom == BONUS else None  # the bonus rows: or the cap
+            what = {BONUS: "các mục thưởng", PENALTY: "các mục trừ"}.get(dom, f"các mục của lĩnh vực {dom}")
+            if also is not None:
+                note = f" (giới hạn điểm thưởng {pts(also)})"
+        if own is None or abs(own - number) <= _TOL or (also is not None and abs(also - number) <= _TOL):
+            continue
+        problems.append(f"{where} nhưng {what} cộng lại {pts(own)} điểm{note}{fix}")
+    return problems
 
 
 _CLOSING = re.compile(r"nơi nhận|ghi chú|(tm|kt|q)\.|(phó )?chủ tịch")
