@@ -593,7 +593,9 @@ def test_a_return_of_another_year_is_reported_and_left_out(mini: Framework, issu
     assert (issue.file, issue.severity, issue.office) == ("vh.xlsx", "lỗi", VH)
     assert "2024" in issue.message
     assert r.values is not None and ("2.1.2", "rate") not in r.values  # not merged
-    assert _msgs(r, f"đơn vị '{VH}' của 'Huyện Mẫu' chưa gửi")  # so this year's return is missing
+    # the office did send something: not "chưa gửi", as if it had sent nothing
+    assert _msgs(r, f"đơn vị '{VH}' của 'Huyện Mẫu' đã gửi tệp 'vh.xlsx' nhưng tệp không dùng được")
+    assert not _msgs(r, "chưa gửi")
     assert read_return(tmp_path / "out.xlsx").year == "2024"
 
 
@@ -662,3 +664,54 @@ def test_a_manifest_of_another_body_is_not_silently_satisfied(
     missing = sorted(i.office for i in _msgs(result, "của 'Huyện Mẫu' chưa gửi biểu mẫu"))
     assert missing == sorted([NV, VH, VP])
     assert [b.body for b in result.bodies] == ["Huyện Khác"]  # still consolidated, as before
+
+
+@pytest.mark.parametrize("kind", ["template version", "year", "fingerprint", "framework version", "truncated"])
+def test_a_refused_return_is_sent_but_unusable(kind: str, issued: dict[str, Path], mini: Framework,
+                                               tmp_path: Path) -> None:
+    """An office whose return collect refuses sent a file: the check report said both the refusal
+    and "chưa gửi biểu mẫu", and the consolidated workbook recorded that it sent nothing, so the
+    interim report said "chưa gửi số liệu". The office is known from the file's metadata (the
+    file is not named after it) or, for a file that cannot be read, from its name."""
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    fill_return(issued[VP], back / "vp.xlsx", GOOD[VP])
+    name = "vh.xlsx"
+    if kind == "template version":
+        fill_return(issued[VH], back / name, GOOD[VH], extra={("_parxl", "B2"): "0"})
+    elif kind == "year":
+        last_year = {p.stem: p for p in distribute(mini, tmp_path / "2023", body="Huyện Mẫu", year="2023")}
+        fill_return(last_year[VH], back / name, GOOD[VH])
+    elif kind == "fingerprint":
+        fill_return(issued[VH], back / name, GOOD[VH], extra={("_parxl", "B6"): "0000000000000000"})
+    elif kind == "framework version":
+        d = mini.to_dict()
+        d["version"] = "2"
+        v2 = {p.stem: p for p in distribute(from_dict(d, "v2"), tmp_path / "v2", body="Huyện Mẫu", year="2024")}
+        fill_return(v2[VH], back / name, GOOD[VH])
+    else:
+        name = f"{VH}.xlsx"
+        (back / name).write_bytes(issued[VH].read_bytes()[:3000])
+    result = collect(back, tmp_path / "out.xlsx", workers=1)
+    assert not _msgs(result, "chưa gửi"), result.issues
+    [sent] = _msgs(result, "đã gửi tệp")
+    assert (sent.file, sent.office, sent.severity) == ("", VH, "lỗi")
+    assert sent.message.startswith(f"đơn vị '{VH}' của 'Huyện Mẫu' đã gửi tệp '{name}' nhưng tệp không dùng được")
+    refusals = [i for i in result.issues if i.file == name and i.severity == "lỗi"]
+    assert refusals and all(i.office == VH for i in refusals)
+    missing = json.loads(read_return(tmp_path / "out.xlsx").meta["missing_offices"])
+    assert missing == {VH: name}
+
+
+def test_a_refused_body_return_is_sent_but_unusable(mini: Framework, tmp_path: Path) -> None:
+    """A commune's return on an old template version: the commune sent a file, not nothing."""
+    issued = tmp_path / "phat-hanh"
+    paths = {p.stem: p for p in distribute(mini, issued, bodies=["Xã A", "Xã B"])}
+    back = tmp_path / "back"
+    fill_return(paths["Xã A"], back / "a.xlsx", {("1.1.1", "done"): "Có"})
+    fill_return(paths["Xã B"], back / "b.xlsx", {("1.1.1", "done"): "Có"}, extra={("_parxl", "B2"): "0"})
+    result = collect(back, expected=issued / "danh-sach-phat-hanh.csv", workers=1)
+    assert not _msgs(result, "chưa gửi")
+    [sent] = _msgs(result, "đã gửi tệp")
+    assert sent.message.startswith("'Xã B' đã gửi tệp 'b.xlsx' nhưng tệp không dùng được")
+    assert [r["body"] for r in result.scores] == ["Xã A"]

@@ -261,7 +261,8 @@ def collect(
     result = CollectResult(root, None, list(notes), files=len(files))
     groups: dict[str, _Group] = {}
     fw_meta: dict[str, tuple[str, str]] = {}
-    unreadable: list[str] = []  # files that could not be used and do not say whose they are
+    unreadable: list[str] = []  # files that could not be used: whose they are is told by their names
+    refused: dict[str, str] = {}  # office or body -> a return of it that is not consolidated
     for p in process_all(files, limits, workers, progress):
         result.issues.extend(p.issues)
         if p.fw_json is not None:
@@ -273,14 +274,18 @@ def collect(
             if p.kind == KIND_CONSOLIDATED:
                 result.issues.append(Issue(p.path, "", "", "", "", WARNING,
                                            "tệp tổng hợp do parxl tạo (không phải biểu mẫu trả về) — bỏ qua"))
-            elif not p.office:
+            else:
                 unreadable.append(p.path)
+                if _owner(p):  # a tampered '_parxl' sheet still says whose the file is
+                    refused.setdefault(_owner(p), p.path)
             continue
         if p.meta.get("template_version") != str(L.TEMPLATE_VERSION):
             result.issues.append(Issue(
                 p.path, L.META, "", "", p.office, ERROR,
                 f"biểu mẫu phiên bản {p.meta.get('template_version') or '?'}, parxl này dùng phiên bản "
                 f"{L.TEMPLATE_VERSION} — đề nghị điền lại trên biểu mẫu phát hành mới; không tổng hợp tệp này"))
+            if _owner(p):
+                refused.setdefault(_owner(p), p.path)
             continue
         g = groups.setdefault(p.fw_key, _Group(p.fw_key))
         g.usable += 1
@@ -307,10 +312,12 @@ def collect(
             continue
         fid, ver = fw_meta.get(key, ("?", "?"))
         why = "phiên bản bộ tiêu chí khác" if fid == fw.id else "bộ tiêu chí khác"
-        paths = [p.path for p in g.processed] + [e[0] for es in g.bodies.values() for e in es]
-        for path in sorted(paths):
+        owners = [(p.path, p.office, p.office) for p in g.processed]
+        owners += [(e[0], body, "") for body, es in g.bodies.items() for e in es]
+        for path, owner, office in sorted(owners):
+            refused.setdefault(owner, path)
             result.issues.append(Issue(
-                path, L.META, "", "", "", ERROR,
+                path, L.META, "", "", office, ERROR,
                 f"{why}: tệp dùng '{fid}' phiên bản {ver}, đang tổng hợp '{fw.id}' phiên bản {fw.version} "
                 "(dấu vân tay khác) — không tổng hợp tệp này"))
     g = groups.get(ref, _Group(ref))
@@ -328,6 +335,8 @@ def collect(
             sent[who] = rel
             result.issues.append(Issue(rel, "", "", "", who if who in fw.offices() else "", ERROR,
                                        not_a_workbook(rel)))
+    for who, rel in refused.items():  # a return refused above: sent, but not usable
+        sent.setdefault(who, rel)
     _merge_offices(fw, g, result, exp_offices, sent)
     _merge_bodies(fw, g, result, exp_bodies, root, limits, sent)
     result.bodies.sort(key=lambda b: b.body)
@@ -335,6 +344,13 @@ def collect(
     if output is not None:
         _write_outputs(result, fw, Path(output))
     return result
+
+
+def _owner(p: Processed) -> str:
+    """The office (of an office return) or the body a return's metadata says it is of."""
+    if p.kind == KIND_OFFICE:
+        return p.office or p.meta.get("office", "")
+    return p.body or p.meta.get("body", "")
 
 
 def _senders(paths: list[str], offices: list[str], bodies: list[str], result: CollectResult) -> dict[str, str]:
@@ -396,6 +412,9 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
     for body, procs in sorted(by_body.items()):
         procs.sort(key=lambda p: p.path)
         year = _one_year(procs, result)
+        for p in procs:
+            if p.year not in ("", year):  # another year's return: sent, but not usable
+                sent.setdefault(p.office, p.path)
         procs = [p for p in procs if p.year in ("", year)]
         merged: dict[Key, list[tuple[Processed, Any]]] = {}
         seen_ids: dict[str, Processed] = {}
