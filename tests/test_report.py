@@ -1074,3 +1074,35 @@ def test_reports_of_a_complete_collection_name_no_missing_office(mini: Framework
     make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx", xlsx=tmp_path / "sk.xlsx")
     assert not [t for t in _docx_paragraphs(tmp_path / "sk.docx") if "chưa gửi" in t]
     assert "Chưa gửi số liệu" not in openpyxl.load_workbook(tmp_path / "sk.xlsx").sheetnames
+    make_report("remedy", [tmp_path / "tong-hop.xlsx"], tmp_path / "cv.docx")
+    assert not [t for t in _docx_paragraphs(tmp_path / "cv.docx") if "chưa gửi" in t or "Đảm bảo chế độ" in t]
+
+
+def test_an_office_whose_return_was_refused_is_named_and_the_directive_asks_for_figures(
+        mini: Framework, tmp_path: Path) -> None:
+    """An office whose return collect refuses (here an old template version, the file not named
+    after the office) sent a file: the interim report said "chưa gửi số liệu". The remedy directive
+    did not name the offices whose items are open for want of a usable return; it now asks them
+    for their figures, as seed 000 (4.) asks units to report on time."""
+    from parxl.office.collect import collect
+    from parxl.office.distribute import distribute
+    from parxl.office.synth import fill_return
+
+    issued = {p.stem: p for p in distribute(mini, tmp_path / "phat-hanh", body="Huyện Mẫu", year="2024")}
+    back = tmp_path / "tra-ve"
+    fill_return(issued["Phòng Nội vụ"], back / "nv.xlsx",
+                {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 0.777, ("1.2.1", "count"): 2})
+    fill_return(issued["Phòng Văn hoá và Thông tin"], back / "vh.xlsx", {("2.1.2", "rate"): 0.95},
+                extra={("_parxl", "B2"): "0"})  # template version 0
+    collect(back, tmp_path / "tong-hop.xlsx", expected=tmp_path / "phat-hanh" / "danh-sach-phat-hanh.csv")
+    make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx")
+    assert ("Đơn vị chưa gửi số liệu: Phòng Văn hoá và Thông tin (đã gửi tệp nhưng tệp không dùng được; 01 tiêu "
+            "chí thành phần, 1,5 điểm chưa xác định); Văn phòng HĐND và UBND (02 tiêu chí thành phần, 4 điểm chưa "
+            "xác định).") in _docx_paragraphs(tmp_path / "sk.docx")
+    make_report("remedy", [tmp_path / "tong-hop.xlsx"], tmp_path / "cv.docx")
+    text = _docx_paragraphs(tmp_path / "cv.docx")
+    line = ("4. Đảm bảo chế độ thông tin, báo cáo đúng thời hạn: Phòng Văn hoá và Thông tin đã gửi tệp nhưng tệp "
+            "không dùng được (01 tiêu chí thành phần, 1,5 điểm chưa xác định); Văn phòng HĐND và UBND chưa gửi số "
+            "liệu (02 tiêu chí thành phần, 4 điểm chưa xác định); đề nghị gửi số liệu về Phòng Nội vụ chậm nhất "
+            "trong 10 ngày làm việc kể từ ngày nhận được văn bản này.")
+    assert line in text and text[text.index(line) - 1].startswith("3. Phòng Nội vụ theo dõi, đôn đốc")

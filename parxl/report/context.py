@@ -698,6 +698,12 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
         ctx["directives"] = [{"head": "1. ", "text": (
             "Thủ trưởng các cơ quan, đơn vị tiếp tục duy trì, nâng cao chất lượng thực hiện các nhiệm vụ cải cách "
             f"hành chính, giữ vững kết quả đạt được trong năm {_plus_one(body.year)}.")}]
+    missing = missing_offices(body)
+    if missing:  # seed 000, 4.: "Đảm bảo chế độ thông tin, báo cáo đúng thời hạn"
+        ctx["directives"].append({"head": f"{len(ctx['directives']) + 1}. ", "text": (
+            "Đảm bảo chế độ thông tin, báo cáo đúng thời hạn: " + "; ".join(
+                f"{m.office} {m.says} ({count2(len(m.codes))} tiêu chí thành phần, {pts(m.points)} điểm chưa xác "
+                "định)" for m in missing) + f"; đề nghị gửi số liệu về {coordinator} {when}.")})
     offices = []
     for i, (office, part) in enumerate(rem.groupby("office", sort=False), start=1):
         rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
