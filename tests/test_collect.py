@@ -715,3 +715,15 @@ def test_a_refused_body_return_is_sent_but_unusable(mini: Framework, tmp_path: P
     [sent] = _msgs(result, "đã gửi tệp")
     assert sent.message.startswith("'Xã B' đã gửi tệp 'b.xlsx' nhưng tệp không dùng được")
     assert [r["body"] for r in result.scores] == ["Xã A"]
+
+
+def test_a_signed_scan_sent_with_the_return_is_not_a_problem(issued: dict[str, Path], tmp_path: Path) -> None:
+    """Offices often send the signed PDF of their return beside the workbook: the scan, named
+    after the office, was an error asking for the Excel file the office had sent."""
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(issued[office], back / f"{office}.xlsx", values)
+    (back / f"{VH}.pdf").write_bytes(b"%PDF-1.4 signed scan")
+    result = collect(back, workers=1)
+    assert result.used == 3 and result.errors == 0, result.issues
+    assert not [i for i in result.issues if i.file.endswith(".pdf")]

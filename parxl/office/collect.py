@@ -330,8 +330,11 @@ def collect(
     elif expected is not None:
         raise InputError("không tìm thấy tệp danh sách phát hành", Location(file=str(exp_path)))
     sent = _senders(unreadable, fw.offices(), exp_bodies, result)
+    # a scan or photo instead of the return: say so where it is missed (a signed scan sent with
+    # the return is not a problem)
+    answered = {n.casefold() for n in [*(p.office for p in g.processed), *g.bodies]}
     for who, rel in stray_files(root, [*fw.offices(), *exp_bodies]).items():
-        if who not in sent:  # a scan or photo instead of the return: say so where it is missed
+        if who not in sent and who.casefold() not in answered:
             sent[who] = rel
             result.issues.append(Issue(rel, "", "", "", who if who in fw.offices() else "", ERROR,
                                        not_a_workbook(rel)))
