@@ -1057,7 +1057,7 @@ def test_an_office_whose_file_cannot_be_used_is_named_as_such(mini: Framework, t
     collect(back, tmp_path / "tong-hop.xlsx")
     make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx")
     text = _docx_paragraphs(tmp_path / "sk.docx")
-    assert ("Đơn vị chưa gửi số liệu: Văn phòng HĐND và UBND (đã gửi tệp nhưng tệp không dùng được; 02 tiêu "
+    assert ("Đơn vị chưa có số liệu dùng được: Văn phòng HĐND và UBND (đã gửi tệp nhưng tệp không dùng được; 02 tiêu "
             "chí thành phần, 4 điểm chưa xác định).") in text
     assert any(t.endswith("lý do: đơn vị đã gửi tệp nhưng tệp không dùng được (Văn phòng HĐND và UBND).")
                for t in text)
@@ -1096,7 +1096,7 @@ def test_an_office_whose_return_was_refused_is_named_and_the_directive_asks_for_
                 extra={("_parxl", "B2"): "0"})  # template version 0
     collect(back, tmp_path / "tong-hop.xlsx", expected=tmp_path / "phat-hanh" / "danh-sach-phat-hanh.csv")
     make_report("interim", [tmp_path / "tong-hop.xlsx"], tmp_path / "sk.docx")
-    assert ("Đơn vị chưa gửi số liệu: Phòng Văn hoá và Thông tin (đã gửi tệp nhưng tệp không dùng được; 01 tiêu "
+    assert ("Đơn vị chưa có số liệu dùng được: Phòng Văn hoá và Thông tin (đã gửi tệp nhưng tệp không dùng được; 01 tiêu "
             "chí thành phần, 1,5 điểm chưa xác định); Văn phòng HĐND và UBND (02 tiêu chí thành phần, 4 điểm chưa "
             "xác định).") in _docx_paragraphs(tmp_path / "sk.docx")
     make_report("remedy", [tmp_path / "tong-hop.xlsx"], tmp_path / "cv.docx")

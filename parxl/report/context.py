@@ -506,7 +506,8 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     est.append({"head": "Điểm chưa xác định: ", "text": und + ")."})
     missing = missing_offices(body)
     if missing:  # seed 003 names the office of each open item; an office with no return is named here
-        est.append({"head": "Đơn vị chưa gửi số liệu: ", "text": "; ".join(
+        head = "Đơn vị chưa gửi số liệu: " if not any(m.sent for m in missing) else "Đơn vị chưa có số liệu dùng được: "
+        est.append({"head": head, "text": "; ".join(
             f"{m.office} ({'đã gửi tệp nhưng tệp không dùng được; ' if m.sent else ''}{count2(len(m.codes))} "
             f"tiêu chí thành phần, {pts(m.points)} điểm chưa xác định)" for m in missing) + "."})
         _missing_notes(missing, warnings)

@@ -321,7 +321,7 @@ def write_report_xlsx(report: Report, path: str | Path) -> None:
                  "ranking": "Xếp hạng Chỉ số CCHC", "groups": "Điểm trung bình theo nhóm",
                  "years": "Tổng điểm và thứ hạng qua các năm",
                  "domains_yoy": "Tỷ lệ điểm đạt theo lĩnh vực so với năm trước",
-                 "missing": "Đơn vị chưa gửi số liệu (các tiêu chí thành phần tính là chưa xác định)"}.get(key, key)
+                 "missing": "Đơn vị chưa có số liệu dùng được (các tiêu chí thành phần tính là chưa xác định)"}.get(key, key)
         first, last, col = _write_table(ws, df, title + suffix, key)
         if key == "domains":
             _domain_charts(ws, first, last, col)
