@@ -29,7 +29,7 @@ from parxl.framework.model import Framework
 from parxl.office.collect import discover
 from parxl.province import appraisal as AP
 from parxl.province.executors import Executor, make_executor
-from parxl.province.store import Store
+from parxl.province.store import Store, release_memory
 from parxl.province.worker import Shared, process_batch
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
@@ -161,6 +161,7 @@ def province(
     result = ProvinceResult(root, out_dir, n, ex_name, None, stored=stored)
     tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr,
                  previous_distribution=prev_dist)
+    release_memory()  # what building the tables freed, before the outputs' two processes share it
     outputs.write_all(result, info=info, word=word)
     return result
 
