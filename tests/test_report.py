@@ -323,6 +323,26 @@ def test_user_template_with_unknown_variable(books: dict[str, Path], tmp_path: P
                    "điểm thưởng 5 điểm (đạt 08/10 nội dung, 8 điểm; tối đa được tính 5 điểm); không có điểm trừ)."
 
 
+def test_user_template_with_a_cell_loop_gets_its_table_grid(books: dict[str, Path], tmp_path: Path) -> None:
+    """A table whose cells come from a loop ({%tc for %}) gets one grid column per rendered cell
+    (docxtpl's table fix; skipped only for templates without cell loops or spans)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    t = d.add_table(rows=1, cols=3)
+    for cell, text in zip(t.rows[0].cells, ("{%tc for d in domains %}", "{{ d.code }}", "{%tc endfor %}"),
+                          strict=True):
+        cell.text = text
+    d.save(str(tmp_path / "cot.docx"))
+    make_report("self-assessment", [books["q1"]], tmp_path / "o.docx", template=tmp_path / "cot.docx")
+    out = docx.Document(str(tmp_path / "o.docx")).tables[0]._tbl
+    cells = out.findall(qn("w:tr"))[0].findall(qn("w:tc"))
+    grid = out.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    assert [c.xpath("string(.)") for c in cells] == [d.code for d in builtin("hcm-quan-2023").domains]
+    assert len(grid) == len(cells) == 8
+
+
 def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
     runner = CliRunner()
     info = tmp_path / "info.yaml"

@@ -167,22 +167,22 @@ def _thin_bodies(result: Any) -> tuple[list[Any], list[Any]]:
     app = t["domain_applicable"].reindex(columns=codes)
     appl: dict[str, list[Any]] = {str(b): list(v) for b, v in zip(app.index, app.to_numpy().tolist(), strict=True)}
 
-    def scores(total: float, row: Any, body: str) -> Scores:
-        domains = {}
-        ach, ap = (dom.get(body), appl.get(body)) if row is not None else (None, None)
-        for j, d in enumerate(fw.domains):
-            g = GroupScore(d.code, d.name, d.max)
-            if ach is not None and ap is not None:
-                g.achieved = float(ach[j])
-                g.applicable = float(ap[j])
-            domains[d.code] = g
-        base = GroupScore("", "Điểm cơ bản", fw.base_max)
+    base = GroupScore("", "Điểm cơ bản", fw.base_max)
+    no_domains = {d.code: GroupScore(d.code, d.name, d.max) for d in fw.domains}  # last year: totals only
+
+    def scores(total: float, domains: dict[str, GroupScore]) -> Scores:
         return Scores(fw.id, {}, {}, domains, base, {}, 0.0, 0.0, 0.0, 0.0, float(total), float(total), 0.0)
 
-    bodies = [Body(fw, scores(r.total, r, r.body), {}, r.body, str(r.year or ""), None)
+    def domains_of(body: str) -> dict[str, GroupScore]:
+        ach, ap = dom.get(body), appl.get(body)
+        if ach is None or ap is None:
+            return no_domains
+        return {d.code: GroupScore(d.code, d.name, d.max, float(ap[j]), float(ach[j]))
+                for j, d in enumerate(fw.domains)}
+
+    bodies = [Body(fw, scores(r.total, domains_of(r.body)), {}, r.body, str(r.year or ""), None)
               for r in t["bodies"].itertuples()]
-    prev = [Body(fw, scores(r.total, None, r.body), {}, r.body, "", None)
-            for r in t["previous_totals"].itertuples()]
+    prev = [Body(fw, scores(r.total, no_domains), {}, r.body, "", None) for r in t["previous_totals"].itertuples()]
     return bodies, prev
 
 

@@ -7,10 +7,12 @@ import re
 import struct
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
 
 from parxl.errors import InputError, Location
 from parxl.report.context import Report
@@ -19,6 +21,7 @@ from parxl.workbook.save import normalized_xlsx_bytes
 
 CHART_WIDTH_MM = 150
 CHART_MAX_HEIGHT_MM = 200  # of the 257 mm an A4 page prints (20 + 20 mm margins): room for the caption
+_CELL_TAGS = re.compile(r"{%-?\s*(?:tc|colspan)\b")  # docxtpl's cell loops and spans
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")  # a tab or break typed in a text run
 
 
@@ -29,6 +32,18 @@ class Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hin
 
     def resolve_listing(self, xml: str) -> str:
         return str(super().resolve_listing(xml)) if _LISTING.search(xml) else xml
+
+    def patch_xml(self, src_xml: str) -> str:
+        self._cells_vary = _CELL_TAGS.search(src_xml) is not None
+        return str(super().patch_xml(src_xml))
+
+    def fix_tables(self, xml: str) -> Any:
+        """docxtpl re-counts every table's cells to fix its grid after cell loops (``{%tc``) or
+        spans (``{% colspan``); a template with neither keeps its grid, and only the parse is
+        needed (the walk is 30 % of this step for a 10,000-row table)."""
+        if getattr(self, "_cells_vary", True):
+            return super().fix_tables(xml)
+        return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
 
 
 def _image(tpl: Template, png: bytes) -> InlineImage:
