@@ -242,20 +242,13 @@ class _Forked:
             self.proc.join()
 
 
-def start_word(result: Any, info: Any = None, word: bool = True) -> _Forked | None:
-    """Start writing the Word ranking report (in a forked child where one can run); None when
-    there is none to write. It needs only the bodies, domains, ranking and last year's totals."""
-    if word and result.framework is not None and len(result.tables["bodies"]) >= 2:
-        return _Forked(lambda: write_docx(result, result.output / DOCX, info))
-    return None
-
-
-def write_all(result: Any, info: Any = None, word: bool = True, report: _Forked | None = None) -> None:
-    """Every output; the Word report is written beside the tables (a second core, where there is
-    one), started here unless ``report`` is the one :func:`start_word` started already."""
+def write_all(result: Any, info: Any = None, word: bool = True) -> None:
+    """Every output; the Word report is written beside the tables (a second core, where there is one)."""
     out: Path = result.output
     t = result.tables
-    report = report or start_word(result, info, word)
+    report = None
+    if word and result.framework is not None and len(t["bodies"]) >= 2:
+        report = _Forked(lambda: write_docx(result, out / DOCX, info))
     try:
         files = [
             (out / "xep-hang.csv", _csv_bytes(t["ranking"], RANK_LABELS)),

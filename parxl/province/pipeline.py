@@ -159,17 +159,10 @@ def province(
                                        scheduler=scheduler, client=client, batch_size=batch_size, limits=limits,
                                        progress=progress)
     result = ProvinceResult(root, out_dir, n, ex_name, None, stored=stored)
-    report: list[Any] = []  # the Word report, started as soon as the ranking is known
-    try:
-        tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr,
-                     previous_distribution=prev_dist,
-                     ranked=lambda: report.append(outputs.start_word(result, info, word)))
-        release_memory()  # what building the tables freed
-        outputs.write_all(result, info=info, word=word, report=report[0] if report else None)
-    except BaseException:
-        if report and report[0] is not None:
-            report[0].cancel()
-        raise
+    tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr,
+                 previous_distribution=prev_dist)
+    release_memory()  # what building the tables freed, before the outputs' two processes share it
+    outputs.write_all(result, info=info, word=word)
     return result
 
 

@@ -15,7 +15,6 @@ import io
 import json
 import math
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -189,11 +188,8 @@ def _framework(fw_json: dict[str, str], fingerprint: str) -> Framework:
 
 def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None = None,
           roster: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
-          appraisal: Appraisal | None = None, previous_distribution: pd.DataFrame | None = None,
-          ranked: Callable[[], None] | None = None) -> None:
-    """Fill ``result.tables`` (and ``result.framework``) from the stored tables. ``ranked`` is
-    called once what the ranking report needs is there (bodies, domains, ranking, groups, last
-    year's totals), while the other tables are still being made."""
+          appraisal: Appraisal | None = None, previous_distribution: pd.DataFrame | None = None) -> None:
+    """Fill ``result.tables`` (and ``result.framework``) from the stored tables."""
     files = S.read(result.stored["files"])
     files = files.sort_values("file", kind="stable").reset_index(drop=True)
     issues = S.read(result.stored["issues"])
@@ -290,6 +286,28 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
                  "open", "bonus", "penalty", "reachable", "appraised", "errors", "warnings"]
     bodies = used[body_cols].sort_values("body", kind="stable").reset_index(drop=True)
     t["bodies"] = bodies
+    # scores by level, only for the bodies used
+    levels = S.by_level(result.stored["scores"], list(used.file))
+    name_of = dict(zip(used.file, used.body, strict=True))
+    for level, key in (("domain", "domains"), ("criterion", "criteria"), ("item", "items")):
+        part = levels[level]
+        order = _order(fw, level)
+        wide = part.pivot(index="file", columns="code", values="achieved")
+        wide = wide.reindex(columns=[c for c in order if c in wide.columns])
+        wide.index = wide.index.map(name_of)
+        wide = wide.reindex(bodies.body)
+        wide.index.name = "body"
+        wide.columns.name = None
+        t[key] = wide.reset_index()
+        if level == "domain":
+            t["domain_applicable"] = (part.pivot(index="file", columns="code", values="applicable")
+                                      .rename(index=name_of).reindex(bodies.body))
+    dist = distribution(fw, levels["item"])
+    if previous_distribution is not None and len(dist):
+        dist = dist.merge(previous_distribution, on="code", how="left")
+        dist["mean_change"] = [None if a is None or b is None or pd.isna(a) or pd.isna(b) else round(a - b, 6)
+                               for a, b in zip(dist["mean"], dist["previous_mean"], strict=True)]
+    t["distribution"] = dist
     # ranking: rank_bodies from parxl.analysis (ties shared, rank within group, change from last year)
     prev_totals: dict[str, float] = {}
     prev_ranks: dict[str, float] = {}
@@ -331,31 +349,6 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     t["groups"] = group_averages(rk) if len(rk) else pd.DataFrame(
         columns=["group", "bodies", "average", "highest", "lowest", "best"])
     t["previous_totals"] = pd.DataFrame({"body": list(all_prev), "total": list(all_prev.values())})
-    result.tables = t  # filled on as the tables are made
-    # scores by level, only for the bodies used
-    levels = S.by_level(result.stored["scores"], list(used.file))
-    name_of = dict(zip(used.file, used.body, strict=True))
-    for level, key in (("domain", "domains"), ("criterion", "criteria"), ("item", "items")):
-        part = levels[level]
-        order = _order(fw, level)
-        wide = part.pivot(index="file", columns="code", values="achieved")
-        wide = wide.reindex(columns=[c for c in order if c in wide.columns])
-        wide.index = wide.index.map(name_of)
-        wide = wide.reindex(bodies.body)
-        wide.index.name = "body"
-        wide.columns.name = None
-        t[key] = wide.reset_index()
-        if level == "domain":
-            t["domain_applicable"] = (part.pivot(index="file", columns="code", values="applicable")
-                                      .rename(index=name_of).reindex(bodies.body))
-            if ranked is not None:
-                ranked()
-    dist = distribution(fw, levels["item"])
-    if previous_distribution is not None and len(dist):
-        dist = dist.merge(previous_distribution, on="code", how="left")
-        dist["mean_change"] = [None if a is None or b is None or pd.isna(a) or pd.isna(b) else round(a - b, 6)
-                               for a, b in zip(dist["mean"], dist["previous_mean"], strict=True)]
-    t["distribution"] = dist
     probs = pd.DataFrame(problems, columns=["kind", "body", "file", "reason"])
     probs["label"] = probs.kind.map(PROBLEM_LABELS).fillna(probs.kind)
     probs = probs.sort_values(["kind", "body", "file"], kind="stable").reset_index(drop=True)
@@ -369,6 +362,7 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     t["issues"] = issues.sort_values(["file", "item", "sheet", "cell", "severity", "message"],
                                      kind="stable").reset_index(drop=True)
     t["files"] = files
+    result.tables = t
 
 
 def _order(fw: Framework | None, level: str) -> list[str]:
