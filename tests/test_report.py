@@ -343,6 +343,27 @@ def test_user_template_with_a_cell_loop_gets_its_table_grid(books: dict[str, Pat
     assert len(grid) == len(cells) == 8
 
 
+def test_body_parsed_in_place_is_the_document_docxtpl_makes(books: dict[str, Path], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rendered body is parsed inside the whole document instead of being moved into it:
+    the same XML (canonical form: a namespace declared again on a chart's element may remain)."""
+    from lxml import etree
+
+    from parxl.report import word
+
+    make_report("self-assessment", [books["q1"]], tmp_path / "nhanh.docx")
+    monkeypatch.setattr(word, "_CELL_TAGS", re.compile(""))  # every template takes docxtpl's own way
+    make_report("self-assessment", [books["q1"]], tmp_path / "docxtpl.docx")
+
+    def canonical(path: Path) -> bytes:
+        with zipfile.ZipFile(path) as z:
+            return bytes(etree.tostring(etree.fromstring(z.read("word/document.xml")), method="c14n"))
+
+    fast, plain = canonical(tmp_path / "nhanh.docx"), canonical(tmp_path / "docxtpl.docx")
+    assert b"<wp:inline" in fast and "Quận 1".encode() in fast
+    assert fast == plain
+
+
 def test_cli_report(books: dict[str, Path], tmp_path: Path) -> None:
     runner = CliRunner()
     info = tmp_path / "info.yaml"

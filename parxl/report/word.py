@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
@@ -21,6 +22,8 @@ from parxl.workbook.save import normalized_xlsx_bytes
 
 CHART_WIDTH_MM = 150
 CHART_MAX_HEIGHT_MM = 200  # of the 257 mm an A4 page prints (20 + 20 mm margins): room for the caption
+_BODY_TAG = re.compile(r'<w:body(?:\s+xmlns(?::\w+)?="[^"]*")*\s*>')
+_XMLNS = re.compile(r'xmlns(?::(\w+))?="([^"]*)"')
 _CELL_TAGS = re.compile(r"{%-?\s*(?:tc|colspan)\b")  # docxtpl's cell loops and spans
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")  # a tab or break typed in a text run
 
@@ -43,7 +46,28 @@ class Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no type hin
         needed (the walk is 30 % of this step for a 10,000-row table)."""
         if getattr(self, "_cells_vary", True):
             return super().fix_tables(xml)
-        return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        # the rendered body is parsed in place, as part of the whole document: docxtpl would
+        # parse it alone and then move it into the document (map_tree), which walks every node
+        # again (1.2 s of a 10,000-row table)
+        doc = self.docx._part._element
+        whole = etree.tostring(doc, encoding="unicode")
+        start, end = whole.find("<w:body"), whole.rfind("</w:body>")
+        tag = _BODY_TAG.match(xml)
+        # the body as serialized alone declares the document's namespaces again: dropped, as
+        # moving it into the document drops them (same bytes either way)
+        if start < 0 or end < 0 or tag is None or any(
+                doc.nsmap.get(p or None) != uri for p, uri in _XMLNS.findall(tag.group(0))):
+            return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        root = etree.fromstring(whole[:start] + "<w:body>" + xml[tag.end():] + whole[end + len("</w:body>"):],
+                                parser=etree.XMLParser(recover=True))
+        return root.find(qn("w:body"))
+
+    def map_tree(self, tree: Any) -> None:
+        root = tree.getparent()
+        if root is None:  # parsed alone: docxtpl moves it into the document
+            super().map_tree(tree)
+        else:  # the whole document, parsed above: the part is serialized from it when saved
+            self.docx._part._element = root
 
 
 def _image(tpl: Template, png: bytes) -> InlineImage:
