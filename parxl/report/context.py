@@ -147,6 +147,11 @@ class MissingOffice:
     def says(self) -> str:
         return "đã gửi tệp nhưng tệp không dùng được" if self.sent else "chưa gửi số liệu"
 
+    @property
+    def left_open(self) -> str:
+        """"05 tiêu chí thành phần, 3 điểm chưa xác định"."""
+        return f"{count2(len(self.codes))} tiêu chí thành phần, {pts(self.points)} điểm chưa xác định"
+
 
 def missing_offices(body: Body) -> list[MissingOffice]:
     """The offices collect found no usable return of, each with its items still open and with
@@ -508,8 +513,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     if missing:  # seed 003 names the office of each open item; an office with no return is named here
         head = "Đơn vị chưa gửi số liệu: " if not any(m.sent for m in missing) else "Đơn vị chưa có số liệu dùng được: "
         est.append({"head": head, "text": "; ".join(
-            f"{m.office} ({'đã gửi tệp nhưng tệp không dùng được; ' if m.sent else ''}{count2(len(m.codes))} "
-            f"tiêu chí thành phần, {pts(m.points)} điểm chưa xác định)" for m in missing) + "."})
+            f"{m.office} ({m.says + '; ' if m.sent else ''}{m.left_open})" for m in missing) + "."})
         _missing_notes(missing, warnings)
     unsent = {c: m for m in missing for c in m.codes}
     est.append({"head": "Điểm tối đa có thể đạt: ",
@@ -703,8 +707,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     if missing:  # seed 000, 4.: "Đảm bảo chế độ thông tin, báo cáo đúng thời hạn"
         ctx["directives"].append({"head": f"{len(ctx['directives']) + 1}. ", "text": (
             "Đảm bảo chế độ thông tin, báo cáo đúng thời hạn: " + "; ".join(
-                f"{m.office} {m.says} ({count2(len(m.codes))} tiêu chí thành phần, {pts(m.points)} điểm chưa xác "
-                "định)" for m in missing) + f"; đề nghị gửi số liệu về {coordinator} {when}.")})
+                f"{m.office} {m.says} ({m.left_open})" for m in missing) + f"; đề nghị gửi số liệu về {coordinator} {when}.")})
     offices = []
     for i, (office, part) in enumerate(rem.groupby("office", sort=False), start=1):
         rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
