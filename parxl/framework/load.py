@@ -21,7 +21,7 @@ from parxl.numbers import cell_text
 from parxl.rules import KINDS
 from parxl.rules.base import pts
 
-_TOL = 1e-9
+SUM_TOLERANCE = 1e-9
 _TEXT_KEYS = frozenset({"id", "version", "code"})
 _ITEM_KEYS = {"code", "name", "max", "rule", "scorer", "office", "evidence", "guidance", "hidden"}
 _TOP_KEYS = {"id", "name", "level", "version", "note", "total", "domains", "bonus", "penalties"}
@@ -185,11 +185,11 @@ def _read_item(
 
 def _check_max(c: _Collector, node: dict[str, Any], path: str, computed: float | None) -> None:
     stated = c.number(node, "max", path)
-    if stated is not None and computed is not None and abs(stated - computed) > _TOL:
+    if stated is not None and computed is not None and abs(stated - computed) > SUM_TOLERANCE:
         c.add(f"{path}.max", f"ghi {pts(stated)} điểm nhưng các mục con cộng lại {pts(computed)} điểm")
 
 
-def _written_max(node: Any) -> float | None:
+def written_max(node: Any) -> float | None:
     """An item's maximum as written (even when the item has other problems), or None."""
     value = node.get("max") if isinstance(node, dict) else None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -197,7 +197,7 @@ def _written_max(node: Any) -> float | None:
     return float(value)
 
 
-def _sum_known(values: list[float | None]) -> float | None:
+def sum_known(values: list[float | None]) -> float | None:
     """Sum of maxima when every one is known (cleaned of binary noise as the model does)."""
     if any(v is None for v in values):
         return None
@@ -308,13 +308,13 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
             ]
             offices += [(f"{cpath}.items[{ii}]", i) for ii, i in enumerate(items) if i and i.office]
             crit = Criterion(ccode, c.text(cnode, "name", cpath), tuple(i for i in items if i))
-            crit_sums.append(_sum_known([_written_max(n) for n in inodes]))
+            crit_sums.append(sum_known([written_max(n) for n in inodes]))
             _check_max(c, cnode, cpath, crit_sums[-1])
             _unknown_keys(c, cnode, cpath, {"code", "name", "max", "items"})
             c.name_own(cstart, cpath, f"tiêu chí {ccode}")
             criteria.append(crit)
         domain = Domain(dcode, c.text(dnode, "name", dpath), tuple(criteria))
-        base_sums.append(_sum_known(crit_sums))
+        base_sums.append(sum_known(crit_sums))
         _check_max(c, dnode, dpath, base_sums[-1])
         _unknown_keys(c, dnode, dpath, {"code", "name", "max", "criteria"})
         if authored:
@@ -337,12 +337,12 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
                     bonus_items.append(it)
                     if it.office:
                         offices.append((f"bonus.items[{ii}]", it))
-            total_bonus = _sum_known([_written_max(n) for n in inodes])
+            total_bonus = sum_known([written_max(n) for n in inodes])
             # a cap written but not a number is reported above; none at all must be > 0
             written = stated_cap is not None or bnode.get("cap") is None
             if written and cap <= 0:
                 c.add("bonus.cap", "giới hạn điểm thưởng phải lớn hơn 0")
-            elif written and total_bonus is not None and cap > total_bonus + _TOL:
+            elif written and total_bonus is not None and cap > total_bonus + SUM_TOLERANCE:
                 c.add(
                     "bonus.cap",
                     f"giới hạn {pts(cap)} lớn hơn tổng điểm các mục thưởng {pts(total_bonus)}",
@@ -375,11 +375,11 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         penalties=tuple(penalty_items),
     )
     stated_total = c.number(data, "total", "$")
-    written_total = _sum_known([*base_sums, cap])
+    written_total = sum_known([*base_sums, cap])
     if (
         stated_total is not None
         and written_total is not None
-        and abs(stated_total - written_total) > _TOL
+        and abs(stated_total - written_total) > SUM_TOLERANCE
     ):
         c.add(
             "$.total",

@@ -21,7 +21,7 @@ import yaml
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parxl.errors import FrameworkError
-from parxl.framework.load import _TOL, _sum_known, _written_max, from_dict
+from parxl.framework.load import SUM_TOLERANCE, from_dict, sum_known, written_max
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import cell_text, parse_vn_number
 from parxl.rules.base import pts
@@ -492,8 +492,8 @@ def _total_problems(
     """A decision's total and domain rows checked against the maxima of its items (which decide):
     the total may leave the bonus cap out, the bonus rows' total may be the cap. Nothing is said
     where a maximum is not a number (that item is reported)."""
-    sums = {code: _sum_known([_written_max(i) for i in items]) for code, items in groups.items()}
-    bonus = _written_max({"max": cap}) if groups[BONUS] else 0.0
+    sums = {code: sum_known([written_max(i) for i in items]) for code, items in groups.items()}
+    bonus = written_max({"max": cap}) if groups[BONUS] else 0.0
     problems = []
     for r, label, dom, number in totals:
         where = f"trang '{TABLE}' dòng {r}, ô {_letter(points)}{r} ('Điểm tối đa'): dòng '{label}' ghi {pts(number)} điểm"
@@ -503,7 +503,7 @@ def _total_problems(
             continue
         note = ""  # the other number the row may give
         if dom is None:
-            own = _sum_known([v for code, v in sums.items() if code not in (BONUS, PENALTY)])
+            own = sum_known([v for code, v in sums.items() if code not in (BONUS, PENALTY)])
             what = "điểm tối đa các lĩnh vực"
             also = None if own is None or not bonus else own + bonus  # with the bonus cap
             if also is not None:
@@ -513,7 +513,7 @@ def _total_problems(
             what = {BONUS: "các mục thưởng", PENALTY: "các mục trừ"}.get(dom, f"các mục của lĩnh vực {dom}")
             if also is not None:
                 note = f" (giới hạn điểm thưởng {pts(also)})"
-        if own is None or abs(own - number) <= _TOL or (also is not None and abs(also - number) <= _TOL):
+        if own is None or abs(own - number) <= SUM_TOLERANCE or (also is not None and abs(also - number) <= SUM_TOLERANCE):
             continue
         problems.append(f"{where} nhưng {what} cộng lại {pts(own)} điểm{note}{fix}")
     return problems

@@ -276,16 +276,16 @@ def collect(
                                            "tệp tổng hợp do parxl tạo (không phải biểu mẫu trả về) — bỏ qua"))
             else:
                 unreadable.append(p.path)
-                if _owner(p):  # a tampered '_parxl' sheet still says whose the file is
-                    refused.setdefault(_owner(p), p.path)
+                if owner := _owner(p):  # a tampered '_parxl' sheet still says whose the file is
+                    refused.setdefault(owner, p.path)
             continue
         if p.meta.get("template_version") != str(L.TEMPLATE_VERSION):
             result.issues.append(Issue(
                 p.path, L.META, "", "", p.office, ERROR,
                 f"biểu mẫu phiên bản {p.meta.get('template_version') or '?'}, parxl này dùng phiên bản "
                 f"{L.TEMPLATE_VERSION} — đề nghị điền lại trên biểu mẫu phát hành mới; không tổng hợp tệp này"))
-            if _owner(p):
-                refused.setdefault(_owner(p), p.path)
+            if owner := _owner(p):
+                refused.setdefault(owner, p.path)
             continue
         g = groups.setdefault(p.fw_key, _Group(p.fw_key))
         g.usable += 1
