@@ -43,8 +43,11 @@ _BY_KEY = {s.casefold(): s for s in STATUSES}
 Values = Mapping[tuple[str, str], Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ItemScore:
+    """One item's numbers; immutable (scoring hands the same object to every body whose inputs
+    for the item are the same)."""
+
     code: str
     max: float
     raw: float
@@ -163,6 +166,10 @@ class _ItemPlan:
     item: Item
     fields: tuple[tuple[tuple[str, str], int, str], ...]  # ((code, field), slot index, type)
     status_key: tuple[str, str]
+    keys: tuple[tuple[str, str], ...] = ()  # every value the item's score depends on
+    # inputs -> score: most items take one of a few values (yes/no, a status, whole points),
+    # the same in most bodies; bounded, so a province of distinct rates cannot grow it
+    memo: dict[tuple[Any, ...], ItemScore] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _item_plan(item: Item) -> _ItemPlan:
@@ -170,6 +177,7 @@ def _item_plan(item: Item) -> _ItemPlan:
         item,
         tuple(((item.code, f.name), f.slot - 1, f.type) for f in item.rule.fields()),
         (item.code, "status"),
+        (*((item.code, f.name) for f in item.rule.fields()), (item.code, "status")),
     )
 
 
@@ -247,7 +255,29 @@ def score_item(item: Item, values: Values) -> ItemScore:
     return _score(_item_plan(item), values)
 
 
+_MEMO_SIZE = 256  # scores kept per item
+
+
 def _score(plan: _ItemPlan, values: Values) -> ItemScore:
+    """`_score_new`, remembered per item by its inputs and their types (1, 1.0 and True are
+    equal keys in a dict but not equal inputs: a yes/no cell reads them as different texts)."""
+    got = tuple(values.get(k) for k in plan.keys)
+    key = (*got, *map(type, got))
+    if 0.0 in got:  # and 0.0, -0.0 are equal keys too
+        key += tuple(math.copysign(1.0, v) if type(v) is float else 0.0 for v in got)
+    memo = plan.memo
+    try:
+        hit = memo.get(key)
+    except TypeError:  # an unhashable value: not remembered
+        return _score_new(plan, values)
+    if hit is None:
+        hit = _score_new(plan, values)
+        if len(memo) < _MEMO_SIZE:
+            memo[key] = hit
+    return hit
+
+
+def _score_new(plan: _ItemPlan, values: Values) -> ItemScore:
     item = plan.item
     args: list[Any] = [0.0, 0.0]
     filled = False

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
+from dataclasses import astuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parxl.framework import Framework
-from parxl.score import score_values
+from parxl.framework.load import builtin, from_dict
+from parxl.score import _plan, _score_new, score_values
 
 VALUES = {
     ("1.1.1", "done"): "Có",  # 1 of 1
@@ -101,3 +106,24 @@ def test_json_numbers_are_as_excel_holds_them() -> None:
     d = score_values(fw, values).as_dict()
     assert d["total"] == 57.96 and d["base"]["achieved"] == 57.96
     assert json.loads(json.dumps(d)) == d  # plain JSON all the way down
+
+
+# values that are equal as dict keys but not as inputs (1, 1.0, True; 0.0, -0.0), texts, blanks
+_TRICKY = [0, 0.0, -0.0, 1, 1.0, True, False, 2, 0.5, "1", "Có", "Không", "có", None, "", " ", "Đạt",
+           "Chưa đến hạn", "không áp dụng", "x"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_remembered_scores_are_the_scores_of_the_inputs(rnd: random.Random) -> None:
+    """An item's score is remembered by its inputs: each body still gets exactly (to the sign
+    of a zero) the score its own inputs give, whatever bodies were scored before it. Every
+    rule kind is in the Hồ Chí Minh City framework."""
+    fw = from_dict(builtin("hcm-quan-2023").to_dict())  # its own remembered scores
+    keys = [(i.code, f.name) for i in fw.items for f in i.rule.fields()] + [(i.code, "status") for i in fw.items]
+    for _ in range(6):
+        values = {k: v for k in keys if (v := rnd.choice(_TRICKY)) is not None}
+        got = score_values(fw, values)
+        for plan in _plan(fw).items:
+            alone = _score_new(plan, values)
+            assert repr(astuple(got.items[alone.code])) == repr(astuple(alone)), values
