@@ -432,7 +432,8 @@ def read_meta(pkg: Package, display: str) -> tuple[dict[str, str], str, str]:
     return meta, key, text
 
 
-_CELLS: dict[bytes, RawCell] = {}  # never mutated once made
+_CELLS: dict[tuple[bytes, bytes], RawCell] = {}  # never mutated once made
+_TEXTS: dict[tuple[bytes, bytes], str] = {}
 _HEADERS: dict[bytes, dict[str, str]] = {}
 _SHEET_PARTS: dict[bytes, dict[str, str]] = {}
 _PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
@@ -461,22 +462,31 @@ def _cell_pattern(letters: tuple[str, ...], kind: str = "cells") -> re.Pattern[b
     return pat
 
 
-def _cell(attrs: bytes, inner: bytes, sst: SharedStrings) -> RawCell:
-    """cell_value, memoised on the raw bytes (codes, offices, maxima and most inputs repeat from
-    one return to the next); shared strings and formulas are decoded each time."""
-    if b't="s"' in attrs or b"<f" in inner:
-        return cell_value(attrs, inner, sst)
-    raw = attrs + b"\x00" + inner
-    c = _CELLS.get(raw)
+def _cell(cell: tuple[bytes, bytes], sst: SharedStrings) -> RawCell:
+    """cell_value of an ``(attrs, inner)`` pair, memoised on the pair (codes, offices, maxima and
+    most inputs repeat from one return to the next); shared strings and formulas are never
+    memoised, so they are decoded each time."""
+    c = _CELLS.get(cell)
     if c is None:
+        attrs, inner = cell
         c = cell_value(attrs, inner, sst)
-        if len(_CELLS) < 200_000:
-            _CELLS[raw] = c
+        if len(_CELLS) < 200_000 and b't="s"' not in attrs and b"<f" not in inner:
+            _CELLS[cell] = c
     return c
 
 
 def _decoded(attrs: bytes, inner: bytes | None, sst: SharedStrings) -> Any:
-    return _cell(attrs, inner, sst).value if inner else None
+    return _cell((attrs, inner), sst).value if inner else None
+
+
+def _text(cell: tuple[bytes, bytes], sst: SharedStrings) -> str:
+    """A cell's text, stripped (codes: memoised like `_cell`)."""
+    t = _TEXTS.get(cell)
+    if t is None:
+        t = cell_text(_cell(cell, sst).value).strip()
+        if len(_TEXTS) < 200_000 and b't="s"' not in cell[0]:
+            _TEXTS[cell] = t
+    return t
 
 
 def _header(data: bytes, sst: SharedStrings) -> dict[str, str] | None:
@@ -577,12 +587,13 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
     rows: list[ItemRow] = []
     extra: list[tuple[str, str, str]] = []
     code_col = letters["code"]
+    memo = _CELLS  # inlined `_cell` hits: a sheet has hundreds of input cells
     computed_b = [(k, letters_b[k]) for k in computed_keys]
     for rb, cs in sorted(by_row.items(), key=lambda kv: int(kv[0])):
         code_cell = cs.get("code")
         if code_cell is None:
             continue
-        code = cell_text(_decoded(code_cell[0], code_cell[1], sst)).strip()
+        code = _text(code_cell, sst)
         if not code or code in skip_codes:
             continue
         r = int(rb)
@@ -590,14 +601,14 @@ def read_items(pkg: Package, sheet: str, display: str, skip_codes: frozenset[str
             if any(k in cs for k in ("max", *INPUT_COLS)):
                 extra.append((sheet, f"{code_col}{r}", code))
             continue
-        inputs = {k: _cell(c[0], c[1], sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
+        inputs = {k: memo.get(c) or _cell(c, sst) for k in INPUT_COLS if (c := cs.get(k)) is not None}
         if checks and dates:
             for k, (attrs, _inner) in ((k, cs[k]) for k in inputs):
                 style = _STYLE_ATTR.search(attrs)
                 if style and style.group(1) in dates and isinstance(inputs[k].value, int | float):
                     inputs[k] = RawCell(inputs[k].value, inputs[k].formula, date=True)
-        office = _decoded(*cs["office"], sst) if "office" in cs else None
-        mx = _decoded(*cs["max"], sst) if "max" in cs else None
+        office = _cell(c, sst).value if (c := cs.get("office")) is not None else None
+        mx = _cell(c, sst).value if (c := cs.get("max")) is not None else None
         lost: list[str] = []
         if checks and per_row[rb] != len(computed_b):
             if fast and not with_formula:
