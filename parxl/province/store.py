@@ -66,16 +66,18 @@ class Store:
         self.rows = dict.fromkeys(NAMES, 0)
 
     def add(self, out: BatchOut) -> None:
-        for key, rows in (("files", out.files), ("scores", out.scores), ("issues", out.issues),
-                          ("appraisal", out.appraisal)):
-            if not rows:
-                continue
-            cols = list(zip(*rows, strict=True))
-            schema = SCHEMAS[key]
-            table = pa.Table.from_arrays([pa.array(c, type=schema.field(i).type) for i, c in enumerate(cols)],
-                                         schema=schema)
-            self.writers[key].write_table(table)
-            self.rows[key] += len(rows)
+        for key, rows in (("files", out.files), ("issues", out.issues), ("appraisal", out.appraisal)):
+            if rows:
+                self._write(key, list(zip(*rows, strict=True)))
+        if out.scores["file"]:
+            self._write("scores", [out.scores[c] for c in SCORE_COLUMNS])
+
+    def _write(self, key: str, cols: list[Any]) -> None:
+        schema = SCHEMAS[key]
+        table = pa.Table.from_arrays([pa.array(c, type=schema.field(i).type) for i, c in enumerate(cols)],
+                                     schema=schema)  # columns of unequal length are refused here
+        self.writers[key].write_table(table)
+        self.rows[key] += table.num_rows
 
     def close(self) -> dict[str, Path]:
         out: dict[str, Path] = {}

@@ -55,7 +55,9 @@ class Shared:
 @dataclass
 class BatchOut:
     files: list[tuple[Any, ...]] = field(default_factory=list)
-    scores: list[tuple[Any, ...]] = field(default_factory=list)
+    # the scores table by column (SCORE_COLUMNS): a body's 150 rows are a few list extends here
+    # and no row tuples to take apart in the main process
+    scores: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in SCORE_COLUMNS})
     issues: list[tuple[str, ...]] = field(default_factory=list)
     appraisal: list[tuple[Any, ...]] = field(default_factory=list)
     frameworks: dict[str, str] = field(default_factory=dict)  # fingerprint -> framework JSON
@@ -70,16 +72,32 @@ def _send(out: BatchOut, fw: Framework, run: str) -> None:
         out.frameworks[fw.fingerprint] = json.dumps(fw.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
+_SHAPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # fingerprint -> (levels, codes)
+
+
 def _score_rows(out: BatchOut, file: str, fw: Framework, s: Scores) -> None:
-    rows = out.scores
-    for d in fw.domains:
-        g = s.domains[d.code]
-        rows.append((file, "domain", d.code, g.applicable, g.achieved, g.open, g.deducted, ""))
-    for c in fw.criteria:
-        g = s.criteria[c.code]
-        rows.append((file, "criterion", c.code, g.applicable, g.achieved, g.open, g.deducted, ""))
-    for code, i in s.items.items():
-        rows.append((file, "item", code, i.applicable, i.achieved, i.open, i.deducted, i.status))
+    """A body's rows of the scores table: its domains, criteria, then items."""
+    shape = _SHAPES.get(fw.fingerprint)
+    if shape is None:
+        shape = _SHAPES[fw.fingerprint] = (
+            ("domain",) * len(fw.domains) + ("criterion",) * len(fw.criteria) + ("item",) * len(fw.items),
+            tuple(d.code for d in fw.domains) + tuple(c.code for c in fw.criteria) + tuple(i.code for i in fw.items))
+    levels, codes = shape
+    items = [s.items[i.code] for i in fw.items]
+    parts: list[Any] = [s.domains[d.code] for d in fw.domains]
+    parts += [s.criteria[c.code] for c in fw.criteria]
+    groups = len(parts)
+    parts += items
+    cols = out.scores
+    cols["file"] += [file] * len(parts)
+    cols["level"] += levels
+    cols["code"] += codes
+    cols["applicable"] += [g.applicable for g in parts]
+    cols["achieved"] += [g.achieved for g in parts]
+    cols["open"] += [g.open for g in parts]
+    cols["deducted"] += [g.deducted for g in parts]
+    cols["status"] += [""] * groups
+    cols["status"] += [i.status for i in items]
 
 
 def _numbers(s: Scores) -> dict[str, float]:
