@@ -687,3 +687,35 @@ def test_word_report_written_beside_the_tables(hand_result: Any, tmp_path: Path,
     with pytest.raises(InputError, match="mẫu báo cáo hỏng"):
         _rewrite(hand_result, tmp_path / "b")
     assert not (tmp_path / "b" / outputs.DOCX).exists()
+
+
+def test_word_modules_loaded_while_the_tables_are_built(hand: dict[str, Path], tmp_path: Path, monkeypatch: Any) -> None:
+    """The Word report's modules are imported in a thread while the tables are built, and that
+    thread is over when the outputs start (else the report could not be written by a fork)."""
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from parxl.province import outputs
+
+    code = ("import sys; from parxl.province import outputs; outputs.preload_word().join(); "
+            "print(all(m in sys.modules for m in ('parxl.report.word', 'parxl.report.charts', 'docxtpl')))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "True\n"
+    started: list[threading.Thread] = []
+    alive: list[list[str]] = []
+    real_write = outputs.write_all
+
+    def preload() -> threading.Thread:  # loading takes a while
+        started.append(threading.Thread(target=time.sleep, args=(2,), name="parxl-preload"))
+        started[-1].start()
+        return started[-1]
+
+    def write_all(result: Any, info: Any = None, word: bool = True) -> None:
+        alive.append([t.name for t in threading.enumerate() if t.name == "parxl-preload"])
+        real_write(result, info=info, word=word)
+
+    monkeypatch.setattr(outputs, "preload_word", preload)
+    monkeypatch.setattr(outputs, "write_all", write_all)
+    province(hand["returns"], tmp_path / "kq", executor=Sequential())
+    assert len(started) == 1 and alive == [[]]

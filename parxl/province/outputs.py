@@ -203,6 +203,23 @@ def write_docx(result: Any, path: Path, info: Any = None) -> list[str]:
     return list(report.warnings)
 
 
+def preload_word() -> threading.Thread:
+    """Import the Word report's modules (docxtpl, matplotlib: 0.6 s) in a thread, started while
+    the tables are built on one core: the child that writes the report inherits them. Join it
+    before :func:`write_all` (a process only forks with no other thread running)."""
+    def load() -> None:
+        import contextlib
+        import importlib
+
+        for name in ("parxl.report.api", "parxl.report.word", "parxl.report.charts"):
+            with contextlib.suppress(ImportError):  # raised again, and reported, where it is used
+                importlib.import_module(name)
+
+    thread = threading.Thread(target=load, name="parxl-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 class _Forked:
     """``fn()`` in a forked child while this process goes on (Linux, no other thread running:
     the tables are shared with the child, never pickled); anywhere else it runs at

@@ -159,8 +159,13 @@ def province(
                                        scheduler=scheduler, client=client, batch_size=batch_size, limits=limits,
                                        progress=progress)
     result = ProvinceResult(root, out_dir, n, ex_name, None, stored=stored)
-    tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr,
-                 previous_distribution=prev_dist)
+    preload = outputs.preload_word() if word else None
+    try:
+        tables.build(result, fw_json, framework=framework, roster=roster, previous=prev, appraisal=appr,
+                     previous_distribution=prev_dist)
+    finally:
+        if preload is not None:
+            preload.join()
     release_memory()  # what building the tables freed, before the outputs' two processes share it
     outputs.write_all(result, info=info, word=word)
     return result
