@@ -222,6 +222,36 @@ def test_templates_are_current() -> None:
         assert (TEMPLATES / name).read_bytes() == template_bytes(kind), f"run python -m parxl.report.make_templates ({name})"
 
 
+def test_table_text_comes_from_one_style() -> None:
+    """Every table cell of the shipped templates takes Times New Roman 12 pt from the style
+    "Chữ trong bảng" (restyled in Word in one place), not from properties on each of its runs."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for name in FILES.values():
+        with zipfile.ZipFile(TEMPLATES / name) as z:
+            body = etree.fromstring(z.read("word/document.xml"))
+            styles = etree.fromstring(z.read("word/styles.xml"))
+        by_id = {s.get(f"{w}styleId"): s for s in styles.iter(f"{w}style")}
+        style = by_id["TableText"]
+        assert style.find(f"{w}name").get(f"{w}val") == "Chữ trong bảng"
+        assert style.find(f"{w}rPr/{w}sz").get(f"{w}val") == "24"
+        normal = by_id[style.find(f"{w}basedOn").get(f"{w}val")]
+        assert normal.find(f"{w}rPr/{w}rFonts").get(f"{w}ascii") == "Times New Roman"
+        cells = list(body.iter(f"{w}tc"))
+        seen = 0
+        for p in (p for tc in cells for p in tc.iter(f"{w}p") if p.find(f"{w}r") is not None):
+            if p.getparent().getparent().getparent().find(f"{w}tblPr/{w}tblStyle") is None:
+                continue  # the header and signature blocks: layout tables without grid
+            seen += 1
+            assert p.find(f"{w}pPr/{w}pStyle").get(f"{w}val") == "TableText", name
+            assert all(r.find(f"{w}rPr/{w}sz") is None and r.find(f"{w}rPr/{w}rFonts") is None
+                       for r in p.iter(f"{w}r")), name
+        assert seen >= 10, name
+
+
 def test_reproducible_outputs(books: dict[str, Path], tmp_path: Path) -> None:
     outs = []
     for i in range(2):
