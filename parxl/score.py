@@ -262,13 +262,13 @@ def _score(plan: _ItemPlan, values: Values) -> ItemScore:
     """`_score_new`, remembered per item by its inputs and their types (1, 1.0 and True are
     equal keys in a dict but not equal inputs: a yes/no cell reads them as different texts)."""
     got = tuple(values.get(k) for k in plan.keys)
-    key = (*got, *map(type, got))
-    if 0.0 in got:  # and 0.0, -0.0 are equal keys too
-        key += tuple(math.copysign(1.0, v) if type(v) is float else 0.0 for v in got)
     memo = plan.memo
     try:
+        key = (*got, *map(type, got))
+        if 0.0 in got:  # and 0.0, -0.0 are equal keys too
+            key += tuple(math.copysign(1.0, v) if type(v) is float else 0.0 for v in got)
         hit = memo.get(key)
-    except TypeError:  # an unhashable value: not remembered
+    except TypeError:  # a value that cannot be a key (unhashable; pandas.NA): not remembered
         return _score_new(plan, values)
     if hit is None:
         hit = _score_new(plan, values)

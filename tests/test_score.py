@@ -127,3 +127,14 @@ def test_remembered_scores_are_the_scores_of_the_inputs(rnd: random.Random) -> N
         for plan in _plan(fw).items:
             alone = _score_new(plan, values)
             assert repr(astuple(got.items[alone.code])) == repr(astuple(alone)), values
+
+
+def test_a_value_that_cannot_be_remembered_is_scored() -> None:
+    """pandas' NA (an empty cell of a DataFrame) is no dict key: scored, not remembered, as a
+    value that is not a number."""
+    import pandas as pd
+
+    fw = from_dict(builtin("hcm-quan-2023").to_dict())
+    item = next(i for i in fw.items if i.rule.kind == "manual")
+    s = score_values(fw, {(item.code, item.rule.fields()[0].name): pd.NA})
+    assert s.items[item.code].achieved == 0 and "không phải là số" in s.items[item.code].error

@@ -13,7 +13,9 @@ Same inputs, same bytes (fixed timestamps); every file is written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import importlib
 import io
 import math
 import multiprocessing
@@ -208,9 +210,6 @@ def preload_word() -> threading.Thread:
     the tables are built on one core: the child that writes the report inherits them. Join it
     before :func:`write_all` (a process only forks with no other thread running)."""
     def load() -> None:
-        import contextlib
-        import importlib
-
         for name in ("parxl.report.api", "parxl.report.word", "parxl.report.charts"):
             with contextlib.suppress(ImportError):  # raised again, and reported, where it is used
                 importlib.import_module(name)
