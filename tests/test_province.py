@@ -719,3 +719,25 @@ def test_word_modules_loaded_while_the_tables_are_built(hand: dict[str, Path], t
     monkeypatch.setattr(outputs, "write_all", write_all)
     province(hand["returns"], tmp_path / "kq", executor=Sequential())
     assert len(started) == 1 and alive == [[]]
+
+
+def _gc_thresholds(batch: Any, shared: Any) -> tuple[int, ...]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_local_workers_collect_cycles_less_often() -> None:
+    """Worker processes raise the cyclic collector's thresholds (they allocate much and keep
+    little); this process keeps its own."""
+    import gc
+
+    from parxl.province.executors import WORKER_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    ex = Local(1)
+    try:
+        assert list(ex.run(_gc_thresholds, [[]], None)) == [WORKER_GC_THRESHOLDS]
+    finally:
+        ex.close()
+    assert gc.get_threshold() == before != WORKER_GC_THRESHOLDS

@@ -17,6 +17,7 @@ or waiting to be written.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -58,9 +59,15 @@ class Sequential:
 _SHARED: Any = None
 
 
+# a worker allocates millions of short-lived objects (cells, rows, scores) and keeps few: the
+# cyclic collector runs 70x less often (~2 % of a worker's CPU)
+WORKER_GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def _init_shared(shared: Any) -> None:
     global _SHARED
     _SHARED = shared
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
 def _call_with_shared(fn: Fn, batch: Any) -> Any:
