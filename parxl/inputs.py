@@ -280,6 +280,9 @@ def _year(raw: Any) -> tuple[str | None, str]:
     return None, f"năm '{raw}' không hợp lệ; ghi năm đánh giá bằng 4 chữ số (2000–2100), ví dụ 2023"
 
 
+_STATUS_BY_KEY = {s.casefold(): s for s in STATUSES}
+
+
 def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
     """Turn a typed value into what goes into the cell; ``(value, problem)``.
 
@@ -290,9 +293,9 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
         text = nfc(raw)
         return (None, problem) if (problem := text_problem(text)) else (text, "")
     if f.type == STATUS:
-        for s in STATUSES:
-            if nfc(raw).strip().casefold() == s.casefold():
-                return s, ""
+        status = _STATUS_BY_KEY.get(nfc(raw).strip().casefold())
+        if status is not None:
+            return status, ""
         return None, f"tình trạng '{raw}' không hợp lệ; dùng: {', '.join(STATUSES)}"
     if f.type == YESNO:
         text = nfc(raw).strip().casefold()
