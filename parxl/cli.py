@@ -306,12 +306,10 @@ def score(
     """Chấm điểm lại từ số liệu đã nhập (không dùng giá trị công thức lưu sẵn)."""
     from parxl.office.check import ERROR, REMINDERS, check_workbook
     from parxl.score import score_values
-    from parxl.workbook.read import read_return
 
-    ret = read_return(workbook)
+    ret, issues = check_workbook(workbook)
     fw = ret.framework
     s = score_values(fw, ret.values)
-    issues = check_workbook(workbook)
     if as_json:
         data = {"file": str(workbook), "body": ret.body, "year": ret.year, **s.as_dict(),
                 "issues": [i.as_dict() for i in issues]}

@@ -6,6 +6,7 @@ import json
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -223,6 +224,36 @@ def test_score_names_each_bad_value_and_exits_non_zero(tmp_path: Path) -> None:
     data = json.loads(runner.invoke(app, ["score", str(bad), "--json"]).stdout)
     assert sorted(i["cell"] for i in data["issues"] if i["severity"] == "lỗi") == ["H6", "H7", "H7", "H9"]
     run("score", template)  # the blank template: nothing wrong
+
+
+def test_score_reads_the_file_once_and_scores_what_read_return_reads(tmp_path: Path, monkeypatch: Any) -> None:
+    """`parxl score` takes the inputs and the checks from one read of the file; the inputs are
+    the ones read_return gives (the values as typed, before the checks clean them)."""
+    from parxl.office.check import check_workbook
+    from parxl.office.synth import patch_cells
+    from parxl.workbook import read as R
+
+    template = tmp_path / "mẫu.xlsx"
+    run("build", MINI, "-o", template)
+    filled = tmp_path / "điền.xlsx"
+    patch_cells(template, filled, {("Lĩnh vực 1", "H7"): "77,7%", ("Lĩnh vực 1", "H9"): 3,
+                                   ("Lĩnh vực 2", "H7"): "chín mươi"})
+    ret, _ = check_workbook(filled)
+    alone = R.read_return(filled)
+    assert (ret.values, ret.cells, ret.meta, ret.body, ret.year) == (
+        alone.values, alone.cells, alone.meta, alone.body, alone.year)
+    assert ret.values[("1.1.2", "rate")] == "77,7%"
+    reads: list[str] = []
+    real = R.read_raw
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> Any:
+        reads.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(R, "read_raw", counted)
+    data = json.loads(runner.invoke(app, ["score", str(filled), "--json"]).stdout)
+    assert reads == [str(filled)]
+    assert {i["code"]: i["achieved"] for i in data["items"]}["1.2.1"] == 2  # 3 x 1, capped at 2
 
 
 def test_help_panels_are_vietnamese() -> None:

@@ -82,7 +82,7 @@ def test_an_open_workbooks_values_are_checked_as_its_file(issued: dict[str, Path
     wb = CalamineWorkbook.from_path(str(path))
     sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
     got = check_template(read_template(sheets, "nv.xlsx"))
-    want = check_workbook(path)
+    _, want = check_workbook(path)
     assert len(want) >= 5
     assert sorted(replace(i, file="") for i in got) == sorted(replace(i, file="") for i in want)
     assert {i.file for i in got} == {"nv.xlsx"}

@@ -40,6 +40,7 @@ from parxl.workbook.fastread import (
     framework_for,
     read_raw,
 )
+from parxl.workbook.read import Return, read_parxl_file, return_of
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected
 from parxl.workbook.values import OpenTemplate
 
@@ -362,11 +363,13 @@ def warnings_text(issues: Iterable[Issue]) -> str:
     return f"{w} cảnh báo"
 
 
-def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
-    """Every check of a return, run on any parxl workbook (a template, a return, a consolidated
-    workbook): what ``parxl score`` reports beside the scores. Raises as ``read_return`` does."""
-    raw = read_raw(path, str(path), limits)
-    return _Checker(raw, framework_for(raw.framework_key, None, str(path)), keep_cells=False).run().issues
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Return, list[Issue]]:
+    """A parxl workbook's inputs (as :func:`~parxl.workbook.read.read_return` reads them) and
+    every check of them, from one read of the file: what ``parxl score`` scores and reports. Any
+    parxl workbook (a template, a return, a consolidated workbook). Raises as ``read_return``."""
+    raw = read_parxl_file(path, limits)
+    ret = return_of(raw)
+    return ret, _Checker(raw, ret.framework, keep_cells=False).run().issues
 
 
 def check_template(t: OpenTemplate) -> list[Issue]:

@@ -16,7 +16,7 @@ from typing import Any
 from parxl.errors import Location, WorkbookError
 from parxl.framework.model import Framework
 from parxl.workbook import layout as L
-from parxl.workbook.fastread import framework_for, read_raw
+from parxl.workbook.fastread import RawReturn, framework_for, read_raw
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
 CellRef = tuple[str, str]  # (sheet, "H12")
@@ -38,16 +38,28 @@ class Return:
 def read_return(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Return:
     """Read inputs by item code from a parxl workbook, with the guards of the collect reader
     (:mod:`parxl.workbook.fastread`): a file given to ``parxl score`` is as untrusted as a return."""
+    return return_of(read_parxl_file(path, limits, checks=False))
+
+
+def read_parxl_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, *, checks: bool = True) -> RawReturn:
+    """The guarded raw read of one parxl workbook (``checks``: with what the collect checks
+    need); raises, naming the file, for a missing file, a folder or a tampered framework."""
     p = Path(path)
     where = Location(file=str(p))
     if not p.exists():
         raise WorkbookError("không tìm thấy tệp", where)
     if p.is_dir():
         raise WorkbookError("đây là thư mục, không phải tệp Excel", where)
-    raw = read_raw(p, str(p), limits, checks=False)
+    raw = read_raw(p, str(p), limits, checks=checks)
     if not raw.fingerprint_ok:
         raise WorkbookError("dấu vân tay bộ tiêu chí không khớp: trang '_parxl' đã bị sửa",
                             Location(file=str(p), sheet=L.META))
+    return raw
+
+
+def return_of(raw: RawReturn) -> Return:
+    """A raw read's inputs by item code (the first row of an item that appears twice)."""
+    p = Path(raw.path)
     fw = framework_for(raw.framework_key, None, str(p))
     ret = Return(p, fw, raw.meta, body=raw.body, year=raw.year)
     columns = _input_columns(fw)
