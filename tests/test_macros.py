@@ -274,6 +274,22 @@ def test_yearly_cycle_in_vietnamese_folder(monkeypatch: pytest.MonkeyPatch, mini
     assert r.ok, r.message
     docx = root / macros.REPORT_FOLDER / "Báo cáo tự đánh giá - Tổng hợp trả về.docx"
     assert docx.exists() and docx.stat().st_size > 5000
+    # 5. the same report again: the same file (same bytes); once staff have edited it in Word,
+    # their copy is kept and the new report is "… (2)", docx and xlsx alike
+    made = docx.read_bytes()
+    assert macros.bao_cao(_book(control_payload(settings))).ok
+    assert docx.read_bytes() == made and sorted(p.name for p in docx.parent.iterdir()) == [
+        docx.name, docx.with_suffix(".xlsx").name]
+    import docx as python_docx
+
+    edited = python_docx.Document(str(docx))
+    edited.add_paragraph("Ý kiến bổ sung của lãnh đạo phòng.")
+    edited.save(str(docx))
+    mine = docx.read_bytes()
+    r = macros.bao_cao(_book(control_payload(settings)))
+    second = docx.with_name(f"{docx.stem} (2).docx")
+    assert r.ok and docx.read_bytes() == mine and second.read_bytes() == made, r.message
+    assert second.with_suffix(".xlsx").exists() and f"báo cáo mới là '{second.name}'" in r.message
 
 
 def test_vietnamese_paths_build_fill_score_recalc(mini: Framework, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -587,6 +588,7 @@ def bao_cao(book: Any) -> MacroResult:
 
     def run(book: Any) -> MacroResult:
         from parxl.report import make_report
+        from parxl.workbook.save import place_unclobbered
 
         settings = _need_control(book)
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
@@ -604,10 +606,17 @@ def bao_cao(book: Any) -> MacroResult:
                              "'Thu thập biểu mẫu trả về' trước)")
         label = next(k for k, v in REPORTS.items() if v == kind)
         out = folder / REPORT_FOLDER / f"{label} - {source.stem}.docx"
-        result = make_report(kind, [source], out, xlsx=out.with_suffix(".xlsx"))
-        files = [out, out.with_suffix(".xlsx")]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # made aside, then placed: a report of the same name that differs (staff may have
+        # edited it in Word) is kept, and the new one gets "(2)"
+        with tempfile.TemporaryDirectory(prefix=".parxl-", dir=out.parent) as tmp:
+            made = Path(tmp) / "r.docx"
+            result = make_report(kind, [source], made, xlsx=made.with_suffix(".xlsx"))
+            files = place_unclobbered([(made, out), (made.with_suffix(".xlsx"), out.with_suffix(".xlsx"))])
+        kept = (f" Đã có '{out.name}' khác báo cáo này (có thể đã được sửa): giữ nguyên tệp đó, báo cáo mới là "
+                f"'{files[0].name}'.") if files[0] != out else ""
         warn = f" Lưu ý: {'; '.join(result.warnings)}" if getattr(result, "warnings", None) else ""
-        return notify(book, f"Đã lập {label.lower()}: {out}.{warn}", outputs=files)
+        return notify(book, f"Đã lập {label.lower()}: {files[0]}.{kept}{warn}", outputs=files)
 
     return _run(book, run)
 

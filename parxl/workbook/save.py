@@ -7,6 +7,7 @@ temporary file beside the target and rename it, so a crash never leaves a partia
 
 from __future__ import annotations
 
+import filecmp
 import io
 import os
 import re
@@ -93,3 +94,19 @@ def save_workbook(wb: Workbook, path: str | Path) -> None:
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, normalized_xlsx_bytes(buf.getvalue()))
+
+
+def place_unclobbered(written: list[tuple[Path, Path]]) -> list[Path]:
+    """Move freshly written files, ``(written, target)``, to their targets, but never over a
+    different file already there (a report staff may have edited since it was made): then all
+    of them go to "name (2).ext" (or the first number free for all). A target that holds the
+    same bytes already is simply the same file. Returns where they went."""
+    n = 1
+    while True:
+        dests = [t if n == 1 else t.with_name(f"{t.stem} ({n}){t.suffix}") for _, t in written]
+        if all(not d.exists() or filecmp.cmp(d, w, shallow=False) for (w, _), d in zip(written, dests, strict=True)):
+            break
+        n += 1
+    for (w, _), d in zip(written, dests, strict=True):
+        os.replace(w, d)
+    return dests
