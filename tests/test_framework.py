@@ -712,3 +712,37 @@ def test_excel_table_with_its_header_repeated_on_each_page(mini: Framework, tmp_
     assert "trang 'Bộ tiêu chí' dòng 7 (mục MÃ), ô G7 ('Điểm tối đa'): phải là số, không phải 'ĐIỂM TỐI ĐA'" in (
         info.value.problems
     )
+
+
+def test_excel_table_total_row_with_a_roman_domain_number(mini: Framework, tmp_path: Path) -> None:
+    """Decisions number their domains I, II, …: 'Cộng lĩnh vực II' is domain 2's total when the
+    table's domains are numbered 1, 2, …; a numeral no domain has is still reported."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    path = tmp_path / "bang.xlsx"
+    export_table(mini, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    last = max(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "2")
+    ws.insert_rows(last + 1)
+    ws.cell(last + 1, 5, "Cộng lĩnh vực II")
+    ws.cell(last + 1, 7, 7.5)
+    wb.save(path)
+    assert import_table(path) == mini
+
+    ws.cell(last + 1, 7, 8)
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems == [
+        f"trang 'Bộ tiêu chí' dòng {last + 1}, ô G{last + 1} ('Điểm tối đa'): dòng 'Cộng lĩnh vực II' ghi 8 "
+        "điểm nhưng các mục của lĩnh vực 2 cộng lại 7,5 điểm; kiểm tra lại điểm tối đa của các mục và số ở "
+        "dòng này"]
+
+    ws.cell(last + 1, 5, "Cộng lĩnh vực IX")
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert "bảng không có lĩnh vực mã IX" in info.value.problems[0]

@@ -486,6 +486,26 @@ def _total_row(row: tuple[Any, ...], col: dict[str, int]) -> tuple[str, str | No
     return cell_text(row[i]).strip(), dom, row[points] if points < len(row) else None
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(text: str) -> int | None:
+    """A Roman numeral as decisions number their domains (I … XX), else None."""
+    t = text.strip().upper()
+    if not t or any(c not in _ROMAN for c in t):
+        return None
+    n = sum(-_ROMAN[c] if i + 1 < len(t) and _ROMAN[c] < _ROMAN[t[i + 1]] else _ROMAN[c] for i, c in enumerate(t))
+    return n if n > 0 and _to_roman(n) == t else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
 def _total_problems(
     totals: list[tuple[int, str, str | None, float]], groups: dict[str, list[dict[str, Any]]], cap: Any, points: int
 ) -> list[str]:
@@ -498,6 +518,8 @@ def _total_problems(
     for r, label, dom, number in totals:
         where = f"trang '{TABLE}' dòng {r}, ô {_letter(points)}{r} ('Điểm tối đa'): dòng '{label}' ghi {pts(number)} điểm"
         fix = "; kiểm tra lại điểm tối đa của các mục và số ở dòng này"
+        if dom is not None and dom not in sums and str(_roman(dom)) in sums:
+            dom = str(_roman(dom))  # 'Cộng lĩnh vực II' in a table whose domains are numbered 1, 2, …
         if dom is not None and dom not in sums:
             problems.append(f"{where} nhưng bảng không có lĩnh vực mã {dom}; ghi mã lĩnh vực như ở cột 'Lĩnh vực'")
             continue
