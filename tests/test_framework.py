@@ -746,3 +746,46 @@ def test_excel_table_total_row_with_a_roman_domain_number(mini: Framework, tmp_p
     with pytest.raises(FrameworkError) as info:
         import_table(path)
     assert "bảng không có lĩnh vực mã IX" in info.value.problems[0]
+
+
+def test_excel_table_with_domain_and_criterion_heading_rows(mini: Framework, tmp_path: Path) -> None:
+    """Rows of a domain or a criterion alone (its code, name and points, as decisions print them
+    above the items) are not items: their names name the domain / criterion when the item rows
+    leave them out, and their points are checked against the items'."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    path = tmp_path / "bang.xlsx"
+    export_table(mini, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    items = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    ws.delete_rows(2, len(items))
+    d1, c11, c12 = items[0], items[0], items[2]
+    ws.append([d1[0], d1[1], None, None, None, None, 5])  # row 2: domain 1, 5 points
+    ws.append([c11[0], None, c11[2], c11[3], None, None, 3])  # row 3: criterion 1.1, 3 points
+    for row in items[:2]:
+        ws.append([row[0], None, row[2], None, *row[4:]])  # the names only on the heading rows
+    ws.append([c12[0], None, c12[2], c12[3], None, None, "2"])  # criterion 1.2: 2 points, as text
+    for row in items[2:]:
+        ws.append(row)
+    wb.save(path)
+    assert import_table(path) == mini
+
+    ws["G2"], ws["G3"] = 6, 2.5
+    ws.append(["2", None, "2.9", "Tiêu chí không có mục", None, None, 1])
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    last = ws.max_row
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 2, ô G2 ('Điểm tối đa'): dòng lĩnh vực 1 ('Công tác chỉ đạo, điều hành') "
+        "ghi 6 điểm nhưng các mục của lĩnh vực 1 cộng lại 5 điểm; kiểm tra lại điểm tối đa của các mục và số "
+        "ở dòng này",
+        "trang 'Bộ tiêu chí' dòng 3, ô G3 ('Điểm tối đa'): dòng tiêu chí 1.1 ('Kế hoạch CCHC') ghi 2,5 điểm "
+        "nhưng các mục của tiêu chí 1.1 cộng lại 3 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+        f"trang 'Bộ tiêu chí' dòng {last}, ô G{last} ('Điểm tối đa'): dòng tiêu chí 2.9 ('Tiêu chí không có "
+        "mục') ghi 1 điểm nhưng bảng không có mục nào của tiêu chí 2.9; ghi các mục của tiêu chí 2.9 bên dưới "
+        "dòng này",
+    ]

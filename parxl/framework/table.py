@@ -209,6 +209,7 @@ def import_table(path: str | Path) -> Framework:
     where: dict[str, tuple[int, str]] = {}  # YAML path -> (row, what is there)
     closing: int | None = None  # the row where the notes and signature block under the table begins
     totals: list[tuple[int, str, str | None, float]] = []  # row, label, domain (None: all), points
+    headings: list[tuple[int, tuple[str, ...], str, float]] = []  # row, (domain[, criterion]), name, points
     under_header = True  # the previous row read is the header (or the header repeated)
     unread = False  # an item row not read (reported): the sums of the total rows are not checked
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
@@ -268,6 +269,17 @@ def import_table(path: str | Path) -> Framework:
                 totals.append((r, label, dom, number))
             elif number not in (None, ""):
                 problems.append(f"{loc}, {cell('Điểm tối đa')}: dòng '{label}' phải ghi số, không phải '{number}'")
+            continue
+        heading = _heading_row(get)
+        if heading is not None:  # a domain's or criterion's own row above its items (as decisions print)
+            codes, title = heading
+            if title:
+                names.setdefault(codes, (r, title))
+            number = _typed_number(get("Điểm tối đa"))
+            if isinstance(number, int | float) and not isinstance(number, bool):
+                headings.append((r, codes, title or codes[-1], number))
+            elif number not in (None, ""):
+                problems.append(f"{loc}, {cell('Điểm tối đa')}: phải ghi số, không phải '{number}'")
             continue
         dates = [h for h in ("Lĩnh vực", "Tiêu chí", "Mã") if isinstance(get(h), date)]
         for h in dates:
@@ -378,9 +390,14 @@ def import_table(path: str | Path) -> Framework:
         n = len(criteria[(dcode, ccode)]["items"])
         where[f"domains[{d_i}].criteria[{c_i}].items[{n}]"] = (r, f"mục {code}" if code else "")
         criteria[(dcode, ccode)]["items"].append(item)
+    for codes, (_, title) in names.items():  # a name given only on the heading row
+        level = domains.get(codes[0]) if len(codes) == 1 else criteria.get((codes[0], codes[1]))
+        if level is not None and level["name"] is None:
+            level["name"] = title
     groups = {code: [i for c in d["criteria"] for i in c["items"]] for code, d in domains.items()}
     if not unread:
         problems += _total_problems(totals, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
+        problems += _heading_problems(headings, groups, criteria, col["Điểm tối đa"])
     if bonus:
         data["bonus"] = {"cap": cap, "items": bonus}
     if penalties:
@@ -484,6 +501,43 @@ def _total_row(row: tuple[Any, ...], col: dict[str, int]) -> tuple[str, str | No
     typed = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(typed), typed)
     dom = None if m["domain"] is None and not typed else (m["code"] or typed)
     return cell_text(row[i]).strip(), dom, row[points] if points < len(row) else None
+
+
+_ITEM_ONLY = ("Mã", "Nội dung", "Cách chấm", "Tham số", "Đánh giá bởi", "Đơn vị chủ trì", "Tài liệu kiểm chứng",
+              "Hướng dẫn")
+
+
+def _heading_row(get: Any) -> tuple[tuple[str, ...], str] | None:
+    """A domain's or a criterion's own row, above its items: its code (and name, points) and
+    nothing of an item. ``((domain,), name)`` or ``((domain, criterion), name)``; None otherwise."""
+    if any(cell_text(get(h)).strip() for h in _ITEM_ONLY):
+        return None
+    dcode, ccode = cell_text(get("Lĩnh vực")).strip(), cell_text(get("Tiêu chí")).strip()
+    if not dcode or _label(dcode) in (_label(BONUS), _label(PENALTY)):
+        return None
+    if ccode:
+        return (dcode, ccode), cell_text(get("Tên tiêu chí")).strip()
+    return (dcode,), cell_text(get("Tên lĩnh vực")).strip()
+
+
+def _heading_problems(headings: list[tuple[int, tuple[str, ...], str, float]],
+                      groups: dict[str, list[dict[str, Any]]], criteria: dict[tuple[str, str], dict[str, Any]],
+                      points: int) -> list[str]:
+    """The points on a domain's or criterion's heading row checked against its items' maxima
+    (which decide), as a total row's are."""
+    problems = []
+    for r, key, name, number in headings:
+        what = f"lĩnh vực {key[0]}" if len(key) == 1 else f"tiêu chí {key[1]}"
+        items = groups.get(key[0]) if len(key) == 1 else criteria.get((key[0], key[1]), {}).get("items")
+        where = f"trang '{TABLE}' dòng {r}, ô {_letter(points)}{r} ('Điểm tối đa'): dòng {what} ('{name}') ghi {pts(number)} điểm"
+        if not items:
+            problems.append(f"{where} nhưng bảng không có mục nào của {what}; ghi các mục của {what} bên dưới dòng này")
+            continue
+        own = sum_known([written_max(i) for i in items])
+        if own is not None and abs(own - number) > SUM_TOLERANCE:
+            problems.append(f"{where} nhưng các mục của {what} cộng lại {pts(own)} điểm; kiểm tra lại điểm tối đa của "
+                            "các mục và số ở dòng này")
+    return problems
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
