@@ -620,14 +620,12 @@ def test_excel_table_takes_the_vietnamese_name_of_a_scoring_method(mini: Framewo
         import_table(table)
 
 
-def test_excel_table_with_a_decisions_total_rows(mini: Framework, tmp_path: Path) -> None:
-    """'Cộng lĩnh vực 2', 'Cộng' beside a domain's code (merged down) or beside 'Thưởng' and
-    'TỔNG CỘNG' under the table are not items; their points are checked against the items'
-    maxima (with or without the bonus cap). A row that says 'Tổng điểm' but has a code is an
-    item."""
+def _emptied_table(mini: Framework, tmp_path: Path) -> tuple[Path, Any, Any, list[list[Any]]]:
+    """The mini framework exported as a table, its item rows taken out (to be put back, with a
+    decision's extra rows among them): the file, workbook, sheet and the rows."""
     import openpyxl
 
-    from parxl.framework.table import export_table, import_table
+    from parxl.framework.table import export_table
 
     path = tmp_path / "bang.xlsx"
     export_table(mini, path)
@@ -635,6 +633,17 @@ def test_excel_table_with_a_decisions_total_rows(mini: Framework, tmp_path: Path
     ws = wb["Bộ tiêu chí"]
     items = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     ws.delete_rows(2, len(items))
+    return path, wb, ws, items
+
+
+def test_excel_table_with_a_decisions_total_rows(mini: Framework, tmp_path: Path) -> None:
+    """'Cộng lĩnh vực 2', 'Cộng' beside a domain's code (merged down) or beside 'Thưởng' and
+    'TỔNG CỘNG' under the table are not items; their points are checked against the items'
+    maxima (with or without the bonus cap). A row that says 'Tổng điểm' but has a code is an
+    item."""
+    from parxl.framework.table import import_table
+
+    path, wb, ws, items = _emptied_table(mini, tmp_path)
     for row in [*items[:3], [None, None, None, None, None, "Cộng", 5], *items[3:7]]:
         ws.append(row)
     ws.append([None, None, None, None, "CỘNG LĨNH VỰC 2:", None, "7,5"])  # 'Điểm tối đa' as text
@@ -752,16 +761,9 @@ def test_excel_table_with_domain_and_criterion_heading_rows(mini: Framework, tmp
     """Rows of a domain or a criterion alone (its code, name and points, as decisions print them
     above the items) are not items: their names name the domain / criterion when the item rows
     leave them out, and their points are checked against the items'."""
-    import openpyxl
+    from parxl.framework.table import import_table
 
-    from parxl.framework.table import export_table, import_table
-
-    path = tmp_path / "bang.xlsx"
-    export_table(mini, path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Bộ tiêu chí"]
-    items = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    ws.delete_rows(2, len(items))
+    path, wb, ws, items = _emptied_table(mini, tmp_path)
     d1, c11, c12 = items[0], items[0], items[2]
     ws.append([d1[0], d1[1], None, None, None, None, 5])  # row 2: domain 1, 5 points
     ws.append([c11[0], None, c11[2], c11[3], None, None, 3])  # row 3: criterion 1.1, 3 points
