@@ -782,12 +782,10 @@ def test_excel_table_with_domain_and_criterion_heading_rows(mini: Framework, tmp
         import_table(path)
     last = ws.max_row
     assert info.value.problems == [
-        "trang 'Bộ tiêu chí' dòng 2, ô G2 ('Điểm tối đa'): dòng lĩnh vực 1 ('Công tác chỉ đạo, điều hành') "
-        "ghi 6 điểm nhưng các mục của lĩnh vực 1 cộng lại 5 điểm; kiểm tra lại điểm tối đa của các mục và số "
-        "ở dòng này",
-        "trang 'Bộ tiêu chí' dòng 3, ô G3 ('Điểm tối đa'): dòng tiêu chí 1.1 ('Kế hoạch CCHC') ghi 2,5 điểm "
-        "nhưng các mục của tiêu chí 1.1 cộng lại 3 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
-        f"trang 'Bộ tiêu chí' dòng {last}, ô G{last} ('Điểm tối đa'): dòng tiêu chí 2.9 ('Tiêu chí không có "
-        "mục') ghi 1 điểm nhưng bảng không có mục nào của tiêu chí 2.9; ghi các mục của tiêu chí 2.9 bên dưới "
-        "dòng này",
+        "trang 'Bộ tiêu chí' dòng 2, ô G2 ('Điểm tối đa'): dòng 'Công tác chỉ đạo, điều hành' ghi 6 điểm nhưng "
+        "các mục của lĩnh vực 1 cộng lại 5 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+        "trang 'Bộ tiêu chí' dòng 3, ô G3 ('Điểm tối đa'): dòng 'Kế hoạch CCHC' ghi 2,5 điểm nhưng các mục của "
+        "tiêu chí 1.1 cộng lại 3 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+        f"trang 'Bộ tiêu chí' dòng {last}, ô G{last} ('Điểm tối đa'): dòng 'Tiêu chí không có mục' ghi 1 điểm "
+        "nhưng bảng không có mục nào của tiêu chí 2.9; ghi các mục của tiêu chí bên dưới dòng này",
     ]

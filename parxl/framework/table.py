@@ -158,6 +158,9 @@ def _kind(text: Any) -> Any:
     return by_label.get(" ".join(str(text).split()).casefold(), text)
 
 
+Target = str | tuple[str, str] | None  # what a total row sums: a domain, a criterion, None (the table)
+
+
 def import_table(path: str | Path) -> Framework:
     p = Path(path)
     try:
@@ -208,8 +211,7 @@ def import_table(path: str | Path) -> Framework:
     penalties: list[dict[str, Any]] = []
     where: dict[str, tuple[int, str]] = {}  # YAML path -> (row, what is there)
     closing: int | None = None  # the row where the notes and signature block under the table begins
-    totals: list[tuple[int, str, str | None, float]] = []  # row, label, domain (None: all), points
-    headings: list[tuple[int, tuple[str, ...], str, float]] = []  # row, (domain[, criterion]), name, points
+    totals: list[tuple[int, str, Target, float]] = []  # total and heading rows: row, label, what, points
     under_header = True  # the previous row read is the header (or the header repeated)
     unread = False  # an item row not read (reported): the sums of the total rows are not checked
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
@@ -253,8 +255,15 @@ def import_table(path: str | Path) -> Framework:
                     "xoá dòng này"
                 )
             continue
-        total = _total_row(row, col)
-        if total is not None:
+        total: tuple[str, Target, Any] | None = _total_row(row, col)
+        heading = None if total is not None else _heading_row(get)
+        if heading is not None:  # a domain's or criterion's own row above its items (as decisions print)
+            codes, title = heading
+            if title:
+                names.setdefault(codes, (r, title))
+            label = title or f"{'lĩnh vực' if len(codes) == 1 else 'tiêu chí'} {codes[-1]}"
+            total = (label, codes[0] if len(codes) == 1 else (codes[0], codes[1]), get("Điểm tối đa"))
+        if total is not None:  # its points are checked against its items' once all are read
             label, dom, value = total
             number = _typed_number(value)
             if dom == "":  # 'Cộng lĩnh vực' under a domain's rows
@@ -269,17 +278,6 @@ def import_table(path: str | Path) -> Framework:
                 totals.append((r, label, dom, number))
             elif number not in (None, ""):
                 problems.append(f"{loc}, {cell('Điểm tối đa')}: dòng '{label}' phải ghi số, không phải '{number}'")
-            continue
-        heading = _heading_row(get)
-        if heading is not None:  # a domain's or criterion's own row above its items (as decisions print)
-            codes, title = heading
-            if title:
-                names.setdefault(codes, (r, title))
-            number = _typed_number(get("Điểm tối đa"))
-            if isinstance(number, int | float) and not isinstance(number, bool):
-                headings.append((r, codes, title or codes[-1], number))
-            elif number not in (None, ""):
-                problems.append(f"{loc}, {cell('Điểm tối đa')}: phải ghi số, không phải '{number}'")
             continue
         dates = [h for h in ("Lĩnh vực", "Tiêu chí", "Mã") if isinstance(get(h), date)]
         for h in dates:
@@ -394,10 +392,11 @@ def import_table(path: str | Path) -> Framework:
         level = domains.get(codes[0]) if len(codes) == 1 else criteria.get((codes[0], codes[1]))
         if level is not None and level["name"] is None:
             level["name"] = title
-    groups = {code: [i for c in d["criteria"] for i in c["items"]] for code, d in domains.items()}
+    groups: dict[Target, list[dict[str, Any]]] = {
+        code: [i for c in d["criteria"] for i in c["items"]] for code, d in domains.items()}
+    groups |= {key: c["items"] for key, c in criteria.items()}
     if not unread:
         problems += _total_problems(totals, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
-        problems += _heading_problems(headings, groups, criteria, col["Điểm tối đa"])
     if bonus:
         data["bonus"] = {"cap": cap, "items": bonus}
     if penalties:
@@ -520,26 +519,6 @@ def _heading_row(get: Any) -> tuple[tuple[str, ...], str] | None:
     return (dcode,), cell_text(get("Tên lĩnh vực")).strip()
 
 
-def _heading_problems(headings: list[tuple[int, tuple[str, ...], str, float]],
-                      groups: dict[str, list[dict[str, Any]]], criteria: dict[tuple[str, str], dict[str, Any]],
-                      points: int) -> list[str]:
-    """The points on a domain's or criterion's heading row checked against its items' maxima
-    (which decide), as a total row's are."""
-    problems = []
-    for r, key, name, number in headings:
-        what = f"lĩnh vực {key[0]}" if len(key) == 1 else f"tiêu chí {key[1]}"
-        items = groups.get(key[0]) if len(key) == 1 else criteria.get((key[0], key[1]), {}).get("items")
-        where = f"trang '{TABLE}' dòng {r}, ô {_letter(points)}{r} ('Điểm tối đa'): dòng {what} ('{name}') ghi {pts(number)} điểm"
-        if not items:
-            problems.append(f"{where} nhưng bảng không có mục nào của {what}; ghi các mục của {what} bên dưới dòng này")
-            continue
-        own = sum_known([written_max(i) for i in items])
-        if own is not None and abs(own - number) > SUM_TOLERANCE:
-            problems.append(f"{where} nhưng các mục của {what} cộng lại {pts(own)} điểm; kiểm tra lại điểm tối đa của "
-                            "các mục và số ở dòng này")
-    return problems
-
-
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -561,32 +540,37 @@ def _to_roman(n: int) -> str:
 
 
 def _total_problems(
-    totals: list[tuple[int, str, str | None, float]], groups: dict[str, list[dict[str, Any]]], cap: Any, points: int
+    totals: list[tuple[int, str, Target, float]], groups: dict[Target, list[dict[str, Any]]], cap: Any, points: int
 ) -> list[str]:
-    """A decision's total and domain rows checked against the maxima of its items (which decide):
-    the total may leave the bonus cap out, the bonus rows' total may be the cap. Nothing is said
-    where a maximum is not a number (that item is reported)."""
+    """A decision's total, domain and criterion rows checked against the maxima of its items
+    (which decide): the total may leave the bonus cap out, the bonus rows' total may be the cap.
+    Nothing is said where a maximum is not a number (that item is reported)."""
     sums = {code: sum_known([written_max(i) for i in items]) for code, items in groups.items()}
     bonus = written_max({"max": cap}) if groups[BONUS] else 0.0
     problems = []
     for r, label, dom, number in totals:
         where = f"trang '{TABLE}' dòng {r}, ô {_letter(points)}{r} ('Điểm tối đa'): dòng '{label}' ghi {pts(number)} điểm"
         fix = "; kiểm tra lại điểm tối đa của các mục và số ở dòng này"
-        if dom is not None and dom not in sums and str(_roman(dom)) in sums:
+        if isinstance(dom, str) and dom not in sums and str(_roman(dom)) in sums:
             dom = str(_roman(dom))  # 'Cộng lĩnh vực II' in a table whose domains are numbered 1, 2, …
+        if isinstance(dom, tuple) and dom not in sums:
+            problems.append(f"{where} nhưng bảng không có mục nào của tiêu chí {dom[1]}; ghi các mục của tiêu chí "
+                            "bên dưới dòng này")
+            continue
         if dom is not None and dom not in sums:
             problems.append(f"{where} nhưng bảng không có lĩnh vực mã {dom}; ghi mã lĩnh vực như ở cột 'Lĩnh vực'")
             continue
         note = ""  # the other number the row may give
         if dom is None:
-            own = sum_known([v for code, v in sums.items() if code not in (BONUS, PENALTY)])
+            own = sum_known([v for code, v in sums.items() if isinstance(code, str) and code not in (BONUS, PENALTY)])
             what = "điểm tối đa các lĩnh vực"
             also = None if own is None or not bonus else own + bonus  # with the bonus cap
             if also is not None:
                 note = f" ({pts(also)} điểm với {pts(bonus or 0)} điểm thưởng tối đa)"
         else:
             own, also = sums[dom], bonus if dom == BONUS else None  # the bonus rows: or the cap
-            what = {BONUS: "các mục thưởng", PENALTY: "các mục trừ"}.get(dom, f"các mục của lĩnh vực {dom}")
+            what = (f"các mục của tiêu chí {dom[1]}" if isinstance(dom, tuple) else
+                    {BONUS: "các mục thưởng", PENALTY: "các mục trừ"}.get(dom, f"các mục của lĩnh vực {dom}"))
             if also is not None:
                 note = f" (giới hạn điểm thưởng {pts(also)})"
         if own is None or abs(own - number) <= SUM_TOLERANCE or (also is not None and abs(also - number) <= SUM_TOLERANCE):
