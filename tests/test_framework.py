@@ -387,8 +387,9 @@ def test_excel_table_without_a_header_row_says_what_it_looked_for(mini: Framewor
         import_table(table)
     assert info.value.problems == [
         "trang 'Bộ tiêu chí': không thấy dòng tiêu đề trong 30 dòng đầu — cần một dòng có đủ các ô "
-        "Lĩnh vực, Tên lĩnh vực, Tiêu chí, Tên tiêu chí, Mã, Nội dung, Điểm tối đa, Cách chấm (thứ tự "
-        "cột tùy ý; các dòng phía trên như tên cơ quan, tên văn bản được bỏ qua)"
+        "Lĩnh vực, Tên lĩnh vực, Tiêu chí, Tên tiêu chí, Mã, Nội dung, Điểm tối đa, Cách chấm; hoặc, với "
+        "bảng đánh số thứ tự I, 1, 1.1 trong một cột như bảng của quyết định, các ô STT (hay Mã), Nội dung, "
+        "Điểm tối đa. Thứ tự cột tùy ý; các dòng phía trên như tên cơ quan, tên văn bản được bỏ qua"
     ]
 
 

@@ -203,7 +203,13 @@ def import_table(path: str | Path) -> Framework:
     rows = _sheet_rows(wb[sheets[_label(TABLE)]])
     first_row, head_row, header = _header_row(rows, p)
     repeated = {_row_labels(row) for row in rows[first_row - 1 : head_row]}  # the header as printed
+    shown: dict[int, int] = {}  # columns added to an outline table: shown as its code column
+    if _is_outline(header):
+        rows, header, shown, outline_problems = _outline(rows, head_row, header, repeated)
+        problems += outline_problems
     col = {h: header.index(_label(h)) for h in HEADERS if _label(h) in header}
+    col_shown = {h: shown.get(i, i) for h, i in col.items()}
+    part_caps: list[float] = []  # the points on the bonus items' own row
     domains: dict[str, dict[str, Any]] = {}
     criteria: dict[tuple[str, str], dict[str, Any]] = {}
     names: dict[tuple[str, ...], tuple[int, str]] = {}  # first name given, and its row
@@ -213,7 +219,7 @@ def import_table(path: str | Path) -> Framework:
     closing: int | None = None  # the row where the notes and signature block under the table begins
     totals: list[tuple[int, str, Target, float]] = []  # total and heading rows: row, label, what, points
     under_header = True  # the previous row read is the header (or the header repeated)
-    unread = False  # an item row not read (reported): the sums of the total rows are not checked
+    unread = bool(problems)  # an item row not read (reported): the sums of the total rows are not checked
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
 
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
@@ -222,7 +228,7 @@ def import_table(path: str | Path) -> Framework:
             return unicodedata.normalize("NFC", v.strip()) if isinstance(v, str) else v
 
         def cell(h: str, r: int = r) -> str:
-            return f"ô {_letter(col[h])}{r} ('{h}')"
+            return f"ô {_letter(col_shown[h])}{r} ('{h}')"
 
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
@@ -276,6 +282,8 @@ def import_table(path: str | Path) -> Framework:
                     continue
             if isinstance(number, int | float) and not isinstance(number, bool):
                 totals.append((r, label, dom, number))
+                if heading is not None and dom == BONUS:
+                    part_caps.append(number)
             elif number not in (None, ""):
                 problems.append(f"{loc}, {cell('Điểm tối đa')}: dòng '{label}' phải ghi số, không phải '{number}'")
             continue
@@ -395,6 +403,8 @@ def import_table(path: str | Path) -> Framework:
     groups: dict[Target, list[dict[str, Any]]] = {
         code: [i for c in d["criteria"] for i in c["items"]] for code, d in domains.items()}
     groups |= {key: c["items"] for key, c in criteria.items()}
+    if cap is None and part_caps:  # no 'Giới hạn điểm thưởng': the bonus row's points are the cap
+        cap = part_caps[0]
     if not unread:
         problems += _total_problems(totals, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
     if bonus:
@@ -404,7 +414,7 @@ def import_table(path: str | Path) -> Framework:
     try:
         fw = from_dict(data, str(p))
     except FrameworkError as exc:
-        problems += [_locate(prob, where, col, info_rows) for prob in exc.problems]
+        problems += [_locate(prob, where, col_shown, info_rows) for prob in exc.problems]
     if problems:
         raise FrameworkError(sorted(problems, key=_reading_order), str(p))
     return fw
@@ -430,21 +440,50 @@ def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, int, list[st
         second = any(below) and all(b in known or b == h for h, b in pairs if b)
         if second and known & set(labels):  # header labels in this row, more or the same below
             labels, r = [b or h for h, b in pairs], r + 1
+        labels = _aliased(labels)
         found = sum(h in labels for h in required)
-        if found == len(required):
+        if found == len(required) or _is_outline(labels):
             return first, r + (r < len(rows) and _column_numbers(rows[r])), labels
         if found > best[0]:
             best = (found, r, labels)
     found, r, labels = best
     if found >= 2:  # a header row with columns missing or misspelled
-        missing = [h for h in HEADERS[:8] if _label(h) not in labels]
+        wanted = OUTLINE if not {_label("Lĩnh vực"), _label("Tiêu chí")} & set(labels) else HEADERS[:8]
+        missing = [h for h in wanted if _label(h) not in labels]
         raise FrameworkError([f"trang '{TABLE}' dòng {r} thiếu cột: {', '.join(missing)}"], str(p))
     raise FrameworkError(
         [f"trang '{TABLE}': không thấy dòng tiêu đề trong {HEADER_SEARCH} dòng đầu — cần một dòng có đủ "
-         f"các ô {', '.join(HEADERS[:8])} (thứ tự cột tùy ý; các dòng phía trên như tên cơ quan, "
-         "tên văn bản được bỏ qua)"],
+         f"các ô {', '.join(HEADERS[:8])}; hoặc, với bảng đánh số thứ tự I, 1, 1.1 trong một cột như bảng "
+         f"của quyết định, các ô STT (hay Mã), Nội dung, Điểm tối đa. Thứ tự cột tùy ý; các dòng phía trên "
+         "như tên cơ quan, tên văn bản được bỏ qua"],
         str(p),
     )
+
+
+OUTLINE = ("Mã", "Nội dung", "Điểm tối đa")  # an outline table's columns: codes I, 1, 1.1 in one column
+_ALIASES = {  # a decision's words for these columns (taken where the row lacks parxl's own)
+    "stt": "Mã", "tt": "Mã", "số tt": "Mã", "số thứ tự": "Mã",
+    "lĩnh vực/tiêu chí/tiêu chí thành phần": "Nội dung", "lĩnh vực,tiêu chí,tiêu chí thành phần": "Nội dung",
+    "tiêu chí/tiêu chí thành phần": "Nội dung", "tiêu chí,tiêu chí thành phần": "Nội dung",
+    "nội dung đánh giá": "Nội dung", "nội dung tiêu chí": "Nội dung",
+    "thang điểm": "Điểm tối đa", "điểm chuẩn": "Điểm tối đa",
+}
+
+
+def _aliased(labels: list[str]) -> list[str]:
+    """Header labels with a decision's words ('STT', 'Lĩnh vực/Tiêu chí/Tiêu chí thành phần',
+    'Thang điểm') taken for parxl's ('Mã', 'Nội dung', 'Điểm tối đa'), unless the row has both."""
+    out = list(labels)
+    for i, label in enumerate(labels):
+        canon = _ALIASES.get(re.sub(r"\s*([/,])\s*", r"\1", label))
+        if canon is not None and _label(canon) not in out:
+            out[i] = _label(canon)
+    return out
+
+
+def _is_outline(labels: list[str]) -> bool:
+    """The header of an outline table: code, content and points, no domain or criterion column."""
+    return all(_label(h) in labels for h in OUTLINE) and not {_label("Lĩnh vực"), _label("Tiêu chí")} & set(labels)
 
 
 def _numbers(row: tuple[Any, ...]) -> list[int] | None:
@@ -508,12 +547,16 @@ _ITEM_ONLY = ("Mã", "Nội dung", "Cách chấm", "Tham số", "Đánh giá b�
 
 def _heading_row(get: Any) -> tuple[tuple[str, ...], str] | None:
     """A domain's or a criterion's own row, above its items: its code (and name, points) and
-    nothing of an item. ``((domain,), name)`` or ``((domain, criterion), name)``; None otherwise."""
+    nothing of an item. ``((domain,), name)`` or ``((domain, criterion), name)``; None otherwise.
+    The domain may be 'Thưởng' or 'Trừ': the bonus or penalty items' own row."""
     if any(cell_text(get(h)).strip() for h in _ITEM_ONLY):
         return None
     dcode, ccode = cell_text(get("Lĩnh vực")).strip(), cell_text(get("Tiêu chí")).strip()
-    if not dcode or _label(dcode) in (_label(BONUS), _label(PENALTY)):
+    if not dcode:
         return None
+    part = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(dcode))
+    if part is not None:  # the bonus or penalty part's own row: its points are the cap or their sum
+        return (part,), cell_text(get("Tên lĩnh vực")).strip()
     if ccode:
         return (dcode, ccode), cell_text(get("Tên tiêu chí")).strip()
     return (dcode,), cell_text(get("Tên lĩnh vực")).strip()
@@ -652,3 +695,166 @@ def _locate(
         return f"dòng {found[0]}" if found else other.group(0)
 
     return loc + sep + _PATH.sub(row_of, message)
+
+
+_SECTION = re.compile(r"(?:[a-zđ]\s*[.)]\s*)?(?:phần\s+)?(điểm thưởng|điểm cộng|điểm trừ)\b")
+_BULLETS = set("abcdđeghiklmnopqrstuvxy-+*•–")  # a, b, c … or a dash: the criterion's next item
+_SYNTH = ("Lĩnh vực", "Tên lĩnh vực", "Tiêu chí", "Tên tiêu chí", "Hướng dẫn")
+
+
+def _outline(
+    rows: list[tuple[Any, ...]], head_row: int, header: list[str], repeated: set[tuple[str, ...]]
+) -> tuple[list[tuple[Any, ...]], list[str], dict[int, int], list[str]]:
+    """An outline table (a decision's usual print: one 'STT' column numbering domains I, II …,
+    criteria 1, 2 … and sub-criteria 1.1, 1.2 … or a, b …; or 1, 1.1, 1.1.1) rewritten as parxl's
+    own rows, so one reader checks both: domain and criterion rows become heading rows, each
+    sub-criterion gets its domain, criterion and full code (II › 1 › 1.2 is 2.1.2; a criterion
+    without sub-criteria is its own one item, coded <criterion>.1), lines without a number under
+    an item (the scoring steps a decision prints) go to its 'Hướng dẫn', the 'Điểm thưởng' and
+    'Điểm trừ' parts to the bonus and penalty items (coded T.1, T.2 … and Đ.1, Đ.2 …).
+    Returns the rows, the header with the columns added, where to show an added column (the
+    code's) and the problems found."""
+    added = [h for h in _SYNTH if _label(h) not in header]
+    header = header + [_label(h) for h in added]
+    at = {h: header.index(_label(h)) for h in (*OUTLINE, *_SYNTH)}
+    shown = {at[h]: at["Mã"] for h in added}
+    out: list[tuple[Any, ...]] = list(rows[:head_row])
+    table: list[list[Any]] = [list(r) + [None] * (len(header) - len(r)) for r in rows[head_row:]]
+    problems: list[str] = []
+    roman: bool | None = None  # domains numbered I, II … (criteria then 1, 2 …) or 1, 2 …
+    domain: str | None = None  # its code, or BONUS / PENALTY in those parts
+    crit: list[Any] | None = None  # the criterion's row (a list: rewritten in place)
+    items: list[list[Any]] = []  # the current criterion's (or part's) item rows
+    notes: list[tuple[int, list[Any]]] = []  # lines without a number under the criterion's own row
+    counts = {BONUS: 0, PENALTY: 0}
+    closed = False
+
+    def where(r: int, i: int, text: str) -> str:
+        return f"trang '{TABLE}' dòng {r}, ô {_letter(i)}{r} ('{text}')"
+
+    def end_criterion() -> None:
+        nonlocal crit
+        if crit is not None and not items:  # scored as a whole: its own item, the lines under it its guidance
+            crit[at["Mã"]], crit[at["Nội dung"]] = f"{crit[at['Tiêu chí']]}.1", crit[at["Tên tiêu chí"]]
+            for _, line in notes:
+                note(crit, line)
+        elif crit is not None:
+            problems.extend(
+                f"trang '{TABLE}' dòng {r}: dòng không có số thứ tự nằm giữa tiêu chí {crit[at['Tiêu chí']]} và "
+                "mục đầu tiên của nó; ghi nội dung này vào cột 'Hướng dẫn' của một mục, hoặc xoá dòng"
+                for r, _ in notes)
+        crit = None
+        items.clear()
+        notes.clear()
+
+    def note(target: list[Any], row: list[Any]) -> None:
+        """A line without a number added to the row above it: its text and points to 'Hướng dẫn',
+        any other column to the same column."""
+        line = cell_text(row[at["Nội dung"]]).strip()
+        points = row[at["Điểm tối đa"]]
+        if cell_text(points).strip():
+            number = _typed_number(points)
+            shown_pts = pts(number) if isinstance(number, int | float) else cell_text(points).strip()
+            line = f"{line}: {shown_pts} điểm" if line else f"{shown_pts} điểm"
+        adds = {at["Hướng dẫn"]: line} if line else {}
+        adds |= {i: cell_text(v).strip() for i, v in enumerate(row)
+                 if i not in (at["Mã"], at["Nội dung"], at["Điểm tối đa"]) and cell_text(v).strip()}
+        for i, text in adds.items():
+            before = cell_text(target[i]).strip()
+            target[i] = f"{before}\n{text}" if before else text
+
+    for r, row in enumerate(table, start=head_row + 1):
+        texts = [cell_text(v).strip() for v in row]
+        if closed or not any(texts) or _row_labels(tuple(row)) in repeated or _numbers(tuple(row)) is not None:
+            continue
+        raw = row[at["Mã"]]
+        code = texts[at["Mã"]].rstrip(".)").strip()
+        name = texts[at["Nội dung"]]
+        lead = next(i for i, t in enumerate(texts) if t)
+        if not code and _closing_line(tuple(row), at["Mã"]) and _CLOSING.match(_label(row[lead])):
+            closed = True
+            continue
+        if not code and any(_TOTAL.fullmatch(" ".join(t.split())) for t in texts if t):
+            continue  # a total row: read as in any table
+        part = _SECTION.match(_label(name))
+        kind = (BONUS if part.group(1) != "điểm trừ" else PENALTY) if part else None
+        if kind is not None and kind != domain and (not code or _roman(code) or code.isdigit()):
+            end_criterion()
+            domain = kind
+            row[at["Lĩnh vực"]], row[at["Tên lĩnh vực"]] = domain, name
+            row[at["Mã"]] = row[at["Nội dung"]] = None
+            continue
+        if isinstance(raw, date):  # Excel turned the code into a date: the reader reports it
+            row[at["Lĩnh vực"]], row[at["Tiêu chí"]] = domain, crit[at["Tiêu chí"]] if crit else None
+            continue
+        if not code:  # a line of the item above (its scoring steps)
+            if items:
+                note(items[-1], row)
+            elif crit is not None:
+                notes.append((r, list(row)))
+            else:
+                problems.append(
+                    f"{where(r, lead, texts[lead])}: dòng không có số thứ tự nằm trên mọi tiêu chí và mục; ghi số "
+                    "thứ tự nếu là một lĩnh vực, tiêu chí hay mục, hoặc xoá dòng")
+            row[:] = [None] * len(row)
+            continue
+        parts = code.split(".")
+        numbered = all(p.isdigit() for p in parts)
+        if domain in (BONUS, PENALTY) and not (roman and _roman(code) and code.isupper()):
+            counts[domain] += 1
+            row[at["Lĩnh vực"]], row[at["Mã"]] = domain, f"{'T' if domain == BONUS else 'Đ'}.{counts[domain]}"
+            items.append(row)
+            continue
+        if roman is None:
+            roman = bool(_roman(code)) and code.isupper()
+        level: str | None = None
+        full = code  # the full code: domains I, II … number criteria 1, 2 … and items 1.1 … within them
+        if roman and _roman(code) and code.isupper():
+            level = "domain"
+        elif numbered and len(parts) <= 3:
+            depth = len(parts) + (roman and len(parts) < 3)
+            level = (None, "domain", "criterion", "item")[depth]
+            full = f"{domain}.{code}" if roman and len(parts) < 3 else code
+        elif code in _BULLETS:
+            level = "bullet"
+        if level is None:
+            problems.append(
+                f"{where(r, at['Mã'], code)}: số thứ tự không đọc được — lĩnh vực ghi "
+                f"{'I, II, III …' if roman else '1, 2, 3 …'}, tiêu chí {'1, 2 …' if roman else '1.1, 1.2 …'}, "
+                f"tiêu chí thành phần {'1.1, 1.2 …' if roman else '1.1.1, 1.1.2 …'} hoặc a, b, c …")
+            row[:] = [None] * len(row)
+            continue
+        if level == "domain":
+            end_criterion()
+            domain = str(_roman(code)) if roman else code
+            row[at["Lĩnh vực"]], row[at["Tên lĩnh vực"]] = domain, name
+            row[at["Mã"]] = row[at["Nội dung"]] = None
+            continue
+        if domain is None or (level != "criterion" and crit is None):
+            above = "lĩnh vực" if domain is None else "tiêu chí"
+            problems.append(f"{where(r, at['Mã'], code)}: mục không nằm dưới {above} nào; ghi dòng {above} ở trên")
+            row[:] = [None] * len(row)
+            continue
+        if level == "criterion":
+            end_criterion()
+            if not full.startswith(domain + "."):
+                problems.append(f"{where(r, at['Mã'], code)}: tiêu chí không thuộc lĩnh vực {domain} ở trên; "
+                                "sửa số thứ tự")
+                row[:] = [None] * len(row)
+                continue
+            crit = row
+            row[at["Lĩnh vực"]], row[at["Tiêu chí"]], row[at["Tên tiêu chí"]] = domain, full, name
+            row[at["Mã"]] = row[at["Nội dung"]] = None
+            continue
+        assert crit is not None
+        ccode = crit[at["Tiêu chí"]]
+        if level == "bullet":
+            full = f"{ccode}.{len(items) + 1}"
+        elif not full.startswith(ccode + "."):
+            problems.append(f"{where(r, at['Mã'], code)}: mục không thuộc tiêu chí {ccode} ở trên; sửa số thứ tự")
+            row[:] = [None] * len(row)
+            continue
+        row[at["Lĩnh vực"]], row[at["Tiêu chí"]], row[at["Mã"]] = domain, ccode, full
+        items.append(row)
+    end_criterion()
+    return [*out, *(tuple(r) for r in table)], header, shown, problems

@@ -1,0 +1,159 @@
+"""Importing a decision's table as decisions print it: one 'STT' column numbering the domains
+(I, II … or 1, 2 …), the criteria and the sub-criteria, scoring steps on lines without a number,
+the bonus and penalty parts at the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from parxl.errors import FrameworkError
+from parxl.framework.load import from_dict
+from parxl.framework.table import import_table
+
+HEAD = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng"]
+
+# (Roman numbering, numbering 1 / 1.1 / 1.1.1, content, points, evidence)
+BODY: list[tuple[str | None, str | None, str, Any, str | None]] = [
+    ("I", "1", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", 3, None),
+    ("1", "1.1", "Kế hoạch CCHC năm", 2, None),
+    ("1.1", "1.1.1", "Ban hành kế hoạch kịp thời", 1, "Kế hoạch CCHC"),
+    (None, None, "- Ban hành trước ngày 15/12", 1, None),
+    (None, None, "- Ban hành sau ngày 15/12", 0, None),
+    ("1.2", "1.1.2", "Mức độ thực hiện kế hoạch", 1, "Báo cáo"),
+    ("2", "1.2", "Sáng kiến trong CCHC", 1, None),  # scored as a whole: no sub-criteria
+    (None, None, "- Có sáng kiến được công nhận", 1, None),
+    ("II", "2", "CẢI CÁCH THỂ CHẾ", 2, None),
+    ("1", "2.1", "Rà soát văn bản", 2, None),
+    ("a)", "a)", "Ban hành kế hoạch rà soát", 1, None),
+    ("b)", "b)", "Xử lý sau rà soát", "1,0", "Báo cáo rà soát"),
+    (None, None, "ĐIỂM THƯỞNG (tối đa 1 điểm)", 1, None),
+    ("1", "1", "Sáng kiến được cấp tỉnh công nhận", 1, None),
+    ("2", "2", "Giải thưởng về CCHC", 1, None),
+    (None, None, "ĐIỂM TRỪ", None, None),
+    ("1", "1", "Bị phê bình vì chậm thực hiện nhiệm vụ", 2, None),
+    (None, None, "TỔNG CỘNG", 6, None),
+]
+
+EXPECTED = {  # written by hand from the table above
+    "id": "thu", "name": "Bộ chỉ số thử", "level": "huyện", "version": "1",
+    "domains": [
+        {"code": "1", "name": "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "criteria": [
+            {"code": "1.1", "name": "Kế hoạch CCHC năm", "items": [
+                {"code": "1.1.1", "name": "Ban hành kế hoạch kịp thời", "max": 1, "evidence": "Kế hoạch CCHC",
+                 "guidance": "- Ban hành trước ngày 15/12: 1 điểm\n- Ban hành sau ngày 15/12: 0 điểm"},
+                {"code": "1.1.2", "name": "Mức độ thực hiện kế hoạch", "max": 1, "evidence": "Báo cáo"},
+            ]},
+            {"code": "1.2", "name": "Sáng kiến trong CCHC", "items": [
+                {"code": "1.2.1", "name": "Sáng kiến trong CCHC", "max": 1,
+                 "guidance": "- Có sáng kiến được công nhận: 1 điểm"},
+            ]},
+        ]},
+        {"code": "2", "name": "CẢI CÁCH THỂ CHẾ", "criteria": [
+            {"code": "2.1", "name": "Rà soát văn bản", "items": [
+                {"code": "2.1.1", "name": "Ban hành kế hoạch rà soát", "max": 1},
+                {"code": "2.1.2", "name": "Xử lý sau rà soát", "max": 1, "evidence": "Báo cáo rà soát"},
+            ]},
+        ]},
+    ],
+    "bonus": {"cap": 1, "items": [
+        {"code": "T.1", "name": "Sáng kiến được cấp tỉnh công nhận", "max": 1, "scorer": "bonus"},
+        {"code": "T.2", "name": "Giải thưởng về CCHC", "max": 1, "scorer": "bonus"},
+    ]},
+    "penalties": {"items": [
+        {"code": "Đ.1", "name": "Bị phê bình vì chậm thực hiện nhiệm vụ", "max": 2, "scorer": "penalty"},
+    ]},
+}
+
+
+def _decision(path: Path, rows: list[list[Any]], *, info: bool = True, cap: Any = None) -> Path:
+    """A decision's table: its title block, the header and the columns' numbers, the rows, the
+    signature block."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Bộ tiêu chí"
+    for line in (["ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG"], ["BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP HUYỆN"],
+                 ["(Kèm theo Quyết định số 1704/QĐ-UBND)"], [], HEAD, ["(1)", "(2)", "(3)", "(4)"]):
+        ws.append(line)
+    for row in rows:
+        ws.append(row)
+    for line in ([None, "Nơi nhận:"], [None, "- Như trên;"], [None, "KT. CHỦ TỊCH"]):
+        ws.append(line)
+    if info:
+        sheet = wb.create_sheet("Thông tin")
+        for label, value in (("Mã bộ tiêu chí", "thu"), ("Tên bộ tiêu chí", "Bộ chỉ số thử"),
+                             ("Cấp áp dụng", "huyện"), ("Phiên bản", "1"), ("Giới hạn điểm thưởng", cap)):
+            if value is not None:
+                sheet.append([label, value])
+    wb.save(path)
+    return path
+
+
+def test_outline_tables_numbered_both_ways_import_as_written(tmp_path: Path) -> None:
+    expected = from_dict(EXPECTED)
+    roman = [[r, name, points, ev] for r, _, name, points, ev in BODY]
+    arabic = [[a, name, points, ev] for _, a, name, points, ev in BODY]
+    assert import_table(_decision(tmp_path / "la-ma.xlsx", roman)) == expected
+    assert import_table(_decision(tmp_path / "so.xlsx", arabic)) == expected
+    # 'Giới hạn điểm thưởng' given: the bonus part's points must be it or the bonus items' sum
+    assert import_table(_decision(tmp_path / "gioi-han.xlsx", roman, cap=1)) == expected
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "khac.xlsx", roman, cap=1.5))
+    bonus_row = 7 + next(i for i, row in enumerate(BODY) if row[2].startswith("ĐIỂM THƯỞNG"))
+    assert info.value.problems == [
+        f"trang 'Bộ tiêu chí' dòng {bonus_row}, ô C{bonus_row} ('Điểm tối đa'): dòng 'ĐIỂM THƯỞNG (tối đa 1 "
+        "điểm)' ghi 1 điểm nhưng các mục thưởng cộng lại 2 điểm (giới hạn điểm thưởng 1,5); kiểm tra lại điểm "
+        "tối đa của các mục và số ở dòng này",
+        f"trang 'Bộ tiêu chí' dòng {7 + len(BODY) - 1}, ô C{7 + len(BODY) - 1} ('Điểm tối đa'): dòng 'TỔNG CỘNG' "
+        "ghi 6 điểm nhưng điểm tối đa các lĩnh vực cộng lại 5 điểm (6,5 điểm với 1,5 điểm thưởng tối đa); kiểm "
+        "tra lại điểm tối đa của các mục và số ở dòng này",
+    ]
+
+
+def test_outline_table_problems_name_their_row_and_cell(tmp_path: Path) -> None:
+    rows = [
+        [None, "Căn cứ chấm điểm chung", None, None],  # row 7: above every domain
+        ["I", "CHỈ ĐẠO", 4, None],  # 8
+        ["1", "Kế hoạch", 2, None],  # 9
+        [None, "Hướng dẫn chung của tiêu chí", None, None],  # 10: between a criterion and its items
+        ["1.1", "Ban hành", 1, None],  # 11
+        ["2.1", "Thực hiện", 1, None],  # 12: not under criterion 1
+        ["1.x", "Lạ", 1, None],  # 13: unreadable
+        ["2", "Sáng kiến", 1, None],  # 14
+    ]
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "loi.xlsx", rows))
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 7, ô B7 ('Căn cứ chấm điểm chung'): dòng không có số thứ tự nằm trên mọi "
+        "tiêu chí và mục; ghi số thứ tự nếu là một lĩnh vực, tiêu chí hay mục, hoặc xoá dòng",
+        "trang 'Bộ tiêu chí' dòng 10: dòng không có số thứ tự nằm giữa tiêu chí 1.1 và mục đầu tiên của nó; "
+        "ghi nội dung này vào cột 'Hướng dẫn' của một mục, hoặc xoá dòng",
+        "trang 'Bộ tiêu chí' dòng 12, ô A12 ('2.1'): mục không thuộc tiêu chí 1.1 ở trên; sửa số thứ tự",
+        "trang 'Bộ tiêu chí' dòng 13, ô A13 ('1.x'): số thứ tự không đọc được — lĩnh vực ghi I, II, III …, "
+        "tiêu chí 1, 2 …, tiêu chí thành phần 1.1, 1.2 … hoặc a, b, c …",
+    ]
+
+    del rows[3], rows[0]  # the lines without a number; the unread rows fixed
+    rows[3][0], rows[4][0] = "1.2", "1.3"
+    rows[0][2] = 5
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "tong.xlsx", rows))
+    assert info.value.problems == [  # read now: the domain's and criterion's points are checked
+        "trang 'Bộ tiêu chí' dòng 7, ô C7 ('Điểm tối đa'): dòng 'CHỈ ĐẠO' ghi 5 điểm nhưng các mục của lĩnh "
+        "vực 1 cộng lại 4 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+        "trang 'Bộ tiêu chí' dòng 8, ô C8 ('Điểm tối đa'): dòng 'Kế hoạch' ghi 2 điểm nhưng các mục của tiêu "
+        "chí 1.1 cộng lại 3 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+    ]
+
+
+def test_a_header_with_only_some_outline_columns_names_what_is_missing(tmp_path: Path) -> None:
+    path = _decision(tmp_path / "thieu.xlsx", [["I", "CHỈ ĐẠO", 1, None]])
+    wb = openpyxl.load_workbook(path)
+    wb["Bộ tiêu chí"]["C5"] = "Điểm tự chấm"
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems == ["trang 'Bộ tiêu chí' dòng 5 thiếu cột: Điểm tối đa"]
