@@ -157,3 +157,17 @@ def test_a_header_with_only_some_outline_columns_names_what_is_missing(tmp_path:
     with pytest.raises(FrameworkError) as info:
         import_table(path)
     assert info.value.problems == ["trang 'Bộ tiêu chí' dòng 5 thiếu cột: Điểm tối đa"]
+
+
+def test_a_number_excel_made_of_a_code_is_reported(tmp_path: Path) -> None:
+    """'1.10' typed in a General cell becomes the number 1.1: the second 1.1 is reported with the
+    way out, not read as a duplicate or into the wrong item."""
+    rows: list[list[Any]] = [["I", "CHỈ ĐẠO", 10, None], ["1", "Kế hoạch", 10, None]]
+    rows += [[f"1.{n}", f"Mục {n}", 1, None] for n in range(1, 10)] + [[1.10, "Mục 10", 1, None]]
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "so.xlsx", rows))
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 18, ô A18 ('1.1'): là số 1.1, trùng số thứ tự ở dòng 9 — Excel đổi số thứ "
+        "tự gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại"]
+    rows[-1][0] = "1.10"  # typed as text
+    assert import_table(_decision(tmp_path / "chu.xlsx", rows)).item_index["1.1.10"].name == "Mục 10"

@@ -727,6 +727,7 @@ def _outline(
     items: list[list[Any]] = []  # the current criterion's (or part's) item rows
     notes: list[tuple[int, list[Any]]] = []  # lines without a number under the criterion's own row
     counts = {BONUS: 0, PENALTY: 0}
+    seen: dict[str, int] = {}  # item code -> its row
     closed = False
 
     def where(r: int, i: int, text: str) -> str:
@@ -854,6 +855,13 @@ def _outline(
             problems.append(f"{where(r, at['Mã'], code)}: mục không thuộc tiêu chí {ccode} ở trên; sửa số thứ tự")
             row[:] = [None] * len(row)
             continue
+        if isinstance(raw, float) and full in seen:
+            problems.append(
+                f"{where(r, at['Mã'], code)}: là số {code}, trùng số thứ tự ở dòng {seen[full]} — Excel đổi số thứ "
+                "tự gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại")
+            row[:] = [None] * len(row)
+            continue
+        seen.setdefault(full, r)
         row[at["Lĩnh vực"]], row[at["Tiêu chí"]], row[at["Mã"]] = domain, ccode, full
         items.append(row)
     end_criterion()
