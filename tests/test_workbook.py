@@ -619,3 +619,15 @@ def test_item_sheets_print_without_the_guidance_column(template: Path) -> None:
     for name in ("Lĩnh vực 1", "Lĩnh vực 2", "Thưởng - Trừ"):
         ws = wb[name]
         assert ws.print_area == f"'{name}'!$A$1:$Q${ws.max_row}", name
+
+
+def test_guidance_column_shows_an_items_guidance_and_its_required_evidence(tmp_path: Path) -> None:
+    """Both texts, the guidance first: a framework imported from a decision has both for most
+    items, and the evidence required was hidden behind the guidance."""
+    from parxl.framework import builtin
+
+    fw = builtin("dongthap-huyen-2023")
+    item = next(i for i in fw.base_items if i.guidance and i.evidence)
+    ws = openpyxl.load_workbook(build_template(fw, tmp_path / "t.xlsx"))[f"Lĩnh vực {item.code.split('.')[0]}"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == item.code)
+    assert ws[f"R{row}"].value == f"{item.guidance}\nTài liệu kiểm chứng: {item.evidence}"

@@ -321,11 +321,8 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
     put_text(ws, r.ref("office"), it.office)
     ws[r.ref("max")] = it.max
     put_text(ws, r.ref("method"), _method_text(it))
-    put_text(
-        ws,
-        r.ref("guidance"),
-        it.guidance or (f"Tài liệu kiểm chứng: {it.evidence}" if it.evidence else ""),
-    )
+    evidence = f"Tài liệu kiểm chứng: {it.evidence}" if it.evidence else ""
+    put_text(ws, r.ref("guidance"), "\n".join(t for t in (it.guidance, evidence) if t))
     for key in ("raw", "eff_status", "applicable", "achieved", "open"):
         f.put(ws, r.ref(key), getattr(f, key)(r), ("item", it.code, key))
     if it.scorer not in ("bonus", "penalty"):
