@@ -171,3 +171,21 @@ def test_a_number_excel_made_of_a_code_is_reported(tmp_path: Path) -> None:
         "tự gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại"]
     rows[-1][0] = "1.10"  # typed as text
     assert import_table(_decision(tmp_path / "chu.xlsx", rows)).item_index["1.1.10"].name == "Mục 10"
+
+
+def test_points_under_a_group_heading_in_a_two_row_header(tmp_path: Path) -> None:
+    """'Điểm' over 'Tối đa' and 'Tự đánh giá' (merged across): 'Tối đa' is the points column,
+    the self-assessment column is not read."""
+    roman = [[r, name, points, ev] for r, _, name, points, ev in BODY]
+    path = _decision(tmp_path / "nhom.xlsx", roman)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    ws.insert_rows(6)  # the sub-headings; the columns' numbers move to row 7
+    ws.insert_cols(4)
+    ws["C5"], ws["C6"], ws["D6"] = "Điểm", "Tối đa", "Tự đánh giá"
+    ws.merge_cells("C5:D5")
+    for c in ("A", "B", "E"):
+        ws.merge_cells(f"{c}5:{c}6")
+    ws["D8"] = 2.5  # a self-assessed score typed in the table: not part of the framework
+    wb.save(path)
+    assert import_table(path) == from_dict(EXPECTED)

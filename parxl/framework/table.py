@@ -437,9 +437,13 @@ def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, int, list[st
         labels = [_label(v) for v in row]
         below = [_label(v) for v in rows[r]] if r < len(rows) else []
         pairs = list(zip_longest(labels, below, fillvalue=""))
-        second = any(below) and all(b in known or b == h for h, b in pairs if b)
-        if second and known & set(labels):  # header labels in this row, more or the same below
-            labels, r = [b or h for h, b in pairs], r + 1
+        # a second header row: the header merged down, sub-columns under a group heading (under
+        # 'Điểm': 'Tối đa' is 'Điểm tối đa'; others, under the group's merged cells, are not read)
+        sub = [f"{h} {b}" if h and b and _names_header(f"{h} {b}", known) else b for h, b in pairs]
+        second = any(_names_header(s, known) for s in sub if s) and all(
+            _names_header(s, known) or b == h or not h for (h, b), s in zip(pairs, sub, strict=True) if b)
+        if second and any(_names_header(h, known) for h in labels):
+            labels, r = [s or h for (h, _), s in zip(pairs, sub, strict=True)], r + 1
         labels = _aliased(labels)
         found = sum(h in labels for h in required)
         if found == len(required) or _is_outline(labels):
@@ -468,6 +472,11 @@ _ALIASES = {  # a decision's words for these columns (taken where the row lacks 
     "nội dung đánh giá": "Nội dung", "nội dung tiêu chí": "Nội dung",
     "thang điểm": "Điểm tối đa", "điểm chuẩn": "Điểm tối đa",
 }
+
+
+def _names_header(label: str, known: set[str]) -> bool:
+    """A label of one of parxl's headers, or a decision's word for one ('STT', 'Thang điểm')."""
+    return label in known or re.sub(r"\s*([/,])\s*", r"\1", label) in _ALIASES
 
 
 def _aliased(labels: list[str]) -> list[str]:
