@@ -448,7 +448,7 @@ def demo(
 @framework_app.command("export")
 @friendly
 def framework_export(
-    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp .yaml")],
+    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp .yaml / .xlsx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx (bảng) hoặc .yaml")],
 ) -> None:
     """Xuất bộ tiêu chí ra bảng Excel 'Bộ tiêu chí' hoặc YAML."""

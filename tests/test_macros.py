@@ -536,3 +536,17 @@ def test_tao_bieu_mau_names_the_file_from_an_id_with_a_slash(
     assert r.ok, r.message
     assert r.outputs == [tmp_path / "Biểu mẫu QĐ 12 QĐ-UBND.xlsx"]
     assert read_return(r.outputs[0]).framework.id == "QĐ 12/QĐ-UBND"
+
+
+def test_tao_bieu_mau_from_a_decisions_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The control sheet's 'Bộ tiêu chí' may be the decision's own Excel table (STT, content,
+    points): the template carries the framework read from it."""
+    from parxl.framework.load import from_dict
+    from tests.test_framework_outline import BODY, EXPECTED, _decision
+
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    table = _decision(tmp_path / "Quyết định 1704.xlsx", [[r, name, p, ev] for r, _, name, p, ev in BODY])
+    settings = {macros.LBL_FRAMEWORK: str(table), macros.LBL_FOLDER: str(tmp_path)}
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert r.ok, r.message
+    assert read_return(r.outputs[0]).framework == from_dict(EXPECTED)
