@@ -58,8 +58,7 @@ def control_rows() -> list[tuple[str, object, list[str] | None, str]]:
 
     return [
         (macros.LBL_FRAMEWORK, builtin_ids()[0] if builtin_ids() else "", builtin_ids() or None,
-         "Mã bộ tiêu chí tích hợp, hoặc đường dẫn tệp bộ tiêu chí của tỉnh: .yaml, hay bảng Excel .xlsx như "
-         "in trong quyết định (cột STT, Nội dung, Điểm tối đa)"),
+         "Mã bộ tích hợp, hoặc đường dẫn tệp bộ tiêu chí .yaml hay bảng Excel .xlsx của quyết định"),
         (macros.LBL_FOLDER, "", None, "Để trống: thư mục chứa tệp này. Trong đó parxl dùng các thư mục "
          f"'{macros.ISSUE_FOLDER}', '{macros.RETURN_FOLDER}', '{macros.REPORT_FOLDER}'"),
         (macros.LBL_BODY, "", None, "Tên cơ quan, đơn vị được đánh giá"),
