@@ -189,3 +189,18 @@ def test_points_under_a_group_heading_in_a_two_row_header(tmp_path: Path) -> Non
     ws["D8"] = 2.5  # a self-assessed score typed in the table: not part of the framework
     wb.save(path)
     assert import_table(path) == from_dict(EXPECTED)
+
+
+def test_a_decisions_words_for_the_guidance_and_evidence_columns(tmp_path: Path) -> None:
+    """'Phương pháp chấm điểm' is the guidance column (the scoring steps under an item join it),
+    'Hồ sơ, tài liệu kiểm chứng' the evidence column."""
+    rows = [["I", "CHỈ ĐẠO", 1, None], ["1", "Kế hoạch", 1, None],
+            ["1.1", "Ban hành kế hoạch", 1, "Kế hoạch"],
+            [None, "- Ban hành trước 15/12", 1, None]]
+    path = _decision(tmp_path / "pp.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    ws["D5"], ws["E5"], ws["E9"] = "Hồ sơ, tài liệu kiểm chứng", "Phương pháp chấm điểm", "Có kế hoạch: 1 điểm"
+    wb.save(path)
+    item = import_table(path).item_index["1.1.1"]
+    assert (item.evidence, item.guidance) == ("Kế hoạch", "Có kế hoạch: 1 điểm\n- Ban hành trước 15/12: 1 điểm")

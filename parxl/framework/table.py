@@ -471,6 +471,10 @@ _ALIASES = {  # a decision's words for these columns (taken where the row lacks 
     "tiêu chí/tiêu chí thành phần": "Nội dung", "tiêu chí,tiêu chí thành phần": "Nội dung",
     "nội dung đánh giá": "Nội dung", "nội dung tiêu chí": "Nội dung",
     "thang điểm": "Điểm tối đa", "điểm chuẩn": "Điểm tối đa",
+    "hướng dẫn chấm": "Hướng dẫn", "hướng dẫn chấm điểm": "Hướng dẫn", "phương pháp chấm": "Hướng dẫn",
+    "phương pháp chấm điểm": "Hướng dẫn", "phương pháp đánh giá": "Hướng dẫn", "cách thức đánh giá": "Hướng dẫn",
+    "tài liệu minh chứng": "Tài liệu kiểm chứng", "hồ sơ,tài liệu kiểm chứng": "Tài liệu kiểm chứng",
+    "tài liệu kiểm chứng/minh chứng": "Tài liệu kiểm chứng",
 }
 
 
@@ -481,7 +485,8 @@ def _names_header(label: str, known: set[str]) -> bool:
 
 def _aliased(labels: list[str]) -> list[str]:
     """Header labels with a decision's words ('STT', 'Lĩnh vực/Tiêu chí/Tiêu chí thành phần',
-    'Thang điểm') taken for parxl's ('Mã', 'Nội dung', 'Điểm tối đa'), unless the row has both."""
+    'Thang điểm', 'Phương pháp chấm', 'Tài liệu minh chứng') taken for parxl's ('Mã', 'Nội dung',
+    'Điểm tối đa', 'Hướng dẫn', 'Tài liệu kiểm chứng'), unless the row has both."""
     out = list(labels)
     for i, label in enumerate(labels):
         canon = _ALIASES.get(re.sub(r"\s*([/,])\s*", r"\1", label))
