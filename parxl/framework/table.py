@@ -452,7 +452,7 @@ def _header_row(rows: list[tuple[Any, ...]], p: Path) -> tuple[int, int, list[st
             best = (found, r, labels)
     found, r, labels = best
     if found >= 2:  # a header row with columns missing or misspelled
-        wanted = OUTLINE if not {_label("Lĩnh vực"), _label("Tiêu chí")} & set(labels) else HEADERS[:8]
+        wanted = HEADERS[:8] if _grouped(labels) else OUTLINE
         missing = [h for h in wanted if _label(h) not in labels]
         raise FrameworkError([f"trang '{TABLE}' dòng {r} thiếu cột: {', '.join(missing)}"], str(p))
     raise FrameworkError(
@@ -478,9 +478,13 @@ _ALIASES = {  # a decision's words for these columns (taken where the row lacks 
 }
 
 
+def _alias_key(label: str) -> str:
+    return re.sub(r"\s*([/,])\s*", r"\1", label)  # 'Lĩnh vực / Tiêu chí' as 'lĩnh vực/tiêu chí'
+
+
 def _names_header(label: str, known: set[str]) -> bool:
     """A label of one of parxl's headers, or a decision's word for one ('STT', 'Thang điểm')."""
-    return label in known or re.sub(r"\s*([/,])\s*", r"\1", label) in _ALIASES
+    return label in known or _alias_key(label) in _ALIASES
 
 
 def _aliased(labels: list[str]) -> list[str]:
@@ -489,15 +493,20 @@ def _aliased(labels: list[str]) -> list[str]:
     'Điểm tối đa', 'Hướng dẫn', 'Tài liệu kiểm chứng'), unless the row has both."""
     out = list(labels)
     for i, label in enumerate(labels):
-        canon = _ALIASES.get(re.sub(r"\s*([/,])\s*", r"\1", label))
+        canon = _ALIASES.get(_alias_key(label))
         if canon is not None and _label(canon) not in out:
             out[i] = _label(canon)
     return out
 
 
+def _grouped(labels: list[str]) -> bool:
+    """A header with parxl's domain or criterion column (not an outline table)."""
+    return bool({_label("Lĩnh vực"), _label("Tiêu chí")} & set(labels))
+
+
 def _is_outline(labels: list[str]) -> bool:
     """The header of an outline table: code, content and points, no domain or criterion column."""
-    return all(_label(h) in labels for h in OUTLINE) and not {_label("Lĩnh vực"), _label("Tiêu chí")} & set(labels)
+    return all(_label(h) in labels for h in OUTLINE) and not _grouped(labels)
 
 
 def _numbers(row: tuple[Any, ...]) -> list[int] | None:
