@@ -12,7 +12,7 @@ import pytest
 
 from parxl.errors import FrameworkError
 from parxl.framework.load import from_dict
-from parxl.framework.table import import_table
+from parxl.framework.table import export_table, import_table
 
 HEAD = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng"]
 
@@ -98,6 +98,8 @@ def test_outline_tables_numbered_both_ways_import_as_written(tmp_path: Path) -> 
     arabic = [[a, name, points, ev] for _, a, name, points, ev in BODY]
     assert import_table(_decision(tmp_path / "la-ma.xlsx", roman)) == expected
     assert import_table(_decision(tmp_path / "so.xlsx", arabic)) == expected
+    export_table(expected, tmp_path / "bang.xlsx")  # and back in parxl's own table
+    assert import_table(tmp_path / "bang.xlsx") == expected
     # 'Giới hạn điểm thưởng' given: the bonus part's points must be it or the bonus items' sum
     assert import_table(_decision(tmp_path / "gioi-han.xlsx", roman, cap=1)) == expected
     with pytest.raises(FrameworkError) as info:
