@@ -489,13 +489,15 @@ def framework_import(
 ) -> None:
     """Đọc bộ tiêu chí từ bảng Excel (một dòng mỗi tiêu chí thành phần) và ghi ra YAML."""
     from parxl.framework import dump_yaml
-    from parxl.framework.table import import_table
+    from parxl.framework.table import read_table
     from parxl.workbook.save import atomic_write_bytes
 
     _framework_output(output, (".yaml", ".yml"), table)
-    fw = import_table(table)
+    fw, unread = read_table(table)
     atomic_write_bytes(output, dump_yaml(fw).encode("utf-8"))
-    out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{output}[/].")
+    out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{escape(str(output))}[/].")
+    if unread:
+        out.print(f"[yellow]Không đọc các cột: {escape(', '.join(unread))} — parxl không dùng các cột này.[/]")
 
 
 def _register_features() -> None:

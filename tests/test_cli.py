@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -427,3 +428,18 @@ def test_readme_appraisal_example_changes_the_score(tmp_path: Path) -> None:
     [row] = r.tables["appraisal"].query("body == 'Xã số 00012'").itertuples()
     assert row.code == "1.1.1" and row.outcome == "Chấp nhận một phần" and row.final_achieved < row.self_achieved
     assert not (r.problems["body"] == "Xã số 00012").any(), r.problems
+
+
+def test_framework_import_names_the_columns_it_did_not_read(tmp_path: Path) -> None:
+    """A decision's table with a 'Ghi chú' column: imported, and the user is told that column
+    was not read (nothing dropped silently); parxl's own table has none to tell."""
+    from tests.test_framework_outline import BODY, _decision
+
+    table = _decision(tmp_path / "Quyết định.xlsx", [[r, name, p, ev] for r, _, name, p, ev in BODY])
+    wb = openpyxl.load_workbook(table)
+    wb["Bộ tiêu chí"]["E5"] = "Ghi chú"
+    wb.save(table)
+    out = " ".join(run("framework", "import", table, "-o", tmp_path / "qd.yaml").split())
+    assert "Không đọc các cột: 'Ghi chú' (cột E) — parxl không dùng các cột này." in out
+    run("framework", "export", tmp_path / "qd.yaml", "-o", tmp_path / "bang.xlsx")
+    assert "Không đọc" not in run("framework", "import", tmp_path / "bang.xlsx", "-o", tmp_path / "lai.yaml")

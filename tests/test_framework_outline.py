@@ -12,7 +12,7 @@ import pytest
 
 from parxl.errors import FrameworkError
 from parxl.framework.load import from_dict
-from parxl.framework.table import export_table, import_table
+from parxl.framework.table import export_table, import_table, read_table
 
 HEAD = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng"]
 
@@ -189,8 +189,11 @@ def test_points_under_a_group_heading_in_a_two_row_header(tmp_path: Path) -> Non
     for c in ("A", "B", "E"):
         ws.merge_cells(f"{c}5:{c}6")
     ws["D8"] = 2.5  # a self-assessed score typed in the table: not part of the framework
+    ws["F5"] = "Ghi chú"
     wb.save(path)
-    assert import_table(path) == from_dict(EXPECTED)
+    fw, unread = read_table(path)
+    assert fw == from_dict(EXPECTED)
+    assert unread == ["'Tự đánh giá' (cột D)", "'Ghi chú' (cột F)"]  # told to the user, not lost silently
 
 
 def test_a_decisions_words_for_the_guidance_and_evidence_columns(tmp_path: Path) -> None:

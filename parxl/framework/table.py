@@ -162,6 +162,14 @@ Target = str | tuple[str, str] | None  # what a total row sums: a domain, a crit
 
 
 def import_table(path: str | Path) -> Framework:
+    """The framework in an Excel table (see the module and the README); raises FrameworkError
+    with every problem, each at its sheet, row and cell."""
+    return read_table(path)[0]
+
+
+def read_table(path: str | Path) -> tuple[Framework, list[str]]:
+    """:func:`import_table`, and the columns of the table's header that were not read (a
+    decision's 'Ghi chú', 'Điểm tự đánh giá'), as "'Ghi chú' (cột F)", for the user to see."""
     p = Path(path)
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
@@ -180,7 +188,7 @@ def import_table(path: str | Path) -> Framework:
         if L.META in wb.sheetnames:  # a parxl template or return: the framework it carries
             from parxl.workbook.read import read_return
 
-            return read_return(p).framework
+            return read_return(p).framework, []
         found = ", ".join(f"'{name}'" for name in wb.sheetnames)
         raise FrameworkError([f"thiếu trang '{TABLE}' (tệp có các trang: {found})"], str(p))
     data: dict[str, Any] = {"domains": []}
@@ -417,7 +425,20 @@ def import_table(path: str | Path) -> Framework:
         problems += [_locate(prob, where, col_shown, info_rows) for prob in exc.problems]
     if problems:
         raise FrameworkError(sorted(problems, key=_reading_order), str(p))
-    return fw
+    return fw, _unread_columns(rows[first_row - 1 : head_row], header)
+
+
+def _unread_columns(head: list[tuple[Any, ...]], header: list[str]) -> list[str]:
+    """Header cells that name none of the columns read, as printed, with their column."""
+    read = {_label(h) for h in HEADERS}
+    unread = []
+    for i, label in enumerate(header):
+        if not label or label in read:
+            continue
+        texts = [t for row in head if i < len(row) and (t := " ".join(cell_text(row[i]).split()))
+                 and not re.fullmatch(r"\(?\d+\)?", t)]
+        unread.append(f"'{' / '.join(dict.fromkeys(texts)) or label}' (cột {_letter(i)})")
+    return unread
 
 
 HEADER_SEARCH = 30  # rows: a decision's table has its title block above the header
