@@ -40,6 +40,9 @@ _EXPORTS = {
     "from_dict": "parxl.framework",
     "load_yaml": "parxl.framework",
     "resolve": "parxl.framework",
+    "export_table": "parxl.framework.table",
+    "import_table": "parxl.framework.table",
+    "read_table": "parxl.framework.table",
     "input_fields": "parxl.inputs",
     "read_values": "parxl.inputs",
     "write_input_table": "parxl.inputs",
@@ -112,6 +115,7 @@ if TYPE_CHECKING:
         load_yaml,
         resolve,
     )
+    from parxl.framework.table import export_table, import_table, read_table
     from parxl.inputs import input_fields, read_values, write_input_table
     from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
     from parxl.office.collect import collect
@@ -152,11 +156,13 @@ __all__ = [
     "computed_values",
     "deductions",
     "distribute",
+    "export_table",
     "fill_csv",
     "fill_values",
     "format_vn_number",
     "format_vn_percent",
     "from_dict",
+    "import_table",
     "input_fields",
     "interim",
     "load_yaml",
@@ -165,6 +171,7 @@ __all__ = [
     "province",
     "rank_bodies",
     "read_return",
+    "read_table",
     "read_values",
     "recalc",
     "remedy_list",
