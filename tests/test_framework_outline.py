@@ -209,3 +209,35 @@ def test_a_decisions_words_for_the_guidance_and_evidence_columns(tmp_path: Path)
     wb.save(path)
     item = import_table(path).item_index["1.1.1"]
     assert (item.evidence, item.guidance) == ("Kế hoạch", "Có kế hoạch: 1 điểm\n- Ban hành trước 15/12: 1 điểm")
+
+
+def test_a_word_table_pasted_into_excel(tmp_path: Path) -> None:
+    """Excel puts each line of a pasted Word cell on a row of its own and merges the row's other
+    cells down over them: those rows continue the row above (a heading's name, an item's
+    scoring steps), they are not new rows with the same number."""
+    lines: list[tuple[Any, ...]] = [  # (number, lines of the content cell, points, evidence)
+        ("I", ["CÔNG TÁC CHỈ ĐẠO,", "ĐIỀU HÀNH"], 3, None),
+        ("1", ["Kế hoạch CCHC năm"], 2, None),
+        ("1.1", ["Ban hành kế hoạch kịp thời", "- Ban hành trước ngày 15/12: 1 điểm",
+                 "- Ban hành sau ngày 15/12: 0 điểm"], 1, "Kế hoạch CCHC"),
+        ("1.2", ["Mức độ thực hiện kế hoạch"], 1, "Báo cáo"),
+        ("2", ["Sáng kiến trong CCHC", "- Có sáng kiến được công nhận: 1 điểm"], 1, None),
+        ("II", ["CẢI CÁCH THỂ CHẾ"], 2, None),
+        ("1", ["Rà soát văn bản"], 2, None),
+        ("a)", ["Ban hành kế hoạch rà soát"], 1, None),
+        ("b)", ["Xử lý sau rà soát"], 1, "Báo cáo rà soát"),
+    ]
+    rows = [[number, text, points if i == 0 else None, ev if i == 0 else None]
+            for number, texts, points, ev in lines for i, text in enumerate(texts)]
+    rows += [[r, name, p, ev] for r, _, name, p, ev in BODY[12:]]  # the bonus and penalty parts as before
+    path = _decision(tmp_path / "dan.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    first = 7
+    for _, texts, _, _ in lines:
+        if len(texts) > 1:
+            for c in "ACD":
+                ws.merge_cells(f"{c}{first}:{c}{first + len(texts) - 1}")
+        first += len(texts)
+    wb.save(path)
+    assert import_table(path) == from_dict(EXPECTED)

@@ -115,17 +115,20 @@ def export_table(fw: Framework, path: str | Path) -> None:
     save_workbook(wb, path)
 
 
-def _sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
+def _sheet_rows(ws: Any) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]]]:
     """The sheet's values by row; a cell merged down one column (a decision's table prints a
-    domain once beside all its rows) gives its value to every row it covers."""
+    domain once beside all its rows) gives its value to every row it covers. Also the cells so
+    given (row and column numbers, from 1)."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    covered: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
         if rng.min_col != rng.max_col:
             continue
         value = ws.cell(rng.min_row, rng.min_col).value
         for r in range(rng.min_row + 1, min(rng.max_row, len(rows)) + 1):
             rows[r - 1][rng.min_col - 1] = value
-    return [tuple(r) for r in rows]
+            covered.add((r, rng.min_col))
+    return [tuple(r) for r in rows], covered
 
 
 def _label(value: Any) -> str:
@@ -195,7 +198,7 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     info_rows: dict[str, int] = {}
     if _label(INFO) in sheets:
         labels = {_label(label): key for key, label in INFO_KEYS}
-        for r, row in enumerate(_sheet_rows(wb[sheets[_label(INFO)]]), start=1):
+        for r, row in enumerate(_sheet_rows(wb[sheets[_label(INFO)]])[0], start=1):
             label = _label(row[0]) if row else ""
             if label not in labels:
                 continue
@@ -208,12 +211,12 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
             if value not in (None, ""):
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
-    rows = _sheet_rows(wb[sheets[_label(TABLE)]])
+    rows, merged = _sheet_rows(wb[sheets[_label(TABLE)]])
     first_row, head_row, header = _header_row(rows, p)
     repeated = {_row_labels(row) for row in rows[first_row - 1 : head_row]}  # the header as printed
     shown: dict[int, int] = {}  # columns added to an outline table: shown as its code column
     if _is_outline(header):
-        rows, header, shown, outline_problems = _outline(rows, head_row, header, repeated)
+        rows, header, shown, outline_problems = _outline(rows, head_row, header, repeated, merged)
         problems += outline_problems
     col = {h: header.index(_label(h)) for h in HEADERS if _label(h) in header}
     col_shown = {h: shown.get(i, i) for h, i in col.items()}
@@ -743,11 +746,13 @@ def _locate(
 
 _SECTION = re.compile(r"(?:[a-zđ]\s*[.)]\s*)?(?:phần\s+)?(điểm thưởng|điểm cộng|điểm trừ)\b")
 _BULLETS = set("abcdđeghiklmnopqrstuvxy-+*•–")  # a, b, c … or a dash: the criterion's next item
+_STEP = ("-", "+", "*", "•", "–")  # a line of scoring steps, not of a name
 _SYNTH = ("Lĩnh vực", "Tên lĩnh vực", "Tiêu chí", "Tên tiêu chí", "Hướng dẫn")
 
 
 def _outline(
-    rows: list[tuple[Any, ...]], head_row: int, header: list[str], repeated: set[tuple[str, ...]]
+    rows: list[tuple[Any, ...]], head_row: int, header: list[str], repeated: set[tuple[str, ...]],
+    merged: set[tuple[int, int]],
 ) -> tuple[list[tuple[Any, ...]], list[str], dict[int, int], list[str]]:
     """An outline table (a decision's usual print: one 'STT' column numbering domains I, II …,
     criteria 1, 2 … and sub-criteria 1.1, 1.2 … or a, b …; or 1, 1.1, 1.1.1) rewritten as parxl's
@@ -756,6 +761,10 @@ def _outline(
     without sub-criteria is its own one item, coded <criterion>.1), lines without a number under
     an item (the scoring steps a decision prints) go to its 'Hướng dẫn', the 'Điểm thưởng' and
     'Điểm trừ' parts to the bonus and penalty items (coded T.1, T.2 … and Đ.1, Đ.2 …).
+    A row whose number is merged down from the row above continues that row: a Word table pasted
+    into Excel puts each line of a cell on a row of its own and merges the other cells down
+    (``merged``: the cells given their value by a merge); its new text is read as a line
+    without a number.
     Returns the rows, the header with the columns added, where to show an added column (the
     code's) and the problems found."""
     added = [h for h in _SYNTH if _label(h) not in header]
@@ -772,6 +781,7 @@ def _outline(
     notes: list[tuple[int, list[Any]]] = []  # lines without a number under the criterion's own row
     counts = {BONUS: 0, PENALTY: 0}
     seen: dict[str, int] = {}  # item code -> its row
+    heading: list[Any] | None = None  # the domain, criterion or part row just read (no item since)
     closed = False
 
     def where(r: int, i: int, text: str) -> str:
@@ -809,6 +819,9 @@ def _outline(
             target[i] = f"{before}\n{text}" if before else text
 
     for r, row in enumerate(table, start=head_row + 1):
+        more = (r, at["Mã"] + 1) in merged  # a line of the row above: only its own cells are new
+        if more:
+            row[:] = [None if (r, i + 1) in merged else v for i, v in enumerate(row)]
         texts = [cell_text(v).strip() for v in row]
         if closed or not any(texts) or _row_labels(tuple(row)) in repeated or _numbers(tuple(row)) is not None:
             continue
@@ -816,16 +829,21 @@ def _outline(
         code = texts[at["Mã"]].rstrip(".)").strip()
         name = texts[at["Nội dung"]]
         lead = next(i for i, t in enumerate(texts) if t)
-        if not code and _closing_line(tuple(row), at["Mã"]) and _CLOSING.match(_label(row[lead])):
+        if more and heading is not None and not name.startswith(_STEP) and texts.count("") == len(texts) - 1:
+            key = "Tên tiêu chí" if heading[at["Tiêu chí"]] else "Tên lĩnh vực"  # a heading's name goes on
+            heading[at[key]] = f"{cell_text(heading[at[key]]).strip()} {name}"
+            row[:] = [None] * len(row)
+            continue
+        if not more and not code and _closing_line(tuple(row), at["Mã"]) and _CLOSING.match(_label(row[lead])):
             closed = True
             continue
-        if not code and any(_TOTAL.fullmatch(" ".join(t.split())) for t in texts if t):
+        if not more and not code and any(_TOTAL.fullmatch(" ".join(t.split())) for t in texts if t):
             continue  # a total row: read as in any table
         part = _SECTION.match(_label(name))
         kind = (BONUS if part.group(1) != "điểm trừ" else PENALTY) if part else None
-        if kind is not None and kind != domain and (not code or _roman(code) or code.isdigit()):
+        if not more and kind is not None and kind != domain and (not code or _roman(code) or code.isdigit()):
             end_criterion()
-            domain = kind
+            domain, heading = kind, row
             row[at["Lĩnh vực"]], row[at["Tên lĩnh vực"]] = domain, name
             row[at["Mã"]] = row[at["Nội dung"]] = None
             continue
@@ -845,6 +863,7 @@ def _outline(
             continue
         parts = code.split(".")
         numbered = all(p.isdigit() for p in parts)
+        heading = None
         if domain in (BONUS, PENALTY) and not (roman and _roman(code) and code.isupper()):
             counts[domain] += 1
             row[at["Lĩnh vực"]], row[at["Mã"]] = domain, f"{'T' if domain == BONUS else 'Đ'}.{counts[domain]}"
@@ -871,7 +890,7 @@ def _outline(
             continue
         if level == "domain":
             end_criterion()
-            domain = str(_roman(code)) if roman else code
+            domain, heading = str(_roman(code)) if roman else code, row
             row[at["Lĩnh vực"]], row[at["Tên lĩnh vực"]] = domain, name
             row[at["Mã"]] = row[at["Nội dung"]] = None
             continue
@@ -887,7 +906,7 @@ def _outline(
                                 "sửa số thứ tự")
                 row[:] = [None] * len(row)
                 continue
-            crit = row
+            crit = heading = row
             row[at["Lĩnh vực"]], row[at["Tiêu chí"]], row[at["Tên tiêu chí"]] = domain, full, name
             row[at["Mã"]] = row[at["Nội dung"]] = None
             continue
