@@ -484,7 +484,7 @@ def _framework_output(output: Path, suffixes: tuple[str, ...], source: Path) -> 
 @framework_app.command("import")
 @friendly
 def framework_import(
-    table: Annotated[Path, typer.Argument(help="Bảng Excel có trang 'Bộ tiêu chí'")],
+    table: Annotated[Path, typer.Argument(help="Bảng Excel có trang 'Bộ tiêu chí', hoặc tệp Word (.docx) của quyết định")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .yaml sẽ tạo")],
 ) -> None:
     """Đọc bộ tiêu chí từ bảng Excel (một dòng mỗi tiêu chí thành phần) và ghi ra YAML."""
@@ -498,6 +498,9 @@ def framework_import(
     out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{escape(str(output))}[/].")
     if unread:
         out.print(f"[yellow]Không đọc các cột: {escape(', '.join(unread))} — parxl không dùng các cột này.[/]")
+    if table.suffix.lower() == ".docx":
+        out.print(f"[yellow]Mã bộ tiêu chí '{escape(fw.id)}' và tên '{escape(fw.name)}' lấy từ tên tệp Word, cấp "
+                  "áp dụng để trống: sửa trong tệp .yaml (id, name, level) nếu cần.[/]")
 
 
 def _register_features() -> None:

@@ -443,3 +443,14 @@ def test_framework_import_names_the_columns_it_did_not_read(tmp_path: Path) -> N
     assert "Không đọc các cột: 'Ghi chú' (cột E) — parxl không dùng các cột này." in out
     run("framework", "export", tmp_path / "qd.yaml", "-o", tmp_path / "bang.xlsx")
     assert "Không đọc" not in run("framework", "import", tmp_path / "bang.xlsx", "-o", tmp_path / "lai.yaml")
+
+
+def test_framework_import_of_a_word_file_says_where_id_and_name_came_from(tmp_path: Path) -> None:
+    from tests.test_framework_outline import _word
+
+    path = _word(tmp_path / "QĐ 1704.docx", [("I", ["CHỈ ĐẠO"], 1, None), ("1", ["Kế hoạch"], 1, None),
+                                             ("1.1", ["Ban hành"], 1, None)])
+    out = " ".join(run("framework", "import", path, "-o", tmp_path / "qd.yaml").split())
+    assert "Đã đọc 1 mục" in out
+    assert "Mã bộ tiêu chí 'qd-1704' và tên 'QĐ 1704' lấy từ tên tệp Word" in out
+    assert "id: qd-1704" in (tmp_path / "qd.yaml").read_text("utf-8")

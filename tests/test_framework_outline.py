@@ -241,3 +241,64 @@ def test_a_word_table_pasted_into_excel(tmp_path: Path) -> None:
         first += len(texts)
     wb.save(path)
     assert import_table(path) == from_dict(EXPECTED)
+
+
+def _word(path: Path, rows: list[tuple[Any, list[str], Any, Any]]) -> Path:
+    """A decision as a Word file: its title, a small table of signatures first (not the
+    framework), then the framework's table: header, the columns' numbers, one row per number
+    with the lines of its content cell, the signature block."""
+    import docx
+
+    document = docx.Document()
+    layout = document.add_table(rows=1, cols=2)  # the letterhead, laid out in a table
+    layout.cell(0, 0).text, layout.cell(0, 1).text = "ỦY BAN NHÂN DÂN TỈNH", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    document.add_paragraph("BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP HUYỆN")
+    table = document.add_table(rows=2 + len(rows), cols=4)
+    for c, text in enumerate(["STT", "Lĩnh vực/Tiêu chí/\nTiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng"]):
+        table.cell(0, c).text = text
+        table.cell(1, c).text = f"({c + 1})"
+    for r, (number, lines, points, evidence) in enumerate(rows, start=2):
+        for c, value in enumerate([number, "\n".join(lines), points, evidence]):
+            if value is not None:
+                table.cell(r, c).text = str(value)
+    document.add_paragraph("Nơi nhận:")
+    document.save(str(path))
+    return path
+
+
+def test_a_decisions_word_file(tmp_path: Path) -> None:
+    """The decision as it arrives, a .docx: its framework table is found among its tables and read
+    as Excel would paste it; the id and name come from the file's name; problems are told at
+    the Word table's row and column."""
+    from parxl.framework.load import resolve
+
+    lines: list[tuple[Any, list[str], Any, Any]] = [
+        ("I", ["CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"], 3, None),
+        ("1", ["Kế hoạch CCHC năm"], 2, None),
+        ("1.1", ["Ban hành kế hoạch kịp thời", "- Ban hành trước ngày 15/12: 1 điểm",
+                 "- Ban hành sau ngày 15/12: 0 điểm"], 1, "Kế hoạch CCHC"),
+        ("1.2", ["Mức độ thực hiện kế hoạch"], 1, "Báo cáo"),
+        ("2", ["Sáng kiến trong CCHC", "- Có sáng kiến được công nhận: 1 điểm"], 1, None),
+        ("II", ["CẢI CÁCH THỂ CHẾ"], 2, None),
+        ("1", ["Rà soát văn bản"], 2, None),
+        ("a)", ["Ban hành kế hoạch rà soát"], 1, None),
+        ("b)", ["Xử lý sau rà soát"], "1,0", "Báo cáo rà soát"),
+        (None, ["ĐIỂM THƯỞNG (tối đa 1 điểm)"], 1, None),
+        ("1", ["Sáng kiến được cấp tỉnh công nhận"], 1, None),
+        ("2", ["Giải thưởng về CCHC"], 1, None),
+        (None, ["ĐIỂM TRỪ"], None, None),
+        ("1", ["Bị phê bình vì chậm thực hiện nhiệm vụ"], 2, None),
+        (None, ["TỔNG CỘNG"], 6, None),
+    ]
+    path = _word(tmp_path / "Bộ chỉ số Đắk Nông 2022.docx", lines)
+    expected = from_dict({**{k: v for k, v in EXPECTED.items() if k not in ("level", "version")},
+                          "id": "bo-chi-so-dak-nong-2022", "name": "Bộ chỉ số Đắk Nông 2022"})
+    assert import_table(path) == expected
+    assert resolve(path) == expected  # build, inputs, distribute and the macros take the .docx too
+
+    lines[7] = ("1.x", *lines[7][1:])
+    with pytest.raises(FrameworkError) as info:
+        import_table(_word(tmp_path / "sai.docx", lines))
+    assert info.value.problems == [  # the 10th row of the Word table (header and numbers above)
+        "bảng 2, dòng 10, cột 1 ('1.x'): số thứ tự không đọc được — lĩnh vực ghi I, II, III …, tiêu chí 1, 2 …, "
+        "tiêu chí thành phần 1.1, 1.2 … hoặc a, b, c …"]

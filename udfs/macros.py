@@ -233,7 +233,7 @@ def _framework(settings: dict[str, Any], book: Any) -> Framework:
     if not spec:
         raise MacroError(
             f"chưa chọn '{LBL_FRAMEWORK}' trên trang '{CONTROL}' (bộ tích hợp: {', '.join(builtin_ids())}, "
-            "hoặc đường dẫn tệp bộ tiêu chí .yaml hay bảng Excel .xlsx của quyết định)"
+            "hoặc đường dẫn tệp bộ tiêu chí .yaml, hay bảng Excel .xlsx, tệp Word .docx của quyết định)"
         )
     if spec not in builtin_ids() and not Path(spec).is_absolute() and not is_remote(book):
         candidate = Path(book.fullname).parent / spec

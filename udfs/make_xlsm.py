@@ -58,7 +58,7 @@ def control_rows() -> list[tuple[str, object, list[str] | None, str]]:
 
     return [
         (macros.LBL_FRAMEWORK, builtin_ids()[0] if builtin_ids() else "", builtin_ids() or None,
-         "Mã bộ tích hợp, hoặc đường dẫn tệp bộ tiêu chí .yaml hay bảng Excel .xlsx của quyết định"),
+         "Mã bộ tích hợp, hoặc đường dẫn tệp bộ tiêu chí: .yaml, hay .xlsx, .docx của quyết định"),
         (macros.LBL_FOLDER, "", None, "Để trống: thư mục chứa tệp này. Trong đó parxl dùng các thư mục "
          f"'{macros.ISSUE_FOLDER}', '{macros.RETURN_FOLDER}', '{macros.REPORT_FOLDER}'"),
         (macros.LBL_BODY, "", None, "Tên cơ quan, đơn vị được đánh giá"),
@@ -128,7 +128,7 @@ def build_xlsm() -> bytes:
             ws.data_validation(r - 1, 2, r - 1, 2, {
                 "validate": "list", "source": choices,
                 "error_title": "Giá trị không hợp lệ", "error_message": (
-                    "Chọn bộ tích hợp trong danh sách, hoặc gõ đường dẫn tệp bộ tiêu chí (.yaml, .xlsx) rồi "
+                    "Chọn bộ tích hợp trong danh sách, hoặc gõ đường dẫn tệp bộ tiêu chí (.yaml, .xlsx, .docx) rồi "
                     "bấm Yes (Có) để giữ." if lbl == macros.LBL_FRAMEWORK else "Chọn trong danh sách."),
                 "error_type": "warning" if lbl == macros.LBL_FRAMEWORK else "stop"})
         if lbl == macros.LBL_STATUS:

@@ -460,12 +460,13 @@ def builtin(framework_id: str) -> Framework:
 
 
 def resolve(spec: str | Path) -> Framework:
-    """A built-in id, or a path to a YAML file or an Excel table ("Bộ tiêu chí")."""
+    """A built-in id, or a path to a YAML file, an Excel table ("Bộ tiêu chí") or a decision's
+    Word file (its framework table)."""
     text = str(spec)
     if text in builtin_ids():
         return builtin(text)
     path = Path(text)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".docx"):
         from parxl.framework.table import import_table
 
         return import_table(path)
@@ -476,7 +477,8 @@ def resolve(spec: str | Path) -> Framework:
     if path.exists():
         what = "bảng số liệu (dùng với 'parxl fill')" if suffix == ".csv" else f"tệp '{suffix}'"
         raise FrameworkError([f"đây là {what}, không phải bộ tiêu chí; bộ tiêu chí là mã tích hợp ({known}), "
-                              "tệp .yaml hoặc bảng Excel .xlsx có trang 'Bộ tiêu chí'"], text)
+                              "tệp .yaml, bảng Excel .xlsx có trang 'Bộ tiêu chí' hoặc tệp Word .docx của "
+                              "quyết định"], text)
     raise FrameworkError(
         [f"không phải bộ tiêu chí tích hợp, cũng không phải tệp có sẵn; bộ tích hợp: {known}"], text
     )

@@ -174,6 +174,13 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     """:func:`import_table`, and the columns of the table's header that were not read (a
     decision's 'Ghi chú', 'Điểm tự đánh giá'), as "'Ghi chú' (cột F)", for the user to see."""
     p = Path(path)
+    if p.suffix.lower() == ".docx":
+        number, rows, merged, lines = _word_table(p)
+        info: dict[str, Any] = {"domains": [], "id": _slug(p.stem), "name": p.stem}
+        try:
+            return _read_rows(p, rows, merged, info, {}, None)
+        except FrameworkError as exc:  # at the Word table's rows and columns
+            raise FrameworkError([_word_place(prob, number, lines) for prob in exc.problems], str(p)) from None
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
@@ -183,7 +190,6 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
             ["không đọc được bảng Excel: cần tệp .xlsx có trang 'Bộ tiêu chí' (tệp .csv, .xls hay tệp hỏng: mở "
              "bằng Excel rồi lưu dạng Excel Workbook .xlsx)"], str(p)
         ) from None
-    problems: list[str] = []
     sheets = {_label(name): name for name in wb.sheetnames}
     if _label(TABLE) not in sheets:
         from parxl.workbook import layout as L
@@ -212,6 +218,15 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
     rows, merged = _sheet_rows(wb[sheets[_label(TABLE)]])
+    return _read_rows(p, rows, merged, data, info_rows, cap)
+
+
+def _read_rows(
+    p: Path, rows: list[tuple[Any, ...]], merged: set[tuple[int, int]], data: dict[str, Any],
+    info_rows: dict[str, int], cap: Any,
+) -> tuple[Framework, list[str]]:
+    """The table's rows read into a framework (``data``: what 'Thông tin' gave)."""
+    problems: list[str] = []
     first_row, head_row, header = _header_row(rows, p)
     repeated = {_row_labels(row) for row in rows[first_row - 1 : head_row]}  # the header as printed
     shown: dict[int, int] = {}  # columns added to an outline table: shown as its code column
@@ -929,3 +944,70 @@ def _outline(
         items.append(row)
     end_criterion()
     return [*out, *(tuple(r) for r in table)], header, shown, problems
+
+
+def _slug(text: str) -> str:
+    """An id from a file name: ASCII letters and digits, lowercase, joined by '-'."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "-".join(re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())) or "bo-tieu-chi"
+
+
+def _word_table(p: Path) -> tuple[int, list[tuple[Any, ...]], set[tuple[int, int]], list[int]]:
+    """The first table of a Word file with a header row parxl reads, as the rows Excel makes of
+    it when it is pasted in: each line of a cell on a row of its own, the row's one-line cells
+    merged down over them. Returns its number in the file (from 1), the rows, the merged cells
+    (see :func:`_sheet_rows`) and the Word row of each row."""
+    import docx
+
+    try:
+        document = docx.Document(str(p))
+    except FileNotFoundError:
+        raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
+    except Exception:  # python-docx raises many types for a file that is not .docx
+        raise FrameworkError(["không đọc được tệp Word: cần tệp .docx (tệp .doc hay .pdf: mở bằng Word rồi lưu "
+                              "dạng Word Document .docx)"], str(p)) from None
+    for number, table in enumerate(document.tables, start=1):
+        rows: list[tuple[Any, ...]] = []
+        merged: set[tuple[int, int]] = set()
+        lines: list[int] = []
+        above: list[Any] = []
+        for word_row, tr in enumerate(table.rows, start=1):
+            cells = list(tr.cells)
+            texts: list[list[str] | None] = []  # a cell's lines; None: merged from the left or from above
+            for i, cell in enumerate(cells):
+                if (i and cell._tc is cells[i - 1]._tc) or (i < len(above) and cell._tc is above[i]._tc):
+                    texts.append(None)
+                else:
+                    texts.append([" ".join(t.split()) for t in cell.text.split("\n") if t.strip()])
+            height = max([len(t) for t in texts if t] + [1])
+            for k in range(height):
+                row: list[Any] = []
+                for i, t in enumerate(texts):
+                    down = i < len(above) and cells[i]._tc is above[i]._tc
+                    if t is not None and len(t) > 1:
+                        row.append(t[k] if k < len(t) else None)
+                    elif down or (k and t is not None):  # one line: merged down over the others
+                        row.append(rows[-1][i] if rows else None)
+                        merged.add((len(rows) + 1, i + 1))
+                    else:
+                        row.append(t[0] if t else None)
+                rows.append(tuple(row))
+                lines.append(word_row)
+            above = cells
+        try:
+            _header_row(rows, p)
+        except FrameworkError:
+            continue
+        return number, rows, merged, lines
+    raise FrameworkError(
+        [f"không thấy bảng bộ tiêu chí trong tệp Word ({len(document.tables)} bảng) — cần một bảng có dòng tiêu "
+         f"đề gồm các ô STT (hay Mã), Nội dung, Điểm tối đa, hoặc các ô {', '.join(HEADERS[:8])}"], str(p))
+
+
+def _word_place(problem: str, number: int, lines: list[int]) -> str:
+    """A problem at a row and cell of the table as read ('trang 'Bộ tiêu chí' dòng 12, ô C12') told
+    at the Word table's row and column ('bảng 2, dòng 9, cột 3')."""
+    problem = problem.replace(f"trang '{TABLE}' dòng", f"bảng {number}, dòng").replace(f"trang '{TABLE}'", f"bảng {number}")
+    problem = re.sub(r"ô ([A-Z]+)\d+", lambda m: f"cột {openpyxl.utils.column_index_from_string(m[1])}", problem)
+    return re.sub(r"dòng (\d+)", lambda m: f"dòng {lines[int(m[1]) - 1] if 0 < int(m[1]) <= len(lines) else m[1]}",
+                  problem)
