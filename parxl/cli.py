@@ -191,7 +191,8 @@ def frameworks(
     out.print("[bold]Bộ tiêu chí[/] (mã — tên, cấp):" if files else
               "[bold]Bộ tiêu chí tích hợp[/] (mã — tên, cấp):")
     for r in rows:
-        out.print(f"[bold]{r['id']}[/] — {r['name']} (cấp {r['level']})", highlight=False)
+        level = f" (cấp {r['level']})" if r["level"] else " (chưa ghi cấp áp dụng)"
+        out.print(f"[bold]{escape(r['id'])}[/] — {escape(r['name'] + level)}", highlight=False)
         out.print(f"    tổng {_pts(r['total'])} điểm: tự đánh giá {_pts(r['self'])}, điều tra XHH {_pts(r['survey'])}, "
                   f"cấp trên đánh giá {_pts(r['external'])}, thưởng tối đa {_pts(r['bonus_cap'])}; "
                   f"{r['domains']} lĩnh vực, {r['criteria']} tiêu chí, {r['items']} tiêu chí thành phần",

@@ -454,3 +454,14 @@ def test_framework_import_of_a_word_file_says_where_id_and_name_came_from(tmp_pa
     assert "Đã đọc 1 mục" in out
     assert "Mã bộ tiêu chí 'qd-1704' và tên 'QĐ 1704' lấy từ tên tệp Word" in out
     assert "id: qd-1704" in (tmp_path / "qd.yaml").read_text("utf-8")
+
+
+def test_frameworks_shows_a_name_with_brackets_and_no_level(tmp_path: Path) -> None:
+    """'[dự thảo]' in a name is text, not console markup (it vanished); a framework read from a
+    Word file has no level yet, and the listing says so instead of '(cấp )'."""
+    from tests.test_framework_outline import _word
+
+    path = _word(tmp_path / "QĐ [dự thảo].docx", [("I", ["CHỈ ĐẠO"], 1, None), ("1", ["Kế hoạch"], 1, None),
+                                                  ("1.1", ["Ban hành"], 1, None)])
+    out = run("frameworks", path)
+    assert "qd-du-thao — QĐ [dự thảo] (chưa ghi cấp áp dụng)" in out
