@@ -220,7 +220,7 @@ def build(
     fw = resolve(framework)
     build_template(fw, output, formulas=make_formulas(flavor))
     out.print(
-        f"Đã tạo biểu mẫu [bold]{output}[/] ({len(fw.domains)} lĩnh vực, {len(fw.items)} mục)."
+        f"Đã tạo biểu mẫu [bold]{escape(str(output))}[/] ({len(fw.domains)} lĩnh vực, {len(fw.items)} mục)."
     )
 
 
@@ -236,7 +236,7 @@ def inputs(
 
     fw = resolve(framework)
     write_input_table(fw, output)
-    out.print(f"Đã tạo bảng nhập liệu [bold]{output}[/] ({len(input_fields(fw))} dòng).")
+    out.print(f"Đã tạo bảng nhập liệu [bold]{escape(str(output))}[/] ({len(input_fields(fw))} dòng).")
 
 
 @app.command()
@@ -252,7 +252,7 @@ def fill(
     from parxl.workbook.fill import fill_csv
 
     n = fill_csv(template, values, output)
-    out.print(f"Đã ghi {n} giá trị vào [bold]{output}[/].")
+    out.print(f"Đã ghi {n} giá trị vào [bold]{escape(str(output))}[/].")
 
 
 def _score_table(fw: Any, s: Any, body: str) -> Table:
@@ -375,7 +375,7 @@ def recalc(
     if engine not in ("libreoffice", "formulas"):
         raise ParxlError(f"--engine phải là 'libreoffice' hoặc 'formulas', không phải '{engine}'")
     do_recalc(workbook, output, engine)  # type: ignore[arg-type]
-    out.print(f"Đã tính lại bằng {engine}: [bold]{output}[/]")
+    out.print(f"Đã tính lại bằng {engine}: [bold]{escape(str(output))}[/]")
 
 
 @app.command()
@@ -441,9 +441,9 @@ def demo(
     _score_summary(d.framework, d.scores)
     for name, w in d.warnings:
         out.print(f"[yellow]Lưu ý[/] ({escape(name)}): {escape(w)}", highlight=False)
-    out.print(f"Các tệp đã tạo trong [bold]{output}[/]:")
+    out.print(f"Các tệp đã tạo trong [bold]{escape(str(output))}[/]:")
     for p in d.files:
-        out.print(f"  {p.relative_to(output)}", highlight=False)
+        out.print(f"  {escape(str(p.relative_to(output)))}", highlight=False)
 
 
 @framework_app.command("export")
@@ -463,7 +463,7 @@ def framework_export(
         atomic_write_bytes(output, dump_yaml(fw).encode("utf-8"))
     else:
         export_table(fw, output)
-    out.print(f"Đã xuất bộ tiêu chí {fw.id} ra [bold]{output}[/].")
+    out.print(f"Đã xuất bộ tiêu chí {escape(fw.id)} ra [bold]{escape(str(output))}[/].")
 
 
 def _framework_output(output: Path, suffixes: tuple[str, ...], source: Path) -> None:

@@ -465,3 +465,12 @@ def test_frameworks_shows_a_name_with_brackets_and_no_level(tmp_path: Path) -> N
                                                   ("1.1", ["Ban hành"], 1, None)])
     out = run("frameworks", path)
     assert "qd-du-thao — QĐ [dự thảo] (chưa ghi cấp áp dụng)" in out
+
+
+def test_paths_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
+    """A folder named '[bản cuối]' is text in every message, not console markup (it vanished)."""
+    folder = tmp_path / "[bản cuối]"
+    folder.mkdir()
+    for args in (("build", MINI, "-o", folder / "t.xlsx"), ("inputs", MINI, "-o", folder / "n.csv"),
+                 ("framework", "export", MINI, "-o", folder / "b.xlsx")):
+        assert "[bản cuối]" in " ".join(run(*args).split()), args

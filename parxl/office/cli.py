@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         paths = do_distribute(fw, out_dir, bodies=names, body=body, year=year,
                               formulas=type(make_formulas(flavor)))
         what = "đơn vị" if names is not None else "đơn vị chủ trì"
-        out.print(f"Đã tạo {len(paths)} biểu mẫu (mỗi {what} một tệp) trong [bold]{out_dir}[/]:")
+        out.print(f"Đã tạo {len(paths)} biểu mẫu (mỗi {what} một tệp) trong [bold]{escape(str(out_dir))}[/]:")
         for p in paths:
             out.print(f"  {escape(p.name)}", highlight=False)
 

@@ -92,6 +92,6 @@ def register(app: typer.Typer) -> None:
         with progress_bar("Đang tạo biểu mẫu") as progress:
             root = make_province(output, bodies, framework=framework, year=year, seed=seed, workers=workers,
                                  progress=progress)
-        out.print(f"Đã tạo dữ liệu mẫu trong [bold]{root}[/]: tra-ve/ (biểu mẫu), don-vi.csv, tham-dinh.csv")
+        out.print(f"Đã tạo dữ liệu mẫu trong [bold]{escape(str(root))}[/]: tra-ve/ (biểu mẫu), don-vi.csv, tham-dinh.csv")
         out.print(f"Thử: parxl province {root / 'tra-ve'} -o ket-qua --bodies {root / 'don-vi.csv'} "
-                  f"--appraisal {root / 'tham-dinh.csv'}", highlight=False)
+                  f"--appraisal {root / 'tham-dinh.csv'}", highlight=False, markup=False)
