@@ -270,6 +270,8 @@ def test_a_decisions_word_file(tmp_path: Path) -> None:
     """The decision as it arrives, a .docx: its framework table is found among its tables and read
     as Excel would paste it; the id and name come from the file's name; problems are told at
     the Word table's row and column."""
+    import docx
+
     from parxl.framework.load import resolve
 
     lines: list[tuple[Any, list[str], Any, Any]] = [
@@ -293,8 +295,13 @@ def test_a_decisions_word_file(tmp_path: Path) -> None:
     path = _word(tmp_path / "Bộ chỉ số Đắk Nông 2022.docx", lines)
     expected = from_dict({**{k: v for k, v in EXPECTED.items() if k not in ("level", "version")},
                           "id": "bo-chi-so-dak-nong-2022", "name": "Bộ chỉ số Đắk Nông 2022"})
-    assert import_table(path) == expected
+    assert read_table(path) == (expected, [])
     assert resolve(path) == expected  # build, inputs, distribute and the macros take the .docx too
+
+    document = docx.Document(str(path))
+    document.tables[1].add_column(docx.shared.Cm(3)).cells[0].text = "Ghi chú"
+    document.save(str(path))
+    assert read_table(path) == (expected, ["'Ghi chú' (cột 5)"])
 
     lines[7] = ("1.x", *lines[7][1:])
     with pytest.raises(FrameworkError) as info:

@@ -5,6 +5,10 @@ Sheet "Thông tin" holds the framework's id, name, level, version, note and bonu
 penalty items "Trừ". Rule parameters are written in YAML flow style
 (``{basis: counts, rounding: trunc}``). Import reports every problem with its sheet, cell
 and item code.
+
+Import also reads a decision's table as printed (an "outline": one 'STT' column numbering
+domains, criteria and sub-criteria; see :func:`_outline`), in Excel or straight from the
+decision's Word file (:func:`_word_table`), by rewriting it into the rows above.
 """
 
 from __future__ import annotations
@@ -178,9 +182,10 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
         number, rows, merged, lines = _word_table(p)
         info: dict[str, Any] = {"domains": [], "id": _slug(p.stem), "name": p.stem}
         try:
-            return _read_rows(p, rows, merged, info, {}, None)
+            fw, unread = _read_rows(p, rows, merged, info, {}, None)
         except FrameworkError as exc:  # at the Word table's rows and columns
             raise FrameworkError([_word_place(prob, number, lines) for prob in exc.problems], str(p)) from None
+        return fw, [_word_place(u, number, lines) for u in unread]
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
@@ -1008,6 +1013,7 @@ def _word_place(problem: str, number: int, lines: list[int]) -> str:
     """A problem at a row and cell of the table as read ('trang 'Bộ tiêu chí' dòng 12, ô C12') told
     at the Word table's row and column ('bảng 2, dòng 9, cột 3')."""
     problem = problem.replace(f"trang '{TABLE}' dòng", f"bảng {number}, dòng").replace(f"trang '{TABLE}'", f"bảng {number}")
-    problem = re.sub(r"ô ([A-Z]+)\d+", lambda m: f"cột {openpyxl.utils.column_index_from_string(m[1])}", problem)
+    problem = re.sub(r"(?:ô|cột) ([A-Z]+)(?:\d+|(?=\)))", lambda m: f"cột {openpyxl.utils.column_index_from_string(m[1])}",
+                     problem)
     return re.sub(r"dòng (\d+)", lambda m: f"dòng {lines[int(m[1]) - 1] if 0 < int(m[1]) <= len(lines) else m[1]}",
                   problem)
