@@ -69,6 +69,27 @@ EXPECTED = {  # written by hand from the table above
 }
 
 
+# The same decision as Word prints it: each row's content cell as its lines
+# (number, lines, points, evidence)
+LINES: list[tuple[Any, list[str], Any, Any]] = [
+    ("I", ["CÔNG TÁC CHỈ ĐẠO,", "ĐIỀU HÀNH"], 3, None),
+    ("1", ["Kế hoạch CCHC năm"], 2, None),
+    ("1.1", ["Ban hành kế hoạch kịp thời", "- Ban hành trước ngày 15/12: 1 điểm",
+             "- Ban hành sau ngày 15/12: 0 điểm"], 1, "Kế hoạch CCHC"),
+    ("1.2", ["Mức độ thực hiện kế hoạch"], 1, "Báo cáo"),
+    ("2", ["Sáng kiến trong CCHC", "- Có sáng kiến được công nhận: 1 điểm"], 1, None),
+    ("II", ["CẢI CÁCH THỂ CHẾ"], 2, None),
+    ("1", ["Rà soát văn bản"], 2, None),
+    ("a)", ["Ban hành kế hoạch rà soát"], 1, None),
+    ("b)", ["Xử lý sau rà soát"], "1,0", "Báo cáo rà soát"),
+    (None, ["ĐIỂM THƯỞNG (tối đa 1 điểm)"], 1, None),
+    ("1", ["Sáng kiến được cấp tỉnh công nhận"], 1, None),
+    ("2", ["Giải thưởng về CCHC"], 1, None),
+    (None, ["ĐIỂM TRỪ"], None, None),
+    ("1", ["Bị phê bình vì chậm thực hiện nhiệm vụ"], 2, None),
+    (None, ["TỔNG CỘNG"], 6, None),
+]
+
 def _decision(path: Path, rows: list[list[Any]], *, info: bool = True, cap: Any = None) -> Path:
     """A decision's table: its title block, the header and the columns' numbers, the rows, the
     signature block."""
@@ -215,26 +236,13 @@ def test_a_word_table_pasted_into_excel(tmp_path: Path) -> None:
     """Excel puts each line of a pasted Word cell on a row of its own and merges the row's other
     cells down over them: those rows continue the row above (a heading's name, an item's
     scoring steps), they are not new rows with the same number."""
-    lines: list[tuple[Any, ...]] = [  # (number, lines of the content cell, points, evidence)
-        ("I", ["CÔNG TÁC CHỈ ĐẠO,", "ĐIỀU HÀNH"], 3, None),
-        ("1", ["Kế hoạch CCHC năm"], 2, None),
-        ("1.1", ["Ban hành kế hoạch kịp thời", "- Ban hành trước ngày 15/12: 1 điểm",
-                 "- Ban hành sau ngày 15/12: 0 điểm"], 1, "Kế hoạch CCHC"),
-        ("1.2", ["Mức độ thực hiện kế hoạch"], 1, "Báo cáo"),
-        ("2", ["Sáng kiến trong CCHC", "- Có sáng kiến được công nhận: 1 điểm"], 1, None),
-        ("II", ["CẢI CÁCH THỂ CHẾ"], 2, None),
-        ("1", ["Rà soát văn bản"], 2, None),
-        ("a)", ["Ban hành kế hoạch rà soát"], 1, None),
-        ("b)", ["Xử lý sau rà soát"], 1, "Báo cáo rà soát"),
-    ]
     rows = [[number, text, points if i == 0 else None, ev if i == 0 else None]
-            for number, texts, points, ev in lines for i, text in enumerate(texts)]
-    rows += [[r, name, p, ev] for r, _, name, p, ev in BODY[12:]]  # the bonus and penalty parts as before
+            for number, texts, points, ev in LINES for i, text in enumerate(texts)]
     path = _decision(tmp_path / "dan.xlsx", rows)
     wb = openpyxl.load_workbook(path)
     ws = wb["Bộ tiêu chí"]
     first = 7
-    for _, texts, _, _ in lines:
+    for _, texts, _, _ in LINES:
         if len(texts) > 1:
             for c in "ACD":
                 ws.merge_cells(f"{c}{first}:{c}{first + len(texts) - 1}")
@@ -274,24 +282,7 @@ def test_a_decisions_word_file(tmp_path: Path) -> None:
 
     from parxl.framework.load import resolve
 
-    lines: list[tuple[Any, list[str], Any, Any]] = [
-        ("I", ["CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"], 3, None),
-        ("1", ["Kế hoạch CCHC năm"], 2, None),
-        ("1.1", ["Ban hành kế hoạch kịp thời", "- Ban hành trước ngày 15/12: 1 điểm",
-                 "- Ban hành sau ngày 15/12: 0 điểm"], 1, "Kế hoạch CCHC"),
-        ("1.2", ["Mức độ thực hiện kế hoạch"], 1, "Báo cáo"),
-        ("2", ["Sáng kiến trong CCHC", "- Có sáng kiến được công nhận: 1 điểm"], 1, None),
-        ("II", ["CẢI CÁCH THỂ CHẾ"], 2, None),
-        ("1", ["Rà soát văn bản"], 2, None),
-        ("a)", ["Ban hành kế hoạch rà soát"], 1, None),
-        ("b)", ["Xử lý sau rà soát"], "1,0", "Báo cáo rà soát"),
-        (None, ["ĐIỂM THƯỞNG (tối đa 1 điểm)"], 1, None),
-        ("1", ["Sáng kiến được cấp tỉnh công nhận"], 1, None),
-        ("2", ["Giải thưởng về CCHC"], 1, None),
-        (None, ["ĐIỂM TRỪ"], None, None),
-        ("1", ["Bị phê bình vì chậm thực hiện nhiệm vụ"], 2, None),
-        (None, ["TỔNG CỘNG"], 6, None),
-    ]
+    lines = list(LINES)
     path = _word(tmp_path / "Bộ chỉ số Đắk Nông 2022.docx", lines)
     expected = from_dict({**{k: v for k, v in EXPECTED.items() if k not in ("level", "version")},
                           "id": "bo-chi-so-dak-nong-2022", "name": "Bộ chỉ số Đắk Nông 2022"})
