@@ -251,24 +251,32 @@ def test_a_word_table_pasted_into_excel(tmp_path: Path) -> None:
     assert import_table(path) == from_dict(EXPECTED)
 
 
-def _word(path: Path, rows: list[tuple[Any, list[str], Any, Any]]) -> Path:
-    """A decision as a Word file: its title, a small table of signatures first (not the
-    framework), then the framework's table: header, the columns' numbers, one row per number
-    with the lines of its content cell, the signature block."""
+def _word(path: Path, rows: list[tuple[Any, list[str], Any, Any]], *, split: int | None = None,
+          header_again: bool = True) -> Path:
+    """A decision as a Word file: its letterhead laid out in a two-column table, its title, then
+    the framework's table (header, the columns' numbers, one row per number with the lines of
+    its content cell) and the signature block. ``split``: the table is cut before that row into
+    a second table, which repeats the header when ``header_again``."""
     import docx
 
     document = docx.Document()
-    layout = document.add_table(rows=1, cols=2)  # the letterhead, laid out in a table
+    layout = document.add_table(rows=1, cols=2)
     layout.cell(0, 0).text, layout.cell(0, 1).text = "ỦY BAN NHÂN DÂN TỈNH", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     document.add_paragraph("BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP HUYỆN")
-    table = document.add_table(rows=2 + len(rows), cols=4)
-    for c, text in enumerate(["STT", "Lĩnh vực/Tiêu chí/\nTiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng"]):
-        table.cell(0, c).text = text
-        table.cell(1, c).text = f"({c + 1})"
-    for r, (number, lines, points, evidence) in enumerate(rows, start=2):
-        for c, value in enumerate([number, "\n".join(lines), points, evidence]):
-            if value is not None:
-                table.cell(r, c).text = str(value)
+    parts = [rows] if split is None else [rows[:split], rows[split:]]
+    for n, part in enumerate(parts):
+        head = n == 0 or header_again
+        table = document.add_table(rows=2 * head + len(part), cols=4)
+        if head:
+            for c, text in enumerate(["STT", "Lĩnh vực/Tiêu chí/\nTiêu chí thành phần", "Điểm tối đa",
+                                      "Tài liệu kiểm chứng"]):
+                table.cell(0, c).text = text
+                table.cell(1, c).text = f"({c + 1})"
+        for r, (number, lines, points, evidence) in enumerate(part, start=2 * head):
+            for c, value in enumerate([number, "\n".join(lines), points, evidence]):
+                if value is not None:
+                    table.cell(r, c).text = str(value)
+        document.add_paragraph("")
     document.add_paragraph("Nơi nhận:")
     document.save(str(path))
     return path
@@ -300,3 +308,17 @@ def test_a_decisions_word_file(tmp_path: Path) -> None:
     assert info.value.problems == [  # the 10th row of the Word table (header and numbers above)
         "bảng 2, dòng 10, cột 1 ('1.x'): số thứ tự không đọc được — lĩnh vực ghi I, II, III …, tiêu chí 1, 2 …, "
         "tiêu chí thành phần 1.1, 1.2 … hoặc a, b, c …"]
+
+
+def test_a_word_table_split_in_two(tmp_path: Path) -> None:
+    """An author split the table (to start domain II on a new page), with or without the header
+    again: both parts are read, and a problem is told in the part it is in."""
+    expected = from_dict({**{k: v for k, v in EXPECTED.items() if k not in ("level", "version")},
+                          "id": "qd", "name": "QĐ"})
+    for again in (True, False):
+        assert import_table(_word(tmp_path / "QĐ.docx", LINES, split=5, header_again=again)) == expected
+    lines = list(LINES)
+    lines[7] = ("1.x", *lines[7][1:])
+    with pytest.raises(FrameworkError) as info:
+        import_table(_word(tmp_path / "sai.docx", lines, split=5))
+    assert info.value.problems[0].startswith("bảng 3, dòng 5, cột 1 ('1.x'): số thứ tự không đọc được")

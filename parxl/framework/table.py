@@ -179,13 +179,13 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     decision's 'Ghi chú', 'Điểm tự đánh giá'), as "'Ghi chú' (cột F)", for the user to see."""
     p = Path(path)
     if p.suffix.lower() == ".docx":
-        number, rows, merged, lines = _word_table(p)
+        rows, merged, lines = _word_table(p)
         info: dict[str, Any] = {"domains": [], "id": _slug(p.stem), "name": p.stem}
         try:
             fw, unread = _read_rows(p, rows, merged, info, {}, None)
         except FrameworkError as exc:  # at the Word table's rows and columns
-            raise FrameworkError([_word_place(prob, number, lines) for prob in exc.problems], str(p)) from None
-        return fw, [_word_place(u, number, lines) for u in unread]
+            raise FrameworkError([_word_place(prob, lines) for prob in exc.problems], str(p)) from None
+        return fw, [_word_place(u, lines) for u in unread]
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
@@ -839,11 +839,13 @@ def _outline(
             target[i] = f"{before}\n{text}" if before else text
 
     for r, row in enumerate(table, start=head_row + 1):
+        if closed or _row_labels(tuple(row)) in repeated or _numbers(tuple(row)) is not None:
+            continue  # (the header repeated: as printed, its merged cells included)
         more = (r, at["Mã"] + 1) in merged  # a line of the row above: only its own cells are new
         if more:
             row[:] = [None if (r, i + 1) in merged else v for i, v in enumerate(row)]
         texts = [cell_text(v).strip() for v in row]
-        if closed or not any(texts) or _row_labels(tuple(row)) in repeated or _numbers(tuple(row)) is not None:
+        if not any(texts):
             continue
         raw = row[at["Mã"]]
         code = texts[at["Mã"]].rstrip(".)").strip()
@@ -957,11 +959,13 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", plain.encode("ascii", "ignore").decode().lower())) or "bo-tieu-chi"
 
 
-def _word_table(p: Path) -> tuple[int, list[tuple[Any, ...]], set[tuple[int, int]], list[int]]:
-    """The first table of a Word file with a header row parxl reads, as the rows Excel makes of
-    it when it is pasted in: each line of a cell on a row of its own, the row's one-line cells
-    merged down over them. Returns its number in the file (from 1), the rows, the merged cells
-    (see :func:`_sheet_rows`) and the Word row of each row."""
+def _word_table(p: Path) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]], list[tuple[int, int]]]:
+    """The framework's table in a Word file, as the rows Excel makes of it when it is pasted in:
+    each line of a cell on a row of its own, the row's one-line cells merged down over them.
+    The table is the first one with a header row parxl reads, and the tables right after it
+    with as many columns (a table the author split, with its header repeated or not). Returns
+    the rows, the merged cells (see :func:`_sheet_rows`) and, for each row, the Word table and
+    row it comes from (numbers from 1)."""
     import docx
 
     try:
@@ -971,49 +975,70 @@ def _word_table(p: Path) -> tuple[int, list[tuple[Any, ...]], set[tuple[int, int
     except Exception:  # python-docx raises many types for a file that is not .docx
         raise FrameworkError(["không đọc được tệp Word: cần tệp .docx (tệp .doc hay .pdf: mở bằng Word rồi lưu "
                               "dạng Word Document .docx)"], str(p)) from None
-    for number, table in enumerate(document.tables, start=1):
-        rows: list[tuple[Any, ...]] = []
-        merged: set[tuple[int, int]] = set()
-        lines: list[int] = []
-        above: list[Any] = []
-        for word_row, tr in enumerate(table.rows, start=1):
-            cells = list(tr.cells)
-            texts: list[list[str] | None] = []  # a cell's lines; None: merged from the left or from above
-            for i, cell in enumerate(cells):
-                if (i and cell._tc is cells[i - 1]._tc) or (i < len(above) and cell._tc is above[i]._tc):
-                    texts.append(None)
-                else:
-                    texts.append([" ".join(t.split()) for t in cell.text.split("\n") if t.strip()])
-            height = max([len(t) for t in texts if t] + [1])
-            for k in range(height):
-                row: list[Any] = []
-                for i, t in enumerate(texts):
-                    down = i < len(above) and cells[i]._tc is above[i]._tc
-                    if t is not None and len(t) > 1:
-                        row.append(t[k] if k < len(t) else None)
-                    elif down or (k and t is not None):  # one line: merged down over the others
-                        row.append(rows[-1][i] if rows else None)
-                        merged.add((len(rows) + 1, i + 1))
-                    else:
-                        row.append(t[0] if t else None)
-                rows.append(tuple(row))
-                lines.append(word_row)
-            above = cells
+    tables = document.tables
+    for first, table in enumerate(tables):
+        rows, merged, lines = _pasted(table, first + 1)
         try:
             _header_row(rows, p)
         except FrameworkError:
             continue
-        return number, rows, merged, lines
+        width = len(table.columns)
+        for number, more in enumerate(tables[first + 1:], start=first + 2):
+            if len(more.columns) != width:
+                break
+            extra, extra_merged, extra_lines = _pasted(more, number)
+            merged |= {(r + len(rows), c) for r, c in extra_merged}
+            rows, lines = rows + extra, lines + extra_lines
+        return rows, merged, lines
     raise FrameworkError(
-        [f"không thấy bảng bộ tiêu chí trong tệp Word ({len(document.tables)} bảng) — cần một bảng có dòng tiêu "
+        [f"không thấy bảng bộ tiêu chí trong tệp Word ({len(tables)} bảng) — cần một bảng có dòng tiêu "
          f"đề gồm các ô STT (hay Mã), Nội dung, Điểm tối đa, hoặc các ô {', '.join(HEADERS[:8])}"], str(p))
 
 
-def _word_place(problem: str, number: int, lines: list[int]) -> str:
+def _pasted(table: Any, number: int) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]], list[tuple[int, int]]]:
+    """One Word table as Excel pastes it (see :func:`_word_table`)."""
+    rows: list[tuple[Any, ...]] = []
+    merged: set[tuple[int, int]] = set()
+    lines: list[tuple[int, int]] = []
+    above: list[Any] = []
+    for word_row, tr in enumerate(table.rows, start=1):
+        cells = list(tr.cells)
+        texts: list[list[str] | None] = []  # a cell's lines; None: merged from the left or from above
+        for i, cell in enumerate(cells):
+            if (i and cell._tc is cells[i - 1]._tc) or (i < len(above) and cell._tc is above[i]._tc):
+                texts.append(None)
+            else:
+                texts.append([" ".join(t.split()) for t in cell.text.split("\n") if t.strip()])
+        height = max([len(t) for t in texts if t] + [1])
+        for k in range(height):
+            row: list[Any] = []
+            for i, t in enumerate(texts):
+                down = i < len(above) and cells[i]._tc is above[i]._tc
+                if t is not None and len(t) > 1:
+                    row.append(t[k] if k < len(t) else None)
+                elif down or (k and t is not None):  # one line: merged down over the others
+                    row.append(rows[-1][i] if rows else None)
+                    merged.add((len(rows) + 1, i + 1))
+                else:
+                    row.append(t[0] if t else None)
+            rows.append(tuple(row))
+            lines.append((number, word_row))
+        above = cells
+    return rows, merged, lines
+
+
+def _word_place(problem: str, lines: list[tuple[int, int]]) -> str:
     """A problem at a row and cell of the table as read ('trang 'Bộ tiêu chí' dòng 12, ô C12') told
     at the Word table's row and column ('bảng 2, dòng 9, cột 3')."""
-    problem = problem.replace(f"trang '{TABLE}' dòng", f"bảng {number}, dòng").replace(f"trang '{TABLE}'", f"bảng {number}")
+
+    def row(m: re.Match[str]) -> str:
+        n = int(m[2])
+        if not 0 < n <= len(lines):
+            return m[0]
+        table, word_row = lines[n - 1]
+        return f"bảng {table}, dòng {word_row}" if m[1] else f"dòng {word_row} (bảng {table})"
+
+    problem = re.sub(rf"(trang '{TABLE}' )?dòng (\d+)", row, problem)
     problem = re.sub(r"(?:ô|cột) ([A-Z]+)(?:\d+|(?=\)))", lambda m: f"cột {openpyxl.utils.column_index_from_string(m[1])}",
                      problem)
-    return re.sub(r"dòng (\d+)", lambda m: f"dòng {lines[int(m[1]) - 1] if 0 < int(m[1]) <= len(lines) else m[1]}",
-                  problem)
+    return problem.replace(f"trang '{TABLE}'", "bảng bộ tiêu chí")
