@@ -851,7 +851,7 @@ def _outline(
         code = texts[at["Mã"]].rstrip(".)").strip()
         name = texts[at["Nội dung"]]
         lead = next(i for i, t in enumerate(texts) if t)
-        if more and heading is not None and not name.startswith(_STEP) and texts.count("") == len(texts) - 1:
+        if more and heading is not None and name and not name.startswith(_STEP) and texts.count("") == len(texts) - 1:
             key = "Tên tiêu chí" if heading[at["Tiêu chí"]] else "Tên lĩnh vực"  # a heading's name goes on
             heading[at[key]] = f"{cell_text(heading[at[key]]).strip()} {name}"
             row[:] = [None] * len(row)
