@@ -222,14 +222,17 @@ def test_a_decisions_words_for_the_guidance_and_evidence_columns(tmp_path: Path)
     'Hồ sơ, tài liệu kiểm chứng' the evidence column."""
     rows = [["I", "CHỈ ĐẠO", 1, None], ["1", "Kế hoạch", 1, None],
             ["1.1", "Ban hành kế hoạch", 1, "Kế hoạch"],
-            [None, "- Ban hành trước 15/12", 1, None]]
+            [None, "- Ban hành trước 15/12", 1, None],
+            [None, "- Ban hành sau 15/12", 0, None]]
     path = _decision(tmp_path / "pp.xlsx", rows)
     wb = openpyxl.load_workbook(path)
     ws = wb["Bộ tiêu chí"]
     ws["D5"], ws["E5"], ws["E9"] = "Hồ sơ, tài liệu kiểm chứng", "Phương pháp chấm điểm", "Có kế hoạch: 1 điểm"
+    ws["E11"] = "(tính theo ngày ký)"  # a line's own guidance cell: kept after its text
     wb.save(path)
     item = import_table(path).item_index["1.1.1"]
-    assert (item.evidence, item.guidance) == ("Kế hoạch", "Có kế hoạch: 1 điểm\n- Ban hành trước 15/12: 1 điểm")
+    assert (item.evidence, item.guidance) == ("Kế hoạch", "Có kế hoạch: 1 điểm\n- Ban hành trước 15/12: 1 điểm\n"
+                                              "- Ban hành sau 15/12: 0 điểm\n(tính theo ngày ký)")
 
 
 def test_a_word_table_pasted_into_excel(tmp_path: Path) -> None:

@@ -765,8 +765,8 @@ def _locate(
 
 
 _SECTION = re.compile(r"(?:[a-zđ]\s*[.)]\s*)?(?:phần\s+)?(điểm thưởng|điểm cộng|điểm trừ)\b")
-_BULLETS = set("abcdđeghiklmnopqrstuvxy-+*•–")  # a, b, c … or a dash: the criterion's next item
 _STEP = ("-", "+", "*", "•", "–")  # a line of scoring steps, not of a name
+_BULLETS = {*"abcdđeghiklmnopqrstuvxy", *_STEP}  # a, b, c … or a dash: the criterion's next item
 _SYNTH = ("Lĩnh vực", "Tên lĩnh vực", "Tiêu chí", "Tên tiêu chí", "Hướng dẫn")
 
 
@@ -831,10 +831,10 @@ def _outline(
             number = _typed_number(points)
             shown_pts = pts(number) if isinstance(number, int | float) else cell_text(points).strip()
             line = f"{line}: {shown_pts} điểm" if line else f"{shown_pts} điểm"
-        adds = {at["Hướng dẫn"]: line} if line else {}
-        adds |= {i: cell_text(v).strip() for i, v in enumerate(row)
-                 if i not in (at["Mã"], at["Nội dung"], at["Điểm tối đa"]) and cell_text(v).strip()}
-        for i, text in adds.items():
+        adds = [(at["Hướng dẫn"], line)] if line else []
+        adds += [(i, cell_text(v).strip()) for i, v in enumerate(row)
+                 if i not in (at["Mã"], at["Nội dung"], at["Điểm tối đa"]) and cell_text(v).strip()]
+        for i, text in adds:  # one after the other: the line's own guidance cell after its text
             before = cell_text(target[i]).strip()
             target[i] = f"{before}\n{text}" if before else text
 
@@ -885,17 +885,18 @@ def _outline(
             continue
         parts = code.split(".")
         numbered = all(p.isdigit() for p in parts)
+        numeral = _roman(code) if code.isupper() else None  # 'I', 'II' (lowercase i, v, x: bullets)
         heading = None
-        if domain in (BONUS, PENALTY) and not (roman and _roman(code) and code.isupper()):
+        if domain in (BONUS, PENALTY) and not (roman and numeral):
             counts[domain] += 1
             row[at["Lĩnh vực"]], row[at["Mã"]] = domain, f"{'T' if domain == BONUS else 'Đ'}.{counts[domain]}"
             items.append(row)
             continue
         if roman is None:
-            roman = bool(_roman(code)) and code.isupper()
+            roman = numeral is not None
         level: str | None = None
         full = code  # the full code: domains I, II … number criteria 1, 2 … and items 1.1 … within them
-        if roman and _roman(code) and code.isupper():
+        if roman and numeral:
             level = "domain"
         elif numbered and len(parts) <= 3:
             depth = len(parts) + (roman and len(parts) < 3)
@@ -912,7 +913,7 @@ def _outline(
             continue
         if level == "domain":
             end_criterion()
-            domain, heading = str(_roman(code)) if roman else code, row
+            domain, heading = str(numeral) if roman else code, row
             row[at["Lĩnh vực"]], row[at["Tên lĩnh vực"]] = domain, name
             row[at["Mã"]] = row[at["Nội dung"]] = None
             continue
