@@ -176,7 +176,7 @@ def _pts(x: float) -> str:
 @friendly
 def frameworks(
     files: Annotated[list[str] | None, typer.Argument(
-        help="Tệp bộ tiêu chí .yaml / .xlsx để kiểm tra tổng điểm (bỏ trống: các bộ tích hợp sẵn)")] = None,
+        help="Tệp bộ tiêu chí .yaml / .xlsx / .docx để kiểm tra tổng điểm (bỏ trống: các bộ tích hợp sẵn)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
     """Liệt kê các bộ tiêu chí tích hợp sẵn, hoặc tóm tắt tệp bộ tiêu chí của mình (tổng điểm, phần
@@ -203,7 +203,7 @@ def frameworks(
 @friendly
 def build(
     framework: Annotated[
-        str, typer.Argument(help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx")
+        str, typer.Argument(help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx / .docx")
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp mẫu .xlsx sẽ tạo")],
     flavor: Annotated[
@@ -449,7 +449,7 @@ def demo(
 @framework_app.command("export")
 @friendly
 def framework_export(
-    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp .yaml / .xlsx")],
+    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp .yaml / .xlsx / .docx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx (bảng) hoặc .yaml")],
 ) -> None:
     """Xuất bộ tiêu chí ra bảng Excel 'Bộ tiêu chí' hoặc YAML."""

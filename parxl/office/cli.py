@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @friendly
     def distribute(
-        template: Annotated[str, typer.Argument(help="Biểu mẫu .xlsx, bộ tiêu chí (.yaml, bảng .xlsx) hoặc mã bộ tiêu chí tích hợp")],
+        template: Annotated[str, typer.Argument(help="Biểu mẫu .xlsx, bộ tiêu chí (.yaml, bảng .xlsx, quyết định .docx) hoặc mã bộ tiêu chí tích hợp")],
         out_dir: Annotated[Path, typer.Option("--out", "-o", help="Thư mục chứa các biểu mẫu phát hành")],
         bodies: Annotated[Path | None, typer.Option(
             "--bodies", help="Tệp danh sách đơn vị (mỗi dòng một tên): một biểu mẫu cho mỗi đơn vị")] = None,
