@@ -621,6 +621,42 @@ def test_item_sheets_print_without_the_guidance_column(template: Path) -> None:
         assert ws.print_area == f"'{name}'!$A$1:$Q${ws.max_row}", name
 
 
+# the header's words that PDF text keeps in one piece (wrapped headers come out interleaved)
+FIRST_HALF = ("Mã", "Nội dung", "Đánh giá bởi", "Cách chấm", "Số liệu 1", "Số liệu 2")
+SECOND_HALF = ("Mã", "Nội dung", "Tài liệu kiểm chứng", "Giải trình", "Điểm đạt", "Điểm chưa")
+
+
+def test_item_sheets_print_readably_two_pages_wide(tmp_path: Path) -> None:
+    """Fitted to one A4 page wide, an item sheet printed at 45 % (5-point text). Now each band
+    of rows prints on two pages side by side, 'Mã' and 'Nội dung' and the header on both: the
+    item and its data, then its evidence and scores. LibreOffice prints it so (the default font
+    being Times New Roman: with Calibri missing, columns came out a fifth wider, three pages)."""
+    from parxl.framework import builtin
+
+    require_libreoffice()
+    fw = builtin("hcm-quan-2023")  # domain sheets and the bonus and penalty sheet
+    book = build_template(fw, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(book)["Lĩnh vực 1"]
+    assert ws.page_setup.scale >= 80 and ws.print_title_cols == "$A:$B"
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(book)], check=True, capture_output=True, timeout=300)
+    text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], check=True, capture_output=True).stdout
+    pages = [" ".join(p.split()) for p in text.decode().split("\f") if p.strip()]
+    halves = []
+    for n, page in enumerate(pages, start=1):
+        if " — trang " not in page:
+            continue  # summary, guide: no footer
+        first, second = all(h in page for h in FIRST_HALF), all(h in page for h in SECOND_HALF)
+        assert first != second, (n, page[:300])
+        assert not first or "Giải trình" not in page, (n, page[:300])
+        assert not second or "Số liệu 1" not in page, (n, page[:300])
+        assert f"trang {n}/{len(pages)}" in page, (n, page[-200:])
+        halves.append(first)
+    assert len(halves) >= 2 * (len(fw.domains) + 1)
+    assert halves == [True, False] * (len(halves) // 2)  # a band's halves on consecutive pages
+
+
 def test_guidance_column_shows_an_items_guidance_and_its_required_evidence(tmp_path: Path) -> None:
     """Both texts, the guidance first: a framework imported from a decision has both for most
     items, and the evidence required was hidden behind the guidance."""

@@ -16,8 +16,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.framework.model import SCORERS, Framework, Item
@@ -362,6 +364,41 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
         )
 
 
+def column_pixels(width: float) -> int:
+    """On-screen width of a column of ``width`` characters, as Excel computes it for the default
+    font (Calibri 11: 7 pixels a digit, plus 5 of padding)."""
+    return int(width * 7 + 5)
+
+
+A4_LANDSCAPE_PIXELS = int((11.69 - 2 * 0.4) * 96)  # 297 mm less 0.4" margins, at 96 pixels an inch
+
+
+def _print_two_pages_wide(ws: Worksheet) -> None:
+    """An item sheet prints on A4 landscape, each band of rows on two pages side by side: the
+    item and its data ("Mã" … "Số liệu 2"), then its evidence and scores ("Tài liệu kiểm chứng" …
+    "Điểm chưa xác định"), with "Mã" and "Nội dung" repeated on both and the header row on every
+    page. Fitted on one page wide, the 17 printed columns shrank to 45 % (5-point text); split
+    in two they print at ~87 %. The scale is computed from the column widths: Excel ignores
+    manual page breaks when a sheet is fitted to pages."""
+    keys = [c.key for c in L.COLUMNS]
+    split = keys.index(L.PRINT_SPLIT) + 1
+    last = keys.index("open") + 1  # the guidance column (R) is not printed
+    titles = sum(column_pixels(c.width) for c in L.COLUMNS[:2])
+    pages = (L.COLUMNS[2:split], L.COLUMNS[split:last])
+    widest = max(titles + sum(column_pixels(c.width) for c in page) for page in pages)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    # less 4 %: LibreOffice measures the same widths a few pixels wider than Excel
+    ws.page_setup.scale = min(100, 96 * A4_LANDSCAPE_PIXELS // widest)
+    ws.page_setup.pageOrder = "overThenDown"  # a band's two halves on consecutive pages
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.col_breaks.append(Break(id=split))  # after the split column (1-based)
+    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
+    ws.print_title_cols = "A:B"
+    ws.oddFooter.center.text = "&A — trang &P/&N"
+    ws.print_options.gridLines = False
+
+
 def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
     ws.sheet_view.zoomScale = 90
     put_text(ws, "A1", title)
@@ -386,13 +423,7 @@ def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
         cell.border = BORDER
     ws.row_dimensions[L.HEADER_ROW].height = 32
     ws.freeze_panes = f"C{L.FIRST_ROW}"
-    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
+    _print_two_pages_wide(ws)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -523,6 +554,9 @@ GUIDE_LINES = (
     "8. Mọi công thức chạy được trong Excel và LibreOffice không cần cài Python. Các trang được khoá",
     "   (không đặt mật khẩu) để tránh sửa nhầm công thức.",
     "9. Không đổi tên trang, không xoá trang '_parxl' (ẩn): parxl dùng trang này để nhận diện biểu mẫu.",
+    "10. Khi in, mỗi trang lĩnh vực ra khổ A4 ngang, mỗi nhóm dòng trên hai tờ liền nhau: tờ đầu là nội dung",
+    "   và số liệu (đến cột Số liệu 2), tờ sau là tài liệu kiểm chứng, giải trình và điểm; cột Mã, Nội dung",
+    "   và dòng tiêu đề in lại trên mỗi tờ. Cột 'Hướng dẫn' chỉ xem trên màn hình, không in.",
 )
 
 
@@ -798,6 +832,10 @@ def build_workbook(
     """The template as an openpyxl Workbook (not yet saved)."""
     f = formulas or Formulas()
     wb = Workbook()
+    # the default font is the one column widths are measured in: Calibri, absent where
+    # LibreOffice runs without Office, made every column a fifth wider and the printed item
+    # sheets three pages wide; Times New Roman (Liberation Serif there) is what cells use anyway
+    wb._fonts = IndexedList([F_BASE])
     summary = wb.active
     assert summary is not None
     summary.title = L.SUMMARY

@@ -59,6 +59,7 @@ COLUMNS = (
     Col("guidance", "R", "Hướng dẫn", 40),
 )
 C = {c.key: c.letter for c in COLUMNS}
+PRINT_SPLIT = "v2"  # the last column on an item sheet's first printed page
 INPUT_KEYS = ("status", "v1", "v2", "evidence", "explanation")
 COMPUTED_KEYS = ("raw", "eff_status", "applicable", "achieved", "open")  # on every item row
 
