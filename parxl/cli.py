@@ -172,6 +172,11 @@ def _pts(x: float) -> str:
     return format_vn_number(x, 2, trim=False)
 
 
+def _pct(x: float) -> str:
+    """A share or an index in the score table: two decimals, as its points."""
+    return format_vn_percent(x, 2, trim=False)
+
+
 @app.command()
 @friendly
 def frameworks(
@@ -280,9 +285,9 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
             _pts(g.applicable),
             _pts(g.achieved),
             _pts(g.deducted),
-            format_vn_percent(g.share),
+            _pct(g.share),
             _pts(g.open),
-            format_vn_percent(g.index),
+            _pct(g.index),
         )
     b = s.base
     t.add_row(
@@ -291,9 +296,9 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
         _pts(b.applicable),
         _pts(b.achieved),
         _pts(b.deducted),
-        format_vn_percent(b.share),
+        _pct(b.share),
         _pts(b.open),
-        format_vn_percent(b.index),
+        _pct(b.index),
     )
     return t
 

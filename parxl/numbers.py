@@ -100,6 +100,7 @@ def format_vn_number(value: float, decimals: int = 2, *, trim: bool = True) -> s
     return ("-" if value < 0 and text.strip("0,.") else "") + text
 
 
-def format_vn_percent(fraction: float, decimals: int = 2) -> str:
-    """``0.2216`` -> ``"22,16%"``."""
-    return format_vn_number(fraction * 100.0, decimals) + "%"
+def format_vn_percent(fraction: float, decimals: int = 2, *, trim: bool = True) -> str:
+    """``0.2216`` -> ``"22,16%"``; ``0.75`` -> ``"75%"``, or ``"75,00%"`` with ``trim=False``
+    (a column of a table)."""
+    return format_vn_number(fraction * 100.0, decimals, trim=trim) + "%"

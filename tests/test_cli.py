@@ -59,6 +59,11 @@ def test_build_inputs_fill_score(tmp_path: Path) -> None:
     assert data["base"]["achieved"] == pytest.approx(2.5)  # 1 (yes) + 1.5 survey points
     text = run("score", filled)
     assert "Tổng điểm: 2,50" in text
+    # the table's shares and indexes carry two decimals, as its points do ("0%" beside "0,00")
+    table = text[:text.index("Tổng điểm")]
+    shares = re.findall(r"\S+%", table)
+    assert shares and all(re.fullmatch(r"\d{1,3},\d\d%", p) for p in shares), shares
+    assert "0,00%" in shares
 
 
 def test_errors_are_vietnamese_and_exit_non_zero(tmp_path: Path) -> None:
