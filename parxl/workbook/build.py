@@ -392,7 +392,7 @@ def _print_two_pages_wide(ws: Worksheet) -> None:
     ws.page_setup.scale = min(100, 96 * A4_LANDSCAPE_PIXELS // widest)
     ws.page_setup.pageOrder = "overThenDown"  # a band's two halves on consecutive pages
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.col_breaks.append(Break(id=split))  # after the split column (1-based)
+    ws.col_breaks.append(Break(id=split, max=1048575))  # after the split column (1-based), all rows
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
     ws.print_title_cols = "A:B"
     ws.oddFooter.center.text = "&A — trang &P/&N"
