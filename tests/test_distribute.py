@@ -148,3 +148,40 @@ def test_cli_distribute(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["distribute", str(tpl), "--out", str(tmp_path / "p"), "--body", "Huyện X"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "o" / "Phòng Nội vụ.xlsx").read_bytes() == (tmp_path / "p" / "Phòng Nội vụ.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("framework", ["mini", "hcm-quan-2023"])
+def test_an_office_copy_opens_on_its_list_of_items_each_a_link_to_its_cell(
+        framework: str, mini: Framework, tmp_path: Path) -> None:
+    """An office owning 8 of 100 items on 8 sheets hunted for its yellow cells: its copy now opens
+    on the guide, which lists the office's items (bonus ones too), each a link to the cell where
+    its data goes — the item's first data cell, unlocked, on the item's row."""
+    from parxl.framework import builtin
+
+    fw = mini if framework == "mini" else builtin(framework)
+    for path in distribute(fw, tmp_path / framework):
+        wb = openpyxl.load_workbook(path)
+        office = read_return(path).meta["office"]
+        guide = wb.active
+        assert guide.title == "Hướng dẫn"
+        assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Hướng dẫn"]
+        links = [c for c in guide["A"] if c.hyperlink is not None]
+        assert [c.value.split()[0] for c in links] == [i.code for i in fw.items if i.office == office]
+        heading = guide.cell(links[0].row - 1, 1).value
+        assert heading.startswith(f"CÁC MỤC DO {office.upper()} NHẬP ({len(links)} mục)")
+        for c in links:
+            sheet, ref = c.hyperlink.location.rsplit("!", 1)
+            ws = wb[sheet.strip("'").replace("''", "'")]
+            target = ws[ref]
+            assert ws.cell(target.row, 1).value == c.value.split()[0]
+            assert target.protection.locked is False and target.column_letter in "GH"
+            assert c.value.endswith(f"— {ws.title}, ô {ref}")
+
+
+def test_a_body_copy_and_the_template_list_no_office_items(mini: Framework, tmp_path: Path) -> None:
+    from parxl.workbook.build import build_template
+
+    for path in [build_template(mini, tmp_path / "t.xlsx"), *distribute(mini, tmp_path / "b", bodies=["Xã A"])]:
+        wb = openpyxl.load_workbook(path)
+        assert wb.active.title == "Tổng hợp"
+        assert not [c for c in wb["Hướng dẫn"]["A"] if c.hyperlink is not None]
