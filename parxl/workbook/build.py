@@ -366,13 +366,13 @@ def _write_item(ws: Worksheet, f: Formulas, v: _Validations, r: ItemRow, editabl
         )
 
 
-def column_pixels(width: float) -> int:
-    """On-screen width of a column of ``width`` characters, as Excel computes it for the default
-    font (Calibri 11: 7 pixels a digit, plus 5 of padding)."""
+def _column_pixels(width: float) -> int:
+    """On-screen width of a column of ``width`` characters, as Excel computes it from the
+    default font (Times New Roman 11: 7 pixels a digit, plus 5 of padding)."""
     return int(width * 7 + 5)
 
 
-A4_LANDSCAPE_PIXELS = int((11.69 - 2 * 0.4) * 96)  # 297 mm less 0.4" margins, at 96 pixels an inch
+_A4_LANDSCAPE_PIXELS = int((11.69 - 2 * 0.4) * 96)  # 297 mm less 0.4" margins, at 96 pixels an inch
 
 
 def _print_two_pages_wide(ws: Worksheet) -> None:
@@ -380,18 +380,18 @@ def _print_two_pages_wide(ws: Worksheet) -> None:
     item and its data ("Mã" … "Số liệu 2"), then its evidence and scores ("Tài liệu kiểm chứng" …
     "Điểm chưa xác định"), with "Mã" and "Nội dung" repeated on both and the header row on every
     page. Fitted on one page wide, the 17 printed columns shrank to 45 % (5-point text); split
-    in two they print at ~87 %. The scale is computed from the column widths: Excel ignores
+    in two they print at ~84 %. The scale is computed from the column widths: Excel ignores
     manual page breaks when a sheet is fitted to pages."""
     keys = [c.key for c in L.COLUMNS]
     split = keys.index(L.PRINT_SPLIT) + 1
     last = keys.index("open") + 1  # the guidance column (R) is not printed
-    titles = sum(column_pixels(c.width) for c in L.COLUMNS[:2])
+    titles = sum(_column_pixels(c.width) for c in L.COLUMNS[:2])
     pages = (L.COLUMNS[2:split], L.COLUMNS[split:last])
-    widest = max(titles + sum(column_pixels(c.width) for c in page) for page in pages)
+    widest = max(titles + sum(_column_pixels(c.width) for c in page) for page in pages)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     # less 4 %: LibreOffice measures the same widths a few pixels wider than Excel
-    ws.page_setup.scale = min(100, 96 * A4_LANDSCAPE_PIXELS // widest)
+    ws.page_setup.scale = min(100, 96 * _A4_LANDSCAPE_PIXELS // widest)
     ws.page_setup.pageOrder = "overThenDown"  # a band's two halves on consecutive pages
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.col_breaks.append(Break(id=split, max=1048575))  # after the split column (1-based), all rows
