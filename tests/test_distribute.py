@@ -134,14 +134,18 @@ def test_framework_without_offices_cannot_be_split(mini: Framework, tmp_path: Pa
 
 def test_cli_distribute(tmp_path: Path) -> None:
     from parxl.cli import app
+    from parxl.framework import load_yaml
 
     yaml = Path(__file__).parent / "data" / "mini.yaml"
     res = CliRunner().invoke(app, ["distribute", str(yaml), "--out", str(tmp_path / "o"), "--body", "Huyện X"])
     assert res.exit_code == 0, res.output
     assert "3 biểu mẫu" in res.output
+    # each office's file with the number of items it fills in
+    mini = load_yaml(yaml)
+    for office in OFFICES:
+        assert f"  {office}.xlsx — {sum(i.office == office for i in mini.items)} mục\n" in res.output
     assert (tmp_path / "o" / "Phòng Nội vụ.xlsx").is_file()
     # from a built template too: same framework, same files
-    from parxl.framework import load_yaml
     from parxl.workbook.build import build_template
 
     tpl = build_template(load_yaml(yaml), tmp_path / "mau.xlsx")

@@ -37,8 +37,10 @@ def register(app: typer.Typer) -> None:
                               formulas=type(make_formulas(flavor)))
         what = "đơn vị" if names is not None else "đơn vị chủ trì"
         out.print(f"Đã tạo {len(paths)} biểu mẫu (mỗi {what} một tệp) trong [bold]{escape(str(out_dir))}[/]:")
-        for p in paths:
-            out.print(f"  {escape(p.name)}", highlight=False)
+        counts = ([f" — {sum(i.office == o for i in fw.items)} mục" for o in fw.offices()] if names is None
+                  else [""] * len(paths))
+        for p, count in zip(paths, counts, strict=True):
+            out.print(f"  {escape(p.name)}{count}", highlight=False)
 
     @app.command()
     @friendly
