@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import subprocess
 import unicodedata
 import zipfile
@@ -16,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parxl.errors import InputError, WorkbookError
-from parxl.framework import Framework, load_yaml
+from parxl.framework import Framework, from_dict, load_yaml
 from parxl.inputs import STATUS, InputField, input_fields, normalize, read_values, write_input_table
 from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
 from parxl.score import STATUSES, score_values
@@ -618,7 +620,22 @@ def test_item_sheets_print_without_the_guidance_column(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
     for name in ("Lĩnh vực 1", "Lĩnh vực 2", "Thưởng - Trừ"):
         ws = wb[name]
-        assert ws.print_area == f"'{name}'!$A$1:$Q${ws.max_row}", name
+        assert ws.print_area == f"'{name}'!$A$4:$Q${ws.max_row}", name
+
+
+def test_a_long_domain_name_keeps_the_page_header_within_excels_limit(mini: Framework, tmp_path: Path) -> None:
+    """Excel allows 255 characters in a page header; the title of a domain with a long name (an
+    import from a decision) is cut there, with '&' doubled, as a header needs."""
+    d = mini.to_dict()
+    d["domains"][0]["name"] = "Chỉ đạo & điều hành " * 20
+    book = build_template(from_dict(d, "x"), tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(book)
+    with zipfile.ZipFile(book) as z:
+        xml = z.read(f"xl/worksheets/sheet{wb.sheetnames.index('Lĩnh vực 1') + 1}.xml").decode()
+    [raw] = re.findall(r"<oddHeader>(.*?)</oddHeader>", xml)
+    header = html.unescape(raw)  # as Excel reads it: codes included
+    assert len(header) <= 255
+    assert "LĨNH VỰC 1. CHỈ ĐẠO && ĐIỀU HÀNH" in header and "…" in header
 
 
 # the header's words that PDF text keeps in one piece (wrapped headers come out interleaved)
@@ -634,7 +651,9 @@ def test_item_sheets_print_readably_two_pages_wide(tmp_path: Path) -> None:
     from parxl.framework import builtin
 
     require_libreoffice()
-    fw = builtin("hcm-quan-2023")  # domain sheets and the bonus and penalty sheet
+    d = builtin("hcm-quan-2023").to_dict()  # domain sheets and the bonus and penalty sheet
+    d["domains"][0]["name"] = "Chỉ đạo & điều hành"  # '&' starts a code in a page header
+    fw = from_dict(d, "hcm")
     book = build_template(fw, tmp_path / "t.xlsx")
     ws = openpyxl.load_workbook(book)["Lĩnh vực 1"]
     assert ws.page_setup.scale >= 80 and ws.print_title_cols == "$A:$B"
@@ -652,6 +671,12 @@ def test_item_sheets_print_readably_two_pages_wide(tmp_path: Path) -> None:
         assert not first or "Giải trình" not in page, (n, page[:300])
         assert not second or "Số liệu 1" not in page, (n, page[:300])
         assert f"trang {n}/{len(pages)}" in page, (n, page[-200:])
+        # the sheet's title heads every page (it was printed on a band's first page only, and cut
+        # at column B on its second); the screen advice of row 3 is not printed
+        [sheet] = re.findall(r"(Lĩnh vực \d+|Thưởng - Trừ) — trang", page)
+        title = {"Thưởng - Trừ": "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ", "Lĩnh vực 1": "LĨNH VỰC 1. CHỈ ĐẠO & ĐIỀU HÀNH"}.get(
+            sheet, f"LĨNH VỰC {sheet.split()[-1]}. ")
+        assert title in page and "Chỉ nhập vào các ô màu vàng" not in page, (n, page[:300])
         halves.append(first)
     assert len(halves) >= 2 * (len(fw.domains) + 1)
     assert halves == [True, False] * (len(halves) // 2)  # a band's halves on consecutive pages

@@ -375,6 +375,14 @@ def _column_pixels(width: float) -> int:
 _A4_LANDSCAPE_PIXELS = int((11.69 - 2 * 0.4) * 96)  # 297 mm less 0.4" margins, at 96 pixels an inch
 
 
+def _hf(text: str, limit: int = 150) -> str:
+    """Text in a page header or footer, where '&' starts a code, cut to leave the header within
+    the 255 characters Excel allows (a longer one is a repair prompt)."""
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.replace("&", "&&")
+
+
 def _print_two_pages_wide(ws: Worksheet) -> None:
     """An item sheet prints on A4 landscape, each band of rows on two pages side by side: the
     item and its data ("Mã" … "Số liệu 2"), then its evidence and scores ("Tài liệu kiểm chứng" …
@@ -397,11 +405,13 @@ def _print_two_pages_wide(ws: Worksheet) -> None:
     ws.col_breaks.append(Break(id=split, max=1048575))  # after the split column (1-based), all rows
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
     ws.print_title_cols = "A:B"
-    ws.oddFooter.center.text = "&A — trang &P/&N"
+    ws.oddFooter.center.text = '&10&"Times New Roman,Regular"&A — trang &P/&N'
     ws.print_options.gridLines = False
 
 
-def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
+def _sheet_setup(ws: Worksheet, title: str, subtitle: str, corner: str) -> None:
+    """Title block, header row, print setup and protection of an item sheet; ``corner`` is what
+    the printed pages show right of the title (the title block itself is not printed)."""
     ws.sheet_view.zoomScale = 90
     put_text(ws, "A1", title)
     ws["A1"].font = F_TITLE
@@ -415,6 +425,11 @@ def _sheet_setup(ws: Worksheet, title: str, subtitle: str) -> None:
         "công thức.",
     )
     ws["A3"].font = F_NOTE
+    # printed, the title is the header of every page (on the second page of a band it was cut at
+    # column B, and the pages after the first band had none) and row 3 is screen advice; sizes go
+    # before fonts, so a title starting with a digit is not read as part of a size
+    ws.oddHeader.left.text = '&12&"Times New Roman,Bold"' + _hf(title)
+    ws.oddHeader.right.text = '&10&"Times New Roman,Italic"' + _hf(corner)
     for col in L.COLUMNS:
         ws.column_dimensions[col.letter].width = col.width
         cell = ws[f"{col.letter}{L.HEADER_ROW}"]
@@ -451,7 +466,8 @@ def _domain_sheet(
 ) -> SheetTotals:
     d = fw.domains[d_index]
     ws = wb.create_sheet(d.sheet_name)
-    _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {d.max:g}")
+    _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {d.max:g}",
+                 f"Điểm tối đa: {format_vn_number(d.max)}")
     v = _Validations(ws)
     row = L.FIRST_ROW
     crit_rows: list[int] = []
@@ -492,7 +508,9 @@ def _domain_sheet(
     _style_row(ws, row, FILL_TOTAL, F_BOLD)
     _conditional(ws, L.FIRST_ROW, row)
     ws.auto_filter.ref = f"A{L.HEADER_ROW}:{L.COLUMNS[-1].letter}{row - 1}"
-    ws.print_area = f"A1:{L.C['open']}{row}"  # the guidance column stays on screen only
+    # from the header row (the title block is the page header) to the total; the guidance
+    # column stays on screen only
+    ws.print_area = f"A{L.HEADER_ROW}:{L.C['open']}{row}"
     return totals
 
 
@@ -505,6 +523,7 @@ def _extra_sheet(
         ws,
         "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ",
         f"Điểm thưởng được tính tối đa {fw.bonus_cap:g} điểm; điểm trừ bị trừ vào tổng điểm",
+        f"Điểm thưởng tính tối đa: {format_vn_number(fw.bonus_cap)}",
     )
     v = _Validations(ws)
     totals = SheetTotals(ws.title, 0, L.FIRST_ROW, L.FIRST_ROW)
@@ -532,7 +551,7 @@ def _extra_sheet(
         _style_row(ws, head, FILL_CRIT, F_BOLD)
         sums.append(head)
     totals.last = row - 1
-    ws.print_area = f"A1:{L.C['open']}{row - 1}"  # as on the domain sheets: guidance on screen only
+    ws.print_area = f"A{L.HEADER_ROW}:{L.C['open']}{row - 1}"  # as on the domain sheets
     return totals, sums[0], sums[1]
 
 
@@ -557,8 +576,8 @@ GUIDE_LINES = (
     "   (không đặt mật khẩu) để tránh sửa nhầm công thức.",
     "9. Không đổi tên trang, không xoá trang '_parxl' (ẩn): parxl dùng trang này để nhận diện biểu mẫu.",
     "10. Khi in, mỗi trang lĩnh vực ra khổ A4 ngang, mỗi nhóm dòng trên hai tờ liền nhau: tờ đầu là nội dung",
-    "   và số liệu (đến cột Số liệu 2), tờ sau là tài liệu kiểm chứng, giải trình và điểm; cột Mã, Nội dung",
-    "   và dòng tiêu đề in lại trên mỗi tờ. Cột 'Hướng dẫn' chỉ xem trên màn hình, không in.",
+    "   và số liệu (đến cột Số liệu 2), tờ sau là tài liệu kiểm chứng, giải trình và điểm; tên lĩnh vực ở đầu",
+    "   mỗi tờ, cột Mã, Nội dung và dòng tiêu đề in lại trên mỗi tờ. Cột 'Hướng dẫn' chỉ xem trên màn hình.",
 )
 
 
