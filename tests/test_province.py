@@ -689,6 +689,32 @@ def test_word_report_written_beside_the_tables(hand_result: Any, tmp_path: Path,
     assert not (tmp_path / "b" / outputs.DOCX).exists()
 
 
+def test_a_word_child_killed_half_way_leaves_no_temporary_file(hand_result: Any, tmp_path: Path,
+                                                               monkeypatch: Any) -> None:
+    """The child writing the Word report was killed after writing its temporary file, before
+    renaming it: the '.parxl-….tmp' stayed beside the outputs. Now the parent removes it and
+    writes the report itself."""
+    import os
+    import signal
+
+    from parxl.province import outputs
+    from parxl.workbook import save
+
+    parent, real_replace = os.getpid(), os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        if os.getpid() != parent:  # the child: killed between writing and renaming
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(outputs.threading, "active_count", lambda: 1)  # fork, as `parxl province` does
+    monkeypatch.setattr(save.os, "replace", replace)
+    r = _rewrite(hand_result, tmp_path / "k")
+    assert (tmp_path / "k" / outputs.DOCX).read_bytes() == (hand_result.output / outputs.DOCX).read_bytes()
+    assert outputs.DOCX in {p.name for p in r.outputs}
+    assert not list((tmp_path / "k").glob(".parxl-*"))
+
+
 def test_word_modules_loaded_while_the_tables_are_built(hand: dict[str, Path], tmp_path: Path, monkeypatch: Any) -> None:
     """The Word report's modules are imported in a thread while the tables are built, and that
     thread is over when the outputs start (else the report could not be written by a fork)."""

@@ -30,7 +30,7 @@ import pandas as pd
 
 from parxl.framework.model import Framework
 from parxl.province import xlsxfast as X
-from parxl.workbook.save import atomic_write_bytes
+from parxl.workbook.save import atomic_write_bytes, remove_temps
 
 XLSX = "tong-hop-tinh.xlsx"
 DOCX = "bao-cao-xep-hang.docx"
@@ -223,10 +223,12 @@ class _Forked:
     """``fn()`` in a forked child while this process goes on (Linux, no other thread running:
     the tables are shared with the child, never pickled); anywhere else it runs at
     :meth:`result`. A child that fails or dies is ignored and ``fn`` runs here instead, so
-    its error, if any, is raised as usual."""
+    its error, if any, is raised as usual. A child killed half-way (or cancelled) leaves no
+    temporary file in ``scratch``, where it writes."""
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self, fn: Callable[[], Any], scratch: Path) -> None:
         self.fn = fn
+        self.scratch = scratch
         self.proc: Any = None
         if sys.platform.startswith("linux") and threading.active_count() == 1:
             ctx = multiprocessing.get_context("fork")
@@ -247,15 +249,17 @@ class _Forked:
             return self.fn()
         try:
             status, value = self.conn.recv()
-        except EOFError:
+        except EOFError:  # the child died before it could say
             status, value = "failed", None
         self.proc.join()
+        remove_temps(self.scratch, self.proc.pid)
         return value if status == "ok" else self.fn()
 
     def cancel(self) -> None:
         if self.proc is not None and self.proc.is_alive():
             self.proc.kill()
             self.proc.join()
+            remove_temps(self.scratch, self.proc.pid)
 
 
 def write_all(result: Any, info: Any = None, word: bool = True) -> None:
@@ -264,7 +268,7 @@ def write_all(result: Any, info: Any = None, word: bool = True) -> None:
     t = result.tables
     report = None
     if word and result.framework is not None and len(t["bodies"]) >= 2:
-        report = _Forked(lambda: write_docx(result, out / DOCX, info))
+        report = _Forked(lambda: write_docx(result, out / DOCX, info), out)
     try:
         files = [
             (out / "xep-hang.csv", _csv_bytes(t["ranking"], RANK_LABELS)),
