@@ -623,19 +623,47 @@ def test_item_sheets_print_without_the_guidance_column(template: Path) -> None:
         assert ws.print_area == f"'{name}'!$A$4:$Q${ws.max_row}", name
 
 
-def test_a_long_domain_name_keeps_the_page_header_within_excels_limit(mini: Framework, tmp_path: Path) -> None:
-    """Excel allows 255 characters in a page header; the title of a domain with a long name (an
-    import from a decision) is cut there, with '&' doubled, as a header needs."""
+def _page_header(book: Path, sheet: str) -> str:
+    """A sheet's page header as Excel reads it, codes included."""
+    with zipfile.ZipFile(book) as z:
+        index = openpyxl.load_workbook(book).sheetnames.index(sheet) + 1
+        [raw] = re.findall(r"<oddHeader>(.*?)</oddHeader>", z.read(f"xl/worksheets/sheet{index}.xml").decode())
+    return html.unescape(raw)
+
+
+def test_a_distributed_copy_names_its_office_and_body_on_every_printed_page(mini: Framework, tmp_path: Path) -> None:
+    from parxl.office.distribute import distribute
+
+    [copy] = distribute(mini, tmp_path / "xa", bodies=["Xã A & B"])
+    assert "Xã A && B — Điểm tối đa: " in _page_header(copy, "Lĩnh vực 1")
+    office = distribute(mini, tmp_path / "pb", body="Huyện X")[0]  # Phòng Nội vụ
+    assert "Phòng Nội vụ — Huyện X — Điểm tối đa: " in _page_header(office, "Lĩnh vực 1")
+    assert "— Điểm" not in _page_header(build_template(mini, tmp_path / "t.xlsx"), "Lĩnh vực 1")
+
+
+def test_long_names_keep_the_page_header_within_excels_limit(mini: Framework, tmp_path: Path) -> None:
+    """Excel allows 255 characters in a page header: a domain with a long name (an import from a
+    decision) and a long office and body are cut there, with '&' doubled, as a header needs."""
     d = mini.to_dict()
     d["domains"][0]["name"] = "Chỉ đạo & điều hành " * 20
-    book = build_template(from_dict(d, "x"), tmp_path / "t.xlsx")
-    wb = openpyxl.load_workbook(book)
-    with zipfile.ZipFile(book) as z:
-        xml = z.read(f"xl/worksheets/sheet{wb.sheetnames.index('Lĩnh vực 1') + 1}.xml").decode()
-    [raw] = re.findall(r"<oddHeader>(.*?)</oddHeader>", xml)
-    header = html.unescape(raw)  # as Excel reads it: codes included
+    for item in d["domains"][0]["criteria"][0]["items"]:
+        item["office"] = "Phòng & ban " * 20
+    from parxl.office.distribute import distribute
+
+    [copy] = [p for p in distribute(from_dict(d, "x"), tmp_path, body="Ủy ban & nhân dân " * 20) if "&" in p.name]
+    header = _page_header(copy, "Lĩnh vực 1")
     assert len(header) <= 255
-    assert "LĨNH VỰC 1. CHỈ ĐẠO && ĐIỀU HÀNH" in header and "…" in header
+    assert "LĨNH VỰC 1. CHỈ ĐẠO && ĐIỀU HÀNH" in header and header.count("…") == 2
+    assert "Điểm tối đa: " in header  # the maximum is never cut off
+    from parxl.framework import builtin
+    from parxl.framework.load import builtin_ids
+
+    for fid in builtin_ids():  # a real domain's title is never cut, even beside a long office and body
+        fw = builtin(fid)
+        book = build_template(fw, tmp_path / f"{fid}.xlsx", meta={"office": "Phòng " * 20, "body": "Xã " * 30})
+        for dom in fw.domains:
+            assert f"LĨNH VỰC {dom.code}. {dom.name.upper()}" in _page_header(book, dom.sheet_name), dom.name
+
 
 
 # the header's words that PDF text keeps in one piece (wrapped headers come out interleaved)

@@ -375,12 +375,23 @@ def _column_pixels(width: float) -> int:
 _A4_LANDSCAPE_PIXELS = int((11.69 - 2 * 0.4) * 96)  # 297 mm less 0.4" margins, at 96 pixels an inch
 
 
-def _hf(text: str, limit: int = 150) -> str:
-    """Text in a page header or footer, where '&' starts a code, cut to leave the header within
-    the 255 characters Excel allows (a longer one is a repair prompt)."""
-    if len(text) > limit:
-        text = text[:limit - 1] + "…"
+def _hf(text: str, limit: int) -> str:
+    """Text in a page header, where '&' starts a code (so it is doubled), cut to ``limit``
+    characters: a header holds 255 at most (a longer one is a repair prompt)."""
+    if len(text.replace("&", "&&")) > limit:
+        while len((text + "…").replace("&", "&&")) > limit:
+            text = text[:-1]
+        text += "…"
     return text.replace("&", "&&")
+
+
+def _who(meta: dict[str, str]) -> str:
+    """``"Phòng Tư pháp — UBND huyện X — "``: a distributed copy's office and body, as its printed
+    pages name them before the maximum (empty for a template)."""
+    text = " — ".join(n for n in (meta.get("office", ""), meta.get("body", "")) if n)
+    if len(text) > 52:
+        text = text[:51] + "…"
+    return text + " — " if text else ""
 
 
 def _print_two_pages_wide(ws: Worksheet) -> None:
@@ -428,8 +439,10 @@ def _sheet_setup(ws: Worksheet, title: str, subtitle: str, corner: str) -> None:
     # printed, the title is the header of every page (on the second page of a band it was cut at
     # column B, and the pages after the first band had none) and row 3 is screen advice; sizes go
     # before fonts, so a title starting with a digit is not read as part of a size
-    ws.oddHeader.left.text = '&12&"Times New Roman,Bold"' + _hf(title)
-    ws.oddHeader.right.text = '&10&"Times New Roman,Italic"' + _hf(corner)
+    right = '&10&"Times New Roman,Italic"' + _hf(corner, 86)
+    left = '&12&"Times New Roman,Bold"'
+    ws.oddHeader.left.text = left + _hf(title, 255 - len("&L&R") - len(left) - len(right))  # the rest
+    ws.oddHeader.right.text = right
     for col in L.COLUMNS:
         ws.column_dimensions[col.letter].width = col.width
         cell = ws[f"{col.letter}{L.HEADER_ROW}"]
@@ -462,12 +475,12 @@ def _conditional(ws: Worksheet, first: int, last: int) -> None:
 
 
 def _domain_sheet(
-    wb: Workbook, fw: Framework, d_index: int, f: Formulas, editable: set[str] | None
+    wb: Workbook, fw: Framework, d_index: int, f: Formulas, editable: set[str] | None, who: str
 ) -> SheetTotals:
     d = fw.domains[d_index]
     ws = wb.create_sheet(d.sheet_name)
     _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {d.max:g}",
-                 f"Điểm tối đa: {format_vn_number(d.max)}")
+                 who + f"Điểm tối đa: {format_vn_number(d.max)}")
     v = _Validations(ws)
     row = L.FIRST_ROW
     crit_rows: list[int] = []
@@ -515,7 +528,7 @@ def _domain_sheet(
 
 
 def _extra_sheet(
-    wb: Workbook, fw: Framework, f: Formulas, editable: set[str] | None
+    wb: Workbook, fw: Framework, f: Formulas, editable: set[str] | None, who: str
 ) -> tuple[SheetTotals, int, int]:
     """Bonus and penalty items; returns totals and the rows of the bonus and penalty sums."""
     ws = wb.create_sheet(L.EXTRA)
@@ -523,7 +536,7 @@ def _extra_sheet(
         ws,
         "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ",
         f"Điểm thưởng được tính tối đa {fw.bonus_cap:g} điểm; điểm trừ bị trừ vào tổng điểm",
-        f"Điểm thưởng tính tối đa: {format_vn_number(fw.bonus_cap)}",
+        who + f"Điểm thưởng tính tối đa: {format_vn_number(fw.bonus_cap)}",
     )
     v = _Validations(ws)
     totals = SheetTotals(ws.title, 0, L.FIRST_ROW, L.FIRST_ROW)
@@ -881,8 +894,9 @@ def build_workbook(
     summary = wb.active
     assert summary is not None
     summary.title = L.SUMMARY
-    sheets = [_domain_sheet(wb, fw, i, f, editable_offices) for i in range(len(fw.domains))]
-    extra = _extra_sheet(wb, fw, f, editable_offices) if (fw.bonus or fw.penalties) else None
+    who = _who(meta or {})
+    sheets = [_domain_sheet(wb, fw, i, f, editable_offices, who) for i in range(len(fw.domains))]
+    extra = _extra_sheet(wb, fw, f, editable_offices, who) if (fw.bonus or fw.penalties) else None
     _summary_sheet(summary, fw, f, sheets, extra)
     own = None
     if editable_offices is not None and len(editable_offices) == 1:
