@@ -416,7 +416,7 @@ def _print_two_pages_wide(ws: Worksheet) -> None:
     ws.col_breaks.append(Break(id=split, max=1048575))  # after the split column (1-based), all rows
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
     ws.print_title_cols = "A:B"
-    ws.oddFooter.center.text = '&10&"Times New Roman,Regular"&A — trang &P/&N'
+    ws.oddFooter.center.text = f'&10&"{FONT},Regular"&A — trang &P/&N'
     ws.print_options.gridLines = False
 
 
@@ -439,8 +439,8 @@ def _sheet_setup(ws: Worksheet, title: str, subtitle: str, corner: str) -> None:
     # printed, the title is the header of every page (on the second page of a band it was cut at
     # column B, and the pages after the first band had none) and row 3 is screen advice; sizes go
     # before fonts, so a title starting with a digit is not read as part of a size
-    right = '&10&"Times New Roman,Italic"' + _hf(corner, 86)
-    left = '&12&"Times New Roman,Bold"'
+    right = f'&10&"{FONT},Italic"' + _hf(corner, 86)
+    left = f'&12&"{FONT},Bold"'
     ws.oddHeader.left.text = left + _hf(title, 255 - len("&L&R") - len(left) - len(right))  # the rest
     ws.oddHeader.right.text = right
     for col in L.COLUMNS:
