@@ -37,7 +37,7 @@ def _utf8(m: re.Match[bytes]) -> bytes:
 _CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def temp_prefix(pid: int | None = None) -> str:
+def _temp_prefix(pid: int | None = None) -> str:
     """Temporary files are named after the process writing them (this one by default), so a
     parent can remove those of a child killed half-way (:func:`remove_temps`)."""
     return f".parxl-{os.getpid() if pid is None else pid}-"
@@ -45,7 +45,7 @@ def temp_prefix(pid: int | None = None) -> str:
 
 def remove_temps(folder: Path, pid: int) -> None:
     """Remove the temporary files process ``pid`` left in ``folder`` (it was killed)."""
-    for tmp in folder.glob(f"{temp_prefix(pid)}*.tmp"):
+    for tmp in folder.glob(f"{_temp_prefix(pid)}*.tmp"):
         tmp.unlink(missing_ok=True)
 
 
@@ -64,7 +64,7 @@ def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
                 raise ParxlError("đường dẫn ghi kết quả là một thư mục — hãy ghi cả tên tệp",
                                  Location(file=str(target)))
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), suffix=".tmp", dir=target.parent)
             temps.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
