@@ -118,6 +118,8 @@ def test_office_returns_are_merged_by_item_code(issued: dict[str, Path], mini: F
     assert "Kiểm tra" in wb.sheetnames and "Kết quả" in wb.sheetnames
     assert wb["Kết quả"]["A4"].value == "Huyện Mẫu"
     assert wb["Kết quả"]["C4"].value == pytest.approx(9.5)
+    # its printed pages name the body (page header), as the offices' copies named office and body
+    assert wb["Lĩnh vực 1"].oddHeader.right.text.startswith("Huyện Mẫu — Điểm tối đa: ")
     scores = list(csv.reader((tmp_path / "kq" / "tong hop-diem.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert scores[0][:3] == ["Cơ quan, đơn vị", "Số tệp", "Tổng điểm"]
     assert scores[1][:3] == ["Huyện Mẫu", "3", "9.5"]
