@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,13 @@ def require_libreoffice() -> None:
                 "LibreOffice (soffice) không có trên máy CI: .ci/run phải cài libreoffice-calc-nogui"
             )
         pytest.skip("LibreOffice not installed")
+
+
+def libreoffice_convert(src: Path, outdir: Path, to: str) -> Path:
+    """``src`` converted by a headless LibreOffice (``to``: "pdf", "xlsx", or with a filter,
+    "docx:MS Word 2007 XML") into ``outdir``, with a profile of its own; the converted file."""
+    require_libreoffice()
+    profile = (outdir.parent / f"lo-profile-{outdir.name}").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
+                    "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=600)
+    return outdir / f"{src.stem}.{to.split(':')[0]}"

@@ -32,7 +32,7 @@ from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return, patch_cells
 from parxl.score import score_values
 from parxl.workbook.read import read_return
-from tests.conftest import DATA, require_libreoffice
+from tests.conftest import DATA, libreoffice_convert, require_libreoffice
 
 NV, VH, VP = "Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"
 GOOD: dict[str, dict[tuple[str, str], Any]] = {
@@ -403,14 +403,10 @@ def test_body_returns_make_one_table(mini: Framework, tmp_path: Path) -> None:
 
 def test_a_return_saved_by_libreoffice_reads_the_same(issued: dict[str, Path], tmp_path: Path) -> None:
     """Shared strings, cached formula values, another writer's XML: same values, no false alarms."""
-    import subprocess
-
     require_libreoffice()
     src = fill_return(issued[NV], tmp_path / "src" / "nv.xlsx", GOOD[NV])
     lo = tmp_path / "lo"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(lo), str(src)],
-                   check=True, capture_output=True, timeout=180)
+    libreoffice_convert(src, lo, "xlsx:Calc MS Excel 2007 XML")
     a, b = collect(tmp_path / "src"), collect(lo)
     assert b.values == a.values
     assert [i.message for i in b.issues] == [i.message for i in a.issues]

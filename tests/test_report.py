@@ -28,7 +28,7 @@ from parxl.report.make_templates import FILES, TEMPLATES, template_bytes
 from parxl.report.vn import date_line
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_values
-from tests.conftest import require_libreoffice
+from tests.conftest import libreoffice_convert, require_libreoffice
 from tests.test_analysis import _hcm_previous_values, _seed004_tasks
 
 PERFECT_MINI = {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 1, ("1.2.1", "count"): 2,
@@ -537,10 +537,8 @@ def test_template_saved_again_by_a_word_processor_still_works(books: dict[str, P
     require_libreoffice()
     src = tmp_path / "mau.docx"
     shutil.copy(default_template("remedy"), src)
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
-                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "sua"), str(src)],
-                   check=True, capture_output=True, timeout=600)
-    make_report("remedy", [books["q1"]], tmp_path / "cv.docx", template=tmp_path / "sua" / "mau.docx")
+    resaved = libreoffice_convert(src, tmp_path / "sua", "docx:MS Word 2007 XML")
+    make_report("remedy", [books["q1"]], tmp_path / "cv.docx", template=resaved)
     text = " ".join(p.text for p in docx.Document(str(tmp_path / "cv.docx")).paragraphs)
     assert "bị trừ 1,5 điểm, chiếm tỷ lệ 22,16%" in text and "{{" not in text and "{%" not in text
 

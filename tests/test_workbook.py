@@ -25,7 +25,7 @@ from parxl.score import STATUSES, score_values
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_csv, fill_values
 from parxl.workbook.read import read_return
-from tests.conftest import DATA, require_libreoffice
+from tests.conftest import DATA, libreoffice_convert, require_libreoffice
 
 
 @pytest.fixture
@@ -330,9 +330,7 @@ def test_a_return_saved_by_libreoffice_reads_the_same(mini: Framework, template:
               ("2.1.1", "denominator"): 22583451, ("2.1.3", "explanation"): "=HYPERLINK(\"http://x\") & <Đạt>"}
     filled = tmp_path / "filled.xlsx"
     fill_values(template, values, filled)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                    "xlsx", "--outdir", str(tmp_path / "lo-out"), str(filled)], check=True, capture_output=True)
-    resaved = tmp_path / "lo-out" / "filled.xlsx"
+    resaved = libreoffice_convert(filled, tmp_path / "lo-out", "xlsx")
     assert b"sharedStrings" in resaved.read_bytes()  # LibreOffice's own form, not parxl's
     ours, theirs = read_return(filled), read_return(resaved)
     assert ours.values == values
@@ -583,9 +581,8 @@ def test_summary_prints_on_one_a4_page_at_a_readable_size(fid: str, tmp_path: Pa
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) not installed")
     src = build_template(builtin(fid), tmp_path / "mau.xlsx")
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True)
-    box = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(tmp_path / "mau.pdf"), "-"], check=True,
+    pdf = libreoffice_convert(src, tmp_path / "pdf", "pdf")
+    box = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], check=True,
                          capture_output=True).stdout.decode()
     title = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">TỔNG</word>', box)
     assert title is not None
@@ -685,10 +682,8 @@ def test_item_sheets_print_readably_two_pages_wide(tmp_path: Path) -> None:
     book = build_template(fw, tmp_path / "t.xlsx")
     ws = openpyxl.load_workbook(book)["Lĩnh vực 1"]
     assert ws.page_setup.scale >= 80 and ws.print_title_cols == "$A:$B"
-    profile = (tmp_path / "lo").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(book)], check=True, capture_output=True, timeout=300)
-    text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], check=True, capture_output=True).stdout
+    pdf = libreoffice_convert(book, tmp_path / "pdf", "pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True).stdout
     pages = [" ".join(p.split()) for p in text.decode().split("\f") if p.strip()]
     halves = []
     for n, page in enumerate(pages, start=1):
