@@ -10,6 +10,7 @@ import yaml
 
 from parxl.errors import FrameworkError
 from parxl.framework import Framework, dump_yaml, from_dict, load_yaml
+from parxl.rules.base import pts
 
 
 def test_mini_loads(mini: Framework) -> None:
@@ -123,6 +124,41 @@ def test_excel_table_round_trip_and_cell_errors(mini: Framework, tmp_path: Path)
     assert problems[1].startswith("trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô H4 ('Cách chấm')")
 
 
+def test_excel_table_blank_maximum_and_mistyped_maximum_are_caught(mini: Framework, tmp_path: Path) -> None:
+    """A blank 'Điểm tối đa' is missing, not 0; the exported total ('Thông tin') catches a
+    maximum changed so that the framework no longer adds up to it."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    info = {row[0].value: row[1] for row in wb["Thông tin"].iter_rows()}
+    assert info["Tổng điểm"].value == mini.total
+    ws = wb["Bộ tiêu chí"]
+    ws["G2"] = None
+    wb.save(tmp_path / "blank.xlsx")
+    with pytest.raises(FrameworkError) as exc:
+        import_table(tmp_path / "blank.xlsx")
+    assert exc.value.problems == ["trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô G2 ('Điểm tối đa'): thiếu điểm tối đa"]
+    ws["G2"] = mini.item_index["1.1.1"].max + 1  # its criterion's and domain's rows are not in the table
+    wb.save(tmp_path / "plus1.xlsx")
+    with pytest.raises(FrameworkError) as exc:
+        import_table(tmp_path / "plus1.xlsx")
+    row = next(c.row for c in wb["Thông tin"]["A"] if c.value == "Tổng điểm")
+    assert exc.value.problems == [
+        f"trang 'Thông tin', ô B{row} ('Tổng điểm'): ghi tổng {pts(mini.total)} điểm nhưng các lĩnh vực và "
+        f"điểm thưởng cộng lại {pts(mini.total + 1)}"]
+    info["Tổng điểm"].value = None  # a table without a stated total (older exports) still reads
+    wb.save(tmp_path / "no-total.xlsx")
+    assert import_table(tmp_path / "no-total.xlsx").total == mini.total + 1
+    data = mini.to_dict()
+    data["domains"][0]["criteria"][0]["items"][0]["max"] = None  # 'max:' left blank in YAML
+    with pytest.raises(FrameworkError, match=r"items\[0\]\.max \(mục 1\.1\.1\): thiếu điểm tối đa"):
+        from_dict(data)
+
+
 def test_public_api_is_complete_and_lazy() -> None:
     import subprocess
     import sys
@@ -227,7 +263,8 @@ def test_excel_table_as_staff_type_it(mini: Framework, tmp_path: Path) -> None:
     ws.insert_rows(6)
     ws["F6"] = " "  # a blank row (a space left in it)
     wb["Thông tin"]["A1"] = "Mã bộ tiêu chí "
-    wb["Thông tin"]["B6"] = "1"
+    wb["Thông tin"]["B7"] = "1"  # the bonus cap lowered by 0,5 ...
+    wb["Thông tin"]["B6"] = f"{mini.total - 0.5:g}".replace(".", ",")  # ... and the total with it
     wb.save(table)
     fw = import_table(table)
     assert fw.id == "mini"
@@ -256,12 +293,12 @@ def test_excel_table_problems_name_sheet_row_and_cell(mini: Framework, tmp_path:
     ws["C8"], ws["E8"] = 2.1, "2.10.1"  # Excel turned criterion '2.10' into the number 2.1
     ws["I5"] = "{basis: counts, if_zero: 0,5}"
     ws["C4"] = datetime(2024, 2, 1)  # mục 1.2.1: a code Excel read as a date ('1.2' in some locales)
-    wb["Thông tin"]["B6"] = 5  # bonus items make 2
+    wb["Thông tin"]["B7"] = 5  # bonus items make 2
     wb.save(table)
     with pytest.raises(FrameworkError) as info:
         import_table(table)
     assert info.value.problems == [  # in reading order: 'Thông tin', then row by row
-        "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn 5 lớn hơn tổng điểm các mục "
+        "trang 'Thông tin', ô B7 ('Giới hạn điểm thưởng'): giới hạn 5 lớn hơn tổng điểm các mục "
         "thưởng 2",
         "trang 'Bộ tiêu chí' dòng 3 (mục 1.1.2), ô D3 ('Tên tiêu chí'): tên tiêu chí 1.1 ghi "
         "'Kế hoạch cải cách hành chính', khác dòng 2 ('Kế hoạch CCHC'); một tiêu chí chỉ có một tên",
@@ -501,13 +538,13 @@ def test_bonus_cap_left_blank_is_reported_and_a_percentage_is_not_points(
     table = tmp_path / "bang.xlsx"
     export_table(mini, table)
     wb = openpyxl.load_workbook(table)
-    wb["Thông tin"]["B6"] = None
+    wb["Thông tin"]["B7"] = None
     wb["Bộ tiêu chí"]["G2"] = "50%"
     wb.save(table)
     with pytest.raises(FrameworkError) as info:
         import_table(table)
     assert info.value.problems == [
-        "trang 'Thông tin', ô B6 ('Giới hạn điểm thưởng'): giới hạn điểm thưởng phải lớn hơn 0",
+        "trang 'Thông tin', ô B7 ('Giới hạn điểm thưởng'): giới hạn điểm thưởng phải lớn hơn 0",
         "trang 'Bộ tiêu chí' dòng 2 (mục 1.1.1), ô G2 ('Điểm tối đa'): phải là số, không phải '50%'",
     ]
 
@@ -679,6 +716,7 @@ def test_excel_table_with_a_decisions_total_rows(mini: Framework, tmp_path: Path
     for c, v in enumerate(["2", None, "2.2", None, "2.2.2", "Tổng điểm", 1], start=1):
         ws.cell(16, c, v)  # an item named 'Tổng điểm': read, not taken for a total
     ws["G5"], ws["G10"], ws["G14"], ws["G17"] = 5, 8.5, 14.5, 2
+    wb["Thông tin"]["B6"] = 14.5  # the total stated there too
     wb.save(path)
     fw = import_table(path)
     assert fw.item_index["2.2.2"].name == "Tổng điểm" and fw.total == 14.5

@@ -136,7 +136,7 @@ def _read_item(
     name = c.text(node, "name", path)
     max_points = c.number(node, "max", path)
     if max_points is None:
-        if "max" not in node:
+        if node.get("max") is None:  # absent, or left blank (a blank cell of an imported table)
             c.add(f"{path}.max", "thiếu điểm tối đa")
         max_points = 0.0
     elif max_points <= 0:

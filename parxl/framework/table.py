@@ -56,8 +56,10 @@ INFO_KEYS = (
     ("level", "Cấp áp dụng"),
     ("version", "Phiên bản"),
     ("note", "Ghi chú"),
+    ("total", "Tổng điểm"),
     ("bonus_cap", "Giới hạn điểm thưởng"),
 )
+_NUMBER_KEYS = ("total", "bonus_cap")
 _SCORER_BY_LABEL = {v.casefold(): k for k, v in SCORERS.items()} | {
     "điều tra xã hội học": "survey", "đtxhh": "survey", "cấp trên": "external"}
 
@@ -76,11 +78,12 @@ def export_table(fw: Framework, path: str | Path) -> None:
     info = wb.active
     assert info is not None
     info.title = INFO
-    values: dict[str, Any] = {**fw.to_dict(), "bonus_cap": fw.bonus_cap}
+    # the total too: a maximum mistyped in the table is then caught on import
+    values: dict[str, Any] = {**fw.to_dict(), "total": fw.total, "bonus_cap": fw.bonus_cap}
     for r, (key, label) in enumerate(INFO_KEYS, start=1):
         info.cell(r, 1, label).font = Font(bold=True)
         cell = info.cell(r, 2, values.get(key, ""))
-        cell.data_type = "n" if key == "bonus_cap" else "s"
+        cell.data_type = "n" if key in _NUMBER_KEYS else "s"
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 100
     ws = wb.create_sheet(TABLE)
@@ -217,7 +220,7 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
             value = row[1] if len(row) > 1 else None
             if isinstance(value, str):
                 value = unicodedata.normalize("NFC", value.strip())
-                if labels[label] == "bonus_cap":
+                if labels[label] in _NUMBER_KEYS:
                     value = _typed_number(value)
             if value not in (None, ""):
                 data[labels[label]] = value
@@ -436,7 +439,9 @@ def _read_rows(
     groups |= {key: c["items"] for key, c in criteria.items()}
     if cap is None and part_caps:  # no 'Giới hạn điểm thưởng': the bonus row's points are the cap
         cap = part_caps[0]
-    if not unread:
+    if unread:  # the framework read is partial: its sums say nothing
+        data.pop("total", None)
+    else:
         problems += _total_problems(totals, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
     if bonus:
         data["bonus"] = {"cap": cap, "items": bonus}
@@ -738,7 +743,7 @@ def _locate(
     """Turn a YAML path into the table's sheet, row and cell (also inside the message)."""
     head, sep, message = problem.partition(": ")
     head = head.split(" (")[0]  # '(mục 1.1.2)': the row says it
-    if head in ("bonus.cap", "$.id", "$.name", "$.level", "$.version"):
+    if head in ("bonus.cap", "$.id", "$.name", "$.level", "$.version", "$.total"):
         key = "bonus_cap" if head == "bonus.cap" else head[2:]
         label = dict(INFO_KEYS)[key]
         row = info_rows.get(key)
