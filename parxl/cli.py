@@ -130,15 +130,22 @@ def progress_bar(label: str = "Đang đọc biểu mẫu") -> Iterator[Callable[
     )
 
     # redrawn when progress is reported, not by a refresh thread: a process with no other thread
-    # can fork safely (the province command writes its Word report in a forked child)
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, auto_refresh=False) as bar:
-        task = bar.add_task("doc", total=None)
+    # can fork safely (the province command writes its Word report in a forked child); shown from
+    # the first report on, so a command that fails before reading leaves no blank line
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=err, transient=True, auto_refresh=False)
+    task = bar.add_task("doc", total=None)
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, refresh=True)
+    def progress(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total, refresh=True)
 
+    try:
         yield progress
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 def friendly(fn: F) -> F:
@@ -360,7 +367,7 @@ def _score_summary(fw: Any, s: Any) -> None:
             f"{_pts(fw.bonus_cap)}); điểm trừ: {_pts(s.penalty)}"
         )
     out.print(
-        f"[bold]Tổng điểm: {_pts(s.total)}[/] — chỉ số {format_vn_percent(s.index)}; "
+        f"[bold]Tổng điểm: {_pts(s.total)}[/] — chỉ số {_pct(s.index)}; "
         f"có thể đạt tối đa {_pts(s.reachable)}"
     )
     counts = ", ".join(f"{k}: {v}" for k, v in s.status_counts.items() if v)

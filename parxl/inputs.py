@@ -107,8 +107,10 @@ def read_utf8(path: str | Path, what: str = "tệp") -> str:
     where = Location(file=str(p))
     try:
         return p.read_bytes().decode("utf-8-sig")
-    except (FileNotFoundError, IsADirectoryError):
+    except FileNotFoundError:
         raise InputError(f"không tìm thấy {what}", where) from None
+    except IsADirectoryError:
+        raise InputError(f"đây là thư mục, không phải {what}", where) from None
     except UnicodeDecodeError:
         raise InputError(f"{what} phải lưu dạng UTF-8 (trong Excel: CSV UTF-8)", where) from None
 
@@ -172,7 +174,18 @@ def table_row(values: dict[tuple[str, str], Any], lines: dict[tuple[str, str], i
 
 
 def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
-    """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped.
+    """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped;
+    raises one InputError listing every line that cannot be read (see :func:`parse_values`)."""
+    values, lines, problems = parse_values(path)
+    if problems:
+        raise InputError(f"tệp CSV có {len(problems)} dòng lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
+                         Location(file=str(path)))
+    return values, lines
+
+
+def parse_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int], list[str]]:
+    """The values of the lines that can be read, their line numbers, and what is wrong with the
+    others ("dòng 7: …"); a file without the header raises.
 
     Standard CSV (RFC 4180, as Excel and Python's csv module write it): a value with the
     separator, a quote or a line break is quoted and its quotes are doubled. The separator is
@@ -216,22 +229,24 @@ def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tupl
             width = len(row)
             continue
         if any(c.strip() for c in row[width:]):
-            problems.append(
-                f"dòng {start}: có {len(row)} ô, nhiều hơn {width} cột của dòng tiêu đề — giá trị có "
-                "dấu phẩy (ví dụ 1,31 hay 'Báo cáo số 12, ngày 5/1') phải đặt trong ngoặc kép "
-                "(\"1,31\"), hoặc dùng dấu chấm phẩy ';' làm dấu phân cách"
-            )
+            problems.append(f"dòng {start}: có {len(row)} ô, nhiều hơn {width} cột của dòng tiêu đề — "
+                            + _SEPARATOR_ADVICE[delimiter])
             continue
         problem = table_row(values, lines, columns, row, start)
         if problem:
             problems.append(problem)
     if not columns and not problems:
         raise InputError("tệp CSV phải có các cột 'code', 'field', 'value'", where)
-    if problems:
-        raise InputError(
-            f"tệp CSV có {len(problems)} dòng lỗi:\n" + "\n".join(f"  - {p}" for p in problems), where
-        )
-    return values, lines
+    return values, lines, problems
+
+
+_SEPARATOR_ADVICE = {
+    ",": "giá trị có dấu phẩy (ví dụ 1,31 hay 'Báo cáo số 12, ngày 5/1') phải đặt trong ngoặc kép "
+         "(\"1,31\"), hoặc dùng dấu chấm phẩy ';' làm dấu phân cách",
+    ";": "tệp dùng dấu chấm phẩy ';' làm dấu phân cách: giá trị có dấu chấm phẩy (ví dụ 'Kế hoạch số 5; "
+         "Báo cáo số 12') phải đặt trong ngoặc kép",
+    "\t": "tệp dùng ký tự tab làm dấu phân cách: giá trị có ký tự tab phải đặt trong ngoặc kép",
+}
 
 
 def _quote_problem(start: int, line: int, reason: str) -> str:
@@ -280,7 +295,15 @@ def _year(raw: Any) -> tuple[str | None, str]:
     return None, f"năm '{raw}' không hợp lệ; ghi năm đánh giá bằng 4 chữ số (2000–2100), ví dụ 2023"
 
 
-_STATUS_BY_KEY = {s.casefold(): s for s in STATUSES}
+def _bare(text: str) -> str:
+    """Lower case without diacritics: what "Khong dat" typed with the Vietnamese keyboard off means."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(plain.replace("đ", "d").replace("Đ", "D").casefold().split())
+
+
+_STATUS_BY_KEY = {s.casefold(): s for s in STATUSES} | {_bare(s): s for s in STATUSES}
+_YESNO_BY_KEY = {k: YES for k in (YES.casefold(), _bare(YES), "x", "1", "true", "đạt", "dat")} | {
+    k: NO for k in (NO.casefold(), _bare(NO), "0", "false")}
 
 
 def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
@@ -293,16 +316,16 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
         text = nfc(raw)
         return (None, problem) if (problem := text_problem(text)) else (text, "")
     if f.type == STATUS:
-        status = _STATUS_BY_KEY.get(nfc(raw).strip().casefold())
+        text = nfc(raw).strip()
+        status = _STATUS_BY_KEY.get(text.casefold()) or _STATUS_BY_KEY.get(_bare(text))
         if status is not None:
             return status, ""
         return None, f"tình trạng '{raw}' không hợp lệ; dùng: {', '.join(STATUSES)}"
     if f.type == YESNO:
-        text = nfc(raw).strip().casefold()
-        if text in (YES.casefold(), "x", "1", "true", "đạt"):
-            return YES, ""
-        if text in (NO.casefold(), "0", "false"):
-            return NO, ""
+        text = nfc(raw).strip()
+        yes_no = _YESNO_BY_KEY.get(text.casefold()) or _YESNO_BY_KEY.get(_bare(text))
+        if yes_no is not None:
+            return yes_no, ""
         return None, f"'{raw}' không hợp lệ; dùng {YES} hoặc {NO}"
     n = parse_vn_number(raw)
     if n is None:
@@ -311,7 +334,10 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
         if isinstance(raw, str) and not raw.strip().endswith("%") and n > 1:
             return None, f"tỷ lệ '{raw}' phải ghi dạng phần trăm, ví dụ {raw.strip()}%"
         if not 0 <= n <= 1:
-            return None, f"tỷ lệ {raw} phải từ 0% đến 100%"
+            if isinstance(raw, str):
+                return None, f"tỷ lệ {raw.strip()} phải từ 0% đến 100%"
+            typed = f" (nếu là {format_vn_number(n, 4)}%, gõ cả dấu %)" if 1 < n <= 100 else ""
+            return None, f"tỷ lệ {format_vn_number(n * 100, 4)}% phải từ 0% đến 100%{typed}"
     elif f.type in (COUNT, AMOUNT) and n < 0:
         return None, f"{'số lượng' if f.type == COUNT else 'giá trị'} {raw} không được âm"
     elif f.type == POINTS and not 0 <= n <= f.max + 1e-12:
@@ -328,11 +354,13 @@ def check_values(
     values: Mapping[tuple[str, str], Any],
     source: str = "",
     lines: Mapping[tuple[str, str], int] | None = None,
+    unread: Sequence[str] = (),
 ) -> dict[tuple[str, str], Any]:
-    """Normalize every value; raise one InputError listing every bad value."""
+    """Normalize every value; raise one InputError listing every bad value, with the lines of
+    the file that could not be read (``unread``, from :func:`parse_values`), in line order."""
     known = {(f.code, f.field): f for f in input_fields(fw)}
     out: dict[tuple[str, str], Any] = {}
-    problems: list[str] = []
+    problems: list[str] = list(unread)
     for key, raw in values.items():
         where = f"dòng {lines[key]}, " if lines and key in lines else ""
         f = known.get(key)
@@ -373,6 +401,7 @@ def check_values(
                 f"({format_vn_number(den, 4)})"
             )
     if problems:
+        problems.sort(key=lambda p: int(m.group(1)) if (m := re.match(r"dòng (\d+)", p)) else 0)
         raise InputError(
             f"{len(problems)} giá trị không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems),
             Location(file=source),

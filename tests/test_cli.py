@@ -59,6 +59,9 @@ def test_build_inputs_fill_score(tmp_path: Path) -> None:
     assert data["base"]["achieved"] == pytest.approx(2.5)  # 1 (yes) + 1.5 survey points
     text = run("score", filled)
     assert "Tổng điểm: 2,50" in text
+    # and the total's line writes its index as its points: "2,50 — chỉ số 18,52%", not "18,5%"
+    index = re.search(r"Tổng điểm: 2,50 — chỉ số (\S+%)", " ".join(text.split()))
+    assert index and re.fullmatch(r"\d{1,3},\d\d%", index.group(1)), text
     # the table's shares and indexes carry two decimals, as its points do ("0%" beside "0,00")
     table = text[:text.index("Tổng điểm")]
     shares = re.findall(r"\S+%", table)
@@ -479,3 +482,23 @@ def test_paths_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
     for args in (("build", MINI, "-o", folder / "t.xlsx"), ("inputs", MINI, "-o", folder / "n.csv"),
                  ("framework", "export", MINI, "-o", folder / "b.xlsx")):
         assert "[bản cuối]" in " ".join(run(*args).split()), args
+
+
+def test_a_folder_where_a_file_belongs_and_a_file_where_a_folder_belongs(tmp_path: Path) -> None:
+    """Each command says which it got, in Vietnamese, instead of 'not found' or the system's
+    English '[Errno 21] Is a directory'."""
+    folder = tmp_path / "Thư mục"
+    folder.mkdir()
+    template = tmp_path / "mau.xlsx"
+    run("build", MINI, "-o", template)
+    for args in (("build", folder, "-o", tmp_path / "b.xlsx"), ("inputs", folder, "-o", tmp_path / "i.csv"),
+                 ("frameworks", folder), ("framework", "import", folder, "-o", tmp_path / "f.yaml"),
+                 ("recalc", folder, "--engine", "formulas", "-o", tmp_path / "r.xlsx"),
+                 ("fill", template, "--values", folder, "-o", tmp_path / "y.xlsx")):
+        out = run(*args, code=1)
+        assert "đây là thư mục, không phải" in " ".join(out.split()), (args, out)
+        assert "Errno" not in out and "không tìm thấy" not in out, (args, out)
+    for args in (("collect", template, "-o", tmp_path / "t.xlsx"), ("province", template, "-o", tmp_path / "p")):
+        out = " ".join(run(*args, code=1).split())
+        assert "đây là một tệp; cần thư mục chứa các biểu mẫu trả về" in out, (args, out)
+    assert not list(tmp_path.glob("*.yaml")) and not (tmp_path / "y.xlsx").exists()

@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import re
 import shutil
+import unicodedata
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,8 @@ from parxl.office.collect import collect
 from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return, patch_cells
 from parxl.score import score_values
+from parxl.workbook import layout as L
+from parxl.workbook.build import build_template
 from parxl.workbook.read import read_return
 from tests.conftest import DATA, libreoffice_convert, require_libreoffice
 
@@ -176,7 +179,9 @@ def test_every_problem_is_reported_at_once(issued: dict[str, Path], mini: Framew
     merged = result.values
     assert merged is not None
     assert ("1.1.2", "rate") not in merged and ("1.1.1", "done") not in merged
-    assert ("2.1.1", "numerator") in merged and merged[("2.1.3", "incidents")] == 1
+    # a numerator above its denominator makes no rate: neither is merged (the item stays open)
+    assert not {("2.1.1", "numerator"), ("2.1.1", "denominator")} & set(merged)
+    assert merged[("2.1.3", "incidents")] == 1
     assert result.errors >= 11
     assert [i.severity for i in result.issues].count("lỗi") == result.errors
     # the report is ordered by file, then item
@@ -286,6 +291,57 @@ def test_yes_no_and_statuses_outside_the_list_are_questioned(issued: dict[str, P
     assert odd == [("G9", "cảnh báo"), ("H6", "cảnh báo")]  # a different case alone is no problem
 
 
+@pytest.mark.parametrize(("typed", "taken", "why"), [
+    (True, "Có", "'TRUE' không phải giá trị trong danh sách"),  # a logical value (English Excel, LibreOffice)
+    ("Co", "Có", "'Co' không phải giá trị trong danh sách"),  # the Vietnamese keyboard off
+    ("khong", "Không", "'khong' không phải giá trị trong danh sách"),
+    (unicodedata.normalize("NFD", "Có"), "Có", "gõ bằng bảng mã Unicode tổ hợp"),
+])
+def test_yes_no_typed_otherwise_is_taken_and_questioned(issued: dict[str, Path], tmp_path: Path, typed: Any,
+                                                         taken: str, why: str) -> None:
+    """What the office's own formulas (=IF(H6="Có",…)) do not understand is taken as meant, with a
+    warning at the cell saying why the office's sheet scored it otherwise."""
+    path = fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", {("1.1.1", "done"): "Có"})
+    wb = openpyxl.load_workbook(path)
+    wb["Lĩnh vực 1"]["H6"].value = typed
+    wb.save(path)
+    result = collect(tmp_path / "b")
+    assert result.values is not None and result.values[("1.1.1", "done")] == taken
+    [warned] = [i for i in result.issues if i.cell == "H6"]
+    assert why in warned.message and f"tổng hợp ghi là '{taken}'" in warned.message
+    assert warned.severity == "cảnh báo"
+
+
+def test_statuses_typed_without_diacritics_are_taken(mini: Framework) -> None:
+    from parxl.inputs import input_fields, normalize
+
+    status = next(f for f in input_fields(mini) if f.type == "status")
+    assert [normalize(status, t)[0] for t in ("Khong dat", "chua  den han", "DAT", "Khong ap dung")] == [
+        "Không đạt", "Chưa đến hạn", "Đạt", "Không áp dụng"]
+    assert normalize(status, "Dat yeu cau")[0] is None
+
+
+def test_an_explanation_too_long_for_a_cell_is_refused_not_cut(issued: dict[str, Path], tmp_path: Path) -> None:
+    """A cell holds 32,767 characters: a longer text (written by a program, not typed) would be cut
+    in the consolidated workbook; it is refused at its cell instead."""
+    long = "Giải trình quá dài" * 2_500  # 45,000 characters
+    fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", {**GOOD[NV], ("1.1.2", "explanation"): long})
+    result = collect(tmp_path / "b")
+    [bad] = [i for i in result.issues if i.item == "1.1.2" and i.severity == "lỗi"]
+    assert bad.cell == "K7" and "45.000 ký tự" in bad.message
+    assert result.values is not None and ("1.1.2", "explanation") not in result.values
+
+
+def test_a_rate_typed_without_its_percent_sign_is_told_as_a_percentage(issued: dict[str, Path],
+                                                                         tmp_path: Path) -> None:
+    path = fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", GOOD[NV])
+    wb = openpyxl.load_workbook(path)
+    wb["Lĩnh vực 1"]["H7"].value = 77.7  # a number, in a cell without the percent format
+    wb.save(path)
+    [bad] = [i for i in collect(tmp_path / "b").issues if i.cell == "H7"]
+    assert "tỷ lệ 7.770% phải từ 0% đến 100% (nếu là 77,7%, gõ cả dấu %)" in bad.message
+
+
 def test_same_folder_same_bytes_and_inputs_untouched(issued: dict[str, Path], tmp_path: Path) -> None:
     back = tmp_path / "back"
     for office, values in GOOD.items():
@@ -364,6 +420,8 @@ def test_parallel_reading_gives_the_serial_result(issued: dict[str, Path], tmp_p
     back = tmp_path / "back"
     for i in range(3):
         for office, values in GOOD.items():
+            if office == VP:  # 0,5 deducted without an explanation: a reminder in each copy
+                values = {**values, ("2.1.3", "incidents"): 1}
             fill_return(issued[office], back / f"{i}" / f"{office}.xlsx", values)
     (back / "hỏng.xlsx").write_bytes(b"PK\x03\x04 not really")
     serial = collect(back, workers=1)
@@ -375,6 +433,13 @@ def test_parallel_reading_gives_the_serial_result(issued: dict[str, Path], tmp_p
     assert seen[-1] == (10, 10)
     # three copies of each return: duplicates are noted once each, not conflicts
     assert len(_msgs(serial, "tệp trùng với")) == 6 and not _msgs(serial, "xung đột")
+    # ... and their problems are told once, as for a single copy (not once per copy)
+    single = collect(back / "0", workers=1)
+    assert single.reminders > 0
+    assert sorted(i.message for i in serial.issues if i.file.startswith("0/")) == sorted(
+        i.message for i in single.issues if i.file)
+    assert not [i for i in serial.issues if i.file.startswith(("1/", "2/")) and "tệp trùng với" not in i.message]
+    assert serial.reminders == single.reminders
 
 
 def test_body_returns_make_one_table(mini: Framework, tmp_path: Path) -> None:
@@ -649,6 +714,14 @@ def test_updated_office_return_that_clears_a_status_is_a_conflict(issued: dict[s
     assert merged[("1.2.1", "count")] == 2 and merged[("1.1.2", "rate")] == pytest.approx(0.9)
 
 
+def test_a_conflict_shows_rates_as_typed(issued: dict[str, Path], tmp_path: Path) -> None:
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", {("1.1.2", "rate"): 0.9})
+    fill_return(issued[NV], back / "nv sửa.xlsx", {("1.1.2", "rate"): 0.777})
+    conflict = _msgs(collect(back), "xung đột")[0]
+    assert "'77,7%' trong 'nv sửa.xlsx' ô H7; '90%' trong 'nv.xlsx' ô H7" in conflict.message
+
+
 def test_a_manifest_of_another_body_is_not_silently_satisfied(
         mini: Framework, issued: dict[str, Path], tmp_path: Path) -> None:
     """`--expected` lists the offices of 'Huyện Mẫu'; returns of another body (the wrong folder,
@@ -662,6 +735,57 @@ def test_a_manifest_of_another_body_is_not_silently_satisfied(
     missing = sorted(i.office for i in _msgs(result, "của 'Huyện Mẫu' chưa gửi biểu mẫu"))
     assert missing == sorted([NV, VH, VP])
     assert [b.body for b in result.bodies] == ["Huyện Khác"]  # still consolidated, as before
+
+
+@pytest.mark.parametrize("how", ["as parxl wrote it", "re-saved by Excel", "plain list of offices"])
+def test_expected_offices_from_a_manifest_or_a_list(how: str, issued: dict[str, Path], tmp_path: Path) -> None:
+    """The distribution list opened and saved by Excel (semicolons, a 'sep=;' line, headers in
+    capitals), or a plain list of the offices: the offices that answered are not reported
+    missing; the one that did not is; and a list naming the body itself is answered by its
+    offices' returns."""
+    manifest = issued[NV].parent / "danh-sach-phat-hanh.csv"
+    lst = tmp_path / "ds.csv"
+    if how == "re-saved by Excel":
+        rows = list(csv.reader(manifest.read_text("utf-8-sig").splitlines()))
+        lst.write_text("sep=;\n" + "\n".join(";".join(r) for r in [[h.upper() for h in rows[0]], *rows[1:]]),
+                       encoding="utf-8-sig")
+    elif how == "plain list of offices":
+        lst.write_text(f"Đơn vị\n{NV}\n{VH.upper()}\n{VP}\n", encoding="utf-8")
+    else:
+        lst = manifest
+    back = tmp_path / "back"
+    for office in (NV, VP):
+        fill_return(issued[office], back / f"{office}.xlsx", GOOD[office])
+    result = collect(back, expected=lst)
+    assert [(i.office, i.severity) for i in _msgs(result, "chưa gửi biểu mẫu")] == [(VH, "lỗi")]
+    assert [b.body for b in result.bodies] == ["Huyện Mẫu"]
+    (tmp_path / "bodies.txt").write_text("Huyện Mẫu\n", encoding="utf-8")
+    issues = collect(back, expected=tmp_path / "bodies.txt").issues
+    assert "'Huyện Mẫu' chưa gửi biểu mẫu" not in [i.message for i in issues]
+
+
+def test_the_master_template_in_the_folder_is_nobodys_return(mini: Framework, issued: dict[str, Path],
+                                                             tmp_path: Path) -> None:
+    """The template itself (no body, no office) copied among the returns is skipped with a warning;
+    filled by an office instead of its own copy, it is refused (whose values are they?) and the
+    office is told it sent an unusable file. Neither becomes a body named after the file."""
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(issued[office], back / f"{office}.xlsx", values)
+    template = build_template(mini, back / "bieu-mau.xlsx")
+    result = collect(back, tmp_path / "th.xlsx")
+    assert [b.body for b in result.bodies] == ["Huyện Mẫu"]
+    [skipped] = _msgs(result, "biểu mẫu gốc chưa nhập số liệu")
+    assert (skipped.file, skipped.severity) == ("bieu-mau.xlsx", "cảnh báo")
+    assert L.SUMMARY in openpyxl.load_workbook(tmp_path / "th.xlsx").sheetnames  # one body's workbook
+    (back / f"{VH}.xlsx").unlink()
+    fill_return(template, back / f"{VH}.xlsx", GOOD[VH])
+    result = collect(back)
+    assert [b.body for b in result.bodies] == ["Huyện Mẫu"] and result.values is not None
+    assert ("2.1.2", "rate") not in result.values
+    [refused] = _msgs(result, "không ghi tên cơ quan")
+    assert (refused.file, refused.severity) == (f"{VH}.xlsx", "lỗi")
+    assert [i.office for i in _msgs(result, f"đã gửi tệp '{VH}.xlsx' nhưng tệp không dùng được")] == [VH]
 
 
 @pytest.mark.parametrize("kind", ["template version", "year", "fingerprint", "framework version", "truncated"])
@@ -725,3 +849,28 @@ def test_a_signed_scan_sent_with_the_return_is_not_a_problem(issued: dict[str, P
     result = collect(back, workers=1)
     assert result.used == 3 and result.errors == 0, result.issues
     assert not [i for i in result.issues if i.file.endswith(".pdf")]
+
+
+def test_a_refused_value_keeps_its_items_other_numbers_out(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    """A numerator refused (text) or a numerator above its denominator: the item's other number is
+    not merged alone (a denominator alone scores 0 and would deduct the item's points); the item
+    stays undetermined, and no follow-up message blames the office for a blank cell."""
+    for numerator, fault in (("mười bảy", "'mười bảy' không phải là số"),
+                             (18, "tử số (18) lớn hơn mẫu số (17)")):
+        back = tmp_path / str(numerator)
+        fill_return(issued[VP], back / "vp.xlsx", {**GOOD[VP], ("2.1.1", "numerator"): numerator,
+                                                    ("2.1.1", "denominator"): 17})
+        result = collect(back)
+        errors = [(i.cell, i.item, i.severity) for i in _msgs(result, fault)]
+        assert errors == [("H6", "2.1.1", "lỗi")]
+        about = [i for i in result.issues if i.item == "2.1.1" and not i.reminder]
+        assert len(about) == (2 if isinstance(numerator, str) else 1), about
+        if isinstance(numerator, str):  # the denominator kept out is said, with its value
+            assert (about[1].cell, about[1].severity) == ("I6", "cảnh báo")
+            assert "= 17 không được tổng hợp" in about[1].message and "chưa xác định" in about[1].message
+        assert result.values is not None
+        assert not {("2.1.1", "numerator"), ("2.1.1", "denominator")} & set(result.values)
+        assert result.values[("2.1.1", "explanation")] == GOOD[VP][("2.1.1", "explanation")]
+        s = score_values(mini, result.values).items["2.1.1"]
+        assert (s.status, s.deducted) == ("Chưa xác định", 0)
+        assert not _msgs(result, "chỉ nhập một trong hai số liệu") and not _msgs(result, "2.1.1 để trống")

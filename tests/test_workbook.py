@@ -177,6 +177,25 @@ def test_read_values_refuses_a_row_wider_than_the_header(tmp_path: Path) -> None
     assert "dòng 2: có 4 ô, nhiều hơn 3 cột" in text and "dòng 4: có 4 ô" in text
     assert "dòng 3" not in text  # empty extra cells (Excel pads rows) are fine
     assert "ngoặc kép" in text and "';'" in text
+    # a file already separated by semicolons is told to quote its values, not to use ';'
+    path.write_text("code;field;value\n1.1.1;evidence;Kế hoạch số 5; Báo cáo số 12\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_values(path)
+    assert "tệp dùng dấu chấm phẩy ';' làm dấu phân cách: giá trị có dấu chấm phẩy" in str(info.value)
+    assert "hoặc dùng dấu chấm phẩy" not in str(info.value)
+
+
+def test_fill_reports_unreadable_lines_and_bad_values_at_once(template: Path, tmp_path: Path) -> None:
+    """A line too wide and a bad value on another line: both in one message, in line order, and
+    nothing written (before, the bad value showed only once the line was mended)."""
+    path = tmp_path / "v.csv"
+    path.write_text("code,field,value\n1.1.2,rate,abc\n1.6.1,points,1,31\n1.1.1,done,Có\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        fill_csv(template, path, tmp_path / "out.xlsx")
+    text = str(info.value)
+    assert "2 giá trị không hợp lệ" in text
+    assert text.index("dòng 2, mục 1.1.2") < text.index("dòng 3: có 4 ô")
+    assert not (tmp_path / "out.xlsx").exists()
 
 
 @pytest.mark.parametrize(

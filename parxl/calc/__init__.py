@@ -40,7 +40,7 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree as SafeET
 
 from parxl.calc.libreoffice import libreoffice_available
-from parxl.errors import EngineError, InputError, Location, WorkbookError
+from parxl.errors import EngineError, InputError, Location, WorkbookError, os_reason
 from parxl.xlmath import xl_round, xl_rounddown, xl_roundup, xl_trunc
 
 __all__ = [
@@ -193,9 +193,11 @@ def _read_formula_cells(src: Path) -> list[tuple[str, list[str]]]:
             ]
     except FileNotFoundError as exc:
         raise WorkbookError("Không tìm thấy tệp Excel.", Location(file=str(src))) from exc
-    except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
+    except OSError as exc:  # a folder given for the file, no permission, …
+        raise WorkbookError(f"không đọc được tệp ({os_reason(exc)})", Location(file=str(src))) from exc
+    except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise WorkbookError(
-            f"Tệp không phải là tệp Excel (.xlsx/.xlsm) hợp lệ: {exc}", Location(file=str(src))
+            "Tệp không phải là tệp Excel (.xlsx/.xlsm) hợp lệ (tệp hỏng hoặc định dạng khác)", Location(file=str(src))
         ) from exc
 
 

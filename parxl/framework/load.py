@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from parxl.errors import FrameworkError
+from parxl.errors import FrameworkError, os_reason
 from parxl.framework.model import SCORERS, Criterion, Domain, Framework, Item, Rule
 from parxl.numbers import cell_text
 from parxl.rules import KINDS
@@ -398,8 +398,10 @@ def load_yaml(path: str | Path) -> Framework:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError([f"không đọc được tệp ({exc})"], str(p)) from None
+    except OSError as exc:  # a folder given for the file, no permission, …
+        raise FrameworkError([f"không đọc được tệp ({os_reason(exc)})"], str(p)) from None
+    except UnicodeDecodeError:
+        raise FrameworkError(["tệp bộ tiêu chí phải lưu dạng UTF-8"], str(p)) from None
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:

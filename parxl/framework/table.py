@@ -181,6 +181,8 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     """:func:`import_table`, and the columns of the table's header that were not read (a
     decision's 'Ghi chú', 'Điểm tự đánh giá'), as "'Ghi chú' (cột F)", for the user to see."""
     p = Path(path)
+    if p.is_dir():
+        raise FrameworkError(["đây là thư mục, không phải tệp bảng bộ tiêu chí (.xlsx hoặc .docx)"], str(p))
     if p.suffix.lower() == ".docx":
         rows, merged, lines = _word_table(p)
         info: dict[str, Any] = {"domains": [], "id": _slug(p.stem), "name": p.stem}

@@ -17,7 +17,7 @@ from typing import Any
 
 from parxl.errors import Location, ParxlError
 from parxl.framework.model import Framework, Item
-from parxl.inputs import STATUS, TEXT, InputField, item_fields, normalize
+from parxl.inputs import STATUS, TEXT, InputField, item_fields, nfc, normalize, text_problem
 from parxl.numbers import CELL_ERRORS, format_vn_number
 from parxl.rules.base import COUNT, RATE, YESNO
 from parxl.score import (
@@ -164,11 +164,13 @@ class _Checker:
         self.plan = _plan(fw)
         self.pending: list[tuple[Item, _ItemPlan, dict[str, Any], Any]] = []
         self.scores: Scores | None = None
+        self.errors = 0
         self.out = Processed(raw.path, True, self.kind, dict(raw.meta), raw.framework_key, raw.framework_json,
                              raw.meta.get("fingerprint", ""), raw.body or raw.meta.get("body", ""),
                              raw.year or raw.meta.get("year", ""), self.office)
 
     def issue(self, severity: str, message: str, sheet: str = "", cell: str = "", item: Item | None = None) -> None:
+        self.errors += severity == ERROR
         self.out.issues.append(Issue(self.raw.path, sheet, cell, item.code if item else "",
                                      item.office if item else self.office, severity, message))
 
@@ -239,15 +241,47 @@ class _Checker:
                        f"(ô {', '.join(refs)}) — không tổng hợp các giá trị này", sheet, refs[0], item)
             return
         clean: dict[str, Any] = {}
+        rejected: list[str] = []  # fields whose value was refused (an error reported at its cell)
         for name, (cell, col) in sorted(raw_values.items()):
+            errors = self.errors
             value = self.cell_input(item, fields[name], cell, row, col)
             if value is None:
+                if self.errors > errors:
+                    rejected.append(name)
                 continue
             clean[name] = value
+        numbers = [fl for fl in plan.rule_fields if fl.name in clean]
+        refused = [fl for fl in plan.rule_fields if fl.name in rejected]
+        if refused and numbers:
+            # scoring the item's other numbers alone would invent a result (a denominator
+            # without its numerator scores 0): the item stays undetermined until it is corrected
+            for fl in numbers:
+                self.issue(WARNING, f"{field_label(item, fl.name)} = {_show(clean.pop(fl.name))} không được tổng "
+                           f"hợp vì {field_label(item, refused[0].name)} bị lỗi — mục {item.code} tính là chưa "
+                           "xác định cho đến khi sửa số liệu", sheet, row.refs[f"v{fl.slot}"], item)
+        elif plan.from_parts and self.pair_refused(item, clean, row):
+            for fl in numbers:
+                del clean[fl.name]
+        for name, value in clean.items():
             self.out.values[(item.code, name)] = value
             if self.keep_cells:
-                self.out.cells[(item.code, name)] = (sheet, row.refs[col])
+                self.out.cells[(item.code, name)] = (sheet, row.refs[raw_values[name][1]])
         self.pending.append((item, plan, clean, row))
+
+    def pair_refused(self, item: Item, values: dict[str, Any], row: Any) -> bool:
+        """A numerator and a denominator that cannot make a rate (reported)."""
+        num, den = values.get("numerator"), values.get("denominator")
+        if num is None or den is None:
+            return False
+        tail = " — không tổng hợp hai số liệu này; mục tính là chưa xác định cho đến khi sửa"
+        if num > den:
+            self.issue(ERROR, f"tử số ({_show(num)}) lớn hơn mẫu số ({_show(den)}) — tỷ lệ vượt 100%{tail}",
+                       row.sheet, row.refs["v1"], item)
+            return True
+        if den == 0 and num:
+            self.issue(ERROR, f"mẫu số bằng 0 nhưng tử số khác 0{tail}", row.sheet, row.refs["v2"], item)
+            return True
+        return False
 
     def cell_input(self, item: Item, f: InputField, cell: RawCell, row: Any, col: str) -> Any:
         value = cell.value
@@ -277,25 +311,32 @@ class _Checker:
         if isinstance(value, str) and not value.strip():
             return None
         if f.type == TEXT:
-            text = value if isinstance(value, str) else _show(value)
-            return text.strip()
+            text = (value if isinstance(value, str) else _show(value)).strip()
+            problem = text_problem(text)
+            if problem:  # the consolidated workbook could not hold it unchanged
+                self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, row.refs[col], item)
+                return None
+            return text
         clean, problem = normalize(f, value.strip() if isinstance(value, str) else value)
         if problem:
             self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, row.refs[col], item)
             return None
-        if isinstance(value, str):
-            # what the office's own sheet computed from this cell may differ from what is merged
-            if f.type in (YESNO, STATUS):
-                if value.casefold() != clean.casefold():  # Excel compares texts ignoring case only
-                    self.issue(WARNING, f"{field_label(item, f.field)}: '{_show(value)}' không phải giá trị trong "
-                               f"danh sách — công thức trên biểu mẫu của đơn vị không hiểu giá trị này; tổng "
-                               f"hợp ghi là '{clean}' (đề nghị chọn lại trong danh sách)", sheet, row.refs[col],
-                               item)
-            else:
-                shown = f"{format_vn_number(clean * 100, 4)}%" if f.type == RATE else format_vn_number(clean, 4)
-                self.issue(WARNING, f"{field_label(item, f.field)}: ô chứa văn bản '{_show(value)}' thay vì số — "
-                           f"điểm trên biểu mẫu của đơn vị có thể tính sai; tổng hợp ghi là số {shown} (đề nghị "
-                           "nhập lại dạng số)", sheet, row.refs[col], item)
+        # what the office's own sheet computed from this cell may differ from what is merged
+        if f.type in (YESNO, STATUS):
+            # Excel compares texts ignoring case only: TRUE, 1, "Co" or a decomposed "Có" are not "Có"
+            if not isinstance(value, str) or value.casefold() != clean.casefold():
+                shown = ("TRUE" if value else "FALSE") if isinstance(value, bool) else _show(value)
+                why = ("gõ bằng bảng mã Unicode tổ hợp: trông như giá trị trong danh sách nhưng Excel coi là "
+                       "khác" if isinstance(value, str) and nfc(value).casefold() == clean.casefold()
+                       else "không phải giá trị trong danh sách")
+                self.issue(WARNING, f"{field_label(item, f.field)}: '{shown}' {why} — công thức trên biểu mẫu "
+                           f"của đơn vị không hiểu giá trị này; tổng hợp ghi là '{clean}' (đề nghị chọn lại "
+                           "trong danh sách)", sheet, row.refs[col], item)
+        elif isinstance(value, str):
+            shown = f"{format_vn_number(clean * 100, 4)}%" if f.type == RATE else format_vn_number(clean, 4)
+            self.issue(WARNING, f"{field_label(item, f.field)}: ô chứa văn bản '{_show(value)}' thay vì số — "
+                       f"điểm trên biểu mẫu của đơn vị có thể tính sai; tổng hợp ghi là số {shown} (đề nghị "
+                       "nhập lại dạng số)", sheet, row.refs[col], item)
         return clean
 
     def consistency(self, item: Item, plan: _ItemPlan, values: dict[str, Any], row: Any, s: ItemScore) -> None:
@@ -304,15 +345,8 @@ class _Checker:
         numbers = [fl for fl in plan.rule_fields if fl.name in values]
         if plan.from_parts:
             num, den = values.get("numerator"), values.get("denominator")
-            ref1, ref2 = row.refs["v1"], row.refs["v2"]
-            if num is not None and den is not None:
-                if num > den:
-                    self.issue(ERROR, f"tử số ({_show(num)}) lớn hơn mẫu số ({_show(den)}) — tỷ lệ vượt 100%, "
-                               "kiểm tra lại số liệu", sheet, ref1, item)
-                elif den == 0 and num:
-                    self.issue(ERROR, "mẫu số bằng 0 nhưng tử số khác 0", sheet, ref2, item)
-            elif (num is None) != (den is None) and status in (None, DAT, KHONG_DAT):
-                missing = ref2 if den is None else ref1
+            if (num is None) != (den is None) and status in (None, DAT, KHONG_DAT):
+                missing = row.refs["v2"] if den is None else row.refs["v1"]
                 self.issue(WARNING, "chỉ nhập một trong hai số liệu (tử số / mẫu số) — tỷ lệ tính từ hai số "
                            "liệu, thiếu ô còn lại sẽ bị tính là 0", sheet, missing, item)
         for fl in plan.rule_fields:

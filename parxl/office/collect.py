@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import BODY
+from parxl.inputs import BODY, csv_separator, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import (
     ERROR,
@@ -50,6 +50,7 @@ from parxl.office.check import (
     warnings_text,
 )
 from parxl.office.distribute import MANIFEST, safe_file_name
+from parxl.rules.base import RATE
 from parxl.score import score_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import build_workbook
@@ -128,6 +129,9 @@ def _outputs_for(output: Path) -> list[Path]:
 
 def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Candidate files under ``folder`` (sorted by relative path) and notes on skipped ones."""
+    if not folder.is_dir():
+        raise InputError("đây là một tệp; cần thư mục chứa các biểu mẫu trả về" if folder.exists()
+                         else "không tìm thấy thư mục biểu mẫu trả về", Location(file=str(folder)))
     skipped = {p.resolve() for p in skip}
     skipped_names = {p.name for p in skipped}  # resolve() only a file of that name (10,000 realpaths cost 1 s)
     found: list[tuple[Path, str]] = []
@@ -218,22 +222,35 @@ class _Group:
     keep_values: bool = True  # body values are kept only while the folder holds one body
 
 
-def _load_expected(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """(office, body) pairs from a distribution manifest, or bodies from a plain list."""
+_MANIFEST_COLUMNS = ("kind", "body", "office")
+
+
+def _load_expected(path: Path, fw: Framework) -> tuple[list[tuple[str, str]], list[str]]:
+    """(office, body) pairs and bodies expected: from a distribution manifest (as parxl wrote it,
+    or re-saved by Excel: semicolons, a ``sep=`` line, headers in capitals), or from a plain list
+    of names, where the framework's offices are offices (of the body collected) and other names
+    bodies."""
     from parxl.office.distribute import read_bodies
 
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    first = text.splitlines()[0] if text else ""
-    if first.startswith("kind,body,office"):
+    text = read_utf8(path, "tệp danh sách phát hành")
+    text, sep, _ = csv_separator(text, _MANIFEST_COLUMNS, Location(file=str(path)))
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = [" ".join(h.split()).casefold() for h in next(reader, [])]
+    if set(_MANIFEST_COLUMNS) <= set(header):
+        at = {name: header.index(name) for name in _MANIFEST_COLUMNS}
         offices: list[tuple[str, str]] = []
         bodies: list[str] = []
-        for row in csv.DictReader(io.StringIO(text)):
-            if row.get("kind") == KIND_OFFICE:
-                offices.append((row.get("office") or "", row.get("body") or ""))
-            elif row.get("kind") == KIND_BODY:
-                bodies.append(row.get("body") or "")
+        for row in reader:
+            kind, body, office = (row[at[n]].strip() if at[n] < len(row) else "" for n in _MANIFEST_COLUMNS)
+            if kind == KIND_OFFICE:
+                offices.append((office, body))
+            elif kind == KIND_BODY:
+                bodies.append(body)
         return offices, bodies
-    return [], read_bodies(path)
+    names = read_bodies(path)
+    own = {o.casefold(): o for o in fw.offices()}
+    return [(own[n.casefold()], "") for n in names if n.casefold() in own], [
+        n for n in names if n.casefold() not in own]
 
 
 def collect(
@@ -254,8 +271,6 @@ def collect(
     otherwise). ``framework``: the framework to collect for (default: the one most returns use).
     """
     root = Path(folder)
-    if not root.is_dir():
-        raise InputError("không tìm thấy thư mục biểu mẫu trả về", Location(file=str(root)))
     outs = _outputs_for(Path(output)) if output is not None else []
     files, notes = discover(root, outs)
     result = CollectResult(root, None, list(notes), files=len(files))
@@ -287,12 +302,24 @@ def collect(
             if owner := _owner(p):
                 refused.setdefault(owner, p.path)
             continue
+        body = p.body or p.meta.get("body", "")
+        if p.kind != KIND_OFFICE and not body:  # the template itself: nobody's return
+            if p.values:
+                unreadable.append(p.path)  # named after an office, it was sent: told where it is missed
+                result.issues.append(Issue(
+                    p.path, L.SUMMARY, "C2", "", "", ERROR,
+                    "biểu mẫu gốc (chưa phát hành cho đơn vị nào) đã nhập số liệu nhưng không ghi tên cơ quan, "
+                    "đơn vị — không rõ số liệu của ai nên không tổng hợp; đơn vị chủ trì nhập lại trên bản đã "
+                    "phát hành cho đơn vị mình, cơ quan ghi tên ở ô C2 trang 'Tổng hợp' rồi gửi lại"))
+            else:
+                result.issues.append(Issue(p.path, "", "", "", "", WARNING,
+                                           "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua"))
+            continue
         g = groups.setdefault(p.fw_key, _Group(p.fw_key))
         g.usable += 1
         if p.kind == KIND_OFFICE:
             g.processed.append(p)
         else:
-            body = p.body or p.meta.get("body", "") or Path(p.path).stem
             entries = g.bodies.setdefault(body, [])
             assert p.score_row is not None
             if g.keep_values and (len(g.bodies) > 1 or entries):
@@ -326,7 +353,7 @@ def collect(
     exp_bodies: list[str] = []
     exp_path = Path(expected) if expected is not None else root / MANIFEST
     if exp_path.is_file():
-        exp_offices, exp_bodies = _load_expected(exp_path)
+        exp_offices, exp_bodies = _load_expected(exp_path, fw)
     elif expected is not None:
         raise InputError("không tìm thấy tệp danh sách phát hành", Location(file=str(exp_path)))
     sent = _senders(unreadable, fw.offices(), exp_bodies, result)
@@ -424,7 +451,8 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
         for p in procs:
             rid = p.meta.get("return_id", "")
             first = seen_ids.get(rid) if rid else None
-            if first is not None and first.digest == p.digest:
+            if first is not None and first.digest == p.digest:  # its problems are the first file's again
+                result.issues[:] = [i for i in result.issues if i.file != p.path]
                 result.issues.append(Issue(p.path, "", "", "", p.office, WARNING,
                                            f"tệp trùng với '{first.path}' (cùng biểu mẫu, cùng số liệu) — chỉ "
                                            "tính một lần"))
@@ -453,7 +481,8 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                 continue
             item = fw.item_index[key[0]]
             where = next(p.cells[key] for p, v in entries if v is not None)  # same template, same cell
-            shown = "; ".join(f"'{_fmt(v)}' trong '{p.path}' ô {p.cells.get(key, where)[1]}" for p, v in entries)
+            shown = "; ".join(f"'{_fmt(v, fw, key)}' trong '{p.path}' ô {p.cells.get(key, where)[1]}"
+                              for p, v in entries)
             for p, _ in entries:
                 sheet, cell = p.cells.get(key, where)
                 result.issues.append(Issue(
@@ -461,7 +490,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                     f"xung đột: trường '{field_label(item, key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
                     "— không tổng hợp giá trị nào, đề nghị thống nhất"))
         answered = {p.office for p in procs}
-        want = sorted({o for o, b in expected if b == body} or offices) if expected else sorted(offices)
+        want = sorted({o for o, b in expected if b in (body, "")} or offices) if expected else sorted(offices)
         missing: dict[str, str] = {}
         for office in want:
             if office not in answered:
@@ -525,6 +554,7 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
         first = entries[0]
         for other in entries[1:]:
             if other[1] == first[1]:
+                result.issues[:] = [i for i in result.issues if i.file != other[0]]
                 result.issues.append(Issue(other[0], "", "", "", "", WARNING,
                                            f"tệp trùng với '{first[0]}' (cùng đơn vị '{body}', cùng số liệu) — "
                                            "chỉ tính một lần"))
@@ -533,8 +563,8 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
         result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2], first[4]))
         if len(g.bodies) == 1 and not g.processed and first[3] is not None:
             result.values = first[3]
-    if expected:
-        have = {b.casefold() for b in g.bodies}
+    if expected:  # a body answers with its own return or with its offices' returns
+        have = {b.casefold() for b in [*g.bodies, *(p.body for p in g.processed)]}
         for body in expected:
             if body.casefold() in have:
                 continue
@@ -556,18 +586,22 @@ def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits:
         item = fw.item_index.get(k[0])
         out.append(Issue(b, sheet, cell, k[0], item.office if item else "", ERROR,
                          f"xung đột: '{body}' có hai tệp; trường '{field_label(item, k[1])}' là "
-                         f"'{_fmt(pa.values.get(k))}' trong '{a}' và '{_fmt(pb.values.get(k))}' trong '{b}' "
+                         f"'{_fmt(pa.values.get(k), fw, k)}' trong '{a}' và '{_fmt(pb.values.get(k), fw, k)}' "
+                         f"trong '{b}' "
                          f"— dùng tệp '{a}', đề nghị xác nhận"))
     if len(diffs) > 50:
         out.append(Issue(b, "", "", "", "", ERROR, f"… và {len(diffs) - 50} trường khác nhau nữa so với '{a}'"))
     return out
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, fw: Framework, key: Key) -> str:
+    """A merged value as the office typed it: a rate as a percentage."""
     if v is None:
         return "(trống)"
-    if isinstance(v, float):
-        return format_vn_number(v, 4)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        item = fw.item_index.get(key[0])
+        rate = item is not None and any(f.name == key[1] and f.type == RATE for f in item.rule.fields())
+        return f"{format_vn_number(v * 100, 4)}%" if rate else format_vn_number(v, 4)
     return str(v)
 
 

@@ -82,8 +82,6 @@ def scan(folder: str | Path, store_dir: str | Path, *, appraisal: AP.Appraisal |
     Returns (number of files, executor name, table paths, frameworks seen as JSON by fingerprint).
     """
     root = Path(folder)
-    if not root.is_dir():
-        raise InputError("không tìm thấy thư mục biểu mẫu trả về", Location(file=str(root)))
     files, notes = discover(root, skip or [])
     n = len(files)
     if n == 0:

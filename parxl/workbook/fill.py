@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl import Workbook
 
 from parxl.errors import InputError, Location
-from parxl.inputs import BODY, check_office, check_rows, check_values, read_values
+from parxl.inputs import BODY, check_office, check_rows, check_values, parse_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import fit_height, put_text
 from parxl.workbook.read import read_return
@@ -24,15 +24,17 @@ def fill_values(
     out: str | Path,
     lines: Mapping[tuple[str, str], int] | None = None,
     source: str = "",
+    unread: Sequence[str] = (),
 ) -> int:
-    """Check every value, then write them all into a copy of ``template``; returns the count."""
+    """Check every value, then write them all into a copy of ``template``; returns the count.
+    ``unread``: the lines of the values' file that could not be read, reported with the others."""
     src = Path(template)
     if Path(out).resolve() == src.resolve():
         raise InputError(
             "tệp kết quả phải khác tệp mẫu (không ghi đè tệp đầu vào)", Location(file=str(out))
         )
     ret = read_return(src)
-    clean = check_values(ret.framework, values, source, lines)
+    clean = check_values(ret.framework, values, source, lines, unread)
     check_rows(ret.framework, clean, ret.cells, str(src), lines)
     check_office(ret.framework, clean, ret.meta, str(src))
     wb = openpyxl.load_workbook(src)
@@ -65,5 +67,5 @@ def write_values(wb: Workbook, cells: Mapping[Key, tuple[str, str]], values: Map
 
 
 def fill_csv(template: str | Path, csv_path: str | Path, out: str | Path) -> int:
-    values, lines = read_values(csv_path)
-    return fill_values(template, values, out, lines, str(csv_path))
+    values, lines, unread = parse_values(csv_path)  # every problem at once: the values of the other lines too
+    return fill_values(template, values, out, lines, str(csv_path), unread)
