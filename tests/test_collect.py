@@ -873,4 +873,23 @@ def test_a_refused_value_keeps_its_items_other_numbers_out(issued: dict[str, Pat
         assert result.values[("2.1.1", "explanation")] == GOOD[VP][("2.1.1", "explanation")]
         s = score_values(mini, result.values).items["2.1.1"]
         assert (s.status, s.deducted) == ("Chưa xác định", 0)
-        assert not _msgs(result, "chỉ nhập một trong hai số liệu") and not _msgs(result, "2.1.1 để trống")
+        assert not _msgs(result, "chỉ nhập một trong hai số liệu")
+        assert not [i for i in _msgs(result, "để trống") if "2.1.1" in i.message]  # refused, not blank
+
+
+def test_a_renamed_sheet_is_read_under_its_new_name(issued: dict[str, Path], tmp_path: Path) -> None:
+    """'Lĩnh vực 1' renamed 'LV1' (items are found by code): read, with a warning; deleted, or
+    ambiguous (renamed and a sheet added), the file is refused naming the sheets it has."""
+    path = fill_return(issued[NV], tmp_path / "b" / "nv.xlsx", GOOD[NV])
+    wb = openpyxl.load_workbook(path)
+    wb["Lĩnh vực 1"].title = "LV1"
+    wb.save(path)
+    result = collect(tmp_path / "b")
+    assert result.values is not None and result.values[("1.1.2", "rate")] == pytest.approx(0.777)
+    [renamed] = _msgs(result, "đã bị đổi tên thành 'LV1'")
+    assert (renamed.sheet, renamed.severity) == ("LV1", "cảnh báo")
+    assert read_return(path).values == read_return(fill_return(issued[NV], tmp_path / "c.xlsx", GOOD[NV])).values
+    wb.create_sheet("Nháp")
+    wb.save(path)
+    [refused] = [i for i in collect(tmp_path / "b").issues if i.severity == "lỗi" and i.file == "nv.xlsx"]
+    assert "thiếu trang 'Lĩnh vực 1' (trang bị xoá hoặc đổi tên; tệp có trang: 'LV1', 'Nháp')" in refused.message

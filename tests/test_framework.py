@@ -246,6 +246,19 @@ def test_one_office_spelled_two_ways_is_reported() -> None:
     ]
 
 
+def test_an_office_misspelled_on_an_item_with_other_problems_is_reported_with_them() -> None:
+    """Every problem at once: the misspelling was found only after the item's rule was mended."""
+    data = yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))
+    item = data["domains"][0]["criteria"][0]["items"][1]
+    item["office"] = "Phòng nội vụ"
+    item["rule"] = {"kind": "proportional", "decimals": -1}
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    paths = [p.split(":")[0] for p in info.value.problems]
+    assert paths == ["domains[0].criteria[0].items[1].rule (mục 1.1.2)",
+                     "domains[0].criteria[0].items[1].office (mục 1.1.2)"], info.value.problems
+
+
 def test_excel_table_as_staff_type_it(mini: Framework, tmp_path: Path) -> None:
     """Merged cells, text numbers, labels with spaces, 'Không' in 'Ẩn' read as meant."""
     import openpyxl

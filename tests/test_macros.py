@@ -509,12 +509,14 @@ def test_macro_workbook_says_how_to_install_as_the_readme_does() -> None:
     assert "pip install parxl" not in (WORKBOOKS / "parxl_excel.py").read_text("utf-8")
 
 
-def test_a_renamed_sheet_is_named_with_the_file_and_nothing_changes(mini: Framework, tmp_path: Path) -> None:
-    """The user renamed 'Lĩnh vực 1': the message names the file and the sheet (as the Lite
-    script's does) and says nothing was changed."""
+def test_a_deleted_sheet_is_named_with_the_file_and_nothing_changes(mini: Framework, tmp_path: Path) -> None:
+    """The user deleted 'Lĩnh vực 1': the message names the file and the sheet (as the Lite
+    script's does) and says nothing was changed. Renamed, it is read under its new name."""
     path = _filled(mini, tmp_path)
     payload = payload_from_workbook(path)
     next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["name"] = "LV1"
+    assert macros.tinh_diem(_book(payload)).ok
+    payload["sheets"] = [s for s in payload["sheets"] if s["name"] != "LV1"]
     book = _book(payload)
     result = macros.tinh_diem(book)
     assert not result.ok

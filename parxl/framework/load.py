@@ -219,13 +219,20 @@ def _office_key(name: str) -> str:
     return " ".join("".join(ch for ch in letters if ch not in _TONES).split())
 
 
-def _check_offices(c: _Collector, offices: list[tuple[str, Item]]) -> None:
+def _office_of(path: str, node: Any) -> list[tuple[str, str, str]]:
+    """(path, code, office) of an item node that names an office, whether or not the item has
+    other problems (all problems are reported at once)."""
+    office = node.get("office") if isinstance(node, dict) else None
+    if not isinstance(office, str) or not office.strip():
+        return []
+    return [(path, str(node.get("code", "")), office.strip())]
+
+
+def _check_offices(c: _Collector, offices: list[tuple[str, str, str]]) -> None:
     """One office written two ways would get two workbooks and two lines in every report."""
-    spellings: dict[str, dict[str, list[tuple[str, Item]]]] = {}
-    for path, item in offices:
-        spellings.setdefault(_office_key(item.office), {}).setdefault(item.office, []).append(
-            (path, item)
-        )
+    spellings: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for path, code, office in offices:
+        spellings.setdefault(_office_key(office), {}).setdefault(office, []).append((path, code))
     for forms in spellings.values():
         if len(forms) < 2:
             continue
@@ -233,10 +240,10 @@ def _check_offices(c: _Collector, offices: list[tuple[str, Item]]) -> None:
         for office, uses in forms.items():
             if office == usual:
                 continue
-            codes = ", ".join(i.code for _, i in forms[usual][:3])
+            codes = ", ".join(code for _, code in forms[usual][:3])
             more = f" và {len(forms[usual]) - 3} mục khác" if len(forms[usual]) > 3 else ""
             c.add(
-                f"{uses[0][0]}.office (mục {uses[0][1].code})",
+                f"{uses[0][0]}.office (mục {uses[0][1]})",
                 f"đơn vị chủ trì '{office}' ({len(uses)} mục) và '{usual}' (mục {codes}{more}) "
                 "chỉ khác chữ hoa/thường, dấu cách hoặc vị trí dấu (hoá/hóa): một đơn vị phải "
                 "viết giống nhau ở mọi mục, nếu không sẽ thành hai đơn vị",
@@ -282,7 +289,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
     domains: list[Domain] = []
     # sums are checked on the maxima as written, so a bad rule does not hide a wrong sum
     base_sums: list[float | None] = []
-    offices: list[tuple[str, Item]] = []
+    offices: list[tuple[str, str, str]] = []
     for di, dnode in enumerate(_list(c, data, "domains", "$")):
         dpath = f"domains[{di}]"
         if not isinstance(dnode, dict):
@@ -306,7 +313,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
                 _item(c, inode, f"{cpath}.items[{ii}]", ccode, ("self", "survey", "external"))
                 for ii, inode in enumerate(inodes)
             ]
-            offices += [(f"{cpath}.items[{ii}]", i) for ii, i in enumerate(items) if i and i.office]
+            offices += [o for ii, n in enumerate(inodes) for o in _office_of(f"{cpath}.items[{ii}]", n)]
             crit = Criterion(ccode, c.text(cnode, "name", cpath), tuple(i for i in items if i))
             crit_sums.append(sum_known([written_max(n) for n in inodes]))
             _check_max(c, cnode, cpath, crit_sums[-1])
@@ -333,10 +340,9 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
             inodes = _list(c, bnode, "items", "bonus")
             for ii, inode in enumerate(inodes):
                 it = _item(c, inode, f"bonus.items[{ii}]", None, ("bonus",))
+                offices += _office_of(f"bonus.items[{ii}]", inode)
                 if it:
                     bonus_items.append(it)
-                    if it.office:
-                        offices.append((f"bonus.items[{ii}]", it))
             total_bonus = sum_known([written_max(n) for n in inodes])
             # a cap written but not a number is reported above; none at all must be > 0
             written = stated_cap is not None or bnode.get("cap") is None
@@ -356,10 +362,9 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         else:
             for ii, inode in enumerate(_list(c, pnode, "items", "penalties")):
                 it = _item(c, inode, f"penalties.items[{ii}]", None, ("penalty",))
+                offices += _office_of(f"penalties.items[{ii}]", inode)
                 if it:
                     penalty_items.append(it)
-                    if it.office:
-                        offices.append((f"penalties.items[{ii}]", it))
             _unknown_keys(c, pnode, "penalties", {"items"})
     if authored:
         _check_offices(c, offices)

@@ -179,6 +179,9 @@ class _Checker:
         rows_by_code: dict[str, list[Any]] = {}
         for r in self.raw.rows:
             rows_by_code.setdefault(r.code, []).append(r)
+        for made, now in self.raw.renamed:
+            self.issue(WARNING, f"trang '{made}' đã bị đổi tên thành '{now}' — vẫn đọc theo mã mục; đề nghị "
+                       "giữ nguyên tên trang của biểu mẫu", now)
         for sheet, cell, code in self.raw.extra_codes:
             self.issue(WARNING, f"mã '{code}' không có trong bộ tiêu chí {fw.id} — dòng bị thêm hoặc mã bị "
                        "sửa; bỏ qua dòng này", sheet, cell)
@@ -419,7 +422,7 @@ def check_template(t: OpenTemplate) -> list[Issue]:
         return RawCell(v)
 
     raw = RawReturn(t.name, dict(t.meta), True, "", None, body=t.body, year=t.year,
-                    extra_codes=list(t.extra_codes))
+                    extra_codes=list(t.extra_codes), renamed=list(t.renamed))
     raw.rows = [
         ItemRow(r.sheet, r.row, r.code, r.office, r.max, {k: cell(v) for k, v in r.inputs.items()},
                 Refs({k: ref.rstrip("0123456789") for k, ref in r.refs.items()}, r.row), [])

@@ -506,7 +506,8 @@ def _blank_items(fw: Framework, p: Processed) -> Issue | None:
     """A warning when an office return leaves some or all of its office's items empty (no
     value, no status): an untouched copy sent back, or the issued folder collected by mistake."""
     own = [i.code for i in fw.items if i.office == p.office]
-    entered = {code for code, _ in p.values}
+    # an item with an error here (its row deleted, its value refused) was not left blank: said above
+    entered = {code for code, _ in p.values} | {i.item for i in p.issues if i.severity == ERROR}
     empty = [c for c in own if c not in entered]
     if not empty:
         return None

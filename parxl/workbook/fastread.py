@@ -31,7 +31,7 @@ from parxl.framework.model import Framework
 from parxl.numbers import cell_text
 from parxl.workbook import layout as L
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits, ReturnRejected, open_zip, read_part
-from parxl.workbook.values import parse_embedded
+from parxl.workbook.values import missing_sheet, parse_embedded, sheets_to_read
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
@@ -129,6 +129,7 @@ class RawReturn:
     body: str = ""
     year: str = ""
     extra_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, code)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (sheet made, its name now)
 
 
 def _unescape(raw: bytes) -> str:
@@ -678,14 +679,17 @@ def read_raw(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, check
         out = RawReturn(display, meta, ok, key, fw_json)
         index = fw.item_index
         skip = _group_codes(fw)
-        sheets = [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
-        for sheet in sheets:
-            if sheet not in pkg.sheets:
-                raise WorkbookError(f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên)",
-                                    Location(file=display, sheet=sheet))
-            rows, extra = read_items(pkg, sheet, display, skip, index, checks)
+        for sheet, actual in sheets_to_read(fw, list(pkg.sheets), display):
+            try:
+                rows, extra = read_items(pkg, actual, display, skip, index, checks)
+            except WorkbookError:
+                if actual == sheet:
+                    raise
+                raise missing_sheet(sheet, [actual], display) from None
             out.rows.extend(rows)
             out.extra_codes.extend(extra)
+            if actual != sheet:
+                out.renamed.append((sheet, actual))
         if "body" in meta and "year" in meta:  # distributed copies: fixed by the issuing office
             out.body, out.year = meta["body"], meta["year"]
         else:

@@ -55,6 +55,7 @@ class OpenTemplate:
     meta: dict[str, str]
     rows: list[ItemCells] = field(default_factory=list)
     extra_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, code)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (sheet made, its name now)
     values: dict[Key, Any] = field(default_factory=dict)
     cells: dict[Key, tuple[str, str]] = field(default_factory=dict)  # (code, field) -> (sheet, ref)
     body: str = ""
@@ -175,6 +176,26 @@ def item_sheets(fw: Framework) -> list[str]:
     return [d.sheet_name for d in fw.domains] + ([L.EXTRA] if fw.bonus or fw.penalties else [])
 
 
+def sheets_to_read(fw: Framework, present: Sequence[str], file: str) -> list[tuple[str, str]]:
+    """(sheet the framework has, sheet of the file that holds it). A sheet renamed — the one
+    missing and the one sheet parxl did not make — is read under its new name (items are found
+    by code); otherwise a missing sheet is an error naming the sheets the file has instead."""
+    expected = item_sheets(fw)
+    missing = [s for s in expected if s not in present]
+    if not missing:
+        return [(s, s) for s in expected]
+    spare = [s for s in present if s not in expected and s not in (L.SUMMARY, L.GUIDE, L.META, L.RESULTS, L.CHECKS)]
+    if len(missing) == 1 and len(spare) == 1:
+        return [(s, spare[0] if s == missing[0] else s) for s in expected]
+    raise missing_sheet(missing[0], spare, file)
+
+
+def missing_sheet(sheet: str, spare: Sequence[str], file: str) -> WorkbookError:
+    others = f"; tệp có trang: {', '.join(repr(s) for s in spare)}" if spare else ""
+    return WorkbookError(f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên{others})",
+                         Location(file=file, sheet=sheet))
+
+
 def read_template(sheets: Mapping[str, Rows], name: str = "") -> OpenTemplate:
     """Read the open workbook's values (sheet name -> rows) like :func:`parxl.read_return`.
 
@@ -183,14 +204,17 @@ def read_template(sheets: Mapping[str, Rows], name: str = "") -> OpenTemplate:
     meta = read_meta(sheets, name)
     fw = framework_of(meta, name)
     out = OpenTemplate(name, fw, meta)
-    for sheet in item_sheets(fw):
-        if sheet not in sheets:
-            raise WorkbookError(
-                f"thiếu trang '{sheet}' (trang bị xoá hoặc đổi tên)", Location(file=name, sheet=sheet)
-            )
-        rows, extra = read_items(fw, sheet, sheets[sheet] or [], name)
+    for sheet, actual in sheets_to_read(fw, list(sheets), name):
+        try:
+            rows, extra = read_items(fw, actual, sheets[actual] or [], name)
+        except WorkbookError:
+            if actual == sheet:
+                raise
+            raise missing_sheet(sheet, [actual], name) from None
         out.rows.extend(rows)
         out.extra_codes.extend(extra)
+        if actual != sheet:
+            out.renamed.append((sheet, actual))
     seen: set[str] = set()
     for row in out.rows:
         if row.code in seen:  # a duplicated row: the first one counts, as in read_return's checks
