@@ -893,3 +893,33 @@ def test_a_renamed_sheet_is_read_under_its_new_name(issued: dict[str, Path], tmp
     wb.save(path)
     [refused] = [i for i in collect(tmp_path / "b").issues if i.severity == "lỗi" and i.file == "nv.xlsx"]
     assert "thiếu trang 'Lĩnh vực 1' (trang bị xoá hoặc đổi tên; tệp có trang: 'LV1', 'Nháp')" in refused.message
+
+
+def test_results_print_readably_and_check_rows_fit_their_text(tmp_path: Path) -> None:
+    """Fitted to one page wide, the 18 columns of "Kết quả" printed in 6-point text: now as the
+    item sheets, A4 landscape at a scale near 100 %, the scores on one page and the domains' on
+    the next, the body's name and the header row on both, the title in the page header. The
+    rows of "Kiểm tra" are as tall as their text: a message of one line had a blank line after."""
+    from parxl.framework import builtin
+    from parxl.office.check import WARNING, Issue, score_row
+    from parxl.office.collect import BodyScore, CollectResult, consolidated_workbook
+
+    fw = builtin("dongthap-huyen-2023")
+    numbers = score_row(fw, score_values(fw, {}))
+    short = "chưa ghi tài liệu kiểm chứng (yêu cầu: Báo cáo công tác cải cách hành chính định kỳ, năm 2023-2024)"
+    long = "tình trạng 'Chưa xác định': số liệu hiện có được ghi lại nhưng chưa tính điểm — " * 4
+    issues = [Issue("Phòng Nội vụ.xlsx", "Lĩnh vực 1", "J8", "1.2.1", NV, WARNING, text) for text in (short, long)]
+    result = CollectResult(tmp_path, fw, issues, [BodyScore(b, [f"{b}.xlsx"], numbers) for b in ("Xã A", "Xã B")])
+    out = tmp_path / "kq.xlsx"
+    consolidated_workbook(result, fw).save(out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Kết quả"]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.scale) >= 90
+    assert (ws.print_title_cols, ws.print_title_rows) == ("$A:$A", "$3:$3")
+    assert [b.id for b in ws.col_breaks.brk] == [10]  # after "Có thể đạt tối đa" (J)
+    assert ws.print_area == "'Kết quả'!$A$3:$R$5"
+    assert "KẾT QUẢ TỔNG HỢP — " in ws.oddHeader.left.text and "&P/&N" in ws.oddFooter.center.text
+    checks = wb["Kiểm tra"]
+    assert 95 < len(short) < 100 and checks.row_dimensions[4].height == 15  # one line (it had two)
+    assert checks.row_dimensions[5].height >= 15 * -(-len(long) // 100)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from parxl.errors import InputError, WorkbookError
 from parxl.framework import Framework, from_dict, load_yaml
 from parxl.inputs import STATUS, InputField, input_fields, normalize, read_values, write_input_table
+from parxl.numbers import format_vn_number
 from parxl.rules.base import AMOUNT, COUNT, POINTS, RATE, YESNO
 from parxl.score import STATUSES, score_values
 from parxl.workbook.build import build_template
@@ -734,3 +735,55 @@ def test_guidance_column_shows_an_items_guidance_and_its_required_evidence(tmp_p
     ws = openpyxl.load_workbook(build_template(fw, tmp_path / "t.xlsx"))[f"Lĩnh vực {item.code.split('.')[0]}"]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == item.code)
     assert ws[f"R{row}"].value == f"{item.guidance}\nTài liệu kiểm chứng: {item.evidence}"
+
+
+def test_item_sheet_subtitles_write_the_maximum_the_vietnamese_way(tmp_path: Path) -> None:
+    """The subtitle under an item sheet's title said "điểm tối đa 16.5" beside a page header
+    saying "Điểm tối đa: 16,5"."""
+    from parxl.framework import builtin
+
+    fw = builtin("dongthap-huyen-2023")
+    wb = openpyxl.load_workbook(build_template(fw, tmp_path / "t.xlsx"))
+    for d in fw.domains:
+        subtitle = wb[d.sheet_name]["A2"].value
+        assert subtitle == f"{fw.name} — điểm tối đa {format_vn_number(d.max)}", subtitle
+    assert wb["Lĩnh vực 1"]["A2"].value.endswith("— điểm tối đa 16,5")
+
+
+def test_wrapped_text_has_rows_tall_enough_for_it(tmp_path: Path) -> None:
+    """Excel and LibreOffice do not grow rows on opening a file openpyxl wrote: a wrapped text
+    longer than its column needs a row height, or it prints cut and drawn over the next row (the
+    summary's long domain names, "Điểm tối đa dùng để tính chỉ số (…)"). Its lines are counted
+    here from its length alone (1.15 letters a width unit), a lower bound."""
+    from parxl.framework import builtin
+
+    fw = builtin("dongthap-huyen-2023")
+    wb = openpyxl.load_workbook(build_template(fw, tmp_path / "t.xlsx"))
+    checked = 0
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "s" or not cell.value or cell.column_letter == "R":
+                    continue  # the guidance column (R) of an item sheet is on screen only, not printed
+                width = ws.column_dimensions[cell.column_letter].width
+                lines = -(-len(cell.value) // int(width * 1.15))
+                if ws.title == "Tổng hợp" and cell.column_letter == "B" and cell.row >= 6 and lines > 1:
+                    assert cell.alignment.wrap_text, (ws.title, cell.coordinate, cell.value)
+                if cell.alignment.wrap_text and lines > 1:
+                    height = ws.row_dimensions[cell.row].height
+                    assert height is not None and height >= 15 * min(lines, 8), (ws.title, cell.coordinate, height)
+                    checked += 1
+    assert checked > 20
+
+
+def test_the_guide_prints_within_the_page_width(mini: Framework, tmp_path: Path) -> None:
+    """The guide's column was wider than A4 portrait: the end of a long line, where to type, was
+    cut at the paper's edge (LibreOffice does not shrink one column to fit a page's width)."""
+    ws = openpyxl.load_workbook(build_template(mini, tmp_path / "t.xlsx"))["Hướng dẫn"]
+    setup = ws.page_setup
+    assert setup.orientation == "portrait" and setup.paperSize == 9
+    printable = (8.27 - ws.page_margins.left - ws.page_margins.right) * 96
+    column = ws.column_dimensions["A"].width * 7 + 5  # pixels, Times New Roman 11
+    assert column * int(setup.scale or 100) / 100 <= printable * 0.97  # LibreOffice measures wider

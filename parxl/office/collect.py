@@ -53,7 +53,13 @@ from parxl.office.distribute import MANIFEST, safe_file_name
 from parxl.rules.base import RATE
 from parxl.score import score_values
 from parxl.workbook import layout as L
-from parxl.workbook.build import build_workbook
+from parxl.workbook.build import (
+    LINE_HEIGHT,
+    build_workbook,
+    page_header,
+    print_pages_wide,
+    text_lines,
+)
 from parxl.workbook.fastread import _FRAMEWORKS, framework_for
 from parxl.workbook.fill import write_values
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
@@ -629,6 +635,7 @@ SCORE_HEADERS = {
     "reachable": "Có thể đạt tối đa",
 }
 ISSUE_HEADERS = ("Tệp", "Trang", "Ô", "Mã mục", "Đơn vị chủ trì", "Mức độ", "Nội dung")
+ISSUE_WIDTHS = (30, 14, 8, 9, 24, 10, 90)
 
 
 def _score_headers(fw: Framework) -> list[tuple[str, str]]:
@@ -715,16 +722,11 @@ def _cell(ws: Any, value: Any, font: Font = _BASE_FONT, fmt: str = "", fill: Pat
 
 
 def _table(ws: Any, title: str, heads: list[str], widths: Sequence[float]) -> None:
-    """Title row, blank row, header row; page set up A4 landscape, one page wide."""
+    """Title row, blank row, header row (frozen, and printed at the top of every page)."""
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.row_dimensions[3].height = 32
     ws.append([_cell(ws, title, _TITLE_FONT)])
     ws.append([])
@@ -732,10 +734,18 @@ def _table(ws: Any, title: str, heads: list[str], widths: Sequence[float]) -> No
 
 
 def _results_sheet(ws: Any, result: CollectResult, fw: Framework) -> None:
+    """The scores table, printed as the item sheets are: fitted to one page wide, its 18 columns
+    printed in 6-point text; now the body's name heads every page, the scores on the first
+    and the domains' on the next (more pages when there are many domains), at ~98 %."""
     heads = _score_headers(fw)
-    _table(ws, f"KẾT QUẢ TỔNG HỢP — {fw.name}", [h for _, h in heads], [34, 8] + [12] * (len(heads) - 2))
-    fmts = {key: "0.00%" if key == "index" else ("0" if key == "files" else "0.00") for key, _ in heads}
+    widths = [34, 8] + [12] * (len(heads) - 2)
+    title = f"KẾT QUẢ TỔNG HỢP — {fw.name}"
+    _table(ws, title, [h for _, h in heads], widths)
+    print_pages_wide(ws, widths, 1, (len(SCORE_HEADERS),))
+    page_header(ws, title)  # the title row is not printed: the header names it on every page
     rows = result.scores
+    ws.print_area = f"A3:{get_column_letter(len(heads))}{3 + len(rows)}"
+    fmts = {key: "0.00%" if key == "index" else ("0" if key == "files" else "0.00") for key, _ in heads}
     if rows:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(heads))}{3 + len(rows)}"
     for row in rows:
@@ -745,18 +755,23 @@ def _results_sheet(ws: Any, result: CollectResult, fw: Framework) -> None:
 def _checks_sheet(ws: Any, result: CollectResult) -> None:
     title = (f"KIỂM TRA BIỂU MẪU TRẢ VỀ — {result.files} tệp, {result.used} tệp được tổng hợp, "
              f"{result.errors} lỗi, {warnings_text(result.issues)}")
-    _table(ws, title, list(ISSUE_HEADERS), [30, 14, 8, 9, 24, 10, 90])
+    _table(ws, title, list(ISSUE_HEADERS), ISSUE_WIDTHS)
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     if not result.issues:
         ws.append([_cell(ws, "Không phát hiện vấn đề nào.")])
         return
     ws.auto_filter.ref = f"A3:G{3 + len(result.issues)}"
     for r, i in enumerate(result.issues, start=4):
+        values = (i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message)
         # wrapped text: set the height (LibreOffice and Excel do not grow rows saved by openpyxl)
-        lines = max(-(-len(i.message) // 95), -(-len(i.file) // 32), 1)
-        ws.row_dimensions[r].height = 15 * lines
+        ws.row_dimensions[r].height = LINE_HEIGHT * max(
+            text_lines(v, w) for v, w in zip(values, ISSUE_WIDTHS, strict=True))
         fill = _ERR_FILL if i.severity == ERROR else _WARN_FILL if i.severity == WARNING else None
-        ws.append([_cell(ws, v, wrap=True, fill=fill if c == 5 else None)
-                   for c, v in enumerate((i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message))])
+        ws.append([_cell(ws, v, wrap=True, fill=fill if c == 5 else None) for c, v in enumerate(values)])
 
 
 def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbook:

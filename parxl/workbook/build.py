@@ -9,7 +9,7 @@ rule expressions the Python evaluator runs, so the workbook scores itself with n
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +48,7 @@ F_BAD = Font(color="9C0006", bold=True)
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")  # a number beside wrapped text, on its first line
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 FMT_POINTS = "0.00"
@@ -149,18 +150,45 @@ class Formulas:
         return f"=MIN({cap},{value})"
 
 
-_WIDTHS = {c.letter: c.width for c in L.COLUMNS}
+LINE_HEIGHT = 15  # points, one line of 11-point text
+# the wrapped text columns of an item row, letter -> width
+ITEM_TEXT_WIDTHS = {c.letter: c.width for c in L.COLUMNS if c.key in ("name", "office", "method", "evidence",
+                                                                        "explanation")}
 
 
-def fit_height(ws: Worksheet, row: int) -> None:
-    """Row height for its wrapped text (Excel and LibreOffice do not grow rows on load)."""
+def wrap_words(text: str, per_line: int) -> list[str]:
+    """One paragraph broken at spaces into lines of ``per_line`` letters at most, as Excel and
+    LibreOffice wrap text (spaces kept, but where a line breaks); a word longer than a line is cut."""
+    lines = [""]
+    for word in text.split(" "):
+        if not lines[-1] or len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += (" " if lines[-1] else "") + word
+            continue
+        lines.append(word)
+    out = []
+    for line in lines:  # a word longer than a line
+        out += [line[i : i + per_line] for i in range(0, len(line), per_line)] or [""]
+    return out
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes wrapped in a column ``width`` characters wide, at 11 points (about
+    1.15 letters a width unit): broken at spaces (counting letters alone, a line that ended
+    early before a long word left the last words cut off) and at its line breaks."""
+    per_line = max(1, int(width * 1.15))
+    return sum(len(wrap_words(paragraph, per_line)) for paragraph in text.split("\n"))
+
+
+def fit_height(ws: Worksheet, row: int, widths: Mapping[str, float] = ITEM_TEXT_WIDTHS, most: int = 8) -> None:
+    """Row height for the wrapped text in the columns ``widths`` gives (letter -> width), ``most``
+    lines at most: Excel and LibreOffice do not grow rows on load, and wrapped text in a row of
+    one line's height is cut and drawn over the next row."""
     lines = 1
-    for letter in ("B", "D", "F", "J", "K"):
+    for letter, width in widths.items():
         value = ws[f"{letter}{row}"].value
         if isinstance(value, str) and value:
-            per_line = max(1, int(_WIDTHS[letter] * 1.15))
-            lines = max(lines, -(-len(value) // per_line))
-    ws.row_dimensions[row].height = 15 * min(lines, 8)
+            lines = max(lines, text_lines(value, width))
+    ws.row_dimensions[row].height = LINE_HEIGHT * min(lines, most)
 
 
 def _style_row(ws: Worksheet, row: int, fill: PatternFill | None, font: Font) -> None:
@@ -373,6 +401,13 @@ def _column_pixels(width: float) -> int:
 
 
 _A4_LANDSCAPE_PIXELS = int((11.69 - 2 * 0.4) * 96)  # 297 mm less 0.4" margins, at 96 pixels an inch
+_A4_PORTRAIT_PIXELS = int((8.27 - 2 * 0.4) * 96)  # 210 mm less the same margins
+
+
+def _print_scale(pixels: int, paper: int) -> int:
+    """The print scale (percent) at which ``pixels`` of columns fit ``paper`` pixels across, less
+    4 %: LibreOffice measures the same widths a few pixels wider than Excel."""
+    return min(100, 96 * paper // pixels)
 
 
 def _hf(text: str, limit: int) -> str:
@@ -383,6 +418,17 @@ def _hf(text: str, limit: int) -> str:
             text = text[:-1]
         text += "…"
     return text.replace("&", "&&")
+
+
+def page_header(ws: Worksheet, title: str, corner: str = "") -> None:
+    """The header of every printed page: ``title`` at the left, ``corner`` (in italics) at the
+    right, within the 255 characters Excel allows; sizes go before fonts, so a title starting
+    with a digit is not read as part of a size."""
+    right = f'&10&"{FONT},Italic"' + _hf(corner, 86) if corner else ""
+    left = f'&12&"{FONT},Bold"'
+    ws.oddHeader.left.text = left + _hf(title, 255 - len("&L&R") - len(left) - len(right))  # the rest
+    if right:
+        ws.oddHeader.right.text = right
 
 
 def _who(meta: dict[str, str]) -> str:
@@ -399,23 +445,39 @@ def _print_two_pages_wide(ws: Worksheet) -> None:
     item and its data ("Mã" … "Số liệu 2"), then its evidence and scores ("Tài liệu kiểm chứng" …
     "Điểm chưa xác định"), with "Mã" and "Nội dung" repeated on both and the header row on every
     page. Fitted on one page wide, the 17 printed columns shrank to 45 % (5-point text); split
-    in two they print at ~84 %. The scale is computed from the column widths: Excel ignores
-    manual page breaks when a sheet is fitted to pages."""
+    in two they print at ~84 %."""
     keys = [c.key for c in L.COLUMNS]
-    split = keys.index(L.PRINT_SPLIT) + 1
     last = keys.index("open") + 1  # the guidance column (R) is not printed
-    titles = sum(_column_pixels(c.width) for c in L.COLUMNS[:2])
-    pages = (L.COLUMNS[2:split], L.COLUMNS[split:last])
-    widest = max(titles + sum(_column_pixels(c.width) for c in page) for page in pages)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    # less 4 %: LibreOffice measures the same widths a few pixels wider than Excel
-    ws.page_setup.scale = min(100, 96 * _A4_LANDSCAPE_PIXELS // widest)
-    ws.page_setup.pageOrder = "overThenDown"  # a band's two halves on consecutive pages
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.col_breaks.append(Break(id=split, max=1048575))  # after the split column (1-based), all rows
+    print_pages_wide(ws, [c.width for c in L.COLUMNS[:last]], 2, (keys.index(L.PRINT_SPLIT) + 1,))
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
-    ws.print_title_cols = "A:B"
+
+
+LEAST_SCALE = 80  # percent: a page wider than this scale allows is cut in two
+
+
+def print_pages_wide(ws: Worksheet, widths: Sequence[float], titles: int, starts: Sequence[int] = ()) -> None:
+    """Print setup of a table wider than a page (``widths``: its printed columns): A4 landscape,
+    its first ``titles`` columns repeated on every page, the others cut into pages at the columns
+    ``starts`` gives (0-based) and where the next column would make a page print below
+    ``LEAST_SCALE``; a band of rows prints its pages one after another, each page's footer
+    naming the sheet and the page. The scale is computed from the column widths, the widest
+    page filling the paper's width: Excel ignores manual page breaks when a sheet is fitted to
+    pages."""
+    pixels = [_column_pixels(w) for w in widths]
+    repeated = sum(pixels[:titles])
+    room = _A4_LANDSCAPE_PIXELS * 100 // LEAST_SCALE
+    pages = [repeated]
+    for i in range(titles, len(pixels)):
+        if pages[-1] > repeated and (i in starts or pages[-1] + pixels[i] > room):
+            ws.col_breaks.append(Break(id=i, max=1048575))  # after column i (1-based), all rows
+            pages.append(repeated)
+        pages[-1] += pixels[i]
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # a write-only sheet has no constants
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.scale = _print_scale(max(pages), _A4_LANDSCAPE_PIXELS)
+    ws.page_setup.pageOrder = "overThenDown"  # a band's pages one after another
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_title_cols = f"A:{L.col_letter(titles - 1)}"
     ws.oddFooter.center.text = f'&10&"{FONT},Regular"&A — trang &P/&N'
     ws.print_options.gridLines = False
 
@@ -437,12 +499,8 @@ def _sheet_setup(ws: Worksheet, title: str, subtitle: str, corner: str) -> None:
     )
     ws["A3"].font = F_NOTE
     # printed, the title is the header of every page (on the second page of a band it was cut at
-    # column B, and the pages after the first band had none) and row 3 is screen advice; sizes go
-    # before fonts, so a title starting with a digit is not read as part of a size
-    right = f'&10&"{FONT},Italic"' + _hf(corner, 86)
-    left = f'&12&"{FONT},Bold"'
-    ws.oddHeader.left.text = left + _hf(title, 255 - len("&L&R") - len(left) - len(right))  # the rest
-    ws.oddHeader.right.text = right
+    # column B, and the pages after the first band had none) and row 3 is screen advice
+    page_header(ws, title, corner)
     for col in L.COLUMNS:
         ws.column_dimensions[col.letter].width = col.width
         cell = ws[f"{col.letter}{L.HEADER_ROW}"]
@@ -479,7 +537,7 @@ def _domain_sheet(
 ) -> SheetTotals:
     d = fw.domains[d_index]
     ws = wb.create_sheet(d.sheet_name)
-    _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {d.max:g}",
+    _sheet_setup(ws, f"LĨNH VỰC {d.code}. {d.name.upper()}", f"{fw.name} — điểm tối đa {format_vn_number(d.max)}",
                  who + f"Điểm tối đa: {format_vn_number(d.max)}")
     v = _Validations(ws)
     row = L.FIRST_ROW
@@ -535,7 +593,7 @@ def _extra_sheet(
     _sheet_setup(
         ws,
         "ĐIỂM THƯỞNG VÀ ĐIỂM TRỪ",
-        f"Điểm thưởng được tính tối đa {fw.bonus_cap:g} điểm; điểm trừ bị trừ vào tổng điểm",
+        f"Điểm thưởng được tính tối đa {format_vn_number(fw.bonus_cap)} điểm; điểm trừ bị trừ vào tổng điểm",
         who + f"Điểm thưởng tính tối đa: {format_vn_number(fw.bonus_cap)}",
     )
     v = _Validations(ws)
@@ -594,12 +652,17 @@ GUIDE_LINES = (
 )
 
 
+NBSP = "\u00a0"
+CONTINUED = Alignment(horizontal="left", indent=2)  # a line's continuation, as the guide's lines are indented
+
+
 def _guide_sheet(wb: Workbook, own: tuple[str, list[ItemRow]] | None = None) -> None:
     """The guide; in an office's copy (``own``: the office and its item rows) followed by the
     office's items, each a link to the cell where its data goes, and opened first: an office
     owning 8 of 100 items on 8 sheets had to hunt for its yellow cells."""
     ws = wb.create_sheet(L.GUIDE)
-    ws.column_dimensions["A"].width = 110
+    width = {"A": 100}  # the longest line of GUIDE_LINES and a little more
+    ws.column_dimensions["A"].width = width["A"]
     for i, line in enumerate(GUIDE_LINES, start=1):
         put_text(ws, f"A{i}", line)
         ws[f"A{i}"].font = F_TITLE if i == 1 else F_BASE
@@ -609,20 +672,44 @@ def _guide_sheet(wb: Workbook, own: tuple[str, list[ItemRow]] | None = None) -> 
         put_text(ws, f"A{head}", f"CÁC MỤC DO {office.upper()} NHẬP ({len(rows)} mục) — bấm vào một dòng để đến "
                  "ô cần nhập")
         ws[f"A{head}"].font = F_BOLD
-        for r, ir in enumerate(rows, start=head + 1):
+        ws[f"A{head}"].alignment = WRAP
+        fit_height(ws, head, width)  # a long office name
+        r = head
+        for ir in rows:
             fields = ir.item.rule.fields()
             ref = ir.ref(f"v{fields[0].slot}" if fields else "status")
-            text = f"{ir.item.code}  {ir.item.name} — {ir.sheet}, ô {ref}"
-            put_text(ws, f"A{r}", text)
-            ws[f"A{r}"].hyperlink = Hyperlink(ref=f"A{r}", location=f"{_q(ir.sheet)}!{ref}")
-            ws[f"A{r}"].font = F_LINK
-            ws[f"A{r}"].alignment = WRAP
-            ws.row_dimensions[r].height = 15 * -(-len(text) // 120)  # 110 wide: ~120 letters a line
+            where = f"— {ir.sheet}, ô {ref}"
+            # LibreOffice neither wraps a link nor shows its lines after the first: a long one lost
+            # its end (where to type) at the page's edge; it goes on in the row below, indented,
+            # each row a link short enough for a line (1.05 letters a width unit, on the safe
+            # side: the row does not wrap), the place kept in one piece
+            text = f"{ir.item.code}  {ir.item.name} {where.replace(' ', NBSP)}"
+            for n, line in enumerate(wrap_words(text, int(width["A"] * 1.05))):
+                r += 1
+                put_text(ws, f"A{r}", line.replace(NBSP, " "))
+                ws[f"A{r}"].hyperlink = Hyperlink(ref=f"A{r}", location=f"{_q(ir.sheet)}!{ref}")
+                ws[f"A{r}"].font = F_LINK
+                if n:
+                    ws[f"A{r}"].alignment = CONTINUED
         for view in (wb[L.SUMMARY].sheet_view, ws.sheet_view):  # one tab selected, not a group
             view.tabSelected = view is ws.sheet_view
         wb.active = ws
+    # printed, the column fits the page's width: wider than A4 portrait, the ends of the long
+    # lines (a link's "— Lĩnh vực 1, ô H9", where to type) were cut at the paper's edge; a scale,
+    # as LibreOffice does not shrink a single column to fit a page's width
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_setup.scale = _print_scale(_column_pixels(width["A"]), _A4_PORTRAIT_PIXELS)
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widen a column to read it
+
+
+def _head_cell(ws: Worksheet, ref: str, text: str) -> None:
+    """A header cell of a table on the summary: white bold on blue, centred, wrapped, bordered."""
+    put_text(ws, ref, text)
+    cell = ws[ref]
+    cell.font, cell.fill, cell.alignment, cell.border = F_HEAD, FILL_HEAD, CENTER, BORDER
 
 
 def _summary_sheet(
@@ -670,13 +757,12 @@ def _summary_sheet(
         "Tỷ lệ đạt",
     ]
     widths = [8, 48, 11, 11, 11, 11, 14, 12, 12, 11]
+    names = {"B": widths[1]}  # the column of the names and labels, wrapped
     hr = 6
     for i, (h, w) in enumerate(zip(heads, widths, strict=True)):
         col = "ABCDEFGHIJ"[i]
         ws.column_dimensions[col].width = w
-        cell = ws[f"{col}{hr}"]
-        cell.value = h
-        cell.font, cell.fill, cell.alignment, cell.border = F_HEAD, FILL_HEAD, CENTER, BORDER
+        _head_cell(ws, f"{col}{hr}", h)
     ws.row_dimensions[hr].height = 45
     first = hr + 1
     total_row = first + len(fw.domains)
@@ -708,24 +794,26 @@ def _summary_sheet(
             cell = ws[f"{col}{rr}"]
             cell.border, cell.font = BORDER, (F_BOLD if rr == r else F_BASE)
             cell.number_format = FMT_PCT if col in "GJ" else FMT_POINTS
+            cell.alignment = WRAP if col == "B" else TOP
             if rr == r:
                 cell.fill = FILL_TOTAL
-        ws[f"B{rr}"].alignment = WRAP
+        fit_height(ws, rr, names)
 
-    # by who scores
+    # by who scores: a table of its own, headed and bordered as the one above
     r += 2
-    put_text(ws, f"B{r}", "Theo hình thức đánh giá")
-    ws[f"B{r}"].font = F_BOLD
-    for col, h in zip(
-        "CEFH", ("Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định"), strict=True
-    ):
-        put_text(ws, f"{col}{r}", h)
-        ws[f"{col}{r}"].font = F_BOLD
+    scorer_heads = {"max": "Điểm tối đa", "achieved": "Điểm đạt", "deducted": "Điểm bị trừ",
+                    "open": "Điểm chưa xác định"}
+    _head_cell(ws, f"B{r}", "Theo hình thức đánh giá")
+    for col, h in zip("CDEF", scorer_heads.values(), strict=True):
+        _head_cell(ws, f"{col}{r}", h)
+    ws.row_dimensions[r].height = LINE_HEIGHT * max(
+        text_lines(h, w) for h, w in zip(scorer_heads.values(), widths[2:6], strict=True))
     scorer_col = L.C["scorer"]
     for key in ("self", "survey", "external"):
         r += 1
         put_text(ws, f"B{r}", SCORERS[key])
-        for col, src in zip("CEFH", ("max", "achieved", "deducted", "open"), strict=True):
+        ws[f"B{r}"].border = BORDER
+        for col, src in zip("CDEF", scorer_heads, strict=True):
             parts = [
                 f"SUMIF({_q(t.sheet)}!${scorer_col}${t.first}:${scorer_col}${t.last},{_s(SCORERS[key])},"
                 f"{_q(t.sheet)}!${L.C[src]}${t.first}:${L.C[src]}${t.last})"
@@ -733,6 +821,7 @@ def _summary_sheet(
             ]
             f.put(ws, f"{col}{r}", "=" + "+".join(parts), ("scorer", key, src))
             ws[f"{col}{r}"].number_format = FMT_POINTS
+            ws[f"{col}{r}"].border = BORDER
 
     # result block
     r += 2
@@ -748,6 +837,8 @@ def _summary_sheet(
         ws[f"C{r}"].number_format = fmt
         ws[f"B{r}"].font = ws[f"C{r}"].font = F_BOLD if bold else F_BASE
         ws[f"B{r}"].border = ws[f"C{r}"].border = BORDER
+        ws[f"B{r}"].alignment, ws[f"C{r}"].alignment = WRAP, TOP
+        fit_height(ws, r, names)
         r += 1
 
     line("base", "Điểm cơ bản đạt được", f"=E{total_row}")
@@ -796,6 +887,7 @@ def _summary_sheet(
         r += 1
         res[f"status:{s}"] = r
         put_text(ws, f"B{r}", s)
+        ws[f"B{r}"].border = ws[f"C{r}"].border = BORDER  # as the result lines above
         f.put(
             ws,
             f"C{r}",
@@ -826,13 +918,17 @@ def _summary_sheet(
 
     for row in ws.iter_rows(min_row=total_row + 1, max_row=ws.max_row, max_col=10):
         for cell in row:
-            if cell.font != F_BOLD and cell.font != F_NOTE:
+            if not any(cell.font == kept for kept in (F_BOLD, F_NOTE, F_HEAD)):  # the cell's proxy compares
                 cell.font = F_BASE
     ws[f"B{r}"].font = Font(name=FONT, size=11, bold=True, color=F_BAD.color)
     ws.freeze_panes = f"A{hr + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"  # portrait shrank the 10 columns to 11 pt × 0.57
     ws.page_margins.left = ws.page_margins.right = 0.4
+    # no page header or footer: the default inch above and below shrank the page below 85 % once
+    # the rows were as tall as their wrapped text
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1  # one page: a fixed number of rows
     ws.sheet_properties.pageSetUpPr.fitToPage = True
