@@ -589,7 +589,63 @@ def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
     assert found == {("sum", D("65.7"), D("64.7")), ("losses", D("6.5"), D("2")),
                      ("sum", D("30"), D("31")), ("sum", D("1950"), D("1940"))}
     where = {q.where for x in audit_file(path) for q in x.quotes}
-    assert any(w.startswith("bảng 1, dòng 1") for w in where)
+    assert any(w.startswith("bảng thứ 1 trong văn bản, dòng 1") for w in where)  # no caption above it
+
+
+def _docx_table(d: object, rows: list[tuple[str, ...]]) -> None:
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[attr-defined]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
+_POINTS_TABLE = [("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt"), ("1", "Chỉ đạo, điều hành", "14", "12"),
+                 ("2", "Thể chế", "11", "8,7"), ("", "Tổng cộng", "25", "{total}")]
+
+
+def test_docx_tables_are_named_as_the_reader_sees_them(tmp_path: Path) -> None:
+    """A letterhead laid out as a table is not "Bảng 1": a table is named by the caption right
+    above it, else by its position among all the document's tables."""
+    import docx
+
+    d = docx.Document()
+    _docx_table(d, [("ỦY BAN NHÂN DÂN HUYỆN A", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")])  # letterhead
+    d.add_paragraph("Bảng 1. Kết quả theo lĩnh vực")
+    d.add_paragraph("")  # an empty paragraph between caption and table is still "right above"
+    wrong = [tuple(c.format(total="21,7") for c in row) for row in _POINTS_TABLE]  # 12 + 8,7 = 20,7
+    _docx_table(d, wrong)
+    d.add_paragraph("Các đơn vị đã cập nhật số liệu như sau.")
+    _docx_table(d, wrong)  # no caption: the 3rd table of the document
+    path = tmp_path / "bang.docx"
+    d.save(str(path))
+    found = audit_file(path)
+    assert summary(found) == {("sum", D("21.7"), D("20.7"))} and len(found) == 2
+    first, second = sorted(found, key=lambda x: x.message)
+    assert first.message.startswith("Bảng 1, Điểm đạt:") and first.quotes[0].where == "Bảng 1, dòng 4"
+    assert second.message.startswith("Bảng thứ 3 trong văn bản, Điểm đạt:")
+    assert second.quotes[0].where == "bảng thứ 3 trong văn bản, dòng 4"
+
+
+def test_docx_tables_sharing_a_caption_label_are_named_by_position(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for _ in range(2):  # two appendices, each with its own "Bảng 1"
+        d.add_paragraph("BẢNG 1: KẾT QUẢ")
+        _docx_table(d, [tuple(c.format(total="20,7") for c in row) for row in _POINTS_TABLE])
+    path = tmp_path / "hai-bang.docx"
+    d.save(str(path))
+    assert [t.name for t in load_document(path).tables] == ["bảng thứ 1 trong văn bản", "bảng thứ 2 trong văn bản"]
+    d.paragraphs[-1].text = "Bảng 2: Kết quả"
+    d.save(str(path))
+    assert [t.name for t in load_document(path).tables] == ["Bảng 1", "Bảng 2"]
+
+
+def test_markdown_tables_are_named_by_their_caption() -> None:
+    text = "Bảng 3. Điểm\n" + "\n".join("| " + " | ".join(r) + " |" for r in _POINTS_TABLE) + "\n\nKết thúc.\n"
+    text += "| a | b |\n| 1 | 2 |\n"
+    doc = read_text(text.format(total="20,7"))
+    assert [t.name for t in doc.tables] == ["Bảng 3", "bảng thứ 2 trong văn bản"]
 
 
 def test_docx_word_numbering_is_the_outline(tmp_path: Path) -> None:

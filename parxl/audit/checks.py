@@ -318,6 +318,11 @@ _NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|trung\s*v
 _TOTAL_ROW = re.compile(r"^(?:tổng|cộng)", re.I)
 
 
+def _capital(text: str) -> str:
+    """``"bảng thứ 2 trong văn bản"`` -> ``"Bảng thứ 2 trong văn bản"`` (to open a message)."""
+    return text[:1].upper() + text[1:]
+
+
 class Audit:
     """Figures of a document and the checks over them."""
 
@@ -1085,11 +1090,11 @@ class Audit:
                         continue
                     where = table.wheres[t]
                     header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"cột {c + 1}"
-                    self.note("sum", f"bảng {table.index}: dòng tổng, {header}", where, total, exact, ok)
+                    self.note("sum", f"{table.name}: dòng tổng, {header}", where, total, exact, ok)
                     if not ok:
                         terms = " + ".join(fmt(v) for v in values)
                         self.add("sum",
-                                 f"Bảng {table.index}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
+                                 f"{_capital(table.name)}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
                                  f"{terms} = {fmt(exact)}",
                                  [Quote(" | ".join(x for x in row if x), where)], total, exact)
 
