@@ -819,6 +819,27 @@ def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     assert _wb_passed(done, "điểm trừ", "0")  # "Không có nội dung nào bị Điểm trừ"
 
 
+def test_against_message_shows_a_sensible_precision(examples: dict[str, Path]) -> None:
+    from parxl.audit.against import compare_workbook
+
+    # the Đồng Tháp example (Sa Đéc 2023) lost 0,59 of its 6,54 deducted points in domain 1:
+    # 0,59 / 6,54 = 9,0214067...%, shown two decimals beyond the stated "9,20%", not as 9,021406728%
+    text = "1. Lĩnh vực 1 - Công tác chỉ đạo, điều hành: bị trừ 0,59 điểm, chiếm tỷ lệ 9,20% so với tổng số điểm bị trừ.\n"
+    found, _ = compare_workbook(read_text(text), examples["dongthap-huyen-2023"])
+    assert summary(found) == {("workbook", D("9.20"), D("9.02"))}
+    assert "cho 9,0214% (làm tròn là 9,02%)" in found[0].message
+    assert "9,021406" not in found[0].message
+
+
+def test_exact_values_are_shown_two_decimals_beyond_the_stated_figure() -> None:
+    from parxl.audit.figures import shown
+
+    assert shown(D("9.021406728"), 2) == "9,0214"
+    assert shown(D("92.587"), 0) == "92,59"  # 33.410 / 36.085, stated "93%"
+    assert shown(D("6.77"), 2) == "6,77"  # no trailing zeros
+    assert shown(D("22583950"), 0) == "22.583.950"
+
+
 def test_against_daknong_example(examples: dict[str, Path]) -> None:
     from parxl.audit.against import compare_workbook
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from parxl.audit.checks import Audit, Check, Inconsistency, Quote, domain_key
 from parxl.audit.document import Document, Para
-from parxl.audit.figures import NUM, Num, agrees, fmt, round_to, sentence_at, to_decimal
+from parxl.audit.figures import NUM, Num, agrees, fmt, round_to, sentence_at, shown, to_decimal
 from parxl.framework.model import Domain
 
 _INDEX_SCORE = re.compile(
@@ -56,11 +56,13 @@ class _Compare:
         if ok:
             return
         quotes = [Quote(sentence_at(para.text, pos), para.where), *(extra or [])]
+        pct = "%" if stated.percent else ""
+        rounded = round_to(exact, stated.decimals)
+        near = shown(exact, stated.decimals)
         x = Inconsistency("workbook",
-                          f"Văn bản nêu {what} là {stated.text}{'%' if stated.percent else ''} nhưng bảng tính "
-                          f"{self.name} cho {fmt(exact)}"
-                          f"{'%' if stated.percent else ''}",
-                          tuple(quotes), stated.value, round_to(exact, stated.decimals))
+                          f"Văn bản nêu {what} là {stated.text}{pct} nhưng bảng tính {self.name} cho {near}{pct}"
+                          + (f" (làm tròn là {fmt(rounded)}{pct})" if near != fmt(rounded) else ""),
+                          tuple(quotes), stated.value, rounded)
         if all((o.stated, o.expected, o.quotes[0]) != (x.stated, x.expected, x.quotes[0]) for o in self.found):
             self.found.append(x)
 

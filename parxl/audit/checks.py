@@ -48,6 +48,7 @@ from parxl.audit.figures import (
     scan,
     sentence_at,
     sentence_span,
+    shown,
     to_decimal,
     unit_before,
 )
@@ -559,7 +560,7 @@ class Audit:
                 exact_pct = part.value / best * 100
                 self.add("percent",
                          f"{part.text} điểm trên tổng số điểm bị trừ {fmt(best)} là "
-                         f"{fmt(exact_pct, max(pct.decimals, 2) + 1)}%, không phải {pct.text}%",
+                         f"{shown(exact_pct, pct.decimals)}%, không phải {pct.text}%",
                          [self.quote(p, i), *backers[:1]], pct.value, round_to(exact_pct, pct.decimals))
 
     # -- the same score stated twice --------------------------------------------------------
@@ -716,7 +717,7 @@ class Audit:
                           agrees(pct, exact))
                 if not agrees(pct, exact):
                     self.add("percent",
-                             f"{f.text} = {fmt(exact, pct.decimals + 2)}%, làm tròn là "
+                             f"{f.text} = {shown(exact, pct.decimals)}%, làm tròn là "
                              f"{fmt(round_to(exact, pct.decimals))}%, không phải {pct.text}%",
                              [self.quote(p, f.start)], pct.value, round_to(exact, pct.decimals))
 
@@ -743,7 +744,7 @@ class Audit:
                               round_to(exact, pct.decimals), agrees(pct, exact))
                     if not agrees(pct, exact):
                         self.add("percent",
-                                 f"{n.text} / {base.text} = {fmt(exact, pct.decimals + 2)}%, không phải "
+                                 f"{n.text} / {base.text} = {shown(exact, pct.decimals)}%, không phải "
                                  f"{pct.text}%", [self.quote(p, n.start)], pct.value,
                                  round_to(exact, pct.decimals))
 
@@ -902,7 +903,7 @@ class Audit:
                       round_to(exact, pct.decimals), agrees(pct, exact))
             if not agrees(pct, exact):
                 self.add("percent",
-                         f"{n.text} / {total.text} = {fmt(exact, pct.decimals + 2)}%, làm tròn là "
+                         f"{n.text} / {total.text} = {shown(exact, pct.decimals)}%, làm tròn là "
                          f"{fmt(round_to(exact, pct.decimals))}%, không phải {pct.text}%",
                          [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
 
@@ -1006,7 +1007,7 @@ class Audit:
         if not agrees(pct, exact):
             self.add("percent",
                      f"Hồ sơ {_ROLE_NAMES[role]} {n.text} / {_ROLE_NAMES[base_of[role]]} {base.text} = "
-                     f"{fmt(exact, pct.decimals + 2)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
+                     f"{shown(exact, pct.decimals)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
                      f"không phải {pct.text}%",
                      [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
 
