@@ -246,6 +246,39 @@ def test_percent_rounding_tolerance() -> None:
 
 
 
+_DEDUCTED_SHARE = "Tổng số điểm bị trừ là 6,54 điểm.\n1. Lĩnh vực 1 - Công tác chỉ đạo: bị trừ 0,59 điểm{aside}, chiếm tỷ lệ {pct}% so với tổng số điểm bị trừ.\n"
+
+
+@pytest.mark.parametrize("aside", [" (02 nội dung)", " ở 02 nội dung", " (Phòng Nội vụ, Văn phòng HĐND và UBND)"])
+def test_share_of_deducted_points_read_through_a_short_aside(aside: str) -> None:
+    """parxl's own wording "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% so với tổng số điểm bị
+    trừ": the share is checked through the parenthesis. 0,59 / 6,54 = 9,021% -> 9,02%."""
+    a = Audit(read_text(_DEDUCTED_SHARE.format(aside=aside, pct="9,02")))
+    assert a.run() == []
+    assert passed(a, "percent", "9.02")
+    found = audit_text(_DEDUCTED_SHARE.format(aside=aside, pct="9,20"))
+    assert summary(found) == {("percent", D("9.20"), D("9.02"))}
+
+
+@pytest.mark.parametrize("text", [
+    # the share is another domain's, in the next sentence or clause
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (02 nội dung). Các lĩnh vực còn lại chiếm tỷ lệ "
+    "90,98% so với tổng số điểm bị trừ.",
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (02 nội dung); lĩnh vực khác chiếm tỷ lệ "
+    "90,98% so với tổng số điểm bị trừ.",
+    # the parenthesis holds a share of something else, or another deduction
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (chiếm 30% điểm của tiêu chí), chiếm tỷ lệ "
+    "50% so với tổng điểm của lĩnh vực.",
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (Phòng Nội vụ bị trừ 0,4 điểm), chiếm tỷ lệ "
+    "9,02% so với tổng số điểm bị trừ.",
+])
+def test_share_aside_does_not_reach_another_share(text: str) -> None:
+    a = Audit(read_text(text))
+    assert a.run() == []
+    assert not any(c.kind == "percent" and c.what == "tỷ lệ trên tổng số điểm bị trừ" and c.stated != D("9.02")
+                   for c in a.checks)
+
+
 def test_percent_of_another_clause_is_not_the_fractions() -> None:
     """The interim report gives an item's points, then the office's reason after a semicolon
     (hcm-quan-2023, 6.2.2): "đạt 0,5/1 điểm; Chưa đạt 100%: còn 01 đơn vị …". The 100% is the

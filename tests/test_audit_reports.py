@@ -8,6 +8,9 @@ alarm of the audit or a bug in the report.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,48 @@ def test_interim_report_with_plan_tasks_is_consistent(demos: dict[str, Path], tm
     make_report("interim", [demos["daknong-huyen-2022"] / FILLED], out, tasks=tasks)
     found = audit_file(out)
     assert found == [], _show(found)
+
+
+# -- parxl's own reports with one figure changed, as a user editing them in Word would ----------
+
+def _vn(text: str) -> Decimal:
+    """ "87,16%" -> 87.16 (the report writes a decimal comma)."""
+    return Decimal(text.rstrip("%").replace(",", "."))
+
+
+def _off_by_nine(text: str) -> str:
+    """ "87,16%" -> "78,16%", "9,02%" -> "18,02%": the same digits after the comma, 9 points off."""
+    whole, _, rest = text.rstrip("%").partition(",")
+    n = int(whole)
+    return f"{n - 9 if n >= 50 else n + 9}" + (f",{rest}" if rest else "") + "%"
+
+
+def _edit(src: Path, dst: Path, edit: Callable[[object], tuple[str, str]]) -> tuple[str, str]:
+    import docx
+
+    d = docx.Document(str(src))
+    old_new = edit(d)
+    d.save(str(dst))
+    return old_new
+
+
+def _edit_sentence_share(d: object) -> tuple[str, str]:
+    """The share in the first "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% ..." paragraph."""
+    for p in d.paragraphs:  # type: ignore[attr-defined]
+        for run in p.runs:
+            m = re.search(r"chiếm tỷ lệ (\d+(?:,\d+)?%)", run.text)
+            if m and "nội dung)" in p.text:
+                new = _off_by_nine(m.group(1))
+                run.text = run.text.replace(m.group(0), f"chiếm tỷ lệ {new}", 1)
+                return m.group(1), new
+    raise AssertionError("no share sentence in the report")
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_changed_share_in_a_sentence_is_found(demos: dict[str, Path], framework: str, tmp_path: Path) -> None:
+    """parxl writes "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% so với tổng số điểm bị trừ":
+    a share changed in Word is found without the workbook, through the parenthesis."""
+    out = tmp_path / "sua.docx"
+    old, new = _edit(demos[framework] / SELF_ASSESSMENT, out, _edit_sentence_share)
+    found = audit_file(out)
+    assert {(x.kind, x.stated, x.expected) for x in found} == {("percent", _vn(new), _vn(old))}, _show(found)

@@ -119,7 +119,15 @@ _DEDUCTION = re.compile(
 _TOTAL_DEDUCTED = re.compile(
     rf"tổng\s+(?:số\s+)?điểm\s+(?:bị\s+)?trừ\s*(?:là|:)?\s*(?P<v>{NUM})\s*điểm", re.I
 )
-_SHARE = re.compile(rf"[^%\d]{{0,30}}?chiếm\s+(?:tỷ\s+lệ\s+)?(?P<p>{NUM})\s?%[^.;]{{0,40}}?tổng", re.I)
+# A short aside between deducted points and their share: a parenthesis with no percent or other
+# deduction in it ("bị trừ 0,59 điểm (02 nội dung), chiếm tỷ lệ 9,02% ...", as parxl's own reports
+# write it), or a count of the contents ("bị trừ 0,59 điểm ở 02 nội dung, chiếm ..."). Neither
+# the aside nor the words after it cross a sentence or clause end.
+_SHARE_ASIDE = (r"(?:\s*\((?![^()]*(?:%|trừ))[^().;]{1,60}\)"
+                r"|\s*,?\s*(?:ở|tại|của|trong|thuộc|gồm|với)\s+\d{1,3}\s+"
+                r"(?:nội\s+dung|tiêu\s+chí(?:\s+thành\s+phần)?|chỉ\s+số|mục))?")
+_SHARE = re.compile(rf"{_SHARE_ASIDE}[^%\d.;]{{0,30}}?chiếm\s+(?:tỷ\s+lệ\s+)?(?P<p>{NUM})\s?%[^.;]{{0,40}}?tổng",
+                    re.I)
 _STATED_LOSS = re.compile(
     rf"(?:tổng\s+)?số\s+điểm\s+(?:chưa|không)\s+đạt\s*(?:được\s*)?(?:là|:)?\s*(?P<v>{NUM})", re.I
 )
@@ -519,6 +527,9 @@ class Audit:
                 elif d.of is None and len(set(re.findall(r"lĩnh vực\s+(\d)", sentence))) >= 2:
                     exact.append((d.value, p, d.start))
                 sm = _SHARE.match(text, d.end)
+                gap = text[d.end:sm.start("p")] if sm else ""
+                if gap.count(")") > gap.count("("):
+                    continue  # "(Phòng A bị trừ 0,4 điểm), chiếm ...": the share is not the aside's
                 if sm and "trừ" in text[sm.end():sm.end() + 30].lower():
                     pct = _num(sm, "p", percent=True)
                     if pct is not None:
