@@ -598,6 +598,47 @@ def test_markdown_table_total_row() -> None:
     assert [c.stated for c in a.checks] == [D("300")]  # 100 + 200
 
 
+_SHARE_TABLE = (
+    "| STT | Lĩnh vực | Điểm tối đa | Điểm đạt | Điểm bị trừ | Tỷ lệ so với tổng số điểm bị trừ |\n|---|---|---|---|---|---|\n"
+    "| 1 | Công tác chỉ đạo, điều hành | 14 | 13 | 1 | {s1}% |\n"
+    "| 2 | Cải cách thể chế | 11 | 9,5 | 1,5 | {s2}% |\n"
+    "| 3 | Cải cách thủ tục hành chính | 17 | 15,5 | 1,5 | 37,5% |\n"
+    "| 4 | Cải cách tổ chức bộ máy | 8 | 8 | 0 | 0% |\n"
+    "| | Tổng cộng | 50 | 46 | 4 | {total}% |\n"
+)
+
+
+def test_domain_table_share_column() -> None:
+    """Each row's share of the deducted points is its deducted points over the total row's
+    (1/4 = 25%, 1,5/4 = 37,5%), and the shares add up to the total row's 100%."""
+    a = Audit(read_text(_SHARE_TABLE.format(s1="25", s2="37,5", total="100")))
+    assert a.run() == []
+    assert sum(1 for c in a.checks if c.ok and c.kind == "percent") == 4  # one per row
+    assert passed(a, "sum", "100")  # 25 + 37,5 + 37,5 + 0
+    found = audit_text(_SHARE_TABLE.format(s1="25", s2="27,5", total="100"))
+    # row 2: 1,5/4 = 37,5%, not 27,5%; the shares add up to 25 + 27,5 + 37,5 + 0 = 90
+    assert summary(found) == {("percent", D("27.5"), D("37.5")), ("sum", D("100"), D("90"))}
+    row = next(x for x in found if x.kind == "percent")
+    assert row.quotes[0].where == "dòng 4" and "Cải cách thể chế" in row.message
+    # a total row that is not the sum of the shares: 100, not 90
+    assert summary(audit_text(_SHARE_TABLE.format(s1="25", s2="37,5", total="90"))) == {
+        ("sum", D("90"), D("100"))}
+
+
+def test_domain_table_share_within_the_rounding_shown() -> None:
+    """Shares computed from unrounded points: 0,584 and 1,416 of 2 are shown as 0,58 and 1,42 but
+    their shares are 29,2% and 70,8% (0,58/2 would be 29%): within the rounding shown, not flagged.
+    The shares 29,2% + 70,8% = 100%, and rounded shares may add up to 100% give or take a little."""
+    table = ("| Lĩnh vực | Điểm bị trừ | Tỷ lệ so với tổng số điểm bị trừ |\n|---|---|---|\n"
+             "| Cải cách thể chế | 0,58 | {a}% |\n| Cải cách tài chính công | 1,42 | {b}% |\n"
+             "| Tổng cộng | 2 | 100% |\n")
+    assert audit_text(table.format(a="29,2", b="70,8")) == []
+    assert audit_text(table.format(a="29,21", b="70,8")) == []  # 29,21 + 70,8 = 100,01: rounding
+    found = audit_text(table.format(a="39,2", b="60,8"))  # 0,585/1,995 = 29,32% at most
+    assert ("percent", D("39.2"), D("29")) in summary(found)
+    assert ("percent", D("60.8"), D("71")) in summary(found)
+
+
 # -- documents: .docx and bad input ----------------------------------------------------------
 
 def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:

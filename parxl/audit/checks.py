@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parxl.audit.document import Document, Para, Section
+from parxl.audit.document import Document, Para, Section, Table
 from parxl.audit.figures import (
     NUM,
     Fraction,
@@ -327,6 +327,100 @@ _NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|trung\s*v
 _TOTAL_ROW = re.compile(r"^(?:tổng|cộng)", re.I)
 
 
+@dataclass(frozen=True)
+class TotalRow:
+    """A table's "Tổng"/"Cộng" row and the rows above it: ``body`` the rows with figures, ``top``
+    those the total adds up (the top-level ones when rows are numbered 1, 2 / I, II with 1.1 ...)."""
+
+    table: Table
+    row: int
+    body: list[int]
+    top: list[int]
+    numbered: bool
+    first_body: int
+
+    def head(self, c: int) -> str:
+        """Column ``c``'s heading: its cells above the first row with figures, lower case."""
+        rows = self.table.rows
+        return " ".join(rows[r][c] for r in range(self.first_body) if c < len(rows[r])).lower()
+
+    def header(self, c: int) -> str:
+        """Column ``c``'s name for a message: its first-row cell, else "cột N"."""
+        first = self.table.rows[0] if self.table.rows else []
+        return first[c] if c < len(first) and first[c] else f"cột {c + 1}"
+
+    def label(self, r: int) -> str:
+        """Row ``r``'s name: its first cell that is not a number ("Cải cách thể chế")."""
+        return next((c for c in self.table.rows[r] if c and cell_figure(c) is None
+                     and not _ROW_NUMBER.match(c)), "")
+
+    def quote(self, r: int) -> Quote:
+        return Quote(" | ".join(x for x in self.table.rows[r] if x), self.table.wheres[r])
+
+
+def total_rows(doc: Document) -> Iterator[TotalRow]:
+    """Every total row of the document's tables, with the rows it adds up."""
+    for table in doc.tables:
+        rows = table.rows
+        for t, row in enumerate(rows):
+            label = next((c for c in row if c and to_decimal(c) is None), "")
+            if not _TOTAL_ROW.match(label):
+                continue
+            body = [r for r in range(t) if any(to_decimal(c) is not None for c in rows[r][1:])]
+            numbered = [r for r in body if rows[r] and _ROW_NUMBER.match(rows[r][0])]
+            numbering = len(numbered) >= max(2, len(body) // 2)
+            if numbering:
+                romans = [r for r in numbered if re.match(r"^[IVXL]+\.?$", rows[r][0])]
+                top = romans or [r for r in numbered if re.match(r"^\d+\.?$", rows[r][0])]
+            else:
+                top = body
+            yield TotalRow(table, t, body, top, numbering, body[0] if body else t)
+
+
+_SHARE_HEAD = re.compile(r"tỷ\s*lệ.*tổng.*trừ", re.I)  # "Tỷ lệ so với tổng (số) điểm bị trừ"
+_DEDUCTED_HEAD = re.compile(r"bị\s+trừ|điểm\s+trừ", re.I)
+
+
+@dataclass(frozen=True)
+class ShareColumn:
+    """A table column of shares of the total deducted points, beside the deducted points."""
+
+    total: TotalRow
+    deducted: int
+    share: int
+
+
+def share_columns(doc: Document) -> list[ShareColumn]:
+    """The tables with a column of deducted points and one of their share of the total deducted
+    (a report's domain table), with their total row."""
+    out: list[ShareColumn] = []
+    for tr in total_rows(doc):
+        width = len(tr.table.rows[tr.row])
+        share = next((c for c in range(width) if _SHARE_HEAD.search(tr.head(c))), None)
+        deducted = next((c for c in range(width) if _DEDUCTED_HEAD.search(tr.head(c))
+                         and not _NOT_ADDITIVE.search(tr.head(c))), None)
+        if share is not None and deducted is not None:
+            out.append(ShareColumn(tr, deducted, share))
+    return out
+
+
+_CELL = re.compile(rf"\s*(?P<v>{NUM})\s*(?P<pct>%?)\s*")
+
+
+def cell_figure(cell: str) -> Num | None:
+    """A table cell holding one figure as written: ``"9,02%"``, ``"0,59"``; else None."""
+    m = _CELL.fullmatch(cell)
+    if m is None:
+        return None
+    percent = bool(m.group("pct"))
+    return _num(m, "v", points=not percent, percent=percent)
+
+
+def _half_unit(decimals: int) -> Decimal:
+    """Half a unit of the last decimal: the most a figure written with ``decimals`` was rounded."""
+    return Decimal(5).scaleb(-decimals - 1)
+
+
 def _capital(text: str) -> str:
     """``"bảng thứ 2 trong văn bản"`` -> ``"Bảng thứ 2 trong văn bản"`` (to open a message)."""
     return text[:1].upper() + text[1:]
@@ -383,6 +477,7 @@ class Audit:
         self.check_breakdowns()
         self.check_domain_parts()
         self.check_tables()
+        self.check_table_shares()
         self.check_outline_counts()
         return self.found
 
@@ -1068,47 +1163,85 @@ class Audit:
     def check_tables(self) -> None:
         """A table's "Tổng"/"Cộng" row vs the sum of the rows above it (top-level rows when the
         rows are numbered 1, 2, ... / I, II, ... with sub-rows 1.1, 1.2)."""
-        for table in self.doc.tables:
-            rows = table.rows
-            for t, row in enumerate(rows):
-                label = next((c for c in row if c and to_decimal(c) is None), "")
-                if not _TOTAL_ROW.match(label):
+        for tr in total_rows(self.doc):
+            table, row = tr.table, tr.table.rows[tr.row]
+            top = [tr.table.rows[r] for r in tr.top]
+            for c in range(1 if tr.numbered else 0, len(row)):
+                cell = row[c]
+                if _NOT_ADDITIVE.search(tr.head(c)):
+                    continue  # rates, averages, ranks, years do not add up
+                if "%" in cell or any("%" in cells[c] for cells in top if c < len(cells)):
                     continue
-                body = [(r, rows[r]) for r in range(t) if any(to_decimal(c) is not None for c in rows[r][1:])]
-                numbered = [(r, cells) for r, cells in body if cells and _ROW_NUMBER.match(cells[0])]
-                numbering = len(numbered) >= max(2, len(body) // 2)
-                if numbering:
-                    romans = [x for x in numbered if re.match(r"^[IVXL]+\.?$", x[1][0])]
-                    top = romans or [x for x in numbered if re.match(r"^\d+\.?$", x[1][0])]
-                else:
-                    top = body
-                first_body = body[0][0] if body else t
-                for c in range(1 if numbering else 0, len(row)):
-                    cell = row[c]
-                    head = " ".join(rows[r][c] for r in range(first_body) if c < len(rows[r])).lower()
-                    if _NOT_ADDITIVE.search(head):
-                        continue  # rates, averages, ranks, years do not add up
-                    if "%" in cell or any("%" in cells[c] for _, cells in top if c < len(cells)):
-                        continue
-                    total = to_decimal(cell)
-                    parts = [to_decimal(cells[c]) for _, cells in top if c < len(cells) and cells[c]]
-                    values = [v for v in parts if v is not None]
-                    if total is None or len(values) < 2 or len(values) != len(parts):
-                        continue
-                    exact = sum(values, Decimal(0))
-                    ok = exact == total
-                    # a far-off "total" is another kind of column (an average, a rate): only slips count
-                    if not ok and abs(exact - total) > (TABLE_SLIP if numbering else SLIP) * abs(total):
-                        continue
-                    where = table.wheres[t]
-                    header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"cột {c + 1}"
-                    self.note("sum", f"{table.name}: dòng tổng, {header}", where, total, exact, ok)
-                    if not ok:
-                        terms = " + ".join(fmt(v) for v in values)
-                        self.add("sum",
-                                 f"{_capital(table.name)}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
-                                 f"{terms} = {fmt(exact)}",
-                                 [Quote(" | ".join(x for x in row if x), where)], total, exact)
+                total = to_decimal(cell)
+                parts = [to_decimal(cells[c]) for cells in top if c < len(cells) and cells[c]]
+                values = [v for v in parts if v is not None]
+                if total is None or len(values) < 2 or len(values) != len(parts):
+                    continue
+                exact = sum(values, Decimal(0))
+                ok = exact == total
+                # a far-off "total" is another kind of column (an average, a rate): only slips count
+                if not ok and abs(exact - total) > (TABLE_SLIP if tr.numbered else SLIP) * abs(total):
+                    continue
+                where = table.wheres[tr.row]
+                header = tr.header(c)
+                self.note("sum", f"{table.name}: dòng tổng, {header}", where, total, exact, ok)
+                if not ok:
+                    terms = " + ".join(fmt(v) for v in values)
+                    self.add("sum",
+                             f"{_capital(table.name)}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
+                             f"{terms} = {fmt(exact)}",
+                             [tr.quote(tr.row)], total, exact)
+
+    def check_table_shares(self) -> None:
+        """A column of shares of the total deducted points ("Tỷ lệ so với tổng số điểm bị trừ")
+        beside the deducted points, with a total row: each row's share is its deducted points over
+        the total row's, and the rows' shares add up to the total row's (100%), both within the
+        rounding of the figures shown (a deducted "0,59" may be 0,585 to 0,595)."""
+        for col in share_columns(self.doc):
+            tr, rows = col.total, col.total.table.rows
+            name = tr.table.name
+            total = cell_figure(rows[tr.row][col.deducted])
+            total_share = cell_figure(rows[tr.row][col.share])
+            pairs: dict[int, tuple[Num, Num]] = {}
+            for r in tr.body:
+                d, sh = cell_figure(rows[r][col.deducted]), cell_figure(rows[r][col.share])
+                if d is not None and sh is not None and sh.percent and not d.percent:
+                    pairs[r] = (d, sh)
+            if total is None or total.percent or not pairs:
+                continue
+            half_d = _half_unit(max([d.decimals for d, _ in pairs.values()] + [total.decimals]))
+            half_s = _half_unit(max(sh.decimals for _, sh in pairs.values()))
+            if total.value <= half_d:
+                continue
+            for r, (d, sh) in pairs.items():
+                exact = d.value / total.value * 100
+                low = max(d.value - half_d, Decimal(0)) / (total.value + half_d) * 100
+                high = (d.value + half_d) / (total.value - half_d) * 100
+                ok = low < sh.value + half_s and sh.value - half_s <= high
+                label = tr.label(r)
+                self.note("percent", f"{name}, dòng {r + 1}: tỷ lệ điểm bị trừ trên tổng số điểm bị trừ",
+                          tr.table.wheres[r], sh.value, round_to(exact, sh.decimals), ok)
+                if not ok:
+                    self.add("percent",
+                             f"{_capital(name)}, dòng {r + 1}{f' ({label})' if label else ''}: bị trừ {d.text} "
+                             f"trên tổng số điểm bị trừ {total.text} là {shown(exact, sh.decimals)}%, "
+                             f"không phải {sh.text}%",
+                             [tr.quote(r), tr.quote(tr.row)], sh.value, round_to(exact, sh.decimals))
+            shares = [pairs[r][1] for r in tr.top if r in pairs]
+            if total_share is None or not total_share.percent or len(shares) < 2 or len(shares) != len(tr.top):
+                continue
+            added = sum((sh.value for sh in shares), Decimal(0))
+            # each rounded share may be off by half a unit of the column's last decimal
+            slack = half_s * (sum(1 for sh in shares if sh.value != 0) + 1)
+            ok = abs(added - total_share.value) <= slack
+            header = tr.header(col.share)
+            self.note("sum", f"{name}: dòng tổng, {header}", tr.table.wheres[tr.row], total_share.value, added, ok)
+            if not ok:
+                terms = " + ".join(f"{fmt(sh.value)}%" for sh in shares)
+                self.add("sum",
+                         f"{_capital(name)}, {header}: dòng tổng ghi {total_share.text}% nhưng các dòng cộng lại "
+                         f"là {terms} = {fmt(added)}%",
+                         [tr.quote(tr.row)], total_share.value, added)
 
     @staticmethod
     def _counted_kids(p: Para, total: Num, kids: list[Section]) -> list[Section]:
