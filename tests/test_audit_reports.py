@@ -139,6 +139,24 @@ def _edit_sentence_share(d: object) -> tuple[str, str]:
     raise AssertionError("no share sentence in the report")
 
 
+def _edit_table_share(d: object) -> tuple[str, str]:
+    """The largest share in the domain table's "Tỷ lệ so với tổng ... bị trừ" column."""
+    for t in d.tables:  # type: ignore[attr-defined]
+        head = [c.text for c in t.rows[0].cells]
+        col = next((k for k, h in enumerate(head) if "tổng" in h and "trừ" in h), None)
+        if col is None:
+            continue
+        cells = [r.cells[col] for r in t.rows[1:-1]]  # the last row is "Tổng cộng"
+        cell = max(cells, key=lambda c: _vn(c.text))
+        old = cell.text
+        new = _off_by_nine(old)
+        run = cell.paragraphs[0].runs[0]
+        run.text = run.text.replace(old, new)
+        assert cell.text == new
+        return old, new
+    raise AssertionError("no domain table with a share column in the report")
+
+
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_a_changed_share_in_a_sentence_is_found(demos: dict[str, Path], framework: str, tmp_path: Path) -> None:
     """parxl writes "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% so với tổng số điểm bị trừ":
@@ -147,3 +165,25 @@ def test_a_changed_share_in_a_sentence_is_found(demos: dict[str, Path], framewor
     old, new = _edit(demos[framework] / SELF_ASSESSMENT, out, _edit_sentence_share)
     found = audit_file(out)
     assert {(x.kind, x.stated, x.expected) for x in found} == {("percent", _vn(new), _vn(old))}, _show(found)
+
+
+@pytest.mark.parametrize("report", (SELF_ASSESSMENT, REMEDY))
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_changed_share_in_the_domain_table_is_found(demos: dict[str, Path], framework: str, report: str,
+                                                     tmp_path: Path) -> None:
+    """A share cell of the domain table changed in Word: its row (deducted ÷ total deducted), the
+    column's sum against the total row, and with the workbook the domain's share."""
+    from parxl.audit.against import compare_workbook
+    from parxl.audit.document import load_document
+
+    out = tmp_path / "sua.docx"
+    old, new = _edit(demos[framework] / report, out, _edit_table_share)
+    found = audit_file(out)
+    kinds = {(x.kind, x.stated, x.expected) for x in found}
+    assert ("percent", _vn(new), _vn(old)) in kinds, _show(found)
+    [column] = [x for x in found if x.kind == "sum"]
+    assert column.stated == 100 and abs(column.expected - 100 - (_vn(new) - _vn(old))) <= Decimal("0.05")
+    assert len(found) == 2, _show(found)
+    assert found[0].quotes[0].where.startswith(("Bảng 1, dòng ", "bảng thứ 2 trong văn bản, dòng "))
+    wb, _ = compare_workbook(load_document(out), demos[framework] / FILLED)
+    assert {(x.kind, x.stated, x.expected) for x in wb} == {("workbook", _vn(new), _vn(old))}, _show(wb)

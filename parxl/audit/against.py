@@ -5,7 +5,8 @@ The workbook is read with :func:`parxl.workbook.read.read_return` and scored wit
 states them: the overall score (``93,23 điểm``, ``57,96 điểm/ 70 điểm`` against the matching
 maximum: total, base, self-assessed or survey), each domain's ``a/b`` score and deducted points
 and share of the total deducted (matched by the domain's name), the total deducted points, and
-the survey score.
+the survey score; in a domain table with a share column, each domain row's deducted points and
+share, and the total deducted points.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from parxl.audit.checks import Audit, Check, Inconsistency, Quote, domain_key
+from parxl.audit.checks import (
+    Audit,
+    Check,
+    Inconsistency,
+    Quote,
+    cell_figure,
+    domain_key,
+    share_columns,
+)
 from parxl.audit.document import Document, Para
 from parxl.audit.figures import NUM, Num, agrees, fmt, round_to, sentence_at, shown, to_decimal
 from parxl.framework.model import Domain
@@ -50,12 +59,15 @@ class _Compare:
 
     def compare(self, what: str, stated: Num, value: float, para: Para, pos: int,
                 extra: list[Quote] | None = None) -> None:
+        self.compare_quoted(what, stated, value, [Quote(sentence_at(para.text, pos), para.where), *(extra or [])])
+
+    def compare_quoted(self, what: str, stated: Num, value: float, quotes: list[Quote]) -> None:
+        """A stated figure vs the workbook's value; ``quotes[0]`` is where it is stated."""
         exact = _dec(value)
         ok = agrees(stated, exact)
-        self.checks.append(Check("workbook", what, para.where, stated.value, round_to(exact, stated.decimals), ok))
+        self.checks.append(Check("workbook", what, quotes[0].where, stated.value, round_to(exact, stated.decimals), ok))
         if ok:
             return
-        quotes = [Quote(sentence_at(para.text, pos), para.where), *(extra or [])]
         pct = "%" if stated.percent else ""
         rounded = round_to(exact, stated.decimals)
         near = shown(exact, stated.decimals)
@@ -129,8 +141,33 @@ class _Compare:
         exact, _ = a.deducted_statements()
         for stated, p, i in exact:
             self.compare("tổng số điểm bị trừ", stated, s.base.deducted, p, i)
+        self.share_tables(by_key)
         self.full_marks_and_bonus()
         return self.found, self.checks
+
+    def share_tables(self, by_key: dict[int, Domain]) -> None:
+        """A domain table with a share column ("Tỷ lệ so với tổng số điểm bị trừ"): each domain
+        row's deducted points and share (the domain named in the row), and the total row's
+        deducted points."""
+        s = self.scores
+        for col in share_columns(self.audit.doc):
+            tr, rows = col.total, col.total.table.rows
+            name = tr.table.name
+            for r in tr.body:
+                dom = by_key.get(domain_key(tr.label(r)) or 0)
+                if dom is None:
+                    continue
+                g = s.domains[dom.code]
+                deducted, share = cell_figure(rows[r][col.deducted]), cell_figure(rows[r][col.share])
+                if deducted is not None and not deducted.percent:
+                    self.compare_quoted(f"số điểm bị trừ của lĩnh vực {dom.code} ({dom.name}) ở {name}", deducted,
+                                        g.deducted, [tr.quote(r)])
+                if share is not None and share.percent:
+                    self.compare_quoted(f"tỷ lệ điểm bị trừ của lĩnh vực {dom.code} so với tổng số điểm bị trừ "
+                                        f"ở {name}", share, g.share * 100, [tr.quote(r)])
+            total = cell_figure(rows[tr.row][col.deducted])
+            if total is not None and not total.percent:
+                self.compare_quoted(f"tổng số điểm bị trừ ở {name}", total, s.base.deducted, [tr.quote(tr.row)])
 
     def full_marks_and_bonus(self) -> None:
         """"đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ..." (nothing deducted there), "đạt 08/10
