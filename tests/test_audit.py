@@ -59,12 +59,63 @@ def test_seed000_total_deducted_stated_twice() -> None:
     # (22,16%), 1,32/6,77 = 19,498% (19,5%), 2,69/6,77 = 39,734% (39,73%) all mean a total of
     # 6,77; "Các nội dung đạt thấp bị trừ 6,67 điểm ở 12 nội dung" states 6,67.
     found = audit_file(seed("000"))
-    assert summary(found) == {("restated", D("6.67"), D("6.77"))}
-    x = found[0]
+    # and "Lĩnh vực 2 – Cải cách Thủ tục" (test_seed000_domain_2_called_by_domain_3s_name)
+    assert summary(found) == {("restated", D("6.67"), D("6.77")), ("name", D("2"), D("3"))}
+    x = next(x for x in found if x.kind == "restated")
     assert "6,67" in x.message and "6,77" in x.message
     assert "bị trừ 6,67 điểm ở 12 nội dung" in x.quotes[0].text
     assert x.quotes[0].where.startswith("dòng ")
     assert any("2,69/6,77" in q.text for q in x.quotes[1:])
+
+
+def test_seed000_domain_2_called_by_domain_3s_name() -> None:
+    # line 50: "đạt điểm tối đa ở Lĩnh vực 1- ...; Lĩnh vực 2 – Cải cách Thủ tục; ..." but procedures
+    # (thủ tục) are domain 3, which the same paragraph calls "Lĩnh vực 3 – Cải cách thủ tục hành
+    # chính" and line 32 says lost 1,5 points: the letter says both that it reached the maximum
+    # and that it lost points
+    [x] = [x for x in audit_file(seed("000")) if x.kind == "name"]
+    assert (x.stated, x.expected) == (D("2"), D("3"))
+    assert "Lĩnh vực 2 – Cải cách Thủ tục" in x.quotes[0].text
+    assert "Lĩnh vực 3 – Cải cách thủ tục hành chính" in x.quotes[1].text
+    assert "“Cải cách Thủ tục”" in x.message
+    a = checks(seed("000"))
+    for number in ("1", "3", "4", "5", "6", "7"):  # the other domains are named by their own number
+        assert passed(a, "name", number), number
+
+
+_DOMAINS_NAMED = ("Lĩnh vực 1 – Công tác chỉ đạo, điều hành: đạt 14/14 điểm.\n"
+                  "Lĩnh vực {n} – {name}: đạt 10/11 điểm.\n"
+                  "Lĩnh vực 3 – Cải cách thủ tục hành chính: đạt 15,5/17 điểm.\n")
+
+
+@pytest.mark.parametrize(("n", "name", "flagged"), [
+    ("2", "Cải cách thể chế", False),
+    ("2", "Cải cách thủ tục", True),  # domain 3's name, and the text numbers domain 3 as 3
+    ("2", "Cải cách TTHC", True),
+    ("3", "Cải cách thể chế", True),  # number 3 given domain 2's name, and also domain 3's
+    ("2", "Xây dựng văn bản quy phạm pháp luật", False),  # names no usual domain: not compared
+    ("2", "Cải cách thể chế và thủ tục hành chính", False),  # names two: not compared
+])
+def test_domain_number_and_name_disagree(n: str, name: str, flagged: bool) -> None:
+    found = audit_text(_DOMAINS_NAMED.format(n=n, name=name))
+    if flagged:
+        [x] = found
+        assert x.kind == "name" and x.stated == D(n) and x.quotes[0].where == "dòng 2"
+    else:
+        assert found == []
+
+
+def test_domain_names_only_compared_when_the_text_confirms_the_numbering() -> None:
+    # a framework numbering its domains otherwise, written consistently: nothing to compare with
+    assert audit_text("Lĩnh vực 2 – Cải cách thủ tục hành chính: đạt 10/11 điểm.\n"
+                      "Lĩnh vực 3 – Cải cách thể chế: đạt 15/17 điểm.\n") == []
+    # a colon followed by a description, not a name
+    assert audit_text("Lĩnh vực 3 – Cải cách thủ tục hành chính: đạt 15/17 điểm.\n"
+                      "Trong lĩnh vực 2: ban hành 05 văn bản về thủ tục hành chính.\n") == []
+    # a colon followed by a name is a name
+    found = audit_text("Lĩnh vực 3 – Cải cách thủ tục hành chính: đạt 15/17 điểm.\n"
+                       "Lĩnh vực 2: Cải cách thủ tục hành chính đạt 10/11 điểm.\n")
+    assert summary(found) == {("name", D("2"), D("3"))}
 
 
 def test_seed000_consistent_figures_are_checked_and_pass() -> None:
@@ -824,7 +875,8 @@ def test_cli_prints_quotes_and_exits_1() -> None:
     assert r.exit_code == 1, r.output
     assert "6,67" in r.output and "6,77" in r.output
     assert "bị trừ 6,67 điểm ở 12 nội dung" in r.output
-    assert "1 chỗ không khớp" in r.output
+    assert "2 chỗ không khớp" in r.output  # 6,67 vs 6,77, and "Lĩnh vực 2 – Cải cách Thủ tục"
+    assert "Số và tên lĩnh vực không khớp" in r.output
 
 
 def test_cli_consistent_report_exits_0_and_json() -> None:
@@ -872,11 +924,16 @@ def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     from parxl.audit.against import compare_workbook
 
     assert summary(audit_file(seed("000"), against=examples["hcm-quan-2023"])) == {
-        ("restated", D("6.67"), D("6.77")), ("workbook", D("6.67"), D("6.77"))}
+        ("restated", D("6.67"), D("6.77")), ("workbook", D("6.67"), D("6.77")),
+        ("name", D("2"), D("3")), ("workbook", D("2"), D("3"))}
     found, done = compare_workbook(load_document(seed("000")), examples["hcm-quan-2023"])
-    # the HCM example is District 1's 2023 result: base deducted 1,5 + 1,32 + 2,69 + 1,26 = 6,77
-    assert summary(found) == {("workbook", D("6.67"), D("6.77"))}
-    assert "6,67" in found[0].message and "6,77" in found[0].message
+    # the HCM example is District 1's 2023 result: base deducted 1,5 + 1,32 + 2,69 + 1,26 = 6,77;
+    # its domain 2 is "Cải cách thể chế", and "Cải cách Thủ tục" is its domain 3's name
+    assert summary(found) == {("workbook", D("6.67"), D("6.77")), ("workbook", D("2"), D("3"))}
+    total = next(x for x in found if x.stated == D("6.67"))
+    assert "6,67" in total.message and "6,77" in total.message
+    misnamed = next(x for x in found if x.stated == D("2"))
+    assert "Cải cách thể chế" in misnamed.message and "Cải cách thủ tục hành chính" in misnamed.message
     assert _wb_passed(done, "tổng số điểm bị trừ", "6.77")
     assert _wb_passed(done, "tổng điểm chỉ số", "93.23")  # "là 93,23 điểm"
     assert _wb_passed(done, "lĩnh vực 3", "1.5")
@@ -885,8 +942,11 @@ def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     assert _wb_passed(done, "tỷ lệ điểm bị trừ của lĩnh vực 3", "22.16")
     assert _wb_passed(done, "điều tra xã hội học", "8.74")
     # "đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ...; Lĩnh vực 4 ...; Lĩnh vực 5 ...": nothing deducted
-    for code in ("1", "2", "4", "5"):
+    for code in ("1", "4", "5"):
         assert _wb_passed(done, f"lĩnh vực {code} ", "0"), code
+    # "Lĩnh vực 2 – Cải cách Thủ tục" names domain 3 (1,5 deducted) by domain 2's number: neither
+    # is confirmed as reaching the maximum
+    assert not any("lĩnh vực 2 " in c.what and "đạt điểm tối đa" in c.what for c in done)
     assert _wb_passed(done, "số nội dung điểm thưởng đạt", "8")  # "đạt 08/10 nội dung của Điểm thường"
     assert _wb_passed(done, "số nội dung điểm thưởng", "10")
     assert _wb_passed(done, "điểm thưởng tối đa", "5")  # "tối đa chỉ được nhận 05 điểm thường"
@@ -912,6 +972,21 @@ def test_exact_values_are_shown_two_decimals_beyond_the_stated_figure() -> None:
     assert shown(D("92.587"), 0) == "92,59"  # 33.410 / 36.085, stated "93%"
     assert shown(D("6.77"), 2) == "6,77"  # no trailing zeros
     assert shown(D("22583950"), 0) == "22.583.950"
+
+
+def test_against_domain_named_by_another_domains_name(examples: dict[str, Path]) -> None:
+    """With the workbook, its framework gives the names: one mention suffices."""
+    from parxl.audit.against import compare_workbook
+
+    # hcm-quan-2023: domain 2 is "Cải cách thể chế", domain 3 "Cải cách thủ tục hành chính"
+    text = "Quận đạt điểm tối đa ở Lĩnh vực 2 – Cải cách Thủ tục.\n"
+    assert audit_text(text) == []  # nothing in the text itself to compare the name with
+    found, done = compare_workbook(read_text(text), examples["hcm-quan-2023"])
+    assert summary(found) == {("workbook", D("2"), D("3"))}
+    assert not any("đạt điểm tối đa" in c.what for c in done)
+    found, done = compare_workbook(read_text(text.replace("Thủ tục", "thể chế")), examples["hcm-quan-2023"])
+    assert found == [] and _wb_passed(done, "tên của lĩnh vực 2", "2")
+    assert _wb_passed(done, "lĩnh vực 2 (Cải cách thể chế), nêu là đạt điểm tối đa", "0")
 
 
 def test_against_daknong_example(examples: dict[str, Path]) -> None:
@@ -961,5 +1036,5 @@ _PIECES = ["0", "1", "2,5", "9.5", "22.583.451", "/", "%", ":", ";", ",", ".", "
 def test_any_text_is_audited_without_crashing(text: str) -> None:
     found = audit_text(text)
     for x in found:
-        assert x.kind in ("sum", "percent", "restated", "losses")
+        assert x.kind in ("sum", "percent", "restated", "losses", "name")
         assert x.quotes and all(q.where.startswith("dòng ") for q in x.quotes)

@@ -6,7 +6,7 @@ states them: the overall score (``93,23 điểm``, ``57,96 điểm/ 70 điểm``
 maximum: total, base, self-assessed or survey), each domain's ``a/b`` score and deducted points
 and share of the total deducted (matched by the domain's name), the total deducted points, and
 the survey score; in a domain table with a share column, each domain row's deducted points and
-share, and the total deducted points.
+share, and the total deducted points; and each "Lĩnh vực N – tên" against the framework's names.
 """
 
 from __future__ import annotations
@@ -71,10 +71,12 @@ class _Compare:
         pct = "%" if stated.percent else ""
         rounded = round_to(exact, stated.decimals)
         near = shown(exact, stated.decimals)
-        x = Inconsistency("workbook",
-                          f"Văn bản nêu {what} là {stated.text}{pct} nhưng bảng tính {self.name} cho {near}{pct}"
-                          + (f" (làm tròn là {fmt(rounded)}{pct})" if near != fmt(rounded) else ""),
-                          tuple(quotes), stated.value, rounded)
+        self.report(Inconsistency("workbook",
+                                  f"Văn bản nêu {what} là {stated.text}{pct} nhưng bảng tính {self.name} cho "
+                                  f"{near}{pct}" + (f" (làm tròn là {fmt(rounded)}{pct})" if near != fmt(rounded) else ""),
+                                  tuple(quotes), stated.value, rounded))
+
+    def report(self, x: Inconsistency) -> None:
         if all((o.stated, o.expected, o.quotes[0]) != (x.stated, x.expected, x.quotes[0]) for o in self.found):
             self.found.append(x)
 
@@ -142,7 +144,7 @@ class _Compare:
         for stated, p, i in exact:
             self.compare("tổng số điểm bị trừ", stated, s.base.deducted, p, i)
         self.share_tables(by_key)
-        self.full_marks_and_bonus()
+        self.full_marks_and_bonus(self.domain_names())
         return self.found, self.checks
 
     def share_tables(self, by_key: dict[int, Domain]) -> None:
@@ -169,9 +171,38 @@ class _Compare:
             if total is not None and not total.percent:
                 self.compare_quoted(f"tổng số điểm bị trừ ở {name}", total, s.base.deducted, [tr.quote(tr.row)])
 
-    def full_marks_and_bonus(self) -> None:
-        """"đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ..." (nothing deducted there), "đạt 08/10
-        nội dung của Điểm thưởng", "Không có nội dung nào bị Điểm trừ"."""
+    def domain_names(self) -> set[tuple[int, int]]:
+        """"Lĩnh vực N – tên" vs the framework's domain N: a name that is clearly another domain of
+        the framework ("Lĩnh vực 2 – Cải cách Thủ tục" where domain 2 is "Cải cách thể chế" and
+        domain 3 "Cải cách thủ tục hành chính") is reported. Returns where those mentions are
+        (paragraph, position), so that nothing else takes them as naming domain N."""
+        keys = {d.code: domain_key(d.name) for d in self.fw.domains if d.code.isdigit()}
+        codes = {d.code: d for d in self.fw.domains}
+        wrong: set[tuple[int, int]] = set()
+        for m in self.audit.domain_names():
+            d = codes.get(str(m.number))
+            if d is None or d.code not in keys or m.key is None:
+                continue
+            other = None if keys[d.code] == m.key else next(
+                (codes[c] for c, k in keys.items() if k == m.key), None)
+            quote = Quote(sentence_at(m.para.text, m.start), m.para.where)
+            self.checks.append(Check("workbook", f"tên của lĩnh vực {d.code} ({d.name}), nêu là “{m.name}”",
+                                     quote.where, Decimal(m.number),
+                                     Decimal(other.code if other is not None else d.code), other is None))
+            if other is None:
+                continue
+            wrong.add((m.para.index, m.start))
+            self.report(Inconsistency(
+                "workbook",
+                f"Văn bản gọi lĩnh vực {m.number} là “{m.name}” nhưng trong bảng tính {self.name}, lĩnh vực "
+                f"{d.code} là “{d.name}”; tên “{m.name}” là của lĩnh vực {other.code} ({other.name})",
+                (quote,), Decimal(m.number), Decimal(other.code)))
+        return wrong
+
+    def full_marks_and_bonus(self, misnamed: set[tuple[int, int]]) -> None:
+        """"đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ..." (nothing deducted there; not for a
+        domain whose number and name disagree, in ``misnamed``), "đạt 08/10 nội dung của Điểm
+        thưởng", "Không có nội dung nào bị Điểm trừ"."""
         s, fw, a = self.scores, self.fw, self.audit
         codes = {d.code: d for d in fw.domains}
         bonus_hits = sum(1 for i in fw.bonus if s.items[i.code].achieved > 0)
@@ -182,7 +213,7 @@ class _Compare:
                 span = p.text[m.end():m.end() + (end.start() if end else 0)]
                 for k in re.finditer(r"lĩnh vực\s+(\d{1,2})", span, re.I):
                     d = codes.get(k.group(1))
-                    if d is None:
+                    if d is None or (p.index, m.end() + k.start()) in misnamed:
                         continue
                     zero = Num(Decimal(0), "0", 0, 0, 2, unit="điểm")
                     self.compare(f"số điểm bị trừ của lĩnh vực {d.code} ({d.name}), nêu là đạt điểm tối đa",

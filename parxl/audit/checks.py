@@ -93,6 +93,7 @@ KIND_LABELS = {
     "restated": "Một số liệu, hai giá trị",
     "losses": "Điểm không đạt không khớp",
     "workbook": "Khác bảng tính",
+    "name": "Số và tên lĩnh vực không khớp",
 }
 
 DOMAIN_KEYS: tuple[tuple[int, tuple[str, ...]], ...] = (
@@ -111,6 +112,29 @@ def domain_key(text: str) -> int | None:
     low = text.lower()
     hits = {n for n, keys in DOMAIN_KEYS if any(k in low for k in keys)}
     return hits.pop() if len(hits) == 1 else None
+
+
+# A domain named by its number and its name: "Lĩnh vực 2 – Cải cách thể chế", "Lĩnh vực 3 (Cải
+# cách thủ tục hành chính)", "Lĩnh vực 7: Xây dựng và phát triển chính quyền điện tử" (after a colon
+# only a name that opens as domain names do, not "lĩnh vực 2: ban hành 05 văn bản ..."). The name
+# ends at a clause mark or where the sentence goes on about the domain ("... bị trừ 1,5 điểm").
+_DOMAIN_NAMED = re.compile(
+    r"lĩnh\s+vực\s+(?P<n>\d{1,2})(?![\d.,/])\s*"
+    r"(?:[-–—]\s*|\(\s*|:\s*(?=(?:cải\s+cách|công\s+tác|xây\s+dựng|tác\s+động)\b))"
+    r"(?P<name>[^\W\d][^;:,.()\d]{2,100}?)(?=\s*(?:[;:,.()]|$)|\s+(?:bị|đạt|chiếm|được|với|có|là|đã|gồm)\s)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DomainName:
+    """A domain named by number and name in the text, and the usual domain its name names."""
+
+    number: int
+    name: str
+    key: int | None  # domain_key(name): which of the 8 usual domains the name is, if clearly one
+    para: Para
+    start: int  # where "Lĩnh vực" is in the paragraph
 
 
 _DEDUCTION = re.compile(
@@ -478,6 +502,7 @@ class Audit:
         self.check_domain_parts()
         self.check_tables()
         self.check_table_shares()
+        self.check_domain_names()
         self.check_outline_counts()
         return self.found
 
@@ -533,6 +558,36 @@ class Audit:
                 out[d] = (found[0], found[1], s)
         self._domain_scores = out
         return out
+
+    def domain_names(self) -> list[DomainName]:
+        """Every "Lĩnh vực N – tên" of the document, in order."""
+        out: list[DomainName] = []
+        for p in self.doc.paras:
+            for m in _DOMAIN_NAMED.finditer(p.text):
+                name = m.group("name").strip()
+                out.append(DomainName(int(m.group("n")), name, domain_key(name), p, m.start()))
+        return out
+
+    def check_domain_names(self) -> None:
+        """One domain called by two numbers, or one number given two domains' names: "Lĩnh vực 2 –
+        Cải cách Thủ tục" where the document also writes "Lĩnh vực 3 – Cải cách thủ tục hành
+        chính" (seed 000). Reported only when the document itself confirms the usual numbering of
+        the domain in conflict (elsewhere it writes "Lĩnh vực 3 – <a name of domain 3>", or "Lĩnh
+        vực 2 – <a name of domain 2>"); a name that names no domain clearly is never compared."""
+        named = [m for m in self.domain_names() if m.key is not None]
+        usual = [o for o in named if o.key == o.number]
+        for m in named:
+            other = None if m.key == m.number else next(
+                (o for o in usual if o.key == m.key or o.number == m.number), None)
+            self.note("name", f"số của lĩnh vực “{m.name}”", m.para.where, Decimal(m.number),
+                      Decimal(m.key if other is not None and m.key else m.number), other is None)
+            if other is None:
+                continue
+            self.add("name",
+                     f"Văn bản gọi lĩnh vực {m.number} là “{m.name}”, nhưng tên này ứng với lĩnh vực {m.key}; "
+                     f"ở chỗ khác văn bản ghi “Lĩnh vực {other.number} – {other.name}”",
+                     [self.quote(m.para, m.start), self.quote(other.para, other.start)],
+                     Decimal(m.number), Decimal(m.key or 0))
 
     def check_domain_sum(self) -> None:
         domains = self.domain_scores()
