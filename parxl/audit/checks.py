@@ -8,16 +8,20 @@ an exact value when they equal it rounded to the decimals they were written with
   score; a heading's deducted points or score vs its bullets; a domain's score vs its criteria;
   ``N hồ sơ, trong đó a ..., b ...`` (also ``gồm``, ``bao gồm``, ``657 TTHC: a, b``,
   ``12 nội dung ... (03 nội dung) ... (04 nội dung)``); counts per numbered subsection vs the
-  count stated before them; a table's "Tổng cộng" row; the dossier flow (received = carried
-  + new; a received total = resolved + pending; resolved = on time + late (+ early));
+  count stated before them; a table's "Tổng cộng" row, also of a column of shares of the
+  deducted points; the dossier flow (received = carried + new; a received total = resolved +
+  pending; resolved = on time + late (+ early));
 * ``percent``  — a percentage vs its part and base (``33.410/36.085 ..., đạt tỷ lệ 93%``,
   ``đúng hạn 15.739 hồ sơ chiếm tỷ lệ 89,4%``, ``đạt 36% Kế hoạch`` with ``Kế hoạch giao: B``,
-  ``bị trừ p điểm chiếm tỷ lệ P% so với tổng số điểm bị trừ``);
+  ``bị trừ p điểm (02 nội dung), chiếm tỷ lệ P% so với tổng số điểm bị trừ``, each row of a
+  domain table's "Tỷ lệ so với tổng số điểm bị trừ" column);
 * ``restated`` — the same quantity stated twice with two values (the total deducted points,
   the overall score, a domain's score), figures about another year excepted;
 * ``losses``   — ``đạt a/b điểm`` vs the points listed as not achieved (``không đạt x điểm``),
   vs a stated ``số điểm chưa đạt``, and the imperfect criteria of a domain vs its maximum less
   its undetermined (survey) points less what it achieved.
+* ``name``     — a domain named by one number and another domain's name (``Lĩnh vực 2 – Cải
+  cách Thủ tục`` where the text also writes ``Lĩnh vực 3 – Cải cách thủ tục hành chính``).
 
 Statistics of a set are not a total and its parts: an average (``trung bình``, ``bình quân``)
 followed by the highest and the lowest (``cao nhất``, ``thấp nhất``), or a range's bounds
@@ -71,7 +75,7 @@ class Quote:
 class Inconsistency:
     """One arithmetic inconsistency between figures of a report (or with a workbook)."""
 
-    kind: str  # "sum" | "percent" | "restated" | "losses" | "workbook"
+    kind: str  # "sum" | "percent" | "restated" | "losses" | "name" | "workbook"
     message: str  # Vietnamese, with the numbers
     quotes: tuple[Quote, ...]
     stated: Decimal | None = None
