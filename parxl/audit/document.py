@@ -45,7 +45,7 @@ class Para:
 
     index: int  # 1-based position in the document
     text: str  # without the outline marker
-    where: str  # "dòng 12" / "đoạn 5" / "bảng 1, dòng 3" (Vietnamese, for messages)
+    where: str  # "dòng 12" / "đoạn 5" / "Bảng 1, dòng 3" / "bảng thứ 2 trong văn bản, dòng 3"
     marker: str = ""  # "1.", "2.1/", "-", "+", "#", ...
     level: int | None = None  # outline level, None for plain text
     footnote: bool = False
