@@ -59,12 +59,63 @@ def test_seed000_total_deducted_stated_twice() -> None:
     # (22,16%), 1,32/6,77 = 19,498% (19,5%), 2,69/6,77 = 39,734% (39,73%) all mean a total of
     # 6,77; "Các nội dung đạt thấp bị trừ 6,67 điểm ở 12 nội dung" states 6,67.
     found = audit_file(seed("000"))
-    assert summary(found) == {("restated", D("6.67"), D("6.77"))}
-    x = found[0]
+    # and "Lĩnh vực 2 – Cải cách Thủ tục" (test_seed000_domain_2_called_by_domain_3s_name)
+    assert summary(found) == {("restated", D("6.67"), D("6.77")), ("name", D("2"), D("3"))}
+    x = next(x for x in found if x.kind == "restated")
     assert "6,67" in x.message and "6,77" in x.message
     assert "bị trừ 6,67 điểm ở 12 nội dung" in x.quotes[0].text
     assert x.quotes[0].where.startswith("dòng ")
     assert any("2,69/6,77" in q.text for q in x.quotes[1:])
+
+
+def test_seed000_domain_2_called_by_domain_3s_name() -> None:
+    # line 50: "đạt điểm tối đa ở Lĩnh vực 1- ...; Lĩnh vực 2 – Cải cách Thủ tục; ..." but procedures
+    # (thủ tục) are domain 3, which the same paragraph calls "Lĩnh vực 3 – Cải cách thủ tục hành
+    # chính" and line 32 says lost 1,5 points: the letter says both that it reached the maximum
+    # and that it lost points
+    [x] = [x for x in audit_file(seed("000")) if x.kind == "name"]
+    assert (x.stated, x.expected) == (D("2"), D("3"))
+    assert "Lĩnh vực 2 – Cải cách Thủ tục" in x.quotes[0].text
+    assert "Lĩnh vực 3 – Cải cách thủ tục hành chính" in x.quotes[1].text
+    assert "“Cải cách Thủ tục”" in x.message
+    a = checks(seed("000"))
+    for number in ("1", "3", "4", "5", "6", "7"):  # the other domains are named by their own number
+        assert passed(a, "name", number), number
+
+
+_DOMAINS_NAMED = ("Lĩnh vực 1 – Công tác chỉ đạo, điều hành: đạt 14/14 điểm.\n"
+                  "Lĩnh vực {n} – {name}: đạt 10/11 điểm.\n"
+                  "Lĩnh vực 3 – Cải cách thủ tục hành chính: đạt 15,5/17 điểm.\n")
+
+
+@pytest.mark.parametrize(("n", "name", "flagged"), [
+    ("2", "Cải cách thể chế", False),
+    ("2", "Cải cách thủ tục", True),  # domain 3's name, and the text numbers domain 3 as 3
+    ("2", "Cải cách TTHC", True),
+    ("3", "Cải cách thể chế", True),  # number 3 given domain 2's name, and also domain 3's
+    ("2", "Xây dựng văn bản quy phạm pháp luật", False),  # names no usual domain: not compared
+    ("2", "Cải cách thể chế và thủ tục hành chính", False),  # names two: not compared
+])
+def test_domain_number_and_name_disagree(n: str, name: str, flagged: bool) -> None:
+    found = audit_text(_DOMAINS_NAMED.format(n=n, name=name))
+    if flagged:
+        [x] = found
+        assert x.kind == "name" and x.stated == D(n) and x.quotes[0].where == "dòng 2"
+    else:
+        assert found == []
+
+
+def test_domain_names_only_compared_when_the_text_confirms_the_numbering() -> None:
+    # a framework numbering its domains otherwise, written consistently: nothing to compare with
+    assert audit_text("Lĩnh vực 2 – Cải cách thủ tục hành chính: đạt 10/11 điểm.\n"
+                      "Lĩnh vực 3 – Cải cách thể chế: đạt 15/17 điểm.\n") == []
+    # a colon followed by a description, not a name
+    assert audit_text("Lĩnh vực 3 – Cải cách thủ tục hành chính: đạt 15/17 điểm.\n"
+                      "Trong lĩnh vực 2: ban hành 05 văn bản về thủ tục hành chính.\n") == []
+    # a colon followed by a name is a name
+    found = audit_text("Lĩnh vực 3 – Cải cách thủ tục hành chính: đạt 15/17 điểm.\n"
+                       "Lĩnh vực 2: Cải cách thủ tục hành chính đạt 10/11 điểm.\n")
+    assert summary(found) == {("name", D("2"), D("3"))}
 
 
 def test_seed000_consistent_figures_are_checked_and_pass() -> None:
@@ -244,6 +295,39 @@ def test_percent_rounding_tolerance() -> None:
         found = audit_text(f"Giải ngân 33.410/36.085 triệu đồng, đạt tỷ lệ {stated}%.")
         assert (found == []) is ok, stated
 
+
+
+_DEDUCTED_SHARE = "Tổng số điểm bị trừ là 6,54 điểm.\n1. Lĩnh vực 1 - Công tác chỉ đạo: bị trừ 0,59 điểm{aside}, chiếm tỷ lệ {pct}% so với tổng số điểm bị trừ.\n"
+
+
+@pytest.mark.parametrize("aside", [" (02 nội dung)", " ở 02 nội dung", " (Phòng Nội vụ, Văn phòng HĐND và UBND)"])
+def test_share_of_deducted_points_read_through_a_short_aside(aside: str) -> None:
+    """parxl's own wording "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% so với tổng số điểm bị
+    trừ": the share is checked through the parenthesis. 0,59 / 6,54 = 9,021% -> 9,02%."""
+    a = Audit(read_text(_DEDUCTED_SHARE.format(aside=aside, pct="9,02")))
+    assert a.run() == []
+    assert passed(a, "percent", "9.02")
+    found = audit_text(_DEDUCTED_SHARE.format(aside=aside, pct="9,20"))
+    assert summary(found) == {("percent", D("9.20"), D("9.02"))}
+
+
+@pytest.mark.parametrize("text", [
+    # the share is another domain's, in the next sentence or clause
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (02 nội dung). Các lĩnh vực còn lại chiếm tỷ lệ "
+    "90,98% so với tổng số điểm bị trừ.",
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (02 nội dung); lĩnh vực khác chiếm tỷ lệ "
+    "90,98% so với tổng số điểm bị trừ.",
+    # the parenthesis holds a share of something else, or another deduction
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (chiếm 30% điểm của tiêu chí), chiếm tỷ lệ "
+    "50% so với tổng điểm của lĩnh vực.",
+    "Tổng số điểm bị trừ là 6,54 điểm. Lĩnh vực 1 bị trừ 0,59 điểm (Phòng Nội vụ bị trừ 0,4 điểm), chiếm tỷ lệ "
+    "9,02% so với tổng số điểm bị trừ.",
+])
+def test_share_aside_does_not_reach_another_share(text: str) -> None:
+    a = Audit(read_text(text))
+    assert a.run() == []
+    assert not any(c.kind == "percent" and c.what == "tỷ lệ trên tổng số điểm bị trừ" and c.stated != D("9.02")
+                   for c in a.checks)
 
 
 def test_percent_of_another_clause_is_not_the_fractions() -> None:
@@ -565,6 +649,47 @@ def test_markdown_table_total_row() -> None:
     assert [c.stated for c in a.checks] == [D("300")]  # 100 + 200
 
 
+_SHARE_TABLE = (
+    "| STT | Lĩnh vực | Điểm tối đa | Điểm đạt | Điểm bị trừ | Tỷ lệ so với tổng số điểm bị trừ |\n|---|---|---|---|---|---|\n"
+    "| 1 | Công tác chỉ đạo, điều hành | 14 | 13 | 1 | {s1}% |\n"
+    "| 2 | Cải cách thể chế | 11 | 9,5 | 1,5 | {s2}% |\n"
+    "| 3 | Cải cách thủ tục hành chính | 17 | 15,5 | 1,5 | 37,5% |\n"
+    "| 4 | Cải cách tổ chức bộ máy | 8 | 8 | 0 | 0% |\n"
+    "| | Tổng cộng | 50 | 46 | 4 | {total}% |\n"
+)
+
+
+def test_domain_table_share_column() -> None:
+    """Each row's share of the deducted points is its deducted points over the total row's
+    (1/4 = 25%, 1,5/4 = 37,5%), and the shares add up to the total row's 100%."""
+    a = Audit(read_text(_SHARE_TABLE.format(s1="25", s2="37,5", total="100")))
+    assert a.run() == []
+    assert sum(1 for c in a.checks if c.ok and c.kind == "percent") == 4  # one per row
+    assert passed(a, "sum", "100")  # 25 + 37,5 + 37,5 + 0
+    found = audit_text(_SHARE_TABLE.format(s1="25", s2="27,5", total="100"))
+    # row 2: 1,5/4 = 37,5%, not 27,5%; the shares add up to 25 + 27,5 + 37,5 + 0 = 90
+    assert summary(found) == {("percent", D("27.5"), D("37.5")), ("sum", D("100"), D("90"))}
+    row = next(x for x in found if x.kind == "percent")
+    assert row.quotes[0].where == "dòng 4" and "Cải cách thể chế" in row.message
+    # a total row that is not the sum of the shares: 100, not 90
+    assert summary(audit_text(_SHARE_TABLE.format(s1="25", s2="37,5", total="90"))) == {
+        ("sum", D("90"), D("100"))}
+
+
+def test_domain_table_share_within_the_rounding_shown() -> None:
+    """Shares computed from unrounded points: 0,584 and 1,416 of 2 are shown as 0,58 and 1,42 but
+    their shares are 29,2% and 70,8% (0,58/2 would be 29%): within the rounding shown, not flagged.
+    The shares 29,2% + 70,8% = 100%, and rounded shares may add up to 100% give or take a little."""
+    table = ("| Lĩnh vực | Điểm bị trừ | Tỷ lệ so với tổng số điểm bị trừ |\n|---|---|---|\n"
+             "| Cải cách thể chế | 0,58 | {a}% |\n| Cải cách tài chính công | 1,42 | {b}% |\n"
+             "| Tổng cộng | 2 | 100% |\n")
+    assert audit_text(table.format(a="29,2", b="70,8")) == []
+    assert audit_text(table.format(a="29,21", b="70,8")) == []  # 29,21 + 70,8 = 100,01: rounding
+    found = audit_text(table.format(a="39,2", b="60,8"))  # 0,585/1,995 = 29,32% at most
+    assert ("percent", D("39.2"), D("29")) in summary(found)
+    assert ("percent", D("60.8"), D("71")) in summary(found)
+
+
 # -- documents: .docx and bad input ----------------------------------------------------------
 
 def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
@@ -589,7 +714,63 @@ def test_docx_with_paragraphs_and_a_table(tmp_path: Path) -> None:
     assert found == {("sum", D("65.7"), D("64.7")), ("losses", D("6.5"), D("2")),
                      ("sum", D("30"), D("31")), ("sum", D("1950"), D("1940"))}
     where = {q.where for x in audit_file(path) for q in x.quotes}
-    assert any(w.startswith("bảng 1, dòng 1") for w in where)
+    assert any(w.startswith("bảng thứ 1 trong văn bản, dòng 1") for w in where)  # no caption above it
+
+
+def _docx_table(d: object, rows: list[tuple[str, ...]]) -> None:
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[attr-defined]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
+_POINTS_TABLE = [("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt"), ("1", "Chỉ đạo, điều hành", "14", "12"),
+                 ("2", "Thể chế", "11", "8,7"), ("", "Tổng cộng", "25", "{total}")]
+
+
+def test_docx_tables_are_named_as_the_reader_sees_them(tmp_path: Path) -> None:
+    """A letterhead laid out as a table is not "Bảng 1": a table is named by the caption right
+    above it, else by its position among all the document's tables."""
+    import docx
+
+    d = docx.Document()
+    _docx_table(d, [("ỦY BAN NHÂN DÂN HUYỆN A", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")])  # letterhead
+    d.add_paragraph("Bảng 1. Kết quả theo lĩnh vực")
+    d.add_paragraph("")  # an empty paragraph between caption and table is still "right above"
+    wrong = [tuple(c.format(total="21,7") for c in row) for row in _POINTS_TABLE]  # 12 + 8,7 = 20,7
+    _docx_table(d, wrong)
+    d.add_paragraph("Các đơn vị đã cập nhật số liệu như sau.")
+    _docx_table(d, wrong)  # no caption: the 3rd table of the document
+    path = tmp_path / "bang.docx"
+    d.save(str(path))
+    found = audit_file(path)
+    assert summary(found) == {("sum", D("21.7"), D("20.7"))} and len(found) == 2
+    first, second = sorted(found, key=lambda x: x.message)
+    assert first.message.startswith("Bảng 1, Điểm đạt:") and first.quotes[0].where == "Bảng 1, dòng 4"
+    assert second.message.startswith("Bảng thứ 3 trong văn bản, Điểm đạt:")
+    assert second.quotes[0].where == "bảng thứ 3 trong văn bản, dòng 4"
+
+
+def test_docx_tables_sharing_a_caption_label_are_named_by_position(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for _ in range(2):  # two appendices, each with its own "Bảng 1"
+        d.add_paragraph("BẢNG 1: KẾT QUẢ")
+        _docx_table(d, [tuple(c.format(total="20,7") for c in row) for row in _POINTS_TABLE])
+    path = tmp_path / "hai-bang.docx"
+    d.save(str(path))
+    assert [t.name for t in load_document(path).tables] == ["bảng thứ 1 trong văn bản", "bảng thứ 2 trong văn bản"]
+    d.paragraphs[-1].text = "Bảng 2: Kết quả"
+    d.save(str(path))
+    assert [t.name for t in load_document(path).tables] == ["Bảng 1", "Bảng 2"]
+
+
+def test_markdown_tables_are_named_by_their_caption() -> None:
+    text = "Bảng 3. Điểm\n" + "\n".join("| " + " | ".join(r) + " |" for r in _POINTS_TABLE) + "\n\nKết thúc.\n"
+    text += "| a | b |\n| 1 | 2 |\n"
+    doc = read_text(text.format(total="20,7"))
+    assert [t.name for t in doc.tables] == ["Bảng 3", "bảng thứ 2 trong văn bản"]
 
 
 def test_docx_word_numbering_is_the_outline(tmp_path: Path) -> None:
@@ -694,7 +875,8 @@ def test_cli_prints_quotes_and_exits_1() -> None:
     assert r.exit_code == 1, r.output
     assert "6,67" in r.output and "6,77" in r.output
     assert "bị trừ 6,67 điểm ở 12 nội dung" in r.output
-    assert "1 chỗ không khớp" in r.output
+    assert "2 chỗ không khớp" in r.output  # 6,67 vs 6,77, and "Lĩnh vực 2 – Cải cách Thủ tục"
+    assert "Số và tên lĩnh vực không khớp" in r.output
 
 
 def test_cli_consistent_report_exits_0_and_json() -> None:
@@ -742,11 +924,16 @@ def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     from parxl.audit.against import compare_workbook
 
     assert summary(audit_file(seed("000"), against=examples["hcm-quan-2023"])) == {
-        ("restated", D("6.67"), D("6.77")), ("workbook", D("6.67"), D("6.77"))}
+        ("restated", D("6.67"), D("6.77")), ("workbook", D("6.67"), D("6.77")),
+        ("name", D("2"), D("3")), ("workbook", D("2"), D("3"))}
     found, done = compare_workbook(load_document(seed("000")), examples["hcm-quan-2023"])
-    # the HCM example is District 1's 2023 result: base deducted 1,5 + 1,32 + 2,69 + 1,26 = 6,77
-    assert summary(found) == {("workbook", D("6.67"), D("6.77"))}
-    assert "6,67" in found[0].message and "6,77" in found[0].message
+    # the HCM example is District 1's 2023 result: base deducted 1,5 + 1,32 + 2,69 + 1,26 = 6,77;
+    # its domain 2 is "Cải cách thể chế", and "Cải cách Thủ tục" is its domain 3's name
+    assert summary(found) == {("workbook", D("6.67"), D("6.77")), ("workbook", D("2"), D("3"))}
+    total = next(x for x in found if x.stated == D("6.67"))
+    assert "6,67" in total.message and "6,77" in total.message
+    misnamed = next(x for x in found if x.stated == D("2"))
+    assert "Cải cách thể chế" in misnamed.message and "Cải cách thủ tục hành chính" in misnamed.message
     assert _wb_passed(done, "tổng số điểm bị trừ", "6.77")
     assert _wb_passed(done, "tổng điểm chỉ số", "93.23")  # "là 93,23 điểm"
     assert _wb_passed(done, "lĩnh vực 3", "1.5")
@@ -755,12 +942,51 @@ def test_against_hcm_example_flags_6_67(examples: dict[str, Path]) -> None:
     assert _wb_passed(done, "tỷ lệ điểm bị trừ của lĩnh vực 3", "22.16")
     assert _wb_passed(done, "điều tra xã hội học", "8.74")
     # "đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ...; Lĩnh vực 4 ...; Lĩnh vực 5 ...": nothing deducted
-    for code in ("1", "2", "4", "5"):
+    for code in ("1", "4", "5"):
         assert _wb_passed(done, f"lĩnh vực {code} ", "0"), code
+    # "Lĩnh vực 2 – Cải cách Thủ tục" names domain 3 (1,5 deducted) by domain 2's number: neither
+    # is confirmed as reaching the maximum
+    assert not any("lĩnh vực 2 " in c.what and "đạt điểm tối đa" in c.what for c in done)
     assert _wb_passed(done, "số nội dung điểm thưởng đạt", "8")  # "đạt 08/10 nội dung của Điểm thường"
     assert _wb_passed(done, "số nội dung điểm thưởng", "10")
     assert _wb_passed(done, "điểm thưởng tối đa", "5")  # "tối đa chỉ được nhận 05 điểm thường"
     assert _wb_passed(done, "điểm trừ", "0")  # "Không có nội dung nào bị Điểm trừ"
+
+
+def test_against_message_shows_a_sensible_precision(examples: dict[str, Path]) -> None:
+    from parxl.audit.against import compare_workbook
+
+    # the Đồng Tháp example (Sa Đéc 2023) lost 0,59 of its 6,54 deducted points in domain 1:
+    # 0,59 / 6,54 = 9,0214067...%, shown two decimals beyond the stated "9,20%", not as 9,021406728%
+    text = "1. Lĩnh vực 1 - Công tác chỉ đạo, điều hành: bị trừ 0,59 điểm, chiếm tỷ lệ 9,20% so với tổng số điểm bị trừ.\n"
+    found, _ = compare_workbook(read_text(text), examples["dongthap-huyen-2023"])
+    assert summary(found) == {("workbook", D("9.20"), D("9.02"))}
+    assert "cho 9,0214% (làm tròn là 9,02%)" in found[0].message
+    assert "9,021406" not in found[0].message
+
+
+def test_exact_values_are_shown_two_decimals_beyond_the_stated_figure() -> None:
+    from parxl.audit.figures import shown
+
+    assert shown(D("9.021406728"), 2) == "9,0214"
+    assert shown(D("92.587"), 0) == "92,59"  # 33.410 / 36.085, stated "93%"
+    assert shown(D("6.77"), 2) == "6,77"  # no trailing zeros
+    assert shown(D("22583950"), 0) == "22.583.950"
+
+
+def test_against_domain_named_by_another_domains_name(examples: dict[str, Path]) -> None:
+    """With the workbook, its framework gives the names: one mention suffices."""
+    from parxl.audit.against import compare_workbook
+
+    # hcm-quan-2023: domain 2 is "Cải cách thể chế", domain 3 "Cải cách thủ tục hành chính"
+    text = "Quận đạt điểm tối đa ở Lĩnh vực 2 – Cải cách Thủ tục.\n"
+    assert audit_text(text) == []  # nothing in the text itself to compare the name with
+    found, done = compare_workbook(read_text(text), examples["hcm-quan-2023"])
+    assert summary(found) == {("workbook", D("2"), D("3"))}
+    assert not any("đạt điểm tối đa" in c.what for c in done)
+    found, done = compare_workbook(read_text(text.replace("Thủ tục", "thể chế")), examples["hcm-quan-2023"])
+    assert found == [] and _wb_passed(done, "tên của lĩnh vực 2", "2")
+    assert _wb_passed(done, "lĩnh vực 2 (Cải cách thể chế), nêu là đạt điểm tối đa", "0")
 
 
 def test_against_daknong_example(examples: dict[str, Path]) -> None:
@@ -810,5 +1036,5 @@ _PIECES = ["0", "1", "2,5", "9.5", "22.583.451", "/", "%", ":", ";", ",", ".", "
 def test_any_text_is_audited_without_crashing(text: str) -> None:
     found = audit_text(text)
     for x in found:
-        assert x.kind in ("sum", "percent", "restated", "losses")
+        assert x.kind in ("sum", "percent", "restated", "losses", "name")
         assert x.quotes and all(q.where.startswith("dòng ") for q in x.quotes)

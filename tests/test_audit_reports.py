@@ -8,6 +8,9 @@ alarm of the audit or a bug in the report.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,88 @@ def test_interim_report_with_plan_tasks_is_consistent(demos: dict[str, Path], tm
     make_report("interim", [demos["daknong-huyen-2022"] / FILLED], out, tasks=tasks)
     found = audit_file(out)
     assert found == [], _show(found)
+
+
+# -- parxl's own reports with one figure changed, as a user editing them in Word would ----------
+
+def _vn(text: str) -> Decimal:
+    """ "87,16%" -> 87.16 (the report writes a decimal comma)."""
+    return Decimal(text.rstrip("%").replace(",", "."))
+
+
+def _off_by_nine(text: str) -> str:
+    """ "87,16%" -> "78,16%", "9,02%" -> "18,02%": the same digits after the comma, 9 points off."""
+    whole, _, rest = text.rstrip("%").partition(",")
+    n = int(whole)
+    return f"{n - 9 if n >= 50 else n + 9}" + (f",{rest}" if rest else "") + "%"
+
+
+def _edit(src: Path, dst: Path, edit: Callable[[object], tuple[str, str]]) -> tuple[str, str]:
+    import docx
+
+    d = docx.Document(str(src))
+    old_new = edit(d)
+    d.save(str(dst))
+    return old_new
+
+
+def _edit_sentence_share(d: object) -> tuple[str, str]:
+    """The share in the first "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% ..." paragraph."""
+    for p in d.paragraphs:  # type: ignore[attr-defined]
+        for run in p.runs:
+            m = re.search(r"chiếm tỷ lệ (\d+(?:,\d+)?%)", run.text)
+            if m and "nội dung)" in p.text:
+                new = _off_by_nine(m.group(1))
+                run.text = run.text.replace(m.group(0), f"chiếm tỷ lệ {new}", 1)
+                return m.group(1), new
+    raise AssertionError("no share sentence in the report")
+
+
+def _edit_table_share(d: object) -> tuple[str, str]:
+    """The largest share in the domain table's "Tỷ lệ so với tổng ... bị trừ" column."""
+    for t in d.tables:  # type: ignore[attr-defined]
+        head = [c.text for c in t.rows[0].cells]
+        col = next((k for k, h in enumerate(head) if "tổng" in h and "trừ" in h), None)
+        if col is None:
+            continue
+        cells = [r.cells[col] for r in t.rows[1:-1]]  # the last row is "Tổng cộng"
+        cell = max(cells, key=lambda c: _vn(c.text))
+        old = cell.text
+        new = _off_by_nine(old)
+        run = cell.paragraphs[0].runs[0]
+        run.text = run.text.replace(old, new)
+        assert cell.text == new
+        return old, new
+    raise AssertionError("no domain table with a share column in the report")
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_changed_share_in_a_sentence_is_found(demos: dict[str, Path], framework: str, tmp_path: Path) -> None:
+    """parxl writes "bị trừ X điểm (NN nội dung), chiếm tỷ lệ Y% so với tổng số điểm bị trừ":
+    a share changed in Word is found without the workbook, through the parenthesis."""
+    out = tmp_path / "sua.docx"
+    old, new = _edit(demos[framework] / SELF_ASSESSMENT, out, _edit_sentence_share)
+    found = audit_file(out)
+    assert {(x.kind, x.stated, x.expected) for x in found} == {("percent", _vn(new), _vn(old))}, _show(found)
+
+
+@pytest.mark.parametrize("report", (SELF_ASSESSMENT, REMEDY))
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_changed_share_in_the_domain_table_is_found(demos: dict[str, Path], framework: str, report: str,
+                                                     tmp_path: Path) -> None:
+    """A share cell of the domain table changed in Word: its row (deducted ÷ total deducted), the
+    column's sum against the total row, and with the workbook the domain's share."""
+    from parxl.audit.against import compare_workbook
+    from parxl.audit.document import load_document
+
+    out = tmp_path / "sua.docx"
+    old, new = _edit(demos[framework] / report, out, _edit_table_share)
+    found = audit_file(out)
+    kinds = {(x.kind, x.stated, x.expected) for x in found}
+    assert ("percent", _vn(new), _vn(old)) in kinds, _show(found)
+    [column] = [x for x in found if x.kind == "sum"]
+    assert column.stated == 100 and abs(column.expected - 100 - (_vn(new) - _vn(old))) <= Decimal("0.05")
+    assert len(found) == 2, _show(found)
+    assert found[0].quotes[0].where.startswith(("Bảng 1, dòng ", "bảng thứ 2 trong văn bản, dòng "))
+    wb, _ = compare_workbook(load_document(out), demos[framework] / FILLED)
+    assert {(x.kind, x.stated, x.expected) for x in wb} == {("workbook", _vn(new), _vn(old))}, _show(wb)

@@ -5,7 +5,8 @@ The workbook is read with :func:`parxl.workbook.read.read_return` and scored wit
 states them: the overall score (``93,23 điểm``, ``57,96 điểm/ 70 điểm`` against the matching
 maximum: total, base, self-assessed or survey), each domain's ``a/b`` score and deducted points
 and share of the total deducted (matched by the domain's name), the total deducted points, and
-the survey score.
+the survey score; in a domain table with a share column, each domain row's deducted points and
+share, and the total deducted points; and each "Lĩnh vực N – tên" against the framework's names.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from parxl.audit.checks import Audit, Check, Inconsistency, Quote, domain_key
+from parxl.audit.checks import (
+    Audit,
+    Check,
+    Inconsistency,
+    Quote,
+    cell_figure,
+    domain_key,
+    share_columns,
+)
 from parxl.audit.document import Document, Para
-from parxl.audit.figures import NUM, Num, agrees, fmt, round_to, sentence_at, to_decimal
+from parxl.audit.figures import NUM, Num, agrees, fmt, round_to, sentence_at, shown, to_decimal
 from parxl.framework.model import Domain
 
 _INDEX_SCORE = re.compile(
@@ -50,17 +59,24 @@ class _Compare:
 
     def compare(self, what: str, stated: Num, value: float, para: Para, pos: int,
                 extra: list[Quote] | None = None) -> None:
+        self.compare_quoted(what, stated, value, [Quote(sentence_at(para.text, pos), para.where), *(extra or [])])
+
+    def compare_quoted(self, what: str, stated: Num, value: float, quotes: list[Quote]) -> None:
+        """A stated figure vs the workbook's value; ``quotes[0]`` is where it is stated."""
         exact = _dec(value)
         ok = agrees(stated, exact)
-        self.checks.append(Check("workbook", what, para.where, stated.value, round_to(exact, stated.decimals), ok))
+        self.checks.append(Check("workbook", what, quotes[0].where, stated.value, round_to(exact, stated.decimals), ok))
         if ok:
             return
-        quotes = [Quote(sentence_at(para.text, pos), para.where), *(extra or [])]
-        x = Inconsistency("workbook",
-                          f"Văn bản nêu {what} là {stated.text}{'%' if stated.percent else ''} nhưng bảng tính "
-                          f"{self.name} cho {fmt(exact)}"
-                          f"{'%' if stated.percent else ''}",
-                          tuple(quotes), stated.value, round_to(exact, stated.decimals))
+        pct = "%" if stated.percent else ""
+        rounded = round_to(exact, stated.decimals)
+        near = shown(exact, stated.decimals)
+        self.report(Inconsistency("workbook",
+                                  f"Văn bản nêu {what} là {stated.text}{pct} nhưng bảng tính {self.name} cho "
+                                  f"{near}{pct}" + (f" (làm tròn là {fmt(rounded)}{pct})" if near != fmt(rounded) else ""),
+                                  tuple(quotes), stated.value, rounded))
+
+    def report(self, x: Inconsistency) -> None:
         if all((o.stated, o.expected, o.quotes[0]) != (x.stated, x.expected, x.quotes[0]) for o in self.found):
             self.found.append(x)
 
@@ -127,12 +143,66 @@ class _Compare:
         exact, _ = a.deducted_statements()
         for stated, p, i in exact:
             self.compare("tổng số điểm bị trừ", stated, s.base.deducted, p, i)
-        self.full_marks_and_bonus()
+        self.share_tables(by_key)
+        self.full_marks_and_bonus(self.domain_names())
         return self.found, self.checks
 
-    def full_marks_and_bonus(self) -> None:
-        """"đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ..." (nothing deducted there), "đạt 08/10
-        nội dung của Điểm thưởng", "Không có nội dung nào bị Điểm trừ"."""
+    def share_tables(self, by_key: dict[int, Domain]) -> None:
+        """A domain table with a share column ("Tỷ lệ so với tổng số điểm bị trừ"): each domain
+        row's deducted points and share (the domain named in the row), and the total row's
+        deducted points."""
+        s = self.scores
+        for col in share_columns(self.audit.doc):
+            tr, rows = col.total, col.total.table.rows
+            name = tr.table.name
+            for r in tr.body:
+                dom = by_key.get(domain_key(tr.label(r)) or 0)
+                if dom is None:
+                    continue
+                g = s.domains[dom.code]
+                deducted, share = cell_figure(rows[r][col.deducted]), cell_figure(rows[r][col.share])
+                if deducted is not None and not deducted.percent:
+                    self.compare_quoted(f"số điểm bị trừ của lĩnh vực {dom.code} ({dom.name}) ở {name}", deducted,
+                                        g.deducted, [tr.quote(r)])
+                if share is not None and share.percent:
+                    self.compare_quoted(f"tỷ lệ điểm bị trừ của lĩnh vực {dom.code} so với tổng số điểm bị trừ "
+                                        f"ở {name}", share, g.share * 100, [tr.quote(r)])
+            total = cell_figure(rows[tr.row][col.deducted])
+            if total is not None and not total.percent:
+                self.compare_quoted(f"tổng số điểm bị trừ ở {name}", total, s.base.deducted, [tr.quote(tr.row)])
+
+    def domain_names(self) -> set[tuple[int, int]]:
+        """"Lĩnh vực N – tên" vs the framework's domain N: a name that is clearly another domain of
+        the framework ("Lĩnh vực 2 – Cải cách Thủ tục" where domain 2 is "Cải cách thể chế" and
+        domain 3 "Cải cách thủ tục hành chính") is reported. Returns where those mentions are
+        (paragraph, position), so that nothing else takes them as naming domain N."""
+        keys = {d.code: domain_key(d.name) for d in self.fw.domains if d.code.isdigit()}
+        codes = {d.code: d for d in self.fw.domains}
+        wrong: set[tuple[int, int]] = set()
+        for m in self.audit.domain_names():
+            d = codes.get(str(m.number))
+            if d is None or d.code not in keys or m.key is None:
+                continue
+            other = None if keys[d.code] == m.key else next(
+                (codes[c] for c, k in keys.items() if k == m.key), None)
+            quote = Quote(sentence_at(m.para.text, m.start), m.para.where)
+            self.checks.append(Check("workbook", f"tên của lĩnh vực {d.code} ({d.name}), nêu là “{m.name}”",
+                                     quote.where, Decimal(m.number),
+                                     Decimal(other.code if other is not None else d.code), other is None))
+            if other is None:
+                continue
+            wrong.add((m.para.index, m.start))
+            self.report(Inconsistency(
+                "workbook",
+                f"Văn bản gọi lĩnh vực {m.number} là “{m.name}” nhưng trong bảng tính {self.name}, lĩnh vực "
+                f"{d.code} là “{d.name}”; tên “{m.name}” là của lĩnh vực {other.code} ({other.name})",
+                (quote,), Decimal(m.number), Decimal(other.code)))
+        return wrong
+
+    def full_marks_and_bonus(self, misnamed: set[tuple[int, int]]) -> None:
+        """"đạt điểm tối đa ở Lĩnh vực 1 ...; Lĩnh vực 2 ..." (nothing deducted there; not for a
+        domain whose number and name disagree, in ``misnamed``), "đạt 08/10 nội dung của Điểm
+        thưởng", "Không có nội dung nào bị Điểm trừ"."""
         s, fw, a = self.scores, self.fw, self.audit
         codes = {d.code: d for d in fw.domains}
         bonus_hits = sum(1 for i in fw.bonus if s.items[i.code].achieved > 0)
@@ -143,7 +213,7 @@ class _Compare:
                 span = p.text[m.end():m.end() + (end.start() if end else 0)]
                 for k in re.finditer(r"lĩnh vực\s+(\d{1,2})", span, re.I):
                     d = codes.get(k.group(1))
-                    if d is None:
+                    if d is None or (p.index, m.end() + k.start()) in misnamed:
                         continue
                     zero = Num(Decimal(0), "0", 0, 0, 2, unit="điểm")
                     self.compare(f"số điểm bị trừ của lĩnh vực {d.code} ({d.name}), nêu là đạt điểm tối đa",

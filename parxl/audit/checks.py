@@ -8,16 +8,20 @@ an exact value when they equal it rounded to the decimals they were written with
   score; a heading's deducted points or score vs its bullets; a domain's score vs its criteria;
   ``N hồ sơ, trong đó a ..., b ...`` (also ``gồm``, ``bao gồm``, ``657 TTHC: a, b``,
   ``12 nội dung ... (03 nội dung) ... (04 nội dung)``); counts per numbered subsection vs the
-  count stated before them; a table's "Tổng cộng" row; the dossier flow (received = carried
-  + new; a received total = resolved + pending; resolved = on time + late (+ early));
+  count stated before them; a table's "Tổng cộng" row, also of a column of shares of the
+  deducted points; the dossier flow (received = carried + new; a received total = resolved +
+  pending; resolved = on time + late (+ early));
 * ``percent``  — a percentage vs its part and base (``33.410/36.085 ..., đạt tỷ lệ 93%``,
   ``đúng hạn 15.739 hồ sơ chiếm tỷ lệ 89,4%``, ``đạt 36% Kế hoạch`` with ``Kế hoạch giao: B``,
-  ``bị trừ p điểm chiếm tỷ lệ P% so với tổng số điểm bị trừ``);
+  ``bị trừ p điểm (02 nội dung), chiếm tỷ lệ P% so với tổng số điểm bị trừ``, each row of a
+  domain table's "Tỷ lệ so với tổng số điểm bị trừ" column);
 * ``restated`` — the same quantity stated twice with two values (the total deducted points,
   the overall score, a domain's score), figures about another year excepted;
 * ``losses``   — ``đạt a/b điểm`` vs the points listed as not achieved (``không đạt x điểm``),
   vs a stated ``số điểm chưa đạt``, and the imperfect criteria of a domain vs its maximum less
   its undetermined (survey) points less what it achieved.
+* ``name``     — a domain named by one number and another domain's name (``Lĩnh vực 2 – Cải
+  cách Thủ tục`` where the text also writes ``Lĩnh vực 3 – Cải cách thủ tục hành chính``).
 
 Statistics of a set are not a total and its parts: an average (``trung bình``, ``bình quân``)
 followed by the highest and the lowest (``cao nhất``, ``thấp nhất``), or a range's bounds
@@ -36,7 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parxl.audit.document import Document, Para, Section
+from parxl.audit.document import Document, Para, Section, Table
 from parxl.audit.figures import (
     NUM,
     Fraction,
@@ -48,6 +52,7 @@ from parxl.audit.figures import (
     scan,
     sentence_at,
     sentence_span,
+    shown,
     to_decimal,
     unit_before,
 )
@@ -70,7 +75,7 @@ class Quote:
 class Inconsistency:
     """One arithmetic inconsistency between figures of a report (or with a workbook)."""
 
-    kind: str  # "sum" | "percent" | "restated" | "losses" | "workbook"
+    kind: str  # "sum" | "percent" | "restated" | "losses" | "name" | "workbook"
     message: str  # Vietnamese, with the numbers
     quotes: tuple[Quote, ...]
     stated: Decimal | None = None
@@ -92,6 +97,7 @@ KIND_LABELS = {
     "restated": "Một số liệu, hai giá trị",
     "losses": "Điểm không đạt không khớp",
     "workbook": "Khác bảng tính",
+    "name": "Số và tên lĩnh vực không khớp",
 }
 
 DOMAIN_KEYS: tuple[tuple[int, tuple[str, ...]], ...] = (
@@ -112,13 +118,44 @@ def domain_key(text: str) -> int | None:
     return hits.pop() if len(hits) == 1 else None
 
 
+# A domain named by its number and its name: "Lĩnh vực 2 – Cải cách thể chế", "Lĩnh vực 3 (Cải
+# cách thủ tục hành chính)", "Lĩnh vực 7: Xây dựng và phát triển chính quyền điện tử" (after a colon
+# only a name that opens as domain names do, not "lĩnh vực 2: ban hành 05 văn bản ..."). The name
+# ends at a clause mark or where the sentence goes on about the domain ("... bị trừ 1,5 điểm").
+_DOMAIN_NAMED = re.compile(
+    r"lĩnh\s+vực\s+(?P<n>\d{1,2})(?![\d.,/])\s*"
+    r"(?:[-–—]\s*|\(\s*|:\s*(?=(?:cải\s+cách|công\s+tác|xây\s+dựng|tác\s+động)\b))"
+    r"(?P<name>[^\W\d][^;:,.()\d]{2,100}?)(?=\s*(?:[;:,.()]|$)|\s+(?:bị|đạt|chiếm|được|với|có|là|đã|gồm)\s)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DomainName:
+    """A domain named by number and name in the text, and the usual domain its name names."""
+
+    number: int
+    name: str
+    key: int | None  # domain_key(name): which of the 8 usual domains the name is, if clearly one
+    para: Para
+    start: int  # where "Lĩnh vực" is in the paragraph
+
+
 _DEDUCTION = re.compile(
     rf"trừ\s+(?P<v>{NUM})\s*(?:(?:điểm\s*)?/\s*(?P<of>{NUM})\s*)?điểm", re.I
 )
 _TOTAL_DEDUCTED = re.compile(
     rf"tổng\s+(?:số\s+)?điểm\s+(?:bị\s+)?trừ\s*(?:là|:)?\s*(?P<v>{NUM})\s*điểm", re.I
 )
-_SHARE = re.compile(rf"[^%\d]{{0,30}}?chiếm\s+(?:tỷ\s+lệ\s+)?(?P<p>{NUM})\s?%[^.;]{{0,40}}?tổng", re.I)
+# A short aside between deducted points and their share: a parenthesis with no percent or other
+# deduction in it ("bị trừ 0,59 điểm (02 nội dung), chiếm tỷ lệ 9,02% ...", as parxl's own reports
+# write it), or a count of the contents ("bị trừ 0,59 điểm ở 02 nội dung, chiếm ..."). Neither
+# the aside nor the words after it cross a sentence or clause end.
+_SHARE_ASIDE = (r"(?:\s*\((?![^()]*(?:%|trừ))[^().;]{1,60}\)"
+                r"|\s*,?\s*(?:ở|tại|của|trong|thuộc|gồm|với)\s+\d{1,3}\s+"
+                r"(?:nội\s+dung|tiêu\s+chí(?:\s+thành\s+phần)?|chỉ\s+số|mục))?")
+_SHARE = re.compile(rf"{_SHARE_ASIDE}[^%\d.;]{{0,30}}?chiếm\s+(?:tỷ\s+lệ\s+)?(?P<p>{NUM})\s?%[^.;]{{0,40}}?tổng",
+                    re.I)
 _STATED_LOSS = re.compile(
     rf"(?:tổng\s+)?số\s+điểm\s+(?:chưa|không)\s+đạt\s*(?:được\s*)?(?:là|:)?\s*(?P<v>{NUM})", re.I
 )
@@ -318,6 +355,105 @@ _NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|bình\s*quân|trung\s*bình|trung\s*v
 _TOTAL_ROW = re.compile(r"^(?:tổng|cộng)", re.I)
 
 
+@dataclass(frozen=True)
+class TotalRow:
+    """A table's "Tổng"/"Cộng" row and the rows above it: ``body`` the rows with figures, ``top``
+    those the total adds up (the top-level ones when rows are numbered 1, 2 / I, II with 1.1 ...)."""
+
+    table: Table
+    row: int
+    body: list[int]
+    top: list[int]
+    numbered: bool
+    first_body: int
+
+    def head(self, c: int) -> str:
+        """Column ``c``'s heading: its cells above the first row with figures, lower case."""
+        rows = self.table.rows
+        return " ".join(rows[r][c] for r in range(self.first_body) if c < len(rows[r])).lower()
+
+    def header(self, c: int) -> str:
+        """Column ``c``'s name for a message: its first-row cell, else "cột N"."""
+        first = self.table.rows[0] if self.table.rows else []
+        return first[c] if c < len(first) and first[c] else f"cột {c + 1}"
+
+    def label(self, r: int) -> str:
+        """Row ``r``'s name: its first cell that is not a number ("Cải cách thể chế")."""
+        return next((c for c in self.table.rows[r] if c and cell_figure(c) is None
+                     and not _ROW_NUMBER.match(c)), "")
+
+    def quote(self, r: int) -> Quote:
+        return Quote(" | ".join(x for x in self.table.rows[r] if x), self.table.wheres[r])
+
+
+def total_rows(doc: Document) -> Iterator[TotalRow]:
+    """Every total row of the document's tables, with the rows it adds up."""
+    for table in doc.tables:
+        rows = table.rows
+        for t, row in enumerate(rows):
+            label = next((c for c in row if c and to_decimal(c) is None), "")
+            if not _TOTAL_ROW.match(label):
+                continue
+            body = [r for r in range(t) if any(to_decimal(c) is not None for c in rows[r][1:])]
+            numbered = [r for r in body if rows[r] and _ROW_NUMBER.match(rows[r][0])]
+            numbering = len(numbered) >= max(2, len(body) // 2)
+            if numbering:
+                romans = [r for r in numbered if re.match(r"^[IVXL]+\.?$", rows[r][0])]
+                top = romans or [r for r in numbered if re.match(r"^\d+\.?$", rows[r][0])]
+            else:
+                top = body
+            yield TotalRow(table, t, body, top, numbering, body[0] if body else t)
+
+
+_SHARE_HEAD = re.compile(r"tỷ\s*lệ.*tổng.*trừ", re.I)  # "Tỷ lệ so với tổng (số) điểm bị trừ"
+_DEDUCTED_HEAD = re.compile(r"bị\s+trừ|điểm\s+trừ", re.I)
+
+
+@dataclass(frozen=True)
+class ShareColumn:
+    """A table column of shares of the total deducted points, beside the deducted points."""
+
+    total: TotalRow
+    deducted: int
+    share: int
+
+
+def share_columns(doc: Document) -> list[ShareColumn]:
+    """The tables with a column of deducted points and one of their share of the total deducted
+    (a report's domain table), with their total row."""
+    out: list[ShareColumn] = []
+    for tr in total_rows(doc):
+        width = len(tr.table.rows[tr.row])
+        share = next((c for c in range(width) if _SHARE_HEAD.search(tr.head(c))), None)
+        deducted = next((c for c in range(width) if _DEDUCTED_HEAD.search(tr.head(c))
+                         and not _NOT_ADDITIVE.search(tr.head(c))), None)
+        if share is not None and deducted is not None:
+            out.append(ShareColumn(tr, deducted, share))
+    return out
+
+
+_CELL = re.compile(rf"\s*(?P<v>{NUM})\s*(?P<pct>%?)\s*")
+
+
+def cell_figure(cell: str) -> Num | None:
+    """A table cell holding one figure as written: ``"9,02%"``, ``"0,59"``; else None."""
+    m = _CELL.fullmatch(cell)
+    if m is None:
+        return None
+    percent = bool(m.group("pct"))
+    return _num(m, "v", points=not percent, percent=percent)
+
+
+def _half_unit(decimals: int) -> Decimal:
+    """Half a unit of the last decimal: the most a figure written with ``decimals`` was rounded."""
+    return Decimal(5).scaleb(-decimals - 1)
+
+
+def _capital(text: str) -> str:
+    """``"bảng thứ 2 trong văn bản"`` -> ``"Bảng thứ 2 trong văn bản"`` (to open a message)."""
+    return text[:1].upper() + text[1:]
+
+
 class Audit:
     """Figures of a document and the checks over them."""
 
@@ -369,6 +505,8 @@ class Audit:
         self.check_breakdowns()
         self.check_domain_parts()
         self.check_tables()
+        self.check_table_shares()
+        self.check_domain_names()
         self.check_outline_counts()
         return self.found
 
@@ -424,6 +562,36 @@ class Audit:
                 out[d] = (found[0], found[1], s)
         self._domain_scores = out
         return out
+
+    def domain_names(self) -> list[DomainName]:
+        """Every "Lĩnh vực N – tên" of the document, in order."""
+        out: list[DomainName] = []
+        for p in self.doc.paras:
+            for m in _DOMAIN_NAMED.finditer(p.text):
+                name = m.group("name").strip()
+                out.append(DomainName(int(m.group("n")), name, domain_key(name), p, m.start()))
+        return out
+
+    def check_domain_names(self) -> None:
+        """One domain called by two numbers, or one number given two domains' names: "Lĩnh vực 2 –
+        Cải cách Thủ tục" where the document also writes "Lĩnh vực 3 – Cải cách thủ tục hành
+        chính" (seed 000). Reported only when the document itself confirms the usual numbering of
+        the domain in conflict (elsewhere it writes "Lĩnh vực 3 – <a name of domain 3>", or "Lĩnh
+        vực 2 – <a name of domain 2>"); a name that names no domain clearly is never compared."""
+        named = [m for m in self.domain_names() if m.key is not None]
+        usual = [o for o in named if o.key == o.number]
+        for m in named:
+            other = None if m.key == m.number else next(
+                (o for o in usual if o.key == m.key or o.number == m.number), None)
+            self.note("name", f"số của lĩnh vực “{m.name}”", m.para.where, Decimal(m.number),
+                      Decimal(m.key if other is not None and m.key else m.number), other is None)
+            if other is None:
+                continue
+            self.add("name",
+                     f"Văn bản gọi lĩnh vực {m.number} là “{m.name}”, nhưng tên này ứng với lĩnh vực {m.key}; "
+                     f"ở chỗ khác văn bản ghi “Lĩnh vực {other.number} – {other.name}”",
+                     [self.quote(m.para, m.start), self.quote(other.para, other.start)],
+                     Decimal(m.number), Decimal(m.key or 0))
 
     def check_domain_sum(self) -> None:
         domains = self.domain_scores()
@@ -513,6 +681,9 @@ class Audit:
                 elif d.of is None and len(set(re.findall(r"lĩnh vực\s+(\d)", sentence))) >= 2:
                     exact.append((d.value, p, d.start))
                 sm = _SHARE.match(text, d.end)
+                gap = text[d.end:sm.start("p")] if sm else ""
+                if gap.count(")") > gap.count("("):
+                    continue  # "(Phòng A bị trừ 0,4 điểm), chiếm ...": the share is not the aside's
                 if sm and "trừ" in text[sm.end():sm.end() + 30].lower():
                     pct = _num(sm, "p", percent=True)
                     if pct is not None:
@@ -554,7 +725,7 @@ class Audit:
                 exact_pct = part.value / best * 100
                 self.add("percent",
                          f"{part.text} điểm trên tổng số điểm bị trừ {fmt(best)} là "
-                         f"{fmt(exact_pct, max(pct.decimals, 2) + 1)}%, không phải {pct.text}%",
+                         f"{shown(exact_pct, pct.decimals)}%, không phải {pct.text}%",
                          [self.quote(p, i), *backers[:1]], pct.value, round_to(exact_pct, pct.decimals))
 
     # -- the same score stated twice --------------------------------------------------------
@@ -711,7 +882,7 @@ class Audit:
                           agrees(pct, exact))
                 if not agrees(pct, exact):
                     self.add("percent",
-                             f"{f.text} = {fmt(exact, pct.decimals + 2)}%, làm tròn là "
+                             f"{f.text} = {shown(exact, pct.decimals)}%, làm tròn là "
                              f"{fmt(round_to(exact, pct.decimals))}%, không phải {pct.text}%",
                              [self.quote(p, f.start)], pct.value, round_to(exact, pct.decimals))
 
@@ -738,7 +909,7 @@ class Audit:
                               round_to(exact, pct.decimals), agrees(pct, exact))
                     if not agrees(pct, exact):
                         self.add("percent",
-                                 f"{n.text} / {base.text} = {fmt(exact, pct.decimals + 2)}%, không phải "
+                                 f"{n.text} / {base.text} = {shown(exact, pct.decimals)}%, không phải "
                                  f"{pct.text}%", [self.quote(p, n.start)], pct.value,
                                  round_to(exact, pct.decimals))
 
@@ -897,7 +1068,7 @@ class Audit:
                       round_to(exact, pct.decimals), agrees(pct, exact))
             if not agrees(pct, exact):
                 self.add("percent",
-                         f"{n.text} / {total.text} = {fmt(exact, pct.decimals + 2)}%, làm tròn là "
+                         f"{n.text} / {total.text} = {shown(exact, pct.decimals)}%, làm tròn là "
                          f"{fmt(round_to(exact, pct.decimals))}%, không phải {pct.text}%",
                          [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
 
@@ -1001,7 +1172,7 @@ class Audit:
         if not agrees(pct, exact):
             self.add("percent",
                      f"Hồ sơ {_ROLE_NAMES[role]} {n.text} / {_ROLE_NAMES[base_of[role]]} {base.text} = "
-                     f"{fmt(exact, pct.decimals + 2)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
+                     f"{shown(exact, pct.decimals)}%, làm tròn là {fmt(round_to(exact, pct.decimals))}%, "
                      f"không phải {pct.text}%",
                      [self.quote(p, n.start)], pct.value, round_to(exact, pct.decimals))
 
@@ -1051,47 +1222,85 @@ class Audit:
     def check_tables(self) -> None:
         """A table's "Tổng"/"Cộng" row vs the sum of the rows above it (top-level rows when the
         rows are numbered 1, 2, ... / I, II, ... with sub-rows 1.1, 1.2)."""
-        for table in self.doc.tables:
-            rows = table.rows
-            for t, row in enumerate(rows):
-                label = next((c for c in row if c and to_decimal(c) is None), "")
-                if not _TOTAL_ROW.match(label):
+        for tr in total_rows(self.doc):
+            table, row = tr.table, tr.table.rows[tr.row]
+            top = [tr.table.rows[r] for r in tr.top]
+            for c in range(1 if tr.numbered else 0, len(row)):
+                cell = row[c]
+                if _NOT_ADDITIVE.search(tr.head(c)):
+                    continue  # rates, averages, ranks, years do not add up
+                if "%" in cell or any("%" in cells[c] for cells in top if c < len(cells)):
                     continue
-                body = [(r, rows[r]) for r in range(t) if any(to_decimal(c) is not None for c in rows[r][1:])]
-                numbered = [(r, cells) for r, cells in body if cells and _ROW_NUMBER.match(cells[0])]
-                numbering = len(numbered) >= max(2, len(body) // 2)
-                if numbering:
-                    romans = [x for x in numbered if re.match(r"^[IVXL]+\.?$", x[1][0])]
-                    top = romans or [x for x in numbered if re.match(r"^\d+\.?$", x[1][0])]
-                else:
-                    top = body
-                first_body = body[0][0] if body else t
-                for c in range(1 if numbering else 0, len(row)):
-                    cell = row[c]
-                    head = " ".join(rows[r][c] for r in range(first_body) if c < len(rows[r])).lower()
-                    if _NOT_ADDITIVE.search(head):
-                        continue  # rates, averages, ranks, years do not add up
-                    if "%" in cell or any("%" in cells[c] for _, cells in top if c < len(cells)):
-                        continue
-                    total = to_decimal(cell)
-                    parts = [to_decimal(cells[c]) for _, cells in top if c < len(cells) and cells[c]]
-                    values = [v for v in parts if v is not None]
-                    if total is None or len(values) < 2 or len(values) != len(parts):
-                        continue
-                    exact = sum(values, Decimal(0))
-                    ok = exact == total
-                    # a far-off "total" is another kind of column (an average, a rate): only slips count
-                    if not ok and abs(exact - total) > (TABLE_SLIP if numbering else SLIP) * abs(total):
-                        continue
-                    where = table.wheres[t]
-                    header = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"cột {c + 1}"
-                    self.note("sum", f"bảng {table.index}: dòng tổng, {header}", where, total, exact, ok)
-                    if not ok:
-                        terms = " + ".join(fmt(v) for v in values)
-                        self.add("sum",
-                                 f"Bảng {table.index}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
-                                 f"{terms} = {fmt(exact)}",
-                                 [Quote(" | ".join(x for x in row if x), where)], total, exact)
+                total = to_decimal(cell)
+                parts = [to_decimal(cells[c]) for cells in top if c < len(cells) and cells[c]]
+                values = [v for v in parts if v is not None]
+                if total is None or len(values) < 2 or len(values) != len(parts):
+                    continue
+                exact = sum(values, Decimal(0))
+                ok = exact == total
+                # a far-off "total" is another kind of column (an average, a rate): only slips count
+                if not ok and abs(exact - total) > (TABLE_SLIP if tr.numbered else SLIP) * abs(total):
+                    continue
+                where = table.wheres[tr.row]
+                header = tr.header(c)
+                self.note("sum", f"{table.name}: dòng tổng, {header}", where, total, exact, ok)
+                if not ok:
+                    terms = " + ".join(fmt(v) for v in values)
+                    self.add("sum",
+                             f"{_capital(table.name)}, {header}: dòng tổng ghi {cell} nhưng các dòng cộng lại là "
+                             f"{terms} = {fmt(exact)}",
+                             [tr.quote(tr.row)], total, exact)
+
+    def check_table_shares(self) -> None:
+        """A column of shares of the total deducted points ("Tỷ lệ so với tổng số điểm bị trừ")
+        beside the deducted points, with a total row: each row's share is its deducted points over
+        the total row's, and the rows' shares add up to the total row's (100%), both within the
+        rounding of the figures shown (a deducted "0,59" may be 0,585 to 0,595)."""
+        for col in share_columns(self.doc):
+            tr, rows = col.total, col.total.table.rows
+            name = tr.table.name
+            total = cell_figure(rows[tr.row][col.deducted])
+            total_share = cell_figure(rows[tr.row][col.share])
+            pairs: dict[int, tuple[Num, Num]] = {}
+            for r in tr.body:
+                d, sh = cell_figure(rows[r][col.deducted]), cell_figure(rows[r][col.share])
+                if d is not None and sh is not None and sh.percent and not d.percent:
+                    pairs[r] = (d, sh)
+            if total is None or total.percent or not pairs:
+                continue
+            half_d = _half_unit(max([d.decimals for d, _ in pairs.values()] + [total.decimals]))
+            half_s = _half_unit(max(sh.decimals for _, sh in pairs.values()))
+            if total.value <= half_d:
+                continue
+            for r, (d, sh) in pairs.items():
+                exact = d.value / total.value * 100
+                low = max(d.value - half_d, Decimal(0)) / (total.value + half_d) * 100
+                high = (d.value + half_d) / (total.value - half_d) * 100
+                ok = low < sh.value + half_s and sh.value - half_s <= high
+                label = tr.label(r)
+                self.note("percent", f"{name}, dòng {r + 1}: tỷ lệ điểm bị trừ trên tổng số điểm bị trừ",
+                          tr.table.wheres[r], sh.value, round_to(exact, sh.decimals), ok)
+                if not ok:
+                    self.add("percent",
+                             f"{_capital(name)}, dòng {r + 1}{f' ({label})' if label else ''}: bị trừ {d.text} "
+                             f"trên tổng số điểm bị trừ {total.text} là {shown(exact, sh.decimals)}%, "
+                             f"không phải {sh.text}%",
+                             [tr.quote(r), tr.quote(tr.row)], sh.value, round_to(exact, sh.decimals))
+            shares = [pairs[r][1] for r in tr.top if r in pairs]
+            if total_share is None or not total_share.percent or len(shares) < 2 or len(shares) != len(tr.top):
+                continue
+            added = sum((sh.value for sh in shares), Decimal(0))
+            # each rounded share may be off by half a unit of the column's last decimal
+            slack = half_s * (sum(1 for sh in shares if sh.value != 0) + 1)
+            ok = abs(added - total_share.value) <= slack
+            header = tr.header(col.share)
+            self.note("sum", f"{name}: dòng tổng, {header}", tr.table.wheres[tr.row], total_share.value, added, ok)
+            if not ok:
+                terms = " + ".join(f"{fmt(sh.value)}%" for sh in shares)
+                self.add("sum",
+                         f"{_capital(name)}, {header}: dòng tổng ghi {total_share.text}% nhưng các dòng cộng lại "
+                         f"là {terms} = {fmt(added)}%",
+                         [tr.quote(tr.row)], total_share.value, added)
 
     @staticmethod
     def _counted_kids(p: Para, total: Num, kids: list[Section]) -> list[Section]:

@@ -45,7 +45,7 @@ class Para:
 
     index: int  # 1-based position in the document
     text: str  # without the outline marker
-    where: str  # "dòng 12" / "đoạn 5" / "bảng 1, dòng 3" (Vietnamese, for messages)
+    where: str  # "dòng 12" / "đoạn 5" / "Bảng 1, dòng 3" / "bảng thứ 2 trong văn bản, dòng 3"
     marker: str = ""  # "1.", "2.1/", "-", "+", "#", ...
     level: int | None = None  # outline level, None for plain text
     footnote: bool = False
@@ -93,9 +93,26 @@ class Section:
 class Table:
     """A table of the report: cleaned cell texts by row, and where each row is."""
 
-    index: int
+    index: int  # 1-based position among the document's tables (layout tables included)
     rows: list[list[str]]
     wheres: list[str]
+    name: str = ""  # how a reader finds it: "Bảng 1" (its caption) or "bảng thứ 2 trong văn bản"
+
+
+_CAPTION = re.compile(r"^(?:bảng|biểu)\s+(?:số\s+)?\d{1,3}(?:\.\d{1,3})*[a-z]?(?=[\s.:;,)–—-]|$)", re.I)
+
+
+def table_names(captions: list[str]) -> list[str]:
+    """Each table's name as the reader sees it: the label of the caption right above it ("Bảng 1"
+    for "Bảng 1. Kết quả theo lĩnh vực"); a table without one (a letterhead laid out as a table),
+    or whose label another table also has, by its position: "bảng thứ 2 trong văn bản"."""
+    labels: list[str] = []
+    for caption in captions:
+        m = _CAPTION.match(caption)
+        label = " ".join(m.group().split()) if m else ""
+        labels.append(label[:1].upper() + label[1:].lower())
+    return [label if label and labels.count(label) == 1 else f"bảng thứ {k} trong văn bản"
+            for k, label in enumerate(labels, start=1)]
 
 
 @dataclass
@@ -207,7 +224,9 @@ def read_text(text: str, path: str = "") -> Document:
     Markdown table rows)."""
     lines: list[tuple[str, str]] = []
     tables: list[Table] = []
+    captions: list[str] = []
     current: Table | None = None
+    above = ""  # the last non-empty line that is not a table row
     for n, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("|") and stripped.count("|") >= 2:
@@ -216,6 +235,7 @@ def read_text(text: str, path: str = "") -> Document:
             if current is None:
                 current = Table(len(tables) + 1, [], [])
                 tables.append(current)
+                captions.append(above)
             cells = [clean(c) for c in stripped.strip("|").split("|")]
             current.rows.append(cells)
             current.wheres.append(f"dòng {n}")
@@ -223,7 +243,10 @@ def read_text(text: str, path: str = "") -> Document:
             continue
         if stripped:
             current = None
+            above = clean(stripped)
         lines.append((line, f"dòng {n}"))
+    for table, name in zip(tables, table_names(captions), strict=True):
+        table.name = name
     return Document(path, paragraphs_from_lines(lines), tables)
 
 
@@ -239,7 +262,10 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
                          where) from None
     lines: list[tuple[str, str]] = []
     tables: list[Table] = []
+    captions: list[str] = []
+    rows_at: list[tuple[int, Table, int]] = []  # (line index, table, row): located once tables are named
     n_par = n_tab = 0
+    above = ""  # the last non-empty paragraph since the previous table
     formats = _numbering_formats(d)
     styles = _style_table(d)
     for el in _blocks(d.element.body):
@@ -247,6 +273,8 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
         if tag == "p":
             n_par += 1
             text = _text_of(el)
+            if text.strip():
+                above = clean(text)
             if not split_marker(clean(text))[0]:
                 style_id = _style_id(el)
                 name, style_num = styles.get(style_id, ("", None)) if style_id else ("", None)
@@ -262,6 +290,8 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
             n_tab += 1
             data = Table(n_tab, [], [])
             tables.append(data)
+            captions.append(above)
+            above = ""
             for r, row in enumerate(el.iter(f"{_W}tr"), start=1):
                 texts = [" ".join(_text_of(q) for q in tc.iter(f"{_W}p")) for tc in row.findall(f"{_W}tc")]
                 cells: list[str] = []
@@ -270,9 +300,14 @@ def _docx_lines(path: Path, where: Location) -> tuple[list[tuple[str, str]], lis
                     if t and (not cells or cells[-1] != t):
                         cells.append(t)
                 data.rows.append([clean(c) for c in texts])
-                data.wheres.append(f"bảng {n_tab}, dòng {r}")
                 if cells:
-                    lines.append((" | ".join(cells) + ".", f"bảng {n_tab}, dòng {r}"))
+                    rows_at.append((len(lines), data, r))
+                    lines.append((" | ".join(cells) + ".", ""))
+    for data, name in zip(tables, table_names(captions), strict=True):
+        data.name = name
+        data.wheres = [f"{name}, dòng {r}" for r in range(1, len(data.rows) + 1)]
+    for k, data, r in rows_at:
+        lines[k] = (lines[k][0], data.wheres[r - 1])
     lines += _footnotes(d)
     return lines, tables
 

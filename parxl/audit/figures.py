@@ -130,6 +130,12 @@ def fmt(value: Decimal | float, decimals: int | None = None) -> str:
     return sign + head + ("," + tail if tail else "")
 
 
+def shown(exact: Decimal, decimals: int) -> str:
+    """An exact value shown beside a figure stated with ``decimals``: two decimals more, trailing
+    zeros dropped, Vietnamese format (9,021406728 beside "9,20%" -> "9,0214"; 6,77 stays "6,77")."""
+    return fmt(round_to(exact, decimals + 2))
+
+
 def _is_label(text: str, start: int, end: int, *, fraction: bool = False) -> bool:
     before = text[max(0, start - 25):start]
     if _LABEL_BEFORE.search(before.rstrip()):
