@@ -300,6 +300,32 @@ def test_xlsx_report_has_native_charts(books: dict[str, Path], tmp_path: Path) -
     assert len(charts) == 5
 
 
+@pytest.mark.parametrize("rank", ["25/22", "0/22", "0", "3/0", "-1/22"])
+def test_impossible_rank_is_refused(books: dict[str, Path], tmp_path: Path, rank: str) -> None:
+    """QA: "--rank 25/22" printed "được xếp hạng 25/22"."""
+    out = tmp_path / "cv.docx"
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", f"--rank={rank}", "-o", str(out)])
+    assert res.exit_code == 1 and "--rank:" in res.output and "Traceback" not in res.output, res.output
+    assert not out.exists()
+
+
+def test_impossible_rank_in_the_info_file_or_the_api_is_refused(books: dict[str, Path], tmp_path: Path) -> None:
+    info = tmp_path / "info.yaml"
+    info.write_text("rank: 25\nrank_of: 22\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", "--info", str(info),
+                                   "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 1 and str(info) in res.output and "'rank'" in res.output, res.output
+    # the info file's total with a rank given on the command line
+    info.write_text("rank_of: 22\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", "--info", str(info),
+                                   "--rank", "23", "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 1 and "--rank:" in res.output, res.output
+    with pytest.raises(InputError, match="rank"):
+        build_report("remedy", [load_body(books["q1"])], info=ReportInfo(rank=25, rank_of=22))
+    rep = build_report("remedy", [load_body(books["q1"])], info=ReportInfo(rank=22, rank_of=22))
+    assert "được xếp hạng 22/22" in rep.context["result_text"]
+
+
 def test_previous_year_of_another_framework(books: dict[str, Path], tmp_path: Path) -> None:
     """Items are matched by code; those that do not map are reported, never a crash."""
     body = load_body(books["q1"])
