@@ -300,6 +300,27 @@ def test_xlsx_report_has_native_charts(books: dict[str, Path], tmp_path: Path) -
     assert len(charts) == 5
 
 
+def _deducted_last_year(now: Any, before: Any) -> int:
+    """Items deducted in the previous file that this year's framework has (survey items aside),
+    counted from the two scored bodies directly."""
+    codes = {i.code for i in now.framework.base_items}
+    return sum(1 for i in before.framework.base_items if i.code in codes and i.scorer != "survey"
+               and before.scores.items[i.code].deducted > 1e-9)
+
+
+def test_no_item_improved_is_padded_as_the_others(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: "cải thiện được 0/09 nội dung …, chưa cải thiện 09/09": both counts of a share take
+    two digits ("00/09"), as the seed writes "07/10"."""
+    dt_values, _ = read_values(example_values_path("dongthap-huyen-2023"))
+    same = _workbook(builtin("dongthap-huyen-2023"), {**dt_values, ("_body", "year"): "2022"},
+                     tmp_path / "sadec-2022.xlsx", books["sadec"].parent / "dt.xlsx")
+    now, before = load_body(books["sadec"]), load_body(same)
+    total = _deducted_last_year(now, before)
+    text = build_report("remedy", [now], previous=[before]).context["result_text"]
+    assert f"cải thiện được 00/{total:02d} nội dung" in text, text
+    assert f"chưa cải thiện {total:02d}/{total:02d} nội dung" in text, text
+
+
 @pytest.mark.parametrize("rank", ["25/22", "0/22", "0", "3/0", "-1/22"])
 def test_impossible_rank_is_refused(books: dict[str, Path], tmp_path: Path, rank: str) -> None:
     """QA: "--rank 25/22" printed "được xếp hạng 25/22"."""
