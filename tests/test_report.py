@@ -813,6 +813,19 @@ def test_header_name_no_break_spaces(text: str, lines: list[str]) -> None:
     assert [w.replace("\u00a0", " ") for w in header_name(text).split(" ")] == lines
 
 
+def test_share_columns_say_what_they_are_a_share_of(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: Bảng 2 (deducted items) headed its share column only "Tỷ lệ"; it is a share of all
+    deducted points, as Bảng 1's column says, and is headed alike."""
+    import docx
+
+    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx")
+    tables = docx.Document(str(tmp_path / "s.docx")).tables
+    [domains] = [[c.text for c in t.rows[0].cells] for t in tables if t.rows[-1].cells[1].text == "Tổng cộng"]
+    [items] = [[c.text for c in t.rows[0].cells] for t in tables if t.rows[0].cells[0].text == "Mã"]
+    [share] = [h for h in domains if h.startswith("Tỷ lệ") and "bị trừ" in h]
+    assert items[items.index("Điểm bị trừ") + 1] == share, items
+
+
 def test_short_tables_stay_with_their_total(books: dict[str, Path], tmp_path: Path) -> None:
     """Rows never split; a table with a total keeps every row with the next one (w:keepNext on
     the paragraphs of all rows but the last) so "Tổng cộng" is never alone on a page; a long

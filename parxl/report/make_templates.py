@@ -372,13 +372,15 @@ def table(
 
 
 # ---------------------------------------------------------------- the four documents
-DOMAIN_HEADERS = ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ so với tổng điểm bị trừ",
-                  "Chưa xác định", "Tỷ lệ đạt")
+SHARE_HEADER = "Tỷ lệ so với tổng điểm bị trừ"  # every table's share column says what it is a share of
+DOMAIN_HEADERS = ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER, "Chưa xác định",
+                  "Tỷ lệ đạt")
 DOMAIN_CELLS = ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.open", "r.index")
 DOMAIN_TOTAL = ("", "Tổng cộng", "{{ total.max }}", "{{ total.achieved }}", "{{ total.deducted }}",
                 "{{ total.share }}", "{{ total.open }}", "{{ total.index }}")
 DOMAIN_WIDTHS = (1.2, 4.7, 1.5, 1.6, 1.5, 2.0, 1.8, 2.2)
-ITEM_HEADERS = ("Mã", "Nội dung bị trừ điểm", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ", "Đơn vị chủ trì")
+ITEM_HEADERS = ("Mã", "Nội dung bị trừ điểm", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER,
+                "Đơn vị chủ trì")
 ITEM_CELLS = ("r.code", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.office")
 ITEM_WIDTHS = (1.6, 5.6, 1.5, 1.5, 1.5, 1.9, 2.9)
 
@@ -511,7 +513,7 @@ def remedy() -> DocumentT:
     _para(doc, "{{ full_marks_text }}", indent=True)
     table(
         doc,
-        ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ so với tổng điểm bị trừ"),
+        ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER),
         ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share"),
         "domains",
         (1.2, 7.3, 1.9, 1.9, 1.9, 2.3),
