@@ -813,6 +813,34 @@ def test_header_name_no_break_spaces(text: str, lines: list[str]) -> None:
     assert [w.replace("\u00a0", " ") for w in header_name(text).split(" ")] == lines
 
 
+def test_tables_break_between_their_first_and_last_rows(books: dict[str, Path], tmp_path: Path) -> None:
+    """Rows never split and the header row repeats on every page. The header is kept with the
+    first row, and a table with a total keeps its last row with it (w:keepNext on their
+    paragraphs) so "Tổng cộng" is never alone on a page; no other row is kept with the next, so
+    a table may start on the page of its caption (every row kept with the next moved Bảng 1 and
+    its caption to page 2, leaving 40 % of page 1 blank)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    def keeps(row: Any) -> list[bool]:
+        return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
+
+    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx")
+    d = docx.Document(str(tmp_path / "s.docx"))
+    [tab] = [t for t in d.tables if t.rows[-1].cells[1].text == "Tổng cộng"]
+    assert len(tab.rows) == 1 + 8 + 1  # header, 8 domains, total
+    for row in tab.rows:
+        assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert tab.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [all(keeps(r)) for r in tab.rows] == [True] + [False] * 7 + [True, False]
+    assert not any(any(keeps(r)) for r in tab.rows[1:-2])
+    caption = tab._tbl.getprevious()
+    assert "Bảng 1" in "".join(caption.itertext()) and caption.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+    make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx")
+    [tab] = [t for t in docx.Document(str(tmp_path / "r.docx")).tables if t.rows[0].cells[0].text == "Hạng"]
+    assert all(keeps(tab.rows[0])) and not any(any(keeps(r)) for r in tab.rows[1:])
+
+
 def test_share_columns_say_what_they_are_a_share_of(books: dict[str, Path], tmp_path: Path) -> None:
     """QA: Bảng 2 (deducted items) headed its share column only "Tỷ lệ"; it is a share of all
     deducted points, as Bảng 1's column says, and is headed alike."""
@@ -826,30 +854,25 @@ def test_share_columns_say_what_they_are_a_share_of(books: dict[str, Path], tmp_
     assert items[items.index("Điểm bị trừ") + 1] == share, items
 
 
-def test_short_tables_stay_with_their_total(books: dict[str, Path], tmp_path: Path) -> None:
-    """Rows never split; a table with a total keeps every row with the next one (w:keepNext on
-    the paragraphs of all rows but the last) so "Tổng cộng" is never alone on a page; a long
-    table without a total (the ranking) keeps only its header with the first row."""
-    import docx
-    from docx.oxml.ns import qn
-
-    def keeps(row: Any) -> list[bool]:
-        return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
-
-    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx")
-    d = docx.Document(str(tmp_path / "s.docx"))
-    [tab] = [t for t in d.tables if t.rows[-1].cells[1].text == "Tổng cộng"]
-    assert len(tab.rows) == 1 + 8 + 1  # header, 8 domains, total
-    for row in tab.rows:
-        assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
-    for row in tab.rows[:-1]:
-        assert all(keeps(row)), row.cells[1].text
-    assert not any(keeps(tab.rows[-1]))
-    caption = tab._tbl.getprevious()
-    assert "Bảng 1" in "".join(caption.itertext()) and caption.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
-    make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx")
-    [tab] = [t for t in docx.Document(str(tmp_path / "r.docx")).tables if t.rows[0].cells[0].text == "Hạng"]
-    assert all(keeps(tab.rows[0])) and not any(any(keeps(r)) for r in tab.rows[1:])
+def test_first_table_starts_on_the_first_page(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: Sa Đéc's self-assessment and interim report left the lower 40 % of page 1 blank, Bảng 1
+    moving whole to page 2. Rendered by LibreOffice: the caption, the header and the first rows of
+    Bảng 1 are on page 1, the header again on page 2, and the last row with the total."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    docs = []
+    for kind in ("self-assessment", "interim"):
+        docs.append(tmp_path / f"{kind}.docx")
+        make_report(kind, [books["sadec"]], docs[-1])
+    for doc in docs:
+        pdf = libreoffice_convert(doc, tmp_path, "pdf")
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                               capture_output=True).stdout.decode().split("\f")
+        assert "Bảng 1." in pages[0] and re.search(r"^\s*1\s+Công tác chỉ đạo", pages[0], re.M), (doc.name, pages[0])
+        end = next(pg for pg in pages if "Tổng cộng" in pg)
+        assert "Tác động của" in end, (doc.name, end)  # the last row with the total
+        if end is not pages[0]:  # the header row again above the rows carried over
+            assert "Lĩnh vực" in end.split("Tác động của")[0], (doc.name, end)
 
 
 def test_ranking_chart_fits_the_page(books: dict[str, Path]) -> None:
