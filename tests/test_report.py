@@ -44,6 +44,15 @@ def _workbook(fw: Framework, values: dict[tuple[str, str], Any], path: Path, tem
     return path
 
 
+def _sadec_2022(values: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+    """Sa Đéc in 2022: the items deducted in 2023, and 1.2.1 (fixed in 2023), 6.4.1 and 8.1.1
+    (no result yet in 2023) deducted too."""
+    prev = {k: v for k, v in values.items() if k not in (("6.4.1", "status"), ("8.1.1", "status"))}
+    prev.update({("_body", "year"): "2022", ("1.2.1", "done"): "Không", ("6.4.1", "done"): "Không",
+                 ("8.1.1", "points"): 0})
+    return prev
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory, mini: Framework) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("books")
@@ -56,6 +65,7 @@ def books(tmp_path_factory: pytest.TempPathFactory, mini: Framework) -> dict[str
         "q1": _workbook(hcm, hcm_values, d / "q1-2023.xlsx", t_hcm),
         "q1_2022": _workbook(hcm, _hcm_previous_values(), d / "q1-2022.xlsx", t_hcm),
         "sadec": _workbook(dt_fw, dt_values, d / "sadec.xlsx", d / "dt.xlsx"),
+        "sadec_2022": _workbook(dt_fw, _sadec_2022(dt_values), d / "sadec-2022.xlsx", d / "dt.xlsx"),
         "perfect": _workbook(mini, PERFECT_MINI, d / "perfect.xlsx", t_mini),
     }
     # peers for the ranking: Củ Chi ties with Quận 1 (93,23); Quận 3 loses nothing (100)
@@ -300,14 +310,147 @@ def test_xlsx_report_has_native_charts(books: dict[str, Path], tmp_path: Path) -
     assert len(charts) == 5
 
 
-def test_previous_year_of_another_framework(books: dict[str, Path], tmp_path: Path) -> None:
-    """Items are matched by code; those that do not map are reported, never a crash."""
-    body = load_body(books["q1"])
-    prev = load_body(books["sadec"])  # another framework: codes partly shared
-    rep = build_report("self-assessment", [body], previous=[prev])
-    assert any("khác năm nay" in w for w in rep.warnings)
-    notes = " ".join(rep.context["notes"])
-    assert "không so sánh được" in notes and "8.4.1" in notes
+def _deducted_last_year(now: Any, before: Any) -> int:
+    """Items deducted in the previous file that this year's framework has (survey items aside),
+    counted from the two scored bodies directly."""
+    codes = {i.code for i in now.framework.base_items}
+    return sum(1 for i in before.framework.base_items if i.code in codes and i.scorer != "survey"
+               and before.scores.items[i.code].deducted > 1e-9)
+
+
+def _previous_counts(text: str, first: str, persisted: str) -> tuple[list[int], set[int]]:
+    """The counts of last year's deducted items in a sentence ("cải thiện được 01/14 …, 02/14 nội
+    dung chưa có kết quả đánh giá, chưa cải thiện 11/14 …") and the totals they are of."""
+    found = re.search(rf"{first} (\d+)/(\d+) nội dung.*?(?:, (\d+)/(\d+) nội dung chưa có kết quả đánh giá)?, "
+                      rf"{persisted} (\d+)/(\d+) nội dung", text)
+    assert found, text
+    g = found.groups()
+    parts = [int(g[i]) for i in (0, 2, 4) if g[i] is not None]
+    return parts, {int(g[i]) for i in (1, 3, 5) if g[i] is not None}
+
+
+def test_improvement_counts_add_up_with_items_not_yet_assessed(books: dict[str, Path]) -> None:
+    """QA: "cải thiện được 05/11 …, chưa cải thiện 02/11" (4 of the 11 items deducted last year
+    had no result yet): every item deducted last year is counted once, improved, not improved or
+    not assessed yet, in the directive and in the self-assessment."""
+    now, before = load_body(books["sadec"]), load_body(books["sadec_2022"])
+    total = _deducted_last_year(now, before)
+    rep = build_report("remedy", [now], previous=[before])
+    parts, totals = _previous_counts(rep.context["result_text"], "cải thiện được", "chưa cải thiện")
+    assert totals == {total} and sum(parts) == total and len(parts) == 3, rep.context["result_text"]
+    rep = build_report("self-assessment", [now], previous=[before])
+    [line] = [ln["text"] for ln in rep.context["yoy_lines"] if ln["head"].startswith("Nội dung bị trừ điểm năm")]
+    parts, totals = _previous_counts(line, "đã khắc phục", "chưa khắc phục")
+    assert totals == {total} and sum(parts) == total and len(parts) == 3, line
+
+
+def test_no_item_improved_is_padded_as_the_others(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: "cải thiện được 0/09 nội dung …, chưa cải thiện 09/09": both counts of a share take
+    two digits ("00/09"), as the seed writes "07/10"."""
+    dt_values, _ = read_values(example_values_path("dongthap-huyen-2023"))
+    same = _workbook(builtin("dongthap-huyen-2023"), {**dt_values, ("_body", "year"): "2022"},
+                     tmp_path / "sadec-2022.xlsx", books["sadec"].parent / "dt.xlsx")
+    now, before = load_body(books["sadec"]), load_body(same)
+    total = _deducted_last_year(now, before)
+    text = build_report("remedy", [now], previous=[before]).context["result_text"]
+    assert f"cải thiện được 00/{total:02d} nội dung" in text, text
+    assert f"chưa cải thiện {total:02d}/{total:02d} nội dung" in text, text
+
+
+def test_previous_file_of_the_same_or_a_later_year_is_refused(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: a 2023 report compared with 2023 ("không thay đổi so với năm 2023"): refused, naming
+    the file, with nothing written; a later year too, and in the ranking."""
+    runner = CliRunner()
+    for now, prev in ((books["sadec"], books["sadec"]), (books["sadec_2022"], books["sadec"])):
+        for kind in ("remedy", "self-assessment"):
+            out = tmp_path / f"{kind}.docx"
+            res = runner.invoke(app, ["report", str(now), "--kind", kind, "--previous", str(prev), "-o", str(out),
+                                      "--xlsx", str(tmp_path / f"{kind}.xlsx")])
+            assert res.exit_code == 1, res.output
+            assert str(prev) in res.output and "năm 2023, không trước năm đánh giá" in res.output, res.output
+            assert "Traceback" not in res.output and not out.exists() and not (tmp_path / f"{kind}.xlsx").exists()
+    with pytest.raises(InputError, match="không trước năm đánh giá 2023"):
+        build_report("ranking", [load_body(books["q1"]), load_body(books["cuchi"])], previous=[load_body(books["q3"])])
+
+
+def test_previous_year_of_an_unrelated_framework_is_refused(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: Sa Đéc compared item by item with Quận 1 on the HCMC framework. Items are matched by
+    code, and two provinces' frameworks share codes (1.1.1, 2.1.1 …) but not their content: a
+    previous file whose framework has too few of this year's items (same code, same name) is
+    refused."""
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", "--previous",
+                                   str(books["sadec_2022"]), "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert str(books["sadec_2022"]) in res.output and "không so sánh được" in res.output, res.output
+    assert not (tmp_path / "cv.docx").exists()
+
+
+def test_previous_year_of_another_version_of_the_framework(books: dict[str, Path], tmp_path: Path) -> None:
+    """A province revises its framework between years: last year's version (another id, an item
+    renamed, an item replaced) is compared on the items both years have; the codes that differ are
+    named, and the counts still add up, saying what could not be compared."""
+    from parxl.framework.load import from_dict
+
+    dt_fw = builtin("dongthap-huyen-2023")
+    data = dt_fw.to_dict()
+    data.update(id="dongthap-huyen-2022", version="2022")
+    crit = data["domains"][0]["criteria"][1]
+    assert [i["code"] for i in crit["items"]][:2] == ["1.2.1", "1.2.2"]
+    crit["items"][1]["code"] = "1.2.9"  # replaced by 1.2.2 in 2023
+    crit["items"][0]["name"] = "Tên cũ của tiêu chí thành phần"
+    old = from_dict(data)
+    dt_values, _ = read_values(example_values_path("dongthap-huyen-2023"))
+    values = {("1.2.9" if k[0] == "1.2.2" else k[0], k[1]): v for k, v in _sadec_2022(dt_values).items()}
+    values[("1.2.9", "done")] = "Không"
+    prev = _workbook(old, values, tmp_path / "sadec-2022.xlsx", tmp_path / "dt-2022.xlsx")
+    now, before = load_body(books["sadec"]), load_body(prev)
+    rep = build_report("remedy", [now], previous=[before])
+    [fw_warning] = [w for w in rep.warnings if "khác năm nay" in w]
+    assert "1.2.1" in fw_warning, fw_warning
+    assert "1.2.2" in " ".join(rep.context["notes"]) and "1.2.9" in " ".join(rep.context["notes"])
+    text = rep.context["result_text"]
+    total = _deducted_last_year(now, before)
+    parts, totals = _previous_counts(text, "cải thiện được", "chưa cải thiện")
+    assert totals == {total} and sum(parts) == total, text
+    assert "chưa tính 01 nội dung không còn trong bộ tiêu chí năm nay" in text, text
+
+
+def test_previous_file_of_another_body_is_warned_about(books: dict[str, Path], tmp_path: Path) -> None:
+    dt_values, _ = read_values(example_values_path("dongthap-huyen-2023"))
+    other = _workbook(builtin("dongthap-huyen-2023"), {**_sadec_2022(dt_values), ("_body", "name"): "Huyện Cao Lãnh"},
+                      tmp_path / "cao-lanh-2022.xlsx", books["sadec"].parent / "dt.xlsx")
+    res = CliRunner().invoke(app, ["report", str(books["sadec"]), "--kind", "remedy", "--previous", str(other),
+                                   "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 0, res.output
+    assert "Lưu ý: Tệp năm trước là của huyện Cao Lãnh, năm nay của thành phố Sa Đéc" in res.output
+    rep = build_report("remedy", [load_body(books["sadec"])], previous=[load_body(books["sadec_2022"])])
+    assert not any("Tệp năm trước là của" in w for w in rep.warnings)
+
+
+@pytest.mark.parametrize("rank", ["25/22", "0/22", "0", "3/0", "-1/22"])
+def test_impossible_rank_is_refused(books: dict[str, Path], tmp_path: Path, rank: str) -> None:
+    """QA: "--rank 25/22" printed "được xếp hạng 25/22"."""
+    out = tmp_path / "cv.docx"
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", f"--rank={rank}", "-o", str(out)])
+    assert res.exit_code == 1 and "--rank:" in res.output and "Traceback" not in res.output, res.output
+    assert not out.exists()
+
+
+def test_impossible_rank_in_the_info_file_or_the_api_is_refused(books: dict[str, Path], tmp_path: Path) -> None:
+    info = tmp_path / "info.yaml"
+    info.write_text("rank: 25\nrank_of: 22\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", "--info", str(info),
+                                   "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 1 and str(info) in res.output and "'rank'" in res.output, res.output
+    # the info file's total with a rank given on the command line
+    info.write_text("rank_of: 22\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["report", str(books["q1"]), "--kind", "remedy", "--info", str(info),
+                                   "--rank", "23", "-o", str(tmp_path / "cv.docx")])
+    assert res.exit_code == 1 and "--rank:" in res.output, res.output
+    with pytest.raises(InputError, match="rank"):
+        build_report("remedy", [load_body(books["q1"])], info=ReportInfo(rank=25, rank_of=22))
+    rep = build_report("remedy", [load_body(books["q1"])], info=ReportInfo(rank=22, rank_of=22))
+    assert "được xếp hạng 22/22" in rep.context["result_text"]
 
 
 def test_missing_previous_and_bad_inputs(books: dict[str, Path], tmp_path: Path) -> None:
@@ -670,10 +813,12 @@ def test_header_name_no_break_spaces(text: str, lines: list[str]) -> None:
     assert [w.replace("\u00a0", " ") for w in header_name(text).split(" ")] == lines
 
 
-def test_short_tables_stay_with_their_total(books: dict[str, Path], tmp_path: Path) -> None:
-    """Rows never split; a table with a total keeps every row with the next one (w:keepNext on
-    the paragraphs of all rows but the last) so "Tổng cộng" is never alone on a page; a long
-    table without a total (the ranking) keeps only its header with the first row."""
+def test_tables_break_between_their_first_and_last_rows(books: dict[str, Path], tmp_path: Path) -> None:
+    """Rows never split and the header row repeats on every page. The header is kept with the
+    first row, and a table with a total keeps its last row with it (w:keepNext on their
+    paragraphs) so "Tổng cộng" is never alone on a page; no other row is kept with the next, so
+    a table may start on the page of its caption (every row kept with the next moved Bảng 1 and
+    its caption to page 2, leaving 40 % of page 1 blank)."""
     import docx
     from docx.oxml.ns import qn
 
@@ -686,14 +831,48 @@ def test_short_tables_stay_with_their_total(books: dict[str, Path], tmp_path: Pa
     assert len(tab.rows) == 1 + 8 + 1  # header, 8 domains, total
     for row in tab.rows:
         assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
-    for row in tab.rows[:-1]:
-        assert all(keeps(row)), row.cells[1].text
-    assert not any(keeps(tab.rows[-1]))
+    assert tab.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [all(keeps(r)) for r in tab.rows] == [True] + [False] * 7 + [True, False]
+    assert not any(any(keeps(r)) for r in tab.rows[1:-2])
     caption = tab._tbl.getprevious()
     assert "Bảng 1" in "".join(caption.itertext()) and caption.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
     make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx")
     [tab] = [t for t in docx.Document(str(tmp_path / "r.docx")).tables if t.rows[0].cells[0].text == "Hạng"]
     assert all(keeps(tab.rows[0])) and not any(any(keeps(r)) for r in tab.rows[1:])
+
+
+def test_share_columns_say_what_they_are_a_share_of(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: Bảng 2 (deducted items) headed its share column only "Tỷ lệ"; it is a share of all
+    deducted points, as Bảng 1's column says, and is headed alike."""
+    import docx
+
+    make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx")
+    tables = docx.Document(str(tmp_path / "s.docx")).tables
+    [domains] = [[c.text for c in t.rows[0].cells] for t in tables if t.rows[-1].cells[1].text == "Tổng cộng"]
+    [items] = [[c.text for c in t.rows[0].cells] for t in tables if t.rows[0].cells[0].text == "Mã"]
+    [share] = [h for h in domains if h.startswith("Tỷ lệ") and "bị trừ" in h]
+    assert items[items.index("Điểm bị trừ") + 1] == share, items
+
+
+def test_first_table_starts_on_the_first_page(books: dict[str, Path], tmp_path: Path) -> None:
+    """QA: Sa Đéc's self-assessment and interim report left the lower 40 % of page 1 blank, Bảng 1
+    moving whole to page 2. Rendered by LibreOffice: the caption, the header and the first rows of
+    Bảng 1 are on page 1, the header again on page 2, and the last row with the total."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    docs = []
+    for kind in ("self-assessment", "interim"):
+        docs.append(tmp_path / f"{kind}.docx")
+        make_report(kind, [books["sadec"]], docs[-1])
+    for doc in docs:
+        pdf = libreoffice_convert(doc, tmp_path, "pdf")
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                               capture_output=True).stdout.decode().split("\f")
+        assert "Bảng 1." in pages[0] and re.search(r"^\s*1\s+Công tác chỉ đạo", pages[0], re.M), (doc.name, pages[0])
+        end = next(pg for pg in pages if "Tổng cộng" in pg)
+        assert "Tác động của" in end, (doc.name, end)  # the last row with the total
+        if end is not pages[0]:  # the header row again above the rows carried over
+            assert "Lĩnh vực" in end.split("Tác động của")[0], (doc.name, end)
 
 
 def test_ranking_chart_fits_the_page(books: dict[str, Path]) -> None:
@@ -761,7 +940,7 @@ def test_xlsx_report_prints_readably(books: dict[str, Path], tmp_path: Path) -> 
     cm = 2.54
     row_cm = 15 / 72 * cm  # a row of the default height, 15 points
     make_report("self-assessment", [books["sadec"]], tmp_path / "s.docx", xlsx=tmp_path / "s.xlsx",
-                previous=[books["sadec"]])
+                previous=[books["sadec_2022"]])
     make_report("ranking", [books["q1"], books["cuchi"], books["q3"]], tmp_path / "r.docx",
                 previous=[books["q1_2022"]], xlsx=tmp_path / "r.xlsx")
     charts = 0

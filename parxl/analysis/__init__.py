@@ -9,6 +9,7 @@ Every function takes a :class:`~parxl.framework.model.Framework` and
 - :func:`interim` — secured / lost / not due / undetermined / reachable (sơ kết);
 - :func:`rank_bodies`, :func:`group_averages` — ranking peers, change from last year;
 - :func:`compare_years` — items improved / persisted / new, domains up / down;
+  :func:`same_items` — the items two years' frameworks share;
 - :func:`task_progress` — plan-task tracking per domain;
 - :func:`remedy_list`, :func:`remedy_by_office` — what each office must fix, by when.
 """
@@ -26,7 +27,7 @@ from parxl.analysis.interim import Interim, Position, interim
 from parxl.analysis.ranking import competition_rank, group_averages, infer_group, rank_bodies
 from parxl.analysis.remedy import add_working_days, remedy_by_office, remedy_list
 from parxl.analysis.tasks import TASK_STATUSES, normalize_tasks, task_progress
-from parxl.analysis.yoy import YearOverYear, compare_years
+from parxl.analysis.yoy import YearOverYear, compare_years, same_items
 
 __all__ = [
     "EXTERNAL_OFFICE",
@@ -53,5 +54,6 @@ __all__ = [
     "rank_bodies",
     "remedy_by_office",
     "remedy_list",
+    "same_items",
     "task_progress",
 ]

@@ -9,8 +9,10 @@ dung chưa cải thiện ... 09 nội dung phát sinh mới"):
 - persisted (chưa khắc phục): deducted both years (``change`` says by how much);
 - new (phát sinh mới): deducted this year only.
 
-So last year's deducted items = improved + persisted, this year's = persisted + new. Items
-still open this year (not due / undetermined) are reported as ``open``, not as improved.
+So last year's deducted items that still exist = improved + persisted + open (deducted last
+year, no result yet this year: not due / undetermined, never counted as improved); this year's
+= persisted + new. Last year's deducted items whose code is gone this year are listed apart
+(:meth:`YearOverYear.dropped_deducted`), so every count adds up to what it is a share of.
 Counts leave survey items (điều tra xã hội học) out by default, as seed 000 does ("12 nội
 dung" are the self-assessed items; the survey score is reported on its own); the table keeps
 them, with their scorer.
@@ -20,6 +22,8 @@ maximum), with the points achieved shown too.
 
 from __future__ import annotations
 
+import string
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -46,6 +50,8 @@ class YearOverYear:
     domains: pd.DataFrame  # code, name, achieved, previous_achieved, index, previous_index, trend
     unmapped_now: list[str] = field(default_factory=list)  # codes only in this year's framework
     unmapped_previous: list[str] = field(default_factory=list)  # codes only in last year's
+    # codes only in last year's framework that were deducted last year -> their scorer then
+    unmapped_previous_deducted: dict[str, str] = field(default_factory=dict)
 
     @property
     def score_change(self) -> float:
@@ -62,6 +68,15 @@ class YearOverYear:
         """Items deducted last year that still exist this year."""
         rows = self._rows(survey)
         return int((rows.previous_deducted > _EPS).sum())
+
+    def still_open(self, *, survey: bool = False) -> int:
+        """Items deducted last year with no result yet this year (not due / undetermined)."""
+        rows = self._rows(survey)
+        return int(((rows.kind == OPEN) & (rows.previous_deducted > _EPS)).sum())
+
+    def dropped_deducted(self, *, survey: bool = False) -> list[str]:
+        """Codes of items deducted last year that this year's framework no longer has."""
+        return [c for c, scorer in self.unmapped_previous_deducted.items() if survey or scorer != "survey"]
 
     def domains_with(self, trend: str) -> int:
         return int((self.domains.trend == trend).sum())
@@ -118,4 +133,19 @@ def compare_years(fw: Framework, scores: Scores, prev_fw: Framework, prev_scores
         domains=pd.DataFrame(drows),
         unmapped_now=[c for c in now.index if c not in before.index],
         unmapped_previous=[c for c in before.index if c not in now.index],
+        unmapped_previous_deducted={str(c): str(r.scorer) for c, r in before.iterrows()
+                                    if c not in now.index and float(r.deducted) > _EPS},
     )
+
+
+def _content(name: str) -> str:
+    """An item's name for comparing two frameworks: letter case, spacing and punctuation aside."""
+    text = unicodedata.normalize("NFC", name).casefold()
+    return " ".join(text.translate(str.maketrans(string.punctuation, " " * len(string.punctuation))).split())
+
+
+def same_items(fw: Framework, prev_fw: Framework) -> list[str]:
+    """Codes of this year's base items that last year's framework has with the same content (the
+    same code and name): what a year-over-year comparison of two frameworks can rest on."""
+    before = {i.code: _content(i.name) for i in prev_fw.base_items}
+    return [i.code for i in fw.base_items if before.get(i.code) == _content(i.name)]

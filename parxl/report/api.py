@@ -138,6 +138,8 @@ def build_report(
     if kind not in KINDS:
         raise InputError(f"loại báo cáo '{kind}' không hợp lệ (dùng: {', '.join(KINDS)})")
     info = info or ReportInfo()
+    if info.rank_problems():
+        raise InputError("; ".join(f"{key}: {msg}" for key, msg in info.rank_problems()))
     if not bodies:
         raise InputError("cần ít nhất một tệp đã chấm điểm")
     if kind == "ranking":

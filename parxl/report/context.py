@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from parxl import analysis as A
+from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
 from parxl.numbers import format_vn_number
 from parxl.report import charts
@@ -329,14 +330,54 @@ def _perfect_text(body: str, year: str, s: Scores) -> str:
 
 
 # ---------------------------------------------------------------- year over year
+RELATED_SHARE = 0.5  # of this year's items that last year's framework must have (same code, same name)
+
+
+def previous_year_problem(year: str, previous: Body) -> InputError | None:
+    """The error when a file given as last year's is of the same year or a later one."""
+    if not (year.isdigit() and previous.year.isdigit()) or int(previous.year) < int(year):
+        return None
+    return InputError(f"tệp năm trước (--previous) là kết quả năm {previous.year}, không trước năm đánh giá "
+                      f"{year} của báo cáo: cần tệp của năm {_minus_one(year)} hoặc một năm trước đó",
+                      Location(file=str(previous.path or "")))
+
+
+def _check_previous(body: Body, previous: Body, warnings: list[str]) -> None:
+    """Refuse a file that cannot be this body's last year (not an earlier year; a framework sharing
+    too few items to compare); warn when it names another body."""
+    problem = previous_year_problem(body.year, previous)
+    if problem is not None:
+        raise problem
+    fw, prev_fw = body.framework, previous.framework
+    same = A.same_items(fw, prev_fw)
+    n = len(fw.base_items)
+    if len(same) < RELATED_SHARE * n:
+        raise InputError(
+            f"bộ tiêu chí của tệp năm trước ({prev_fw.name}) không cùng loại với bộ tiêu chí năm nay ({fw.name}): "
+            f"chỉ {ratio(len(same), n)} tiêu chí thành phần năm nay có tiêu chí cùng mã, cùng nội dung năm trước, "
+            f"không so sánh được; --previous phải là tệp năm trước của chính {in_sentence(body.name)}",
+            Location(file=str(previous.path or "")))
+    if _name_key(previous.name) != _name_key(body.name):
+        warnings.append(f"Tệp năm trước là của {in_sentence(previous.name)}, năm nay của {in_sentence(body.name)}: "
+                        "kiểm tra lại tệp --previous (văn bản so sánh hai tệp này).")
+    if prev_fw.id != fw.id or prev_fw.fingerprint != fw.fingerprint:
+        before = {i.code for i in prev_fw.base_items}
+        changed = [i.code for i in fw.base_items if i.code in before and i.code not in set(same)]
+        warnings.append(f"Bộ tiêu chí năm trước ({prev_fw.id}) khác năm nay ({fw.id}): các tiêu chí thành phần được "
+                        "đối chiếu theo mã" + (f"; các mã có nội dung khác năm trước: {', '.join(changed)}" if changed
+                                                else "") + ".")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def _yoy(body: Body, previous: Body | None, warnings: list[str]) -> tuple[A.YearOverYear | None, list[str]]:
     if previous is None:
         return None, []
+    _check_previous(body, previous, warnings)
     notes: list[str] = []
     yoy = A.compare_years(body.framework, body.scores, previous.framework, previous.scores)
-    if previous.framework.id != body.framework.id or previous.framework.fingerprint != body.framework.fingerprint:
-        warnings.append(f"Bộ tiêu chí năm trước ({previous.framework.id}) khác năm nay ({body.framework.id}): "
-                        "các tiêu chí thành phần được đối chiếu theo mã.")
     if yoy.unmapped_now:
         msg = (f"Các tiêu chí thành phần năm {body.year} không có trong bộ tiêu chí năm {previous.year or 'trước'} "
                f"(không so sánh được): {', '.join(yoy.unmapped_now)}.")
@@ -350,23 +391,41 @@ def _yoy(body: Body, previous: Body | None, warnings: list[str]) -> tuple[A.Year
     return yoy, notes
 
 
+def _previous_deducted_text(yoy: A.YearOverYear, fixed: str, not_fixed: str, year: str) -> tuple[str, str]:
+    """Last year's deducted items as "cải thiện được 05/11 nội dung" + `year` ("bị trừ điểm so với
+    năm 2022") and "04/11 nội dung chưa có kết quả đánh giá, chưa cải thiện 02/11 nội dung": the
+    counts add up to their total, and items gone from this year's framework are said apart."""
+    before = yoy.previous_deducted_items()
+    head = f"{fixed} {ratio(yoy.count(A.yoy.IMPROVED), before)} nội dung{year}{_dropped_text(yoy)}"
+    still_open = yoy.still_open()
+    rest = f"{ratio(still_open, before)} nội dung chưa có kết quả đánh giá, " if still_open else ""
+    return head, rest + f"{not_fixed} {ratio(yoy.count(A.yoy.PERSISTED), before)} nội dung"
+
+
+def _dropped_text(yoy: A.YearOverYear) -> str:
+    """" (chưa tính 02 nội dung không còn trong bộ tiêu chí năm nay)": last year's deducted items
+    that cannot be compared ("" when there are none)."""
+    dropped = yoy.dropped_deducted()
+    return f" (chưa tính {count2(len(dropped))} nội dung không còn trong bộ tiêu chí năm nay)" if dropped else ""
+
+
 def _yoy_lines(yoy: A.YearOverYear, prev_year: str) -> list[Context]:
     lines = [{"head": "Tổng điểm: ", "text": f"{pts(yoy.total)} điểm, {change_text(yoy.score_change)} so với năm "
               f"{prev_year} ({pts(yoy.previous_total)} điểm)."}]
-    before = yoy.previous_deducted_items()
-    improved, persisted, new = yoy.count(A.yoy.IMPROVED), yoy.count(A.yoy.PERSISTED), yoy.count(A.yoy.NEW)
-    if before:
-        lines.append({"head": "Nội dung bị trừ điểm năm trước: ",
-                      "text": f"đã khắc phục {ratio(improved, before)} nội dung, chưa khắc phục "
-                              f"{ratio(persisted, before)} nội dung."})
+    if yoy.previous_deducted_items():
+        head, rest = _previous_deducted_text(yoy, "đã khắc phục", "chưa khắc phục", "")
+        lines.append({"head": "Nội dung bị trừ điểm năm trước: ", "text": f"{head}, {rest}."})
     else:
-        lines.append({"head": "Nội dung bị trừ điểm năm trước: ", "text": "không có."})
-    lines.append({"head": "Nội dung bị trừ điểm phát sinh mới: ", "text": f"{count2(new)} nội dung."})
+        lines.append({"head": "Nội dung bị trừ điểm năm trước: ", "text": f"không có{_dropped_text(yoy)}."})
+    lines.append({"head": "Nội dung bị trừ điểm phát sinh mới: ",
+                  "text": f"{count2(yoy.count(A.yoy.NEW))} nội dung."})
     n = len(yoy.domains)
     up, down = yoy.domains_with("up"), yoy.domains_with("down")
+    unmapped = yoy.domains_with("unmapped")
     lines.append({"head": "Theo lĩnh vực: ",
                   "text": f"{ratio(up, n)} lĩnh vực có tỷ lệ điểm đạt tăng, {ratio(down, n)} lĩnh vực giảm, "
-                          f"{ratio(yoy.domains_with('same'), n)} lĩnh vực không thay đổi."})
+                          f"{ratio(yoy.domains_with('same'), n)} lĩnh vực không thay đổi"
+                          + (f", {ratio(unmapped, n)} lĩnh vực không so sánh được" if unmapped else "") + "."})
     persisted_rows = yoy.items[(yoy.items.kind == A.yoy.PERSISTED) & (yoy.items.scorer != "survey")]
     if len(persisted_rows):
         names = "; ".join(f"({i}) {r['name']}" for i, (_, r) in enumerate(persisted_rows.iterrows(), start=1))
@@ -641,11 +700,10 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
         if info.previous_rank:
             text += f" ({change_text(info.previous_rank - info.rank, 'hạng', 0)} so với năm {prev_year})"
     if yoy is not None:
-        before = yoy.previous_deducted_items()
-        improved, persisted = yoy.count(A.yoy.IMPROVED), yoy.count(A.yoy.PERSISTED)
-        if before:
-            text += (f", trong đó: cải thiện được {ratio(improved, before)} nội dung bị trừ điểm so với năm "
-                     f"{prev_year}, chưa cải thiện {ratio(persisted, before)} nội dung")
+        if yoy.previous_deducted_items():
+            head, rest = _previous_deducted_text(yoy, "cải thiện được", "chưa cải thiện",
+                                                 f" bị trừ điểm so với năm {prev_year}")
+            text += f", trong đó: {head}, {rest}"
             rows = yoy.items[(yoy.items.kind == A.yoy.PERSISTED) & (yoy.items.scorer != "survey")]
             if len(rows):
                 text += " gồm: " + "; ".join(f"({i}) {r['name']}" for i, (_, r) in enumerate(rows.iterrows(), 1))
@@ -756,11 +814,13 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
         seen[nm] = seen.get(nm, 0) + 1
     dup = [n for n, c in seen.items() if c > 1]
     if dup:
-        from parxl.errors import InputError
-
         raise InputError(f"có nhiều tệp cùng tên cơ quan, đơn vị: {', '.join(dup)} (mỗi đơn vị một tệp)")
     years = sorted({b.year for b in bodies if b.year})
     year = years[-1] if years else ""
+    for prev in previous:
+        problem = previous_year_problem(year, prev)
+        if problem is not None:
+            raise problem
     if len(years) > 1:
         warnings.append(f"Các tệp thuộc nhiều năm đánh giá khác nhau: {', '.join(years)}.")
     fws = {b.framework.fingerprint for b in bodies}

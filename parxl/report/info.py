@@ -87,10 +87,12 @@ class ReportInfo:
                 kw[key] = _convert(key, value)
             except ValueError as exc:
                 problems.append(f"'{key}': {exc}")
+        info = cls(**kw)
+        problems += [f"'{key}': {msg}" for key, msg in info.rank_problems()]
         if problems:
             raise InputError("tệp thông tin có lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
                              Location(file=source))
-        return cls(**kw)
+        return info
 
     def merged(self, **overrides: Any) -> ReportInfo:
         """A copy with the given fields replaced where the value is not None/empty: the command
@@ -103,10 +105,23 @@ class ReportInfo:
             try:
                 clean[k] = _convert(k, v)
             except ValueError as exc:
-                problems.append(f"{_OPTIONS.get(k, '--' + k.replace('_', '-'))}: {exc}")
+                problems.append(f"{_option(k)}: {exc}")
+        if not problems:
+            info = dataclasses.replace(self, **clean)
+            problems = [f"{_option(key)}: {msg}" for key, msg in info.rank_problems()]
         if problems:
             raise InputError("; ".join(problems))
-        return dataclasses.replace(self, **clean)
+        return info
+
+    def rank_problems(self) -> list[tuple[str, str]]:
+        """(field, problem) of ranks that cannot be: below 1, a rank beyond the bodies ranked."""
+        out = [(key, f"{what} phải từ 1 trở lên (không phải {value})")
+               for key, what in (("rank", "thứ hạng"), ("rank_of", "số cơ quan, đơn vị được xếp hạng"),
+                                 ("previous_rank", "thứ hạng năm trước"))
+               if (value := getattr(self, key)) is not None and value < 1]
+        if not out and self.rank is not None and self.rank_of is not None and self.rank > self.rank_of:
+            out.append(("rank", f"thứ hạng {self.rank} lớn hơn số cơ quan, đơn vị được xếp hạng ({self.rank_of})"))
+        return out
 
     def with_defaults(self, kind: str, body: str) -> ReportInfo:
         """Fill what is empty from the body's name: "Quận 1" -> "ỦY BAN NHÂN DÂN QUẬN 1"."""
@@ -168,6 +183,11 @@ class ReportInfo:
         if self.number:
             return f"Số: {self.number}"
         return f"Số:        /{self.symbol}"
+
+
+def _option(key: str) -> str:
+    """The command-line option of a field: "rank_of" -> "--rank", "previous_rank" -> "--previous-rank"."""
+    return _OPTIONS.get(key, "--" + key.replace("_", "-"))
 
 
 _COUNCIL = ("UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân ")

@@ -341,15 +341,19 @@ def table(
     total: Sequence[str] | None = None,
     numeric_from: int = 2,
     left: Sequence[int] = (),
-    keep_together: bool | None = None,
 ) -> None:
     """A table: header row, one row per element of ``loop``, an optional total row.
 
-    Rows never split across pages, and the header stays with the first row. ``keep_together``
-    (default: when there is a total row) keeps every row with the next one, so a short table
-    is never cut before its total (a table longer than a page still breaks where it must)."""
+    Rows never split across pages, the header row is repeated on every page and stays with the
+    first row. With a total row, the last row is kept with it too, so "Tổng cộng" is never alone
+    on a page: the loop is then written as two, all rows but the last, then the last one (kept
+    with the next row). The rows in between may break across pages, so a table starts right
+    after its caption where there is room for its header and first row, rather than leaving the
+    rest of the page blank (every row kept with the next moved a whole table to the next page)."""
     n = len(headers)
-    t = doc.add_table(rows=4 + (1 if total else 0), cols=n)
+    keep = bool(total)
+    loops = [f"{loop}[:-1]", f"{loop}[-1:]"] if keep else [loop]
+    t = doc.add_table(rows=1 + 3 * len(loops) + (1 if total else 0), cols=n)
     _cant_split(t)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -358,27 +362,30 @@ def table(
         _cell_text(t.rows[0].cells[i], [(h, "b")], align="center")
         _shade(t.rows[0].cells[i])
     _repeat_header(t.rows[0])
-    _cell_text(t.rows[1].cells[0], "{%tr for r in " + loop + " %}")
-    for i, c in enumerate(cells):
-        right = i >= numeric_from and i not in left
-        _cell_text(t.rows[2].cells[i], "{{ " + c + " }}", align="right" if right else "left")
-    _cell_text(t.rows[3].cells[0], "{%tr endfor %}")
+    for k, each in enumerate(loops):
+        first = 1 + 3 * k
+        _cell_text(t.rows[first].cells[0], "{%tr for r in " + each + " %}")
+        for i, c in enumerate(cells):
+            right = i >= numeric_from and i not in left
+            _cell_text(t.rows[first + 1].cells[i], "{{ " + c + " }}", align="right" if right else "left")
+        _cell_text(t.rows[first + 2].cells[0], "{%tr endfor %}")
     if total:
         for i, c in enumerate(total):
-            _cell_text(t.rows[4].cells[i], [(c, "b")], align="right" if i >= numeric_from else "left")
-    keep = bool(total) if keep_together is None else keep_together
-    _keep_with_next(t.rows[:-1] if keep else t.rows[:1])
+            _cell_text(t.rows[-1].cells[i], [(c, "b")], align="right" if i >= numeric_from else "left")
+    _keep_with_next([t.rows[0], *([t.rows[-3]] if keep else [])])
     _para(doc, "", after=6)
 
 
 # ---------------------------------------------------------------- the four documents
-DOMAIN_HEADERS = ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ so với tổng điểm bị trừ",
-                  "Chưa xác định", "Tỷ lệ đạt")
+SHARE_HEADER = "Tỷ lệ so với tổng điểm bị trừ"  # every table's share column says what it is a share of
+DOMAIN_HEADERS = ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER, "Chưa xác định",
+                  "Tỷ lệ đạt")
 DOMAIN_CELLS = ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.open", "r.index")
 DOMAIN_TOTAL = ("", "Tổng cộng", "{{ total.max }}", "{{ total.achieved }}", "{{ total.deducted }}",
                 "{{ total.share }}", "{{ total.open }}", "{{ total.index }}")
 DOMAIN_WIDTHS = (1.2, 4.7, 1.5, 1.6, 1.5, 2.0, 1.8, 2.2)
-ITEM_HEADERS = ("Mã", "Nội dung bị trừ điểm", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ", "Đơn vị chủ trì")
+ITEM_HEADERS = ("Mã", "Nội dung bị trừ điểm", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER,
+                "Đơn vị chủ trì")
 ITEM_CELLS = ("r.code", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.office")
 ITEM_WIDTHS = (1.6, 5.6, 1.5, 1.5, 1.5, 1.9, 2.9)
 
@@ -511,7 +518,7 @@ def remedy() -> DocumentT:
     _para(doc, "{{ full_marks_text }}", indent=True)
     table(
         doc,
-        ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Tỷ lệ so với tổng điểm bị trừ"),
+        ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER),
         ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share"),
         "domains",
         (1.2, 7.3, 1.9, 1.9, 1.9, 2.3),

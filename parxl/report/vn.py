@@ -62,8 +62,9 @@ def change_text(delta: float | None, unit: str = "điểm", decimals: int = 2) -
 
 
 def ratio(n: int, d: int) -> str:
-    """``07/10``."""
-    return f"{count2(n)}/{count2(d)}"
+    """``07/10``, ``00/09``: both counts of a share padded alike (a lone count of none is ``0``,
+    :func:`count2`)."""
+    return f"{n:02d}/{d:02d}"
 
 
 # administrative units, longest first ("Thị xã" before "Xã" cannot clash: a name starts with one)
