@@ -87,12 +87,27 @@ def input_fields(fw: Framework) -> list[InputField]:
     return out
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A cell of a CSV file parxl writes, safe to open in Excel: a text that starts as a formula
+    would (``=1+2``, ``+84 …``, ``-Xã …``, ``@SUM(…``: names and file names come from users) gets a
+    leading apostrophe, so Excel shows it instead of evaluating it; anything else unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def csv_plain(text: str) -> str:
+    """The text :func:`csv_text` wrote, read back (a manifest parxl wrote, opened again)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def input_table_csv(fw: Framework) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     for f in input_fields(fw):
-        w.writerow([f.code, f.field, "", f.type, f.allowed, f.unit, f.description])
+        w.writerow([csv_text(v) for v in (f.code, f.field, "", f.type, f.allowed, f.unit, f.description)])
     return buf.getvalue()
 
 

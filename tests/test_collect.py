@@ -923,3 +923,53 @@ def test_results_print_readably_and_check_rows_fit_their_text(tmp_path: Path) ->
     checks = wb["Kiểm tra"]
     assert 95 < len(short) < 100 and checks.row_dimensions[4].height == 15  # one line (it had two)
     assert checks.row_dimensions[5].height >= 15 * -(-len(long) // 100)
+
+
+def test_csv_outputs_do_not_let_excel_evaluate_names(mini: Framework, tmp_path: Path) -> None:
+    """Body and file names starting as formulas do ('=1+2', '-Xã Gạch', '+84 …', '@SUM(…') are
+    written to every CSV with a leading apostrophe (Excel shows them, does not evaluate them);
+    the manifest read back still names the bodies."""
+    names = ["=1+2", "-Xã Gạch", "@SUM(1;2)"]
+    paths = distribute(mini, tmp_path / "ph", bodies=names, year="2024")
+    manifest = (tmp_path / "ph" / "danh-sach-phat-hanh.csv").read_text("utf-8-sig")
+    assert ",'=1+2,," in manifest and "'-Xã Gạch.xlsx" in manifest
+    back = tmp_path / "back"
+    for p in paths[:2]:
+        fill_return(p, back / p.name, {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 77})  # 77: an error
+    result = collect(back, tmp_path / "th.xlsx", expected=tmp_path / "ph" / "danh-sach-phat-hanh.csv")
+    assert [i.message for i in result.issues if "chưa gửi" in i.message] == ["'@SUM(1;2)' chưa gửi biểu mẫu"]
+    cells = [c for f in ("th-diem.csv", "th-kiem-tra.csv")
+             for row in csv.reader((tmp_path / f).read_text("utf-8-sig").splitlines()) for c in row]
+    assert "'=1+2" in cells and "'-Xã Gạch.xlsx" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+
+
+def test_body_returns_of_another_year_blank_or_from_an_office_are_not_scored(mini: Framework,
+                                                                              tmp_path: Path) -> None:
+    """Returns of communes: last year's file (alone, or beside this year's) is left out as office
+    returns of another year are; the issued copy sent back blank is told and not ranked at 0; an
+    office's copy of a commune that sent its full return makes no second row for it."""
+    this = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Xã A", "Xã B", "Xã C"], year="2024")}
+    last = {p.stem: p for p in distribute(mini, tmp_path / "ph23", bodies=["Xã B", "Xã C"], year="2023")}
+    offices = {p.stem: p for p in distribute(mini, tmp_path / "off", body="Xã A", year="2024")}
+    back = tmp_path / "back"
+    everything = {k: v for values in GOOD.values() for k, v in values.items()}
+    fill_return(this["Xã A"], back / "Xã A.xlsx", everything)
+    fill_return(offices[NV], back / "Xã A - Nội vụ.xlsx", GOOD[NV])
+    fill_return(last["Xã B"], back / "Xã B năm 2023.xlsx", everything)  # beside this year's
+    fill_return(this["Xã B"], back / "Xã B.xlsx", GOOD[VP])
+    fill_return(last["Xã C"], back / "Xã C.xlsx", everything)  # alone
+    shutil.copy(this["Xã C"], back / "Xã C (bản trắng).xlsx")
+    lst = tmp_path / "ds.txt"
+    lst.write_text("Xã A\nXã B\nXã C\n", encoding="utf-8")
+    result = collect(back, tmp_path / "th.xlsx", expected=lst)
+    assert [(b.body, b.files) for b in result.bodies] == [("Xã A", ["Xã A.xlsx"]), ("Xã B", ["Xã B.xlsx"])]
+    years = {(i.file, i.severity) for i in _msgs(result, "ghi năm đánh giá 2023")}
+    assert years == {("Xã B năm 2023.xlsx", "lỗi"), ("Xã C.xlsx", "lỗi")}
+    [blank] = _msgs(result, "gửi biểu mẫu chưa nhập số liệu nào")
+    assert (blank.file, blank.severity) == ("Xã C (bản trắng).xlsx", "cảnh báo")
+    [office] = _msgs(result, "đã có biểu mẫu đầy đủ 'Xã A.xlsx'")
+    assert office.file == "Xã A - Nội vụ.xlsx"
+    assert not _msgs(result, "chưa gửi biểu mẫu") and not _msgs(result, "xung đột")
+    [unusable] = _msgs(result, "'Xã C' đã gửi tệp")
+    assert "nhưng tệp không dùng được" in unusable.message

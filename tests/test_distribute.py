@@ -108,10 +108,26 @@ def test_one_file_per_body_with_the_full_framework(mini: Framework, tmp_path: Pa
 
 def test_body_list_problems_are_all_reported(tmp_path: Path) -> None:
     names = tmp_path / "ds.csv"
-    names.write_text("Xã A,1\nXã B\nxã a\nXã B;2\n", encoding="utf-8")
+    names.write_text("Xã A,1\nXã B\nxã a\nXã B,2\nXã\x0bC\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         read_bodies(names)
     assert "dòng 3" in str(exc.value) and "dòng 4" in str(exc.value)
+    assert "dòng 5: tên 'Xã\x0bC' có ký tự điều khiển U+000B" in str(exc.value)  # not two bodies
+
+
+def test_a_text_list_has_one_name_a_line_and_a_csv_list_its_first_column(tmp_path: Path) -> None:
+    """In a .txt list a comma is part of the name ("Thị trấn X, huyện Y" was cut at the comma);
+    a .csv list is read as CSV, the province roster's header "Cơ quan, đơn vị" skipped."""
+    txt = tmp_path / "ds.txt"
+    txt.write_text('Thị trấn Lai Vung, huyện Lai Vung\nXã "Mới"; thôn 2\n@SUM(1;2)\n', encoding="utf-8")
+    assert read_bodies(txt) == ["Thị trấn Lai Vung, huyện Lai Vung", 'Xã "Mới"; thôn 2', "@SUM(1;2)"]
+    roster = tmp_path / "don-vi.csv"
+    roster.write_text('"Cơ quan, đơn vị",Nhóm\n"Thị trấn Lai Vung, huyện Lai Vung",Thị trấn\nXã Tân Bình,Xã\n',
+                      encoding="utf-8")
+    assert read_bodies(roster) == ["Thị trấn Lai Vung, huyện Lai Vung", "Xã Tân Bình"]
+    excel = tmp_path / "excel.csv"  # saved by Excel in Vietnamese: semicolons, a sep= line
+    excel.write_text("sep=;\nCơ quan, đơn vị;Nhóm\nXã A, huyện B;Xã\n", encoding="utf-8-sig")
+    assert read_bodies(excel) == ["Xã A, huyện B"]
 
 
 def test_safe_file_names_keep_vietnamese_letters() -> None:

@@ -767,3 +767,13 @@ def test_local_workers_collect_cycles_less_often() -> None:
     finally:
         ex.close()
     assert gc.get_threshold() == before != WORKER_GC_THRESHOLDS
+
+
+def test_province_csv_tables_do_not_let_excel_evaluate_names() -> None:
+    """A body named like a formula is written with a leading apostrophe (numbers as they are)."""
+    import pandas as pd
+
+    from parxl.province.outputs import _csv_bytes
+
+    text = _csv_bytes(pd.DataFrame({"body": ["=1+2", "Xã A"], "total": [-1.5, 2.0]}), {"body": "Đơn vị"}).decode()
+    assert text == "\ufeffĐơn vị,total\n'=1+2,-1.5\nXã A,2\n"

@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import BODY, csv_separator, read_utf8
+from parxl.inputs import BODY, csv_plain, csv_separator, csv_text, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import (
     ERROR,
@@ -247,7 +247,8 @@ def _load_expected(path: Path, fw: Framework) -> tuple[list[tuple[str, str]], li
         offices: list[tuple[str, str]] = []
         bodies: list[str] = []
         for row in reader:
-            kind, body, office = (row[at[n]].strip() if at[n] < len(row) else "" for n in _MANIFEST_COLUMNS)
+            kind, body, office = (csv_plain(row[at[n]].strip()) if at[n] < len(row) else ""
+                                  for n in _MANIFEST_COLUMNS)
             if kind == KIND_OFFICE:
                 offices.append((office, body))
             elif kind == KIND_BODY:
@@ -320,6 +321,12 @@ def collect(
             else:
                 result.issues.append(Issue(p.path, "", "", "", "", WARNING,
                                            "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua"))
+            continue
+        if p.kind != KIND_OFFICE and not p.values:  # the issued copy sent back unfilled: nothing to score
+            result.issues.append(Issue(p.path, "", "", "", "", WARNING,
+                                       f"'{body}' gửi biểu mẫu chưa nhập số liệu nào — có thể gửi nhầm biểu mẫu "
+                                       "trống; không tổng hợp, không xếp hạng tệp này"))
+            refused.setdefault(body, p.path)
             continue
         g = groups.setdefault(p.fw_key, _Group(p.fw_key))
         g.usable += 1
@@ -440,6 +447,11 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                                        f"đơn vị '{p.office}' không phải đơn vị chủ trì của mục nào trong bộ "
                                        f"tiêu chí {fw.id} — không tổng hợp tệp này"))
             continue
+        if p.body in g.bodies:  # an office's copy among the bodies' own returns (province does the same)
+            result.issues.append(Issue(p.path, "", "", "", p.office, WARNING,
+                                       f"biểu mẫu của đơn vị chủ trì '{p.office}' thuộc '{p.body}', nhưng '{p.body}' "
+                                       f"đã có biểu mẫu đầy đủ '{g.bodies[p.body][0][0]}' — không tính riêng tệp này"))
+            continue
         by_body.setdefault(p.body, []).append(p)
     # an expected body no return answers for (none at all, or only returns of another body)
     for office, body in sorted(expected, key=lambda x: (x[1], x[0])):
@@ -556,8 +568,19 @@ def _missing(fw: Framework, office: str, body: str, sent: str | None = None) -> 
 
 def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: list[str], root: Path,
                   limits: Limits, sent: dict[str, str]) -> None:
+    # the year most bodies' returns state: last year's file in this year's folder is left out
+    years = Counter(e[4] for es in g.bodies.values() for e in es if e[4])
+    year = max(years, key=lambda y: (years[y], y)) if years else ""
     for body, entries in sorted(g.bodies.items()):
-        entries = sorted(entries, key=lambda e: e[0])
+        for e in entries:
+            if e[4] and e[4] != year:
+                result.issues.append(Issue(e[0], L.SUMMARY, "C3", "", "", ERROR,
+                                           f"tệp của '{body}' ghi năm đánh giá {e[4]}, các tệp khác ghi năm {year} — "
+                                           "không tổng hợp tệp này (có thể là biểu mẫu năm khác)"))
+                sent.setdefault(body, e[0])
+        entries = sorted((e for e in entries if e[4] in ("", year)), key=lambda e: e[0])
+        if not entries:
+            continue
         first = entries[0]
         for other in entries[1:]:
             if other[1] == first[1]:
@@ -571,7 +594,7 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
         if len(g.bodies) == 1 and not g.processed and first[3] is not None:
             result.values = first[3]
     if expected:  # a body answers with its own return or with its offices' returns
-        have = {b.casefold() for b in [*g.bodies, *(p.body for p in g.processed)]}
+        have = {b.body.casefold() for b in result.bodies}
         for body in expected:
             if body.casefold() in have:
                 continue
@@ -649,7 +672,7 @@ def issues_csv(issues: list[Issue]) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["file", "sheet", "cell", "item", "office", "severity", "message"])
     for i in issues:
-        w.writerow([i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message])
+        w.writerow([csv_text(v) for v in (i.file, i.sheet, i.cell, i.item, i.office, i.severity, i.message)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -681,7 +704,7 @@ def scores_csv(result: CollectResult) -> bytes:
 def _csv_num(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.10g}"
-    return str(v)
+    return str(csv_text(v))
 
 
 _HEAD_FONT = Font(name="Times New Roman", size=11, bold=True, color="FFFFFF")

@@ -11,7 +11,9 @@ fingerprint, body and office, so distributing twice gives the same bytes.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -21,7 +23,7 @@ from openpyxl.styles import Protection
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import read_utf8
+from parxl.inputs import csv_separator, csv_text, read_utf8, text_problem
 from parxl.office.check import KIND_BODY, KIND_OFFICE
 from parxl.workbook import layout as L
 from parxl.workbook.build import Formulas, build_workbook, put_text
@@ -50,21 +52,41 @@ def return_id(fw: Framework, kind: str, body: str, office: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
+# a list's header, as staff write it or as the province roster has it ("Cơ quan, đơn vị")
+_BODY_HEADERS = {"đơn vị", "don vi", "tên", "ten", "name", "body", "cơ quan", "co quan", "cơ quan, đơn vị",
+                 "tên cơ quan", "tên đơn vị", "tên cơ quan, đơn vị"}
+
+
 def read_bodies(path: str | Path) -> list[str]:
-    """Body names from a text or CSV file: one per line (first column); '#' lines ignored."""
+    """Body names from a list: in a ``.csv`` file the first column (a header row such as "Cơ quan,
+    đơn vị" skipped; names with commas quoted, as Excel writes them), in any other file one name
+    per line, whole ("Thị trấn Lai Vung, huyện Lai Vung" is one name); '#' lines ignored."""
     p = Path(path)
     where = Location(file=str(p))
     text = read_utf8(p, "tệp danh sách đơn vị")
+    lines: list[tuple[int, str]]
+    if p.suffix.lower() == ".csv":
+        body, sep, skipped = csv_separator(text, _BODY_HEADERS, where)
+        reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep)
+        try:
+            lines = [(skipped + reader.line_num, row[0] if row else "") for row in reader]
+        except csv.Error as exc:
+            raise InputError(f"dòng {skipped + reader.line_num}: không đọc được dòng CSV ({exc})", where) from None
+    else:  # lines end at line feeds only: a vertical tab (Word's Shift+Enter) is not a new name
+        lines = list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1))
     names: list[str] = []
     seen: dict[str, int] = {}
     problems: list[str] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        cell = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"').strip()
+    for n, raw in lines:
+        cell = unicodedata.normalize("NFC", raw.strip())
         if not cell or cell.startswith("#"):
             continue
-        if n == 1 and cell.casefold() in ("đơn vị", "don vi", "tên", "ten", "name", "body"):
+        if not names and not problems and " ".join(cell.split()).casefold() in _BODY_HEADERS:
             continue
-        cell = unicodedata.normalize("NFC", cell)
+        problem = text_problem(cell)
+        if problem:
+            problems.append(f"dòng {n}: tên '{cell}' {problem}")
+            continue
         key = cell.casefold()
         if key in seen:
             problems.append(f"dòng {n}: '{cell}' trùng với dòng {seen[key]}")
@@ -72,7 +94,7 @@ def read_bodies(path: str | Path) -> list[str]:
         seen[key] = n
         names.append(cell)
     if problems:
-        raise InputError("danh sách đơn vị có tên trùng:\n" + "\n".join(f"  - {p}" for p in problems), where)
+        raise InputError("danh sách đơn vị có lỗi:\n" + "\n".join(f"  - {p}" for p in problems), where)
     if not names:
         raise InputError("danh sách đơn vị trống", where)
     return names
@@ -148,7 +170,7 @@ def distribute(
         path = out / f"{stem}.xlsx"
         save_workbook(wb, path)
         paths.append(path)
-        manifest.append(",".join(_csv(x) for x in (kind, b, office, rid, path.name)))
+        manifest.append(",".join(_csv(csv_text(x)) for x in (kind, b, office, rid, path.name)))
     from parxl.workbook.save import atomic_write_bytes
 
     atomic_write_bytes(out / MANIFEST, ("\ufeff" + "\n".join(manifest) + "\n").encode("utf-8"))

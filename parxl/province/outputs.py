@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from parxl.framework.model import Framework
+from parxl.inputs import csv_text
 from parxl.province import xlsxfast as X
 from parxl.workbook.save import atomic_write_bytes, remove_temps
 
@@ -152,7 +153,7 @@ def _csv_bytes(df: pd.DataFrame, labels: dict[str, str]) -> bytes:
     for row in df[cols].itertuples(index=False, name=None):
         w.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
                     else ("Có" if v else "Không") if isinstance(v, bool | np.bool_)
-                    else (f"{v:.10g}" if isinstance(v, float) else v) for v in row])
+                    else (f"{v:.10g}" if isinstance(v, float) else csv_text(v)) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

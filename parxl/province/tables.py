@@ -24,7 +24,7 @@ from parxl.analysis import competition_rank, group_averages, infer_group, rank_b
 from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
-from parxl.inputs import csv_separator, read_utf8
+from parxl.inputs import csv_plain, csv_separator, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
 from parxl.office.collect import not_a_workbook, stray_files
@@ -80,7 +80,7 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
     df.attrs["first_line"] = 2 + skipped
     if "body" not in df.columns:
         raise InputError(f"{what} cần cột tên đơn vị (body / Cơ quan, đơn vị)", where)
-    df["body"] = df["body"].map(lambda s: " ".join(str(s).split()))
+    df["body"] = df["body"].map(lambda s: " ".join(csv_plain(str(s)).split()))  # as parxl's own CSV wrote it
     return df[df["body"] != ""].reset_index(drop=True)
 
 
