@@ -320,12 +320,13 @@ def score(
     from parxl.office.check import ERROR, REMINDERS, check_workbook
     from parxl.score import score_values
 
-    ret, issues = check_workbook(workbook)
+    ret, issues, collected = check_workbook(workbook)
     fw = ret.framework
     s = score_values(fw, ret.values)
     if as_json:
         data = {"file": str(workbook), "body": ret.body, "year": ret.year, **s.as_dict(),
-                "issues": [i.as_dict() for i in issues]}
+                "issues": [i.as_dict() for i in issues],
+                "as_collected": {"total": round(collected.total, 9), "index": round(collected.index, 9)}}
         out.print_json(json.dumps(data, ensure_ascii=False))
         if any(i.severity == ERROR for i in issues):
             raise typer.Exit(1)
@@ -340,6 +341,10 @@ def score(
     if reminders:
         err.print(f"{len(reminders)} {REMINDERS}; danh sách đầy đủ: parxl score --json, mục \"issues\".",
                   highlight=False)
+    if abs(collected.total - s.total) > 1e-9:  # the sheet's formulas and collect read some cells differently
+        err.print(f"Điểm trên đây tính như công thức của biểu mẫu; khi tổng hợp (parxl collect), các ô nêu trên được "
+                  f"ghi theo giá trị đã hiểu hoặc bỏ qua: tổng điểm {_pts(collected.total)}, chỉ số "
+                  f"{_pct(collected.index)}.", highlight=False)
     errors = sum(1 for i in issues if i.severity == ERROR)
     if errors:  # scored as the sheet's formulas score them; the values still need fixing
         err.print(f"[bold red]{errors} lỗi số liệu[/]: điểm trên đây tính như công thức của biểu mẫu tính với các "

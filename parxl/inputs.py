@@ -285,12 +285,27 @@ EXCEL_TEXT_MAX = 32_767  # characters (UTF-16 code units) a cell holds
 _NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def without_controls(text: str) -> str:
+    """``text`` with its control characters replaced: a vertical tab (Word's Shift+Enter, pasted)
+    by a line break, any other by a space."""
+    return _NOT_IN_XLSX.sub(lambda m: "\n" if m.group() == "\x0b" else " ", text)
+
+
+def hidden_characters(text: str) -> str:
+    """" (có ký tự ẩn U+200B ở vị trí 3)" when ``text`` holds characters that do not show —
+    zero-width spaces, direction marks, control characters — so a message quoting it does not
+    look like it quotes a good value; '' otherwise."""
+    found = [f"U+{ord(c):04X} ở vị trí {i}" for i, c in enumerate(text, start=1)
+             if unicodedata.category(c) in ("Cf", "Cc") and c not in "\t\n\r"]
+    return f" (có ký tự ẩn {', '.join(found[:3])})" if found else ""
+
+
 def text_problem(text: str) -> str:
     """Why ``text`` cannot go into an Excel cell unchanged ('' when it can)."""
     bad = _NOT_IN_XLSX.search(text)
     if bad:
-        return (f"có ký tự điều khiển U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1}) mà Excel "
-                "không lưu được trong ô — xoá ký tự này (thường do chép từ phần mềm khác) rồi chạy lại")
+        return (f"có ký tự điều khiển U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1}, không nhìn thấy; "
+                "thường do chép từ Word hoặc phần mềm khác) — xoá ký tự này rồi chạy lại")
     length = len(text.encode("utf-16-le")) // 2
     if length > EXCEL_TEXT_MAX:
         return (f"dài {format_vn_number(length, 0)} ký tự, quá giới hạn "
@@ -308,6 +323,11 @@ def _year(raw: Any) -> tuple[str | None, str]:
     if re.fullmatch("[0-9]{4}", text) and 2000 <= int(text) <= 2100:
         return text, ""
     return None, f"năm '{raw}' không hợp lệ; ghi năm đánh giá bằng 4 chữ số (2000–2100), ví dụ 2023"
+
+
+def _shown(raw: Any) -> str:
+    """A typed word as it shows: composed, without zero-width or direction marks, trimmed."""
+    return "".join(c for c in nfc(raw) if unicodedata.category(c) != "Cf").strip()
 
 
 def _bare(text: str) -> str:
@@ -331,20 +351,20 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
         text = nfc(raw)
         return (None, problem) if (problem := text_problem(text)) else (text, "")
     if f.type == STATUS:
-        text = nfc(raw).strip()
+        text = _shown(raw)
         status = _STATUS_BY_KEY.get(text.casefold()) or _STATUS_BY_KEY.get(_bare(text))
         if status is not None:
             return status, ""
-        return None, f"tình trạng '{raw}' không hợp lệ; dùng: {', '.join(STATUSES)}"
+        return None, f"tình trạng '{raw}'{hidden_characters(str(raw))} không hợp lệ; dùng: {', '.join(STATUSES)}"
     if f.type == YESNO:
-        text = nfc(raw).strip()
+        text = _shown(raw)
         yes_no = _YESNO_BY_KEY.get(text.casefold()) or _YESNO_BY_KEY.get(_bare(text))
         if yes_no is not None:
             return yes_no, ""
-        return None, f"'{raw}' không hợp lệ; dùng {YES} hoặc {NO}"
+        return None, f"'{raw}'{hidden_characters(str(raw))} không hợp lệ; dùng {YES} hoặc {NO}"
     n = parse_vn_number(raw)
     if n is None:
-        return None, f"'{raw}' không phải là số"
+        return None, f"'{raw}'{hidden_characters(str(raw))} không phải là số"
     if f.type == RATE:
         if isinstance(raw, str) and not raw.strip().endswith("%") and n > 1:
             return None, f"tỷ lệ '{raw}' phải ghi dạng phần trăm, ví dụ {raw.strip()}%"

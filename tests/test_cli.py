@@ -247,7 +247,7 @@ def test_score_reads_the_file_once_and_scores_what_read_return_reads(tmp_path: P
     filled = tmp_path / "điền.xlsx"
     patch_cells(template, filled, {("Lĩnh vực 1", "H7"): "77,7%", ("Lĩnh vực 1", "H9"): 3,
                                    ("Lĩnh vực 2", "H7"): "chín mươi"})
-    ret, _ = check_workbook(filled)
+    ret, _, _ = check_workbook(filled)
     alone = R.read_return(filled)
     assert (ret.values, ret.cells, ret.meta, ret.body, ret.year) == (
         alone.values, alone.cells, alone.meta, alone.body, alone.year)
@@ -502,3 +502,22 @@ def test_a_folder_where_a_file_belongs_and_a_file_where_a_folder_belongs(tmp_pat
         out = " ".join(run(*args, code=1).split())
         assert "đây là một tệp; cần thư mục chứa các biểu mẫu trả về" in out, (args, out)
     assert not list(tmp_path.glob("*.yaml")) and not (tmp_path / "y.xlsx").exists()
+
+
+def test_score_says_the_total_collect_would_merge_when_it_differs(tmp_path: Path) -> None:
+    """'Co' in a yes/no cell: the sheet's formulas give it 0 (as `parxl score` scores the file),
+    collect merges it as 'Có'; the score tells both, so its total and the consolidation's agree
+    on paper (before, 1 point differed with no word)."""
+    from parxl.office.synth import patch_cells
+
+    template = tmp_path / "mẫu.xlsx"
+    run("build", MINI, "-o", template)
+    filled = tmp_path / "điền.xlsx"
+    patch_cells(template, filled, {("Lĩnh vực 1", "H6"): "Co"})  # 1.1.1, 1 point
+    data = json.loads(run("score", filled, "--json"))
+    assert data["as_collected"]["total"] == pytest.approx(data["total"] + 1)
+    text = " ".join(run("score", filled).split())
+    assert f"khi tổng hợp (parxl collect), các ô nêu trên được ghi theo giá trị đã hiểu hoặc bỏ qua: tổng điểm " \
+           f"{data['total'] + 1:.2f}".replace(".", ",") in text
+    patch_cells(template, filled, {("Lĩnh vực 1", "H6"): "Có"})
+    assert "khi tổng hợp" not in run("score", filled)

@@ -85,7 +85,7 @@ def test_an_open_workbooks_values_are_checked_as_its_file(issued: dict[str, Path
     wb = CalamineWorkbook.from_path(str(path))
     sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
     got = check_template(read_template(sheets, "nv.xlsx"))
-    _, want = check_workbook(path)
+    _, want, _ = check_workbook(path)
     assert len(want) >= 5
     assert sorted(replace(i, file="") for i in got) == sorted(replace(i, file="") for i in want)
     assert {i.file for i in got} == {"nv.xlsx"}
@@ -973,3 +973,38 @@ def test_body_returns_of_another_year_blank_or_from_an_office_are_not_scored(min
     assert not _msgs(result, "chưa gửi biểu mẫu") and not _msgs(result, "xung đột")
     [unusable] = _msgs(result, "'Xã C' đã gửi tệp")
     assert "nhưng tệp không dùng được" in unusable.message
+
+
+def test_hidden_and_control_characters_are_named_and_kept_as_meant(issued: dict[str, Path], tmp_path: Path) -> None:
+    """'Có' with a zero-width space is taken, the warning naming the hidden character; a vertical
+    tab (Word's Shift+Enter) in evidence becomes a line break, with a warning, instead of the
+    evidence being dropped; a number with a hidden character is refused, naming it."""
+    path = fill_return(issued[NV], tmp_path / "b" / "nv.xlsx",
+                       {("1.1.1", "done"): "Có\u200b", ("1.1.1", "evidence"): "QĐ số 12\u000bngày 5/1",
+                        ("1.2.1", "count"): "1\u200b0"})
+    result = collect(tmp_path / "b")
+    assert result.values is not None
+    assert result.values[("1.1.1", "done")] == "Có"
+    assert result.values[("1.1.1", "evidence")] == "QĐ số 12\nngày 5/1"
+    by_cell = {i.cell: i for i in result.issues if not i.reminder}
+    assert "(có ký tự ẩn U+200B ở vị trí 3) không phải giá trị trong danh sách" in by_cell["H6"].message
+    assert "U+000B" in by_cell["J6"].message and by_cell["J6"].severity == "cảnh báo"
+    assert "'1\u200b0' (có ký tự ẩn U+200B ở vị trí 2) không phải là số" in by_cell["H9"].message
+    assert read_return(path).values[("1.1.1", "evidence")] == "QĐ số 12\u000bngày 5/1"  # the return as sent
+
+
+def test_expected_bodies_name_the_returns_not_on_the_list(mini: Framework, tmp_path: Path) -> None:
+    """A body that returned but is not listed is told (as province does), and a listed name
+    missing beside a return spelled with another tone placement ('Hoà'/'Hòa') gets a hint."""
+    paths = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Phường An Hòa", "Xã Lạ"], year="2024")}
+    back = tmp_path / "back"
+    for name, p in paths.items():
+        fill_return(p, back / p.name, {("1.1.1", "done"): "Có"})
+    lst = tmp_path / "ds.txt"
+    lst.write_text("Phường An Hoà\n", encoding="utf-8")
+    result = collect(back, expected=lst)
+    [missing] = _msgs(result, "chưa gửi biểu mẫu")
+    assert missing.message == ("'Phường An Hoà' chưa gửi biểu mẫu (có biểu mẫu của 'Phường An Hòa': nếu là một, "
+                               "sửa tên cho giống nhau)")
+    unlisted = sorted(i.message.split("'")[1] for i in _msgs(result, "không có trong danh sách đơn vị"))
+    assert unlisted == ["Phường An Hòa", "Xã Lạ"]

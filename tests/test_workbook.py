@@ -373,7 +373,7 @@ def test_text_excel_cannot_hold_is_refused_not_cut(template: Path, tmp_path: Pat
         fill_csv(template, csv_path, out)
     text = str(info.value)
     assert "4 giá trị không hợp lệ" in text
-    assert "dòng 2, mục 1.1.1, trường 'evidence': có ký tự điều khiển U+0001 (ký tự thứ 11)" in text
+    assert "dòng 2, mục 1.1.1, trường 'evidence': có ký tự điều khiển U+0001 (ký tự thứ 11, không nhìn thấy" in text
     # the explanation on line 3 holds a line break: the next row starts on line 5
     assert "dòng 5, mục 1.1.2, trường 'evidence': dài 32.768 ký tự, quá giới hạn 32.767" in text
     assert "dòng 7, mục 2.1.1, trường 'evidence': dài 32.768 ký tự" in text  # UTF-16, as Excel counts

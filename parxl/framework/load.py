@@ -213,8 +213,8 @@ def _unknown_keys(c: _Collector, node: dict[str, Any], path: str, known: set[str
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 
 
-def _office_key(name: str) -> str:
-    """Spellings of one office: case, spaces and tone placement (hoá / hóa) ignored."""
+def spelling_key(name: str) -> str:
+    """Spellings of one name (an office, a body): case, spaces and tone marks (hoá / hóa) ignored."""
     letters = unicodedata.normalize("NFD", name.casefold())
     return " ".join("".join(ch for ch in letters if ch not in _TONES).split())
 
@@ -232,7 +232,7 @@ def _check_offices(c: _Collector, offices: list[tuple[str, str, str]]) -> None:
     """One office written two ways would get two workbooks and two lines in every report."""
     spellings: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for path, code, office in offices:
-        spellings.setdefault(_office_key(office), {}).setdefault(office, []).append((path, code))
+        spellings.setdefault(spelling_key(office), {}).setdefault(office, []).append((path, code))
     for forms in spellings.values():
         if len(forms) < 2:
             continue

@@ -17,7 +17,17 @@ from typing import Any
 
 from parxl.errors import Location, ParxlError
 from parxl.framework.model import Framework, Item
-from parxl.inputs import STATUS, TEXT, InputField, item_fields, nfc, normalize, text_problem
+from parxl.inputs import (
+    STATUS,
+    TEXT,
+    InputField,
+    hidden_characters,
+    item_fields,
+    nfc,
+    normalize,
+    text_problem,
+    without_controls,
+)
 from parxl.numbers import CELL_ERRORS, format_vn_number
 from parxl.rules.base import COUNT, RATE, YESNO
 from parxl.score import (
@@ -315,6 +325,12 @@ class _Checker:
             return None
         if f.type == TEXT:
             text = (value if isinstance(value, str) else _show(value)).strip()
+            plain = without_controls(text)
+            if plain != text:  # an .xlsx cannot hold them: kept as what they stood for
+                self.issue(WARNING, f"{field_label(item, f.field)}: có ký tự điều khiển{hidden_characters(text)} "
+                           "(thường do chép từ Word) — tổng hợp ghi thay bằng xuống dòng hoặc dấu cách",
+                           sheet, row.refs[col], item)
+                text = plain
             problem = text_problem(text)
             if problem:  # the consolidated workbook could not hold it unchanged
                 self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, row.refs[col], item)
@@ -331,7 +347,7 @@ class _Checker:
                 shown = ("TRUE" if value else "FALSE") if isinstance(value, bool) else _show(value)
                 why = ("gõ bằng bảng mã Unicode tổ hợp: trông như giá trị trong danh sách nhưng Excel coi là "
                        "khác" if isinstance(value, str) and nfc(value).casefold() == clean.casefold()
-                       else "không phải giá trị trong danh sách")
+                       else f"{hidden_characters(str(value))} không phải giá trị trong danh sách".lstrip())
                 self.issue(WARNING, f"{field_label(item, f.field)}: '{shown}' {why} — công thức trên biểu mẫu "
                            f"của đơn vị không hiểu giá trị này; tổng hợp ghi là '{clean}' (đề nghị chọn lại "
                            "trong danh sách)", sheet, row.refs[col], item)
@@ -400,13 +416,17 @@ def warnings_text(issues: Iterable[Issue]) -> str:
     return f"{w} cảnh báo"
 
 
-def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Return, list[Issue]]:
-    """A parxl workbook's inputs (as :func:`~parxl.workbook.read.read_return` reads them) and
-    every check of them, from one read of the file: what ``parxl score`` scores and reports. Any
-    parxl workbook (a template, a return, a consolidated workbook). Raises as ``read_return``."""
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Return, list[Issue], Scores]:
+    """A parxl workbook's inputs (as :func:`~parxl.workbook.read.read_return` reads them), every
+    check of them, and the scores of its values as collect merges them (a 'Co' taken as 'Có', a
+    refused value left out), from one read of the file: what ``parxl score`` scores and reports.
+    Any parxl workbook (a template, a return, a consolidated workbook). Raises as ``read_return``."""
     raw = read_parxl_file(path, limits)
     ret = return_of(raw)
-    return ret, _Checker(raw, ret.framework, keep_cells=False).run().issues
+    checker = _Checker(raw, ret.framework, keep_cells=False)
+    issues = checker.run().issues
+    assert checker.scores is not None
+    return ret, issues, checker.scores
 
 
 def check_template(t: OpenTemplate) -> list[Issue]:

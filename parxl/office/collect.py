@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parxl.errors import InputError, Location
+from parxl.framework.load import spelling_key
 from parxl.framework.model import Framework
 from parxl.inputs import BODY, csv_plain, csv_separator, csv_text, read_utf8
 from parxl.numbers import format_vn_number
@@ -595,6 +596,8 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
             result.values = first[3]
     if expected:  # a body answers with its own return or with its offices' returns
         have = {b.body.casefold() for b in result.bodies}
+        listed = {b.casefold() for b in expected}
+        unlisted = {spelling_key(b.body): b.body for b in result.bodies if b.body.casefold() not in listed}
         for body in expected:
             if body.casefold() in have:
                 continue
@@ -602,7 +605,14 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
                 result.issues.append(Issue("", "", "", "", "", ERROR, f"'{body}' đã gửi tệp '{sent[body]}' nhưng "
                                            "tệp không dùng được (xem lỗi của tệp) — đề nghị gửi lại"))
             else:
-                result.issues.append(Issue("", "", "", "", "", ERROR, f"'{body}' chưa gửi biểu mẫu"))
+                like = unlisted.get(spelling_key(body))
+                hint = f" (có biểu mẫu của '{like}': nếu là một, sửa tên cho giống nhau)" if like else ""
+                result.issues.append(Issue("", "", "", "", "", ERROR, f"'{body}' chưa gửi biểu mẫu{hint}"))
+        for b in result.bodies:
+            if b.body.casefold() not in listed:
+                result.issues.append(Issue(b.files[0] if b.files else "", "", "", "", "", WARNING,
+                                           f"'{b.body}' gửi biểu mẫu nhưng không có trong danh sách đơn vị — vẫn "
+                                           "tổng hợp; kiểm tra tên hoặc danh sách"))
 
 
 def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits: Limits) -> list[Issue]:
