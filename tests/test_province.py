@@ -526,6 +526,37 @@ def test_a_body_whose_only_return_is_unusable_is_not_said_to_have_sent_nothing(
     assert p[(p.kind == "missing") & (p.body == "=1+2")].reason.iloc[0] == "chưa gửi biểu mẫu"
 
 
+def test_the_master_template_in_the_folder_is_nobodys_return(hand: dict[str, Path], mini: Framework,
+                                                             tmp_path: Path) -> None:
+    """The master template (no body, no office) copied among the returns became a body named after
+    its file, ranked last at 0 and named in the Word report. As in 'parxl collect': blank, it is
+    skipped with a warning; filled (on the template instead of the body's copy), it is refused."""
+    import docx
+
+    from parxl.workbook.build import build_template
+
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    template = build_template(mini, folder / "mau.xlsx")
+    fill_return(template, folder / "xa" / "mau da nhap.xlsx", FULL)
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential())
+    assert list(r.ranking.body) == [AN, BINH, CAT, DUONG]
+    assert list(r.bodies.body) == [AN, BINH, CAT, DUONG]
+    [everyone] = r.tables["groups"][r.tables["groups"].group == "Tất cả"].average
+    assert everyone == pytest.approx((11.5 + 9.5 + 9.5 + 3.7) / 4)
+    p = r.problems.set_index("file")
+    assert p.loc["mau.xlsx", ["label", "body"]].tolist() == ["Biểu mẫu gốc", ""]
+    assert p.loc["mau.xlsx", "reason"] == "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua"
+    assert p.loc["xa/mau da nhap.xlsx", "label"] == "Biểu mẫu gốc"
+    assert "đã nhập số liệu nhưng không ghi tên cơ quan, đơn vị" in p.loc["xa/mau da nhap.xlsx", "reason"]
+    issues = r.tables["issues"]
+    assert issues[issues.file == "mau.xlsx"].severity.tolist() == ["cảnh báo"]
+    refused = issues[issues.message.str.contains("không ghi tên cơ quan")]
+    assert refused[["file", "severity"]].values.tolist() == [["xa/mau da nhap.xlsx", "lỗi"]]
+    text = "\n".join(x.text for x in docx.Document(str(r.output / "bao-cao-xep-hang.docx")).paragraphs)
+    assert "mau" not in text.replace("mẫu", "")
+
+
 def test_last_years_distribution_resaved_by_excel(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:
     from parxl.province.tables import load_previous_distribution
 

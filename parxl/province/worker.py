@@ -24,6 +24,7 @@ from parxl.office.check import (
     WARNING,
     process_file,
 )
+from parxl.office.collect import master_template
 from parxl.province import appraisal as AP
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
@@ -31,6 +32,7 @@ from parxl.workbook.fastread import framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
 OK, INVALID, OFFICE, OTHER = "ok", "invalid", "office", "other"
+TEMPLATE = "template"  # the master template: nobody's return
 
 FILE_NUMBERS = ("self_total", "total", "index", "base_achieved", "deducted", "open", "bonus", "penalty",
                 "reachable")
@@ -169,6 +171,13 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         fw = framework_for(p.fw_key, None, rel)
         values, body, year = p.values, p.body or meta.get("body", ""), p.year
     _send(out, fw, shared.run)
+    if p.kind != KIND_CONSOLIDATED and (template := master_template(p)) is not None:
+        issues.append((rel, template.sheet, template.cell, "", "", template.severity, template.message))
+        out.issues.extend(issues)
+        out.files.append(_file_row(rel, TEMPLATE, kind=p.kind, fingerprint=fw.fingerprint,
+                                   errors=sum(1 for i in issues if i[5] == ERROR),
+                                   warnings=sum(1 for i in issues if i[5] == WARNING), reason=template.message))
+        return
     body = " ".join(body.split()) or Path(rel).stem
     if meta.get("template_version") != str(L.TEMPLATE_VERSION):
         msg = (f"biểu mẫu phiên bản {meta.get('template_version') or '?'}, parxl này dùng phiên bản "
