@@ -557,6 +557,34 @@ def test_the_master_template_in_the_folder_is_nobodys_return(hand: dict[str, Pat
     assert "mau" not in text.replace("mẫu", "")
 
 
+def test_a_blank_return_is_reported_and_not_ranked_at_zero(hand: dict[str, Path], mini: Framework,
+                                                           tmp_path: Path) -> None:
+    """A body that sends back its distributed workbook untouched was ranked last at 0 points with
+    no message. It is warned about, listed, and left out of the ranking and the averages."""
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    issued = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=[AN, "Xã Giang"], year="2024")}
+    shutil.copy(issued["Xã Giang"], folder / "xa" / "giang.xlsx")  # Xã Giang's only return
+    shutil.copy(issued[AN], folder / "huyen" / "an - ban trong.xlsx")  # beside An's filled return
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    assert list(r.ranking.body) == [AN, BINH, CAT, DUONG]
+    assert r.bodies.set_index("body").loc[AN, "total"] == pytest.approx(11.5)  # its filled return, no duplicate
+    [everyone] = r.tables["groups"][r.tables["groups"].group == "Tất cả"].average
+    assert everyone == pytest.approx((11.5 + 9.5 + 9.5 + 3.7) / 4)
+    p = r.problems
+    blank = p[p.kind == "blank"].set_index("file")
+    assert blank.body.to_dict() == {"xa/giang.xlsx": "Xã Giang", "huyen/an - ban trong.xlsx": AN}
+    assert set(blank.label) == {"Biểu mẫu chưa nhập số liệu"}
+    assert blank.loc["xa/giang.xlsx", "reason"].startswith(
+        f"'Xã Giang' gửi biểu mẫu chưa nhập số liệu nào ({len(mini.items)} mục) — có thể gửi nhầm biểu mẫu trống")
+    assert not (p.kind == "duplicate").any()
+    [why] = p[(p.kind == "missing") & (p.body == "Xã Giang")].reason
+    assert why == "chưa có biểu mẫu dùng được: 'xa/giang.xlsx' (Biểu mẫu chưa nhập số liệu)"
+    issues = r.tables["issues"]
+    warned = issues[(issues.file == "xa/giang.xlsx") & (issues.severity == "cảnh báo")]
+    assert warned.message.str.contains("chưa nhập số liệu nào").any()
+
+
 def test_last_years_distribution_resaved_by_excel(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:
     from parxl.province.tables import load_previous_distribution
 

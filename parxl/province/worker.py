@@ -33,6 +33,7 @@ from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
 OK, INVALID, OFFICE, OTHER = "ok", "invalid", "office", "other"
 TEMPLATE = "template"  # the master template: nobody's return
+BLANK = "blank"  # a body's workbook sent back with nothing entered: not ranked at 0
 
 FILE_NUMBERS = ("self_total", "total", "index", "base_achieved", "deducted", "open", "bonus", "penalty",
                 "reachable")
@@ -186,6 +187,15 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         out.issues.append((rel, L.META, "", "", "", ERROR, msg))
         out.files.append(_file_row(rel, INVALID, kind=p.kind or KIND_BODY, body=body,
                                    fingerprint=fw.fingerprint, errors=1, reason=msg))
+        return
+    if not values and not any(i[5] == ERROR and i[3] for i in issues):  # no item entered, none refused
+        msg = (f"'{body}' gửi biểu mẫu chưa nhập số liệu nào ({len(fw.items)} mục) — có thể gửi nhầm biểu mẫu "
+               "trống; không tính tệp này (không xếp hạng với 0 điểm), đề nghị đơn vị gửi lại biểu mẫu đã nhập số liệu")
+        issues.append((rel, "", "", "", "", WARNING, msg))
+        out.issues.extend(issues)
+        out.files.append(_file_row(rel, BLANK, kind=p.kind or KIND_BODY, body=body, year=year or meta.get("year", ""),
+                                   fingerprint=fw.fingerprint, warnings=sum(1 for i in issues if i[5] == WARNING),
+                                   digest=p.digest, reason=msg))
         return
     # the return's own findings; a wrong appraisal line is the appraisal file's, not the return's
     errors = sum(1 for i in issues if i[5] == ERROR)
