@@ -585,6 +585,22 @@ def test_a_blank_return_is_reported_and_not_ranked_at_zero(hand: dict[str, Path]
     assert warned.message.str.contains("chưa nhập số liệu nào").any()
 
 
+def test_a_body_whose_only_return_was_tampered_with_sent_an_unusable_file(hand: dict[str, Path], mini: Framework,
+                                                                           tmp_path: Path) -> None:
+    """Its '_parxl' sheet was edited (fingerprint changed): the file is refused, but its metadata
+    still names the body, which sent a file that cannot be used, not nothing."""
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    issued = distribute(mini, tmp_path / "ph", bodies=["Xã Giang"], year="2024")[0]
+    fill_return(issued, folder / "xa" / "giang.xlsx", FULL, extra={("_parxl", "B6"): "0000000000000000"})
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    p = r.problems
+    [refused] = p[p.file == "xa/giang.xlsx"].itertuples()
+    assert (refused.kind, refused.body) == ("invalid", "Xã Giang") and "dấu vân tay" in refused.reason
+    [why] = p[(p.kind == "missing") & (p.body == "Xã Giang")].reason
+    assert why == "chưa có biểu mẫu dùng được: 'xa/giang.xlsx' (Tệp không hợp lệ)"
+
+
 def test_last_years_distribution_resaved_by_excel(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:
     from parxl.province.tables import load_previous_distribution
 

@@ -157,7 +157,9 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
     elif not p.ok:
         out.issues.extend(issues)
         reason = next((i[6] for i in issues if i[5] == ERROR), "tệp không dùng được")
-        out.files.append(_file_row(rel, INVALID, kind=p.kind, body=p.body, fingerprint=p.fingerprint,
+        # a tampered '_parxl' sheet still says whose the file is: that body sent something
+        body = " ".join((p.body or meta.get("body", "")).split())
+        out.files.append(_file_row(rel, INVALID, kind=p.kind, body=body, fingerprint=p.fingerprint,
                                    errors=sum(1 for i in issues if i[5] == ERROR), reason=reason))
         return
     elif p.kind == KIND_OFFICE:
