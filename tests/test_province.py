@@ -152,7 +152,17 @@ def test_appraisal_differences_and_explanation_round(hand_result: Any) -> None:
         pytest.approx([1.0, 0.0, 1.0])
     assert a.loc["1.1.1", "outcome"] == AP.ACCEPTED
     assert "Đã gửi bổ sung kế hoạch" in a.loc["1.1.1", "explanation"]
-    assert "count: 2 → 1" in a.loc["1.2.1", "changes"]
+    assert a.loc["1.2.1", "changes"] == "count: 2 → 1"
+    assert a.loc["1.1.1", "changes"] == "done: Có → Không → Có"  # changed, then restored
+
+
+def test_an_appraisal_that_keeps_the_value_lists_no_change(hand: dict[str, Path], tmp_path: Path) -> None:
+    """Appraising a value as the body gave it is agreement, not a change 'Không → Không'."""
+    same = _write(tmp_path / "a.csv", f"body,code,field,value\n{BINH},1.1.1,done,Không\n{BINH},1.2.1,count,1\n")
+    r = province(hand["returns"], tmp_path / "kq", appraisal=same, executor=Sequential(), word=False)
+    a = r.tables["appraisal"].set_index("code")
+    assert a.loc["1.1.1", ["changes", "outcome", "difference"]].tolist() == ["", AP.AGREED, 0]
+    assert a.loc["1.2.1", "changes"] == "count: 2 → 1"
 
 
 def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
