@@ -24,6 +24,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,6 +36,7 @@ from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return
 from parxl.province import Local, Sequential, load_appraisal_csv, make_province, province
 from parxl.province import appraisal as AP
+from parxl.province import store as S
 from parxl.province.executors import _ordered
 
 FULL: dict[tuple[str, str], Any] = {
@@ -202,9 +204,28 @@ def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
 
 def test_same_inputs_same_bytes(hand: dict[str, Path], hand_result: Any) -> None:
     again = province(hand["returns"], hand["tmp"] / "kq2", bodies=hand["roster"], appraisal=hand["appraisal"],
-                     executor=Local(2), batch_size=2)
-    for name in ("tong-hop-tinh.xlsx", "bao-cao-xep-hang.docx", "xep-hang.csv", "tham-dinh.csv"):
+                     executor=Local(2), batch_size=3)  # not the batches of the first run
+    for name in ("tong-hop-tinh.xlsx", "bao-cao-xep-hang.docx", "xep-hang.csv", "tham-dinh.csv",
+                 *(f"du-lieu/{n}" for n in S.NAMES.values())):  # Parquet: row groups whatever the batches
         assert (hand_result.output / name).read_bytes() == (again.output / name).read_bytes(), name
+
+
+def test_parquet_row_groups_do_not_follow_the_batches(tmp_path: Path, monkeypatch: Any) -> None:
+    from parxl.province.worker import BatchOut
+
+    monkeypatch.setattr(S, "ROW_GROUP", 4)
+    sizes = []
+    for split in ((10,), (3, 3, 3, 1), (1,) * 10):
+        store = S.Store(tmp_path / str(len(split)))
+        rows = iter(range(10))
+        for n in split:
+            store.add(BatchOut(issues=[(f"f{next(rows)}", "", "", "", "", "lỗi", "x") for _ in range(n)]))
+        path = store.close()["issues"]
+        meta = pq.ParquetFile(path).metadata
+        sizes.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        assert list(S.read(path).file) == [f"f{i}" for i in range(10)]
+        assert path.read_bytes() == (tmp_path / "1" / S.NAMES["issues"]).read_bytes()
+    assert sizes == [[4, 4, 2]] * 3
 
 
 def test_appraisal_csv_problems_reported_together(tmp_path: Path) -> None:
