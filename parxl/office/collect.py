@@ -316,10 +316,8 @@ def collect(
                 unreadable.append(p.path)  # named after an office, it was sent: told where it is missed
             result.issues.append(template)
             continue
-        if p.kind != KIND_OFFICE and not p.values:  # the issued copy sent back unfilled: nothing to score
-            result.issues.append(Issue(p.path, "", "", "", "", WARNING,
-                                       f"'{body}' gửi biểu mẫu chưa nhập số liệu nào — có thể gửi nhầm biểu mẫu "
-                                       "trống; không tổng hợp, không xếp hạng tệp này"))
+        if (blank := blank_return(p, body)) is not None:
+            result.issues.append(blank)
             refused.setdefault(body, p.path)
             continue
         g = groups.setdefault(p.fw_key, _Group(p.fw_key))
@@ -396,6 +394,15 @@ def master_template(p: Processed) -> Issue | None:
                      "phát hành cho đơn vị mình, cơ quan ghi tên ở ô C2 trang 'Tổng hợp' rồi gửi lại")
     return Issue(p.path, "", "", "", "", WARNING,
                  "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua")
+
+
+def blank_return(p: Processed, body: str) -> Issue | None:
+    """The warning for a body's issued copy sent back unfilled (nothing to score, so it is not
+    ranked at 0), else None."""
+    if p.kind == KIND_OFFICE or p.values:
+        return None
+    return Issue(p.path, "", "", "", "", WARNING, f"'{body}' gửi biểu mẫu chưa nhập số liệu nào — có thể gửi nhầm "
+                 "biểu mẫu trống; không tổng hợp, không xếp hạng tệp này")
 
 
 def _owner(p: Processed) -> str:

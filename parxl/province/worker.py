@@ -24,7 +24,7 @@ from parxl.office.check import (
     WARNING,
     process_file,
 )
-from parxl.office.collect import master_template
+from parxl.office.collect import blank_return, master_template
 from parxl.province import appraisal as AP
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
@@ -190,14 +190,12 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         out.files.append(_file_row(rel, INVALID, kind=p.kind or KIND_BODY, body=body,
                                    fingerprint=fw.fingerprint, errors=1, reason=msg))
         return
-    if not values and not any(i[5] == ERROR and i[3] for i in issues):  # no item entered, none refused
-        msg = (f"'{body}' gửi biểu mẫu chưa nhập số liệu nào ({len(fw.items)} mục) — có thể gửi nhầm biểu mẫu "
-               "trống; không tính tệp này (không xếp hạng với 0 điểm), đề nghị đơn vị gửi lại biểu mẫu đã nhập số liệu")
-        issues.append((rel, "", "", "", "", WARNING, msg))
+    if p.kind != KIND_CONSOLIDATED and (blank := blank_return(p, body)) is not None:
+        issues.append((rel, blank.sheet, blank.cell, "", "", blank.severity, blank.message))
         out.issues.extend(issues)
         out.files.append(_file_row(rel, BLANK, kind=p.kind or KIND_BODY, body=body, year=year or meta.get("year", ""),
                                    fingerprint=fw.fingerprint, warnings=sum(1 for i in issues if i[5] == WARNING),
-                                   digest=p.digest, reason=msg))
+                                   digest=p.digest, reason=blank.message))
         return
     # the return's own findings; a wrong appraisal line is the appraisal file's, not the return's
     errors = sum(1 for i in issues if i[5] == ERROR)
