@@ -24,6 +24,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,6 +36,7 @@ from parxl.office.distribute import distribute
 from parxl.office.synth import fill_return
 from parxl.province import Local, Sequential, load_appraisal_csv, make_province, province
 from parxl.province import appraisal as AP
+from parxl.province import store as S
 from parxl.province.executors import _ordered
 
 FULL: dict[tuple[str, str], Any] = {
@@ -152,7 +154,17 @@ def test_appraisal_differences_and_explanation_round(hand_result: Any) -> None:
         pytest.approx([1.0, 0.0, 1.0])
     assert a.loc["1.1.1", "outcome"] == AP.ACCEPTED
     assert "Đã gửi bổ sung kế hoạch" in a.loc["1.1.1", "explanation"]
-    assert "count: 2 → 1" in a.loc["1.2.1", "changes"]
+    assert a.loc["1.2.1", "changes"] == "count: 2 → 1"
+    assert a.loc["1.1.1", "changes"] == "done: Có → Không → Có"  # changed, then restored
+
+
+def test_an_appraisal_that_keeps_the_value_lists_no_change(hand: dict[str, Path], tmp_path: Path) -> None:
+    """Appraising a value as the body gave it is agreement, not a change 'Không → Không'."""
+    same = _write(tmp_path / "a.csv", f"body,code,field,value\n{BINH},1.1.1,done,Không\n{BINH},1.2.1,count,1\n")
+    r = province(hand["returns"], tmp_path / "kq", appraisal=same, executor=Sequential(), word=False)
+    a = r.tables["appraisal"].set_index("code")
+    assert a.loc["1.1.1", ["changes", "outcome", "difference"]].tolist() == ["", AP.AGREED, 0]
+    assert a.loc["1.2.1", "changes"] == "count: 2 → 1"
 
 
 def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
@@ -192,9 +204,28 @@ def test_outputs_written_and_text_stays_text(hand_result: Any) -> None:
 
 def test_same_inputs_same_bytes(hand: dict[str, Path], hand_result: Any) -> None:
     again = province(hand["returns"], hand["tmp"] / "kq2", bodies=hand["roster"], appraisal=hand["appraisal"],
-                     executor=Local(2), batch_size=2)
-    for name in ("tong-hop-tinh.xlsx", "bao-cao-xep-hang.docx", "xep-hang.csv", "tham-dinh.csv"):
+                     executor=Local(2), batch_size=3)  # not the batches of the first run
+    for name in ("tong-hop-tinh.xlsx", "bao-cao-xep-hang.docx", "xep-hang.csv", "tham-dinh.csv",
+                 *(f"du-lieu/{n}" for n in S.NAMES.values())):  # Parquet: row groups whatever the batches
         assert (hand_result.output / name).read_bytes() == (again.output / name).read_bytes(), name
+
+
+def test_parquet_row_groups_do_not_follow_the_batches(tmp_path: Path, monkeypatch: Any) -> None:
+    from parxl.province.worker import BatchOut
+
+    monkeypatch.setattr(S, "ROW_GROUP", 4)
+    sizes = []
+    for split in ((10,), (3, 3, 3, 1), (1,) * 10):
+        store = S.Store(tmp_path / str(len(split)))
+        rows = iter(range(10))
+        for n in split:
+            store.add(BatchOut(issues=[(f"f{next(rows)}", "", "", "", "", "lỗi", "x") for _ in range(n)]))
+        path = store.close()["issues"]
+        meta = pq.ParquetFile(path).metadata
+        sizes.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        assert list(S.read(path).file) == [f"f{i}" for i in range(10)]
+        assert path.read_bytes() == (tmp_path / "1" / S.NAMES["issues"]).read_bytes()
+    assert sizes == [[4, 4, 2]] * 3
 
 
 def test_appraisal_csv_problems_reported_together(tmp_path: Path) -> None:
@@ -524,6 +555,81 @@ def test_a_body_whose_only_return_is_unusable_is_not_said_to_have_sent_nothing(
     assert "giang.xlsx" in giang and "chưa gửi biểu mẫu" not in giang
     # a body that sent nothing at all
     assert p[(p.kind == "missing") & (p.body == "=1+2")].reason.iloc[0] == "chưa gửi biểu mẫu"
+
+
+def test_the_master_template_in_the_folder_is_nobodys_return(hand: dict[str, Path], mini: Framework,
+                                                             tmp_path: Path) -> None:
+    """The master template (no body, no office) copied among the returns became a body named after
+    its file, ranked last at 0 and named in the Word report. As in 'parxl collect': blank, it is
+    skipped with a warning; filled (on the template instead of the body's copy), it is refused."""
+    import docx
+
+    from parxl.workbook.build import build_template
+
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    template = build_template(mini, folder / "mau.xlsx")
+    fill_return(template, folder / "xa" / "mau da nhap.xlsx", FULL)
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential())
+    assert list(r.ranking.body) == [AN, BINH, CAT, DUONG]
+    assert list(r.bodies.body) == [AN, BINH, CAT, DUONG]
+    [everyone] = r.tables["groups"][r.tables["groups"].group == "Tất cả"].average
+    assert everyone == pytest.approx((11.5 + 9.5 + 9.5 + 3.7) / 4)
+    p = r.problems.set_index("file")
+    assert p.loc["mau.xlsx", ["label", "body"]].tolist() == ["Biểu mẫu gốc", ""]
+    assert p.loc["mau.xlsx", "reason"] == "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua"
+    assert p.loc["xa/mau da nhap.xlsx", "label"] == "Biểu mẫu gốc"
+    assert "đã nhập số liệu nhưng không ghi tên cơ quan, đơn vị" in p.loc["xa/mau da nhap.xlsx", "reason"]
+    issues = r.tables["issues"]
+    assert issues[issues.file == "mau.xlsx"].severity.tolist() == ["cảnh báo"]
+    refused = issues[issues.message.str.contains("không ghi tên cơ quan")]
+    assert refused[["file", "severity"]].values.tolist() == [["xa/mau da nhap.xlsx", "lỗi"]]
+    text = "\n".join(x.text for x in docx.Document(str(r.output / "bao-cao-xep-hang.docx")).paragraphs)
+    assert "mau" not in text.replace("mẫu", "")
+
+
+def test_a_blank_return_is_reported_and_not_ranked_at_zero(hand: dict[str, Path], mini: Framework,
+                                                           tmp_path: Path) -> None:
+    """A body that sends back its distributed workbook untouched was ranked last at 0 points with
+    no message. It is warned about, listed, and left out of the ranking and the averages."""
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    issued = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=[AN, "Xã Giang"], year="2024")}
+    shutil.copy(issued["Xã Giang"], folder / "xa" / "giang.xlsx")  # Xã Giang's only return
+    shutil.copy(issued[AN], folder / "huyen" / "an - ban trong.xlsx")  # beside An's filled return
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    assert list(r.ranking.body) == [AN, BINH, CAT, DUONG]
+    assert r.bodies.set_index("body").loc[AN, "total"] == pytest.approx(11.5)  # its filled return, no duplicate
+    [everyone] = r.tables["groups"][r.tables["groups"].group == "Tất cả"].average
+    assert everyone == pytest.approx((11.5 + 9.5 + 9.5 + 3.7) / 4)
+    p = r.problems
+    blank = p[p.kind == "blank"].set_index("file")
+    assert blank.body.to_dict() == {"xa/giang.xlsx": "Xã Giang", "huyen/an - ban trong.xlsx": AN}
+    assert set(blank.label) == {"Biểu mẫu chưa nhập số liệu"}
+    assert blank.loc["xa/giang.xlsx", "reason"] == ("'Xã Giang' gửi biểu mẫu chưa nhập số liệu nào — có thể gửi "
+                                                    "nhầm biểu mẫu trống; không tổng hợp, không xếp hạng tệp này")
+    assert not (p.kind == "duplicate").any()
+    [why] = p[(p.kind == "missing") & (p.body == "Xã Giang")].reason
+    assert why == "chưa có biểu mẫu dùng được: 'xa/giang.xlsx' (Biểu mẫu chưa nhập số liệu)"
+    issues = r.tables["issues"]
+    warned = issues[(issues.file == "xa/giang.xlsx") & (issues.severity == "cảnh báo")]
+    assert warned.message.str.contains("chưa nhập số liệu nào").any()
+
+
+def test_a_body_whose_only_return_was_tampered_with_sent_an_unusable_file(hand: dict[str, Path], mini: Framework,
+                                                                           tmp_path: Path) -> None:
+    """Its '_parxl' sheet was edited (fingerprint changed): the file is refused, but its metadata
+    still names the body, which sent a file that cannot be used, not nothing."""
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    issued = distribute(mini, tmp_path / "ph", bodies=["Xã Giang"], year="2024")[0]
+    fill_return(issued, folder / "xa" / "giang.xlsx", FULL, extra={("_parxl", "B6"): "0000000000000000"})
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    p = r.problems
+    [refused] = p[p.file == "xa/giang.xlsx"].itertuples()
+    assert (refused.kind, refused.body) == ("invalid", "Xã Giang") and "dấu vân tay" in refused.reason
+    [why] = p[(p.kind == "missing") & (p.body == "Xã Giang")].reason
+    assert why == "chưa có biểu mẫu dùng được: 'xa/giang.xlsx' (Tệp không hợp lệ)"
 
 
 def test_last_years_distribution_resaved_by_excel(hand: dict[str, Path], hand_result: Any, tmp_path: Path) -> None:

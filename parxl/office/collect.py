@@ -311,22 +311,13 @@ def collect(
                 refused.setdefault(owner, p.path)
             continue
         body = p.body or p.meta.get("body", "")
-        if p.kind != KIND_OFFICE and not body:  # the template itself: nobody's return
-            if p.values:
+        if (template := master_template(p)) is not None:
+            if template.severity == ERROR:
                 unreadable.append(p.path)  # named after an office, it was sent: told where it is missed
-                result.issues.append(Issue(
-                    p.path, L.SUMMARY, "C2", "", "", ERROR,
-                    "biểu mẫu gốc (chưa phát hành cho đơn vị nào) đã nhập số liệu nhưng không ghi tên cơ quan, "
-                    "đơn vị — không rõ số liệu của ai nên không tổng hợp; đơn vị chủ trì nhập lại trên bản đã "
-                    "phát hành cho đơn vị mình, cơ quan ghi tên ở ô C2 trang 'Tổng hợp' rồi gửi lại"))
-            else:
-                result.issues.append(Issue(p.path, "", "", "", "", WARNING,
-                                           "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua"))
+            result.issues.append(template)
             continue
-        if p.kind != KIND_OFFICE and not p.values:  # the issued copy sent back unfilled: nothing to score
-            result.issues.append(Issue(p.path, "", "", "", "", WARNING,
-                                       f"'{body}' gửi biểu mẫu chưa nhập số liệu nào — có thể gửi nhầm biểu mẫu "
-                                       "trống; không tổng hợp, không xếp hạng tệp này"))
+        if (blank := blank_return(p, body)) is not None:
+            result.issues.append(blank)
             refused.setdefault(body, p.path)
             continue
         g = groups.setdefault(p.fw_key, _Group(p.fw_key))
@@ -388,6 +379,30 @@ def collect(
     if output is not None:
         _write_outputs(result, fw, Path(output))
     return result
+
+
+def master_template(p: Processed) -> Issue | None:
+    """The issue of a master template among the returns (a parxl template naming no body and no
+    office: nobody's return), else None. Blank, it is skipped with a warning; with values entered
+    it is refused, as nobody can tell whose figures they are."""
+    if p.kind == KIND_OFFICE or p.body or p.meta.get("body", ""):
+        return None
+    if p.values:
+        return Issue(p.path, L.SUMMARY, "C2", "", "", ERROR,
+                     "biểu mẫu gốc (chưa phát hành cho đơn vị nào) đã nhập số liệu nhưng không ghi tên cơ quan, "
+                     "đơn vị — không rõ số liệu của ai nên không tổng hợp; đơn vị chủ trì nhập lại trên bản đã "
+                     "phát hành cho đơn vị mình, cơ quan ghi tên ở ô C2 trang 'Tổng hợp' rồi gửi lại")
+    return Issue(p.path, "", "", "", "", WARNING,
+                 "biểu mẫu gốc chưa nhập số liệu (không phải biểu mẫu trả về) — bỏ qua")
+
+
+def blank_return(p: Processed, body: str) -> Issue | None:
+    """The warning for a body's issued copy sent back unfilled (nothing to score, so it is not
+    ranked at 0), else None."""
+    if p.kind == KIND_OFFICE or p.values:
+        return None
+    return Issue(p.path, "", "", "", "", WARNING, f"'{body}' gửi biểu mẫu chưa nhập số liệu nào — có thể gửi nhầm "
+                 "biểu mẫu trống; không tổng hợp, không xếp hạng tệp này")
 
 
 def _owner(p: Processed) -> str:

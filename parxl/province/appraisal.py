@@ -239,11 +239,13 @@ def apply(fw: Framework, values: Mapping[Key, Any], own: Scores, entries: list[E
             outcome = AGREED if abs(fin_pts - own_pts) < 1e-9 else APPRAISED
         changes = []
         for fld in sorted({e.field for e in es}):
+            # the body's value, then each value the appraisal gave it ("Có → Không → Có": changed,
+            # then restored after the explanation); an appraisal that keeps the value changes nothing
             k = (code, fld)
-            before = values.get(k)
-            after = final_values.get(k)
-            if repr(before) != repr(after) or k in r1:
-                changes.append(f"{fld}: {_show(before)} → {_show(after)}")
+            steps = [values.get(k), round1.get(k), final_values.get(k)]
+            shown = [v for n, v in enumerate(steps) if n == 0 or repr(v) != repr(steps[n - 1])]
+            if len(shown) > 1:
+                changes.append(f"{fld}: " + " → ".join(_show(v) for v in shown))
         rows.append({
             "code": code,
             "self_status": own.items[code].status,

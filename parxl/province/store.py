@@ -10,7 +10,8 @@ Four tables, one Parquet file each, under ``<output>/du-lieu/``:
 - ``tham-dinh.parquet`` — appraised items: self-assessed and appraised points, outcome.
 
 Files are written under a temporary name and renamed when the run finishes, so a crash never
-leaves a half table. They open directly in pandas (``pd.read_parquet``), DuckDB or Power BI.
+leaves a half table. Rows are written in row groups of :data:`ROW_GROUP` rows whatever the
+batches they arrived in, so the same folder gives the same bytes with any number of workers. They open directly in pandas (``pd.read_parquet``), DuckDB or Power BI.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                             ("difference", F), ("changes", S), ("note", S), ("explanation", S),
                             ("explained", B), ("outcome", S)]),
 }
+ROW_GROUP = 65536  # rows per Parquet row group (a few MB of the largest table held at a time)
 NAMES = {"files": "tep.parquet", "scores": "diem.parquet", "issues": "van-de.parquet",
          "appraisal": "tham-dinh.parquet"}
 _COLUMNS = {"files": FILE_COLUMNS, "scores": SCORE_COLUMNS, "issues": ISSUE_COLUMNS,
@@ -64,6 +66,7 @@ class Store:
         self.tmp = {k: folder / f".parxl-{name}.tmp" for k, name in NAMES.items()}
         self.writers = {k: pq.ParquetWriter(str(p), SCHEMAS[k], compression="zstd") for k, p in self.tmp.items()}
         self.rows = dict.fromkeys(NAMES, 0)
+        self.pending: dict[str, list[pa.Table]] = {k: [] for k in NAMES}  # rows not yet in a full row group
 
     def add(self, out: BatchOut) -> None:
         for key, rows in (("files", out.files), ("issues", out.issues), ("appraisal", out.appraisal)):
@@ -76,12 +79,23 @@ class Store:
         schema = SCHEMAS[key]
         table = pa.Table.from_arrays([pa.array(c, type=schema.field(i).type) for i, c in enumerate(cols)],
                                      schema=schema)  # columns of unequal length are refused here
-        self.writers[key].write_table(table)
         self.rows[key] += table.num_rows
+        self.pending[key].append(table)
+        held = sum(t.num_rows for t in self.pending[key])
+        if held >= ROW_GROUP:
+            self._flush(key, held - held % ROW_GROUP)
+
+    def _flush(self, key: str, rows: int) -> None:
+        """Write the first ``rows`` pending rows of a table in row groups of ROW_GROUP rows."""
+        held = pa.concat_tables(self.pending[key])
+        self.writers[key].write_table(held.slice(0, rows), row_group_size=ROW_GROUP)
+        self.pending[key] = [held.slice(rows)] if rows < held.num_rows else []
 
     def close(self) -> dict[str, Path]:
         out: dict[str, Path] = {}
         for key, w in self.writers.items():
+            if self.pending[key]:
+                self._flush(key, sum(t.num_rows for t in self.pending[key]))
             w.close()
             target = self.folder / NAMES[key]
             os.replace(self.tmp[key], target)

@@ -5,7 +5,8 @@
 - ``ranking`` and ``groups``: :func:`parxl.analysis.rank_bodies` (ties shared, rank in group,
   change from last year) and :func:`parxl.analysis.group_averages`;
 - ``distribution``: per item, how many bodies lose points on it, mean and spread of points;
-- ``problems``: bodies with missing or invalid returns (and duplicates, other frameworks, other years);
+- ``problems``: bodies with missing or invalid returns (and duplicates, other frameworks, other years,
+  workbooks sent back blank, the master template);
 - ``appraisal``: appraised items per body; ``issues``: every check finding.
 """
 
@@ -30,7 +31,7 @@ from parxl.office.check import ERROR
 from parxl.office.collect import not_a_workbook, stray_files
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
-from parxl.province.worker import INVALID, OFFICE, OK, OTHER
+from parxl.province.worker import BLANK, INVALID, OFFICE, OK, OTHER, TEMPLATE
 from parxl.score import CHUA_DEN_HAN, CHUA_XAC_DINH, KHONG_AP_DUNG
 
 DUPLICATE = "duplicate"
@@ -42,6 +43,8 @@ PROBLEM_LABELS = {
     OFFICE: "Biểu mẫu của đơn vị chủ trì",
     OTHER: "Bộ tiêu chí khác",
     OTHER_YEAR: "Biểu mẫu năm khác",
+    BLANK: "Biểu mẫu chưa nhập số liệu",
+    TEMPLATE: "Biểu mẫu gốc",
     DUPLICATE: "Tệp trùng đơn vị",
     MISSING: "Chưa gửi biểu mẫu",
     UNLISTED: "Đơn vị không có trong danh sách",
@@ -206,7 +209,8 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     else:
         ref, fw = "", None
     result.framework = fw
-    other = files.status.eq(OK) & files.fingerprint.ne(ref)
+    # a blank return of another framework is first of all another framework's
+    other = files.status.isin([OK, BLANK]) & files.fingerprint.ne(ref)
     if other.any() and fw is not None:
         files.loc[other, "reason"] = (f"bộ tiêu chí khác (đang tổng hợp '{fw.id}' phiên bản {fw.version}, "
                                       "dấu vân tay khác) — không tổng hợp tệp này")

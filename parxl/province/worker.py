@@ -24,6 +24,7 @@ from parxl.office.check import (
     WARNING,
     process_file,
 )
+from parxl.office.collect import blank_return, master_template
 from parxl.province import appraisal as AP
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
@@ -31,6 +32,8 @@ from parxl.workbook.fastread import framework_for
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
 
 OK, INVALID, OFFICE, OTHER = "ok", "invalid", "office", "other"
+TEMPLATE = "template"  # the master template: nobody's return
+BLANK = "blank"  # a body's workbook sent back with nothing entered: not ranked at 0
 
 FILE_NUMBERS = ("self_total", "total", "index", "base_achieved", "deducted", "open", "bonus", "penalty",
                 "reachable")
@@ -154,7 +157,9 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
     elif not p.ok:
         out.issues.extend(issues)
         reason = next((i[6] for i in issues if i[5] == ERROR), "tệp không dùng được")
-        out.files.append(_file_row(rel, INVALID, kind=p.kind, body=p.body, fingerprint=p.fingerprint,
+        # a tampered '_parxl' sheet still says whose the file is: that body sent something
+        body = " ".join((p.body or meta.get("body", "")).split())
+        out.files.append(_file_row(rel, INVALID, kind=p.kind, body=body, fingerprint=p.fingerprint,
                                    errors=sum(1 for i in issues if i[5] == ERROR), reason=reason))
         return
     elif p.kind == KIND_OFFICE:
@@ -169,6 +174,13 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         fw = framework_for(p.fw_key, None, rel)
         values, body, year = p.values, p.body or meta.get("body", ""), p.year
     _send(out, fw, shared.run)
+    if p.kind != KIND_CONSOLIDATED and (template := master_template(p)) is not None:
+        issues.append((rel, template.sheet, template.cell, "", "", template.severity, template.message))
+        out.issues.extend(issues)
+        out.files.append(_file_row(rel, TEMPLATE, kind=p.kind, fingerprint=fw.fingerprint,
+                                   errors=sum(1 for i in issues if i[5] == ERROR),
+                                   warnings=sum(1 for i in issues if i[5] == WARNING), reason=template.message))
+        return
     body = " ".join(body.split()) or Path(rel).stem
     if meta.get("template_version") != str(L.TEMPLATE_VERSION):
         msg = (f"biểu mẫu phiên bản {meta.get('template_version') or '?'}, parxl này dùng phiên bản "
@@ -177,6 +189,13 @@ def _one(out: BatchOut, path: Path, rel: str, shared: Shared) -> None:
         out.issues.append((rel, L.META, "", "", "", ERROR, msg))
         out.files.append(_file_row(rel, INVALID, kind=p.kind or KIND_BODY, body=body,
                                    fingerprint=fw.fingerprint, errors=1, reason=msg))
+        return
+    if p.kind != KIND_CONSOLIDATED and (blank := blank_return(p, body)) is not None:
+        issues.append((rel, blank.sheet, blank.cell, "", "", blank.severity, blank.message))
+        out.issues.extend(issues)
+        out.files.append(_file_row(rel, BLANK, kind=p.kind or KIND_BODY, body=body, year=year or meta.get("year", ""),
+                                   fingerprint=fw.fingerprint, warnings=sum(1 for i in issues if i[5] == WARNING),
+                                   digest=p.digest, reason=blank.message))
         return
     # the return's own findings; a wrong appraisal line is the appraisal file's, not the return's
     errors = sum(1 for i in issues if i[5] == ERROR)

@@ -80,13 +80,21 @@ def _unit(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _numbered(rest: str) -> bool:
+    """A unit named by a number: "15" (Phường 15), "số 7" (Phường số 7)."""
+    words = rest.split(maxsplit=1)
+    if words and words[0].casefold() == "số" and len(words) > 1:
+        rest = words[1]
+    return rest[:1].isdigit()
+
+
 def in_sentence(name: str) -> str:
     """A body name inside a sentence (Nghị định 30/2020, Phụ lục II): the unit word it starts
     with is written in lower case, "Thành phố Sa Đéc" -> "thành phố Sa Đéc", "Huyện Củ Chi" ->
-    "huyện Củ Chi"; a unit named by a number keeps it ("Quận 1", "Phường 15"), and a name in
+    "huyện Củ Chi"; a unit named by a number keeps it ("Quận 1", "Phường số 7"), and a name in
     capitals or not starting with a unit word is left as it is."""
     parts = _unit(name)
-    if parts is None or name.isupper() or parts[1][:1].isdigit():
+    if parts is None or name.isupper() or _numbered(parts[1]):
         return name
     return f"{parts[0].lower()} {parts[1]}"
 
@@ -106,7 +114,7 @@ def place_name(name: str) -> str:
     unit word, "Thành phố Sa Đéc" -> "Sa Đéc", "Huyện Gia Lâm" -> "Gia Lâm"; a unit named by a
     number keeps it ("Quận 1")."""
     parts = _unit(name)
-    if parts is None or parts[1][:1].isdigit():
+    if parts is None or _numbered(parts[1]):
         return name
     return parts[1].title() if name.isupper() else parts[1]
 
