@@ -720,12 +720,12 @@ def test_a_failing_script_changes_nothing(
     payloads: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug after the first writes were queued: the writes are dropped, a message is shown."""
-    from parxl_lite import scripts
+    from udfs import macros
 
     def broken(s: Any) -> str:
         raise ZeroDivisionError("thử lỗi")
 
-    monkeypatch.setattr(scripts, "_score_text", broken)
+    monkeypatch.setattr(macros, "score_text", broken)  # after 'Kết quả' was written
     actions = run_script("tinh_diem", payloads["hcm-quan-2023"])
     assert changes(actions) == []
     assert alert(actions).startswith("Lỗi trong parxl (ZeroDivisionError: thử lỗi)")
@@ -766,8 +766,9 @@ def test_check_script_reports_an_error_value_in_an_input_cell(
     assert alert(actions).startswith("1 lỗi")
     # scored as 'parxl score' scores the file with that error cell: 1.1.3 not achieved
     results = values_of(apply(payload, run_script("tinh_diem", payload)), "Kết quả")
-    lost = {r[0]: r for r in results if r[0] == "1.1.3"}
-    assert lost["1.1.3"][5] == pytest.approx(0.5) and lost["1.1.3"][6] == "Không đạt"
+    lost, review = [r for r in results if r[0] == "1.1.3"]  # a lost sub-criterion, a value to review
+    assert lost[5] == pytest.approx(0.5) and lost[6] == "Không đạt"
+    assert review[1:5] == [found[0][6], sheet, ref, "lỗi"]  # as 'Kiểm tra' says it
 
 
 @pytest.mark.parametrize(("script", "sheet"), [("tinh_diem", "Kết quả"), ("kiem_tra", "Kiểm tra"),

@@ -17,6 +17,7 @@ import xlwings as xw
 
 from parxl.calc import computed_values, recalc
 from parxl.framework import Framework
+from parxl.numbers import format_vn_number
 from parxl.score import score_values
 from parxl.verify import compare
 from parxl.workbook.build import build_template
@@ -428,20 +429,112 @@ def test_an_unexpected_error_is_a_vietnamese_message_not_a_traceback(
     assert [a["func"] for a in _actions(book)] == ["alert"]
 
 
-def test_tinh_diem_says_when_values_need_review_and_where(mini: Framework, tmp_path: Path) -> None:
-    """A rate typed without its % sign: the message says a value needs review (as the Lite
-    script's does) and the results sheet names the sheet and row of the item, not only its code."""
+def _with_cell(payload: dict[str, Any], sheet: str, code: str, column: int, value: Any) -> str:
+    """Type ``value`` into one cell of an item's row (column 6 = G, Tình trạng; 7 = H, Số liệu
+    1) of the payload; the cell's reference."""
+    grid = next(s for s in payload["sheets"] if s["name"] == sheet)["values"]
+    line = next(i for i, r in enumerate(grid) if r[0] == code)
+    grid[line][column] = value
+    return f"{'ABCDEFGHIJ'[column]}{line + 1}"
+
+
+def _review_rows(values: list[list[Any]]) -> list[list[Any]]:
+    """The rows under "SỐ LIỆU CẦN XEM LẠI" and its header on the 'Kết quả' sheet."""
+    at = [r[0] for r in values].index("SỐ LIỆU CẦN XEM LẠI")
+    assert values[at + 1][:5] == ["Mã", "Nội dung", "Trang", "Ô", "Mức độ"]
+    return [r[:5] for r in values[at + 2:] if r[0] not in (None, "")]
+
+
+@pytest.mark.parametrize(("value", "severity", "says"), [
+    ("77,7", "lỗi", "tỷ lệ '77,7' phải ghi dạng phần trăm, ví dụ 77,7%"),
+    (77.7, "lỗi", "phải từ 0% đến 100% (nếu là 77,7%, gõ cả dấu %)"),  # the % forgotten: a number
+    (1.5, "lỗi", "tỷ lệ 150% phải từ 0% đến 100%"),
+    (-0.5, "lỗi", "tỷ lệ -50% phải từ 0% đến 100%"),
+    ("77,7%", "cảnh báo", "ô chứa văn bản '77,7%' thay vì số"),  # the native formulas read it as 0
+])
+def test_tinh_diem_lists_what_kiem_tra_calls_errors_and_warnings(
+    mini: Framework, tmp_path: Path, value: Any, severity: str, says: str
+) -> None:
+    """'Tính điểm' is never silent about a value 'Kiểm tra' calls an error or a warning: the
+    message counts it and 'SỐ LIỆU CẦN XEM LẠI' names the cell, on the desktop and Server macro
+    and in the Lite script alike (the same checks, the same list)."""
+    from parxl_lite.runtime import run_script
+
     payload = payload_from_workbook(_filled(mini, tmp_path))
-    grid = next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["values"]
-    line = next(i for i, r in enumerate(grid) if r[0] == "1.1.2")
-    grid[line][7] = "77,7"
+    cell = _with_cell(payload, "Lĩnh vực 1", "1.1.2", 7, value)
     book = _book(payload)
     result = macros.tinh_diem(book)
-    assert "(1 số liệu cần xem lại)" in result.message
+    assert result.ok and "(1 số liệu cần xem lại)" in result.message, result.message
     values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
-    review = values[[r[0] for r in values].index("SỐ LIỆU CẦN XEM LẠI") + 1]
-    assert review[:2] == ["1.1.2", "tỷ lệ '77,7' phải ghi dạng phần trăm, ví dụ 77,7%"]
-    assert review[2:4] == ["Lĩnh vực 1", f"dòng {line + 1}"]
+    [review] = _review_rows(values)
+    assert review[0] == "1.1.2" and says in review[1]
+    assert review[2:] == ["Lĩnh vực 1", cell, severity]
+    lite = run_script("tinh_diem", payload)
+    assert next(a["args"][0] for a in lite if a["func"] == "alert") == result.message
+    checked = run_script("kiem_tra", payload)
+    rows = next(a for a in checked if a["func"] == "setValues")["values"]
+    flagged = [[r[3], r[6], r[1], r[2], r[5]] for r in rows[3:] if r[5] in ("lỗi", "cảnh báo")]
+    assert flagged == [review]
+
+
+def test_tinh_diem_of_the_file_on_the_control_sheet_lists_the_values_to_review(
+    mini: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Button 4 with 'Tệp cần xử lý' (desktop): the file's values to review, as 'Thu thập' finds
+    them; the path may be pasted with the quotes of Windows' "Copy as path"."""
+    import openpyxl
+
+    monkeypatch.setattr(macros, "is_remote", lambda book: False)
+    path = _filled(mini, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Lĩnh vực 1"]
+    row = next(r[0].row for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value == "1.1.2")
+    ws.cell(row, 8).value = 77.7
+    wb.save(path)
+    book = _book(control_payload({macros.LBL_FILE: f'"{path}"'}))
+    result = macros.tinh_diem(book)
+    assert result.ok and "(1 số liệu cần xem lại)" in result.message, result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues" and a["row_count"] > 1)["values"]
+    assert _review_rows(values)[0][2:] == ["Lĩnh vực 1", f"H{row}", "lỗi"]
+
+
+def test_tinh_diem_of_a_blank_template_says_what_is_undetermined(mini: Framework, tmp_path: Path) -> None:
+    """Nothing entered yet: the macro says how many points are still undetermined, as the Lite
+    script does (not a bare "Tổng điểm 0")."""
+    from parxl_lite.runtime import run_script
+
+    payload = payload_from_workbook(build_template(mini, tmp_path / "trống.xlsx"))
+    result = macros.tinh_diem(_book(payload))
+    open_points = score_values(mini, {}).base.open
+    assert open_points > 0
+    assert f"điểm chưa xác định {format_vn_number(open_points, 2)}" in result.message, result.message
+    lite = run_script("tinh_diem", payload)
+    assert next(a["args"][0] for a in lite if a["func"] == "alert") == result.message
+
+
+@pytest.mark.parametrize("typed", ["Khong ap dung", "Không áp dụng ", "Chua den han"])
+def test_a_mistyped_status_is_scored_as_the_formulas_do_and_listed(
+    mini: Framework, tmp_path: Path, typed: str
+) -> None:
+    """A status outside the list (no diacritics, a trailing space): the native formulas compare
+    texts exactly, so the item is scored from its data; 'Tính điểm' says so under "SỐ LIỆU CẦN
+    XEM LẠI" with the warning 'Kiểm tra' gives, and the PAR_* functions agree with both."""
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    cell = _with_cell(payload, "Lĩnh vực 1", "1.1.1", 6, typed)
+    book = _book(payload)
+    result = macros.tinh_diem(book)
+    tpl = macros.read_open_template(_book(payload))
+    assert tpl is not None
+    s = score_values(mini, tpl.values)
+    assert s.items["1.1.1"].achieved == 1 and s.total == pytest.approx(7.54, abs=1e-12)
+    assert "Tổng điểm 7,54" in result.message and "số liệu cần xem lại)" in result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
+    review = _review_rows(values)
+    assert any(r[0] == "1.1.1" and r[3] == cell and "không phải giá trị trong danh sách" in r[1] for r in review)
+    item = mini.item_index["1.1.1"]
+    par = core.par_item(item.rule.kind, item.max, typed, "Có", None, core.params_text(item.rule.kind, item.rule.params))
+    sc = s.items["1.1.1"]
+    assert par == [sc.raw, typed, sc.applicable, sc.achieved, sc.deducted, sc.open]
 
 
 def test_tao_bieu_mau_again_keeps_the_template_already_there(

@@ -300,16 +300,16 @@ def _status_kind(status: Any) -> str:
 def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any = False) -> Any:
     """Status used for scoring (:func:`parxl.score.derived_status`): the typed one, else Chưa xác
     định (no input), else Đạt/Không đạt. Đạt means the maximum is reached; for a penalty item
-    (``penalty`` true) it means no penalty point was incurred. A typed status not in the
-    template's list is an error here (the list's data validation normally prevents it).
+    (``penalty`` true) it means no penalty point was incurred. A typed status outside the
+    template's list ("Khong ap dung", a trailing space) is given back as typed, as the native
+    formulas do: it then scores from the data, in the Python evaluator too; PAR_CHECK and the
+    checks ('Kiểm tra', 'Thu thập') report it.
     """
     _one_cell(status, "trạng thái")
     _no_error(status, "tình trạng")
     for v in _flat(inputs):
         _no_error(v, "số liệu")
     if not _blank(status):
-        if str(status).casefold() not in _STATUS_KEYS:  # as typed: the formulas do not trim it
-            raise UdfError(f"trạng thái {_show(status)} không hợp lệ; dùng: {', '.join(STATUSES)}")
         return status
     if all(_blank(v) for v in _flat(inputs)):
         return CHUA_XAC_DINH
@@ -525,8 +525,10 @@ def par_check(rows: Any) -> str:
         inputs = [cell("v1"), cell("v2")]
         if st in CELL_ERRORS:
             problems.append(f"{where}: ô tình trạng có lỗi {st}")
-        elif not _blank(st) and str(st).strip().casefold() not in _STATUS_KEYS:  # the list of the template
-            problems.append(f"{where}: tình trạng '{st}' không hợp lệ")
+        elif not _blank(st) and str(st).casefold() not in _STATUS_KEYS:
+            # as the formulas compare it: exactly (case aside), a trailing space included
+            problems.append(f"{where}: tình trạng '{st}' không hợp lệ (không có trong danh sách: các công "
+                            "thức chấm mục này theo số liệu)")
         if _blank(st) and all(_blank(v) for v in inputs):
             problems.append(f"{where}: chưa nhập số liệu hoặc tình trạng")
         for slot, v in enumerate(inputs, start=1):
