@@ -537,6 +537,67 @@ def test_a_mistyped_status_is_scored_as_the_formulas_do_and_listed(
     assert par == [sc.raw, typed, sc.applicable, sc.achieved, sc.deducted, sc.open]
 
 
+def _formula_like(actions: list[dict[str, Any]]) -> list[str]:
+    """Strings the actions write that Excel would take for a formula (=, +, - or @ first)."""
+    return [v for a in actions if a["func"] == "setValues" for r in a["values"] for v in r
+            if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")]
+
+
+def test_names_typed_like_formulas_stay_text_on_the_results_sheet(tmp_path: Path) -> None:
+    """Item names copied from a decision ("- Số sáng kiến…", a link) and an office "+Phòng…":
+    the macro (desktop and Server) writes them as text, as the Lite scripts do."""
+    from parxl.framework import load_yaml
+
+    text = (DATA / "mini.yaml").read_text("utf-8")
+    text = text.replace("name: Số sáng kiến được công nhận", 'name: "- Số sáng kiến được công nhận"')
+    text = text.replace("name: Mức độ hoàn thành kế hoạch", "name: '=HYPERLINK(\"http://x\",\"Mức độ\")'")
+    text = text.replace("office: Phòng Nội vụ}", 'office: "+Phòng Nội vụ"}')
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    fw = load_yaml(tmp_path / "mini.yaml")
+    book = _book(payload_from_workbook(_filled(fw, tmp_path)))
+    result = macros.tinh_diem(book)
+    assert result.ok, result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
+    assert "'- Số sáng kiến được công nhận" in [r[1] for r in values]
+    assert "'+Phòng Nội vụ" in [r[2] for r in values]
+    assert _formula_like(_actions(book)) == []
+
+
+def test_collected_names_typed_like_formulas_stay_text(
+    monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path
+) -> None:
+    """'Thu thập': a body name "=1+1" typed by an office and a file "=Phường….xlsx" are written
+    into the sheet as text."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    back = tmp_path / macros.RETURN_FOLDER
+    back.mkdir()
+    template = build_template(mini, tmp_path / "mẫu.xlsx")
+    fill_values(template, {**MINI_VALUES, ("_body", "name"): "=1+1"}, back / "=Phường Bến Nghé.xlsx")
+    book = _book(control_payload({macros.LBL_FOLDER: str(tmp_path)}))
+    result = macros.thu_thap(book)
+    assert (tmp_path / macros.CONSOLIDATED).exists(), result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues" and a["row_count"] > 1)["values"]
+    cells = {v for r in values for v in r}
+    assert "'=1+1" in cells and "'=Phường Bến Nghé.xlsx" in cells
+    assert _formula_like(_actions(book)) == []
+
+
+@pytest.mark.parametrize("own", [macros.CONTROL, macros.COLLECT_SHEET, "Nhập liệu", "Báo cáo", "Kết quả"])
+def test_a_renamed_domain_sheet_is_read_beside_the_sheets_parxl_adds(
+    mini: Framework, tmp_path: Path, own: str
+) -> None:
+    """A renamed domain sheet is read under its new name also when the book has a sheet the
+    macros or the Lite scripts add ('Nhập liệu' of the fill workflow, 'Báo cáo', …)."""
+    from parxl_lite.runtime import run_script
+
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["name"] = "LV1 (sửa)"
+    payload["sheets"].append({"name": own, "values": [[""]], "pictures": [], "tables": []})
+    result = macros.tinh_diem(_book(payload))
+    assert result.ok and "Tổng điểm 7,54" in result.message, result.message
+    assert "Tổng điểm 7,54" in next(a["args"][0] for a in run_script("tinh_diem", payload) if a["func"] == "alert")
+
+
 def test_tao_bieu_mau_again_keeps_the_template_already_there(
     monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path
 ) -> None:
