@@ -487,3 +487,11 @@ def check_rows(
         + "\n".join(f"  - {p}" for p in problems),
         Location(file=template),
     )
+
+
+def check_summary(values: Mapping[tuple[str, str], Any], sheets: Collection[str], file: str) -> None:
+    """The body's name and year go to the sheet 'Tổng hợp': an error (nothing written) when the
+    workbook no longer has it."""
+    if L.SUMMARY not in sheets and any(code == BODY for code, _ in values):
+        raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
+                         "cơ quan, năm đánh giá; không có gì được ghi", Location(file=file, sheet=L.SUMMARY))

@@ -265,7 +265,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
     code; every value is checked first (one message lists every bad value; nothing written)."""
 
     def action(book: Any) -> str:
-        from parxl.inputs import BODY, check_office, check_rows, check_values
+        from parxl.inputs import BODY, check_office, check_rows, check_summary, check_values
 
         t = open_template(book)
         if INPUT_SHEET not in sheet_names(book):
@@ -291,6 +291,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
                     + ", ".join(f"{k[1]} '{clean[k]}'" for k in changed) + ". Không có gì bị thay đổi."
                 )
             clean = {k: v for k, v in clean.items() if k not in fixed}
+        check_summary(clean, sheet_names(book), t.name)  # every check before the first write
         by_sheet: dict[str, list[tuple[str, Any]]] = {}
         for key, value in clean.items():
             if key[0] == BODY:
@@ -311,7 +312,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
 def _framework_choice(book: Any) -> str:
     """The built-in framework id: the selected cell, else the cell right of a "Bộ tiêu chí" label
     on the active sheet."""
-    from parxl.framework.load import builtin_ids
+    from parxl.framework.load import builtin_id, builtin_ids
 
     ids = builtin_ids()
     candidates: list[Any] = []
@@ -322,8 +323,8 @@ def _framework_choice(book: Any) -> str:
             if isinstance(v, str) and v.strip().rstrip(":") == "Bộ tiêu chí":
                 candidates.append(row[i + 1])
     for c in candidates:
-        if isinstance(c, str) and c.strip() in ids:
-            return c.strip()
+        if isinstance(c, str) and (fid := builtin_id(c)) is not None:
+            return fid
     raise ScriptError(
         "Hãy gõ mã bộ tiêu chí vào một ô và chọn ô đó (hoặc ghi 'Bộ tiêu chí' và mã ở ô bên phải) "
         f"rồi chạy lại. Các bộ tích hợp: {', '.join(ids)}. Không có gì bị thay đổi."

@@ -829,3 +829,26 @@ def test_fill_script_names_the_sheet_of_a_deleted_row(tmp_path: Path) -> None:
     actions = run_script("nhap_so_lieu", payload)
     assert changes(actions) == []
     assert f"trang 'Lĩnh vực 1': không có dòng mục 1.1.2 ở cột 'Mã' (giá trị ở dòng {line}" in alert(actions)
+
+
+def test_fill_script_on_a_book_whose_summary_was_renamed_says_it_in_vietnamese(tmp_path: Path) -> None:
+    """'Tổng hợp' renamed and the table has the body's name and year: the message the file
+    path ('parxl fill') gives, not Python's "Sheet … doesn't exist", and nothing written."""
+    fid = "hcm-quan-2023"
+    payload = _with_input_sheet(_template_payload(tmp_path, fid), fid)
+    next(s for s in payload["sheets"] if s["name"] == "Tổng hợp")["name"] = "Tổng hợp (cũ)"
+    actions = run_script("nhap_so_lieu", payload)
+    assert changes(actions) == []
+    assert alert(actions).startswith("Không thực hiện được: ") and "thiếu trang 'Tổng hợp'" in alert(actions)
+    assert "không ghi được tên cơ quan, năm đánh giá" in alert(actions) and "Error" not in alert(actions)
+    assert alert(actions).endswith("Không có gì bị thay đổi.")
+
+
+@pytest.mark.parametrize("typed", ["HCM-quan-2023", " hcm-quan-2023 "])
+def test_build_script_takes_an_id_as_typed(typed: str) -> None:
+    """A built-in id typed in another case or with spaces around it names the same framework."""
+    payload = {"client": "Office.js", "version": xw.__version__, "names": [],
+               "book": {"name": "Book1.xlsx", "active_sheet_index": 0, "selection": "A1"},
+               "sheets": [{"name": "Sheet1", "values": [[typed]], "pictures": [], "tables": []}]}
+    actions = run_script("tao_bieu_mau", payload)
+    assert "Đã thêm" in alert(actions), alert(actions)

@@ -647,7 +647,7 @@ def test_an_error_in_a_control_cell_reads_as_blank(monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     book = _book(control_payload({macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: "#REF!"}))
     result = macros.tao_bieu_mau(book)
-    assert not result.ok and f"chưa ghi '{macros.LBL_FOLDER}'" in result.message
+    assert not result.ok and f"Chưa ghi '{macros.LBL_FOLDER}'" in result.message
     assert not any(tmp_path.iterdir())
 
 
@@ -706,3 +706,63 @@ def test_tao_bieu_mau_from_a_decisions_table(monkeypatch: pytest.MonkeyPatch, tm
     r = macros.tao_bieu_mau(_book(control_payload(settings)))
     assert r.ok, r.message
     assert read_return(r.outputs[0]).framework == from_dict(EXPECTED)
+
+
+@pytest.mark.parametrize("typed", ["hcm-quan-2024", "HCM-quan-2023 ", "mini"])
+def test_a_framework_id_on_server_is_read_as_on_the_desktop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, typed: str
+) -> None:
+    """xlwings Server: a mistyped id is not "a file outside the shared folder" but the desktop's
+    message listing the built-in ids; an id in another case or with spaces is that id."""
+    from parxl.framework import builtin_ids
+
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: typed, macros.LBL_FOLDER: str(tmp_path)}
+    server = macros.tao_bieu_mau(_book(control_payload(settings)))
+    monkeypatch.setattr(macros, "is_remote", lambda book: False)
+    desktop = macros.tao_bieu_mau(_book(control_payload({**settings, macros.LBL_FOLDER: str(tmp_path / "máy")})))
+    if typed.strip().casefold() == "hcm-quan-2023":
+        assert server.ok and desktop.ok, (server.message, desktop.message)
+        assert server.outputs == [tmp_path / "Biểu mẫu hcm-quan-2023.xlsx"]
+        return
+    assert not server.ok and "nằm ngoài" not in server.message
+    assert server.message.startswith(desktop.message)  # the server adds "Không có gì bị thay đổi."
+    assert "không phải bộ tiêu chí tích hợp" in server.message and ", ".join(builtin_ids()) in server.message
+
+
+def test_paths_pasted_with_quotes_are_read_without_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Windows' "Copy as path" puts the path in double quotes: the folder is the one named, not
+    a folder named '"…"' under the workbook's folder (desktop) or a refusal (Server)."""
+    folder = tmp_path / "CCHC 2024" / "Kết quả"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: '"hcm-quan-2023"', macros.LBL_FOLDER: f'"{folder}"'}
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert r.ok and r.outputs == [folder / "Biểu mẫu hcm-quan-2023.xlsx"], r.message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(["CCHC 2024", "Kết quả", r.outputs[0].name])
+
+
+@pytest.mark.parametrize("case", ["no framework", "no return folder", "outside", "no control", "folder is a file"])
+def test_refusals_of_the_macros_are_sentences_saying_nothing_changed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: str
+) -> None:
+    """The macros' own refusals read like the others: a capital first, "Không có gì bị thay
+    đổi." last, Vietnamese throughout (a working folder that is a file is said to be one)."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path / "chung"))
+    (tmp_path / "chung").mkdir()
+    (tmp_path / "chung" / "tệp.txt").write_text("x", encoding="utf-8")
+    macro, settings, says = {
+        "no framework": (macros.tao_bieu_mau, {}, f"Chưa chọn '{macros.LBL_FRAMEWORK}'"),
+        "no return folder": (macros.thu_thap, {macros.LBL_FOLDER: str(tmp_path / "chung")}, "Không có thư mục"),
+        "outside": (macros.phan_phoi, {macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: str(tmp_path)},
+                    "Thư mục"),
+        "no control": (macros.thu_thap, None, f"Không có trang '{macros.CONTROL}'"),
+        "folder is a file": (macros.tao_bieu_mau, {macros.LBL_FRAMEWORK: "hcm-quan-2023",
+                                                   macros.LBL_FOLDER: str(tmp_path / "chung" / "tệp.txt")},
+                             f"'{macros.LBL_FOLDER}' là một tệp, không phải thư mục"),
+    }[case]
+    payload = _plain_payload() if settings is None else control_payload(settings)
+    result = macro(_book(payload))
+    assert not result.ok and result.message.startswith(says), result.message
+    assert result.message.endswith(". Không có gì bị thay đổi."), result.message
+    assert result.message.count("Không có gì bị thay đổi") == 1 and "File exists" not in result.message

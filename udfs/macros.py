@@ -204,18 +204,21 @@ def _write_status(book: Any, message: str) -> None:
 # --------------------------------------------------------------------------- settings
 def _folder(book: Any, settings: dict[str, Any]) -> Path:
     """The working folder: the control sheet's, else the workbook's own folder."""
-    text = _text(settings.get(LBL_FOLDER))
+    text = _path_text(settings.get(LBL_FOLDER))
     if text:
         folder = Path(text).expanduser()
     elif not is_remote(book) and Path(book.fullname).is_absolute():
         folder = Path(book.fullname).parent
     else:
-        raise MacroError(f"chưa ghi '{LBL_FOLDER}' trên trang '{CONTROL}'")
+        raise MacroError(f"Chưa ghi '{LBL_FOLDER}' trên trang '{CONTROL}'")
     if not folder.is_absolute():
         if is_remote(book):
-            raise MacroError(f"'{LBL_FOLDER}' phải là đường dẫn đầy đủ")
+            raise MacroError(f"'{LBL_FOLDER}' phải là đường dẫn đầy đủ, trong thư mục dùng chung của máy chủ")
         folder = Path(book.fullname).parent / folder
-    return _shared(book, folder, "thư mục")
+    folder = _shared(book, folder, "Thư mục")
+    if folder.exists() and not folder.is_dir():
+        raise MacroError(f"'{LBL_FOLDER}' là một tệp, không phải thư mục: {folder}. Hãy ghi thư mục chứa tệp đó")
+    return folder
 
 
 def _shared(book: Any, path: Path, what: str) -> Path:
@@ -226,7 +229,7 @@ def _shared(book: Any, path: Path, what: str) -> Path:
     root = os.environ.get(SERVER_ROOT_ENV, "")
     if not root:
         raise MacroError(
-            "trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
+            "Trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
             f"{SERVER_ROOT_ENV} (thư mục dùng chung). Trên Excel máy tính có cài Python thì chạy được ngay."
         )
     base = Path(root).resolve()
@@ -237,28 +240,32 @@ def _shared(book: Any, path: Path, what: str) -> Path:
 
 
 def _framework(settings: dict[str, Any], book: Any) -> Framework:
-    from parxl.framework import builtin_ids, resolve
+    from parxl.framework.load import builtin, builtin_id, builtin_ids, resolve, unknown_framework
 
-    spec = _text(settings.get(LBL_FRAMEWORK))
+    spec = _path_text(settings.get(LBL_FRAMEWORK))
     if not spec:
         raise MacroError(
-            f"chưa chọn '{LBL_FRAMEWORK}' trên trang '{CONTROL}' (bộ tích hợp: {', '.join(builtin_ids())}, "
+            f"Chưa chọn '{LBL_FRAMEWORK}' trên trang '{CONTROL}' (bộ tích hợp: {', '.join(builtin_ids())}, "
             "hoặc đường dẫn tệp bộ tiêu chí .yaml, hay bảng Excel .xlsx, tệp Word .docx của quyết định)"
         )
-    if spec not in builtin_ids() and not Path(spec).is_absolute() and not is_remote(book):
+    fid = builtin_id(spec)
+    if fid is not None:
+        return builtin(fid)
+    path = Path(spec)
+    if not path.is_absolute():
+        if is_remote(book):  # the server reads no file by a relative path: a mistyped id, most likely
+            raise unknown_framework(spec)
         candidate = Path(book.fullname).parent / spec
         if candidate.exists():
-            spec = str(candidate)
-    if spec not in builtin_ids():
-        spec = str(_shared(book, Path(spec), "tệp bộ tiêu chí"))
-    return resolve(spec)
+            path = candidate
+    return resolve(_shared(book, path, "Tệp bộ tiêu chí"))
 
 
 def _need_control(book: Any) -> dict[str, Any]:
     settings = control_settings(book)
     if settings is None:
         raise MacroError(
-            f"không có trang '{CONTROL}': hãy chạy thao tác này từ tệp parxl_excel.xlsm. Không có gì bị thay đổi."
+            f"Không có trang '{CONTROL}': hãy chạy thao tác này từ tệp parxl_excel.xlsm. Không có gì bị thay đổi."
         )
     return settings
 
@@ -277,7 +284,7 @@ def failure(book: Any, exc: Exception, support: str = "Hãy gửi nội dung th�
     end), and the message says nothing was changed. ``support``: whom to tell about a bug."""
     kept = " Không có gì bị thay đổi." if discard_writes(book) else ""
     if isinstance(exc, MacroError):
-        return exc.message
+        return refusal(exc.message)
     if isinstance(exc, ParxlError):
         return f"Không thực hiện được: {exc}.{kept}"
     if isinstance(exc, OSError):
@@ -285,6 +292,19 @@ def failure(book: Any, exc: Exception, support: str = "Hãy gửi nội dung th�
     # a bug, or Excel refusing a change (a protected sheet or workbook)
     traceback.print_exc()  # the console (xlwings Lite: its Output pane), for whoever supports the users
     return f"Lỗi trong parxl ({type(exc).__name__}: {exc}).{kept} {support}"
+
+
+NOTHING_CHANGED = "Không có gì bị thay đổi."
+
+
+def refusal(message: str) -> str:
+    """A macro's refusal as shown: a sentence (capital first) that says nothing was changed
+    (a refusal comes before any write)."""
+    text = message.strip()
+    text = text[:1].upper() + text[1:]
+    if text.endswith(NOTHING_CHANGED):
+        return text
+    return f"{text if text.endswith(('.', '!', '?')) else text + '.'} {NOTHING_CHANGED}"
 
 
 def discard_writes(book: Any) -> bool:
@@ -420,7 +440,7 @@ def thu_thap(book: Any) -> MacroResult:
         folder = _folder(book, settings)
         returns = folder / RETURN_FOLDER
         if not returns.is_dir():
-            raise MacroError(f"không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
+            raise MacroError(f"Không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
         output = folder / CONSOLIDATED
         replaces(book, COLLECT_SHEET)  # before any file is written
         result = collect(returns, output)
@@ -638,17 +658,17 @@ def bao_cao(book: Any) -> MacroResult:
 
         settings = _need_control(book)
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
-            raise MacroError("lập báo cáo Word cần Excel trên máy tính có cài Python, hoặc máy chủ có "
+            raise MacroError("Lập báo cáo Word cần Excel trên máy tính có cài Python, hoặc máy chủ có "
                              f"thư mục dùng chung ({SERVER_ROOT_ENV})")
         folder = _folder(book, settings)
         kind = REPORTS.get(_text(settings.get(LBL_REPORT)), "self-assessment")
-        text = _text(settings.get(LBL_FILE))
+        text = _path_text(settings.get(LBL_FILE))
         source = Path(text) if text else folder / CONSOLIDATED
         if not source.is_absolute():
             source = folder / source
-        source = _shared(book, source, "tệp")
+        source = _shared(book, source, "Tệp")
         if not source.exists():
-            raise MacroError(f"không tìm thấy tệp để lập báo cáo: {source} (ghi '{LBL_FILE}' hoặc chạy "
+            raise MacroError(f"Không tìm thấy tệp để lập báo cáo: {source} (ghi '{LBL_FILE}' hoặc chạy "
                              "'Thu thập biểu mẫu trả về' trước)")
         label = next(k for k, v in REPORTS.items() if v == kind)
         out = folder / REPORT_FOLDER / f"{label} - {source.stem}.docx"
