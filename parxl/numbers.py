@@ -29,6 +29,14 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def excel_text(value: object) -> str:
+    """A value as Excel writes it in a message: TRUE / FALSE for a logical value (not Python's
+    True), a whole number without ".0"."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return cell_text(value)
+
+
 def parse_vn_number(value: object) -> float | None:
     """Return the number a cell or text means, or None when it is not a number.
 

@@ -766,3 +766,20 @@ def test_refusals_of_the_macros_are_sentences_saying_nothing_changed(
     assert not result.ok and result.message.startswith(says), result.message
     assert result.message.endswith(". Không có gì bị thay đổi."), result.message
     assert result.message.count("Không có gì bị thay đổi") == 1 and "File exists" not in result.message
+
+
+def test_drop_down_settings_are_named_as_in_the_readme_and_other_texts_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The README names the choices of 'Loại công thức' as the list does; a text pasted over the
+    list ('Hàm parxl') is refused, not silently the native formulas."""
+    readme = (WORKBOOKS.parent / "README.md").read_text("utf-8")
+    assert all(f"{choice}" in readme for choice in macros.FLAVORS)
+    assert "Hàm parxl)" not in readme and "Hàm parxl:" not in readme
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: str(tmp_path),
+                macros.LBL_FLAVOR: "Hàm parxl"}
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert not r.ok and "Hàm parxl (UDF)" in r.message and not any(tmp_path.iterdir()), r.message
+    r = macros.tao_bieu_mau(_book(control_payload({**settings, macros.LBL_FLAVOR: "hàm parxl (udf)"})))
+    assert r.ok and r.outputs == [tmp_path / "Biểu mẫu hcm-quan-2023-udf.xlsx"], r.message

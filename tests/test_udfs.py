@@ -467,3 +467,21 @@ def test_too_long_parameters_are_a_parxl_error() -> None:
     with pytest.raises(InputError, match="quá dài") as info:
         build_template(fw, Path("/nonexistent/never-written.xlsx"), formulas=UdfFormulas())
     assert info.value.where.item == "1.1.1"
+
+
+def test_a_result_excel_cannot_hold_is_num_not_inf() -> None:
+    """A division or a sum past Excel's largest number is #NUM! in Excel: the UDFs give that
+    error, never Python's inf/nan (which is not even valid JSON for xlwings Server / Lite)."""
+    assert functions.par_share(1e308, 1e-308) == "#NUM!"
+    assert functions.par_index(1e308, 1e-308) == "#NUM!"
+    assert functions.par_number("9" * 400) == "#NUM!"
+    assert functions.par_range(["Chưa đến hạn", "Chưa đến hạn"], [1e308, 1e308], [0, 0]) == [0.0, "#NUM!"]
+    assert functions.par_share([1.5, 1e308], 1e-308) == ["#NUM!", "#NUM!"]
+
+
+def test_logical_values_are_named_as_excel_writes_them() -> None:
+    """TRUE, not Python's True, in the reasons the functions and the evaluator give."""
+    with pytest.raises(UdfError, match="giá trị logic TRUE"):
+        core.par_score("manual", 2, True)
+    item = Item("1.1.1", "x", 2, Rule("manual", {}))
+    assert score_item(item, {("1.1.1", "points"): True}).error == "'TRUE' không phải là số"

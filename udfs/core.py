@@ -17,12 +17,13 @@ status logic mirrors :mod:`parxl.score`, rounding is :mod:`parxl.xlmath`.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from parxl.numbers import CELL_ERRORS, format_vn_number, parse_vn_number
+from parxl.numbers import CELL_ERRORS, excel_text, format_vn_number, parse_vn_number
 from parxl.rules import KINDS
 from parxl.rules.base import YESNO
 from parxl.rules.expr import Evaluator
@@ -38,7 +39,7 @@ from parxl.score import (
 )
 from parxl.xlmath import xl_round
 
-VALUE, NA = "#VALUE!", "#N/A"
+VALUE, NA, NUM = "#VALUE!", "#N/A", "#NUM!"
 _STATUS_KEYS = {s.casefold() for s in STATUSES}
 MAX_TEXT = 32767  # Excel's limit for the text of one cell
 
@@ -266,7 +267,7 @@ def _input(v: Any, ftype: str, slot: int) -> Any:
             return ""
         return v if isinstance(v, str) else str(v)
     if isinstance(v, bool):
-        raise UdfError(f"Số liệu {slot} là giá trị logic {v}: cần một số")
+        raise UdfError(f"Số liệu {slot} là giá trị logic {excel_text(v)}: cần một số")
     value, problem = input_number(v, ftype or "count")
     if problem:
         raise UdfError(f"Số liệu {slot}: {problem}")
@@ -603,8 +604,12 @@ def unwrap(v: Any) -> Any:
 
 
 def map_errors(result: Any, convert: Callable[[XlErr], Any]) -> Any:
+    """The result with every :class:`XlErr` converted, and every number Excel cannot hold (an
+    overflow, ``inf``/``nan``) as #NUM!, Excel's own result (and JSON has no such numbers)."""
     if isinstance(result, XlErr):
         return convert(result)
+    if isinstance(result, float) and not math.isfinite(result):
+        return convert(XlErr(NUM, "kết quả vượt quá giới hạn số của Excel (khoảng 1E+308)"))
     if _is_list(result):
         return [map_errors(x, convert) for x in result]
     return result

@@ -261,6 +261,18 @@ def _framework(settings: dict[str, Any], book: Any) -> Framework:
     return resolve(_shared(book, path, "Tệp bộ tiêu chí"))
 
 
+def _choice(settings: dict[str, Any], label: str, choices: Mapping[str, str]) -> str:
+    """The value of a drop-down setting: its first choice when blank; a text pasted over the list
+    that is none of its choices is refused, not silently taken for the first."""
+    text = _text(settings.get(label))
+    if not text:
+        return next(iter(choices.values()))
+    found = next((v for k, v in choices.items() if k.casefold() == text.casefold()), None)
+    if found is None:
+        raise MacroError(f"'{label}' ghi '{text}', không có trong danh sách: {', '.join(choices)}")
+    return found
+
+
 def _need_control(book: Any) -> dict[str, Any]:
     settings = control_settings(book)
     if settings is None:
@@ -332,7 +344,7 @@ def tao_bieu_mau(book: Any) -> MacroResult:
 
         settings = _need_control(book)
         fw = _framework(settings, book)
-        flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
+        flavor = _choice(settings, LBL_FLAVOR, FLAVORS)
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
             add_template_sheets(book, build_workbook(fw))
             return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở "
@@ -419,7 +431,7 @@ def phan_phoi(book: Any) -> MacroResult:
         settings = _need_control(book)
         fw = _framework(settings, book)
         folder = _folder(book, settings) / ISSUE_FOLDER
-        flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
+        flavor = _choice(settings, LBL_FLAVOR, FLAVORS)
         paths = distribute(fw, folder, body=_text(settings.get(LBL_BODY)), year=_text(settings.get(LBL_YEAR)),
                            formulas=type(make_formulas(flavor)))
         return notify(book, f"Đã tạo {len(paths)} biểu mẫu cho các đơn vị chủ trì trong thư mục {folder}. "
@@ -661,7 +673,7 @@ def bao_cao(book: Any) -> MacroResult:
             raise MacroError("Lập báo cáo Word cần Excel trên máy tính có cài Python, hoặc máy chủ có "
                              f"thư mục dùng chung ({SERVER_ROOT_ENV})")
         folder = _folder(book, settings)
-        kind = REPORTS.get(_text(settings.get(LBL_REPORT)), "self-assessment")
+        kind = _choice(settings, LBL_REPORT, REPORTS)
         text = _path_text(settings.get(LBL_FILE))
         source = Path(text) if text else folder / CONSOLIDATED
         if not source.is_absolute():
