@@ -476,7 +476,7 @@ def test_a_result_excel_cannot_hold_is_num_not_inf() -> None:
     assert functions.par_index(1e308, 1e-308) == "#NUM!"
     assert functions.par_number("9" * 400) == "#NUM!"
     assert functions.par_range(["Chưa đến hạn", "Chưa đến hạn"], [1e308, 1e308], [0, 0]) == [0.0, "#NUM!"]
-    assert functions.par_share([1.5, 1e308], 1e-308) == ["#NUM!", "#NUM!"]
+    assert functions.par_share([1e-308, 1e308], 1e-308) == [1.0, "#NUM!"]  # one cell, not the array
 
 
 def test_logical_values_are_named_as_excel_writes_them() -> None:
@@ -485,3 +485,9 @@ def test_logical_values_are_named_as_excel_writes_them() -> None:
         core.par_score("manual", 2, True)
     item = Item("1.1.1", "x", 2, Rule("manual", {}))
     assert score_item(item, {("1.1.1", "points"): True}).error == "'TRUE' không phải là số"
+    from parxl.inputs import item_fields, normalize
+
+    field = next(f for f in item_fields(item) if f.field == "points")
+    assert normalize(field, False) == (None, "'FALSE' không phải là số")  # 'Kiểm tra', 'Thu thập'
+    rate = next(f for f in item_fields(load_yaml(DATA / "mini.yaml").item_index["1.1.2"]) if f.field == "rate")
+    assert normalize(rate, 1e308) == (None, "tỷ lệ 1E+308 phải từ 0% đến 100%")  # not "inf%"
