@@ -19,7 +19,7 @@ from typing import Any
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework, Item
-from parxl.numbers import cell_text, format_vn_number, parse_vn_number
+from parxl.numbers import cell_text, excel_text, format_vn_number, parse_vn_number
 from parxl.rules.base import AMOUNT, COUNT, NO, POINTS, RATE, YES, YESNO
 from parxl.score import STATUSES
 from parxl.workbook import layout as L
@@ -364,7 +364,7 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
         return None, f"'{raw}'{hidden_characters(str(raw))} không hợp lệ; dùng {YES} hoặc {NO}"
     n = parse_vn_number(raw)
     if n is None:
-        return None, f"'{raw}'{hidden_characters(str(raw))} không phải là số"
+        return None, f"'{excel_text(raw)}'{hidden_characters(str(raw))} không phải là số"
     if f.type == RATE:
         if isinstance(raw, str) and not raw.strip().endswith("%") and n > 1:
             return None, f"tỷ lệ '{raw}' phải ghi dạng phần trăm, ví dụ {raw.strip()}%"
@@ -372,7 +372,8 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
             if isinstance(raw, str):
                 return None, f"tỷ lệ {raw.strip()} phải từ 0% đến 100%"
             typed = f" (nếu là {format_vn_number(n, 4)}%, gõ cả dấu %)" if 1 < n <= 100 else ""
-            return None, f"tỷ lệ {format_vn_number(n * 100, 4)}% phải từ 0% đến 100%{typed}"
+            shown = f"{format_vn_number(n * 100, 4)}%" if abs(n) < 1e15 else format_vn_number(n, 4)
+            return None, f"tỷ lệ {shown} phải từ 0% đến 100%{typed}"
     elif f.type in (COUNT, AMOUNT) and n < 0:
         return None, f"{'số lượng' if f.type == COUNT else 'giá trị'} {raw} không được âm"
     elif f.type == POINTS and not 0 <= n <= f.max + 1e-12:
@@ -487,3 +488,11 @@ def check_rows(
         + "\n".join(f"  - {p}" for p in problems),
         Location(file=template),
     )
+
+
+def check_summary(values: Mapping[tuple[str, str], Any], sheets: Collection[str], file: str) -> None:
+    """The body's name and year go to the sheet 'Tổng hợp': an error (nothing written) when the
+    workbook no longer has it."""
+    if L.SUMMARY not in sheets and any(code == BODY for code, _ in values):
+        raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
+                         "cơ quan, năm đánh giá; không có gì được ghi", Location(file=file, sheet=L.SUMMARY))

@@ -29,6 +29,14 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def excel_text(value: object) -> str:
+    """A value as Excel writes it in a message: TRUE / FALSE for a logical value (not Python's
+    True), a whole number without ".0"."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return cell_text(value)
+
+
 def parse_vn_number(value: object) -> float | None:
     """Return the number a cell or text means, or None when it is not a number.
 
@@ -90,9 +98,16 @@ def format_vn_number(value: float, decimals: int = 2, *, trim: bool = True) -> s
     """``93.23`` -> ``"93,23"``; ``22583451`` -> ``"22.583.451"``; trims trailing zeros.
 
     Rounded as Excel shows the number (half away from zero on its 15 significant digits): 69,755
-    is ``"69,76"`` in the text as in the workbook, where Python's own rounding gives 69,75."""
-    if math.isfinite(value):
-        value = xl_round(float(value), decimals)
+    is ``"69,76"`` in the text as in the workbook, where Python's own rounding gives 69,75.
+    From 1E+15 on, as Excel shows it: ``"1E+308"``; a value Excel cannot hold is ``"#NUM!"``."""
+    if not math.isfinite(value):
+        return "#NUM!"
+    if abs(value) >= 1e15:
+        mantissa, _, exponent = f"{value:.{decimals}E}".partition("E")
+        if trim and "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa.replace('.', ',')}E{exponent}"
+    value = xl_round(float(value), decimals)
     text = f"{abs(value):,.{decimals}f}"
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")

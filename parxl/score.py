@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parxl.framework.model import BASE_SCORERS, Framework, Item
-from parxl.numbers import parse_vn_number
+from parxl.numbers import excel_text, parse_vn_number
 from parxl.rules.base import RATE, YESNO
 from parxl.xlmath import to_15_digits, xl_round
 
@@ -153,7 +153,7 @@ def input_number(v: Any, ftype: str) -> tuple[float, str]:
         return 0.0, ""
     n = parse_vn_number(v)
     if n is None:
-        return 0.0, f"'{v}' không phải là số"
+        return 0.0, f"'{excel_text(v)}' không phải là số"
     if ftype == RATE and isinstance(v, str) and not v.strip().endswith("%") and n > 1:
         return 0.0, f"tỷ lệ '{v}' phải ghi dạng phần trăm, ví dụ {v.strip()}%"
     return n, ""

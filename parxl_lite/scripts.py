@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from parxl.numbers import format_vn_number, format_vn_percent
+from parxl.framework.model import code_order
 from parxl.score import Scores, score_values
 from parxl.workbook import layout as L
 from parxl.workbook.values import OpenTemplate
@@ -32,19 +32,20 @@ from udfs.macros import (
     MacroError,
     add_template_sheets,
     failure,
-    format_results,
     fresh_sheet,
     read_open_template,
     replaces,
-    review_text,
     safe_text,
+    score_text,
     sheet_names,
     sheet_rows,
+    text_grid,
+    write_results,
 )
 
 TITLE = "parxl"
-INPUT_SHEET = "Nhập liệu"
-REPORT_SHEET = "Báo cáo"
+INPUT_SHEET = L.INPUT
+REPORT_SHEET = L.REPORT
 
 
 @dataclass
@@ -66,12 +67,6 @@ def open_template(book: Any) -> OpenTemplate:
     return t
 
 
-def _grid(rows: list[list[Any]]) -> list[list[Any]]:
-    """A rectangle of values (Office.js needs equal row lengths), every string guarded."""
-    width = max((len(r) for r in rows), default=1)
-    return [[safe_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
-
-
 def notify(book: Any, message: str, ok: bool = True) -> ScriptResult:
     """Show the message in Excel (a dialog) and in xlwings Lite's output pane."""
     print(message)
@@ -90,32 +85,13 @@ def run(book: Any, action: Callable[[Any], str]) -> ScriptResult:
 
 
 # --------------------------------------------------------------------------- score
-def results_rows(t: OpenTemplate, s: Scores) -> list[list[Any]]:
-    from udfs.macros import results_rows as rows  # the same sheet as the desktop macro
-
-    return rows(t.framework, s, t.name, t.body, t.year, t.cells)
-
-
-def _score_text(s: Scores) -> str:
-    return (
-        f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
-        f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}, "
-        f"điểm chưa xác định {format_vn_number(s.base.open, 2)}"
-    )
-
-
 def tinh_diem(book: Any) -> ScriptResult:
-    """Score the open template with parxl's Python evaluator; write the sheet "Kết quả"."""
+    """Score the open template with parxl's Python evaluator; write the sheet "Kết quả" (the same
+    sheet and message as the desktop macro, the values to review as 'Kiểm tra' finds them)."""
 
     def action(book: Any) -> str:
         t = open_template(book)
-        s = score_values(t.framework, t.values)
-        rows = results_rows(t, s)
-        sheet = fresh_sheet(book, L.RESULTS)
-        sheet["A1"].value = _grid(rows)
-        format_results(sheet, len(t.framework.domains))
-
-        return f"{_score_text(s)}{review_text(s)}. Xem trang '{L.RESULTS}'."
+        return write_results(book, t, t.name, issues_of(t))
 
     return run(book, action)
 
@@ -124,13 +100,10 @@ def tinh_diem(book: Any) -> ScriptResult:
 def issues_of(t: OpenTemplate) -> list[Any]:
     """Every problem of the open template, by the desktop collect's checks (same messages),
     in item order."""
-    from parxl.office.check import check_template  # the file reader's lxml: imported on use
+    # the file reader's lxml: imported on use
+    from parxl.office.check import check_template, in_item_order
 
-    return sorted(check_template(t), key=lambda i: (_natural(i.item), i.sheet, i.cell, i.severity, i.message))
-
-
-def _natural(code: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in code.split("."))
+    return in_item_order(check_template(t))
 
 
 CHECK_HEADERS = ("Tệp", "Trang", "Ô", "Mã mục", "Đơn vị chủ trì", "Mức độ", "Nội dung")
@@ -154,7 +127,7 @@ def kiem_tra(book: Any) -> ScriptResult:
         if not issues:
             rows.append(["Không phát hiện vấn đề nào."])
         sheet = fresh_sheet(book, L.CHECKS)
-        sheet["A1"].value = _grid(rows)
+        sheet["A1"].value = text_grid(rows)
         for col, width in zip("ABCDEFG", (20, 14, 8, 9, 22, 10, 90), strict=True):
             sheet[f"{col}:{col}"].column_width = width
         sheet["A1"].font.bold = True
@@ -185,7 +158,7 @@ def report_blocks(t: OpenTemplate, s: Scores) -> dict[str, list[list[Any]]]:
     lost: list[list[Any]] = [["Mã", "Nội dung", "Đơn vị chủ trì", "Điểm tối đa", "Điểm bị trừ",
                               "Trạng thái"]]
     items = [(i, s.items[i.code]) for i in fw.base_items if s.items[i.code].deducted > 0]
-    for item, sc in sorted(items, key=lambda p: (-p[1].deducted, _natural(p[0].code))):
+    for item, sc in sorted(items, key=lambda p: (-p[1].deducted, code_order(p[0].code))):
         lost.append([item.code, item.name, item.office, sc.max, sc.deducted, sc.status])
     summary: list[list[Any]] = [
         ["Chỉ tiêu", "Giá trị"],
@@ -233,7 +206,7 @@ def bao_cao(book: Any) -> ScriptResult:
                     sheet[f"A{row}"].value = "Không có tiêu chí thành phần nào bị trừ điểm."
                     row += 2
                 continue
-            sheet[f"A{row}"].value = _grid(rows)
+            sheet[f"A{row}"].value = text_grid(rows)
             rng = sheet.range((row, 1), (row + len(rows) - 1, len(rows[0])))
             sheet.tables.add(source=rng, name=name, has_headers=True,
                              table_style_name="TableStyleMedium2")
@@ -254,7 +227,7 @@ def bao_cao(book: Any) -> ScriptResult:
             pie = sheet.charts.add(left=620, top=340, width=480, height=300, chart_type="pie",
                                    name="parxl_TyLeBiTru")
             pie.set_source_data(sheet.range((srow, 1), (srow + m, 2)))  # label, deducted
-        return f"Đã thêm trang '{REPORT_SHEET}'. {_score_text(s)}."
+        return f"Đã thêm trang '{REPORT_SHEET}'. {score_text(s)}."
 
     return run(book, action)
 
@@ -292,7 +265,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
     code; every value is checked first (one message lists every bad value; nothing written)."""
 
     def action(book: Any) -> str:
-        from parxl.inputs import BODY, check_office, check_rows, check_values
+        from parxl.inputs import BODY, check_office, check_rows, check_summary, check_values
 
         t = open_template(book)
         if INPUT_SHEET not in sheet_names(book):
@@ -318,6 +291,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
                     + ", ".join(f"{k[1]} '{clean[k]}'" for k in changed) + ". Không có gì bị thay đổi."
                 )
             clean = {k: v for k, v in clean.items() if k not in fixed}
+        check_summary(clean, sheet_names(book), t.name)  # every check before the first write
         by_sheet: dict[str, list[tuple[str, Any]]] = {}
         for key, value in clean.items():
             if key[0] == BODY:
@@ -338,7 +312,7 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
 def _framework_choice(book: Any) -> str:
     """The built-in framework id: the selected cell, else the cell right of a "Bộ tiêu chí" label
     on the active sheet."""
-    from parxl.framework.load import builtin_ids
+    from parxl.framework.load import builtin_id, builtin_ids
 
     ids = builtin_ids()
     candidates: list[Any] = []
@@ -349,8 +323,8 @@ def _framework_choice(book: Any) -> str:
             if isinstance(v, str) and v.strip().rstrip(":") == "Bộ tiêu chí":
                 candidates.append(row[i + 1])
     for c in candidates:
-        if isinstance(c, str) and c.strip() in ids:
-            return c.strip()
+        if isinstance(c, str) and (fid := builtin_id(c)) is not None:
+            return fid
     raise ScriptError(
         "Hãy gõ mã bộ tiêu chí vào một ô và chọn ô đó (hoặc ghi 'Bộ tiêu chí' và mã ở ô bên phải) "
         f"rồi chạy lại. Các bộ tích hợp: {', '.join(ids)}. Không có gì bị thay đổi."

@@ -720,12 +720,12 @@ def test_a_failing_script_changes_nothing(
     payloads: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug after the first writes were queued: the writes are dropped, a message is shown."""
-    from parxl_lite import scripts
+    from udfs import macros
 
     def broken(s: Any) -> str:
         raise ZeroDivisionError("thử lỗi")
 
-    monkeypatch.setattr(scripts, "_score_text", broken)
+    monkeypatch.setattr(macros, "score_text", broken)  # after 'Kết quả' was written
     actions = run_script("tinh_diem", payloads["hcm-quan-2023"])
     assert changes(actions) == []
     assert alert(actions).startswith("Lỗi trong parxl (ZeroDivisionError: thử lỗi)")
@@ -766,8 +766,9 @@ def test_check_script_reports_an_error_value_in_an_input_cell(
     assert alert(actions).startswith("1 lỗi")
     # scored as 'parxl score' scores the file with that error cell: 1.1.3 not achieved
     results = values_of(apply(payload, run_script("tinh_diem", payload)), "Kết quả")
-    lost = {r[0]: r for r in results if r[0] == "1.1.3"}
-    assert lost["1.1.3"][5] == pytest.approx(0.5) and lost["1.1.3"][6] == "Không đạt"
+    lost, review = [r for r in results if r[0] == "1.1.3"]  # a lost sub-criterion, a value to review
+    assert lost[5] == pytest.approx(0.5) and lost[6] == "Không đạt"
+    assert review[1:5] == [found[0][6], sheet, ref, "lỗi"]  # as 'Kiểm tra' says it
 
 
 @pytest.mark.parametrize(("script", "sheet"), [("tinh_diem", "Kết quả"), ("kiem_tra", "Kiểm tra"),
@@ -828,3 +829,26 @@ def test_fill_script_names_the_sheet_of_a_deleted_row(tmp_path: Path) -> None:
     actions = run_script("nhap_so_lieu", payload)
     assert changes(actions) == []
     assert f"trang 'Lĩnh vực 1': không có dòng mục 1.1.2 ở cột 'Mã' (giá trị ở dòng {line}" in alert(actions)
+
+
+def test_fill_script_on_a_book_whose_summary_was_renamed_says_it_in_vietnamese(tmp_path: Path) -> None:
+    """'Tổng hợp' renamed and the table has the body's name and year: the message the file
+    path ('parxl fill') gives, not Python's "Sheet … doesn't exist", and nothing written."""
+    fid = "hcm-quan-2023"
+    payload = _with_input_sheet(_template_payload(tmp_path, fid), fid)
+    next(s for s in payload["sheets"] if s["name"] == "Tổng hợp")["name"] = "Tổng hợp (cũ)"
+    actions = run_script("nhap_so_lieu", payload)
+    assert changes(actions) == []
+    assert alert(actions).startswith("Không thực hiện được: ") and "thiếu trang 'Tổng hợp'" in alert(actions)
+    assert "không ghi được tên cơ quan, năm đánh giá" in alert(actions) and "Error" not in alert(actions)
+    assert alert(actions).endswith("Không có gì bị thay đổi.")
+
+
+@pytest.mark.parametrize("typed", ["HCM-quan-2023", " hcm-quan-2023 "])
+def test_build_script_takes_an_id_as_typed(typed: str) -> None:
+    """A built-in id typed in another case or with spaces around it names the same framework."""
+    payload = {"client": "Office.js", "version": xw.__version__, "names": [],
+               "book": {"name": "Book1.xlsx", "active_sheet_index": 0, "selection": "A1"},
+               "sheets": [{"name": "Sheet1", "values": [[typed]], "pictures": [], "tables": []}]}
+    actions = run_script("tao_bieu_mau", payload)
+    assert "Đã thêm" in alert(actions), alert(actions)

@@ -17,6 +17,7 @@ import xlwings as xw
 
 from parxl.calc import computed_values, recalc
 from parxl.framework import Framework
+from parxl.numbers import format_vn_number
 from parxl.score import score_values
 from parxl.verify import compare
 from parxl.workbook.build import build_template
@@ -428,20 +429,173 @@ def test_an_unexpected_error_is_a_vietnamese_message_not_a_traceback(
     assert [a["func"] for a in _actions(book)] == ["alert"]
 
 
-def test_tinh_diem_says_when_values_need_review_and_where(mini: Framework, tmp_path: Path) -> None:
-    """A rate typed without its % sign: the message says a value needs review (as the Lite
-    script's does) and the results sheet names the sheet and row of the item, not only its code."""
+def _with_cell(payload: dict[str, Any], sheet: str, code: str, column: int, value: Any) -> str:
+    """Type ``value`` into one cell of an item's row (column 6 = G, Tình trạng; 7 = H, Số liệu
+    1) of the payload; the cell's reference."""
+    grid = next(s for s in payload["sheets"] if s["name"] == sheet)["values"]
+    line = next(i for i, r in enumerate(grid) if r[0] == code)
+    grid[line][column] = value
+    return f"{'ABCDEFGHIJ'[column]}{line + 1}"
+
+
+def _review_rows(values: list[list[Any]]) -> list[list[Any]]:
+    """The rows under "SỐ LIỆU CẦN XEM LẠI" and its header on the 'Kết quả' sheet."""
+    at = [r[0] for r in values].index("SỐ LIỆU CẦN XEM LẠI")
+    assert values[at + 1][:5] == ["Mã", "Nội dung", "Trang", "Ô", "Mức độ"]
+    return [r[:5] for r in values[at + 2:] if r[0] not in (None, "")]
+
+
+@pytest.mark.parametrize(("value", "severity", "says"), [
+    ("77,7", "lỗi", "tỷ lệ '77,7' phải ghi dạng phần trăm, ví dụ 77,7%"),
+    (77.7, "lỗi", "phải từ 0% đến 100% (nếu là 77,7%, gõ cả dấu %)"),  # the % forgotten: a number
+    (1.5, "lỗi", "tỷ lệ 150% phải từ 0% đến 100%"),
+    (-0.5, "lỗi", "tỷ lệ -50% phải từ 0% đến 100%"),
+    ("77,7%", "cảnh báo", "ô chứa văn bản '77,7%' thay vì số"),  # the native formulas read it as 0
+])
+def test_tinh_diem_lists_what_kiem_tra_calls_errors_and_warnings(
+    mini: Framework, tmp_path: Path, value: Any, severity: str, says: str
+) -> None:
+    """'Tính điểm' is never silent about a value 'Kiểm tra' calls an error or a warning: the
+    message counts it and 'SỐ LIỆU CẦN XEM LẠI' names the cell, on the desktop and Server macro
+    and in the Lite script alike (the same checks, the same list)."""
+    from parxl_lite.runtime import run_script
+
     payload = payload_from_workbook(_filled(mini, tmp_path))
-    grid = next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["values"]
-    line = next(i for i, r in enumerate(grid) if r[0] == "1.1.2")
-    grid[line][7] = "77,7"
+    cell = _with_cell(payload, "Lĩnh vực 1", "1.1.2", 7, value)
     book = _book(payload)
     result = macros.tinh_diem(book)
-    assert "(1 số liệu cần xem lại)" in result.message
+    assert result.ok and "(1 số liệu cần xem lại)" in result.message, result.message
     values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
-    review = values[[r[0] for r in values].index("SỐ LIỆU CẦN XEM LẠI") + 1]
-    assert review[:2] == ["1.1.2", "tỷ lệ '77,7' phải ghi dạng phần trăm, ví dụ 77,7%"]
-    assert review[2:4] == ["Lĩnh vực 1", f"dòng {line + 1}"]
+    [review] = _review_rows(values)
+    assert review[0] == "1.1.2" and says in review[1]
+    assert review[2:] == ["Lĩnh vực 1", cell, severity]
+    lite = run_script("tinh_diem", payload)
+    assert next(a["args"][0] for a in lite if a["func"] == "alert") == result.message
+    checked = run_script("kiem_tra", payload)
+    rows = next(a for a in checked if a["func"] == "setValues")["values"]
+    flagged = [[r[3], r[6], r[1], r[2], r[5]] for r in rows[3:] if r[5] in ("lỗi", "cảnh báo")]
+    assert flagged == [review]
+
+
+def test_tinh_diem_of_the_file_on_the_control_sheet_lists_the_values_to_review(
+    mini: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Button 4 with 'Tệp cần xử lý' (desktop): the file's values to review, as 'Thu thập' finds
+    them; the path may be pasted with the quotes of Windows' "Copy as path"."""
+    import openpyxl
+
+    monkeypatch.setattr(macros, "is_remote", lambda book: False)
+    path = _filled(mini, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Lĩnh vực 1"]
+    row = next(r[0].row for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value == "1.1.2")
+    ws.cell(row, 8).value = 77.7
+    wb.save(path)
+    book = _book(control_payload({macros.LBL_FILE: f'"{path}"'}))
+    result = macros.tinh_diem(book)
+    assert result.ok and "(1 số liệu cần xem lại)" in result.message, result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues" and a["row_count"] > 1)["values"]
+    assert _review_rows(values)[0][2:] == ["Lĩnh vực 1", f"H{row}", "lỗi"]
+
+
+def test_tinh_diem_of_a_blank_template_says_what_is_undetermined(mini: Framework, tmp_path: Path) -> None:
+    """Nothing entered yet: the macro says how many points are still undetermined, as the Lite
+    script does (not a bare "Tổng điểm 0")."""
+    from parxl_lite.runtime import run_script
+
+    payload = payload_from_workbook(build_template(mini, tmp_path / "trống.xlsx"))
+    result = macros.tinh_diem(_book(payload))
+    open_points = score_values(mini, {}).base.open
+    assert open_points > 0
+    assert f"điểm chưa xác định {format_vn_number(open_points, 2)}" in result.message, result.message
+    lite = run_script("tinh_diem", payload)
+    assert next(a["args"][0] for a in lite if a["func"] == "alert") == result.message
+
+
+@pytest.mark.parametrize("typed", ["Khong ap dung", "Không áp dụng ", "Chua den han"])
+def test_a_mistyped_status_is_scored_as_the_formulas_do_and_listed(
+    mini: Framework, tmp_path: Path, typed: str
+) -> None:
+    """A status outside the list (no diacritics, a trailing space): the native formulas compare
+    texts exactly, so the item is scored from its data; 'Tính điểm' says so under "SỐ LIỆU CẦN
+    XEM LẠI" with the warning 'Kiểm tra' gives, and the PAR_* functions agree with both."""
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    cell = _with_cell(payload, "Lĩnh vực 1", "1.1.1", 6, typed)
+    book = _book(payload)
+    result = macros.tinh_diem(book)
+    tpl = macros.read_open_template(_book(payload))
+    assert tpl is not None
+    s = score_values(mini, tpl.values)
+    assert s.items["1.1.1"].achieved == 1 and s.total == pytest.approx(7.54, abs=1e-12)
+    assert "Tổng điểm 7,54" in result.message and "số liệu cần xem lại)" in result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
+    review = _review_rows(values)
+    assert any(r[0] == "1.1.1" and r[3] == cell and "không phải giá trị trong danh sách" in r[1] for r in review)
+    item = mini.item_index["1.1.1"]
+    par = core.par_item(item.rule.kind, item.max, typed, "Có", None, core.params_text(item.rule.kind, item.rule.params))
+    sc = s.items["1.1.1"]
+    assert par == [sc.raw, typed, sc.applicable, sc.achieved, sc.deducted, sc.open]
+
+
+def _formula_like(actions: list[dict[str, Any]]) -> list[str]:
+    """Strings the actions write that Excel would take for a formula (=, +, - or @ first)."""
+    return [v for a in actions if a["func"] == "setValues" for r in a["values"] for v in r
+            if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")]
+
+
+def test_names_typed_like_formulas_stay_text_on_the_results_sheet(tmp_path: Path) -> None:
+    """Item names copied from a decision ("- Số sáng kiến…", a link) and an office "+Phòng…":
+    the macro (desktop and Server) writes them as text, as the Lite scripts do."""
+    from parxl.framework import load_yaml
+
+    text = (DATA / "mini.yaml").read_text("utf-8")
+    text = text.replace("name: Số sáng kiến được công nhận", 'name: "- Số sáng kiến được công nhận"')
+    text = text.replace("name: Mức độ hoàn thành kế hoạch", "name: '=HYPERLINK(\"http://x\",\"Mức độ\")'")
+    text = text.replace("office: Phòng Nội vụ}", 'office: "+Phòng Nội vụ"}')
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    fw = load_yaml(tmp_path / "mini.yaml")
+    book = _book(payload_from_workbook(_filled(fw, tmp_path)))
+    result = macros.tinh_diem(book)
+    assert result.ok, result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
+    assert "'- Số sáng kiến được công nhận" in [r[1] for r in values]
+    assert "'+Phòng Nội vụ" in [r[2] for r in values]
+    assert _formula_like(_actions(book)) == []
+
+
+def test_collected_names_typed_like_formulas_stay_text(
+    monkeypatch: pytest.MonkeyPatch, mini: Framework, tmp_path: Path
+) -> None:
+    """'Thu thập': a body name "=1+1" typed by an office and a file "=Phường….xlsx" are written
+    into the sheet as text."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    back = tmp_path / macros.RETURN_FOLDER
+    back.mkdir()
+    template = build_template(mini, tmp_path / "mẫu.xlsx")
+    fill_values(template, {**MINI_VALUES, ("_body", "name"): "=1+1"}, back / "=Phường Bến Nghé.xlsx")
+    book = _book(control_payload({macros.LBL_FOLDER: str(tmp_path)}))
+    result = macros.thu_thap(book)
+    assert (tmp_path / macros.CONSOLIDATED).exists(), result.message
+    values = next(a for a in _actions(book) if a["func"] == "setValues" and a["row_count"] > 1)["values"]
+    cells = {v for r in values for v in r}
+    assert "'=1+1" in cells and "'=Phường Bến Nghé.xlsx" in cells
+    assert _formula_like(_actions(book)) == []
+
+
+@pytest.mark.parametrize("own", [macros.CONTROL, macros.COLLECT_SHEET, "Nhập liệu", "Báo cáo", "Kết quả"])
+def test_a_renamed_domain_sheet_is_read_beside_the_sheets_parxl_adds(
+    mini: Framework, tmp_path: Path, own: str
+) -> None:
+    """A renamed domain sheet is read under its new name also when the book has a sheet the
+    macros or the Lite scripts add ('Nhập liệu' of the fill workflow, 'Báo cáo', …)."""
+    from parxl_lite.runtime import run_script
+
+    payload = payload_from_workbook(_filled(mini, tmp_path))
+    next(s for s in payload["sheets"] if s["name"] == "Lĩnh vực 1")["name"] = "LV1 (sửa)"
+    payload["sheets"].append({"name": own, "values": [[""]], "pictures": [], "tables": []})
+    result = macros.tinh_diem(_book(payload))
+    assert result.ok and "Tổng điểm 7,54" in result.message, result.message
+    assert "Tổng điểm 7,54" in next(a["args"][0] for a in run_script("tinh_diem", payload) if a["func"] == "alert")
 
 
 def test_tao_bieu_mau_again_keeps_the_template_already_there(
@@ -493,7 +647,7 @@ def test_an_error_in_a_control_cell_reads_as_blank(monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     book = _book(control_payload({macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: "#REF!"}))
     result = macros.tao_bieu_mau(book)
-    assert not result.ok and f"chưa ghi '{macros.LBL_FOLDER}'" in result.message
+    assert not result.ok and f"Chưa ghi '{macros.LBL_FOLDER}'" in result.message
     assert not any(tmp_path.iterdir())
 
 
@@ -552,3 +706,80 @@ def test_tao_bieu_mau_from_a_decisions_table(monkeypatch: pytest.MonkeyPatch, tm
     r = macros.tao_bieu_mau(_book(control_payload(settings)))
     assert r.ok, r.message
     assert read_return(r.outputs[0]).framework == from_dict(EXPECTED)
+
+
+@pytest.mark.parametrize("typed", ["hcm-quan-2024", "HCM-quan-2023 ", "mini"])
+def test_a_framework_id_on_server_is_read_as_on_the_desktop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, typed: str
+) -> None:
+    """xlwings Server: a mistyped id is not "a file outside the shared folder" but the desktop's
+    message listing the built-in ids; an id in another case or with spaces is that id."""
+    from parxl.framework import builtin_ids
+
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: typed, macros.LBL_FOLDER: str(tmp_path)}
+    server = macros.tao_bieu_mau(_book(control_payload(settings)))
+    monkeypatch.setattr(macros, "is_remote", lambda book: False)
+    desktop = macros.tao_bieu_mau(_book(control_payload({**settings, macros.LBL_FOLDER: str(tmp_path / "máy")})))
+    if typed.strip().casefold() == "hcm-quan-2023":
+        assert server.ok and desktop.ok, (server.message, desktop.message)
+        assert server.outputs == [tmp_path / "Biểu mẫu hcm-quan-2023.xlsx"]
+        return
+    assert not server.ok and "nằm ngoài" not in server.message
+    assert server.message.startswith(desktop.message)  # the server adds "Không có gì bị thay đổi."
+    assert "không phải bộ tiêu chí tích hợp" in server.message and ", ".join(builtin_ids()) in server.message
+
+
+def test_paths_pasted_with_quotes_are_read_without_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Windows' "Copy as path" puts the path in double quotes: the folder is the one named, not
+    a folder named '"…"' under the workbook's folder (desktop) or a refusal (Server)."""
+    folder = tmp_path / "CCHC 2024" / "Kết quả"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: '"hcm-quan-2023"', macros.LBL_FOLDER: f'"{folder}"'}
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert r.ok and r.outputs == [folder / "Biểu mẫu hcm-quan-2023.xlsx"], r.message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(["CCHC 2024", "Kết quả", r.outputs[0].name])
+
+
+@pytest.mark.parametrize("case", ["no framework", "no return folder", "outside", "no control", "folder is a file"])
+def test_refusals_of_the_macros_are_sentences_saying_nothing_changed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: str
+) -> None:
+    """The macros' own refusals read like the others: a capital first, "Không có gì bị thay
+    đổi." last, Vietnamese throughout (a working folder that is a file is said to be one)."""
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path / "chung"))
+    (tmp_path / "chung").mkdir()
+    (tmp_path / "chung" / "tệp.txt").write_text("x", encoding="utf-8")
+    macro, settings, says = {
+        "no framework": (macros.tao_bieu_mau, {}, f"Chưa chọn '{macros.LBL_FRAMEWORK}'"),
+        "no return folder": (macros.thu_thap, {macros.LBL_FOLDER: str(tmp_path / "chung")}, "Không có thư mục"),
+        "outside": (macros.phan_phoi, {macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: str(tmp_path)},
+                    "Thư mục"),
+        "no control": (macros.thu_thap, None, f"Không có trang '{macros.CONTROL}'"),
+        "folder is a file": (macros.tao_bieu_mau, {macros.LBL_FRAMEWORK: "hcm-quan-2023",
+                                                   macros.LBL_FOLDER: str(tmp_path / "chung" / "tệp.txt")},
+                             f"'{macros.LBL_FOLDER}' là một tệp, không phải thư mục"),
+    }[case]
+    payload = _plain_payload() if settings is None else control_payload(settings)
+    result = macro(_book(payload))
+    assert not result.ok and result.message.startswith(says), result.message
+    assert result.message.endswith(". Không có gì bị thay đổi."), result.message
+    assert result.message.count("Không có gì bị thay đổi") == 1 and "File exists" not in result.message
+
+
+def test_drop_down_settings_are_named_as_in_the_readme_and_other_texts_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The README names the choices of 'Loại công thức' as the list does; a text pasted over the
+    list ('Hàm parxl') is refused, not silently the native formulas."""
+    readme = (WORKBOOKS.parent / "README.md").read_text("utf-8")
+    assert all(f"{choice}" in readme for choice in macros.FLAVORS)
+    assert "Hàm parxl)" not in readme and "Hàm parxl:" not in readme
+    monkeypatch.setenv(macros.SERVER_ROOT_ENV, str(tmp_path))
+    settings = {macros.LBL_FRAMEWORK: "hcm-quan-2023", macros.LBL_FOLDER: str(tmp_path),
+                macros.LBL_FLAVOR: "Hàm parxl"}
+    r = macros.tao_bieu_mau(_book(control_payload(settings)))
+    assert not r.ok and "Hàm parxl (UDF)" in r.message and not any(tmp_path.iterdir()), r.message
+    r = macros.tao_bieu_mau(_book(control_payload({**settings, macros.LBL_FLAVOR: "hàm parxl (udf)"})))
+    assert r.ok and r.outputs == [tmp_path / "Biểu mẫu hcm-quan-2023-udf.xlsx"], r.message

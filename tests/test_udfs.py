@@ -93,6 +93,37 @@ def test_status_and_item_cells() -> None:
     assert functions.par_item("yesno", 1, "Chưa đến hạn") == [0, "Chưa đến hạn", 1, 0, 0, 1]
 
 
+@pytest.mark.parametrize("typed", ["Khong ap dung", "Không áp dụng ", "Chua den han", "Xong"])
+def test_a_status_outside_the_list_scores_as_the_native_formulas_and_python(
+    mini: Framework, tmp_path: Path, typed: str
+) -> None:
+    """The native formulas give a typed status back as typed and compare it exactly (case
+    aside): a status outside the list is neither N/A nor open, the item scores from its data.
+    PAR_STATUS and PAR_ITEM agree (no #VALUE! spreading to the totals), and PAR_CHECK reports it,
+    a trailing space included."""
+    item = mini.item_index["1.1.1"]
+    params = core.params_text(item.rule.kind, item.rule.params)
+    sc = score_item(item, {("1.1.1", "status"): typed, ("1.1.1", "done"): "Có"})
+    assert sc.error == "" and sc.achieved == item.max
+    assert functions.par_status(typed, [["Có", None]], 1, 1) == typed
+    assert functions.par_item(item.rule.kind, item.max, typed, "Có", None, params) == [
+        sc.raw, sc.status, sc.applicable, sc.achieved, sc.deducted, sc.open]
+    assert functions.par_applicable(typed, 2) == 2 and functions.par_open(typed, 2) == 0
+    for flavour in ("native", "udf"):  # recalculated: native == UDF == Python, every cell
+        template = build_template(mini, tmp_path / f"{flavour}.xlsx", formulas=UdfFormulas() if flavour == "udf" else None)
+        fill_values(template, {("1.1.1", "done"): "Có", ("1.1.2", "rate"): 0.777}, tmp_path / f"{flavour}-f.xlsx")
+        wb = openpyxl.load_workbook(tmp_path / f"{flavour}-f.xlsx")
+        wb["Lĩnh vực 1"]["G6"] = typed  # pasted over the list ('parxl fill' would correct it)
+        wb.save(tmp_path / f"{flavour}-typo.xlsx")
+        got = computed_values(tmp_path / f"{flavour}-typo.xlsx", "formulas")
+        assert got["Lĩnh vực 1"]["M6"] == typed
+        diffs = compare(tmp_path / f"{flavour}-typo.xlsx", got, "formulas")
+        assert not diffs, flavour + ":\n" + "\n".join(d.describe() for d in diffs[:20])
+    rows = [["Mã", "Nội dung", "Đánh giá bởi", "Đơn vị chủ trì", "Điểm tối đa", "Cách chấm", "Tình trạng",
+             "Số liệu 1", "Số liệu 2"], ["1.1.1", "a", "", "", 1, "Có/Không", typed, "Có", None]]
+    assert f"1.1.1: tình trạng '{typed}' không hợp lệ" in functions.par_check(rows)
+
+
 def test_index_bonus_rank_range() -> None:
     assert functions.par_index(45, 50) == 0.9
     assert functions.par_index(0, 0) == 0
@@ -162,7 +193,6 @@ def test_check_lists_problems_by_item() -> None:
         (lambda f: f.par_score("manual", 2, True), "#VALUE!", "giá trị logic"),
         (lambda f: f.par_score("manual", [1, 2], [1, 2, 3]), "#VALUE!", "cùng kích thước"),
         (lambda f: f.par_score(["manual"], 1, 1), "#VALUE!", "một ô"),
-        (lambda f: f.par_status("Xong", [1, None], 1, 1), "#VALUE!", "trạng thái 'Xong' không hợp lệ"),
         (lambda f: f.par_applicable(None, 1), "#VALUE!", "trạng thái tính điểm đang trống"),
         (lambda f: f.par_number("abc"), "#VALUE!", "không phải là số"),
         (lambda f: f.par_number(None), "#VALUE!", "đang trống"),
@@ -437,3 +467,27 @@ def test_too_long_parameters_are_a_parxl_error() -> None:
     with pytest.raises(InputError, match="quá dài") as info:
         build_template(fw, Path("/nonexistent/never-written.xlsx"), formulas=UdfFormulas())
     assert info.value.where.item == "1.1.1"
+
+
+def test_a_result_excel_cannot_hold_is_num_not_inf() -> None:
+    """A division or a sum past Excel's largest number is #NUM! in Excel: the UDFs give that
+    error, never Python's inf/nan (which is not even valid JSON for xlwings Server / Lite)."""
+    assert functions.par_share(1e308, 1e-308) == "#NUM!"
+    assert functions.par_index(1e308, 1e-308) == "#NUM!"
+    assert functions.par_number("9" * 400) == "#NUM!"
+    assert functions.par_range(["Chưa đến hạn", "Chưa đến hạn"], [1e308, 1e308], [0, 0]) == [0.0, "#NUM!"]
+    assert functions.par_share([1e-308, 1e308], 1e-308) == [1.0, "#NUM!"]  # one cell, not the array
+
+
+def test_logical_values_are_named_as_excel_writes_them() -> None:
+    """TRUE, not Python's True, in the reasons the functions and the evaluator give."""
+    with pytest.raises(UdfError, match="giá trị logic TRUE"):
+        core.par_score("manual", 2, True)
+    item = Item("1.1.1", "x", 2, Rule("manual", {}))
+    assert score_item(item, {("1.1.1", "points"): True}).error == "'TRUE' không phải là số"
+    from parxl.inputs import item_fields, normalize
+
+    field = next(f for f in item_fields(item) if f.field == "points")
+    assert normalize(field, False) == (None, "'FALSE' không phải là số")  # 'Kiểm tra', 'Thu thập'
+    rate = next(f for f in item_fields(load_yaml(DATA / "mini.yaml").item_index["1.1.2"]) if f.field == "rate")
+    assert normalize(rate, 1e308) == (None, "tỷ lệ 1E+308 phải từ 0% đến 100%")  # not "inf%"

@@ -17,12 +17,13 @@ status logic mirrors :mod:`parxl.score`, rounding is :mod:`parxl.xlmath`.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from parxl.numbers import CELL_ERRORS, format_vn_number, parse_vn_number
+from parxl.numbers import CELL_ERRORS, excel_text, format_vn_number, parse_vn_number
 from parxl.rules import KINDS
 from parxl.rules.base import YESNO
 from parxl.rules.expr import Evaluator
@@ -38,7 +39,7 @@ from parxl.score import (
 )
 from parxl.xlmath import xl_round
 
-VALUE, NA = "#VALUE!", "#N/A"
+VALUE, NA, NUM = "#VALUE!", "#N/A", "#NUM!"
 _STATUS_KEYS = {s.casefold() for s in STATUSES}
 MAX_TEXT = 32767  # Excel's limit for the text of one cell
 
@@ -266,7 +267,7 @@ def _input(v: Any, ftype: str, slot: int) -> Any:
             return ""
         return v if isinstance(v, str) else str(v)
     if isinstance(v, bool):
-        raise UdfError(f"Số liệu {slot} là giá trị logic {v}: cần một số")
+        raise UdfError(f"Số liệu {slot} là giá trị logic {excel_text(v)}: cần một số")
     value, problem = input_number(v, ftype or "count")
     if problem:
         raise UdfError(f"Số liệu {slot}: {problem}")
@@ -300,16 +301,16 @@ def _status_kind(status: Any) -> str:
 def par_status(status: Any, inputs: Any, raw: Any, max_points: Any, penalty: Any = False) -> Any:
     """Status used for scoring (:func:`parxl.score.derived_status`): the typed one, else Chưa xác
     định (no input), else Đạt/Không đạt. Đạt means the maximum is reached; for a penalty item
-    (``penalty`` true) it means no penalty point was incurred. A typed status not in the
-    template's list is an error here (the list's data validation normally prevents it).
+    (``penalty`` true) it means no penalty point was incurred. A typed status outside the
+    template's list ("Khong ap dung", a trailing space) is given back as typed, as the native
+    formulas do: it then scores from the data, in the Python evaluator too; PAR_CHECK and the
+    checks ('Kiểm tra', 'Thu thập') report it.
     """
     _one_cell(status, "trạng thái")
     _no_error(status, "tình trạng")
     for v in _flat(inputs):
         _no_error(v, "số liệu")
     if not _blank(status):
-        if str(status).casefold() not in _STATUS_KEYS:  # as typed: the formulas do not trim it
-            raise UdfError(f"trạng thái {_show(status)} không hợp lệ; dùng: {', '.join(STATUSES)}")
         return status
     if all(_blank(v) for v in _flat(inputs)):
         return CHUA_XAC_DINH
@@ -525,8 +526,10 @@ def par_check(rows: Any) -> str:
         inputs = [cell("v1"), cell("v2")]
         if st in CELL_ERRORS:
             problems.append(f"{where}: ô tình trạng có lỗi {st}")
-        elif not _blank(st) and str(st).strip().casefold() not in _STATUS_KEYS:  # the list of the template
-            problems.append(f"{where}: tình trạng '{st}' không hợp lệ")
+        elif not _blank(st) and str(st).casefold() not in _STATUS_KEYS:
+            # as the formulas compare it: exactly (case aside), a trailing space included
+            problems.append(f"{where}: tình trạng '{st}' không hợp lệ (không có trong danh sách: các công "
+                            "thức chấm mục này theo số liệu)")
         if _blank(st) and all(_blank(v) for v in inputs):
             problems.append(f"{where}: chưa nhập số liệu hoặc tình trạng")
         for slot, v in enumerate(inputs, start=1):
@@ -601,8 +604,12 @@ def unwrap(v: Any) -> Any:
 
 
 def map_errors(result: Any, convert: Callable[[XlErr], Any]) -> Any:
+    """The result with every :class:`XlErr` converted, and every number Excel cannot hold (an
+    overflow, ``inf``/``nan``) as #NUM!, Excel's own result (and JSON has no such numbers)."""
     if isinstance(result, XlErr):
         return convert(result)
+    if isinstance(result, float) and not math.isfinite(result):
+        return convert(XlErr(NUM, "kết quả vượt quá giới hạn số của Excel (khoảng 1E+308)"))
     if _is_list(result):
         return [map_errors(x, convert) for x in result]
     return result

@@ -43,9 +43,10 @@ from parxl.workbook import layout as L
 from parxl.workbook.values import OpenTemplate, read_template
 
 if TYPE_CHECKING:
+    from parxl.office.check import Issue
     from parxl.workbook.read import Return
 
-CONTROL = "Điều khiển"
+CONTROL = L.CONTROL
 TITLE = "parxl"
 SERVER_ROOT_ENV = "PARXL_SERVER_ROOT"
 
@@ -69,7 +70,7 @@ REPORTS = {
 }
 ISSUE_FOLDER, RETURN_FOLDER, REPORT_FOLDER = "Phát hành", "Trả về", "Báo cáo"
 CONSOLIDATED = "Tổng hợp trả về.xlsx"
-COLLECT_SHEET = "Thu thập"
+COLLECT_SHEET = L.COLLECTED
 
 NOT_TEMPLATE = "Tệp đang mở không phải biểu mẫu parxl (không có trang ẩn '_parxl')"
 NOT_PARXL = (
@@ -133,6 +134,15 @@ def _text(v: Any) -> str:
     return cell_text(v).strip()
 
 
+def _path_text(v: Any) -> str:
+    """A path typed on the control sheet, without the double quotes Windows' "Copy as path"
+    puts around it."""
+    text = _text(v)
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1].strip()
+    return text
+
+
 class _BookSheets(Mapping[str, Sequence[Sequence[Any]]]):
     """The open book's sheets as values, each read the first time it is asked for."""
 
@@ -187,25 +197,28 @@ def _write_status(book: Any, message: str) -> None:
     for r, row in enumerate(sheet_rows(book.sheets[CONTROL], errors=False), start=1):
         for c, cell in enumerate(row, start=1):
             if isinstance(cell, str) and cell.strip().rstrip(":") == LBL_STATUS:
-                book.sheets[CONTROL].cells(r, c + 1).value = message
+                book.sheets[CONTROL].cells(r, c + 1).value = safe_text(message)
                 return
 
 
 # --------------------------------------------------------------------------- settings
 def _folder(book: Any, settings: dict[str, Any]) -> Path:
     """The working folder: the control sheet's, else the workbook's own folder."""
-    text = _text(settings.get(LBL_FOLDER))
+    text = _path_text(settings.get(LBL_FOLDER))
     if text:
         folder = Path(text).expanduser()
     elif not is_remote(book) and Path(book.fullname).is_absolute():
         folder = Path(book.fullname).parent
     else:
-        raise MacroError(f"chưa ghi '{LBL_FOLDER}' trên trang '{CONTROL}'")
+        raise MacroError(f"Chưa ghi '{LBL_FOLDER}' trên trang '{CONTROL}'")
     if not folder.is_absolute():
         if is_remote(book):
-            raise MacroError(f"'{LBL_FOLDER}' phải là đường dẫn đầy đủ")
+            raise MacroError(f"'{LBL_FOLDER}' phải là đường dẫn đầy đủ, trong thư mục dùng chung của máy chủ")
         folder = Path(book.fullname).parent / folder
-    return _shared(book, folder, "thư mục")
+    folder = _shared(book, folder, "Thư mục")
+    if folder.exists() and not folder.is_dir():
+        raise MacroError(f"'{LBL_FOLDER}' là một tệp, không phải thư mục: {folder}. Hãy ghi thư mục chứa tệp đó")
+    return folder
 
 
 def _shared(book: Any, path: Path, what: str) -> Path:
@@ -216,7 +229,7 @@ def _shared(book: Any, path: Path, what: str) -> Path:
     root = os.environ.get(SERVER_ROOT_ENV, "")
     if not root:
         raise MacroError(
-            "trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
+            "Trên máy chủ xlwings, thao tác này chỉ chạy khi quản trị viên đặt biến môi trường "
             f"{SERVER_ROOT_ENV} (thư mục dùng chung). Trên Excel máy tính có cài Python thì chạy được ngay."
         )
     base = Path(root).resolve()
@@ -227,28 +240,44 @@ def _shared(book: Any, path: Path, what: str) -> Path:
 
 
 def _framework(settings: dict[str, Any], book: Any) -> Framework:
-    from parxl.framework import builtin_ids, resolve
+    from parxl.framework.load import builtin, builtin_id, builtin_ids, resolve, unknown_framework
 
-    spec = _text(settings.get(LBL_FRAMEWORK))
+    spec = _path_text(settings.get(LBL_FRAMEWORK))
     if not spec:
         raise MacroError(
-            f"chưa chọn '{LBL_FRAMEWORK}' trên trang '{CONTROL}' (bộ tích hợp: {', '.join(builtin_ids())}, "
+            f"Chưa chọn '{LBL_FRAMEWORK}' trên trang '{CONTROL}' (bộ tích hợp: {', '.join(builtin_ids())}, "
             "hoặc đường dẫn tệp bộ tiêu chí .yaml, hay bảng Excel .xlsx, tệp Word .docx của quyết định)"
         )
-    if spec not in builtin_ids() and not Path(spec).is_absolute() and not is_remote(book):
+    fid = builtin_id(spec)
+    if fid is not None:
+        return builtin(fid)
+    path = Path(spec)
+    if not path.is_absolute():
+        if is_remote(book):  # the server reads no file by a relative path: a mistyped id, most likely
+            raise unknown_framework(spec)
         candidate = Path(book.fullname).parent / spec
         if candidate.exists():
-            spec = str(candidate)
-    if spec not in builtin_ids():
-        spec = str(_shared(book, Path(spec), "tệp bộ tiêu chí"))
-    return resolve(spec)
+            path = candidate
+    return resolve(_shared(book, path, "Tệp bộ tiêu chí"))
+
+
+def _choice(settings: dict[str, Any], label: str, choices: Mapping[str, str]) -> str:
+    """The value of a drop-down setting: its first choice when blank; a text pasted over the list
+    that is none of its choices is refused, not silently taken for the first."""
+    text = _text(settings.get(label))
+    if not text:
+        return next(iter(choices.values()))
+    found = next((v for k, v in choices.items() if k.casefold() == text.casefold()), None)
+    if found is None:
+        raise MacroError(f"'{label}' ghi '{text}', không có trong danh sách: {', '.join(choices)}")
+    return found
 
 
 def _need_control(book: Any) -> dict[str, Any]:
     settings = control_settings(book)
     if settings is None:
         raise MacroError(
-            f"không có trang '{CONTROL}': hãy chạy thao tác này từ tệp parxl_excel.xlsm. Không có gì bị thay đổi."
+            f"Không có trang '{CONTROL}': hãy chạy thao tác này từ tệp parxl_excel.xlsm. Không có gì bị thay đổi."
         )
     return settings
 
@@ -267,7 +296,7 @@ def failure(book: Any, exc: Exception, support: str = "Hãy gửi nội dung th�
     end), and the message says nothing was changed. ``support``: whom to tell about a bug."""
     kept = " Không có gì bị thay đổi." if discard_writes(book) else ""
     if isinstance(exc, MacroError):
-        return exc.message
+        return refusal(exc.message)
     if isinstance(exc, ParxlError):
         return f"Không thực hiện được: {exc}.{kept}"
     if isinstance(exc, OSError):
@@ -275,6 +304,19 @@ def failure(book: Any, exc: Exception, support: str = "Hãy gửi nội dung th�
     # a bug, or Excel refusing a change (a protected sheet or workbook)
     traceback.print_exc()  # the console (xlwings Lite: its Output pane), for whoever supports the users
     return f"Lỗi trong parxl ({type(exc).__name__}: {exc}).{kept} {support}"
+
+
+NOTHING_CHANGED = "Không có gì bị thay đổi."
+
+
+def refusal(message: str) -> str:
+    """A macro's refusal as shown: a sentence (capital first) that says nothing was changed
+    (a refusal comes before any write)."""
+    text = message.strip()
+    text = text[:1].upper() + text[1:]
+    if text.endswith(NOTHING_CHANGED):
+        return text
+    return f"{text if text.endswith(('.', '!', '?')) else text + '.'} {NOTHING_CHANGED}"
 
 
 def discard_writes(book: Any) -> bool:
@@ -302,7 +344,7 @@ def tao_bieu_mau(book: Any) -> MacroResult:
 
         settings = _need_control(book)
         fw = _framework(settings, book)
-        flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
+        flavor = _choice(settings, LBL_FLAVOR, FLAVORS)
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
             add_template_sheets(book, build_workbook(fw))
             return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở "
@@ -327,6 +369,14 @@ def safe_text(v: Any) -> Any:
     if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
         return "'" + v
     return v
+
+
+def text_grid(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """A rectangle of values to write from one cell (Office.js needs equal row lengths), every
+    string guarded by :func:`safe_text`: names of items, offices, files typed by users
+    ("- Số sáng kiến", "=1+1") stay text."""
+    width = max((len(r) for r in rows), default=1)
+    return [[safe_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
 
 
 def template_sheets(wb: Any) -> list[tuple[str, list[list[Any]], bool, dict[str, float]]]:
@@ -381,7 +431,7 @@ def phan_phoi(book: Any) -> MacroResult:
         settings = _need_control(book)
         fw = _framework(settings, book)
         folder = _folder(book, settings) / ISSUE_FOLDER
-        flavor = FLAVORS.get(_text(settings.get(LBL_FLAVOR)), "native")
+        flavor = _choice(settings, LBL_FLAVOR, FLAVORS)
         paths = distribute(fw, folder, body=_text(settings.get(LBL_BODY)), year=_text(settings.get(LBL_YEAR)),
                            formulas=type(make_formulas(flavor)))
         return notify(book, f"Đã tạo {len(paths)} biểu mẫu cho các đơn vị chủ trì trong thư mục {folder}. "
@@ -402,7 +452,7 @@ def thu_thap(book: Any) -> MacroResult:
         folder = _folder(book, settings)
         returns = folder / RETURN_FOLDER
         if not returns.is_dir():
-            raise MacroError(f"không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
+            raise MacroError(f"Không có thư mục '{returns}': hãy chép các biểu mẫu trả về vào đó")
         output = folder / CONSOLIDATED
         replaces(book, COLLECT_SHEET)  # before any file is written
         result = collect(returns, output)
@@ -423,7 +473,7 @@ def thu_thap(book: Any) -> MacroResult:
         for i in result.issues:
             rows.append([_text(i.severity), Path(str(i.file)).name, i.sheet, i.cell, i.item, i.office, i.message])
         sheet = fresh_sheet(book, COLLECT_SHEET)
-        sheet["A1"].value = [list(r) + [None] * (7 - len(r)) for r in rows]
+        sheet["A1"].value = text_grid(rows)
         _widths(sheet, [30, 30, 14, 10, 10, 24, 80])
         return notify(book, f"Đã thu thập {result.files} tệp ({result.errors} lỗi, {warnings_text(result.issues)}). "
                             f"Tệp tổng hợp: {output}. Chi tiết ở trang '{COLLECT_SHEET}'.",
@@ -478,31 +528,47 @@ def fresh_sheet(book: Any, name: str) -> Any:
     return book.sheets.add(name, after=book.sheets[-1])
 
 
-def _scored(book: Any) -> tuple[OpenTemplate | Return, str]:
-    """The template to score: the open book, else the file named on the control sheet."""
-    from parxl.workbook.read import read_return
+def _scored(book: Any) -> tuple[OpenTemplate | Return, str, list[Issue]]:
+    """The template to score (the open book, else the file named on the control sheet), its
+    name, and every problem the checks of 'Kiểm tra' and 'Thu thập' find in it."""
+    from parxl.office.check import check_template, check_workbook
 
     tpl = read_open_template(book)
     if tpl is not None:
-        return tpl, book.name
+        return tpl, book.name, check_template(tpl)
     settings = control_settings(book)
     if settings is None:
         raise MacroError(NOT_PARXL)
-    text = _text(settings.get(LBL_FILE))
+    text = _path_text(settings.get(LBL_FILE))
     if not text:
-        raise MacroError(f"tệp đang mở không phải biểu mẫu parxl; hãy ghi '{LBL_FILE}' trên trang '{CONTROL}'")
+        raise MacroError(f"Tệp đang mở không phải biểu mẫu parxl; hãy ghi '{LBL_FILE}' trên trang '{CONTROL}'")
     if is_remote(book):
-        raise MacroError("trên Excel web hãy mở chính biểu mẫu cần tính điểm rồi chạy lại")
+        raise MacroError("Trên Excel web hãy mở chính biểu mẫu cần tính điểm rồi chạy lại")
     path = Path(text)
     if not path.is_absolute():
         path = Path(book.fullname).parent / path
-    return read_return(path), str(path)
+    ret, issues, _ = check_workbook(path)  # scored below from the values as typed, as the formulas do
+    return ret, path.name, issues
+
+
+Review = Sequence[tuple[str, str, str, str, str]]  # (item, message, sheet, cell, severity)
+
+
+def needs_review(s: Scores, issues: Sequence[Issue]) -> list[tuple[str, str, str, str, str]]:
+    """The values to review before trusting the score: the errors and warnings of the checks
+    'Kiểm tra' runs (so the two buttons agree), in item order, and any input the evaluator could
+    not read that no check named."""
+    from parxl.office.check import ERROR, to_review
+
+    review = [(i.item, i.message, i.sheet, i.cell, i.severity) for i in to_review(issues)]
+    named = {i.item for i in issues if not i.reminder}
+    return review + [(code, err, "", "", ERROR) for code, err in s.errors.items() if code not in named]
 
 
 def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "",
-                 cells: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> list[list[Any]]:
-    """The "Kết quả" sheet as rows of 10 cells; ``cells`` ((item, field) -> (sheet, ref), as read
-    from the workbook) lets a value to review name the sheet and row of its item."""
+                 review: Review = ()) -> list[list[Any]]:
+    """The "Kết quả" sheet as rows of 10 cells; ``review`` (:func:`needs_review`) lists the values
+    to look at again, each with its sheet and cell."""
     w = 10
 
     def row(*cells: Any) -> list[Any]:
@@ -534,12 +600,11 @@ def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: st
         rows.append(row(item.code, item.name, item.office, sc.max, sc.achieved, sc.deducted, sc.status))
     if not lost:
         rows.append(row("", "Không có tiêu chí thành phần nào bị trừ điểm."))
-    if s.errors:
+    if review:
         rows.append(row())
         rows.append(row("SỐ LIỆU CẦN XEM LẠI"))
-        for code, err in s.errors.items():
-            sheet, ref = (cells or {}).get((code, "status"), ("", ""))
-            rows.append(row(code, err, sheet, f"dòng {ref.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}" if ref else ""))
+        rows.append(row("Mã", "Nội dung", "Trang", "Ô", "Mức độ"))
+        rows.extend(row(*r) for r in review)
     return rows
 
 
@@ -558,28 +623,41 @@ def format_results(sheet: Any, domains: int) -> None:
         sheet["A1"].font.bold = True
 
 
+def score_text(s: Scores) -> str:
+    """"Tổng điểm 93,23, chỉ số 93,23%; điểm bị trừ 6,77, điểm chưa xác định 0"."""
+    from parxl.numbers import format_vn_number, format_vn_percent
+
+    return (f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
+            f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}, "
+            f"điểm chưa xác định {format_vn_number(s.base.open, 2)}")
+
+
+def review_text(count: int) -> str:
+    """The note " (N số liệu cần xem lại)" when some values need review, else nothing."""
+    return f" ({count} số liệu cần xem lại)" if count else ""
+
+
+def write_results(book: Any, tpl: OpenTemplate | Return, source: str, issues: Sequence[Issue]) -> str:
+    """Score the template with parxl's Python evaluator, write the sheet "Kết quả" (with the
+    values to review that the checks found) into the open book; the message to show."""
+    s = score_values(tpl.framework, tpl.values)
+    review = needs_review(s, issues)
+    rows = results_rows(tpl.framework, s, source, tpl.body, tpl.year, review)
+    sheet = fresh_sheet(book, L.RESULTS)
+    sheet["A1"].value = text_grid(rows)
+    format_results(sheet, len(tpl.framework.domains))
+    return f"{score_text(s)}{review_text(len(review))}. Xem trang '{L.RESULTS}'."
+
+
 def tinh_diem(book: Any) -> MacroResult:
     """Score the open template (or the file named on the control sheet) with parxl's Python
     evaluator and write the sheet "Kết quả" into the open workbook."""
 
     def run(book: Any) -> MacroResult:
-        tpl, source = _scored(book)
-        s = score_values(tpl.framework, tpl.values)
-        rows = results_rows(tpl.framework, s, Path(source).name, tpl.body, tpl.year, tpl.cells)
-        sheet = fresh_sheet(book, L.RESULTS)
-        sheet["A1"].value = rows
-        format_results(sheet, len(tpl.framework.domains))
-        from parxl.numbers import format_vn_number, format_vn_percent
-
-        return notify(book, f"Tổng điểm {format_vn_number(s.total, 2)}, chỉ số {format_vn_percent(s.index, 2)}; "
-                            f"điểm bị trừ {format_vn_number(s.base.deducted, 2)}{review_text(s)}. Xem trang '{L.RESULTS}'.")
+        tpl, source, issues = _scored(book)
+        return notify(book, write_results(book, tpl, source, issues))
 
     return _run(book, run)
-
-
-def review_text(s: Scores) -> str:
-    """The note " (N số liệu cần xem lại)" when some inputs could not be scored, else nothing."""
-    return f" ({len(s.errors)} số liệu cần xem lại)" if s.errors else ""
 
 
 def bao_cao(book: Any) -> MacroResult:
@@ -592,17 +670,17 @@ def bao_cao(book: Any) -> MacroResult:
 
         settings = _need_control(book)
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
-            raise MacroError("lập báo cáo Word cần Excel trên máy tính có cài Python, hoặc máy chủ có "
+            raise MacroError("Lập báo cáo Word cần Excel trên máy tính có cài Python, hoặc máy chủ có "
                              f"thư mục dùng chung ({SERVER_ROOT_ENV})")
         folder = _folder(book, settings)
-        kind = REPORTS.get(_text(settings.get(LBL_REPORT)), "self-assessment")
-        text = _text(settings.get(LBL_FILE))
+        kind = _choice(settings, LBL_REPORT, REPORTS)
+        text = _path_text(settings.get(LBL_FILE))
         source = Path(text) if text else folder / CONSOLIDATED
         if not source.is_absolute():
             source = folder / source
-        source = _shared(book, source, "tệp")
+        source = _shared(book, source, "Tệp")
         if not source.exists():
-            raise MacroError(f"không tìm thấy tệp để lập báo cáo: {source} (ghi '{LBL_FILE}' hoặc chạy "
+            raise MacroError(f"Không tìm thấy tệp để lập báo cáo: {source} (ghi '{LBL_FILE}' hoặc chạy "
                              "'Thu thập biểu mẫu trả về' trước)")
         label = next(k for k, v in REPORTS.items() if v == kind)
         out = folder / REPORT_FOLDER / f"{label} - {source.stem}.docx"

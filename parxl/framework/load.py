@@ -454,6 +454,20 @@ def builtin_ids() -> list[str]:
     return sorted(f.name[:-5] for f in folder.iterdir() if f.name.endswith(".yaml"))
 
 
+def builtin_id(text: str) -> str | None:
+    """The built-in id ``text`` names, as typed in a cell: surrounding spaces and case aside
+    ("HCM-quan-2023 " is "hcm-quan-2023"); None when it names none."""
+    key = text.strip().casefold()
+    return next((i for i in builtin_ids() if i.casefold() == key), None)
+
+
+def unknown_framework(text: str) -> FrameworkError:
+    """The error for a text that is neither a built-in id nor an existing file."""
+    return FrameworkError(
+        [f"không phải bộ tiêu chí tích hợp, cũng không phải tệp có sẵn; bộ tích hợp: {', '.join(builtin_ids())}"], text
+    )
+
+
 def builtin(framework_id: str) -> Framework:
     folder = resources.files("parxl.framework") / "data"
     res = folder / f"{framework_id}.yaml"
@@ -470,8 +484,9 @@ def resolve(spec: str | Path) -> Framework:
     """A built-in id, or a path to a YAML file, an Excel table ("Bộ tiêu chí") or a decision's
     Word file (its framework table)."""
     text = str(spec)
-    if text in builtin_ids():
-        return builtin(text)
+    fid = builtin_id(text)
+    if fid is not None:
+        return builtin(fid)
     path = Path(text)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".docx"):
         from parxl.framework.table import import_table
@@ -486,9 +501,7 @@ def resolve(spec: str | Path) -> Framework:
         raise FrameworkError([f"đây là {what}, không phải bộ tiêu chí; bộ tiêu chí là mã tích hợp ({known}), "
                               "tệp .yaml, bảng Excel .xlsx có trang 'Bộ tiêu chí' hoặc tệp Word .docx của "
                               "quyết định"], text)
-    raise FrameworkError(
-        [f"không phải bộ tiêu chí tích hợp, cũng không phải tệp có sẵn; bộ tích hợp: {known}"], text
-    )
+    raise unknown_framework(text)
 
 
 def dump_yaml(fw: Framework) -> str:

@@ -226,3 +226,8 @@ class Framework:
 def _sum(values: Iterable[float]) -> float:
     """Sum of maxima, cleaned of binary noise (maxima are decimal numbers like 0.75)."""
     return round(sum(values), 9)
+
+
+def code_order(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key of an item code in reading order: "1.2" before "1.10", "T.1" after the numbers."""
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in code.split("."))

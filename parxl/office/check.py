@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from parxl.errors import Location, ParxlError
-from parxl.framework.model import Framework, Item
+from parxl.framework.model import Framework, Item, code_order
 from parxl.inputs import (
     STATUS,
     TEXT,
@@ -405,6 +405,17 @@ class _Checker:
 
 
 REMINDERS = "nhắc nhở (tài liệu kiểm chứng, giải trình, số liệu tạm chưa tính điểm)"
+
+
+def in_item_order(issues: Iterable[Issue]) -> list[Issue]:
+    """The issues by item code in reading order ("1.2" before "1.10"), then sheet and cell."""
+    return sorted(issues, key=lambda i: (code_order(i.item), i.sheet, i.cell, i.severity, i.message))
+
+
+def to_review(issues: Iterable[Issue]) -> list[Issue]:
+    """The errors and warnings among the issues (not the reminders), in item order: the values
+    someone must look at again before trusting a score."""
+    return in_item_order(i for i in issues if not i.reminder)
 
 
 def warnings_text(issues: Iterable[Issue]) -> str:

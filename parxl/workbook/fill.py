@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl import Workbook
 
 from parxl.errors import InputError, Location
-from parxl.inputs import BODY, check_office, check_rows, check_values, parse_values
+from parxl.inputs import BODY, check_office, check_rows, check_summary, check_values, parse_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import fit_height, put_text
 from parxl.workbook.read import read_return
@@ -38,9 +38,7 @@ def fill_values(
     check_rows(ret.framework, clean, ret.cells, str(src), lines)
     check_office(ret.framework, clean, ret.meta, str(src))
     wb = openpyxl.load_workbook(src)
-    if L.SUMMARY not in wb.sheetnames and any(code == BODY for code, _ in clean):
-        raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
-                         "cơ quan, năm đánh giá; không có gì được ghi", Location(file=str(src), sheet=L.SUMMARY))
+    check_summary(clean, wb.sheetnames, str(src))
     count = write_values(wb, ret.cells, clean)
     save_workbook(wb, out)
     return count

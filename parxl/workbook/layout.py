@@ -18,6 +18,14 @@ GUIDE = "Hướng dẫn"
 META = "_parxl"
 RESULTS = "Kết quả"
 CHECKS = "Kiểm tra"
+# sheets the Excel macros and xlwings Lite scripts add to a workbook: the control sheet of
+# parxl_excel.xlsm, the collect summary, the pasted input table, the report with charts
+CONTROL = "Điều khiển"
+COLLECTED = "Thu thập"
+INPUT = "Nhập liệu"
+REPORT = "Báo cáo"
+# every sheet parxl makes besides the item sheets: never a user's renamed domain sheet
+OWN_SHEETS = (SUMMARY, GUIDE, META, RESULTS, CHECKS, CONTROL, COLLECTED, INPUT, REPORT)
 
 # metadata "kind" of a workbook: a copy for one office, a whole body's form, a consolidated one
 KIND_OFFICE, KIND_BODY, KIND_CONSOLIDATED = "office", "body", "consolidated"

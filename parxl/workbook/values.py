@@ -178,13 +178,13 @@ def item_sheets(fw: Framework) -> list[str]:
 
 def sheets_to_read(fw: Framework, present: Sequence[str], file: str) -> list[tuple[str, str]]:
     """(sheet the framework has, sheet of the file that holds it). A sheet renamed — the one
-    missing and the one sheet parxl did not make — is read under its new name (items are found
+    missing and the one sheet parxl did not make (:data:`layout.OWN_SHEETS`) — is read under its new name (items are found
     by code); otherwise a missing sheet is an error naming the sheets the file has instead."""
     expected = item_sheets(fw)
     missing = [s for s in expected if s not in present]
     if not missing:
         return [(s, s) for s in expected]
-    spare = [s for s in present if s not in expected and s not in (L.SUMMARY, L.GUIDE, L.META, L.RESULTS, L.CHECKS)]
+    spare = [s for s in present if s not in expected and s not in L.OWN_SHEETS]
     if len(missing) == 1 and len(spare) == 1:
         return [(s, spare[0] if s == missing[0] else s) for s in expected]
     raise missing_sheet(missing[0], spare, file)
