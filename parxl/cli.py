@@ -342,8 +342,8 @@ def score(
         err.print(f"{len(reminders)} {REMINDERS}; danh sách đầy đủ: parxl score --json, mục \"issues\".",
                   highlight=False)
     if abs(collected.total - s.total) > 1e-9:  # the sheet's formulas and collect read some cells differently
-        err.print(f"Điểm trên đây tính như công thức của biểu mẫu; khi tổng hợp (parxl collect), các ô nêu trên được "
-                  f"ghi theo giá trị đã hiểu hoặc bỏ qua: tổng điểm {_pts(collected.total)}, chỉ số "
+        err.print(f"Điểm trên đây tính từ số liệu như đang ghi trong tệp; khi tổng hợp (parxl collect), các ô nêu "
+                  f"trên được ghi theo giá trị đã hiểu hoặc bỏ qua: tổng điểm {_pts(collected.total)}, chỉ số "
                   f"{_pct(collected.index)}.", highlight=False)
     errors = sum(1 for i in issues if i.severity == ERROR)
     if errors:  # scored as the sheet's formulas score them; the values still need fixing
