@@ -287,7 +287,9 @@ _NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def without_controls(text: str) -> str:
     """``text`` with its control characters replaced: a vertical tab (Word's Shift+Enter, pasted)
-    by a line break, any other by a space."""
+    by a line break, any other by a space (``text`` itself when it has none)."""
+    if _NOT_IN_XLSX.search(text) is None:
+        return text
     return _NOT_IN_XLSX.sub(lambda m: "\n" if m.group() == "\x0b" else " ", text)
 
 
@@ -306,6 +308,13 @@ def text_problem(text: str) -> str:
     if bad:
         return (f"có ký tự điều khiển U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1}, không nhìn thấy; "
                 "thường do chép từ Word hoặc phần mềm khác) — xoá ký tự này rồi chạy lại")
+    return length_problem(text)
+
+
+def length_problem(text: str) -> str:
+    """Why ``text`` is too long for a cell ('' when it is not)."""
+    if len(text) <= EXCEL_TEXT_MAX // 2:  # fits whatever its letters: a letter is 1 or 2 UTF-16 units
+        return ""
     length = len(text.encode("utf-16-le")) // 2
     if length > EXCEL_TEXT_MAX:
         return (f"dài {format_vn_number(length, 0)} ký tự, quá giới hạn "
@@ -325,9 +334,16 @@ def _year(raw: Any) -> tuple[str | None, str]:
     return None, f"năm '{raw}' không hợp lệ; ghi năm đánh giá bằng 4 chữ số (2000–2100), ví dụ 2023"
 
 
-def _shown(raw: Any) -> str:
-    """A typed word as it shows: composed, without zero-width or direction marks, trimmed."""
-    return "".join(c for c in nfc(raw) if unicodedata.category(c) != "Cf").strip()
+def _word(raw: Any, words: Mapping[str, str]) -> str | None:
+    """The word of ``words`` (keys case-folded, with and without diacritics) that ``raw`` is, as
+    it shows: composed, trimmed, zero-width and direction marks aside (a lookup first: almost
+    every value is already one of the words)."""
+    text = nfc(raw).strip()
+    found = words.get(text.casefold())
+    if found is None:
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+        found = words.get(text.casefold()) or words.get(_bare(text))
+    return found
 
 
 def _bare(text: str) -> str:
@@ -351,14 +367,12 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
         text = nfc(raw)
         return (None, problem) if (problem := text_problem(text)) else (text, "")
     if f.type == STATUS:
-        text = _shown(raw)
-        status = _STATUS_BY_KEY.get(text.casefold()) or _STATUS_BY_KEY.get(_bare(text))
+        status = _word(raw, _STATUS_BY_KEY)
         if status is not None:
             return status, ""
         return None, f"tình trạng '{raw}'{hidden_characters(str(raw))} không hợp lệ; dùng: {', '.join(STATUSES)}"
     if f.type == YESNO:
-        text = _shown(raw)
-        yes_no = _YESNO_BY_KEY.get(text.casefold()) or _YESNO_BY_KEY.get(_bare(text))
+        yes_no = _word(raw, _YESNO_BY_KEY)
         if yes_no is not None:
             return yes_no, ""
         return None, f"'{raw}'{hidden_characters(str(raw))} không hợp lệ; dùng {YES} hoặc {NO}"

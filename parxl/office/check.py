@@ -23,9 +23,9 @@ from parxl.inputs import (
     InputField,
     hidden_characters,
     item_fields,
+    length_problem,
     nfc,
     normalize,
-    text_problem,
     without_controls,
 )
 from parxl.numbers import CELL_ERRORS, format_vn_number
@@ -263,18 +263,18 @@ class _Checker:
                     rejected.append(name)
                 continue
             clean[name] = value
-        numbers = [fl for fl in plan.rule_fields if fl.name in clean]
-        refused = [fl for fl in plan.rule_fields if fl.name in rejected]
-        if refused and numbers:
+        refused = [fl for fl in plan.rule_fields if fl.name in rejected] if rejected else []
+        if refused:
             # scoring the item's other numbers alone would invent a result (a denominator
             # without its numerator scores 0): the item stays undetermined until it is corrected
-            for fl in numbers:
-                self.issue(WARNING, f"{field_label(item, fl.name)} = {_show(clean.pop(fl.name))} không được tổng "
-                           f"hợp vì {field_label(item, refused[0].name)} bị lỗi — mục {item.code} tính là chưa "
-                           "xác định cho đến khi sửa số liệu", sheet, row.refs[f"v{fl.slot}"], item)
+            for fl in plan.rule_fields:
+                if fl.name in clean:
+                    self.issue(WARNING, f"{field_label(item, fl.name)} = {_show(clean.pop(fl.name))} không được "
+                               f"tổng hợp vì {field_label(item, refused[0].name)} bị lỗi — mục {item.code} tính là "
+                               "chưa xác định cho đến khi sửa số liệu", sheet, row.refs[f"v{fl.slot}"], item)
         elif plan.from_parts and self.pair_refused(item, clean, row):
-            for fl in numbers:
-                del clean[fl.name]
+            for fl in plan.rule_fields:
+                clean.pop(fl.name, None)
         for name, value in clean.items():
             self.out.values[(item.code, name)] = value
             if self.keep_cells:
@@ -326,12 +326,12 @@ class _Checker:
         if f.type == TEXT:
             text = (value if isinstance(value, str) else _show(value)).strip()
             plain = without_controls(text)
-            if plain != text:  # an .xlsx cannot hold them: kept as what they stood for
+            if plain is not text:  # an .xlsx cannot hold them: kept as what they stood for
                 self.issue(WARNING, f"{field_label(item, f.field)}: có ký tự điều khiển{hidden_characters(text)} "
                            "(thường do chép từ Word) — tổng hợp ghi thay bằng xuống dòng hoặc dấu cách",
                            sheet, row.refs[col], item)
                 text = plain
-            problem = text_problem(text)
+            problem = length_problem(text)
             if problem:  # the consolidated workbook could not hold it unchanged
                 self.issue(ERROR, f"{field_label(item, f.field)}: {problem}", sheet, row.refs[col], item)
                 return None
