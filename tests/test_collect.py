@@ -440,6 +440,7 @@ def test_parallel_reading_gives_the_serial_result(issued: dict[str, Path], tmp_p
         i.message for i in single.issues if i.file)
     assert not [i for i in serial.issues if i.file.startswith(("1/", "2/")) and "tệp trùng với" not in i.message]
     assert serial.reminders == single.reminders
+    assert (serial.files, serial.used) == (10, 3)  # read 10, consolidated one copy of each
 
 
 def test_body_returns_make_one_table(mini: Framework, tmp_path: Path) -> None:
@@ -964,6 +965,7 @@ def test_body_returns_of_another_year_blank_or_from_an_office_are_not_scored(min
     lst.write_text("Xã A\nXã B\nXã C\n", encoding="utf-8")
     result = collect(back, tmp_path / "th.xlsx", expected=lst)
     assert [(b.body, b.files) for b in result.bodies] == [("Xã A", ["Xã A.xlsx"]), ("Xã B", ["Xã B.xlsx"])]
+    assert (result.files, result.used) == (6, 2)
     years = {(i.file, i.severity) for i in _msgs(result, "ghi năm đánh giá 2023")}
     assert years == {("Xã B năm 2023.xlsx", "lỗi"), ("Xã C.xlsx", "lỗi")}
     [blank] = _msgs(result, "gửi biểu mẫu chưa nhập số liệu nào")

@@ -464,6 +464,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                                        f"tiêu chí {fw.id} — không tổng hợp tệp này"))
             continue
         if p.body in g.bodies:  # an office's copy among the bodies' own returns (province does the same)
+            result.used -= 1
             result.issues.append(Issue(p.path, "", "", "", p.office, WARNING,
                                        f"biểu mẫu của đơn vị chủ trì '{p.office}' thuộc '{p.body}', nhưng '{p.body}' "
                                        f"đã có biểu mẫu đầy đủ '{g.bodies[p.body][0][0]}' — không tính riêng tệp này"))
@@ -479,6 +480,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
         for p in procs:
             if p.year not in ("", year):  # another year's return: sent, but not usable
                 sent.setdefault(p.office, p.path)
+        result.used -= sum(1 for p in procs if p.year not in ("", year))
         procs = [p for p in procs if p.year in ("", year)]
         merged: dict[Key, list[tuple[Processed, Any]]] = {}
         seen_ids: dict[str, Processed] = {}
@@ -486,6 +488,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
             rid = p.meta.get("return_id", "")
             first = seen_ids.get(rid) if rid else None
             if first is not None and first.digest == p.digest:  # its problems are the first file's again
+                result.used -= 1
                 result.issues[:] = [i for i in result.issues if i.file != p.path]
                 result.issues.append(Issue(p.path, "", "", "", p.office, WARNING,
                                            f"tệp trùng với '{first.path}' (cùng biểu mẫu, cùng số liệu) — chỉ "
@@ -595,6 +598,7 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
                                            "không tổng hợp tệp này (có thể là biểu mẫu năm khác)"))
                 sent.setdefault(body, e[0])
         entries = sorted((e for e in entries if e[4] in ("", year)), key=lambda e: e[0])
+        result.used -= len(g.bodies[body]) - min(1, len(entries))  # one file a body: the first
         if not entries:
             continue
         first = entries[0]
