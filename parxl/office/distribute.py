@@ -39,8 +39,10 @@ def safe_file_name(name: str, fallback: str = "khong-ten") -> str:
     text = unicodedata.normalize("NFC", name)
     text = _ILLEGAL.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip().strip(".").strip()
-    if not text or text.upper() in _RESERVED:
+    if not text:
         text = fallback
+    elif text.upper() in _RESERVED:  # a device name on Windows ("CON.xlsx" cannot be made): kept, marked
+        text += "_"
     # stay well inside path limits (255 bytes per component on most file systems)
     while len(text.encode("utf-8")) > 150:
         text = text[:-1].rstrip()
