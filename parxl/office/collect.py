@@ -558,13 +558,16 @@ def _blank_items(fw: Framework, p: Processed) -> Issue | None:
     return Issue(p.path, "", "", "", p.office, WARNING, msg)
 
 
+def _majority_year(years: Iterable[str]) -> str:
+    """The year of assessment most returns state (the later one on a tie; '' when none does)."""
+    counts = Counter(y for y in years if y)
+    return max(counts, key=lambda y: (counts[y], y)) if counts else ""
+
+
 def _one_year(procs: list[Processed], result: CollectResult) -> str:
     """The year of assessment most of one body's office returns state; a return stating another
     year (last year's file in this year's folder) is reported and left out."""
-    years = Counter(p.year for p in procs if p.year)
-    if not years:
-        return ""
-    year = max(years, key=lambda y: (years[y], y))
+    year = _majority_year(p.year for p in procs)
     for p in procs:
         if p.year and p.year != year:
             result.issues.append(Issue(p.path, L.SUMMARY, "C3", "", p.office, ERROR,
@@ -588,8 +591,7 @@ def _missing(fw: Framework, office: str, body: str, sent: str | None = None) -> 
 def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: list[str], root: Path,
                   limits: Limits, sent: dict[str, str]) -> None:
     # the year most bodies' returns state: last year's file in this year's folder is left out
-    years = Counter(e[4] for es in g.bodies.values() for e in es if e[4])
-    year = max(years, key=lambda y: (years[y], y)) if years else ""
+    year = _majority_year(e[4] for es in g.bodies.values() for e in es)
     for body, entries in sorted(g.bodies.items()):
         for e in entries:
             if e[4] and e[4] != year:
