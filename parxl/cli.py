@@ -129,6 +129,9 @@ def progress_bar(label: str = "Đang đọc biểu mẫu") -> Iterator[Callable[
         TimeRemainingColumn,
     )
 
+    if not err.is_terminal:  # a log file or a pipe: no bar, and no blank line where it was
+        yield lambda done, total: None
+        return
     # redrawn when progress is reported, not by a refresh thread: a process with no other thread
     # can fork safely (the province command writes its Word report in a forked child); shown from
     # the first report on, so a command that fails before reading leaves no blank line

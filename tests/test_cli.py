@@ -521,3 +521,20 @@ def test_score_says_the_total_collect_would_merge_when_it_differs(tmp_path: Path
            f"{data['total'] + 1:.2f}".replace(".", ",") in text
     patch_cells(template, filled, {("Lĩnh vực 1", "H6"): "Có"})
     assert "khi tổng hợp" not in run("score", filled)
+
+
+def test_collect_writes_nothing_on_stderr_when_it_is_not_a_terminal(tmp_path: Path) -> None:
+    """A scheduled job or a pipe gets no progress bar, and no blank line where it was drawn."""
+    import subprocess
+    import sys
+
+    from parxl.framework.load import example_values_path
+
+    fw = "dongthap-huyen-2023"
+    (tmp_path / "xa.txt").write_text("Xã A\n", encoding="utf-8")
+    run("distribute", fw, "--out", tmp_path / "ra", "--bodies", tmp_path / "xa.txt")
+    run("fill", tmp_path / "ra" / "Xã A.xlsx", "--values", example_values_path(fw), "-o", tmp_path / "ve" / "a.xlsx")
+    done = subprocess.run([sys.executable, "-m", "parxl", "collect", str(tmp_path / "ve"), "-o",
+                           str(tmp_path / "th.xlsx")], capture_output=True, check=True)
+    assert "Đã đọc 1 tệp, tổng hợp 1 tệp" in done.stdout.decode("utf-8")
+    assert done.stderr == b""
