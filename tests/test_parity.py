@@ -39,6 +39,8 @@ TRICKY_RATES = [
     0.995,
     1.0,
 ]
+# amounts whose ratio is a tier threshold but lands just below it in binary (8,1 / 9 < 0.9)
+TRICKY_AMOUNTS = [(8.1, 9.0), (11.7, 13.0), (2.4, 3.0), (1.2, 1.5), (9.5, 10.0)]
 NASTY_TEXT = [
     "=cmd|' /C calc'!A0",
     '=HYPERLINK("http://x","y")',
@@ -82,6 +84,8 @@ def filled_values(draw: st.DrawFn, fw: Framework) -> dict[tuple[str, str], Any]:
                 raise AssertionError(f.type)
             values[(item.code, f.name)] = v
         num, den = (item.code, "numerator"), (item.code, "denominator")
+        if fields[0].type == AMOUNT and draw(st.integers(0, 2)) == 0:
+            values[num], values[den] = draw(st.sampled_from(TRICKY_AMOUNTS))
         if num in values and den in values and values[num] > values[den]:
             values[num], values[den] = values[den], values[num]  # fill rejects num > den
         if draw(st.integers(0, 4)) == 0:
@@ -185,3 +189,17 @@ def test_seed_004_figures_in_libreoffice(tmp_path: Path) -> None:
     edocs = next(c for n, c in by_name.items() if "điện tử có ký số" in n)
     assert value("item", digit, "achieved") == pytest.approx(1.86)  # 62% × 3
     assert value("item", edocs, "achieved") == 0  # 80,6% < floor: 0 of 1,5
+
+
+@pytest.mark.parametrize("engine", ["libreoffice", "formulas"])
+def test_a_tier_reached_exactly_agrees_in_every_engine(engine: str, tmp_path: Path) -> None:
+    """8,1 of 9 million đồng disbursed (Đồng Tháp 6.1.1, tiers 95/90/80%) is 90%: 0,75 points in
+    Python and in the workbook, though 8.1 / 9 is 0.8999999999999999 in binary."""
+    if engine == "libreoffice":
+        require_libreoffice()
+    from parxl.score import score_values
+
+    fw = builtin("dongthap-huyen-2023")
+    values = {("6.1.1", "numerator"): 8.1, ("6.1.1", "denominator"): 9.0}
+    assert score_values(fw, values).items["6.1.1"].raw == 0.75
+    _check(fw, values, tmp_path, (engine,))

@@ -25,6 +25,19 @@ def test_seed_004_rates() -> None:
     assert run("tiers", tiers, 1.5, 1.0) == 1.5
 
 
+def test_a_tier_is_reached_at_the_rate_a_person_reads() -> None:
+    """8,1 of 9 million đồng disbursed is 90% (0.8999999999999999 in binary: the tier below, when
+    compared exactly); so are 11,7 of 13 and a pasted 0.7999999999999999 for 80%."""
+    tiers = {"tiers": [[0.95, 1], [0.9, 0.75], [0.8, 0.5]]}
+    amounts = {**tiers, "basis": "amounts"}
+    assert 8.1 / 9 < 0.9 and 11.7 / 13 < 0.9 and 2.4 / 3 < 0.8  # what the rule must see through
+    assert run("tiers", amounts, 1, 8.1, 9) == 0.75
+    assert run("tiers", amounts, 1, 11.7, 13) == 0.75
+    assert run("tiers", amounts, 1, 2.4, 3) == 0.5
+    assert run("tiers", tiers, 1, 0.7999999999999999) == 0.5
+    assert run("tiers", tiers, 1, 0.79999999) == 0.0  # a real shortfall still misses the tier
+
+
 def test_counts_basis_and_zero_denominator() -> None:
     counts = {"basis": "counts"}
     assert run("proportional", counts, 3, 997, 1000) == 2.99

@@ -11,7 +11,7 @@ from typing import Any
 
 from parxl.rules._rate import BASIS_PARAMS, basis_text, rate_fields, with_rate
 from parxl.rules.base import Param, RuleKind, is_number, pct, pts
-from parxl.rules.expr import IF, Expr
+from parxl.rules.expr import IF, ROUND, Expr
 
 
 def _is_tiers(v: Any) -> bool:
@@ -40,9 +40,13 @@ def _checks(p: Mapping[str, Any], m: float) -> list[str]:
 
 def _expression(p: Mapping[str, Any]) -> Expr:
     def body(rate: Expr) -> Expr:
+        # compared at 9 decimals, as a person reads the rate: 8,1 / 9 is 0.8999999999999999 in
+        # binary, which an exact comparison puts below 90% (LibreOffice compares approximately,
+        # `formulas` and Python exactly: rounded first, every engine gives the 90% tier)
+        shown = ROUND(rate, 9)
         out: Expr | float = 0.0
         for threshold, points in reversed(p["tiers"]):
-            out = IF(rate >= float(threshold), float(points), out)
+            out = IF(shown >= float(threshold), float(points), out)
         assert not isinstance(out, float)
         return out
 
