@@ -349,9 +349,9 @@ def score(
                   f"trên được ghi theo giá trị đã hiểu hoặc bỏ qua: tổng điểm {_pts(collected.total)}, chỉ số "
                   f"{_pct(collected.index)}.", highlight=False)
     errors = sum(1 for i in issues if i.severity == ERROR)
-    if errors:  # scored as the sheet's formulas score them; the values still need fixing
-        err.print(f"[bold red]{errors} lỗi số liệu[/]: điểm trên đây tính như công thức của biểu mẫu tính với các "
-                  "giá trị lỗi; đề nghị sửa các ô nêu trên rồi chấm lại.")
+    if errors:  # scored from the values as they are (a text "25%" the sheet's formulas read as 0)
+        err.print(f"[bold red]{errors} lỗi số liệu[/]: điểm trên đây tính từ số liệu như đang ghi trong tệp, kể cả "
+                  "các giá trị lỗi; đề nghị sửa các ô nêu trên rồi chấm lại.")
         raise typer.Exit(1)
 
 
