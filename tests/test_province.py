@@ -883,3 +883,18 @@ def test_province_csv_tables_do_not_let_excel_evaluate_names() -> None:
 
     text = _csv_bytes(pd.DataFrame({"body": ["=1+2", "Xã A"], "total": [-1.5, 2.0]}), {"body": "Đơn vị"}).decode()
     assert text == "\ufeffĐơn vị,total\n'=1+2,-1.5\nXã A,2\n"
+
+
+def test_a_body_whose_file_is_corrupt_is_not_said_to_have_sent_nothing(hand: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    """A truncated download names no body (its metadata cannot be read): the file's name, as
+    distribute names the copies, tells whose it is, as collect tells it."""
+    back = tmp_path / "tra ve"
+    shutil.copytree(hand["returns"], back)
+    [f] = (back / "xa").glob("duong.xlsx")
+    f.unlink()
+    (back / "xa" / f"{DUONG}.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    r = province(back, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    p = r.problems
+    [why] = p[(p.body == DUONG) & (p.kind == "missing")].reason
+    assert why == f"chưa có biểu mẫu dùng được: 'xa/{DUONG}.xlsx' (Tệp không hợp lệ)"

@@ -29,6 +29,7 @@ from parxl.inputs import csv_plain, csv_separator, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
 from parxl.office.collect import not_a_workbook, stray_files
+from parxl.office.distribute import safe_file_name
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
 from parxl.province.worker import BLANK, INVALID, OFFICE, OK, OTHER, TEMPLATE
@@ -251,10 +252,13 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     if roster is not None:
         roster_groups = {body_key(b): g for b, g in zip(roster.body, roster.group, strict=True) if g}
         have = set(used.body.map(body_key))
+        missing = [b for b in roster.body if body_key(b) not in have]
+        # a file that names no body (unreadable) is whose it is named after, as distribute names them
+        named = {safe_file_name(b).casefold(): b for b in missing}
         unusable: dict[str, list[str]] = {}
         for r in files[files.status != OK].itertuples():
-            unusable.setdefault(body_key(str(r.body)), []).append(f"'{r.file}' ({PROBLEM_LABELS.get(r.status, r.status)})")
-        missing = [b for b in roster.body if body_key(b) not in have]
+            whose = str(r.body) or named.get(safe_file_name(Path(str(r.file)).stem).casefold(), "")
+            unusable.setdefault(body_key(whose), []).append(f"'{r.file}' ({PROBLEM_LABELS.get(r.status, r.status)})")
         for b, rel in (stray_files(result.folder, missing).items() if missing else ()):
             unusable.setdefault(body_key(b), []).append(f"'{rel}' (không phải tệp Excel)")
             problems.append({"kind": INVALID, "body": b, "file": rel, "reason": not_a_workbook(rel)})
