@@ -364,11 +364,11 @@ def _score_summary(fw: Any, s: Any) -> None:
         ("survey", "Điều tra XHH"),
         ("external", "Cấp trên đánh giá"),
     ):
-        if split[key].max:
-            out.print(
-                f"{label}: {_pts(split[key].achieved)}/{_pts(split[key].max)} điểm "
-                f"(chưa xác định {_pts(split[key].open)})"
-            )
+        g = split[key]
+        if g.max:  # out of the applicable maximum, as the reports state it
+            of = f"{_pts(g.applicable)} điểm áp dụng (tối đa {_pts(g.max)}; " if abs(
+                g.applicable - g.max) > 1e-9 else f"{_pts(g.max)} điểm ("
+            out.print(f"{label}: {_pts(g.achieved)}/{of}chưa xác định {_pts(g.open)})")
     if fw.bonus or fw.penalties:
         out.print(
             f"Điểm thưởng: {_pts(s.bonus)} (đạt {_pts(s.bonus_raw)}, tối đa được tính "

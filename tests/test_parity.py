@@ -203,3 +203,30 @@ def test_a_tier_reached_exactly_agrees_in_every_engine(engine: str, tmp_path: Pa
     values = {("6.1.1", "numerator"): 8.1, ("6.1.1", "denominator"): 9.0}
     assert score_values(fw, values).items["6.1.1"].raw == 0.75
     _check(fw, values, tmp_path, (engine,))
+
+
+def test_the_scorer_table_states_the_applicable_maximum(tmp_path: Path) -> None:
+    """With an item not applicable, 'Theo hình thức đánh giá' shows the applicable maximum beside
+    the maximum, so maximum − achieved is not mistaken for the points deducted; the workbook
+    (formulas) and Python agree on it."""
+    from parxl.calc import computed_values
+    from parxl.framework.load import example_values_path
+    from parxl.workbook.fill import fill_csv, fill_values
+
+    fw = builtin("hcm-quan-2023")
+    template = build_template(fw, tmp_path / "mẫu.xlsx")
+    fill_csv(template, example_values_path(fw.id), tmp_path / "vd.xlsx")
+    fill_values(tmp_path / "vd.xlsx", {("1.3.1", "status"): "Không áp dụng"}, tmp_path / "na.xlsx")
+    got = computed_values(tmp_path / "na.xlsx", "formulas")
+    cells = {m: cell for cell, m in cell_meanings(fw).items()}
+
+    def value(*meaning: str) -> Any:
+        sheet, ref = cells[meaning]
+        return got[sheet][ref]
+
+    na = fw.item_index["1.3.1"]
+    assert na.scorer == "self"
+    assert value("scorer", "self", "max") - value("scorer", "self", "applicable") == pytest.approx(na.max)
+    assert value("scorer", "self", "applicable") - value("scorer", "self", "achieved") == pytest.approx(
+        value("scorer", "self", "deducted") + value("scorer", "self", "open"))
+    assert not compare(tmp_path / "na.xlsx", got, "formulas")

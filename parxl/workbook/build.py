@@ -801,19 +801,21 @@ def _summary_sheet(
 
     # by who scores: a table of its own, headed and bordered as the one above
     r += 2
-    scorer_heads = {"max": "Điểm tối đa", "achieved": "Điểm đạt", "deducted": "Điểm bị trừ",
-                    "open": "Điểm chưa xác định"}
+    # the applicable maximum beside the maximum: with an item not applicable, maximum − achieved
+    # is not the points deducted
+    scorer_heads = {"max": "Điểm tối đa", "applicable": "Điểm tối đa áp dụng", "achieved": "Điểm đạt",
+                    "deducted": "Điểm bị trừ", "open": "Điểm chưa xác định"}
     _head_cell(ws, f"B{r}", "Theo hình thức đánh giá")
-    for col, h in zip("CDEF", scorer_heads.values(), strict=True):
+    for col, h in zip("CDEFG", scorer_heads.values(), strict=True):
         _head_cell(ws, f"{col}{r}", h)
     ws.row_dimensions[r].height = LINE_HEIGHT * max(
-        text_lines(h, w) for h, w in zip(scorer_heads.values(), widths[2:6], strict=True))
+        text_lines(h, w) for h, w in zip(scorer_heads.values(), widths[2:7], strict=True))
     scorer_col = L.C["scorer"]
     for key in ("self", "survey", "external"):
         r += 1
         put_text(ws, f"B{r}", SCORERS[key])
         ws[f"B{r}"].border = BORDER
-        for col, src in zip("CDEF", scorer_heads, strict=True):
+        for col, src in zip("CDEFG", scorer_heads, strict=True):
             parts = [
                 f"SUMIF({_q(t.sheet)}!${scorer_col}${t.first}:${scorer_col}${t.last},{_s(SCORERS[key])},"
                 f"{_q(t.sheet)}!${L.C[src]}${t.first}:${L.C[src]}${t.last})"
