@@ -321,6 +321,16 @@ def test_statuses_typed_without_diacritics_are_taken(mini: Framework) -> None:
     assert normalize(status, "Dat yeu cau")[0] is None
 
 
+def test_a_refused_number_is_shown_in_vietnamese_format(mini: Framework) -> None:
+    """A cell's -0.5 is told as "-0,5", as the user sees it in the sheet; a typed text as typed."""
+    from parxl.inputs import input_fields, normalize
+
+    fields = {f.type: f for f in input_fields(mini)}
+    assert normalize(fields["points"], -0.5)[1] == "số điểm -0,5 phải từ 0 đến 2"
+    assert normalize(fields["count"], -2.5)[1] == "số lượng -2,5 không được âm"
+    assert normalize(fields["count"], " -1.234,5 ")[1] == "số lượng -1.234,5 không được âm"
+
+
 def test_an_explanation_too_long_for_a_cell_is_refused_not_cut(issued: dict[str, Path], tmp_path: Path) -> None:
     """A cell holds 32,767 characters: a longer text (written by a program, not typed) would be cut
     in the consolidated workbook; it is refused at its cell instead."""
