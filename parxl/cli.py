@@ -198,7 +198,10 @@ def frameworks(
     tự đánh giá / điều tra XHH / cấp trên đánh giá, số lĩnh vực, tiêu chí) để đối chiếu với quyết định."""
     from parxl.framework import builtin, builtin_ids, resolve
 
-    rows = [resolve(f).summary() for f in files] if files else [builtin(i).summary() for i in builtin_ids()]
+    # a file's summary names the file: several of them may hold one framework id
+    ids = builtin_ids()
+    rows = ([{**resolve(f).summary(), **({} if f in ids else {"file": f})} for f in files] if files
+            else [builtin(i).summary() for i in ids])
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
@@ -208,9 +211,13 @@ def frameworks(
     for r in rows:
         level = f" (cấp {r['level']})" if r["level"] else " (chưa ghi cấp áp dụng)"
         out.print(f"[bold]{escape(r['id'])}[/] — {escape(r['name'] + level)}", highlight=False)
+        if "file" in r:
+            out.print(f"    tệp: {escape(r['file'])}", highlight=False)
+        extra = "".join(f", {r[k]} {label}" for k, label in (("bonus_items", "mục thưởng"),
+                                                              ("penalty_items", "mục trừ điểm")) if r[k])
         out.print(f"    tổng {_pts(r['total'])} điểm: tự đánh giá {_pts(r['self'])}, điều tra XHH {_pts(r['survey'])}, "
                   f"cấp trên đánh giá {_pts(r['external'])}, thưởng tối đa {_pts(r['bonus_cap'])}; "
-                  f"{r['domains']} lĩnh vực, {r['criteria']} tiêu chí, {r['items']} tiêu chí thành phần",
+                  f"{r['domains']} lĩnh vực, {r['criteria']} tiêu chí, {r['items']} tiêu chí thành phần{extra}",
                   highlight=False)
 
 

@@ -334,6 +334,12 @@ def test_frameworks_summarises_a_users_own_file(tmp_path: Path) -> None:
         assert (d["id"], d["total"], d["self"], d["survey"], d["bonus_cap"], d["items"]) == ("mini", 13.5, 10.5, 2, 1, 7)
     assert "tổng 13,50 điểm: tự đánh giá 10,50, điều tra XHH 2,00" in run("frameworks", MINI)
     assert "không tìm thấy tệp" in run("frameworks", tmp_path / "khong-co.yaml", code=1)
+    # two files of one framework id: each summary names its file (and the bonus and penalty items)
+    both = " ".join(run("frameworks", MINI, table).split())
+    assert f"tệp: {MINI} tổng 13,50 điểm" in both and f"tệp: {table} tổng 13,50 điểm" in both
+    assert "7 tiêu chí thành phần, 2 mục thưởng, 1 mục trừ điểm" in both
+    assert [d.get("file") for d in json.loads(run("frameworks", MINI, "hcm-quan-2023", "--json"))
+            ] == [MINI, None]
 
 
 def test_a_template_stands_for_the_framework_it_carries(tmp_path: Path) -> None:
