@@ -283,7 +283,7 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
     for h in (
         "Mã",
         "Lĩnh vực",
-        "Tối đa",
+        "Tối đa áp dụng",
         "Đạt",
         "Bị trừ",
         "Tỷ lệ bị trừ",
@@ -293,7 +293,7 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
         if h == "Lĩnh vực":
             t.add_column(h, justify="left", min_width=18, ratio=1)
         else:
-            t.add_column(h, justify="right", no_wrap=h not in ("Tỷ lệ bị trừ", "Chưa xác định", "Tỷ lệ đạt"))
+            t.add_column(h, justify="right", no_wrap=h in ("Mã", "Đạt", "Bị trừ"))
     for d in fw.domains:
         g = s.domains[d.code]
         t.add_row(
@@ -304,7 +304,7 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
             _pts(g.deducted),
             _pct(g.share),
             _pts(g.open),
-            _pct(g.index),
+            _pct(g.index) if g.applicable else "không áp dụng",  # not 0 %: nothing was to be reached
         )
     b = s.base
     t.add_row(
