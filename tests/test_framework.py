@@ -368,16 +368,17 @@ def test_domain_codes_must_make_distinct_valid_sheet_names(tmp_path: Path) -> No
         "domains[1].code (lĩnh vực I): mã lĩnh vực 'I' và 'i' chỉ khác chữ hoa/thường: Excel coi hai trang "
         "'Lĩnh vực I' và 'Lĩnh vực i' là một"
     ]
-    data["domains"][0]["code"] = "1/2"  # no '/' in a sheet name (was a traceback in build)
+    long = "CCHC-nha-nuoc-cap-huyen-x"  # 31+ letters in a sheet name (was a traceback in build)
+    data["domains"][0]["code"] = long
     for c in data["domains"][0]["criteria"]:
-        c["code"] = "1/2" + c["code"][1:]
+        c["code"] = long + c["code"][1:]
         for i in c["items"]:
-            i["code"] = "1/2" + i["code"][1:]
+            i["code"] = long + i["code"][1:]
     with pytest.raises(FrameworkError) as info:
         build_template(from_dict(data), tmp_path / "mau.xlsx")
     assert info.value.problems == [
-        "domains[0].code (lĩnh vực 1/2): mã lĩnh vực '1/2' đặt tên trang 'Lĩnh vực 1/2': tên trang Excel tối đa "
-        "31 ký tự, không có các ký tự \\ / ? * : [ ], không kết thúc bằng dấu '"
+        f"domains[0].code (lĩnh vực {long}): mã lĩnh vực '{long}' đặt tên trang 'Lĩnh vực {long}': tên trang "
+        "Excel tối đa 31 ký tự, không có các ký tự \\ / ? * : [ ], không kết thúc bằng dấu '"
     ]
 
 
@@ -840,4 +841,62 @@ def test_excel_table_with_domain_and_criterion_heading_rows(mini: Framework, tmp
         "tiêu chí 1.1 cộng lại 3 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
         f"trang 'Bộ tiêu chí' dòng {last}, ô G{last} ('Điểm tối đa'): dòng 'Tiêu chí không có mục' ghi 1 điểm "
         "nhưng bảng không có mục nào của tiêu chí 2.9; ghi các mục của tiêu chí bên dưới dòng này",
+    ]
+
+
+def test_codes_with_odd_characters_are_reported_with_the_other_problems(
+    mini: Framework, tmp_path: Path
+) -> None:
+    """'1.2.²' and '①' look like numbers (and crashed collect's sorting); a zero-width space
+    pasted from a web page or Word is invisible, so the code typed never matches; all are
+    reported at load, beside the framework's other problems, in YAML and in the Excel table."""
+    import openpyxl
+
+    from parxl.framework.model import code_order
+    from parxl.framework.table import export_table, import_table
+    from parxl.office.check import Issue, in_item_order
+    from parxl.office.collect import _sort_key
+
+    rule = "mã chỉ gồm chữ số 0–9, chữ cái, dấu chấm, dấu gạch ngang hoặc gạch dưới: xoá ký tự đó rồi gõ lại mã"
+    data = mini.to_dict()
+    data["domains"][0]["criteria"][0]["items"][0]["code"] = "1.1.²"
+    data["domains"][0]["criteria"][0]["items"][1]["code"] = "1.1.2\u200b"
+    data["domains"][0]["criteria"][1]["items"][0]["code"] = "1.2.①"
+    data["domains"][1]["criteria"][0]["items"][0]["code"] = "2.1. 1"
+    data["domains"][1]["criteria"][0]["items"][1]["scorer"] = "tự"  # not a code: reported alongside
+    data["bonus"]["items"][0]["code"] = "\ufeffT.1"
+    with pytest.raises(FrameworkError) as info:
+        from_dict(data)
+    assert info.value.problems == [
+        f"domains[0].criteria[0].items[0].code (mục 1.1.²): mã '1.1.²' có chữ số mũ '²' (U+00B2, không phải "
+        f"chữ số 0–9) sau '1.1.'; {rule}",
+        f"domains[0].criteria[0].items[1].code (mục 1.1.2\u200b): mã '1.1.2\u200b' có ký tự ẩn U+200B sau "
+        f"'1.1.2'; {rule}",
+        f"domains[0].criteria[1].items[0].code (mục 1.2.①): mã '1.2.①' có số trong vòng tròn '①' (U+2460, "
+        f"không phải chữ số 0–9) sau '1.2.'; {rule}",
+        f"domains[1].criteria[0].items[0].code (mục 2.1. 1): mã '2.1. 1' có dấu cách sau '2.1.'; {rule}",
+        "domains[1].criteria[0].items[1].scorer (mục 2.1.2): 'tự' không hợp lệ; dùng 'self' (Tự đánh giá), "
+        "'survey' (Điều tra XHH), 'external' (Cấp trên đánh giá)",
+        f"bonus.items[0].code (mục \ufeffT.1): mã '\ufeffT.1' có ký tự ẩn U+FEFF ở đầu mã; {rule}",
+    ]
+    # a template built before the check stays readable
+    data["domains"][1]["criteria"][0]["items"][1]["scorer"] = "self"
+    assert "1.1.2\u200b" in from_dict(data, authored=False).item_index
+    # no code crashes the sort of items or of collect's problems
+    codes = ["1.10", "1.2.²", "①", "1.2", "T.1"]
+    assert sorted(codes, key=code_order) == ["1.2", "1.2.²", "1.10", "T.1", "①"]
+    issues = [Issue("a.xlsx", "s", "L6", code, "", "lỗi", "m") for code in codes]
+    assert [i.item for i in in_item_order(issues)] == ["1.2", "1.2.²", "1.10", "T.1", "①"]
+    assert [i.item for i in sorted(issues, key=_sort_key)] == ["1.2", "1.2.²", "1.10", "T.1", "①"]
+    # the Excel table: at the code's cell
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    wb["Bộ tiêu chí"]["E4"] = "1.2.1\u200b"
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        f"trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1\u200b), ô E4 ('Mã'): mã '1.2.1\u200b' có ký tự ẩn U+200B "
+        f"sau '1.2.1'; {rule}"
     ]

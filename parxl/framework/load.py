@@ -44,9 +44,10 @@ class _Loader(yaml.SafeLoader):
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, authored: bool = True) -> None:
         self.problems: list[str] = []
         self.codes: dict[str, str] = {}
+        self.authored = authored
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -90,13 +91,54 @@ class _Collector:
         code = self.text(node, "code", path)
         if not code:
             return code
+        odd = code_characters(code) if self.authored else None
+        if odd:
+            self.add(f"{path}.code", odd)
         if code in self.codes:
             self.add(f"{path}.code", f"mã '{code}' trùng với {self.codes[code]}")
         else:
             self.codes[code] = path
-        if parent is not None and not code.startswith(parent + "."):
+        if self.authored and parent and code_characters(parent):
+            pass  # the parent's code is reported: its children would all repeat it
+        elif parent is not None and not code.startswith(parent + "."):
             self.add(f"{path}.code", f"mã '{code}' phải bắt đầu bằng mã cấp trên '{parent}.'")
         return code
+
+
+def code_characters(code: str) -> str | None:
+    """What in a code is not a digit 0-9, a letter ('Đ.1'), '.', '-' or '_', in Vietnamese, or
+    None. A superscript or circled digit ('1.2.²', '①') looks like a number but sorts and types
+    as none; an invisible character (U+200B pasted from a web page or Word) makes a code that
+    looks right and never matches what a person types."""
+    odd = []
+    for at, ch in enumerate(code):
+        if (ch.isascii() and (ch.isalnum() or ch in ".-_")) or (not ch.isascii() and ch.isalpha()):
+            continue
+        kind = unicodedata.category(ch)
+        point = f"U+{ord(ch):04X}"
+        if ch == " ":
+            what = "dấu cách"
+        elif ch == "\t":
+            what = "dấu Tab"
+        elif ch.isspace():
+            what = f"khoảng trắng đặc biệt {point}"
+        elif kind[0] in "CZ":  # format (Cf: U+200B, U+FEFF, U+200E …), control, unassigned
+            what = f"ký tự ẩn {point}"
+        elif kind[0] == "M":
+            what = f"dấu ghép {point} (không gắn được vào chữ trước nó)"
+        elif ch.isnumeric():
+            name = unicodedata.name(ch, "")
+            shape = "chữ số mũ" if "SUPERSCRIPT" in name else "số trong vòng tròn" if "CIRCLED" in name else "chữ số đặc biệt"
+            what = f"{shape} '{ch}' ({point}, không phải chữ số 0–9)"
+        else:
+            what = f"ký tự '{ch}' ({point})"
+        odd.append(f"{what} {f'sau {code[:at]!r}' if at else 'ở đầu mã'}")
+    if not odd:
+        return None
+    return (
+        f"mã '{code}' có {', '.join(odd)}; mã chỉ gồm chữ số 0–9, chữ cái, dấu chấm, dấu gạch ngang "
+        "hoặc gạch dưới: xoá ký tự đó rồi gõ lại mã"
+    )
 
 
 def _list(
@@ -277,7 +319,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
     ``authored=False`` for a framework embedded in a workbook: it was checked when the template
     was built, and checks of how it is written (office spellings, sheet names) added since must
     not make earlier returns unreadable."""
-    c = _Collector()
+    c = _Collector(authored)
     if not isinstance(data, dict):
         raise FrameworkError(
             ["tệp phải chứa một bộ tiêu chí (từ điển có 'id', 'name', 'domains')"], source
@@ -324,7 +366,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         base_sums.append(sum_known(crit_sums))
         _check_max(c, dnode, dpath, base_sums[-1])
         _unknown_keys(c, dnode, dpath, {"code", "name", "max", "criteria"})
-        if authored:
+        if authored and not code_characters(dcode):  # a code's odd character is reported once
             _check_sheet_name(c, domain, dpath, domains)
         c.name_own(dstart, dpath, f"lĩnh vực {dcode}")
         domains.append(domain)

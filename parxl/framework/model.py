@@ -229,5 +229,6 @@ def _sum(values: Iterable[float]) -> float:
 
 
 def code_order(code: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key of an item code in reading order: "1.2" before "1.10", "T.1" after the numbers."""
-    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in code.split("."))
+    """Sort key of an item code in reading order: "1.2" before "1.10", "T.1" after the numbers
+    (digits 0-9 only: '²' or '①' pass str.isdigit() but not int())."""
+    return tuple((0, int(x), "") if x.isascii() and x.isdigit() else (1, 0, x) for x in code.split("."))

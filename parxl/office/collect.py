@@ -668,9 +668,10 @@ def _fmt(v: Any, fw: Framework, key: Key) -> str:
 
 def _sort_key(i: Issue) -> tuple[Any, ...]:
     def natural(code: str) -> tuple[Any, ...]:
-        return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in code.replace("-", ".").split("."))
+        return tuple((0, int(x), "") if x.isascii() and x.isdigit() else (1, 0, x)
+                     for x in code.replace("-", ".").split("."))
 
-    row = int("".join(ch for ch in i.cell if ch.isdigit()) or 0)
+    row = int("".join(ch for ch in i.cell if ch.isascii() and ch.isdigit()) or 0)
     return (i.file, natural(i.item), i.sheet, row, i.cell, i.severity, i.message)
 
 
