@@ -900,3 +900,42 @@ def test_codes_with_odd_characters_are_reported_with_the_other_problems(
         f"trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1\u200b), ô E4 ('Mã'): mã '1.2.1\u200b' có ký tự ẩn U+200B "
         f"sau '1.2.1'; {rule}"
     ]
+
+
+def test_a_key_written_twice_is_reported_with_its_lines(mini: Framework, tmp_path: Path) -> None:
+    """PyYAML keeps the last of two 'rule:' (or 'max:') lines silently: the item changed its
+    method without a word, or a sum error pointed away from the real cause."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    text = (Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8")
+    text = text.replace("total: 13.5\n", "total: 13.5\ntotal: 14\n")  # lines 5 and 6
+    text = text.replace("per_unit: 1}", "per_unit: 1, per_unit: 2}")  # line 20
+    text = text.replace("            max: 3\n", "            max: 3\n            max: 30\n")  # 29, 30
+    text = text.replace("Tổng số hồ sơ đã giải quyết}\n", "Tổng số hồ sơ đã giải quyết}\n            rule: manual\n")
+    p = tmp_path / "hai-lan.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(FrameworkError) as info:
+        load_yaml(p)
+    assert info.value.problems == [
+        "$.total: khoá 'total' ghi hai lần (dòng 5 và 6); giữ một dòng, xoá dòng thừa",
+        "domains[0].criteria[1].items[0].rule.per_unit (mục 1.2.1): khoá 'per_unit' ghi hai lần trên dòng 20; "
+        "giữ một lần, xoá phần thừa",
+        "domains[1].criteria[0].items[0].max (mục 2.1.1): khoá 'max' ghi hai lần (dòng 29 và 30); giữ một dòng, "
+        "xoá dòng thừa",
+        "domains[1].criteria[0].items[0].rule (mục 2.1.1): khoá 'rule' ghi hai lần (dòng 31 và 32); giữ một "
+        "dòng, xoá dòng thừa",
+        "$.total: ghi tổng 14 điểm nhưng các lĩnh vực và điểm thưởng cộng lại 40,5",
+    ]
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    wb["Bộ tiêu chí"]["I4"] = "{per_unit: 1, per_unit: 2}"
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô I4 ('Tham số'): khoá 'per_unit' ghi hai lần trong "
+        "'{per_unit: 1, per_unit: 2}'; giữ một lần"
+    ]

@@ -29,9 +29,15 @@ _NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML as written: an unquoted code ``1.10`` stays the text '1.10', not the number 1.1."""
+    """YAML as written: an unquoted code ``1.10`` stays the text '1.10', not the number 1.1; a
+    key written twice in one mapping is noted in ``twice`` (PyYAML keeps the last one silently)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.twice: list[tuple[yaml.MappingNode, str, list[int]]] = []  # mapping, key, its lines
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        lines: dict[tuple[str, str], list[int]] = {}
         for key, value in node.value:
             if (
                 isinstance(key, yaml.ScalarNode)
@@ -40,7 +46,59 @@ class _Loader(yaml.SafeLoader):
                 and value.tag in _NUMBER_TAGS
             ):
                 value.tag = "tag:yaml.org,2002:str"
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                lines.setdefault((key.tag, key.value), []).append(key.start_mark.line + 1)
+        self.twice += [(node, key, at) for (_, key), at in lines.items() if len(at) > 1]
         return super().construct_mapping(node, deep)
+
+
+_LEVELS = {"domains": "lĩnh vực", "criteria": "tiêu chí", "items": "mục"}
+
+
+def parse_yaml(text: str) -> tuple[Any, list[tuple[str, str, list[int]]]]:
+    """The data of a YAML text, and each key written twice in one mapping: (where, as a framework
+    problem's path names it: 'domains[4].criteria[1].items[0].rule (mục 5.2.1)', the key, its lines)."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
+    places: dict[int, tuple[str, str]] = {}  # id of a mapping node -> (its path, the item it is in)
+
+    def walk(node: yaml.Node, path: str, what: str) -> None:
+        if id(node) in places:  # an alias: it has its place already (and may hold itself)
+            return
+        if isinstance(node, yaml.MappingNode):
+            places[id(node)] = (path, what)
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    walk(value, f"{path}.{key.value}" if path else key.value, what)
+        elif isinstance(node, yaml.SequenceNode):
+            places[id(node)] = (path, what)
+            level = _LEVELS.get(path.rsplit(".", 1)[-1], "")
+            for i, child in enumerate(node.value):
+                pairs = child.value if level and isinstance(child, yaml.MappingNode) else []
+                code = next((v.value for k, v in pairs if k.value == "code" and isinstance(v, yaml.ScalarNode)), "")
+                walk(child, f"{path}[{i}]", f"{level} {unicodedata.normalize('NFC', code).strip()}" if code else "")
+
+    if root is not None:
+        walk(root, "", "")
+    twice = []
+    for node, key, lines in sorted(loader.twice, key=lambda t: t[2][0]):  # in the file's order
+        path, what = places.get(id(node), ("", ""))
+        head = f"{path}.{key}" if path else f"$.{key}"
+        twice.append((f"{head} ({what})" if what else head, key, lines))
+    return data, twice
+
+
+def written_twice(key: str, lines: list[int]) -> str:
+    """'khoá 'rule' ghi hai lần (dòng 12 và 14)'."""
+    times = "hai" if len(lines) == 2 else str(len(lines))
+    if len(set(lines)) == 1:  # {kind: count, per_unit: 1, per_unit: 2}
+        return f"khoá '{key}' ghi {times} lần trên dòng {lines[0]}; giữ một lần, xoá phần thừa"
+    at = ", ".join(str(n) for n in lines[:-1]) + f" và {lines[-1]}"
+    return f"khoá '{key}' ghi {times} lần (dòng {at}); giữ một dòng, xoá dòng thừa"
 
 
 class _Collector:
@@ -450,10 +508,17 @@ def load_yaml(path: str | Path) -> Framework:
     except UnicodeDecodeError:
         raise FrameworkError(["tệp bộ tiêu chí phải lưu dạng UTF-8"], str(p)) from None
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data, twice = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise FrameworkError([_yaml_syntax(exc)], str(p)) from None
-    return from_dict(nfc(data), str(p))
+    doubled = [f"{where}: {written_twice(key, lines)}" for where, key, lines in twice]
+    try:
+        fw = from_dict(nfc(data), str(p))
+    except FrameworkError as exc:
+        raise FrameworkError([*doubled, *exc.problems], str(p)) from None
+    if doubled:
+        raise FrameworkError(doubled, str(p))
+    return fw
 
 
 def nfc(data: Any) -> Any:
@@ -518,7 +583,9 @@ def builtin(framework_id: str) -> Framework:
         raise FrameworkError(
             [f"không có bộ tiêu chí tích hợp '{framework_id}'; có: {known}"], framework_id
         )
-    data = yaml.load(res.read_text(encoding="utf-8"), Loader=_Loader)
+    data, twice = parse_yaml(res.read_text(encoding="utf-8"))
+    if twice:
+        raise FrameworkError([f"{where}: {written_twice(key, lines)}" for where, key, lines in twice], framework_id)
     return from_dict(data, f"{framework_id}.yaml")
 
 

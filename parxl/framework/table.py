@@ -25,7 +25,7 @@ import yaml
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parxl.errors import FrameworkError
-from parxl.framework.load import SUM_TOLERANCE, from_dict, sum_known, written_max
+from parxl.framework.load import SUM_TOLERANCE, from_dict, parse_yaml, sum_known, written_max
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import cell_text, parse_vn_number
 from parxl.rules.base import pts
@@ -341,9 +341,11 @@ def _read_rows(
         text = get("Tham số")
         if text:
             try:
-                params = yaml.safe_load(str(text))
+                params, twice = parse_yaml(str(text))
             except yaml.YAMLError:
-                params = None
+                params, twice = None, []
+            for _, key, _ in twice:  # PyYAML keeps the last one silently
+                problems.append(f"{loc}, {cell('Tham số')}: khoá '{key}' ghi hai lần trong '{text}'; giữ một lần")
             if not isinstance(params, dict):
                 problems.append(f"{loc}, {cell('Tham số')}: tham số phải có dạng {{khoá: giá trị}}")
                 params = {}
