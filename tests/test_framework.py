@@ -939,3 +939,33 @@ def test_a_key_written_twice_is_reported_with_its_lines(mini: Framework, tmp_pat
         "trang 'Bộ tiêu chí' dòng 4 (mục 1.2.1), ô I4 ('Tham số'): khoá 'per_unit' ghi hai lần trong "
         "'{per_unit: 1, per_unit: 2}'; giữ một lần"
     ]
+
+
+def test_infinite_numbers_are_refused_in_parameters_and_maxima(tmp_path: Path) -> None:
+    """'per_unit: .inf' was accepted, then wrote '*inf' into the template's formula (#NAME? in
+    Excel) and crashed 'score'; every number of a framework must be finite."""
+    text = (Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8")
+    for old, new in (
+        ("max: 1, rule: yesno", "max: .inf, rule: yesno"),  # item 1.1.1
+        ("per_unit: 1}", "per_unit: .inf}"),  # item 1.2.1
+        ("[0.9, 1]", "[.inf, 1]"),  # item 2.1.2
+        ("per_incident: 0.5}", "per_incident: -.inf}"),  # item 2.1.3
+        ("cap: 1", "cap: .inf"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    p = tmp_path / "vo-cuc.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(FrameworkError) as info:
+        load_yaml(p)
+    assert info.value.problems == [
+        "domains[0].criteria[0].items[0].max (mục 1.1.1): phải là một số hữu hạn, không phải .inf (vô cực)",
+        "domains[0].criteria[1].items[0].rule (mục 1.2.1): tham số 'per_unit' = .inf (vô cực) không hợp lệ: "
+        "cần số không âm (điểm cho mỗi đơn vị)",
+        "domains[1].criteria[0].items[1].rule (mục 2.1.2): tham số 'tiers' = [[1, 1.5], [.inf (vô cực), 1], "
+        "[0.85, 0.5]] không hợp lệ: cần danh sách [ngưỡng, điểm], ngưỡng là tỷ lệ viết bằng số (100% là 1, "
+        "80% là 0.8), ví dụ [[1, 1.5], [0.8, 1]]",
+        "domains[1].criteria[0].items[2].rule (mục 2.1.3): tham số 'per_incident' = -.inf (âm vô cực) không "
+        "hợp lệ: cần số không âm (điểm trừ mỗi trường hợp)",
+        "bonus.cap: phải là một số hữu hạn, không phải .inf (vô cực)",
+    ]

@@ -19,7 +19,7 @@ from parxl.errors import FrameworkError, os_reason
 from parxl.framework.model import SCORERS, Criterion, Domain, Framework, Item, Rule
 from parxl.numbers import cell_text
 from parxl.rules import KINDS
-from parxl.rules.base import pts
+from parxl.rules.base import as_written, pts
 
 SUM_TOLERANCE = 1e-9
 _TEXT_KEYS = frozenset({"id", "version", "code"})
@@ -136,11 +136,10 @@ class _Collector:
         value = node.get(key)
         if value is None:
             return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if isinstance(value, float) and not math.isfinite(value):
+            self.add(f"{path}.{key}", f"phải là một số hữu hạn, không phải {as_written(value)}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(f"{path}.{key}", f"phải là số, không phải {value!r}")
             return None
         return float(value)

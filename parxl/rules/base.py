@@ -7,6 +7,7 @@ are both generated from it, so they cannot drift apart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,7 +70,7 @@ class RuleKind:
                 value = raw[p.name]
                 if not p.check(value):
                     problems.append(
-                        f"tham số '{p.name}' = {value!r} không hợp lệ: cần {p.expected}"
+                        f"tham số '{p.name}' = {as_written(value)} không hợp lệ: cần {p.expected}"
                     )
                 params[p.name] = value
             elif p.required:
@@ -85,7 +86,19 @@ class RuleKind:
 
 
 def is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and v == v
+    """A finite number: .inf would write '*inf' into the template's formula (#NAME? in Excel)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def as_written(value: Any) -> str:
+    """A value as the YAML wrote it, for messages: .inf and .nan, not Python's inf and nan."""
+    if isinstance(value, float) and math.isinf(value):
+        return "-.inf (âm vô cực)" if value < 0 else ".inf (vô cực)"
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan (không phải số)"
+    if isinstance(value, list):
+        return "[" + ", ".join(as_written(v) for v in value) + "]"
+    return repr(value)
 
 
 def is_nonneg(v: Any) -> bool:
