@@ -969,3 +969,18 @@ def test_infinite_numbers_are_refused_in_parameters_and_maxima(tmp_path: Path) -
         "hợp lệ: cần số không âm (điểm trừ mỗi trường hợp)",
         "bonus.cap: phải là một số hữu hạn, không phải .inf (vô cực)",
     ]
+
+
+def test_a_tab_inside_a_text_is_not_called_indentation(tmp_path: Path) -> None:
+    """A name pasted from Excel keeps its Tab ('Kế hoạch<Tab>CCHC'): the hint is to replace it,
+    not to indent with spaces (the line's indentation is right)."""
+    p = tmp_path / "tab.yaml"
+    p.write_text("id: x\nname: Kế hoạch\tCCHC\ndomains: []\n", encoding="utf-8")
+    with pytest.raises(FrameworkError) as info:
+        load_yaml(p)
+    (problem,) = info.value.problems
+    assert problem.startswith(
+        "YAML sai cú pháp ở dòng 2, cột 15: có dấu Tab sau 'name: Kế hoạch': YAML không nhận dấu Tab trong văn "
+        "bản không đặt trong ngoặc kép; thay dấu Tab bằng dấu cách ("
+    ), problem
+    assert "thụt lề" not in problem

@@ -538,7 +538,14 @@ def _yaml_syntax(exc: yaml.YAMLError) -> str:
     problem = str(getattr(exc, "problem", "") or exc)
     context = str(getattr(exc, "context", "") or "")
     where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark is not None else ""
-    if "'\\t'" in problem:
+    text = getattr(mark, "buffer", None) or ""
+    line = text[text.rfind("\n", 0, mark.pointer) + 1 : mark.pointer] if mark is not None and text else ""
+    if "'\\t'" in problem and line.strip(" \t-"):  # a Tab inside a value (pasted from Excel), not indentation
+        hint = (
+            f"có dấu Tab sau '{line.strip()[-30:]}': YAML không nhận dấu Tab trong văn bản không đặt trong "
+            "ngoặc kép; thay dấu Tab bằng dấu cách"
+        )
+    elif "'\\t'" in problem:
         hint = "thụt lề bằng dấu cách, không dùng phím Tab"
     elif "quoted scalar" in context or "flow" in context:
         start = getattr(exc, "context_mark", None)
