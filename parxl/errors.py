@@ -50,10 +50,14 @@ class ParxlError(Exception):
 
 
 class FrameworkError(ParxlError):
-    """A framework spec is invalid; ``problems`` lists every problem found."""
+    """A framework spec is invalid; ``problems`` lists every problem found. ``unread``: the file
+    could not be read at all (not found, no permission): nothing in it was judged invalid."""
 
-    def __init__(self, problems: list[str], source: str = "") -> None:
+    def __init__(self, problems: list[str], source: str = "", *, unread: bool = False) -> None:
         self.problems = list(problems)
+        if unread:
+            super().__init__("; ".join(self.problems), Location(file=source))
+            return
         head = f"Bộ tiêu chí '{source}' không hợp lệ" if source else "Bộ tiêu chí không hợp lệ"
         body = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{head} ({len(self.problems)} lỗi):\n{body}", Location(file=source))

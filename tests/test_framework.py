@@ -984,3 +984,13 @@ def test_a_tab_inside_a_text_is_not_called_indentation(tmp_path: Path) -> None:
         "bản không đặt trong ngoặc kép; thay dấu Tab bằng dấu cách ("
     ), problem
     assert "thụt lề" not in problem
+
+
+def test_a_missing_file_is_not_called_an_invalid_framework(tmp_path: Path) -> None:
+    from parxl.framework import resolve
+
+    for name in ("khong-co.yaml", "khong-co.xlsx", "khong-co.docx"):
+        with pytest.raises(FrameworkError) as info:
+            resolve(tmp_path / name)
+        assert str(info.value) == f"tệp '{tmp_path / name}': không tìm thấy tệp"
+        assert info.value.problems == ["không tìm thấy tệp"]

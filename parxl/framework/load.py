@@ -501,9 +501,9 @@ def load_yaml(path: str | Path) -> Framework:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
+        raise FrameworkError(["không tìm thấy tệp"], str(p), unread=True) from None
     except OSError as exc:  # a folder given for the file, no permission, …
-        raise FrameworkError([f"không đọc được tệp ({os_reason(exc)})"], str(p)) from None
+        raise FrameworkError([f"không đọc được tệp ({os_reason(exc)})"], str(p), unread=True) from None
     except UnicodeDecodeError:
         raise FrameworkError(["tệp bộ tiêu chí phải lưu dạng UTF-8"], str(p)) from None
     try:

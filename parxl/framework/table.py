@@ -194,7 +194,7 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
-        raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
+        raise FrameworkError(["không tìm thấy tệp"], str(p), unread=True) from None
     except Exception:  # openpyxl raises many types for non-xlsx input
         raise FrameworkError(
             ["không đọc được bảng Excel: cần tệp .xlsx có trang 'Bộ tiêu chí' (tệp .csv, .xls hay tệp hỏng: mở "
@@ -979,9 +979,11 @@ def _word_table(p: Path) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]], l
     import docx
 
     try:
+        if not p.exists():  # python-docx says "Package not found"
+            raise FileNotFoundError(p)
         document = docx.Document(str(p))
     except FileNotFoundError:
-        raise FrameworkError(["không tìm thấy tệp"], str(p)) from None
+        raise FrameworkError(["không tìm thấy tệp"], str(p), unread=True) from None
     except Exception:  # python-docx raises many types for a file that is not .docx
         raise FrameworkError(["không đọc được tệp Word: cần tệp .docx (tệp .doc hay .pdf: mở bằng Word rồi lưu "
                               "dạng Word Document .docx)"], str(p)) from None
