@@ -1038,3 +1038,40 @@ def test_any_text_is_audited_without_crashing(text: str) -> None:
     for x in found:
         assert x.kind in ("sum", "percent", "restated", "losses", "name")
         assert x.quotes and all(q.where.startswith("dòng ") for q in x.quotes)
+
+
+_PENALTY_TEXT = ("Tổng số điểm bị trừ là 6,54 điểm.\n"
+                 "1. Lĩnh vực 1 - Công tác chỉ đạo: bị trừ 0,59 điểm, chiếm tỷ lệ 9,02% so với tổng số điểm bị trừ.\n"
+                 "Quận 1 đạt điểm tối đa ở Lĩnh vực 2 - Cải cách thể chế; Lĩnh vực 4 - Cải cách tổ chức bộ máy; "
+                 "{penalty}.\n")
+
+
+@pytest.mark.parametrize("penalty", ["điểm trừ 1 điểm", "bị Điểm trừ 1 điểm", "điểm trừ là 1 điểm"])
+def test_penalty_points_are_not_the_total_deducted(penalty: str) -> None:
+    """qa5 B5a: "điểm trừ 1 điểm" (the penalty, parxl's remedy directive) in a sentence naming two
+    domains is not "the total deducted is 1" (0,59 is 59% of 1, not 9,02%)."""
+    a = Audit(read_text(_PENALTY_TEXT.format(penalty=penalty)))
+    assert a.run() == []
+    assert passed(a, "percent", "9.02")
+
+
+def test_total_of_deducted_points_still_read_as_such() -> None:
+    """"tổng điểm trừ 6,45 điểm" is the total deducted (6,54 elsewhere): not a penalty."""
+    found = audit_text(_PENALTY_TEXT.format(penalty="tổng điểm trừ 6,45 điểm"))
+    assert {frozenset((x.stated, x.expected)) for x in found if x.kind == "restated"} == {
+        frozenset((D("6.45"), D("6.54")))}
+
+
+_NOTES_TEXT = ("6. Cải cách tài chính công: 1,68/2 điểm (không đạt 0,32 điểm).\n"
+               "- Giải ngân vốn đầu tư công: đạt {a}/1 điểm.\n"
+               "- Sắp xếp lại, xử lý nhà, đất: đạt 0,75/1 điểm.\n"
+               "Ghi chú:\n"
+               "- Lĩnh vực 1: có tiêu chí thành phần không áp dụng; điểm tối đa áp dụng 9,5/10 điểm.\n")
+
+
+def test_bullets_after_ghi_chu_are_notes_not_items() -> None:
+    """qa5 B5b: parxl's interim report ends with "Ghi chú:" and "- Lĩnh vực 1: ... 9,5/10 điểm";
+    that note is not one more item of the last domain (0,93 + 0,75 = 1,68, not 11,18)."""
+    assert audit_text(_NOTES_TEXT.format(a="0,93")) == []
+    # the domain's own items are still added up: 0,83 + 0,75 = 1,58, not 1,68
+    assert summary(audit_text(_NOTES_TEXT.format(a="0,83"))) == {("sum", D("1.68"), D("1.58"))}

@@ -187,3 +187,47 @@ def test_a_changed_share_in_the_domain_table_is_found(demos: dict[str, Path], fr
     assert found[0].quotes[0].where.startswith(("Bảng 1, dòng ", "bảng thứ 2 trong văn bản, dòng "))
     wb, _ = compare_workbook(load_document(out), demos[framework] / FILLED)
     assert {(x.kind, x.stated, x.expected) for x in wb} == {("workbook", _vn(new), _vn(old))}, _show(wb)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_reports_with_a_penalty_and_an_exempt_item_agree_with_their_workbook(
+        demos: dict[str, Path], framework: str, tmp_path: Path) -> None:
+    """qa5 B5: with a penalty ("điểm trừ 1 điểm", not the total of deducted points) and an item
+    "Không áp dụng" (the note "- Lĩnh vực 1: ... 9,5/10 điểm" after the last domain's items is not
+    one of them), parxl's own reports still audit clean, alone and against their workbook."""
+    from parxl.framework.load import builtin
+    from parxl.report import make_report
+    from parxl.workbook.fill import fill_values
+
+    fw = builtin(framework)
+    exempt = next(i for d in fw.domains for i in d.items if i.scorer == "self" and not i.hidden)
+    values: dict[tuple[str, str], object] = {(exempt.code, "status"): "Không áp dụng"}
+    if fw.penalties:
+        values[(fw.penalties[0].code, "count")] = 2
+    wb = tmp_path / "mau.xlsx"
+    fill_values(demos[framework] / FILLED, values, wb)
+    found: dict[str, str] = {}
+    for kind in ("self-assessment", "interim", "remedy"):
+        out = tmp_path / f"{kind}.docx"
+        make_report(kind, [wb], out)
+        found[kind] = _show(audit_file(out, against=wb))
+    assert found == {"self-assessment": "", "interim": "", "remedy": ""}
+    if not fw.penalties:
+        return
+    # the penalty is compared with the workbook's: "điểm trừ 1 điểm" changed to 2 in Word is found
+    from parxl.audit.against import compare_workbook
+    from parxl.audit.document import load_document
+
+    def penalty_to_two(d: object) -> tuple[str, str]:
+        for p in d.paragraphs:  # type: ignore[attr-defined]
+            for run in p.runs:
+                if "điểm trừ 1 điểm" in run.text:
+                    run.text = run.text.replace("điểm trừ 1 điểm", "điểm trừ 2 điểm")
+                    return "1", "2"
+        raise AssertionError("no penalty in the directive")
+
+    edited = tmp_path / "sua.docx"
+    _edit(tmp_path / "remedy.docx", edited, penalty_to_two)
+    wrong, _ = compare_workbook(load_document(edited), wb)
+    assert {(x.kind, x.stated, x.expected) for x in wrong} == {("workbook", Decimal(2), Decimal(1))}, _show(wrong)
+    assert wrong[0].message.startswith("Văn bản nêu điểm trừ là 2 nhưng bảng tính mau.xlsx cho 1")

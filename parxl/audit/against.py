@@ -20,8 +20,10 @@ from parxl.audit.checks import (
     Check,
     Inconsistency,
     Quote,
+    _num,
     cell_figure,
     domain_key,
+    is_penalty,
     share_columns,
 )
 from parxl.audit.document import Document, Para
@@ -37,6 +39,7 @@ _FULL_MARKS = re.compile(r"đạt\s+(?:điểm\s+)?tối\s+đa\s+(?:ở|tại|c�
 _BONUS = re.compile(r"điểm\s+th(?:ưởng|ường|uong)", re.I)  # "Điểm thường" is a common slip
 _BONUS_CAP = re.compile(
     rf"tối\s+đa\s+(?:chỉ\s+)?(?:được\s+)?(?:nhận\s+|tính\s+|cộng\s+)?(?P<v>{NUM})\s*điểm\s+th(?:ưởng|ường)", re.I)
+_PENALTY = re.compile(rf"(?<!\w)điểm\s+(?P<t>trừ)\s*(?:là\s*|:\s*)?(?P<v>{NUM})\s*điểm", re.I)
 _SURVEY = re.compile(r"xã hội học|xhh|sự hài lòng|sipas|par index", re.I)
 
 
@@ -229,11 +232,15 @@ class _Compare:
                 if v is not None:
                     self.compare("điểm thưởng tối đa được tính", Num(v, cap.group("v"), cap.start("v"), cap.end("v"), 0),
                                  fw.bonus_cap, p, cap.start("v"))
-            none = re.search(r"không\s+có\s+nội\s+dung\s+nào\s+bị\s+điểm\s+trừ", low)
+            none = re.search(r"không\s+có\s+(?:nội\s+dung\s+nào\s+bị\s+)?điểm\s+trừ", low)
             if none and fw.penalties:
                 zero = Num(Decimal(0), "0", 0, 0, 2, unit="điểm")
                 self.compare("điểm trừ (văn bản nêu không có nội dung nào bị điểm trừ)", zero, s.penalty, p,
                              none.start())
+            for pm in _PENALTY.finditer(p.text):
+                n = _num(pm, "v", points=True)
+                if n is not None and fw.penalties and is_penalty(p.text, pm.start("t")):
+                    self.compare("điểm trừ", n, s.penalty, p, pm.start("v"))
 
 
 def compare_workbook(doc: Document, workbook: str | Path) -> tuple[list[Inconsistency], list[Check]]:

@@ -144,6 +144,18 @@ class DomainName:
 _DEDUCTION = re.compile(
     rf"trừ\s+(?P<v>{NUM})\s*(?:(?:điểm\s*)?/\s*(?P<of>{NUM})\s*)?điểm", re.I
 )
+# "điểm trừ 1 điểm", "bị Điểm trừ": the penalty points (the framework's "Điểm trừ" criteria),
+# not points deducted ("bị trừ", "điểm bị trừ", "tổng (số) điểm trừ" are deducted points)
+_PENALTY_BEFORE = re.compile(r"(?<!\w)điểm\s*$", re.I)
+_DEDUCTED_TOTAL_BEFORE = re.compile(r"(?:tổng|số)\s+điểm\s*$", re.I)
+
+
+def is_penalty(text: str, start: int) -> bool:
+    """Whether "trừ" at ``start`` is the penalty ("điểm trừ 1 điểm"), not a deduction."""
+    before = text[max(0, start - 20):start]
+    return bool(_PENALTY_BEFORE.search(before)) and not _DEDUCTED_TOTAL_BEFORE.search(before)
+
+
 _TOTAL_DEDUCTED = re.compile(
     rf"tổng\s+(?:số\s+)?điểm\s+(?:bị\s+)?trừ\s*(?:là|:)?\s*(?P<v>{NUM})\s*điểm", re.I
 )
@@ -466,7 +478,7 @@ class Audit:
             pf = ParaFacts(p, f.numbers, f.fractions)
             for m in _DEDUCTION.finditer(p.text):
                 v = _num(m, "v", points=True)
-                if v is not None:
+                if v is not None and not is_penalty(p.text, m.start()):
                     pf.deductions.append(Deduction(v, _num(m, "of", points=True), m.start(), m.end()))
             self.facts[p.index] = pf
         self.found: list[Inconsistency] = []

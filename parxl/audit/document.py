@@ -3,7 +3,8 @@
 Reports mark their structure by hand: ``I.`` (roman), ``1.`` / ``2.1/`` (numbered), ``a)``,
 ``-`` and ``+`` bullets, Markdown ``#`` headings. Each paragraph gets an outline level from its
 marker; plain paragraphs have none. A plain paragraph ends a bullet list (it is text after the
-list) but belongs to the numbered section it is in.
+list) but belongs to the numbered section it is in. A "Ghi chú:" (or "Lưu ý:") line closes the
+numbered sections above it and holds the bullets below it: they are notes, not items.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _PLUS = re.compile(r"^\+\s*(?=\S)")
 #: outline levels by marker kind (smaller = higher in the outline)
 LEVEL_ROMAN, LEVEL_NUMBER, LEVEL_LETTER, LEVEL_PAREN, LEVEL_DASH, LEVEL_PLUS = 10, 20, 40, 45, 50, 60
 BULLET_LEVEL = LEVEL_DASH
+#: "Ghi chú:" on a line of its own: its bullets are notes, not items of the section above it
+NOTES_LEVEL = BULLET_LEVEL - 1
+_NOTES = re.compile(r"^(?:ghi\s+chú|chú\s+thích|lưu\s+ý|chú\s+ý)\s*:?$", re.I)
 
 
 @dataclass
@@ -188,6 +192,15 @@ def build_outline(paras: list[Para]) -> Section:
     root = Section(None, -1)
     stack = [root]
     for p in paras:
+        if p.level is None and _NOTES.match(p.text):
+            # notes close the numbered sections above them and hold the bullets below them, so a
+            # note "- Lĩnh vực 1: ... 9,5/10 điểm" is not one more item of the last domain
+            while len(stack) > 1 and stack[-1].level >= LEVEL_NUMBER:
+                stack.pop()
+            notes = Section(p, NOTES_LEVEL)
+            stack[-1].content.append(notes)
+            stack.append(notes)
+            continue
         if p.level is None:
             while len(stack) > 1 and stack[-1].level >= BULLET_LEVEL:
                 stack.pop()
