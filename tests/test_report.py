@@ -1357,3 +1357,41 @@ def test_an_office_whose_return_was_refused_is_named_and_the_directive_asks_for_
             "liệu (02 tiêu chí thành phần, 4 điểm chưa xác định); đề nghị gửi số liệu về Phòng Nội vụ chậm nhất "
             "trong 10 ngày làm việc kể từ ngày nhận được văn bản này.")
     assert line in text and text[text.index(line) - 1].startswith("3. Phòng Nội vụ theo dõi, đôn đốc")
+
+
+def _docx_all_text(path: Path) -> str:
+    """Every paragraph and table cell of a .docx (the header is a table)."""
+    import docx
+
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("kind", ["self-assessment", "interim", "remedy"])
+def test_a_workbook_without_a_body_name_gets_a_blank_not_its_file_name(mini: Framework, tmp_path: Path,
+                                                                        kind: str) -> None:
+    """qa5 B4: the body was the file's name ("ỦY BAN NHÂN DÂN BAO CAO QUY 3"), silently. Now a
+    blank to fill in, and a warning that says which cell is empty (as for a missing year)."""
+    values = {k: v for k, v in PERFECT_MINI.items() if k != ("_body", "name")}
+    wb = _workbook(mini, values, tmp_path / "Bao cao quy 3.xlsx", tmp_path / "t.xlsx")
+    out = tmp_path / f"{kind}.docx"
+    result = make_report(kind, [wb], out)
+    assert [w for w in result.warnings if "tên cơ quan, đơn vị" in w] == [
+        "Tệp không ghi tên cơ quan, đơn vị (ô C2 'Cơ quan, đơn vị' trang 'Tổng hợp'): văn bản để trống tên cơ "
+        "quan, đơn vị."]
+    text = _docx_all_text(out)
+    assert "bao cao quy 3" not in text.casefold()
+    assert "ỦY BAN NHÂN DÂN ................" in text
+    assert "................, ngày ...... tháng ......" in text
+
+
+def test_ranking_names_a_nameless_body_by_its_file_and_says_so(mini: Framework, tmp_path: Path) -> None:
+    t = tmp_path / "t.xlsx"
+    a = _workbook(mini, PERFECT_MINI, tmp_path / "a.xlsx", t)
+    nameless = {k: v for k, v in PERFECT_MINI.items() if k != ("_body", "name")}
+    b = _workbook(mini, nameless, tmp_path / "Bao cao quy 3.xlsx", t)
+    result = make_report("ranking", [a, b], tmp_path / "xh.docx")
+    assert "Tệp Bao cao quy 3.xlsx không ghi tên cơ quan, đơn vị (ô C2 'Cơ quan, đơn vị' trang 'Tổng hợp'): bảng " \
+           "xếp hạng ghi tên tệp 'Bao cao quy 3'." in result.warnings
+    assert "Bao cao quy 3" in _docx_all_text(tmp_path / "xh.docx")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
@@ -19,6 +20,9 @@ from parxl.report.info import KINDS, ReportInfo
 from parxl.workbook.layout import MISSING_OFFICES
 
 TASK_SHEET = "Nhiệm vụ"
+#: a body name left blank for the signer to fill in (as the date line's blanks), and where it is
+BLANK_NAME = "................"
+NAME_CELL = "ô C2 'Cơ quan, đơn vị' trang 'Tổng hợp'"
 
 
 def load_body(path: str | Path) -> Body:
@@ -28,9 +32,14 @@ def load_body(path: str | Path) -> Body:
 
     ret = read_return(path)
     s = score_values(ret.framework, ret.values)
-    name = ret.body.strip() or Path(path).stem
-    return Body(ret.framework, s, dict(ret.values), name, ret.year.strip() or "......", Path(path),
+    return Body(ret.framework, s, dict(ret.values), ret.body.strip(), ret.year.strip() or "......", Path(path),
                 _missing_offices(ret.meta.get(MISSING_OFFICES, ""), ret.framework))
+
+
+def _file_named(body: Body) -> Body:
+    """A body whose workbook has no name, named by its file: to rank it, or to match it with
+    another year's file."""
+    return dataclasses.replace(body, name=body.path.stem) if not body.name and body.path else body
 
 
 def _missing_offices(text: str, fw: Framework) -> dict[str, str]:
@@ -142,17 +151,23 @@ def build_report(
         raise InputError("; ".join(f"{key}: {msg}" for key, msg in info.rank_problems()))
     if not bodies:
         raise InputError("cần ít nhất một tệp đã chấm điểm")
+    previous = [_file_named(b) for b in previous]
     if kind == "ranking":
         if len(bodies) < 2:
             raise InputError(f"báo cáo xếp hạng cần ít nhất hai cơ quan, đơn vị (đã nhận {len(bodies)} tệp); "
                              "báo cáo của một đơn vị: dùng --kind self-assessment")
-        return C.ranking(bodies, info, previous, groups, previous_ranks)
+        ranked = C.ranking([_file_named(b) for b in bodies], info, previous, groups, previous_ranks)
+        ranked.warnings += [f"Tệp {b.path.name} không ghi tên cơ quan, đơn vị ({NAME_CELL}): bảng xếp hạng ghi "
+                            f"tên tệp '{b.path.stem}'." for b in bodies if not b.name and b.path]
+        return ranked
     if len(bodies) > 1:
         raise InputError(f"báo cáo '{kind}' lập cho một cơ quan, đơn vị: chỉ nhận một tệp "
                          f"(đã nhận {len(bodies)}); dùng --kind ranking để xếp hạng nhiều đơn vị")
     if len(previous) > 1:
         raise InputError("--previous chỉ nhận một tệp năm trước cho báo cáo của một đơn vị")
     body = bodies[0]
+    if not body.name:
+        body = dataclasses.replace(body, name=BLANK_NAME)
     prev = previous[0] if previous else None
     if kind == "self-assessment":
         report = C.self_assessment(body, info, prev)
@@ -162,6 +177,9 @@ def build_report(
             report.warnings.append("Báo cáo sơ kết không dùng số liệu năm trước: bỏ qua --previous.")
     else:
         report = C.remedy(body, info, prev)
+    if body.name == BLANK_NAME:
+        report.warnings.append(f"Tệp không ghi tên cơ quan, đơn vị ({NAME_CELL}): văn bản để trống tên cơ quan, "
+                               "đơn vị.")
     if body.year == "......":
         report.warnings.append("Tệp không ghi năm đánh giá (ô 'Năm đánh giá' trang 'Tổng hợp'): văn bản để trống năm.")
     return report
