@@ -1395,3 +1395,16 @@ def test_ranking_names_a_nameless_body_by_its_file_and_says_so(mini: Framework, 
     assert "Tệp Bao cao quy 3.xlsx không ghi tên cơ quan, đơn vị (ô C2 'Cơ quan, đơn vị' trang 'Tổng hợp'): bảng " \
            "xếp hạng ghi tên tệp 'Bao cao quy 3'." in result.warnings
     assert "Bao cao quy 3" in _docx_all_text(tmp_path / "xh.docx")
+
+
+@pytest.mark.parametrize(("period", "warned"), [
+    ("6 tháng đầu năm 2024", True), ("đến ngày 25/8/2024", True),
+    ("6 tháng đầu năm 2023", False), ("6 tháng đầu năm", False), ("", False)])
+def test_interim_period_naming_another_year_is_warned(books: dict[str, Path], period: str, warned: bool) -> None:
+    """qa5 B7: --period "6 tháng đầu năm 2024" on the 2023 workbook (last year's file picked by
+    mistake, or a wrong period) gave a report without a word."""
+    rep = build_report("interim", [load_body(books["q1"])], info=ReportInfo(period=period))
+    about = [w for w in rep.warnings if w.startswith("Kỳ sơ kết")]
+    assert about == ([f"Kỳ sơ kết '{period}' ghi năm 2024, nhưng tệp là số liệu năm 2023 (ô C3 'Năm đánh giá' trang "
+                      "'Tổng hợp'): kiểm tra lại kỳ sơ kết (--period) hoặc tệp (có thể đã chọn nhầm tệp của năm "
+                      "khác)."] if warned else [])
