@@ -414,14 +414,18 @@ def verify(
     ] = None,
 ) -> None:
     """So sánh mọi ô công thức (LibreOffice, formulas) với bộ chấm điểm Python."""
-    from parxl.verify import cell_meanings
+    from parxl.verify import cell_meanings, default_engines
     from parxl.verify import verify as do_verify
     from parxl.workbook.read import read_return
 
-    engines = tuple(engine or ("libreoffice", "formulas"))
-    diffs = do_verify(workbook, engines)
     ret = read_return(workbook)
-    n = len(cell_meanings(ret.framework, ret.meta.get("flavor", "native")))
+    flavor = ret.meta.get("flavor", "native")
+    engines = tuple(engine) if engine else default_engines(flavor)
+    if not engine and "libreoffice" not in engines:
+        err.print("Lưu ý: biểu mẫu này tính điểm bằng các hàm PAR_… của parxl (tạo với --flavor udf), "
+                  "LibreOffice không chạy được các hàm này nên chỉ kiểm tra bằng formulas.", highlight=False)
+    diffs = do_verify(workbook, engines)
+    n = len(cell_meanings(ret.framework, flavor))
     for d in diffs[:200]:
         err.print(d.describe(), highlight=False)
     if diffs:

@@ -140,12 +140,21 @@ def compare(
     return diffs
 
 
-def verify(
-    path: str | Path, engines: tuple[str, ...] = ("libreoffice", "formulas")
-) -> list[Difference]:
+def default_engines(flavor: str) -> tuple[str, ...]:
+    """The engines a workbook of this flavour is verified with when none is named: LibreOffice
+    cannot call the PAR_* functions of the UDF flavour (every computed cell would be #NAME?)."""
+    return ("formulas",) if flavor == "udf" else ("libreoffice", "formulas")
+
+
+def verify(path: str | Path, engines: tuple[str, ...] | None = None) -> list[Difference]:
+    """Every computed cell as ``engines`` recalculate it, against Python (default: the engines
+    that can run the workbook's flavour, :func:`default_engines`)."""
     from parxl.calc import computed_values
 
-    read_return(path)  # a file that is not a readable parxl workbook: the guarded reader says why
+    # a file that is not a readable parxl workbook: the guarded reader says why
+    ret = read_return(path)
+    if engines is None:
+        engines = default_engines(ret.meta.get("flavor", "native"))
     diffs: list[Difference] = []
     for engine in engines:
         diffs.extend(compare(path, computed_values(Path(path), engine), engine))  # type: ignore[arg-type]

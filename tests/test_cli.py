@@ -189,6 +189,29 @@ def test_udf_flavour_verifies_headlessly_from_the_command_line(tmp_path: Path) -
     assert "Khớp" in run("verify", filled, "--engine", "formulas")
 
 
+def test_udf_flavour_is_not_verified_or_recalculated_by_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice cannot run the PAR_* functions: `verify` with no engine named checks the UDF
+    flavour with formulas only and says why (before: every computed cell '#NAME?', exit 1);
+    naming LibreOffice is refused, saying to use formulas (before, recalc wrote '#NAME?' in every
+    computed cell with no word)."""
+    template = tmp_path / "mẫu udf.xlsx"
+    run("build", MINI, "--flavor", "udf", "-o", template)
+    values = tmp_path / "v.csv"
+    values.write_text("code,field,value\n1.1.2,rate,\"55,5%\"\n", "utf-8")
+    filled = tmp_path / "điền.xlsx"
+    run("fill", template, "--values", values, "-o", filled)
+    text = " ".join(run("verify", filled).split())
+    assert "LibreOffice không chạy được các hàm này nên chỉ kiểm tra bằng formulas" in text, text
+    assert "(formulas) trùng với Python" in text, text
+    for args in (("verify", filled, "--engine", "libreoffice"),
+                 ("recalc", filled, "--engine", "libreoffice", "-o", tmp_path / "tính lại.xlsx")):
+        text = " ".join(run(*args, code=1).split())
+        assert "điền.xlsx" in text and "LibreOffice không chạy được các hàm này" in text, (args, text)
+        assert "Hãy dùng --engine formulas" in text, (args, text)
+        assert "bảng tính cho" not in text, (args, text)
+    assert not (tmp_path / "tính lại.xlsx").exists()
+
+
 def test_demo_with_bodies_writes_a_province(tmp_path: Path) -> None:
     out = run("demo", "--bodies", "6", "-o", tmp_path / "tỉnh")
     assert "tra-ve" in out

@@ -210,8 +210,22 @@ def _check_engine(engine: str, src: Path) -> None:
         )
 
 
+def _check_functions(engine: str, src: Path) -> None:
+    """LibreOffice cannot call parxl's PAR_* functions: a template of the UDF flavour would get
+    #NAME? in every computed cell, so it is refused (its '_parxl' sheet says which flavour)."""
+    from parxl.workbook.read import flavor_of
+
+    if engine == "libreoffice" and flavor_of(src) == "udf":
+        raise InputError(
+            "biểu mẫu này tính điểm bằng các hàm PAR_… của parxl (tạo với --flavor udf); LibreOffice "
+            "không chạy được các hàm này, mọi ô tính toán sẽ là #NAME?. Hãy dùng --engine formulas.",
+            Location(file=str(src)),
+        )
+
+
 def _typed_values(src: Path, engine: Engine, sheets: list[str]) -> _Typed:
     _check_engine(engine, src)
+    _check_functions(engine, src)
     if engine == "libreoffice":
         from parxl.calc import libreoffice
 
@@ -298,7 +312,8 @@ def register_functions(funcs: Mapping[str, Callable[..., Any]]) -> None:
     ``formulas`` engine, so workbooks using xlwings UDFs calculate headlessly.
 
     See :func:`parxl.calc.formulas_engine.register_functions` for the argument conversion.
-    LibreOffice cannot call Python UDFs: with that engine such cells give ``#NAME?``.
+    LibreOffice cannot call Python UDFs (such cells give ``#NAME?``): it refuses a template of
+    the UDF flavour.
     """
     from parxl.calc import formulas_engine
 

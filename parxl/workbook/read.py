@@ -85,3 +85,24 @@ def _input_columns(fw: Framework) -> dict[str, tuple[tuple[tuple[str, str], str]
             i.code: tuple(((i.code, name), key) for name, key in L.input_columns(i).items())
             for i in fw.items}
     return columns
+
+
+def flavor_of(path: str | Path) -> str | None:
+    """The flavour a parxl template was built in, as its '_parxl' sheet records it ("native",
+    "udf"); None for a workbook that is not a readable parxl template (it is then recalculated
+    as any workbook)."""
+    from parxl.workbook.fastread import open_package, read_meta
+
+    try:
+        pkg = open_package(Path(path))
+    except WorkbookError:
+        return None
+    try:
+        if L.META not in pkg.sheets:
+            return None
+        meta, _, _ = read_meta(pkg, str(path))
+    except WorkbookError:
+        return None
+    finally:
+        pkg.zf.close()
+    return meta.get("flavor", "native")
