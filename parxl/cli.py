@@ -394,11 +394,19 @@ def _score_summary(fw: Any, s: Any) -> None:
 def recalc(
     workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả")],
-    engine: Annotated[str, typer.Option(help="libreoffice hoặc formulas")] = "libreoffice",
+    engine: Annotated[str | None, typer.Option(
+        help="libreoffice hoặc formulas (bỏ trống: libreoffice; biểu mẫu --flavor udf: formulas)")] = None,
 ) -> None:
     """Tính lại mọi công thức bằng LibreOffice hoặc thư viện formulas."""
     from parxl.calc import recalc as do_recalc
+    from parxl.verify import default_engines
+    from parxl.workbook.read import flavor_of
 
+    if engine is None:
+        engine = default_engines(flavor_of(workbook) or "native")[0]
+        if engine != "libreoffice":
+            err.print("Lưu ý: biểu mẫu này tính điểm bằng các hàm PAR_… của parxl (tạo với --flavor udf), "
+                      "LibreOffice không chạy được các hàm này nên tính lại bằng formulas.", highlight=False)
     if engine not in ("libreoffice", "formulas"):
         raise ParxlError(f"--engine phải là 'libreoffice' hoặc 'formulas', không phải '{engine}'")
     do_recalc(workbook, output, engine)  # type: ignore[arg-type]

@@ -210,6 +210,11 @@ def test_udf_flavour_is_not_verified_or_recalculated_by_libreoffice(tmp_path: Pa
         assert "Hãy dùng --engine formulas" in text, (args, text)
         assert "bảng tính cho" not in text, (args, text)
     assert not (tmp_path / "tính lại.xlsx").exists()
+    # no engine named: recalculated by formulas, which runs the PAR_* functions, and said so
+    text = " ".join(run("recalc", filled, "-o", tmp_path / "tính lại.xlsx").split())
+    assert "nên tính lại bằng formulas" in text, text
+    ws = openpyxl.load_workbook(tmp_path / "tính lại.xlsx", data_only=True)["Lĩnh vực 1"]
+    assert ws["O7"].value == pytest.approx(1.11)  # 2 × 55.5%, by PAR_SCORE
 
 
 def test_demo_with_bodies_writes_a_province(tmp_path: Path) -> None:
