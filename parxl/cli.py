@@ -279,7 +279,7 @@ def fill(
 
 def _score_table(fw: Any, s: Any, body: str) -> Table:
     # light borders: on an 80-column console the domain names keep ~20 characters a line
-    t = Table(title=f"Kết quả chấm điểm{(' — ' + body) if body else ''}", box=box.SIMPLE_HEAD)
+    t = Table(title=f"Kết quả chấm điểm{(' — ' + escape(body)) if body else ''}", box=box.SIMPLE_HEAD)
     for h in (
         "Mã",
         "Lĩnh vực",
@@ -297,8 +297,8 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
     for d in fw.domains:
         g = s.domains[d.code]
         t.add_row(
-            d.code,
-            d.name,
+            escape(d.code),
+            escape(d.name),
             _pts(g.applicable),
             _pts(g.achieved),
             _pts(g.deducted),
@@ -435,7 +435,7 @@ def verify(
     diffs = do_verify(workbook, engines)
     n = len(cell_meanings(ret.framework, flavor))
     for d in diffs[:200]:
-        err.print(d.describe(), highlight=False)
+        err.print(escape(d.describe()), highlight=False)
     if diffs:
         err.print(
             f"[bold red]{len(diffs)} ô khác nhau[/] (trên {n} ô công thức × {len(engines)} động cơ)."

@@ -217,6 +217,53 @@ def test_udf_flavour_is_not_verified_or_recalculated_by_libreoffice(tmp_path: Pa
     assert ws["O7"].value == pytest.approx(1.11)  # 2 × 55.5%, by PAR_SCORE
 
 
+def _verify_with_one_wrong_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wrong: float) -> str:
+    """`parxl verify --engine formulas` on a return where the engine gives ``wrong`` for item
+    1.1.2's achieved points (Lĩnh vực 1!O7, 2 × 55,5% = 1,11 in Python): its output."""
+    import parxl.calc
+
+    template = tmp_path / "mẫu.xlsx"
+    run("build", MINI, "-o", template)
+    values = tmp_path / "v.csv"
+    values.write_text('code,field,value\n1.1.2,rate,"55,5%"\n', "utf-8")
+    filled = tmp_path / "điền.xlsx"
+    run("fill", template, "--values", values, "-o", filled)
+    real = parxl.calc.computed_values
+
+    def perturbed(src: Path, engine: Any) -> dict[str, dict[str, object]]:
+        got = real(src, engine)
+        got["Lĩnh vực 1"]["O7"] = wrong
+        return got
+
+    monkeypatch.setattr(parxl.calc, "computed_values", perturbed)
+    return " ".join(run("verify", filled, "--engine", "formulas", code=1).split())
+
+
+def test_verify_says_which_engine_disagreed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each difference starts with its engine's tag; Rich read '[formulas]' as markup and dropped
+    it, so the lines of two engines could not be told apart."""
+    text = _verify_with_one_wrong_cell(tmp_path, monkeypatch, 1.12)
+    assert "[formulas] trang 'Lĩnh vực 1' ô O7 (mục 1.1.2: điểm đạt)" in text, text
+    assert "1 ô khác nhau" in text, text
+
+
+def test_names_with_brackets_are_printed_whole(tmp_path: Path) -> None:
+    """A body or domain name with '[…]' (a file 'QĐ [dự thảo].xlsx' of 'Xã [thử]') is shown as
+    written, not read as Rich markup and dropped."""
+    fw = tmp_path / "bộ [mới].yaml"
+    fw.write_text(Path(MINI).read_text("utf-8").replace("name: Công tác chỉ đạo, điều hành",
+                                                          "name: Chỉ đạo [mới]"), "utf-8")
+    template = tmp_path / "QĐ [dự thảo].xlsx"
+    assert "QĐ [dự thảo].xlsx" in run("build", fw, "-o", template)
+    values = tmp_path / "v [1].csv"
+    values.write_text("code,field,value\n_body,name,Xã [thử]\n1.1.1,done,Có\n", "utf-8")
+    filled = tmp_path / "đã điền [bản cuối].xlsx"
+    assert "đã điền [bản cuối].xlsx" in run("fill", template, "--values", values, "-o", filled)
+    text = run("score", filled)
+    assert "Kết quả chấm điểm — Xã [thử]" in text, text
+    assert "Chỉ đạo [mới]" in text, text
+
+
 def test_demo_with_bodies_writes_a_province(tmp_path: Path) -> None:
     out = run("demo", "--bodies", "6", "-o", tmp_path / "tỉnh")
     assert "tra-ve" in out
