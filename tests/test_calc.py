@@ -393,6 +393,18 @@ def test_formulas_reuses_compiled_model_for_same_formulas(tmp_path: Path) -> Non
     _assert_values(computed_values(src, "formulas"), PAR_EXPECTED)  # and back again
 
 
+def test_formulas_calculates_a_file_named_with_brackets(tmp_path: Path) -> None:
+    """`formulas` names each cell after its file in brackets ('[x.xlsx]SHEET'!A1): a return saved
+    as 'QĐ [dự thảo].xlsx' had #REF! or nothing in its computed cells, so `verify` reported
+    differences and `recalc` wrote them, where LibreOffice calculated it as any file."""
+    from parxl.calc import formulas_engine
+
+    src = _par_workbook(tmp_path / "QĐ [dự thảo].xlsx")
+    formulas_engine.clear_cache()  # compiled from this file, not a cached model of another
+    _assert_values(computed_values(src, "formulas"), PAR_EXPECTED)
+    assert sorted(os.listdir(tmp_path)) == ["QĐ [dự thảo].xlsx"]
+
+
 def test_register_functions_udf(tmp_path: Path) -> None:
     # test names, not PAR_*: the registry is global and parxl registers its own PAR_* UDFs
     seen: list[tuple[Any, ...]] = []

@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -334,7 +336,8 @@ def _calculate(src: Path) -> Any:
     sig = _signature(wb)
     hit = _cache.get(sig)
     if hit is None:
-        model = formulas.ExcelModel().loads(str(src)).finish()
+        with _plain_name(src) as path:
+            model = formulas.ExcelModel().loads(str(path)).finish()
         _cache[sig] = _Compiled(model, _input_cells(model))
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
@@ -345,6 +348,20 @@ def _calculate(src: Path) -> Any:
     for key, (sheet, addr) in hit.inputs.items():
         inputs[key] = _constant(_peek(sheets.get(sheet), addr))
     return hit.model.calculate(inputs=inputs)
+
+
+@contextmanager
+def _plain_name(src: Path) -> Iterator[Path]:
+    """``src``, or a copy of it under a plain name when its name has brackets: ``formulas``
+    names every cell after its file in brackets (``'[file.xlsx]SHEET'!A1``), and a file named
+    "QĐ [dự thảo].xlsx" gave #REF! or nothing in most computed cells."""
+    if "[" not in src.name and "]" not in src.name:
+        yield src
+        return
+    with tempfile.TemporaryDirectory(prefix="parxl-") as folder:
+        plain = Path(folder) / f"book{src.suffix}"
+        shutil.copyfile(src, plain)
+        yield plain
 
 
 def _peek(ws: Any, addr: str) -> Any:
