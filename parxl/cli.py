@@ -418,7 +418,7 @@ def recalc(
 def verify(
     workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
     engine: Annotated[
-        list[str] | None, typer.Option(help="Chỉ dùng động cơ này (lặp lại được)")
+        list[str] | None, typer.Option(help="Chỉ dùng bộ tính này: libreoffice hoặc formulas (lặp lại được)")
     ] = None,
 ) -> None:
     """So sánh mọi ô công thức (LibreOffice, formulas) với bộ chấm điểm Python."""
@@ -438,11 +438,11 @@ def verify(
         err.print(escape(d.describe()), highlight=False)
     if diffs:
         err.print(
-            f"[bold red]{len(diffs)} ô khác nhau[/] (trên {n} ô công thức × {len(engines)} động cơ)."
+            f"[bold red]{len(diffs)} ô khác nhau[/] (trên {n} ô công thức × {len(engines)} bộ tính)."
         )
         raise typer.Exit(1)
     out.print(
-        f"Khớp: {n} ô công thức × {len(engines)} động cơ ({', '.join(engines)}) trùng với Python."
+        f"Khớp: {n} ô công thức × {len(engines)} bộ tính ({', '.join(engines)}) trùng với Python."
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from parxl.framework.model import Framework
+from parxl.numbers import excel_text, format_vn_number
 from parxl.score import Scores, score_values
 from parxl.workbook.build import Formulas, build_workbook
 from parxl.workbook.read import read_return
@@ -29,10 +30,33 @@ class Difference:
     actual: Any
 
     def describe(self) -> str:
+        decimals = _decimals(self.expected, self.actual)
         return (
             f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({meaning_text(self.meaning)}): "
-            f"Python tính {self.expected!r}, bảng tính cho {self.actual!r}"
+            f"Python tính {_shown(self.expected, decimals)}, bảng tính cho {_shown(self.actual, decimals)}"
         )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _decimals(a: Any, b: Any) -> int:
+    """The fewest decimals, two at least, that show two numbers apart (0,16 and 0,1585291)."""
+    if not (_is_number(a) and _is_number(b)):
+        return 2
+    return next((d for d in range(2, 15) if format_vn_number(a, d) != format_vn_number(b, d)), 15)
+
+
+def _shown(value: Any, decimals: int) -> str:
+    """A cell's value in a message: a number as Vietnamese write it, a text quoted, TRUE/FALSE."""
+    if value is None:
+        return "ô trống"
+    if _is_number(value):
+        return format_vn_number(float(value), decimals)
+    if isinstance(value, bool):
+        return excel_text(value)
+    return f"'{value}'"
 
 
 _KINDS = {"item": "mục", "criterion": "tiêu chí", "domain": "lĩnh vực"}

@@ -247,6 +247,17 @@ def test_verify_says_which_engine_disagreed(tmp_path: Path, monkeypatch: pytest.
     assert "1 ô khác nhau" in text, text
 
 
+def test_verify_shows_numbers_as_vietnamese_write_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decimal commas, with as many decimals as show the two numbers apart (it printed Python's
+    repr, '1.1100001'); the engine is 'bộ tính' in the Vietnamese text, not 'engine'."""
+    text = _verify_with_one_wrong_cell(tmp_path, monkeypatch, 1.1100001)
+    assert "Python tính 1,11, bảng tính cho 1,1100001" in text, text
+    assert re.search(r"\(trên \d+ ô công thức × 1 bộ tính\)", text), text
+    text = " ".join(run("verify", tmp_path / "điền.xlsx", "--engine", "excel", code=1).split())
+    assert "Không có bộ tính 'excel'; chọn một trong: libreoffice, formulas." in text, text
+    assert "engine" not in text.replace("--engine", ""), text
+
+
 def test_names_with_brackets_are_printed_whole(tmp_path: Path) -> None:
     """A body or domain name with '[…]' (a file 'QĐ [dự thảo].xlsx' of 'Xã [thử]') is shown as
     written, not read as Rich markup and dropped."""

@@ -146,7 +146,7 @@ def test_a_wrong_cell_is_caught(tmp_path: Path) -> None:
     got["Lĩnh vực 1"]["O7"] = 1.12
     diffs = compare(filled, got, "libreoffice")
     assert [(d.sheet, d.cell) for d in diffs] == [("Lĩnh vực 1", "O7")]
-    assert "(mục 1.1.2: điểm đạt): Python tính 1.11, bảng tính cho 1.12" in diffs[0].describe()
+    assert "(mục 1.1.2: điểm đạt): Python tính 1,11, bảng tính cho 1,12" in diffs[0].describe()
 
 
 def test_every_computed_cell_is_described_in_vietnamese() -> None:

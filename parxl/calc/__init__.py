@@ -205,7 +205,7 @@ def _read_formula_cells(src: Path) -> list[tuple[str, list[str]]]:
 def _check_engine(engine: str, src: Path) -> None:
     if engine not in ENGINES:
         raise InputError(
-            f"Không có engine tính toán '{engine}'; chọn một trong: {', '.join(ENGINES)}.",
+            f"Không có bộ tính '{engine}'; chọn một trong: {', '.join(ENGINES)}.",
             Location(file=str(src)),
         )
 
