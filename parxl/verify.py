@@ -30,11 +30,21 @@ class Difference:
     actual: Any
 
     def describe(self) -> str:
-        decimals = _decimals(self.expected, self.actual)
+        percent = self.meaning[-1] in _FRACTIONS
+        expected, actual = (_scaled(v, 100.0 if percent else 1.0) for v in (self.expected, self.actual))
+        decimals = _decimals(expected, actual)
+        unit = "%" if percent else ""
         return (
             f"[{self.engine}] trang '{self.sheet}' ô {self.cell} ({meaning_text(self.meaning)}): "
-            f"Python tính {_shown(self.expected, decimals)}, bảng tính cho {_shown(self.actual, decimals)}"
+            f"Python tính {_shown(expected, decimals, unit)}, bảng tính cho {_shown(actual, decimals, unit)}"
         )
+
+
+_FRACTIONS = ("share", "index")  # cells that show a percentage
+
+
+def _scaled(value: Any, factor: float) -> Any:
+    return value * factor if _is_number(value) else value
 
 
 def _is_number(value: Any) -> bool:
@@ -48,12 +58,12 @@ def _decimals(a: Any, b: Any) -> int:
     return next((d for d in range(2, 15) if format_vn_number(a, d) != format_vn_number(b, d)), 15)
 
 
-def _shown(value: Any, decimals: int) -> str:
+def _shown(value: Any, decimals: int, unit: str = "") -> str:
     """A cell's value in a message: a number as Vietnamese write it, a text quoted, TRUE/FALSE."""
     if value is None:
         return "ô trống"
     if _is_number(value):
-        return format_vn_number(float(value), decimals)
+        return format_vn_number(float(value), decimals) + unit
     if isinstance(value, bool):
         return excel_text(value)
     return f"'{value}'"

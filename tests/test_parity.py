@@ -149,6 +149,21 @@ def test_a_wrong_cell_is_caught(tmp_path: Path) -> None:
     assert "(mục 1.1.2: điểm đạt): Python tính 1,11, bảng tính cho 1,12" in diffs[0].describe()
 
 
+def test_a_difference_shows_values_as_the_sheet_does() -> None:
+    """Vietnamese numbers with the decimals that tell them apart, a share or an index as a
+    percentage, a text quoted, a blank cell said so (it was Python's repr: 0.3142, None)."""
+    from parxl.verify import Difference
+
+    def text(meaning: tuple[str, ...], expected: Any, actual: Any) -> str:
+        return Difference("formulas", "Tổng hợp", "C28", meaning, expected, actual).describe().split("): ", 1)[1]
+
+    assert text(("result", "index"), 0.3142, 0.3159) == "Python tính 31,42%, bảng tính cho 31,59%"
+    assert text(("domain", "3", "share"), 0.25, "#DIV/0!") == "Python tính 25%, bảng tính cho '#DIV/0!'"
+    assert text(("result", "total"), 1234.5, None) == "Python tính 1.234,5, bảng tính cho ô trống"
+    assert text(("result", "total"), 0.1585291291815879, 0.16) == "Python tính 0,159, bảng tính cho 0,16"
+    assert text(("item", "1.1.1", "eff_status"), "Đạt", True) == "Python tính 'Đạt', bảng tính cho TRUE"
+
+
 def test_every_computed_cell_is_described_in_vietnamese() -> None:
     from parxl.framework import builtin, builtin_ids
     from parxl.verify import cell_meanings, meaning_text
