@@ -389,6 +389,11 @@ def _score_summary(fw: Any, s: Any) -> None:
     out.print(f"Trạng thái các tiêu chí thành phần: {counts}")
 
 
+def _udf_note(done: str) -> None:
+    err.print("Lưu ý: biểu mẫu này tính điểm bằng các hàm PAR_… của parxl (tạo với --flavor udf), "
+              f"LibreOffice không chạy được các hàm này nên {done} bằng formulas.", highlight=False)
+
+
 @app.command()
 @friendly
 def recalc(
@@ -405,8 +410,7 @@ def recalc(
     if engine is None:
         engine = default_engines(flavor_of(workbook) or "native")[0]
         if engine != "libreoffice":
-            err.print("Lưu ý: biểu mẫu này tính điểm bằng các hàm PAR_… của parxl (tạo với --flavor udf), "
-                      "LibreOffice không chạy được các hàm này nên tính lại bằng formulas.", highlight=False)
+            _udf_note("tính lại")
     if engine not in ("libreoffice", "formulas"):
         raise ParxlError(f"--engine phải là 'libreoffice' hoặc 'formulas', không phải '{engine}'")
     do_recalc(workbook, output, engine)  # type: ignore[arg-type]
@@ -430,8 +434,7 @@ def verify(
     flavor = ret.meta.get("flavor", "native")
     engines = tuple(engine) if engine else default_engines(flavor)
     if not engine and "libreoffice" not in engines:
-        err.print("Lưu ý: biểu mẫu này tính điểm bằng các hàm PAR_… của parxl (tạo với --flavor udf), "
-                  "LibreOffice không chạy được các hàm này nên chỉ kiểm tra bằng formulas.", highlight=False)
+        _udf_note("chỉ kiểm tra")
     diffs = do_verify(workbook, engines)
     n = len(cell_meanings(ret.framework, flavor))
     for d in diffs[:200]:
