@@ -159,6 +159,17 @@ def test_excel_table_blank_maximum_and_mistyped_maximum_are_caught(mini: Framewo
         from_dict(data)
 
 
+def test_a_wrong_maximum_is_told_once_not_again_by_each_tier(mini: Framework) -> None:
+    """A maximum written as text ("2") is reported; its tiers are not also "above a maximum of 0"."""
+    data = mini.to_dict()
+    item = data["domains"][0]["criteria"][0]["items"][1]
+    item["max"], item["rule"] = "2", {"kind": "tiers", "tiers": [[1, 2], [0.8, 1]]}
+    with pytest.raises(FrameworkError) as exc:
+        from_dict(data)
+    mine = [p for p in exc.value.problems if "(mục 1.1.2)" in p]
+    assert mine == ["domains[0].criteria[0].items[1].max (mục 1.1.2): phải là số, không phải '2'"]
+
+
 def test_public_api_is_complete_and_lazy() -> None:
     import subprocess
     import sys

@@ -258,8 +258,11 @@ def _read_item(
             + ", ".join(f"{k} ({v.label})" for k, v in KINDS.items()),
         )
         return None
+    # a maximum already reported wrong (missing, not a number, 0) is not held against the rule's
+    # points: they would all be "above a maximum of 0"
+    known_max = max_points if max_points > 0 else math.inf
     params, problems = KINDS[kind].normalize(
-        {k: v for k, v in raw_rule.items() if k != "kind"}, max_points
+        {k: v for k, v in raw_rule.items() if k != "kind"}, known_max
     )
     for p in problems:
         c.add(f"{path}.rule", p)
