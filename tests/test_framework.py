@@ -168,6 +168,12 @@ def test_a_wrong_maximum_is_told_once_not_again_by_each_tier(mini: Framework) ->
         from_dict(data)
     mine = [p for p in exc.value.problems if "(mục 1.1.2)" in p]
     assert mine == ["domains[0].criteria[0].items[1].max (mục 1.1.2): phải là số, không phải '2'"]
+    # the same for a bonus cap written "1,5": not also a wrong total
+    data = mini.to_dict()
+    data["bonus"]["cap"], data["total"] = "1,5", mini.total
+    with pytest.raises(FrameworkError) as exc:
+        from_dict(data)
+    assert exc.value.problems == ["bonus.cap: phải là số, không phải '1,5'"]
 
 
 def test_public_api_is_complete_and_lazy() -> None:

@@ -432,6 +432,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         domains.append(domain)
     bonus_items: list[Item] = []
     cap = 0.0
+    cap_known = True  # a cap written but not a number is reported once, not again in the total
     if "bonus" in data:
         bnode = data["bonus"]
         if not isinstance(bnode, dict):
@@ -439,6 +440,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         else:
             stated_cap = c.number(bnode, "cap", "bonus")
             cap = stated_cap or 0.0
+            cap_known = stated_cap is not None or bnode.get("cap") is None
             inodes = _list(c, bnode, "items", "bonus")
             for ii, inode in enumerate(inodes):
                 it = _item(c, inode, f"bonus.items[{ii}]", None, ("bonus",))
@@ -447,10 +449,9 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
                     bonus_items.append(it)
             total_bonus = sum_known([written_max(n) for n in inodes])
             # a cap written but not a number is reported above; none at all must be > 0
-            written = stated_cap is not None or bnode.get("cap") is None
-            if written and cap <= 0:
+            if cap_known and cap <= 0:
                 c.add("bonus.cap", "giới hạn điểm thưởng phải lớn hơn 0")
-            elif written and total_bonus is not None and cap > total_bonus + SUM_TOLERANCE:
+            elif cap_known and total_bonus is not None and cap > total_bonus + SUM_TOLERANCE:
                 c.add(
                     "bonus.cap",
                     f"giới hạn {pts(cap)} lớn hơn tổng điểm các mục thưởng {pts(total_bonus)}",
@@ -482,7 +483,7 @@ def from_dict(data: Any, source: str = "", *, authored: bool = True) -> Framewor
         penalties=tuple(penalty_items),
     )
     stated_total = c.number(data, "total", "$")
-    written_total = sum_known([*base_sums, cap])
+    written_total = sum_known([*base_sums, cap if cap_known else None])
     if (
         stated_total is not None
         and written_total is not None
