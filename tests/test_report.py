@@ -1408,3 +1408,16 @@ def test_interim_period_naming_another_year_is_warned(books: dict[str, Path], pe
     assert about == ([f"Kỳ sơ kết '{period}' ghi năm 2024, nhưng tệp là số liệu năm 2023 (ô C3 'Năm đánh giá' trang "
                       "'Tổng hợp'): kiểm tra lại kỳ sơ kết (--period) hoặc tệp (có thể đã chọn nhầm tệp của năm "
                       "khác)."] if warned else [])
+
+
+def test_a_directive_dated_before_the_index_was_published_is_warned(books: dict[str, Path]) -> None:
+    """Seed 000 is dated 02/3/2024 and cites the decision publishing the index on 05/3/2024, from
+    which its deadline counts: one of the two dates is wrong."""
+    import datetime as dt
+
+    body = [load_body(books["q1"])]
+    rep = build_report("remedy", body, info=ReportInfo(date=dt.date(2024, 3, 2), published=dt.date(2024, 3, 5)))
+    [w] = [w for w in rep.warnings if "--published" in w]
+    assert w.startswith("Ngày văn bản (02/03/2024, --date) trước ngày công bố Chỉ số (05/03/2024, --published)")
+    rep = build_report("remedy", body, info=ReportInfo(date=dt.date(2024, 3, 12), published=dt.date(2024, 3, 5)))
+    assert not [w for w in rep.warnings if "--published" in w]

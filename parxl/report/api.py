@@ -185,6 +185,10 @@ def build_report(
             report.warnings.append("Báo cáo sơ kết không dùng số liệu năm trước: bỏ qua --previous.")
     else:
         report = C.remedy(body, info, prev)
+        if info.date and info.published and info.date < info.published:  # seed 000 is dated so
+            report.warnings.append(
+                f"Ngày văn bản ({info.date:%d/%m/%Y}, --date) trước ngày công bố Chỉ số ({info.published:%d/%m/%Y}, "
+                "--published), ngày tính hạn giải trình: kiểm tra lại một trong hai ngày.")
     if body.name == BLANK_NAME:
         report.warnings.append(f"Tệp không ghi tên cơ quan, đơn vị ({NAME_CELL}): văn bản để trống tên cơ quan, "
                                "đơn vị.")
