@@ -479,6 +479,29 @@ def test_exempt_domain_document(mini: Framework, tmp_path: Path) -> None:
     assert "không áp dụng đối với đơn vị (được miễn 7,5 điểm)" in " ".join(rep.context["notes"])
 
 
+def test_interim_states_the_applicable_maximum(mini: Framework, tmp_path: Path) -> None:
+    """qa5 B1: a domain with an item "Không áp dụng" read "4/5 điểm, đạt điểm tối đa" and a wholly
+    exempt domain "0/7,5 điểm, đạt điểm tối đa"; Table 1 gave the full maximum, so its rows did not
+    add up, while the self-assessment and the directive give the applicable maximum."""
+    one = {**PERFECT_MINI, ("1.1.1", "status"): "Không áp dụng"}  # 1 of domain 1's 5 points
+    exempt = {**PERFECT_MINI, **{(c, "status"): "Không áp dụng" for c in ("2.1.1", "2.1.2", "2.1.3", "2.2.1")}}
+    for name, values, first, second, total in (
+            ("one", one, "4/4 điểm, đạt điểm tối đa (không áp dụng 1 điểm).", "7,5/7,5 điểm, đạt điểm tối đa.", "11,5"),
+            ("exempt", exempt, "5/5 điểm, đạt điểm tối đa.", "không áp dụng (được miễn 7,5 điểm).", "5")):
+        body = load_body(_workbook(mini, values, tmp_path / f"{name}.xlsx", tmp_path / "t.xlsx"))
+        ctx = build_report("interim", [body]).context
+        assert [d["text"] for d in ctx["domain_details"]] == [first, second]
+        assert ctx["total"]["max"] == total
+        for r in [*ctx["domains"], ctx["total"]]:  # each row adds up to its maximum
+            parts = sum(float(r[k].replace(",", ".")) for k in ("secured", "lost", "not_due", "undetermined"))
+            assert (r["max"] == "Miễn" and parts == 0) or abs(float(r["max"].replace(",", ".")) - parts) < 1e-9, r
+        assert [r["max"] for r in ctx["domains"]] == (["4", "7,5"] if name == "one" else ["5", "Miễn"])
+        for kind in ("self-assessment", "remedy"):  # the same maxima in the three documents
+            other = build_report(kind, [body]).context
+            assert [r["max"] for r in other["domains"]] == [r["max"] for r in ctx["domains"]]
+            assert other["total"]["max"] == total
+
+
 def test_user_template_with_unknown_variable(books: dict[str, Path], tmp_path: Path) -> None:
     import docx
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from parxl import analysis as A
+from parxl.analysis.frames import clean
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
 from parxl.numbers import format_vn_number
@@ -580,16 +581,17 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     ctx["estimate_lines"] = est
     drows = []
     for i, (_, r) in enumerate(pos.domains.iterrows(), start=1):
-        drows.append({"stt": str(i), "name": r["name"], **{k: pts(r[k]) for k in (
-            "max", "secured", "lost", "not_due", "undetermined", "reachable")}})
+        # the applicable maximum, as the self-assessment and the directive: a row adds up to it
+        drows.append({"stt": str(i), "name": r["name"], "max": pts(r.applicable) if r.applicable > 0 else "Miễn",
+                      **{k: pts(r[k]) for k in ("secured", "lost", "not_due", "undetermined", "reachable")}})
     ctx["domains"] = drows
     b = pos.base
-    ctx["total"] = {"max": pts(b.max), "secured": pts(b.secured), "lost": pts(b.lost), "not_due": pts(b.not_due),
+    ctx["total"] = {"max": pts(b.applicable), "secured": pts(b.secured), "lost": pts(b.lost), "not_due": pts(b.not_due),
                     "undetermined": pts(b.undetermined), "reachable": pts(b.reachable)}
     details = []
     for i, d in enumerate(fw.domains, start=1):
         r = pos.domains.iloc[i - 1]
-        text = f"{pts(r.secured)}/{pts(r['max'])} điểm"
+        text = f"{pts(r.secured)}/{pts(r.applicable)} điểm"
         extra = []
         if r.lost > 0:
             extra.append(f"không đạt {pts(r.lost)} điểm")
@@ -597,7 +599,13 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
             extra.append(f"chưa đến hạn {pts(r.not_due)} điểm")
         if r.undetermined > 0:
             extra.append(f"chưa xác định {pts(r.undetermined)} điểm")
-        text += (" (" + "; ".join(extra) + ")." if extra else ", đạt điểm tối đa.")
+        exempt = clean(r["max"] - r.applicable)
+        if r.applicable <= 0 < r["max"]:
+            text = f"không áp dụng (được miễn {pts(r['max'])} điểm)."
+        elif extra:
+            text += " (" + "; ".join(extra + ([f"không áp dụng {pts(exempt)} điểm"] if exempt > 0 else [])) + ")."
+        else:
+            text += ", đạt điểm tối đa" + (f" (không áp dụng {pts(exempt)} điểm)." if exempt > 0 else ".")
         lines = []
         for _, it in items[(items.domain == d.code) & ((items.lost > 1e-9) | (items["open"] > 1e-9))].iterrows():
             if it.lost > 1e-9:
