@@ -655,7 +655,8 @@ def test_xlround_agrees_with_libreoffice(
 def test_not_applicable_note_shows_the_applicable_maximum(engine: Engine, mini: Any, tmp_path: Path) -> None:
     """The summary's note on exempt items states the applicable maximum as the user's Excel shows
     numbers (12,5 − 1 − 3 = 8,5 for mini), not through TEXT(…, "0.00"), whose format codes
-    another locale's Excel reads differently."""
+    another locale's Excel reads differently. The index is on that maximum plus the bonus cap
+    (8,5 + 1 = 9,5, the line above it): the note once said 8,5 (qa5 B2)."""
     from parxl.workbook.build import build_template
     from parxl.workbook.fill import fill_values
 
@@ -664,5 +665,5 @@ def test_not_applicable_note_shows_the_applicable_maximum(engine: Engine, mini: 
     fill_values(template, {("1.1.1", "status"): "Không áp dụng", ("2.1.1", "status"): "Không áp dụng"}, filled)
     notes = [v for v in computed_values(filled, engine)["Tổng hợp"].values()
              if isinstance(v, str) and "không áp dụng" in v]
-    assert notes == ["Có 2 tiêu chí thành phần không áp dụng: chỉ số tính trên điểm tối đa áp dụng "
-                     "(8.5 điểm)."]
+    assert notes == ["Có 2 tiêu chí thành phần không áp dụng: chỉ số tính trên 9.5 điểm (điểm tối đa áp dụng "
+                     "8.5 điểm và giới hạn điểm thưởng 1 điểm)."]

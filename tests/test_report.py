@@ -479,6 +479,21 @@ def test_exempt_domain_document(mini: Framework, tmp_path: Path) -> None:
     assert "không áp dụng đối với đơn vị (được miễn 7,5 điểm)" in " ".join(rep.context["notes"])
 
 
+def test_notes_state_the_base_the_index_is_computed_on(mini: Framework, tmp_path: Path) -> None:
+    """qa5 B2: the notes said "chỉ số được tính trên 5 điểm áp dụng" while the index (and the
+    headline "…/6 điểm") is on the applicable maximum plus the bonus cap: 12,5 − 7,5 + 1 = 6."""
+    values = {**PERFECT_MINI, **{(c, "status"): "Không áp dụng" for c in ("2.1.1", "2.1.2", "2.1.3", "2.2.1")}}
+    body = load_body(_workbook(mini, values, tmp_path / "exempt.xlsx", tmp_path / "t.xlsx"))
+    base = ("Chỉ số được tính trên 6 điểm: điểm tối đa áp dụng 5 điểm (không tính 7,5 điểm không áp dụng) "
+            "và giới hạn điểm thưởng 1 điểm.")
+    for kind in ("self-assessment", "interim", "remedy"):
+        notes = build_report(kind, [body]).context["notes"]
+        assert notes == ["Lĩnh vực 2 - Cải cách thủ tục hành chính không áp dụng đối với đơn vị (được miễn 7,5 điểm).",
+                         base], kind
+    head = build_report("self-assessment", [body]).context["summary_lines"][0]["text"]
+    assert head.startswith("5/6 điểm, đạt tỷ lệ 83,33%")  # 5 / 6, the base the note states
+
+
 def test_interim_states_the_applicable_maximum(mini: Framework, tmp_path: Path) -> None:
     """qa5 B1: a domain with an item "Không áp dụng" read "4/5 điểm, đạt điểm tối đa" and a wholly
     exempt domain "0/7,5 điểm, đạt điểm tối đa"; Table 1 gave the full maximum, so its rows did not

@@ -129,10 +129,16 @@ def _exempt_notes(fw: Framework, s: Scores) -> list[str]:
         g = s.domains[d.code]
         if g.applicable == 0 and d.max > 0:
             notes.append(f"Lĩnh vực {d.code} - {d.name} không áp dụng đối với đơn vị (được miễn "
-                         f"{pts(d.max)} điểm); chỉ số được tính trên {pts(s.base.applicable)} điểm áp dụng.")
+                         f"{pts(d.max)} điểm).")
         elif 0 < g.applicable < d.max:
             notes.append(f"Lĩnh vực {d.code}: có tiêu chí thành phần không áp dụng; điểm tối đa áp dụng "
                          f"{pts(g.applicable)}/{pts(d.max)} điểm.")
+    if notes:  # the index is the total over the applicable maximum plus the bonus cap (score.py)
+        b, cap = s.base.applicable, fw.bonus_cap
+        exempt = f"(không tính {pts(clean(fw.base_max - b))} điểm không áp dụng)"
+        notes.append(f"Chỉ số được tính trên {pts(b + cap)} điểm: điểm tối đa áp dụng {pts(b)} điểm {exempt} "
+                     f"và giới hạn điểm thưởng {pts(cap)} điểm." if cap > 0 else
+                     f"Chỉ số được tính trên {pts(b)} điểm tối đa áp dụng {exempt}.")
     return notes
 
 
@@ -848,7 +854,7 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
 
     if by_index:
         warnings.append("Các đơn vị có điểm tối đa áp dụng khác nhau (được miễn một số tiêu chí): xếp hạng theo "
-                        "chỉ số (tỷ lệ % điểm đạt trên điểm tối đa áp dụng).")
+                        "chỉ số (tỷ lệ % tổng điểm trên điểm tối đa áp dụng cộng giới hạn điểm thưởng).")
     totals = {n: value(b) for n, b in zip(names, bodies, strict=True)}
     prev_totals = {b.name: value(b) for b in previous} if previous else None
     if previous:

@@ -902,9 +902,11 @@ def _summary_sheet(
         )
     r += 1
     na = res[f"status:{KHONG_AP_DUNG}"]
+    applicable = f'"&ROUND(D{total_row},2)&" điểm'  # the index base is C{index_base}: applicable + cap
+    base = (f'"&ROUND(C{res["index_base"]},2)&" điểm (điểm tối đa áp dụng {applicable} và giới hạn điểm thưởng '
+            f'"&C{res["cap"]}&" điểm)' if fw.bonus_cap > 0 else f"điểm tối đa áp dụng ({applicable})")
     ws[f"B{r}"] = (
-        f'=IF(C{na}>0,"Có "&C{na}&" tiêu chí thành phần không áp dụng: chỉ số tính trên điểm tối đa áp dụng '
-        f'("&ROUND(D{total_row},2)&" điểm).","")'
+        f'=IF(C{na}>0,"Có "&C{na}&" tiêu chí thành phần không áp dụng: chỉ số tính trên {base}.","")'
     )  # a number joined to text takes the user's decimal separator; TEXT's codes are locale-bound
     ws[f"B{r}"].font = F_NOTE
     r += 1  # an error value in an input (pasted from another file) reaches every total: say why
