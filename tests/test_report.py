@@ -220,7 +220,8 @@ def test_ranking_report(rendered: dict[str, str]) -> None:
 def test_perfect_score_documents(rendered: dict[str, str]) -> None:
     t = rendered["perfect_self"]
     assert "không có nội dung nào bị trừ điểm" in t
-    assert "Tổng điểm: 12,5/13,5 điểm" in t  # no bonus typed: 12,5 base points of 12,5 + cap 1
+    # no bonus typed, so not determined yet: 12,5 base points of 12,5 + cap 1, provisional (qa5 B3)
+    assert "Tổng điểm tạm tính: 12,5/13,5 điểm" in t
     r = rendered["perfect_remedy"]
     assert "Năm 2024, huyện Mẫu không có nội dung nào bị trừ điểm" in r
     assert "tiếp tục duy trì" in r
@@ -492,6 +493,34 @@ def test_notes_state_the_base_the_index_is_computed_on(mini: Framework, tmp_path
                          base], kind
     head = build_report("self-assessment", [body]).context["summary_lines"][0]["text"]
     assert head.startswith("5/6 điểm, đạt tỷ lệ 83,33%")  # 5 / 6, the base the note states
+
+
+def test_open_bonus_items_are_named_and_make_the_total_provisional(mini: Framework, tmp_path: Path) -> None:
+    """qa5 B3: with a bonus item not determined yet the interim gave "ước đạt 12,5" and "có thể đạt
+    13,5" with nothing saying where the extra point comes from, and the self-assessment stated 12,5
+    as final. Mini: T.1 open, T.2 not achieved, cap 1 -> 1 point still reachable."""
+    values = {**PERFECT_MINI, ("T.2", "done"): "Không"}
+    body = load_body(_workbook(mini, values, tmp_path / "open.xlsx", tmp_path / "t.xlsx"))
+    est = {ln["head"]: ln["text"] for ln in build_report("interim", [body]).context["estimate_lines"]}
+    assert est["Điểm thưởng chưa xác định: "] == (
+        "1 điểm (01 nội dung: T.1. Mô hình mới được tỉnh công nhận); có thể được tính thêm tối đa 1 điểm "
+        "(điểm thưởng được tính tối đa 1 điểm).")
+    assert est["Điểm tối đa có thể đạt: "].startswith("13,5 điểm")
+    rep = build_report("self-assessment", [body])
+    lines = {ln["head"]: ln["text"] for ln in rep.context["summary_lines"]}
+    assert lines["Tổng điểm tạm tính: "].startswith("12,5/13,5 điểm")
+    assert lines["Tổng điểm tạm tính: "].endswith(
+        "; còn 01 nội dung điểm thưởng chưa xác định, có thể được tính thêm tối đa 1 điểm.")
+    assert lines["Có thể đạt tối đa: "] == "13,5 điểm nếu đạt toàn bộ các nội dung điểm thưởng chưa xác định (T.1)."
+    assert any("tạm tính" in w for w in rep.warnings)
+    # T.2 achieved: the cap is reached, the open T.1 can add nothing: the total is final
+    done = load_body(_workbook(mini, {**PERFECT_MINI, ("T.2", "done"): "Có"}, tmp_path / "cap.xlsx",
+                               tmp_path / "t.xlsx"))
+    est = {ln["head"]: ln["text"] for ln in build_report("interim", [done]).context["estimate_lines"]}
+    assert est["Điểm thưởng chưa xác định: "].endswith("không làm tăng tổng điểm.")
+    rep = build_report("self-assessment", [done])
+    assert rep.context["summary_lines"][0]["head"] == "Tổng điểm: "
+    assert not any("tạm tính" in w for w in rep.warnings)
 
 
 def test_interim_states_the_applicable_maximum(mini: Framework, tmp_path: Path) -> None:

@@ -275,11 +275,11 @@ def _bonus_text(fw: Framework, s: Scores) -> str:
 def _summary_lines(fw: Framework, s: Scores, body: str, year: str) -> list[Context]:
     summ = A.deduction_summary(fw, s)
     lines = [{
-        "head": "Tổng điểm tạm tính: " if s.base.open > 0 else "Tổng điểm: ",
+        "head": "Tổng điểm tạm tính: " if _provisional(fw, s) else "Tổng điểm: ",
         "text": f"{pts(s.total)}/{pts(s.base.applicable + fw.bonus_cap)} điểm, đạt tỷ lệ {pct(s.index)}"
         + (f" (điểm cơ bản {pts(s.base.achieved)}/{pts(s.base.applicable)} điểm; {_bonus_text(fw, s)})"
            if fw.bonus or fw.penalties else "")
-        + (f"; {_open_text(s)}" if s.base.open > 0 else "") + ".",
+        + (f"; {_open_text(fw, s)}" if _provisional(fw, s) else "") + ".",
     }]
     lines += _scorer_lines(fw, s)
     if summ.perfect:
@@ -288,9 +288,12 @@ def _summary_lines(fw: Framework, s: Scores, body: str, year: str) -> list[Conte
         lines.append({"head": "Tổng số điểm bị trừ: ", "text": _deducted_text(summ, s) + "."})
     counts = ", ".join(f"{k.lower()} {v}" for k, v in s.status_counts.items() if v)
     lines.append({"head": "Tình trạng các tiêu chí thành phần: ", "text": counts + "."})
-    if s.base.open > 0:
+    if _provisional(fw, s):
+        what = [f"{pts(s.base.open)} điểm chưa xác định"] if s.base.open > 0 else []
+        what += [f"các nội dung điểm thưởng chưa xác định ({', '.join(i.code for i in _open_bonus(fw, s))})"] \
+            if _bonus_more(fw, s) > 0 else []
         lines.append({"head": "Có thể đạt tối đa: ",
-                      "text": f"{pts(s.reachable)} điểm nếu đạt toàn bộ {pts(s.base.open)} điểm chưa xác định."})
+                      "text": f"{pts(s.reachable)} điểm nếu đạt toàn bộ {' và '.join(what)}."})
     return lines
 
 
@@ -310,21 +313,42 @@ def _deducted_text(summ: A.DeductionSummary, s: Scores) -> str:
     return text
 
 
-def _open_text(s: Scores) -> str:
-    """"còn 35,5 điểm chưa xác định, trong đó 30 điểm điều tra xã hội học" ("" when all is known)."""
-    if s.base.open <= 0:
-        return ""
-    text = f"còn {pts(s.base.open)} điểm chưa xác định"
-    survey = s.by_scorer["survey"].open if "survey" in s.by_scorer else 0.0
-    if survey > 0:
-        text += (", là điểm điều tra xã hội học" if abs(survey - s.base.open) < 1e-9
-                 else f", trong đó {pts(survey)} điểm điều tra xã hội học")
-    return text
+def _open_bonus(fw: Framework, s: Scores) -> list[Any]:
+    """The bonus items not determined yet (blank, "Chưa xác định" or "Chưa đến hạn")."""
+    return [i for i in fw.bonus if s.items[i.code].open > 1e-9]
 
 
-def _provisional_warning(s: Scores) -> str:
+def _bonus_more(fw: Framework, s: Scores) -> float:
+    """The most the open bonus items can still add to the total (the cap may leave nothing)."""
+    return clean(min(fw.bonus_cap, s.bonus_raw + s.bonus_open) - s.bonus)
+
+
+def _provisional(fw: Framework, s: Scores) -> bool:
+    """Whether the total may still change: base points or bonus points (under the cap) are open."""
+    return s.base.open > 0 or _bonus_more(fw, s) > 0
+
+
+def _open_text(fw: Framework, s: Scores) -> str:
+    """"còn 35,5 điểm chưa xác định, trong đó 30 điểm điều tra xã hội học" and "còn 04 nội dung điểm
+    thưởng chưa xác định, có thể được tính thêm tối đa 1 điểm" ("" when all is known)."""
+    parts = []
+    if s.base.open > 0:
+        text = f"{pts(s.base.open)} điểm chưa xác định"
+        survey = s.by_scorer["survey"].open if "survey" in s.by_scorer else 0.0
+        if survey > 0:
+            text += (", là điểm điều tra xã hội học" if abs(survey - s.base.open) < 1e-9
+                     else f", trong đó {pts(survey)} điểm điều tra xã hội học")
+        parts.append(text)
+    more = _bonus_more(fw, s)
+    if more > 0:
+        parts.append(f"{count2(len(_open_bonus(fw, s)))} nội dung điểm thưởng chưa xác định, có thể được tính "
+                     f"thêm tối đa {pts(more)} điểm")
+    return "còn " + "; ".join(parts) if parts else ""
+
+
+def _provisional_warning(fw: Framework, s: Scores) -> str:
     """The user's warning when a document gives a total while points are still open."""
-    return (f"Tổng điểm {pts(s.total)} là điểm tạm tính: {_open_text(s)}; văn bản ghi rõ điểm tạm tính "
+    return (f"Tổng điểm {pts(s.total)} là điểm tạm tính: {_open_text(fw, s)}; văn bản ghi rõ điểm tạm tính "
             "(lập lại khi có đủ kết quả).")
 
 
@@ -477,8 +501,8 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
     ctx["notes"] = _exempt_notes(fw, s) + yoy_notes + _missing_notes(missing, warnings)
     if previous is None:
         warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
-    if s.base.open > 0:
-        warnings.append(_provisional_warning(s))
+    if _provisional(fw, s):
+        warnings.append(_provisional_warning(fw, s))
     ctx.update(_signature(info))
     tables = {"domains": A.deductions(fw, s, "domain"), "items": A.deductions(fw, s, "item", only_deducted=True),
               **_missing_table(missing)}
@@ -582,8 +606,18 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
             f"{m.office} ({m.says + '; ' if m.sent else ''}{m.left_open})" for m in missing) + "."})
         _missing_notes(missing, warnings)
     unsent = {c: m for m in missing for c in m.codes}
+    open_bonus = _open_bonus(fw, s)
+    if open_bonus:  # the reachable total counts them: name them
+        more = _bonus_more(fw, s)
+        est.append({"head": "Điểm thưởng chưa xác định: ", "text": (
+            f"{pts(pos.bonus_open)} điểm ({count2(len(open_bonus))} nội dung: "
+            + "; ".join(f"{i.code}. {i.name}" for i in open_bonus) + "); "
+            + (f"có thể được tính thêm tối đa {pts(more)} điểm (điểm thưởng được tính tối đa {pts(fw.bonus_cap)} "
+               "điểm)." if more > 0 else
+               f"điểm thưởng đã đạt mức được tính tối đa ({pts(fw.bonus_cap)} điểm), không làm tăng tổng điểm."))})
     est.append({"head": "Điểm tối đa có thể đạt: ",
-                "text": f"{pts(pos.reachable_total)} điểm, nếu đạt toàn bộ các nội dung chưa đến hạn và chưa xác định."})
+                "text": f"{pts(pos.reachable_total)} điểm, nếu đạt toàn bộ các nội dung chưa đến hạn và chưa xác định"
+                + (" (kể cả điểm thưởng)." if open_bonus and _bonus_more(fw, s) > 0 else ".")})
     ctx["estimate_lines"] = est
     drows = []
     for i, (_, r) in enumerate(pos.domains.iterrows(), start=1):
@@ -702,10 +736,10 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     prev_total = yoy.previous_total if yoy else info.previous_total
     prev_year = (previous.year if previous else "") or info.previous_year or _minus_one(body.year)
     text = f"Điểm Chỉ số cải cách hành chính năm {body.year} của {name} là {pts(s.total)} điểm"
-    provisional = s.base.open > 0
+    provisional = _provisional(fw, s)
     if provisional:
-        text += f" tạm tính ({_open_text(s)})"
-        warnings.append(_provisional_warning(s))
+        text += f" tạm tính ({_open_text(fw, s)})"
+        warnings.append(_provisional_warning(fw, s))
     if prev_total is not None:
         change = f"{change_text(s.total - prev_total)} so với năm {prev_year}"
         text += f", {change}" if provisional else f" ({change})"
@@ -731,7 +765,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     ctx["has_deductions"] = not summ.perfect
     n_new = yoy.count(A.yoy.NEW) if yoy else None
     n_persist = yoy.count(A.yoy.PERSISTED) if yoy else None
-    so_far = f" đến thời điểm hiện tại (chưa tính {pts(s.base.open)} điểm chưa xác định)" if provisional else ""
+    so_far = f" đến thời điểm hiện tại (chưa tính {pts(s.base.open)} điểm chưa xác định)" if s.base.open > 0 else ""
     intro = (f"Qua kết quả đánh giá, chấm điểm{so_far}, Chỉ số cải cách hành chính năm {body.year} của {name} "
              f"bị trừ tổng cộng {_deducted_text(summ, s)}")
     if yoy is not None:
@@ -939,7 +973,7 @@ def ranking(bodies: Sequence[Body], info: ReportInfo, previous: Sequence[Body] =
         "domain_lines": domain_lines,
         "closing": f"Trên đây là kết quả xếp hạng Chỉ số cải cách hành chính năm {year} của {label}./.",
     })
-    provisional = [nm for nm, b in zip(names, bodies, strict=True) if b.scores.base.open > 0]
+    provisional = [nm for nm, b in zip(names, bodies, strict=True) if _provisional(b.framework, b.scores)]
     if provisional:
         msg = (f"{count2(len(provisional))}/{count2(n)} cơ quan, đơn vị còn điểm chưa xác định: xếp hạng theo "
                "điểm tạm tính.")
