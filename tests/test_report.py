@@ -523,6 +523,26 @@ def test_open_bonus_items_are_named_and_make_the_total_provisional(mini: Framewo
     assert not any("tạm tính" in w for w in rep.warnings)
 
 
+def test_directive_assigns_penalty_points_to_their_office(mini: Framework, tmp_path: Path) -> None:
+    """qa5 B6: two reprimands (Đ.1, 2 × 0,5 = 1 penalty point, office Phòng Nội vụ) lowered Quận 1's
+    total, but the directive's list of what each office must remedy left them out."""
+    hcm = builtin("hcm-quan-2023")
+    values, _ = read_values(example_values_path("hcm-quan-2023"))
+    wb = _workbook(hcm, {**values, ("Đ.1", "count"): 2}, tmp_path / "pen.xlsx", tmp_path / "hcm.xlsx")
+    offices = build_report("remedy", [load_body(wb)]).context["offices"]
+    assert [o["name"] for o in offices] == ["Văn phòng HĐND và UBND", "Phòng Tài chính - Kế hoạch",
+                                            "Điều tra xã hội học", "Phòng Văn hoá và Thông tin", "Phòng Nội vụ"]
+    assert offices[0]["text"] == "07 nội dung, bị trừ 3,69 điểm (54,51%)"  # seed 000, unchanged
+    assert offices[-1]["text"] == "01 nội dung bị điểm trừ (1 điểm)"
+    assert [(r["code"], r["deducted"], r["reason"]) for r in offices[-1]["rows"]] == [("Đ.1", "1", "Điểm trừ: 1/2 điểm")]
+    # nothing else deducted: the penalty is still assigned, and the directive asks for its explanation
+    mini_wb = _workbook(mini, {**PERFECT_MINI, ("Đ.1", "count"): 2}, tmp_path / "m.xlsx", tmp_path / "t.xlsx")
+    ctx = build_report("remedy", [load_body(mini_wb)]).context
+    assert [(o["name"], o["text"]) for o in ctx["offices"]] == [
+        ("Chưa phân công đơn vị chủ trì", "01 nội dung bị điểm trừ (1 điểm)")]
+    assert "nội dung bị điểm trừ (danh sách kèm theo)" in ctx["directives"][-1]["text"]
+
+
 def test_interim_states_the_applicable_maximum(mini: Framework, tmp_path: Path) -> None:
     """qa5 B1: a domain with an item "Không áp dụng" read "4/5 điểm, đạt điểm tối đa" and a wholly
     exempt domain "0/7,5 điểm, đạt điểm tối đa"; Table 1 gave the full maximum, so its rows did not

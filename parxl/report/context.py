@@ -809,20 +809,48 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
         ctx["directives"] = [{"head": "1. ", "text": (
             "Thủ trưởng các cơ quan, đơn vị tiếp tục duy trì, nâng cao chất lượng thực hiện các nhiệm vụ cải cách "
             f"hành chính, giữ vững kết quả đạt được trong năm {_plus_one(body.year)}.")}]
+        if s.penalty > 0:
+            ctx["directives"].append({"head": "2. ", "text": (
+                f"Thủ trưởng các cơ quan, đơn vị được giao chủ trì các nội dung bị điểm trừ (danh sách kèm theo) "
+                f"giải trình nguyên nhân và đề xuất giải pháp khắc phục, gửi {coordinator} tổng hợp {when}.")})
     missing = missing_offices(body)
     if missing:  # seed 000, 4.: "Đảm bảo chế độ thông tin, báo cáo đúng thời hạn"
         ctx["directives"].append({"head": f"{len(ctx['directives']) + 1}. ", "text": (
             "Đảm bảo chế độ thông tin, báo cáo đúng thời hạn: " + "; ".join(
                 f"{m.office} {m.says} ({m.left_open})" for m in missing) + f"; đề nghị gửi số liệu về {coordinator} {when}.")})
-    offices = []
+    offices: list[Context] = []
+    by_name: dict[str, Context] = {}
+
+    def due(office: str) -> str:
+        return ("—" if office in A.NO_OFFICE else
+                date_short(deadline) if deadline else f"{info.working_days} ngày làm việc")
+
     for i, (office, part) in enumerate(rem.groupby("office", sort=False), start=1):
         rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
-                  "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm",
-                  "deadline": "—" if office in A.NO_OFFICE else
-                  date_short(deadline) if deadline else f"{info.working_days} ngày làm việc"}
+                  "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm", "deadline": due(office)}
                  for _, r in part.iterrows()]
+        text = f"{count2(len(part))} nội dung, bị trừ {pts(part.deducted.sum())} điểm ({pct(part.share.sum())})"
         offices.append({"stt": str(i), "name": office, "count": count2(len(part)), "deducted": pts(part.deducted.sum()),
-                        "share": pct(part.share.sum()), "rows": rows_})
+                        "share": pct(part.share.sum()), "text": text, "rows": rows_})
+        by_name[office] = offices[-1]
+    # penalty points (điểm trừ) lower the total as deducted points do: each goes to its office too
+    extra = A.items_frame(fw, s, body.values, extra=True)
+    for _, r in extra[(extra.domain == "Đ") & (extra.achieved > 1e-9)].iterrows():
+        office = A.office_label(r.office, r.scorer)
+        if office not in by_name:
+            by_name[office] = {"stt": str(len(offices) + 1), "name": office, "count": count2(0), "deducted": "0",
+                               "share": "-", "text": "", "rows": [], "penalty": 0.0, "penalties": 0}
+            offices.append(by_name[office])
+        o = by_name[office]
+        o["rows"].append({"code": r.code, "name": r["name"], "deducted": pts(r.achieved),
+                          "reason": _reason(r) or f"Điểm trừ: {pts(r.achieved)}/{pts(r['max'])} điểm",
+                          "deadline": due(office)})
+        o["penalty"] = o.get("penalty", 0.0) + r.achieved
+        o["penalties"] = o.get("penalties", 0) + 1
+    for o in offices:
+        if o.get("penalties"):
+            o["text"] = "; ".join(t for t in (o["text"], f"{count2(o['penalties'])} nội dung bị điểm trừ "
+                                              f"({pts(clean(o['penalty']))} điểm)") if t)
     ctx["offices"] = offices
     ctx["closing"] = (f"Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện và chịu trách nhiệm "
                       f"giải trình trước {leader} đối với các nội dung bị trừ điểm thuộc "

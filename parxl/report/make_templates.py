@@ -544,7 +544,7 @@ def remedy() -> DocumentT:
     _repeat_header(t.rows[0])
     _cell_text(t.rows[1].cells[0], "{%tr for o in offices %}")
     office = t.rows[2].cells[0].merge(t.rows[2].cells[n - 1])
-    _cell_text(office, [("{{ o.stt }}. {{ o.name }}: {{ o.count }} nội dung, bị trừ {{ o.deducted }} điểm ({{ o.share }})", "b")])
+    _cell_text(office, [("{{ o.stt }}. {{ o.name }}: {{ o.text }}", "b")])
     _shade(office, "F2F2F2")
     office.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at a page foot
     _cell_text(t.rows[3].cells[0], "{%tr for r in o.rows %}")
