@@ -1508,3 +1508,11 @@ def test_a_directive_dated_before_the_index_was_published_is_warned(books: dict[
     assert w.startswith("Ngày văn bản (02/03/2024, --date) trước ngày công bố Chỉ số (05/03/2024, --published)")
     rep = build_report("remedy", body, info=ReportInfo(date=dt.date(2024, 3, 12), published=dt.date(2024, 3, 5)))
     assert not [w for w in rep.warnings if "--published" in w]
+
+
+def test_interim_period_naming_another_year_is_not_given_a_second_year(books: dict[str, Path]) -> None:
+    """qa5 B7: "6 tháng đầu năm 2024" on the 2023 workbook read "… 6 tháng đầu năm 2024 năm 2023 …"."""
+    rep = build_report("interim", [load_body(books["q1"])], info=ReportInfo(period="6 tháng đầu năm 2024"))
+    assert "cải cách hành chính 6 tháng đầu năm 2024 của Quận 1 như sau:" in rep.context["intro"]
+    rep = build_report("interim", [load_body(books["q1"])], info=ReportInfo(period="6 tháng đầu năm"))
+    assert "cải cách hành chính 6 tháng đầu năm 2023 của Quận 1 như sau:" in rep.context["intro"]

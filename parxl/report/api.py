@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,6 @@ TASK_SHEET = "Nhiệm vụ"
 #: a body name left blank for the signer to fill in (as the date line's blanks), and where it is
 BLANK_NAME = "................"
 NAME_CELL = "ô C2 'Cơ quan, đơn vị' trang 'Tổng hợp'"
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def load_body(path: str | Path) -> Body:
@@ -175,7 +173,7 @@ def build_report(
         report = C.self_assessment(body, info, prev)
     elif kind == "interim":
         report = C.interim(body, info, tasks)
-        others = sorted({y for y in _YEAR.findall(info.period) if y != body.year}) if body.year != "......" else []
+        others = sorted({y for y in C.YEAR.findall(info.period) if y != body.year}) if body.year != "......" else []
         if others:
             report.warnings.append(
                 f"Kỳ sơ kết '{info.period}' ghi năm {', '.join(others)}, nhưng tệp là số liệu năm {body.year} (ô C3 "

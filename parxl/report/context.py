@@ -9,6 +9,7 @@ restyling the Word template can use any of its keys.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -674,9 +675,13 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     return Report("interim", ctx, {"chart_interim": png}, warnings, tables)
 
 
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # a year named in a text ("6 tháng đầu năm 2024")
+
+
 def _in_year(period: str, year: str) -> str:
-    """"9 tháng đầu năm" -> "9 tháng đầu năm 2023"; a period naming its year stays as it is."""
-    if not year or year in period:
+    """"9 tháng đầu năm" -> "9 tháng đầu năm 2023"; a period naming a year stays as it is (another
+    year than the workbook's is warned about by :func:`parxl.report.api.build_report`)."""
+    if not year or year in period or YEAR.search(period):
         return period
     return f"{period} {year}" if period.rstrip().endswith("năm") else f"{period} năm {year}"
 
