@@ -787,3 +787,23 @@ def test_the_guide_prints_within_the_page_width(mini: Framework, tmp_path: Path)
     printable = (8.27 - ws.page_margins.left - ws.page_margins.right) * 96
     column = ws.column_dimensions["A"].width * 7 + 5  # pixels, Times New Roman 11
     assert column * int(setup.scale or 100) / 100 <= printable * 0.97  # LibreOffice measures wider
+
+
+def test_an_exempt_domain_reads_mien_not_zero_percent(tmp_path: Path) -> None:
+    """'Tổng hợp': a domain with nothing applicable shows "Miễn" in 'Tỷ lệ đạt' (a conditional number
+    format: the value stays 0 for every engine), the others their percentage."""
+    import openpyxl
+
+    from parxl.framework import builtin
+    from parxl.verify import cell_meanings
+    from parxl.workbook.build import build_template
+
+    fw = builtin("hcm-quan-2023")
+    wb = openpyxl.load_workbook(build_template(fw, tmp_path / "mau.xlsx"))
+    cells = {m: cell for cell, m in cell_meanings(fw).items()}
+    sheet, first = cells[("domain", fw.domains[0].code, "index")]
+    _, last = cells[("domain", fw.domains[-1].code, "index")]
+    _, applicable = cells[("domain", fw.domains[0].code, "applicable")]
+    [rule] = [r for cf in wb[sheet].conditional_formatting if str(cf.sqref) == f"{first}:{last}" for r in cf.rules]
+    assert rule.formula == [f"${applicable[0]}{applicable[1:]}=0"]
+    assert rule.dxf.numFmt.formatCode == '"Miễn"'

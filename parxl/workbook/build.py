@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
+from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -789,6 +791,10 @@ def _summary_sheet(
     f.put(ws, f"G{r}", f"=IF(F{r}=0,0,1)", ("base", "share"))
     f.put(ws, f"I{r}", f"=E{r}+H{r}", ("base", "reachable"))
     f.put(ws, f"J{r}", f.ratio(f"E{r}", f"D{r}"), ("base", "index"))
+    # a domain whose every item is not applicable reached nothing it had to: "Miễn" (exempt, as
+    # the reports say), not 0 % (the value stays 0, so every engine and Python still agree on it)
+    ws.conditional_formatting.add(f"J{first}:J{r - 1}", Rule(type="expression", formula=[f"$D{first}=0"], dxf=(
+        DifferentialStyle(numFmt=NumberFormat(numFmtId=300, formatCode='"Miễn"')))))
     for rr in range(hr + 1, r + 1):
         for col in "ABCDEFGHIJ":
             cell = ws[f"{col}{rr}"]
