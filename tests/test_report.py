@@ -579,8 +579,8 @@ def test_user_template_with_unknown_variable(books: dict[str, Path], tmp_path: P
     d.save(str(tmp_path / "mine2.docx"))
     make_report("self-assessment", [books["q1"]], tmp_path / "o.docx", template=tmp_path / "mine2.docx")
     text = docx.Document(str(tmp_path / "o.docx")).paragraphs[0].text
-    assert text == "Báo cáo của Quận 1: 93,23/100 điểm, đạt tỷ lệ 93,23% (điểm cơ bản 88,23/95 điểm; " \
-                   "điểm thưởng 5 điểm (đạt 08/10 nội dung, 8 điểm; tối đa được tính 5 điểm); không có điểm trừ)."
+    assert text == "Báo cáo của Quận 1: 93,23/100 điểm, đạt tỷ lệ 93,23% (điểm cơ bản 88,23/95 điểm, " \
+                   "tỷ lệ điểm cơ bản 92,87%; điểm thưởng 5 điểm (đạt 08/10 nội dung, 8 điểm; tối đa được tính 5 điểm); không có điểm trừ)."
 
 
 def test_user_template_with_a_cell_loop_gets_its_table_grid(books: dict[str, Path], tmp_path: Path) -> None:
@@ -1516,3 +1516,20 @@ def test_interim_period_naming_another_year_is_not_given_a_second_year(books: di
     assert "cải cách hành chính 6 tháng đầu năm 2024 của Quận 1 như sau:" in rep.context["intro"]
     rep = build_report("interim", [load_body(books["q1"])], info=ReportInfo(period="6 tháng đầu năm"))
     assert "cải cách hành chính 6 tháng đầu năm 2023 của Quận 1 như sau:" in rep.context["intro"]
+
+
+def test_self_assessment_names_its_two_rates_apart(books: dict[str, Path], tmp_path: Path) -> None:
+    """qa5: the headline "đạt tỷ lệ 93,23%" (total with the bonus over 95 + 5) and the domain table's
+    "Tổng cộng" 92,87% (base points 88,23/95) were both just "tỷ lệ". The headline now gives the
+    base rate by the name the table's column has."""
+    import docx
+
+    out = tmp_path / "s.docx"
+    make_report("self-assessment", [books["q1"]], out)
+    d = docx.Document(str(out))
+    head = next(p.text for p in d.paragraphs if p.text.startswith("Tổng điểm: "))
+    assert head.startswith("Tổng điểm: 93,23/100 điểm, đạt tỷ lệ 93,23% (điểm cơ bản 88,23/95 điểm, tỷ lệ điểm "
+                           "cơ bản 92,87%; điểm thưởng 5 điểm"), head
+    [table] = [t for t in d.tables if t.rows[-1].cells[1].text == "Tổng cộng"]
+    assert table.rows[0].cells[-1].text == "Tỷ lệ điểm cơ bản"
+    assert table.rows[-1].cells[-1].text == "92,87%"

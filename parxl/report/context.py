@@ -278,7 +278,9 @@ def _summary_lines(fw: Framework, s: Scores, body: str, year: str) -> list[Conte
     lines = [{
         "head": "Tổng điểm tạm tính: " if _provisional(fw, s) else "Tổng điểm: ",
         "text": f"{pts(s.total)}/{pts(s.base.applicable + fw.bonus_cap)} điểm, đạt tỷ lệ {pct(s.index)}"
-        + (f" (điểm cơ bản {pts(s.base.achieved)}/{pts(s.base.applicable)} điểm; {_bonus_text(fw, s)})"
+        # the domain table's "Tổng cộng" rate is this one (base points only), named as its column is
+        + (f" (điểm cơ bản {pts(s.base.achieved)}/{pts(s.base.applicable)} điểm, tỷ lệ điểm cơ bản "
+           f"{pct(s.base.index)}; {_bonus_text(fw, s)})"
            if fw.bonus or fw.penalties else "")
         + (f"; {_open_text(fw, s)}" if _provisional(fw, s) else "") + ".",
     }]

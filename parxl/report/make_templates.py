@@ -378,8 +378,10 @@ def table(
 
 # ---------------------------------------------------------------- the four documents
 SHARE_HEADER = "Tỷ lệ so với tổng điểm bị trừ"  # every table's share column says what it is a share of
+# the last column is each domain's base points over its applicable maximum; the headline's "tỷ lệ"
+# is the index (with the bonus and penalty points, over the applicable maximum + the bonus cap)
 DOMAIN_HEADERS = ("STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", SHARE_HEADER, "Chưa xác định",
-                  "Tỷ lệ đạt")
+                  "Tỷ lệ điểm cơ bản")
 DOMAIN_CELLS = ("r.stt", "r.name", "r.max", "r.achieved", "r.deducted", "r.share", "r.open", "r.index")
 DOMAIN_TOTAL = ("", "Tổng cộng", "{{ total.max }}", "{{ total.achieved }}", "{{ total.deducted }}",
                 "{{ total.share }}", "{{ total.open }}", "{{ total.index }}")
