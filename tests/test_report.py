@@ -167,7 +167,8 @@ def test_remedy_directive_seed000(rendered: dict[str, str]) -> None:
     assert "trước ngày 19/03/2024" in t
     # 3.2.2, 3.3.2, 3.5.1, 7.3.1-7.3.4: 0,5 + 0,5 + 0,5 + 1,29 + 0,43 + 0,16 + 0,31 = 3,69 of 6,77
     assert "1. Văn phòng HĐND và UBND: 07 nội dung, bị trừ 3,69 điểm (54,51%)" in t
-    assert "Điều tra xã hội học: 05 nội dung, bị trừ 1,26 điểm" in t
+    assert ("Điểm điều tra xã hội học bị trừ 1,26 điểm (18,61%) ở 05 nội dung (8.1.1, 8.1.2, 8.1.3, 8.2.1, 8.2.2): "
+            "không giao cơ quan, đơn vị giải trình.") in t
     assert "Nơi nhận" in t and "Lê Đức Thanh" in t and "CHỦ TỊCH" in t
 
 
@@ -531,7 +532,7 @@ def test_directive_assigns_penalty_points_to_their_office(mini: Framework, tmp_p
     wb = _workbook(hcm, {**values, ("Đ.1", "count"): 2}, tmp_path / "pen.xlsx", tmp_path / "hcm.xlsx")
     offices = build_report("remedy", [load_body(wb)]).context["offices"]
     assert [o["name"] for o in offices] == ["Văn phòng HĐND và UBND", "Phòng Tài chính - Kế hoạch",
-                                            "Điều tra xã hội học", "Phòng Văn hoá và Thông tin", "Phòng Nội vụ"]
+                                            "Phòng Văn hoá và Thông tin", "Phòng Nội vụ"]
     assert offices[0]["text"] == "07 nội dung, bị trừ 3,69 điểm (54,51%)"  # seed 000, unchanged
     assert offices[-1]["text"] == "01 nội dung bị điểm trừ (1 điểm)"
     assert [(r["code"], r["deducted"], r["reason"]) for r in offices[-1]["rows"]] == [("Đ.1", "1", "Điểm trừ: 1/2 điểm")]
@@ -1242,7 +1243,7 @@ def test_directive_gives_no_deadline_for_points_no_office_answers_for(books: dic
     body can explain them within 10 working days: no deadline, in the letter and in its table."""
     rep = build_report("remedy", [load_body(books["q1"])], info=ReportInfo(published=dt.date(2024, 3, 5)))
     deadlines = {o["name"]: {r["deadline"] for r in o["rows"]} for o in rep.context["offices"]}
-    assert deadlines.pop("Điều tra xã hội học") == {"—"}
+    assert "Điều tra xã hội học" not in deadlines  # stated apart, after the list
     assert deadlines and all(d == {"19/03/2024"} for d in deadlines.values())
     table = rep.tables["remedy"]
     survey = table.office == "Điều tra xã hội học"
@@ -1533,3 +1534,26 @@ def test_self_assessment_names_its_two_rates_apart(books: dict[str, Path], tmp_p
     [table] = [t for t in d.tables if t.rows[-1].cells[1].text == "Tổng cộng"]
     assert table.rows[0].cells[-1].text == "Tỷ lệ điểm cơ bản"
     assert table.rows[-1].cells[-1].text == "92,87%"
+
+
+def test_directive_states_survey_points_apart_from_the_offices(books: dict[str, Path], tmp_path: Path) -> None:
+    """qa5: the list of what each office must remedy numbered "3. Điều tra xã hội học: 05 nội dung"
+    among the offices, with the deadline "—": no office of the body explains survey points. They
+    are now one line after the list, each deducted point still stated once there."""
+    import docx
+
+    out = tmp_path / "kp.docx"
+    make_report("remedy", [books["q1"]], out)
+    rep = build_report("remedy", [load_body(books["q1"])])
+    assert [(o["stt"], o["name"], o["deducted"]) for o in rep.context["offices"]] == [
+        ("1", "Văn phòng HĐND và UBND", "3,69"), ("2", "Phòng Tài chính - Kế hoạch", "1,32"),
+        ("3", "Phòng Văn hoá và Thông tin", "0,5")]  # 3,69 + 1,32 + 0,5 + 1,26 = 6,77
+    line = ("Điểm điều tra xã hội học bị trừ 1,26 điểm (18,61%) ở 05 nội dung (8.1.1, 8.1.2, 8.1.3, 8.2.1, 8.2.2): "
+            "không giao cơ quan, đơn vị giải trình.")
+    d = docx.Document(str(out))
+    [annex] = [t for t in d.tables if t.rows[0].cells[0].text == "Mã" and len(t.columns) == 5]
+    cells = [c.text for r in annex.rows for c in r.cells]
+    assert not [c for c in cells if "xã hội học" in c or c.startswith("8.")]
+    paras = [p.text for p in d.paragraphs]
+    assert paras.count(line) == 1
+    assert paras.index(line) < next(i for i, p in enumerate(paras) if p.startswith("Đề nghị Thủ trưởng"))

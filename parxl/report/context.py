@@ -827,18 +827,21 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
                 f"{m.office} {m.says} ({m.left_open})" for m in missing) + f"; đề nghị gửi số liệu về {coordinator} {when}.")})
     offices: list[Context] = []
     by_name: dict[str, Context] = {}
-
-    def due(office: str) -> str:
-        return ("—" if office in A.NO_OFFICE else
-                date_short(deadline) if deadline else f"{info.working_days} ngày làm việc")
-
-    for i, (office, part) in enumerate(rem.groupby("office", sort=False), start=1):
+    outside: list[str] = []
+    due = date_short(deadline) if deadline else f"{info.working_days} ngày làm việc"
+    for office, part in rem.groupby("office", sort=False):
+        if office in A.NO_OFFICE:  # survey / superior body's points: no office of the body explains them
+            outside.append(f"Điểm {SCORER_LABELS[part.scorer.iloc[0]]} bị trừ {pts(part.deducted.sum())} điểm "
+                           f"({pct(part.share.sum())}) ở {count2(len(part))} nội dung ({', '.join(part.code)}): "
+                           "không giao cơ quan, đơn vị giải trình.")
+            continue
         rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
-                  "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm", "deadline": due(office)}
+                  "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm", "deadline": due}
                  for _, r in part.iterrows()]
         text = f"{count2(len(part))} nội dung, bị trừ {pts(part.deducted.sum())} điểm ({pct(part.share.sum())})"
-        offices.append({"stt": str(i), "name": office, "count": count2(len(part)), "deducted": pts(part.deducted.sum()),
-                        "share": pct(part.share.sum()), "text": text, "rows": rows_})
+        offices.append({"stt": str(len(offices) + 1), "name": office, "count": count2(len(part)),
+                        "deducted": pts(part.deducted.sum()), "share": pct(part.share.sum()), "text": text,
+                        "rows": rows_})
         by_name[office] = offices[-1]
     # penalty points (điểm trừ) lower the total as deducted points do: each goes to its office too
     extra = A.items_frame(fw, s, body.values, extra=True)
@@ -851,7 +854,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
         o = by_name[office]
         o["rows"].append({"code": r.code, "name": r["name"], "deducted": pts(r.achieved),
                           "reason": _reason(r) or f"Điểm trừ: {pts(r.achieved)}/{pts(r['max'])} điểm",
-                          "deadline": due(office)})
+                          "deadline": due})
         o["penalty"] = o.get("penalty", 0.0) + r.achieved
         o["penalties"] = o.get("penalties", 0) + 1
     for o in offices:
@@ -859,6 +862,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
             o["text"] = "; ".join(t for t in (o["text"], f"{count2(o['penalties'])} nội dung bị điểm trừ "
                                               f"({pts(clean(o['penalty']))} điểm)") if t)
     ctx["offices"] = offices
+    ctx["outside_lines"] = outside  # after the list: stated once, numbered among no office
     ctx["closing"] = (f"Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện và chịu trách nhiệm "
                       f"giải trình trước {leader} đối với các nội dung bị trừ điểm thuộc "
                       "phạm vi quản lý mà chưa khắc phục hiệu quả./.") if offices else \

@@ -556,6 +556,9 @@ def remedy() -> DocumentT:
     _cell_text(t.rows[6].cells[0], "{%tr endfor %}")
     _para(doc, "", after=6)
     _tag(doc, "endif")
+    _tag(doc, "for s in outside_lines")  # survey points: no office to explain them
+    _para(doc, "{{ s }}", indent=True)
+    _tag(doc, "endfor")
     closing(doc)
     _notes(doc)
     signature_block(doc)
