@@ -1557,3 +1557,25 @@ def test_directive_states_survey_points_apart_from_the_offices(books: dict[str, 
     paras = [p.text for p in d.paragraphs]
     assert paras.count(line) == 1
     assert paras.index(line) < next(i for i, p in enumerate(paras) if p.startswith("Đề nghị Thủ trưởng"))
+
+
+def test_an_item_marked_achieved_without_data_is_said_so(mini: Framework, tmp_path: Path) -> None:
+    """qa5: 1.1.1 marked "Đạt" with nothing entered scores 0/1 from its data (`parxl score` warns);
+    the directive gave "Lý do: Đạt 0/1 điểm" as the reason it lost the point."""
+    values = {k: v for k, v in PERFECT_MINI.items() if k != ("1.1.1", "done")}
+    body = load_body(_workbook(mini, {**values, ("1.1.1", "status"): "Đạt"}, tmp_path / "d.xlsx", tmp_path / "t.xlsx"))
+    why = "Chọn tình trạng 'Đạt' nhưng chưa nhập số liệu (điểm tính theo số liệu: 0/1 điểm)"
+    ctx = build_report("remedy", [body]).context
+    [row] = [r for o in ctx["offices"] for r in o["rows"] if r["code"] == "1.1.1"]
+    assert row["reason"] == why
+    [line] = [ln for d in ctx["deducted_domains"] for ln in d["lines"] if ln["head"].startswith("Ban hành kế hoạch")]
+    assert line["text"] == "bị trừ 1 điểm do chọn tình trạng 'Đạt' nhưng chưa nhập số liệu (điểm tính theo số liệu: " \
+                           "0/1 điểm)."
+    ctx = build_report("self-assessment", [body]).context
+    [line] = [ln for d in ctx["deducted_domains"] for ln in d["lines"] if ln["head"].startswith("1.1.1.")]
+    assert line["text"] == f"đạt 0/1 điểm, bị trừ 1 điểm; lý do: {why} (Phòng Nội vụ)."
+    # with its figure entered ("Không") the status chosen is not the reason: as before
+    body = load_body(_workbook(mini, {**PERFECT_MINI, ("1.1.1", "done"): "Không", ("1.1.1", "status"): "Đạt"},
+                               tmp_path / "k.xlsx", tmp_path / "t.xlsx"))
+    [row] = [r for o in build_report("remedy", [body]).context["offices"] for r in o["rows"] if r["code"] == "1.1.1"]
+    assert row["reason"] == "Đạt 0/1 điểm"

@@ -36,7 +36,7 @@ from parxl.report.vn import (
     pts,
     ratio,
 )
-from parxl.score import CHUA_DEN_HAN, KHONG_AP_DUNG, Scores
+from parxl.score import CHUA_DEN_HAN, DAT, KHONG_AP_DUNG, Scores
 
 Context = dict[str, Any]
 SCORER_LABELS = {"self": "tự đánh giá", "survey": "điều tra xã hội học", "external": "cấp trên đánh giá"}
@@ -190,13 +190,20 @@ def _missing_table(missing: list[MissingOffice]) -> dict[str, pd.DataFrame]:
                                       "open": m.points} for m in missing])}
 
 
-def _reason(r: Any) -> str:
+def _reason(r: Any, fw: Framework | None = None, values: Any = None) -> str:
+    """The office's explanation; without one, for an item that lost points while marked "Đạt" with
+    none of its figures entered (scored from its data, as ``parxl score`` warns), that."""
     text = str(r.explanation or "").strip().rstrip(".")
+    if (not text and fw is not None and values is not None and r.deducted > 1e-9
+            and str(r.status).strip().casefold() == DAT.casefold()
+            and not any((r.code, f.name) in values for f in fw.item_index[r.code].rule.fields())):
+        text = (f"Chọn tình trạng '{DAT}' nhưng chưa nhập số liệu (điểm tính theo số liệu: "
+                f"{pts(r.achieved)}/{pts(r['max'])} điểm)")
     return text
 
 
-def _item_sentence(r: Any, year: str = "") -> Context:
-    reason = _reason(r)
+def _item_sentence(r: Any, fw: Framework, values: Any) -> Context:
+    reason = _reason(r, fw, values)
     text = f"đạt {pts(r.achieved)}/{pts(r['max'])} điểm, bị trừ {pts(r.deducted)} điểm"
     if reason:
         text += f"; lý do: {reason}"
@@ -220,7 +227,7 @@ def _deducted_domains(fw: Framework, s: Scores, values: Any, year: str, *, direc
                     f"bị trừ năm {year}:")
             lines = []
             for _, r in part.iterrows():
-                reason = _reason(r)
+                reason = _reason(r, fw, values)
                 t = f"bị trừ {pts(r.deducted)} điểm"
                 t += f" do {reason[:1].lower() + reason[1:]}." if reason else \
                     f" (đạt {pts(r.achieved)}/{pts(r['max'])} điểm)."
@@ -229,7 +236,7 @@ def _deducted_domains(fw: Framework, s: Scores, values: Any, year: str, *, direc
             head = f"{n}. Lĩnh vực {d.code} - {d.name}: "
             text = (f"bị trừ {pts(g.deducted)} điểm ({count2(len(part))} nội dung), chiếm tỷ lệ "
                     f"{pct(g.share)} so với tổng số điểm bị trừ.")
-            lines = [_item_sentence(r) for _, r in part.iterrows()]
+            lines = [_item_sentence(r, fw, values) for _, r in part.iterrows()]
         out.append({"code": d.code, "head": head, "text": text, "lines": lines})
     return out
 
@@ -658,7 +665,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
                 what = f"chưa đến hạn đánh giá ({pts(it['open'])} điểm{_progress(fw, body.values, it)})"
             else:
                 what = f"chưa xác định ({pts(it['open'])} điểm{_progress(fw, body.values, it)})"
-            reason = _reason(it) or (f"đơn vị {unsent[it.code].says}" if it.code in unsent else "")
+            reason = _reason(it, fw, body.values) or (f"đơn vị {unsent[it.code].says}" if it.code in unsent else "")
             tail = f"; lý do: {reason}" if reason else ""  # as the self-assessment words it
             lines.append({"head": f"- {it['name']}: ", "text": f"{what}{tail} ({A.office_label(it.office, it.scorer)})."})
         for _, it in items[(items.domain == d.code) & (items.status == KHONG_AP_DUNG)].iterrows():
@@ -836,7 +843,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
                            "không giao cơ quan, đơn vị giải trình.")
             continue
         rows_ = [{"code": r.code, "name": r["name"], "deducted": pts(r.deducted),
-                  "reason": _reason(r) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm", "deadline": due}
+                  "reason": _reason(r, fw, body.values) or f"Đạt {pts(r.achieved)}/{pts(r['max'])} điểm", "deadline": due}
                  for _, r in part.iterrows()]
         text = f"{count2(len(part))} nội dung, bị trừ {pts(part.deducted.sum())} điểm ({pct(part.share.sum())})"
         offices.append({"stt": str(len(offices) + 1), "name": office, "count": count2(len(part)),
