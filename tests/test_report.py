@@ -1579,3 +1579,16 @@ def test_an_item_marked_achieved_without_data_is_said_so(mini: Framework, tmp_pa
                                tmp_path / "k.xlsx", tmp_path / "t.xlsx"))
     [row] = [r for o in build_report("remedy", [body]).context["offices"] for r in o["rows"] if r["code"] == "1.1.1"]
     assert row["reason"] == "Đạt 0/1 điểm"
+
+
+def test_open_points_of_the_superior_body_are_named_as_survey_points_are(tmp_path: Path) -> None:
+    """qa5: Đắk Nông's example leaves its five items scored by the superior body (5 × 2 points)
+    open; the interim said "Điểm chưa xác định: 10 điểm (05 tiêu chí thành phần)" without naming
+    them, while survey points were named ("trong đó … điểm điều tra xã hội học")."""
+    fw = builtin("daknong-huyen-2022")
+    values, _ = read_values(example_values_path("daknong-huyen-2022"))
+    body = load_body(_workbook(fw, values, tmp_path / "dn.xlsx", tmp_path / "t.xlsx"))
+    est = {ln["head"]: ln["text"] for ln in build_report("interim", [body]).context["estimate_lines"]}
+    assert est["Điểm chưa xác định: "] == "10 điểm (05 tiêu chí thành phần, trong đó 10 điểm cấp trên đánh giá)."
+    head = build_report("self-assessment", [body]).context["summary_lines"][0]
+    assert head["text"].endswith("; còn 15 điểm chưa xác định, trong đó 10 điểm cấp trên đánh giá.")

@@ -344,10 +344,12 @@ def _open_text(fw: Framework, s: Scores) -> str:
     parts = []
     if s.base.open > 0:
         text = f"{pts(s.base.open)} điểm chưa xác định"
-        survey = s.by_scorer["survey"].open if "survey" in s.by_scorer else 0.0
-        if survey > 0:
-            text += (", là điểm điều tra xã hội học" if abs(survey - s.base.open) < 1e-9
-                     else f", trong đó {pts(survey)} điểm điều tra xã hội học")
+        outside = [(s.by_scorer[k].open, SCORER_LABELS[k]) for k in ("survey", "external")
+                   if k in s.by_scorer and s.by_scorer[k].open > 0]  # points the body does not score itself
+        if len(outside) == 1 and abs(outside[0][0] - s.base.open) < 1e-9:
+            text += f", là điểm {outside[0][1]}"
+        elif outside:
+            text += ", trong đó " + " và ".join(f"{pts(v)} điểm {label}" for v, label in outside)
         parts.append(text)
     more = _bonus_more(fw, s)
     if more > 0:
@@ -606,8 +608,12 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     est.append({"head": "Điểm chưa đến hạn đánh giá: ",
                 "text": f"{pts(pos.base.not_due)} điểm ({count2(n_due)} tiêu chí thành phần)."})
     und = f"{pts(pos.base.undetermined)} điểm ({count2(n_und)} tiêu chí thành phần"
-    if pos.by_scorer["survey"].undetermined > 0:
-        und += f", trong đó {pts(pos.by_scorer['survey'].undetermined)} điểm điều tra xã hội học có kết quả cuối năm"
+    outside = [f"{pts(pos.by_scorer['survey'].undetermined)} điểm điều tra xã hội học có kết quả cuối năm"] \
+        if pos.by_scorer["survey"].undetermined > 0 else []
+    outside += [f"{pts(pos.by_scorer['external'].undetermined)} điểm cấp trên đánh giá"] \
+        if pos.by_scorer["external"].undetermined > 0 else []
+    if outside:  # points the body does not score itself
+        und += ", trong đó " + " và ".join(outside)
     est.append({"head": "Điểm chưa xác định: ", "text": und + ")."})
     missing = missing_offices(body)
     if missing:  # seed 003 names the office of each open item; an office with no return is named here
