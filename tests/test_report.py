@@ -1592,3 +1592,17 @@ def test_open_points_of_the_superior_body_are_named_as_survey_points_are(tmp_pat
     assert est["Điểm chưa xác định: "] == "10 điểm (05 tiêu chí thành phần, trong đó 10 điểm cấp trên đánh giá)."
     head = build_report("self-assessment", [body]).context["summary_lines"][0]
     assert head["text"].endswith("; còn 15 điểm chưa xác định, trong đó 10 điểm cấp trên đánh giá.")
+
+
+def test_directive_notes_come_before_its_closing_line(mini: Framework, tmp_path: Path) -> None:
+    """qa5: the directive's "Ghi chú" came after its closing "./." and ran into "Nơi nhận"; the
+    notes close the text, before the closing line, as in the reports."""
+    values = {**PERFECT_MINI, ("1.1.2", "rate"): "50%", ("1.1.1", "status"): "Không áp dụng"}
+    out = tmp_path / "kp.docx"
+    make_report("remedy", [_workbook(mini, values, tmp_path / "na.xlsx", tmp_path / "t.xlsx")], out)
+    paras = [p for p in _docx_paragraphs(out) if p.strip()]
+    closing = next(i for i, p in enumerate(paras) if p.endswith("./."))
+    assert closing == len(paras) - 1, paras[closing:]  # nothing after it but the signature table
+    notes = paras.index("Ghi chú:")
+    assert paras[notes + 1].startswith("- Lĩnh vực 1: có tiêu chí thành phần không áp dụng")
+    assert notes < closing

@@ -559,8 +559,8 @@ def remedy() -> DocumentT:
     _tag(doc, "for s in outside_lines")  # survey points: no office to explain them
     _para(doc, "{{ s }}", indent=True)
     _tag(doc, "endfor")
+    _notes(doc)  # before the closing "./." as in the reports, not run into "Nơi nhận"
     closing(doc)
-    _notes(doc)
     signature_block(doc)
     return doc
 
