@@ -1075,3 +1075,28 @@ def test_bullets_after_ghi_chu_are_notes_not_items() -> None:
     assert audit_text(_NOTES_TEXT.format(a="0,93")) == []
     # the domain's own items are still added up: 0,83 + 0,75 = 1,58, not 1,68
     assert summary(audit_text(_NOTES_TEXT.format(a="0,83"))) == {("sum", D("1.68"), D("1.58"))}
+
+
+def test_against_total_over_the_applicable_maximum_that_equals_the_base_maximum(tmp_path: Path) -> None:
+    """Quận 1 with 5 points not applicable (1.1.1-1.2.1, 1.3.1-1.3.3): its index is on 90 + 5 = 95
+    points, as the base maximum. parxl's self-assessment says "Tổng điểm: 88,23/95 điểm"; the audit
+    took 95 for the base maximum and reported 88,23 as base points (83,23)."""
+    from parxl.audit.against import compare_workbook
+    from parxl.framework import builtin
+    from parxl.framework.load import example_values_path
+    from parxl.inputs import read_values
+    from parxl.workbook.build import build_template
+    from parxl.workbook.fill import fill_values
+
+    values, _ = read_values(example_values_path("hcm-quan-2023"))
+    values.update({(c, "status"): "Không áp dụng" for c in ("1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.3.1", "1.3.2",
+                                                             "1.3.3")})
+    build_template(builtin("hcm-quan-2023"), tmp_path / "t.xlsx")
+    wb = tmp_path / "na.xlsx"
+    fill_values(tmp_path / "t.xlsx", values, wb)
+    text = "Tổng điểm: 88,23/95 điểm, đạt tỷ lệ 92,87% (điểm cơ bản 83,23/90 điểm).\n"
+    found, checks = compare_workbook(read_text(text), wb)
+    assert found == []
+    assert _wb_passed(checks, "tổng điểm", "88.23")
+    found, _ = compare_workbook(read_text(text.replace("88,23/95", "87,23/95")), wb)  # a slip is still seen
+    assert [(x.stated, x.expected) for x in found] == [(D("87.23"), D("88.23"))]

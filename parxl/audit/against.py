@@ -91,16 +91,19 @@ class _Compare:
             k = domain_key(d.name)
             if k is not None and k not in by_key:
                 by_key[k] = d
-        # overall score as a/b: matched by its maximum
+        # overall score as a/b: matched by its maximum; with items not applicable, the total is
+        # stated over the applicable maximum + the bonus cap, which may equal another maximum
+        # (5 points exempt: "88,23/95" is the total, not the base points): the nearest one
         maxima = [("tự đánh giá", s.by_scorer["self"].max, s.by_scorer["self"].achieved),
                   ("điểm cơ bản", fw.base_max, s.base.achieved),
-                  ("tổng điểm", fw.total, s.total)]
+                  ("tổng điểm", fw.total, s.total),
+                  ("tổng điểm", s.base.applicable + fw.bonus_cap, s.total)]
         for p in a.doc.paras:
             for t in a.facts[p.index].totals():
-                for label, mx, got in maxima:
-                    if mx and agrees(t.b, _dec(mx)):
-                        self.compare(f"{label} ({t.text})", t.a, got, p, t.start)
-                        break
+                fits = [(label, got) for label, mx, got in maxima if mx and agrees(t.b, _dec(mx))]
+                if fits:
+                    label, got = min(fits, key=lambda f: abs(_dec(f[1]) - t.a.value))
+                    self.compare(f"{label} ({t.text})", t.a, got, p, t.start)
             for m in _INDEX_SCORE.finditer(p.text):
                 v = to_decimal(m.group("v"), points=True)
                 if v is None or v < 40:
