@@ -1606,3 +1606,22 @@ def test_directive_notes_come_before_its_closing_line(mini: Framework, tmp_path:
     notes = paras.index("Ghi chú:")
     assert paras[notes + 1].startswith("- Lĩnh vực 1: có tiêu chí thành phần không áp dụng")
     assert notes < closing
+
+
+def test_interim_and_directive_state_the_index_and_its_base(mini: Framework, tmp_path: Path) -> None:
+    """qa5: the interim never gave the index, and the directive's opening line gave "là 92,02 điểm"
+    with 3 points not applicable, the index being 94,87% of 97. Mini: 1.1.2 half done (1 of 2
+    points), T.1 achieved: with 1.1.1 not applicable 10,5 + 1 = 11,5 points on 11,5 + 1 = 12,5 (92%),
+    else 11,5 + 1 = 12,5 points on 12,5 + 1 = 13,5 (92,59%)."""
+    values = {**PERFECT_MINI, ("1.1.2", "rate"): "50%", ("T.1", "done"): "Có", ("T.2", "done"): "Không"}
+    exempt = load_body(_workbook(mini, {**values, ("1.1.1", "status"): "Không áp dụng"}, tmp_path / "na.xlsx",
+                                 tmp_path / "t.xlsx"))
+    whole = load_body(_workbook(mini, values, tmp_path / "all.xlsx", tmp_path / "t.xlsx"))
+    for body, total, base, index in ((exempt, "11,5", "12,5", "92%"), (whole, "12,5", "13,5", "92,59%")):
+        est = {ln["head"]: ln["text"] for ln in build_report("interim", [body]).context["estimate_lines"]}
+        assert est["Tổng điểm ước đạt: "].startswith(f"{total}/{base} điểm, đạt tỷ lệ {index} (gồm điểm thưởng 1 điểm")
+    text = build_report("remedy", [exempt]).context["result_text"]
+    assert text == "Điểm Chỉ số cải cách hành chính năm 2024 của huyện Mẫu là 11,5/12,5 điểm, đạt tỷ lệ 92%."
+    # nothing exempt: the points are the index, as seed 000 words it
+    text = build_report("remedy", [whole]).context["result_text"]
+    assert text == "Điểm Chỉ số cải cách hành chính năm 2024 của huyện Mẫu là 12,5 điểm."

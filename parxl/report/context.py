@@ -280,11 +280,16 @@ def _bonus_text(fw: Framework, s: Scores) -> str:
     return "; ".join(parts)
 
 
+def _index_base(fw: Framework, s: Scores) -> float:
+    """What the index divides the total by: the applicable maximum plus the bonus cap (score.py)."""
+    return clean(s.base.applicable + fw.bonus_cap)
+
+
 def _summary_lines(fw: Framework, s: Scores, body: str, year: str) -> list[Context]:
     summ = A.deduction_summary(fw, s)
     lines = [{
         "head": "Tổng điểm tạm tính: " if _provisional(fw, s) else "Tổng điểm: ",
-        "text": f"{pts(s.total)}/{pts(s.base.applicable + fw.bonus_cap)} điểm, đạt tỷ lệ {pct(s.index)}"
+        "text": f"{pts(s.total)}/{pts(_index_base(fw, s))} điểm, đạt tỷ lệ {pct(s.index)}"
         # the domain table's "Tổng cộng" rate is this one (base points only), named as its column is
         + (f" (điểm cơ bản {pts(s.base.achieved)}/{pts(s.base.applicable)} điểm, tỷ lệ điểm cơ bản "
            f"{pct(s.base.index)}; {_bonus_text(fw, s)})"
@@ -598,7 +603,8 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
         if p.max > 0:
             parts.append(f"{pts(p.secured)}/{pts(p.applicable)} điểm {label}")
     est.append({"head": "Điểm ước đạt: ", "text": "; ".join(parts) + "."})
-    est.append({"head": "Tổng điểm ước đạt: ", "text": f"{pts(pos.estimated_total)} điểm"
+    est.append({"head": "Tổng điểm ước đạt: ", "text": f"{pts(pos.estimated_total)}/{pts(_index_base(fw, s))} điểm, "
+                f"đạt tỷ lệ {pct(s.index)}"  # the index, on the base the self-assessment states
                 + (f" (gồm {_bonus_text(fw, s)})" if fw.bonus or fw.penalties else "") + "."})
     items = pos.items
     n_lost = int((items.lost > 1e-9).sum())
@@ -756,9 +762,12 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
     prev_total = yoy.previous_total if yoy else info.previous_total
     prev_year = (previous.year if previous else "") or info.previous_year or _minus_one(body.year)
     text = f"Điểm Chỉ số cải cách hành chính năm {body.year} của {name} là {pts(s.total)} điểm"
+    exempt = s.base.applicable < fw.base_max - 1e-9  # the points are not the index: its base and %
+    if exempt:
+        text = text[:-len(" điểm")] + f"/{pts(_index_base(fw, s))} điểm, đạt tỷ lệ {pct(s.index)}"
     provisional = _provisional(fw, s)
     if provisional:
-        text += f" tạm tính ({_open_text(fw, s)})"
+        text += f" (tạm tính, {_open_text(fw, s)})" if exempt else f" tạm tính ({_open_text(fw, s)})"
         warnings.append(_provisional_warning(fw, s))
     if prev_total is not None:
         change = f"{change_text(s.total - prev_total)} so với năm {prev_year}"
