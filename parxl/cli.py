@@ -273,8 +273,11 @@ def fill(
     """Ghi số liệu từ bảng CSV vào biểu mẫu theo mã tiêu chí."""
     from parxl.workbook.fill import fill_csv
 
-    n = fill_csv(template, values, output)
+    notes: list[str] = []
+    n = fill_csv(template, values, output, notes)
     out.print(f"Đã ghi {n} giá trị vào [bold]{escape(str(output))}[/].")
+    for note in notes:
+        err.print(f"Lưu ý: {escape(note)}", highlight=False)
 
 
 def _score_table(fw: Any, s: Any, body: str) -> Table:

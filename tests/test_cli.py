@@ -645,3 +645,25 @@ def test_score_calls_a_wholly_exempt_domain_not_applicable_not_zero_percent(tmp_
     [row] = [line for line in run("score", tmp_path / "na.xlsx").splitlines() if line.strip().startswith("2 ")]
     # "không áp dụng" in the last column (wrapped after "không áp" on a narrow console), no "0,00%"
     assert " ".join(row.split()[-3:]) in ("0,00 không áp", "không áp dụng"), row
+
+
+def test_filling_a_consolidated_workbook_drops_its_stale_scores(tmp_path: Path) -> None:
+    """README: `parxl fill tong-hop.xlsx --values dieu-tra.csv -o da-dien.xlsx`. The consolidated
+    workbook's 'Kết quả' holds the scores before the survey points: the filled copy must not show
+    them as its result (it kept 57,96 beside a total of 61,26); 'Kiểm tra' still holds."""
+    import openpyxl
+
+    from parxl.framework.load import example_values_path
+
+    fw = "dongthap-huyen-2023"
+    (tmp_path / "xa.txt").write_text("Xã A\n", encoding="utf-8")
+    run("distribute", fw, "--out", tmp_path / "ra", "--bodies", tmp_path / "xa.txt")
+    run("fill", tmp_path / "ra" / "Xã A.xlsx", "--values", example_values_path(fw), "-o", tmp_path / "ve" / "a.xlsx")
+    run("collect", tmp_path / "ve", "-o", tmp_path / "th.xlsx")
+    assert "Kết quả" in openpyxl.load_workbook(tmp_path / "th.xlsx", read_only=True).sheetnames
+    (tmp_path / "dt.csv").write_text("code,field,value\n8.1.1,points,1\n", encoding="utf-8")
+    printed = " ".join(run("fill", tmp_path / "th.xlsx", "--values", tmp_path / "dt.csv", "-o",
+                           tmp_path / "dd.xlsx").split())
+    assert "Lưu ý: Bỏ trang 'Kết quả' của lần tổng hợp" in printed
+    names = openpyxl.load_workbook(tmp_path / "dd.xlsx", read_only=True).sheetnames
+    assert "Kết quả" not in names and "Kiểm tra" in names

@@ -25,9 +25,12 @@ def fill_values(
     lines: Mapping[tuple[str, str], int] | None = None,
     source: str = "",
     unread: Sequence[str] = (),
+    notes: list[str] | None = None,
 ) -> int:
     """Check every value, then write them all into a copy of ``template``; returns the count.
-    ``unread``: the lines of the values' file that could not be read, reported with the others."""
+    ``unread``: the lines of the values' file that could not be read, reported with the others.
+    A consolidated workbook's scores table ('Kết quả') no longer holds for the new values: the copy
+    goes without it, and ``notes`` (if given) says so."""
     src = Path(template)
     if Path(out).resolve() == src.resolve():
         raise InputError(
@@ -40,6 +43,11 @@ def fill_values(
     wb = openpyxl.load_workbook(src)
     check_summary(clean, wb.sheetnames, str(src))
     count = write_values(wb, ret.cells, clean)
+    if L.RESULTS in wb.sheetnames:  # collect's scores, of the values before these
+        del wb[L.RESULTS]
+        if notes is not None:
+            notes.append(f"Bỏ trang '{L.RESULTS}' của lần tổng hợp (điểm tính trước khi ghi các giá trị này); "
+                         f"điểm mới ở trang '{L.SUMMARY}', hoặc chấm lại bằng parxl score.")
     save_workbook(wb, out)
     return count
 
@@ -64,6 +72,6 @@ def write_values(wb: Workbook, cells: Mapping[Key, tuple[str, str]], values: Map
     return len(values)
 
 
-def fill_csv(template: str | Path, csv_path: str | Path, out: str | Path) -> int:
+def fill_csv(template: str | Path, csv_path: str | Path, out: str | Path, notes: list[str] | None = None) -> int:
     values, lines, unread = parse_values(csv_path)  # every problem at once: the values of the other lines too
-    return fill_values(template, values, out, lines, str(csv_path), unread)
+    return fill_values(template, values, out, lines, str(csv_path), unread, notes)
