@@ -898,3 +898,22 @@ def test_a_body_whose_file_is_corrupt_is_not_said_to_have_sent_nothing(hand: dic
     p = r.problems
     [why] = p[(p.body == DUONG) & (p.kind == "missing")].reason
     assert why == f"chưa có biểu mẫu dùng được: 'xa/{DUONG}.xlsx' (Tệp không hợp lệ)"
+
+
+def test_cli_takes_the_ranking_reports_details_from_an_info_file(hand: dict[str, Path], tmp_path: Path) -> None:
+    """The report's 'Lưu ý' lines point to '--info' for the place and the parent body: the
+    command has it (it did not: 'Không có tuỳ chọn --info'); --parent still wins over the file."""
+    import docx
+
+    from parxl.cli import app
+
+    info = _write(tmp_path / "tt.yaml", "place: Đồng Tháp\nparent: ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\n"
+                  "issuer: SỞ NỘI VỤ\n")
+    res = CliRunner().invoke(app, ["province", str(hand["returns"]), "-o", str(tmp_path / "kq"), "--workers", "1",
+                                   "--info", str(info), "--parent", "UBND TỈNH THỬ"])
+    assert res.exit_code == 0, res.output
+    assert "Chưa có địa danh" not in res.output
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "kq" / "bao-cao-xep-hang.docx")).paragraphs)
+    header = "\n".join(c.text for tb in docx.Document(str(tmp_path / "kq" / "bao-cao-xep-hang.docx")).tables
+                       for row in tb.rows for c in row.cells)
+    assert "Đồng Tháp, ngày" in text + header and "UBND TỈNH THỬ" in header and "SỞ NỘI VỤ" in header

@@ -1625,3 +1625,17 @@ def test_interim_and_directive_state_the_index_and_its_base(mini: Framework, tmp
     # nothing exempt: the points are the index, as seed 000 words it
     text = build_report("remedy", [whole]).context["result_text"]
     assert text == "Điểm Chỉ số cải cách hành chính năm 2024 của huyện Mẫu là 12,5 điểm."
+
+
+def test_the_readme_info_file_reads_as_its_comments_say(tmp_path: Path) -> None:
+    """Its addressee "Thủ trưởng các cơ quan, đơn vị thuộc quận" holds a comma: unquoted in a YAML
+    list it became two addressees ("Thủ trưởng các cơ quan"; "đơn vị thuộc quận")."""
+    from parxl.report.info import ReportInfo
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    at = readme.index("signer_authority: TM.")
+    block = readme[readme.index("\n", readme.rindex("```", 0, at)) + 1: readme.index("```", at)]
+    (tmp_path / "tt.yaml").write_text(block, encoding="utf-8")
+    info = ReportInfo.load(tmp_path / "tt.yaml")
+    assert info.addressees == ["Thủ trưởng các cơ quan, đơn vị thuộc quận", "Chủ tịch UBND 10 phường"]
+    assert info.recipients == ["Như trên", "Sở Nội vụ", "Lưu: VT, NV"]

@@ -32,13 +32,16 @@ def register(app: typer.Typer) -> None:
         word: Annotated[bool, typer.Option("--word/--no-word", help="Lập báo cáo xếp hạng Word")] = True,
         issuer: Annotated[str | None, typer.Option("--issuer", help="Cơ quan ban hành báo cáo, ví dụ SỞ NỘI VỤ")] = None,
         parent: Annotated[str | None, typer.Option("--parent", help="Cơ quan chủ quản, ví dụ ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP")] = None,
+        info_file: Annotated[Path | None, typer.Option(
+            "--info", help="Tệp YAML/JSON cho báo cáo xếp hạng: cơ quan, địa danh, số, ngày, người ký, nơi nhận")] = None,
     ) -> None:
         """Tổng hợp, xếp hạng, thẩm định toàn tỉnh: bảng điểm, xếp hạng theo nhóm, phân bố điểm, báo cáo."""
         from parxl.numbers import format_vn_number
         from parxl.province.pipeline import province
         from parxl.report.info import ReportInfo
 
-        info = ReportInfo().merged(issuer=issuer, parent=parent) if (issuer or parent) else None
+        base = ReportInfo.load(info_file) if info_file else ReportInfo()
+        info = base.merged(issuer=issuer, parent=parent) if (info_file or issuer or parent) else None
         with progress_bar() as progress:
             result = province(folder, output, bodies=bodies, previous=previous, appraisal=appraisal,
                               scheduler=scheduler, workers=workers, progress=progress, info=info, word=word)
