@@ -1011,3 +1011,13 @@ def test_a_missing_file_is_not_called_an_invalid_framework(tmp_path: Path) -> No
             resolve(tmp_path / name)
         assert str(info.value) == f"tệp '{tmp_path / name}': không tìm thấy tệp"
         assert info.value.problems == ["không tìm thấy tệp"]
+
+
+def test_example_values_open_in_excel_with_their_diacritics() -> None:
+    """The README has users open the example CSVs in Excel, which reads a UTF-8 file without a
+    byte-order mark in the ANSI code page ("Quáº­n 1"); `parxl inputs` writes one, so do they."""
+    from parxl.framework import builtin_ids
+    from parxl.framework.load import example_values_path
+
+    for fid in builtin_ids():
+        assert example_values_path(fid).read_bytes().startswith(b"\xef\xbb\xbfcode,field,value"), fid
