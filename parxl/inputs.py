@@ -428,8 +428,10 @@ def check_values(
         if not problem and f.type == COUNT and not float(value).is_integer():
             # collect only warns (it reports, then merges); here nothing is shown but the count
             # written, so a misread separator ("1,500" is 1,5) must not pass unseen
-            problem = (f"số lượng '{raw}' không phải số nguyên — kiểm tra dấu phân cách: hàng nghìn "
-                       "ghi bằng dấu chấm (22.583.451), không dùng dấu phẩy")
+            comma = "," in str(raw)  # "1,500": a thousands separator typed as the decimal one
+            problem = f"số lượng '{raw}' không phải số nguyên" + (
+                " — kiểm tra dấu phân cách: hàng nghìn ghi bằng dấu chấm (22.583.451), không dùng dấu phẩy"
+                if comma else "")
         elif not problem and f.type == RATE and _bare_one(raw):
             # typed "1": 1% or 100%? (a bare fraction like 0,777 from a system export is not
             # ambiguous; collect and score still read a cell's text "1" as 100%)
