@@ -1019,3 +1019,30 @@ def test_expected_bodies_name_the_returns_not_on_the_list(mini: Framework, tmp_p
                                "sửa tên cho giống nhau)")
     unlisted = sorted(i.message.split("'")[1] for i in _msgs(result, "không có trong danh sách đơn vị"))
     assert unlisted == ["Phường An Hòa", "Xã Lạ"]
+
+
+def test_collecting_again_keeps_the_points_entered_into_the_consolidated_workbook(
+        issued: dict[str, Path], tmp_path: Path) -> None:
+    """The survey points (no office returns them) are typed into the consolidated workbook; a late
+    return then collected again over it used to write it anew without them, silently."""
+    from parxl.workbook.fill import fill_values
+
+    back = tmp_path / "tra ve"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    fill_return(issued[VP], back / "vp.xlsx", GOOD[VP])
+    out = tmp_path / "kq" / "tong hop.xlsx"
+    first = collect(back, out)
+    typed = {("2.2.1", "points"): 1.5, ("T.1", "done"): "Có"}  # survey, bonus: nobody's return
+    fill_values(out, typed, tmp_path / "typed.xlsx")
+    shutil.copyfile(tmp_path / "typed.xlsx", out)  # as typed into it in Excel
+    fill_return(issued[VH], back / "vh.xlsx", GOOD[VH])  # the late return
+    again = collect(back, out)
+    ret = read_return(out)
+    assert {k: ret.values.get(k) for k in typed} == typed
+    assert ret.values[("2.1.2", "rate")] == pytest.approx(0.9323)  # the late return is in
+    [kept] = _msgs(again, "giữ 2 giá trị đã nhập vào tệp tổng hợp trước")
+    assert "2.2.1, T.1" in kept.message and kept.severity == "cảnh báo"
+    assert again.scores[0]["total"] > first.scores[0]["total"] + 1.5  # the kept points are scored
+    before = out.read_bytes()  # collected once more: the same workbook, byte for byte
+    collect(back, out)
+    assert out.read_bytes() == before

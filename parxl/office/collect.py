@@ -30,9 +30,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parxl.errors import InputError, Location
+from parxl.errors import InputError, Location, ParxlError
 from parxl.framework.load import spelling_key
-from parxl.framework.model import Framework
+from parxl.framework.model import Framework, code_order
 from parxl.inputs import BODY, csv_plain, csv_separator, csv_text, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import (
@@ -374,11 +374,41 @@ def collect(
         sent.setdefault(who, rel)
     _merge_offices(fw, g, result, exp_offices, sent)
     _merge_bodies(fw, g, result, exp_bodies, root, limits, sent)
+    if output is not None:
+        _keep_entered(fw, result, Path(output), limits)
     result.bodies.sort(key=lambda b: b.body)
     result.issues.sort(key=_sort_key)
     if output is not None:
         _write_outputs(result, fw, Path(output))
     return result
+
+
+def _keep_entered(fw: Framework, result: CollectResult, output: Path, limits: Limits) -> None:
+    """Collecting again over the consolidated workbook of the same body: the values the home-affairs
+    office entered into it for the items no office returns (survey, superior body's points) are
+    kept, not overwritten by their absence (a late return collected again lost them silently)."""
+    if result.values is None or len(result.bodies) != 1 or not output.is_file():
+        return
+    from parxl.workbook.read import read_return
+
+    try:
+        old = read_return(output, limits)
+    except ParxlError:
+        return  # not a parxl workbook: nothing of it is carried over
+    body = result.bodies[0]
+    if (old.meta.get("kind") != KIND_CONSOLIDATED or old.framework.fingerprint != fw.fingerprint
+            or old.body != body.body):
+        return
+    kept = {k: v for k, v in old.values.items()
+            if k[0] in fw.item_index and not fw.item_index[k[0]].office and k not in result.values}
+    if not kept:
+        return
+    result.values.update(kept)
+    body.numbers = score_row(fw, score_values(fw, result.values))
+    codes = sorted({k[0] for k in kept}, key=code_order)
+    result.issues.append(Issue(output.name, "", "", "", "", WARNING, (
+        f"giữ {len(kept)} giá trị đã nhập vào tệp tổng hợp trước ({len(codes)} mục không giao đơn vị chủ trì: "
+        f"{', '.join(codes[:12])}{', …' if len(codes) > 12 else ''}) — thu thập lại không xoá các giá trị này")))
 
 
 def master_template(p: Processed) -> Issue | None:
