@@ -650,7 +650,7 @@ def test_score_calls_a_wholly_exempt_domain_not_applicable_not_zero_percent(tmp_
 def test_filling_a_consolidated_workbook_drops_its_stale_scores(tmp_path: Path) -> None:
     """README: `parxl fill tong-hop.xlsx --values dieu-tra.csv -o da-dien.xlsx`. The consolidated
     workbook's 'Kết quả' holds the scores before the survey points: the filled copy must not show
-    them as its result (it kept 57,96 beside a total of 61,26); 'Kiểm tra' still holds."""
+    them as its result (it kept 57,96 beside a total of 61,26), nor 'Kiểm tra' its checks of then."""
     import openpyxl
 
     from parxl.framework.load import example_values_path
@@ -664,6 +664,6 @@ def test_filling_a_consolidated_workbook_drops_its_stale_scores(tmp_path: Path) 
     (tmp_path / "dt.csv").write_text("code,field,value\n8.1.1,points,1\n", encoding="utf-8")
     printed = " ".join(run("fill", tmp_path / "th.xlsx", "--values", tmp_path / "dt.csv", "-o",
                            tmp_path / "dd.xlsx").split())
-    assert "Lưu ý: Bỏ trang 'Kết quả' của lần tổng hợp" in printed
+    assert "Lưu ý: Bỏ trang 'Kết quả' và 'Kiểm tra' của lần tổng hợp" in printed
     names = openpyxl.load_workbook(tmp_path / "dd.xlsx", read_only=True).sheetnames
-    assert "Kết quả" not in names and "Kiểm tra" in names
+    assert "Kết quả" not in names and "Kiểm tra" not in names and "Tổng hợp" in names

@@ -29,8 +29,9 @@ def fill_values(
 ) -> int:
     """Check every value, then write them all into a copy of ``template``; returns the count.
     ``unread``: the lines of the values' file that could not be read, reported with the others.
-    A consolidated workbook's scores table ('Kết quả') no longer holds for the new values: the copy
-    goes without it, and ``notes`` (if given) says so."""
+    A consolidated workbook's scores table ('Kết quả') and checks ('Kiểm tra': "6.1.1 chưa xác
+    định") no longer hold for the new values: the copy goes without them (the collect's own files
+    keep them), and ``notes`` (if given) says so."""
     src = Path(template)
     if Path(out).resolve() == src.resolve():
         raise InputError(
@@ -43,11 +44,12 @@ def fill_values(
     wb = openpyxl.load_workbook(src)
     check_summary(clean, wb.sheetnames, str(src))
     count = write_values(wb, ret.cells, clean)
-    if L.RESULTS in wb.sheetnames:  # collect's scores, of the values before these
-        del wb[L.RESULTS]
-        if notes is not None:
-            notes.append(f"Bỏ trang '{L.RESULTS}' của lần tổng hợp (điểm tính trước khi ghi các giá trị này); "
-                         f"điểm mới ở trang '{L.SUMMARY}', hoặc chấm lại bằng parxl score.")
+    stale = [name for name in (L.RESULTS, L.CHECKS) if name in wb.sheetnames]  # collect's, before these values
+    for name in stale:
+        del wb[name]
+    if stale and notes is not None:
+        notes.append(f"Bỏ trang {' và '.join(repr(n) for n in stale)} của lần tổng hợp (lập trước khi ghi các giá "
+                     f"trị này; tệp tổng hợp vẫn giữ); điểm mới ở trang '{L.SUMMARY}', kiểm tra lại bằng parxl score.")
     save_workbook(wb, out)
     return count
 
