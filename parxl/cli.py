@@ -307,7 +307,7 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
             _pts(g.deducted),
             _pct(g.share),
             _pts(g.open),
-            _pct(g.index) if g.applicable else "không áp dụng",  # not 0 %: nothing was to be reached
+            _pct(g.index) if g.applicable else "Miễn",  # not 0 %: nothing was to be reached (as Tổng hợp says)
         )
     b = s.base
     t.add_row(
