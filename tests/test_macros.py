@@ -375,6 +375,21 @@ def test_results_sheet_formats_points_and_percentages(mini: Framework, tmp_path:
     assert formats[(5, share_col, len(mini.domains) + 1)] == "0.00%"
 
 
+def test_results_sheet_says_exempt_for_a_domain_with_no_applicable_item(mini: Framework, tmp_path: Path) -> None:
+    """A domain whose every item is 'Không áp dụng' has no rate: 'Kết quả' says "Miễn", as
+    Tổng hợp and the Word reports do, not 0,00 %; the other domains keep their rate."""
+    values = {k: v for k, v in MINI_VALUES.items() if not k[0].startswith("1.")}
+    values |= {(code, "status"): "Không áp dụng" for code in ("1.1.1", "1.1.2", "1.2.1")}
+    template = build_template(mini, tmp_path / "Biểu mẫu.xlsx")
+    fill_values(template, values, tmp_path / "miễn.xlsx")
+    book = _book(payload_from_workbook(tmp_path / "miễn.xlsx"))
+    assert macros.tinh_diem(book).ok
+    rows = next(a for a in _actions(book) if a["func"] == "setValues")["values"]
+    domains = {r[0]: r for r in rows if r[0] in ("1", "2")}
+    assert domains["1"][3] == 0 and domains["1"][9] == "Miễn"
+    assert domains["2"][9] == pytest.approx(3.49 / 7.5, abs=1e-12)  # 12.5 applicable - 5 in domain 1
+
+
 def test_error_value_in_an_input_cell_is_not_a_blank(mini: Framework, tmp_path: Path) -> None:
     """An input cell showing #N/A (Office.js sends its code) scores as the file reader scores it
     ('parxl score'), not as an empty cell that would leave the item 'Chưa xác định'."""

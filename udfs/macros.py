@@ -565,6 +565,14 @@ def needs_review(s: Scores, issues: Sequence[Issue]) -> list[tuple[str, str, str
     return review + [(code, err, "", "", ERROR) for code, err in s.errors.items() if code not in named]
 
 
+EXEMPT = "Miễn"  # a domain whose every item is not applicable, as Tổng hợp and the Word reports say
+
+
+def exempt_rate(applicable: float, index: float) -> float | str:
+    """A domain's rate, or "Miễn" when it has no applicable points (not 0 %)."""
+    return index if applicable > 0 else EXEMPT
+
+
 def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "",
                  review: Review = ()) -> list[list[Any]]:
     """The "Kết quả" sheet as rows of 10 cells; ``review`` (:func:`needs_review`) lists the values
@@ -583,7 +591,7 @@ def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: st
     for d in fw.domains:
         g = s.domains[d.code]
         rows.append(row(d.code, d.name, g.max, g.applicable, g.achieved, g.deducted, g.share, g.open,
-                        g.reachable, g.index))
+                        g.reachable, exempt_rate(g.applicable, g.index)))
     b = s.base
     rows.append(row("", "Cộng điểm cơ bản", b.max, b.applicable, b.achieved, b.deducted, b.share, b.open,
                     b.reachable, b.index))
