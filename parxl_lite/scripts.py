@@ -31,6 +31,7 @@ from udfs.macros import (
     NOT_TEMPLATE,
     MacroError,
     add_template_sheets,
+    exempt_rate,
     failure,
     fresh_sheet,
     read_open_template,
@@ -142,17 +143,20 @@ def kiem_tra(book: Any) -> ScriptResult:
 def report_blocks(t: OpenTemplate, s: Scores) -> dict[str, list[list[Any]]]:
     """The report's tables, each headed by its column names: the overall result, the domains,
     the share of deducted points by domain and the sub-criteria that lost points. The first
-    column of "domains" and "shares" is a short label, so the charts read well."""
+    column of "domains" and "shares" is a short label, so the charts read well. A domain's
+    maximum is its applicable one (items not applicable are no deduction), its rate "Miễn" when
+    it has none, as in Tổng hợp and the Word reports."""
     fw = t.framework
     domains: list[list[Any]] = [[
-        "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định",
+        "Lĩnh vực", "Điểm tối đa áp dụng", "Điểm đạt", "Điểm bị trừ", "Điểm chưa xác định",
         "Tỷ lệ trên tổng điểm bị trừ", "Tỷ lệ đạt", "Tên lĩnh vực",
     ]]
     shares: list[list[Any]] = [["Lĩnh vực", "Điểm bị trừ", "Tỷ lệ trên tổng điểm bị trừ"]]
     for d in fw.domains:
         g = s.domains[d.code]
         label = f"Lĩnh vực {d.code}"
-        domains.append([label, g.max, g.achieved, g.deducted, g.open, g.share, g.index, d.name])
+        domains.append([label, g.applicable, g.achieved, g.deducted, g.open, g.share,
+                        exempt_rate(g.applicable, g.index), d.name])
         if g.deducted > 0:
             shares.append([label, g.deducted, g.share])
     lost: list[list[Any]] = [["Mã", "Nội dung", "Đơn vị chủ trì", "Điểm tối đa", "Điểm bị trừ",
@@ -185,7 +189,7 @@ REPORT_TABLES = (
 
 def bao_cao(book: Any) -> ScriptResult:
     """Add the sheet "Báo cáo": result, domains, shares and lost points as Excel tables, with a
-    bar chart (achieved vs maximum by domain) and a pie chart (share of deducted points)."""
+    bar chart (achieved vs applicable maximum by domain) and a pie chart (share of deducted points)."""
 
     def action(book: Any) -> str:
         t = open_template(book)
@@ -221,7 +225,7 @@ def bao_cao(book: Any) -> ScriptResult:
         drow, n = at["domains"]
         bars = sheet.charts.add(left=620, top=20, width=480, height=300, chart_type="bar_clustered",
                                 name="parxl_DiemLinhVuc")
-        bars.set_source_data(sheet.range((drow, 1), (drow + n, 3)))  # label, maximum, achieved
+        bars.set_source_data(sheet.range((drow, 1), (drow + n, 3)))  # label, applicable maximum, achieved
         if "shares" in at:
             srow, m = at["shares"]
             pie = sheet.charts.add(left=620, top=340, width=480, height=300, chart_type="pie",

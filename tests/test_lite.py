@@ -462,6 +462,32 @@ def test_report_script_adds_tables_and_charts(payloads: dict[str, dict[str, Any]
                       "parxl_TyLeBiTru": ("Pie", "$A$26:$B$30")}
 
 
+def test_report_script_uses_the_applicable_maximum_and_says_exempt(tmp_path: Path) -> None:
+    """The domains table and its bars take the applicable maximum (an item not applicable is no
+    deduction) and a domain with no applicable item reads "Miễn", as the Word reports do."""
+    from parxl.workbook.fill import fill_values
+
+    fid = "dongthap-huyen-2023"
+    values, _ = read_values(example_values_path(fid))
+    exempt = {i.code for i in builtin(fid).domains[3].items} | {"1.1.1"}  # all of domain 4; 2 points of 1
+    kept: dict[tuple[str, str], Any] = {k: v for k, v in values.items() if k[0] not in exempt}
+    kept |= {(code, "status"): "Không áp dụng" for code in exempt}
+    template = build_template(builtin(fid), tmp_path / "t.xlsx")
+    fill_values(template, kept, tmp_path / "miễn.xlsx")
+    payload = payload_from_workbook(tmp_path / "miễn.xlsx")
+    actions = run_script("bao_cao", payload)
+    rows = values_of(apply(payload, actions), "Báo cáo")
+    head = next(i for i, r in enumerate(rows) if r[0] == "Lĩnh vực")
+    assert rows[head][1] == "Điểm tối đa áp dụng"
+    domains = {r[0]: r for r in rows[head + 1 : head + 9]}
+    assert domains["Lĩnh vực 1"][1] == pytest.approx(16.5 - 2)
+    assert domains["Lĩnh vực 4"][1] == 0 and domains["Lĩnh vực 4"][6] == "Miễn"
+    assert domains["Lĩnh vực 2"][1] == pytest.approx(7)
+    assert isinstance(domains["Lĩnh vực 2"][6], float)
+    charts = {a["args"][0]: a["args"][3] for a in actions if a["func"] == "addChart"}
+    assert charts["parxl_DiemLinhVuc"] == f"$A${head + 1}:$C${head + 9}"  # label, applicable maximum, achieved
+
+
 def _template_payload(tmp_path: Path, fid: str) -> dict[str, Any]:
     return payload_from_workbook(build_template(builtin(fid), tmp_path / f"{fid}.xlsx"))
 
