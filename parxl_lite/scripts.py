@@ -34,6 +34,7 @@ from udfs.macros import (
     exempt_rate,
     failure,
     fresh_sheet,
+    own_sheet,
     read_open_template,
     replaces,
     safe_text,
@@ -264,9 +265,30 @@ def input_table(rows: list[list[Any]]) -> tuple[dict[tuple[str, str], Any], dict
     return values, lines
 
 
+# the sheets of scores and checks parxl writes (collect, or these scripts), and the script that
+# writes each again
+STALE_AFTER_FILL = ((L.RESULTS, "Tính điểm"), (L.CHECKS, "Kiểm tra số liệu"), (REPORT_SHEET, "Báo cáo"))
+
+
+def stale_sheets(book: Any) -> list[tuple[str, str]]:
+    """The sheets parxl wrote from the values as they were (collect's 'Kết quả' and 'Kiểm tra'
+    of a consolidated workbook, or these scripts'): new values make them wrong. A user's own
+    sheet of that name, or an empty one, is not among them."""
+    names = sheet_names(book)
+    out = []
+    for name, script in STALE_AFTER_FILL:
+        if name in names:
+            rows = sheet_rows(book.sheets[name])
+            if own_sheet(rows) and any(v not in (None, "") for r in rows for v in r):
+                out.append((name, script))
+    return out
+
+
 def nhap_so_lieu(book: Any) -> ScriptResult:
     """Write the values of the input table in sheet "Nhập liệu" into the open template, by item
-    code; every value is checked first (one message lists every bad value; nothing written)."""
+    code; every value is checked first (one message lists every bad value; nothing written).
+    The sheets of scores and checks of the values before (:func:`stale_sheets`) are deleted, and
+    the message says so, as 'parxl fill' drops collect's 'Kết quả'."""
 
     def action(book: Any) -> str:
         from parxl.inputs import BODY, check_office, check_rows, check_summary, check_values
@@ -303,10 +325,16 @@ def nhap_so_lieu(book: Any) -> ScriptResult:
             else:
                 sheet, ref = t.cells[key]
                 by_sheet.setdefault(sheet, []).append((ref, value))
+        stale = stale_sheets(book)
         for sheet, cells in by_sheet.items():
             for ref, value in sorted(cells, key=lambda c: (int(c[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), c[0])):
                 book.sheets[sheet][ref].value = safe_text(str(value)) if isinstance(value, str) else value
-        return (f"Đã ghi {len(clean)} giá trị vào biểu mẫu. Chạy 'Tính điểm' để xem kết quả "
+        for name, _ in stale:
+            book.sheets[name].delete()
+        sheets = ", ".join(f"'{name}'" for name, _ in stale)
+        dropped = f" Đã xoá trang {sheets} (lập từ số liệu trước khi ghi các giá trị này, không còn đúng)." if stale else ""
+        scripts = ", ".join(f"'{x}'" for x in dict.fromkeys(["Tính điểm", *(script for _, script in stale)]))
+        return (f"Đã ghi {len(clean)} giá trị vào biểu mẫu.{dropped} Chạy {scripts} để xem kết quả "
                 "(các cột điểm của biểu mẫu tự tính lại).")
 
     return run(book, action)

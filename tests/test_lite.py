@@ -527,6 +527,41 @@ def test_fill_script_writes_the_pasted_inputs_into_the_right_cells(tmp_path: Pat
     assert got == pytest.approx(expected[1], abs=APPROX)
 
 
+def test_fill_script_on_a_consolidated_workbook_drops_its_stale_scores_and_checks(tmp_path: Path) -> None:
+    """The README's step: the survey points pasted into the consolidated workbook and 'Nhập số
+    liệu' run on it. Collect's 'Kết quả' (57,96) and 'Kiểm tra' state the values before: they are
+    deleted, as 'parxl fill' drops them, and the message says so. A sheet of the user is kept."""
+    from parxl.office.collect import collect
+    from parxl.office.distribute import distribute
+    from parxl.workbook.fill import fill_values
+
+    fid = "dongthap-huyen-2023"
+    fw = builtin(fid)
+    values, _ = read_values(example_values_path(fid))
+    office = {i.code: i.office for i in fw.items}
+    for path in distribute(fw, tmp_path / "ra", body="Thành phố Sa Đéc", year="2023"):
+        mine = read_return(path).meta["office"]
+        fill_values(path, {k: v for k, v in values.items() if office.get(k[0]) == mine}, tmp_path / "ve" / path.name)
+    collect(tmp_path / "ve", tmp_path / "th.xlsx", workers=1)
+    payload = payload_from_workbook(tmp_path / "th.xlsx")
+    names = [sh["name"] for sh in payload["sheets"]]
+    assert "Kết quả" in names and "Kiểm tra" in names
+    survey = [["code", "field", "value"]] + [[c, f, v] for (c, f), v in sorted(values.items()) if office.get(c) == ""]
+    assert len(survey) > 1
+    payload["sheets"].append({"name": "Nhập liệu", "values": survey, "pictures": [], "tables": []})
+    payload["sheets"].append({"name": "Báo cáo", "values": [["Dự thảo của phòng"]], "pictures": [], "tables": []})
+    actions = run_script("nhap_so_lieu", payload)
+    text = alert(actions)
+    assert text.startswith(f"Đã ghi {len(survey) - 1} giá trị") and "Đã xoá trang 'Kết quả', 'Kiểm tra'" in text
+    assert "Chạy 'Tính điểm', 'Kiểm tra số liệu' để xem kết quả" in text
+    deleted, left = [], [*names, "Nhập liệu", "Báo cáo"]
+    for a in actions:
+        if a["func"] == "sheetDelete":
+            deleted.append(left.pop(a["sheet_position"]))
+    assert deleted == ["Kết quả", "Kiểm tra"] and "Báo cáo" in left  # the user's 'Báo cáo' stays
+    assert set(changes(actions)) == {"setValues", "sheetDelete"}
+
+
 def test_fill_script_refuses_bad_values_and_writes_nothing(tmp_path: Path) -> None:
     payload = _with_input_sheet(_template_payload(tmp_path, "hcm-quan-2023"), "hcm-quan-2023")
     rows = values_of(payload, "Nhập liệu")
