@@ -373,7 +373,8 @@ def tao_bieu_mau(book: Any) -> ScriptResult:
 
         fw = builtin(_framework_choice(book))
         n = add_template_sheets(book, build_workbook(fw))
-        return (f"Đã thêm {n} trang của biểu mẫu '{fw.name}'. Nhập số liệu vào các cột "
+        return (f"Đã thêm {n} trang của biểu mẫu '{fw.name}' (không có khoá ô, danh sách chọn và định dạng tô "
+                "màu của tệp do parxl build tạo). Nhập số liệu vào các cột "
                 "Tình trạng, Số liệu 1, Số liệu 2 (hoặc dán bảng nhập liệu vào trang "
                 f"'{INPUT_SHEET}' và chạy 'Nhập số liệu'), rồi chạy 'Tính điểm'.")
 

@@ -204,9 +204,13 @@ def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyP
     result = macros.tao_bieu_mau(book)
     assert not result.ok and macros.SERVER_ROOT_ENV in result.message
     assert [a["func"] for a in _actions(book)] == ["setValues", "alert"]  # the status cell only
+    udf = macros.tao_bieu_mau(_book(control_payload({macros.LBL_FRAMEWORK: "hcm-quan-2023",
+                                                      macros.LBL_FLAVOR: "Hàm parxl (UDF)"})))
+    assert "bằng công thức Excel thường" in udf.message  # the choice it cannot honour is told
     book = _book(control_payload({macros.LBL_FRAMEWORK: "hcm-quan-2023"}))
     result = macros.tao_bieu_mau(book)
     assert result.ok, result.message
+    assert "công thức Excel thường" not in result.message
     actions = _actions(book)
     added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert added == ["Tổng hợp", *(f"Lĩnh vực {i}" for i in range(1, 9)), "Thưởng - Trừ", "Hướng dẫn", "_parxl"]
@@ -217,12 +221,14 @@ def test_tao_bieu_mau_on_server_adds_template_sheets(monkeypatch: pytest.MonkeyP
     assert not [a for a in actions if a["func"] == "setValues" and len(a["values"]) > 1]
     assert any(a["func"] == "setColumnWidth" for a in actions)
     assert any(a["func"] == "setSheetVisibility" for a in actions)  # _parxl hidden
+    # number formats too: Tổng hợp's rates read 92,64 %, not 0.9264 (QA: none were set)
+    assert {"0.00%", "0.00"} <= {a["args"][0] for a in actions if a["func"] == "setNumberFormat"}
     # the same sheets, written the same way, as the xlwings Lite script 'Tạo biểu mẫu'
     from parxl_lite.runtime import run_script
 
     lite = run_script("tao_bieu_mau", {**control_payload({}), "sheets": [
         {"name": "Sheet1", "values": [["hcm-quan-2023"]], "pictures": [], "tables": []}]})
-    sheet_writes = ("addSheet", "setFormula", "setColumnWidth", "setSheetVisibility")
+    sheet_writes = ("addSheet", "setFormula", "setColumnWidth", "setNumberFormat", "setSheetVisibility")
     assert [a for a in actions if a["func"] in sheet_writes] == [a for a in lite if a["func"] in sheet_writes]
 
 

@@ -347,8 +347,11 @@ def tao_bieu_mau(book: Any) -> MacroResult:
         flavor = _choice(settings, LBL_FLAVOR, FLAVORS)
         if is_remote(book) and not os.environ.get(SERVER_ROOT_ENV):
             add_template_sheets(book, build_workbook(fw))
-            return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở "
-                                "(tải tệp đầy đủ bằng lệnh parxl build để có định dạng và khoá ô).")
+            native = (" bằng công thức Excel thường (các trang thêm vào tệp đang mở không dùng hàm parxl "
+                      "— chọn 'Hàm parxl (UDF)' cần tệp đầy đủ)") if flavor == "udf" else ""
+            return notify(book, f"Đã thêm các trang biểu mẫu '{fw.name}' vào tệp đang mở{native} "
+                                "(tải tệp đầy đủ bằng lệnh parxl build để có khoá ô, danh sách chọn và "
+                                "định dạng tô màu).")
         folder = _folder(book, settings)
         path = folder / f"Biểu mẫu {safe_file_name(fw.id)}{'-udf' if flavor == 'udf' else ''}.xlsx"
         if path.exists():  # it may have been filled in since: never replaced
@@ -379,30 +382,44 @@ def text_grid(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return [[safe_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
 
 
-def template_sheets(wb: Any) -> list[tuple[str, list[list[Any]], bool, dict[str, float]]]:
+TemplateSheet = tuple[str, list[list[Any]], bool, dict[str, float], list[tuple[str, str]]]
+
+
+def template_sheets(wb: Any) -> list[TemplateSheet]:
     """The sheets of an openpyxl workbook (a template ``build_workbook`` made) as the open book
-    takes them: (name, rows with formulas, hidden, column widths). Text cells stay text (a
-    leading '=' gets an apostrophe)."""
-    out: list[tuple[str, list[list[Any]], bool, dict[str, float]]] = []
+    takes them: (name, rows with formulas, hidden, column widths, number formats as (range,
+    format): a column's run of cells sharing one). Text cells stay text (a leading '=' gets an
+    apostrophe)."""
+    out: list[TemplateSheet] = []
     for ws in wb.worksheets:
-        rows = [[safe_text(c.value) if c.data_type == "s" else c.value for c in row]
-                for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)]
+        cells = list(ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column))
+        rows = [[safe_text(c.value) if c.data_type == "s" else c.value for c in row] for row in cells]
         widths = {k: float(d.width) for k, d in ws.column_dimensions.items() if d.width}
-        out.append((str(ws.title), rows, ws.sheet_state == "hidden", widths))
+        formats: list[tuple[str, str]] = []
+        for column in zip(*cells, strict=True) if cells else ():
+            start = 0
+            for i in range(1, len(column) + 1):
+                if i == len(column) or column[i].number_format != column[start].number_format:
+                    fmt = column[start].number_format
+                    if fmt != "General":
+                        formats.append((f"{column[start].coordinate}:{column[i - 1].coordinate}", fmt))
+                    start = i
+        out.append((str(ws.title), rows, ws.sheet_state == "hidden", widths, formats))
     return out
 
 
 def add_template_sheets(book: Any, wb: Any) -> int:
     """Add the sheets of an openpyxl workbook to the open book: values and native formulas
     (written as formulas: English function names whatever Excel's language), column widths,
-    hidden sheets hidden. Refuses a book that has a sheet of the same name; the number of sheets."""
+    number formats (points 0.00, rates %), hidden sheets hidden. Refuses a book that has a sheet
+    of the same name; the number of sheets."""
     sheets = template_sheets(wb)
     existing = set(sheet_names(book))
     clash = [name for name, *_ in sheets if name in existing]
     if clash:
         raise MacroError(f"Tệp đang mở đã có trang '{clash[0]}'. Hãy chạy trên một tệp trống. "
                          "Không có gì bị thay đổi.")
-    for name, rows, hidden, widths in sheets:
+    for name, rows, hidden, widths, formats in sheets:
         sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
         if rows:
             # Range.formulas in Office.js, Range.Formula on the desktop: formulas in English,
@@ -411,6 +428,9 @@ def add_template_sheets(book: Any, wb: Any) -> int:
         for col, width in sorted(widths.items()):
             with contextlib.suppress(Exception):  # cosmetic
                 sheet[f"{col}:{col}"].column_width = width
+        for ref, fmt in formats:  # Tổng hợp's rates as 92,64 %, not 0.9264
+            with contextlib.suppress(Exception):  # cosmetic
+                sheet[ref].number_format = fmt
         if hidden:
             sheet.visible = False
     return len(sheets)
