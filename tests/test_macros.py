@@ -20,6 +20,7 @@ from parxl.framework import Framework
 from parxl.numbers import format_vn_number
 from parxl.score import score_values
 from parxl.verify import compare
+from parxl.workbook import layout as L
 from parxl.workbook.build import build_template
 from parxl.workbook.fill import fill_values
 from parxl.workbook.read import read_return
@@ -377,6 +378,12 @@ def test_results_sheet_formats_points_and_percentages(mini: Framework, tmp_path:
     index_row = next(i for i, r in enumerate(values) if r[1] == "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
     assert formats[(index_row, 2, 1)] == "0.00%"
     assert values[index_row][2] == pytest.approx(7.54 / 13.5, abs=1e-12)
+    # the base the index divides by, beside it (with items not applicable it is not the maximum)
+    base_row = next(i for i, r in enumerate(values) if r[1] == L.INDEX_BASE)
+    assert base_row == index_row - 1 and values[base_row][2] == pytest.approx(13.5)
+    total_row = next(i for i, r in enumerate(values) if r[1] == "TỔNG ĐIỂM")
+    assert any(r0 <= base_row < r0 + n and c == 2 and f == "0.00" for (r0, c, n), f in formats.items())
+    assert values[total_row][2] / values[base_row][2] == pytest.approx(values[index_row][2])
     share_col = values[4].index("Tỷ lệ trên tổng điểm bị trừ")
     assert formats[(5, share_col, len(mini.domains) + 1)] == "0.00%"
 

@@ -616,7 +616,9 @@ def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: st
     rows.append(row("", "Cộng điểm cơ bản", b.max, b.applicable, b.achieved, b.deducted, b.share, b.open,
                     b.reachable, b.index))
     rows.append(row())
+    # the index base beside the total: with items not applicable, total ÷ index is not the maximum
     for label, value in (("Điểm thưởng được tính", s.bonus), ("Điểm trừ", s.penalty), ("TỔNG ĐIỂM", s.total),
+                         (L.INDEX_BASE, b.applicable + fw.bonus_cap),
                          ("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", s.index), ("Giữa kỳ: điểm chắc chắn đạt", s.total),
                          ("Giữa kỳ: điểm có thể đạt tối đa", s.reachable)):
         rows.append(row("", label, value))
@@ -644,8 +646,8 @@ def format_results(sheet: Any, domains: int) -> None:
     sheet.range((first, 3), (base, 6)).number_format = "0.00"  # maximum … deducted
     sheet.range((first, 7), (base, 7)).number_format = "0.00%"  # share of all deducted points
     sheet.range((first, 10), (base, 10)).number_format = "0.00%"  # index
-    sheet.range((base + 2, 3), (base + 7, 3)).number_format = "0.00"  # bonus … reachable
-    sheet.range((base + 5, 3)).number_format = "0.00%"  # "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+    sheet.range((base + 2, 3), (base + 8, 3)).number_format = "0.00"  # bonus … reachable
+    sheet.range((base + 6, 3)).number_format = "0.00%"  # "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
     _widths(sheet, [8, 48, 12, 12, 12, 12, 14, 12, 12, 12])
     with contextlib.suppress(Exception):  # cosmetic
         sheet["A1"].font.bold = True

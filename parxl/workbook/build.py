@@ -869,7 +869,7 @@ def _summary_sheet(
     line("total", "TỔNG ĐIỂM", f"=C{res['base']}+C{res['bonus']}-C{res['penalty']}", bold=True)
     line(
         "index_base",
-        "Điểm tối đa dùng để tính chỉ số (tối đa áp dụng + giới hạn thưởng)",
+        L.INDEX_BASE,
         f"=D{total_row}+C{res['cap']}",
     )
     line(

@@ -17,6 +17,8 @@ EXTRA = "Thưởng - Trừ"
 GUIDE = "Hướng dẫn"
 META = "_parxl"
 RESULTS = "Kết quả"
+# what the index divides the total by (Tổng hợp, and the macros' "Kết quả")
+INDEX_BASE = "Điểm tối đa dùng để tính chỉ số (tối đa áp dụng + giới hạn thưởng)"
 CHECKS = "Kiểm tra"
 # sheets the Excel macros and xlwings Lite scripts add to a workbook: the control sheet of
 # parxl_excel.xlsm, the collect summary, the pasted input table, the report with charts
