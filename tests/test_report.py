@@ -584,6 +584,22 @@ def test_user_template_with_unknown_variable(books: dict[str, Path], tmp_path: P
                    "tỷ lệ điểm cơ bản 92,87%; điểm thưởng 5 điểm (đạt 08/10 nội dung, 8 điểm; tối đa được tính 5 điểm); không có điểm trừ)."
 
 
+def test_a_user_template_that_leaves_out_deductions_is_warned_about(books: dict[str, Path], tmp_path: Path) -> None:
+    """A directive template restyled from an older parxl has no survey line ('outside_lines'): the
+    survey points lost (Quận 1: 1,26) would drop out of the document without a word."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("{% for o in offices %}{{ o.name }}: {{ o.text }}{% endfor %}")
+    d.save(str(tmp_path / "cu.docx"))
+    res = make_report("remedy", [books["q1"]], tmp_path / "o.docx", template=tmp_path / "cu.docx")
+    [w] = [w for w in res.warnings if "outside_lines" in w]
+    assert w.startswith("Mẫu văn bản 'cu.docx' không có phần 'outside_lines' (điểm bị trừ không giao đơn vị")
+    assert not [w for w in res.warnings if "'offices'" in w]  # the template shows the offices
+    res = make_report("remedy", [books["q1"]], tmp_path / "o2.docx")  # parxl's own: shows all
+    assert not [w for w in res.warnings if "Mẫu văn bản" in w]
+
+
 def test_user_template_with_a_cell_loop_gets_its_table_grid(books: dict[str, Path], tmp_path: Path) -> None:
     """A table whose cells come from a loop ({%tc for %}) gets one grid column per rendered cell
     (docxtpl's table fix; skipped only for templates without cell loops or spans)."""

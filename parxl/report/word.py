@@ -84,6 +84,22 @@ def default_template(kind: str) -> Path:
     return Path(str(res))
 
 
+# what the report states that a template made from an older parxl may not show: kept silent, a
+# deduction would drop out of the document
+STATED = {"offices": "danh sách giao các cơ quan, đơn vị khắc phục",
+          "outside_lines": "điểm bị trừ không giao đơn vị (điều tra xã hội học, cấp trên đánh giá)",
+          "notes": "ghi chú (tiêu chí không áp dụng, cơ sở tính chỉ số)"}
+
+
+def _unused(report: Report, tpl: Template, ctx: dict[str, object], path: Path) -> None:
+    """A warning for each part of the report a user's own template does not show."""
+    used = tpl.get_undeclared_template_variables()
+    for key, what in STATED.items():
+        if ctx.get(key) and key not in used:
+            report.warnings.append(f"Mẫu văn bản '{path.name}' không có phần '{key}' ({what}) nên văn bản thiếu phần "
+                                   "này; lấy lại mẫu mới của parxl rồi sửa lại theo mẫu của cơ quan.")
+
+
 def render_docx(report: Report, template: str | Path | None = None) -> bytes:
     """The document as .docx bytes: same report, same bytes (fixed zip and core.xml times)."""
     path = Path(template) if template else default_template(report.kind)
@@ -96,6 +112,8 @@ def render_docx(report: Report, template: str | Path | None = None) -> bytes:
     except Exception as exc:  # python-docx raises several types for a corrupt package
         raise InputError(f"mẫu văn bản không phải tệp .docx hợp lệ ({type(exc).__name__})", where) from None
     ctx = dict(report.context)
+    if template:
+        _unused(report, tpl, ctx, path)
     for key, png in report.charts.items():
         ctx[key] = _image(tpl, png) if png else ""
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
