@@ -178,14 +178,20 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert any(line.startswith("apt-get install -y libreoffice-calc-nogui") for line in ci)
 
 
-def test_udf_flavour_verifies_headlessly_from_the_command_line(tmp_path: Path) -> None:
-    """`parxl verify --engine formulas` computes PAR_* UDF calls with no Excel and no add-in."""
+def _filled_udf(tmp_path: Path, rows: str) -> Path:
+    """mini.yaml built in the UDF flavour and filled with the CSV ``rows`` (after the header)."""
     template = tmp_path / "mẫu udf.xlsx"
     run("build", MINI, "--flavor", "udf", "-o", template)
     values = tmp_path / "v.csv"
-    values.write_text("code,field,value\n1.1.2,rate,\"55,5%\"\nT.1,done,Có\n", "utf-8")
+    values.write_text("code,field,value\n" + rows, "utf-8")
     filled = tmp_path / "điền.xlsx"
     run("fill", template, "--values", values, "-o", filled)
+    return filled
+
+
+def test_udf_flavour_verifies_headlessly_from_the_command_line(tmp_path: Path) -> None:
+    """`parxl verify --engine formulas` computes PAR_* UDF calls with no Excel and no add-in."""
+    filled = _filled_udf(tmp_path, "1.1.2,rate,\"55,5%\"\nT.1,done,Có\n")
     assert "Khớp" in run("verify", filled, "--engine", "formulas")
 
 
@@ -194,12 +200,7 @@ def test_udf_flavour_is_not_verified_or_recalculated_by_libreoffice(tmp_path: Pa
     flavour with formulas only and says why (before: every computed cell '#NAME?', exit 1);
     naming LibreOffice is refused, saying to use formulas (before, recalc wrote '#NAME?' in every
     computed cell with no word)."""
-    template = tmp_path / "mẫu udf.xlsx"
-    run("build", MINI, "--flavor", "udf", "-o", template)
-    values = tmp_path / "v.csv"
-    values.write_text("code,field,value\n1.1.2,rate,\"55,5%\"\n", "utf-8")
-    filled = tmp_path / "điền.xlsx"
-    run("fill", template, "--values", values, "-o", filled)
+    filled = _filled_udf(tmp_path, "1.1.2,rate,\"55,5%\"\n")
     text = " ".join(run("verify", filled).split())
     assert "LibreOffice không chạy được các hàm này nên chỉ kiểm tra bằng formulas" in text, text
     assert "(formulas) trùng với Python" in text, text
@@ -667,3 +668,10 @@ def test_filling_a_consolidated_workbook_drops_its_stale_scores(tmp_path: Path) 
     assert "Lưu ý: Bỏ trang 'Kết quả' và 'Kiểm tra' của lần tổng hợp" in printed
     names = openpyxl.load_workbook(tmp_path / "dd.xlsx", read_only=True).sheetnames
     assert "Kết quả" not in names and "Kiểm tra" not in names and "Tổng hợp" in names
+    # a body's own copy with a sheet of its own named 'Kiểm tra': not collect's, kept
+    wb = openpyxl.load_workbook(tmp_path / "ve" / "a.xlsx")
+    wb.create_sheet("Kiểm tra")["A1"] = "ghi chú của đơn vị"
+    wb.save(tmp_path / "own.xlsx")
+    printed = run("fill", tmp_path / "own.xlsx", "--values", tmp_path / "dt.csv", "-o", tmp_path / "own2.xlsx")
+    assert "Bỏ trang" not in printed
+    assert openpyxl.load_workbook(tmp_path / "own2.xlsx")["Kiểm tra"]["A1"].value == "ghi chú của đơn vị"

@@ -44,7 +44,9 @@ def fill_values(
     wb = openpyxl.load_workbook(src)
     check_summary(clean, wb.sheetnames, str(src))
     count = write_values(wb, ret.cells, clean)
-    stale = [name for name in (L.RESULTS, L.CHECKS) if name in wb.sheetnames]  # collect's, before these values
+    # collect's sheets, made before these values (a user's own sheet of that name elsewhere is kept)
+    consolidated = ret.meta.get("kind") == L.KIND_CONSOLIDATED
+    stale = [name for name in (L.RESULTS, L.CHECKS) if consolidated and name in wb.sheetnames]
     for name in stale:
         del wb[name]
     if stale and notes is not None:
