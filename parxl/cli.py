@@ -19,6 +19,7 @@ from rich.table import Table
 
 from parxl.errors import InputError, Location, ParxlError, os_error
 from parxl.numbers import format_vn_number, format_vn_percent
+from parxl.workbook.layout import EXEMPT
 
 
 def _localise() -> None:
@@ -307,7 +308,7 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
             _pts(g.deducted),
             _pct(g.share),
             _pts(g.open),
-            _pct(g.index) if g.applicable else "Miễn",  # not 0 %: nothing was to be reached (as Tổng hợp says)
+            _pct(g.index) if g.applicable else EXEMPT,  # not 0 %: nothing was to be reached (as Tổng hợp says)
         )
     b = s.base
     t.add_row(

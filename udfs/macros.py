@@ -585,12 +585,9 @@ def needs_review(s: Scores, issues: Sequence[Issue]) -> list[tuple[str, str, str
     return review + [(code, err, "", "", ERROR) for code, err in s.errors.items() if code not in named]
 
 
-EXEMPT = "Miễn"  # a domain whose every item is not applicable, as Tổng hợp and the Word reports say
-
-
 def exempt_rate(applicable: float, index: float) -> float | str:
     """A domain's rate, or "Miễn" when it has no applicable points (not 0 %)."""
-    return index if applicable > 0 else EXEMPT
+    return index if applicable > 0 else L.EXEMPT
 
 
 def results_rows(fw: Framework, s: Scores, source: str, body: str = "", year: str = "",

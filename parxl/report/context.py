@@ -37,6 +37,7 @@ from parxl.report.vn import (
     ratio,
 )
 from parxl.score import CHUA_DEN_HAN, DAT, KHONG_AP_DUNG, Scores
+from parxl.workbook.layout import EXEMPT
 
 Context = dict[str, Any]
 SCORER_LABELS = {"self": "tự đánh giá", "survey": "điều tra xã hội học", "external": "cấp trên đánh giá"}
@@ -105,7 +106,7 @@ def domain_rows(fw: Framework, s: Scores) -> tuple[list[Context], Context]:
             "stt": str(i),
             "code": d.code,
             "name": d.name,
-            "max": pts(g.applicable) if not exempt else "Miễn",
+            "max": pts(g.applicable) if not exempt else EXEMPT,
             "achieved": pts(g.achieved),
             "deducted": pts(g.deducted),
             "share": pct(g.share) if total_deducted > 0 else "-",
@@ -644,7 +645,7 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     drows = []
     for i, (_, r) in enumerate(pos.domains.iterrows(), start=1):
         # the applicable maximum, as the self-assessment and the directive: a row adds up to it
-        drows.append({"stt": str(i), "name": r["name"], "max": pts(r.applicable) if r.applicable > 0 else "Miễn",
+        drows.append({"stt": str(i), "name": r["name"], "max": pts(r.applicable) if r.applicable > 0 else EXEMPT,
                       **{k: pts(r[k]) for k in ("secured", "lost", "not_due", "undetermined", "reachable")}})
     ctx["domains"] = drows
     b = pos.base

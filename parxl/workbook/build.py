@@ -794,7 +794,7 @@ def _summary_sheet(
     # a domain whose every item is not applicable reached nothing it had to: "Miễn" (exempt, as
     # the reports say), not 0 % (the value stays 0, so every engine and Python still agree on it)
     ws.conditional_formatting.add(f"J{first}:J{r - 1}", Rule(type="expression", formula=[f"$D{first}=0"], dxf=(
-        DifferentialStyle(numFmt=NumberFormat(numFmtId=300, formatCode='"Miễn"')))))
+        DifferentialStyle(numFmt=NumberFormat(numFmtId=300, formatCode=f'"{L.EXEMPT}"')))))
     for rr in range(hr + 1, r + 1):
         for col in "ABCDEFGHIJ":
             cell = ws[f"{col}{rr}"]

@@ -19,6 +19,8 @@ META = "_parxl"
 RESULTS = "Kết quả"
 # what the index divides the total by (Tổng hợp, and the macros' "Kết quả")
 INDEX_BASE = "Điểm tối đa dùng để tính chỉ số (tối đa áp dụng + giới hạn thưởng)"
+# a domain whose every item is not applicable, wherever its maximum or rate is shown
+EXEMPT = "Miễn"
 CHECKS = "Kiểm tra"
 # sheets the Excel macros and xlwings Lite scripts add to a workbook: the control sheet of
 # parxl_excel.xlsm, the collect summary, the pasted input table, the report with charts
