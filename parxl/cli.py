@@ -21,12 +21,30 @@ from parxl.errors import InputError, Location, ParxlError, os_error
 from parxl.numbers import format_vn_number, format_vn_percent
 from parxl.workbook.layout import EXEMPT
 
+_USAGE_WORDS = (("Usage: ", "Cú pháp: "), ("[OPTIONS]", "[TUỲ CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM SỐ]..."))
+
 
 def _localise() -> None:
-    """Typer's help panels and hints in Vietnamese (its module-level texts), and its usage errors
-    ("No such option: --bad") through :func:`usage_text`. The help texts of the click copy inside
-    typer are fixed English ("Show this message and exit.") and stay so."""
-    from typer import rich_utils
+    """Typer's help panels and hints in Vietnamese (its module-level texts), its usage line and
+    the text of ``--help`` (fixed English in the click copy inside typer: patched on typer's two
+    command classes), and its usage errors ("No such option: --bad") through :func:`usage_text`."""
+    from typer import core, rich_utils
+
+    for cls in (core.TyperCommand, core.TyperGroup):
+        def get_usage(self: Any, ctx: Any, _base: Any = cls.get_usage) -> str:
+            text: str = _base(self, ctx)
+            for en, vi in _USAGE_WORDS:
+                text = text.replace(en, vi, 1)
+            return text
+
+        def get_help_option(self: Any, ctx: Any, _base: Any = cls.get_help_option) -> Any:
+            option = _base(self, ctx)
+            if option is not None:
+                option.help = "Xem hướng dẫn này rồi thoát."
+            return option
+
+        setattr(cls, "get_usage", get_usage)  # noqa: B010
+        setattr(cls, "get_help_option", get_help_option)  # noqa: B010
 
     for name, text in (("DEFAULT_STRING", "[mặc định: {}]"), ("REQUIRED_LONG_STRING", "[bắt buộc]"),
                        ("ENVVAR_STRING", "[biến môi trường: {}]"), ("ARGUMENTS_PANEL_TITLE", "Tham số"),
@@ -43,7 +61,7 @@ def _localise() -> None:
             return
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:
-            err.print(f"Cú pháp: {ctx.get_usage().removeprefix('Usage: ')}", highlight=False, markup=False)
+            err.print(ctx.get_usage(), highlight=False, markup=False)
         err.print(f"[bold red]Lỗi:[/] {escape(usage_text(exc.format_message()))}", highlight=False)
         if ctx is not None:
             err.print(f"Xem '{escape(ctx.command_path)} --help' để được hướng dẫn.", highlight=False)
@@ -59,6 +77,7 @@ _USAGE = [(re.compile(p), vi) for p, vi in (
     (r"Missing parameter: (.+)$", "thiếu tham số {0}"),
     (r"Option (.+) requires an argument\.$", "tuỳ chọn {0} cần một giá trị"),
     (r"Option (.+) does not take a value\.$", "tuỳ chọn {0} không nhận giá trị"),
+    (r"No such command (.+?)\. Did you mean (.+)\?\.?$", "không có lệnh {0} (có phải {1}?)"),
     (r"No such command (.+?)\.?$", "không có lệnh {0}"),
     (r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", "thừa tham số: {0}"),
     (r"Invalid value for (.+?): (.*)$", "giá trị không hợp lệ cho {0}: {1}"),
@@ -110,6 +129,22 @@ app = typer.Typer(
     no_args_is_help=True,
     help="parxl — Chỉ số cải cách hành chính (PAR index) trong Excel.",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from parxl import __version__
+
+        out.print(f"parxl {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version, help="In phiên bản parxl rồi thoát.")] = False) -> None:
+    """The options of ``parxl`` itself (the help text is the app's)."""
+
+
 framework_app = typer.Typer(no_args_is_help=True, help="Nhập / xuất bộ tiêu chí dạng bảng Excel.")
 app.add_typer(framework_app, name="framework")
 out = Console(soft_wrap=True)

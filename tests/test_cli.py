@@ -358,12 +358,23 @@ def test_help_panels_are_vietnamese() -> None:
     text = run("build", "--help")
     assert "Tham số" in text and "Tuỳ chọn" in text and "[bắt buộc]" in text and "[mặc định: native]" in text
     assert "Options" not in text and "[required]" not in text
+    assert "Cú pháp: " in text and " build [TUỲ CHỌN]" in text and "Xem hướng dẫn này rồi thoát." in text
+    assert "Usage" not in text and "Show this message" not in text
+    top = run("--help")
+    assert "LỆNH [THAM SỐ]..." in top and "COMMAND" not in top and "Show this message" not in top
+
+
+def test_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    assert run("--version").strip() == f"parxl {version('parxl')}"
 
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["score", "--bad", "x.xlsx"], "Không có tuỳ chọn --bad."),
     (["score"], "Thiếu tham số 'workbook'."),
     (["frobnicate"], "Không có lệnh 'frobnicate'."),
+    (["colect", "."], "Không có lệnh 'colect' (có phải 'collect'?)."),
     (["score", "a", "b"], "Thừa tham số: b."),
     (["build", MINI, "-o"], "Tuỳ chọn '-o' cần một giá trị."),
     (["build", MINI, "--flavour", "udf"], "Không có tuỳ chọn --flavour (có thể là: --flavor)."),
