@@ -388,12 +388,16 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
             typed = f" (nếu là {format_vn_number(n, 4)}%, gõ cả dấu %)" if 1 < n <= 100 else ""
             shown = f"{format_vn_number(n * 100, 4)}%" if abs(n) < 1e15 else format_vn_number(n, 4)
             return None, f"tỷ lệ {shown} phải từ 0% đến 100%{typed}"
-    shown = raw.strip() if isinstance(raw, str) else format_vn_number(n, 4)  # as typed, or "-0,5"
     if f.type in (COUNT, AMOUNT) and n < 0:
-        return None, f"{'số lượng' if f.type == COUNT else 'giá trị'} {shown} không được âm"
+        return None, f"{'số lượng' if f.type == COUNT else 'giá trị'} {_as_typed(raw, n)} không được âm"
     if f.type == POINTS and not 0 <= n <= f.max + 1e-12:
-        return None, f"số điểm {shown} phải từ 0 đến {format_vn_number(f.max, 4)}"
+        return None, f"số điểm {_as_typed(raw, n)} phải từ 0 đến {format_vn_number(f.max, 4)}"
     return n, ""
+
+
+def _as_typed(raw: Any, n: float) -> str:
+    """A refused number as typed, or in Vietnamese format ("-0,5")."""
+    return raw.strip() if isinstance(raw, str) else format_vn_number(n, 4)
 
 
 def _bare_one(raw: Any) -> bool:
