@@ -231,23 +231,40 @@ def count_child(kind: str, folder: Path) -> None:
         collect(folder, DATA / "out-count" / "th.xlsx", workers=1)
 
 
-def _instructions(kind: str, folder: Path) -> float:
-    """User-space instructions of one child run, from ``perf stat``."""
-    out = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", sys.executable, __file__,
-                          "--count-child", kind, str(folder)], capture_output=True, text=True, check=True).stderr
-    return next(float(line.split(",")[0]) for line in out.splitlines() if "instructions" in line)
+def _instructions(kind: str, folder: Path, counter: str) -> float:
+    """User-space instructions of one child run: ``perf stat``, or valgrind's cachegrind where the
+    machine (a VM) gives perf no hardware counters (slower, same count)."""
+    child = [sys.executable, __file__, "--count-child", kind, str(folder)]
+    if counter == "perf":
+        out = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", *child],
+                             capture_output=True, text=True, check=True).stderr
+        return next(float(line.split(",")[0]) for line in out.splitlines() if "instructions" in line)
+    out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                          *child], capture_output=True, text=True, check=True).stderr
+    return next(float(line.split()[-1].replace(",", "")) for line in out.splitlines() if "I   refs" in line)
+
+
+def _counter() -> str | None:
+    """"perf" when it counts instructions here, else "valgrind" when installed, else None."""
+    if shutil.which("perf"):
+        out = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", "true"],
+                             capture_output=True, text=True).stderr
+        if any(line.split(",")[0].isdigit() for line in out.splitlines()):
+            return "perf"
+    return "valgrind" if shutil.which("valgrind") else None
 
 
 def instructions_report(n: int, folder: Path) -> None:
     """Instructions per file: unlike seconds, they do not move with the load of a shared machine."""
-    if shutil.which("perf") is None:
-        print("\ninstructions: 'perf' is not installed, skipped")
+    counter = _counter()
+    if counter is None:
+        print("\ninstructions: neither 'perf' (with hardware counters) nor 'valgrind' is available, skipped")
         return
-    base = _instructions("none", folder)
-    floor = _instructions("floor", folder)
-    parxl = _instructions("parxl", folder)
+    base = _instructions("none", folder, counter)
+    floor = _instructions("floor", folder, counter)
+    parxl = _instructions("parxl", folder, counter)
     per = {k: (v - base) / n / 1e6 for k, v in (("floor", floor), ("parxl", parxl))}
-    print(f"\ninstructions per return ({n} returns, one process, perf stat, imports subtracted):")
+    print(f"\ninstructions per return ({n} returns, one process, {counter}, imports subtracted):")
     print(f"  raw zip + regex (floor)       {per['floor']:6.1f} M")
     print(f"  parxl collect+check+score     {per['parxl']:6.1f} M   = floor x {per['parxl'] / per['floor']:.2f}")
 
