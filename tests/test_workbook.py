@@ -808,3 +808,18 @@ def test_an_exempt_domain_reads_mien_not_zero_percent(tmp_path: Path) -> None:
     [rule] = [r for cf in wb[sheet].conditional_formatting if str(cf.sqref) == f"{first}:{last}" for r in cf.rules]
     assert rule.formula == [f"${applicable[0]}{applicable[1:]}=0"]
     assert rule.dxf.numFmt.formatCode == '"Miễn"'
+
+
+def test_penalty_rows_say_their_achieved_points_are_deducted(tmp_path: Path) -> None:
+    """On 'Thưởng - Trừ' a penalty's points stand in the 'Điểm đạt' column: its group row says so
+    (a user read "Điểm đạt 1" as a point earned), on rows tall enough for the text."""
+    from parxl.framework import builtin
+
+    path = tmp_path / "mau.xlsx"
+    build_template(builtin("hcm-quan-2023"), path)
+    ws = openpyxl.load_workbook(path)["Thưởng - Trừ"]
+    head = next(r for r in range(1, ws.max_row + 1)
+                if str(ws[f"B{r}"].value or "").startswith("Điểm trừ"))
+    assert "'Điểm đạt' là số điểm bị trừ" in ws[f"B{head}"].value
+    assert str(ws[f"A{head + 1}"].value).startswith("Đ.")
+    assert ws.row_dimensions[head].height >= 30  # two lines in column B

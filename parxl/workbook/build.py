@@ -602,9 +602,10 @@ def _extra_sheet(
     totals = SheetTotals(ws.title, 0, L.FIRST_ROW, L.FIRST_ROW)
     row = L.FIRST_ROW
     sums = []
+    shown = {"Điểm trừ": "Điểm trừ (cột 'Điểm đạt' là số điểm bị trừ vào tổng điểm)"}
     for label, items in (("Điểm thưởng", fw.bonus), ("Điểm trừ", fw.penalties)):
         head = row
-        put_text(ws, f"B{head}", label)
+        put_text(ws, f"B{head}", shown.get(label, label))
         row += 1
         first = row
         for it in items:
@@ -622,6 +623,7 @@ def _extra_sheet(
             )
             ws[f"{col}{head}"].number_format = FMT_POINTS
         _style_row(ws, head, FILL_CRIT, F_BOLD)
+        fit_height(ws, head)
         sums.append(head)
     totals.last = row - 1
     ws.print_area = f"A{L.HEADER_ROW}:{L.C['open']}{row - 1}"  # as on the domain sheets
