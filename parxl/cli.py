@@ -22,6 +22,9 @@ from parxl.numbers import format_vn_number, format_vn_percent
 from parxl.workbook.layout import EXEMPT
 
 _USAGE_WORDS = (("Usage: ", "Cú pháp: "), ("[OPTIONS]", "[TUỲ CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM SỐ]..."))
+# the type column of the help (typer's type names); a list "<list[Path]>" reads "<đường dẫn>..."
+_TYPE_WORDS = {"path": "đường dẫn", "file": "tệp", "directory": "thư mục", "str": "chữ", "int": "số nguyên",
+               "float": "số", "int range": "số nguyên", "float range": "số"}
 
 
 def _localise() -> None:
@@ -45,6 +48,19 @@ def _localise() -> None:
 
         setattr(cls, "get_usage", get_usage)  # noqa: B010
         setattr(cls, "get_help_option", get_help_option)  # noqa: B010
+
+    for pcls in (core.TyperOption, core.TyperArgument):  # the type column: "<path>" -> "<đường dẫn>"
+        def display_type_rich(self: Any, ctx: Any, _base: Any = pcls.display_type_rich) -> str | None:
+            if getattr(self, "is_flag", False):  # a flag takes no value: no "<bool>"
+                return None
+            label: str | None = _base(self, ctx)
+            m = re.fullmatch(r"<(list\[)?([^\]>]+)\]?>", label or "")
+            if m is None:
+                return label
+            word = _TYPE_WORDS.get(m.group(2).lower(), m.group(2))
+            return f"<{word}>..." if m.group(1) else f"<{word}>"
+
+        setattr(pcls, "display_type_rich", display_type_rich)  # noqa: B010
 
     for name, text in (("DEFAULT_STRING", "[mặc định: {}]"), ("REQUIRED_LONG_STRING", "[bắt buộc]"),
                        ("ENVVAR_STRING", "[biến môi trường: {}]"), ("ARGUMENTS_PANEL_TITLE", "Tham số"),
@@ -227,7 +243,7 @@ def _pct(x: float) -> str:
 @friendly
 def frameworks(
     files: Annotated[list[str] | None, typer.Argument(
-        help="Tệp bộ tiêu chí .yaml / .xlsx / .docx để kiểm tra tổng điểm (bỏ trống: các bộ tích hợp sẵn)")] = None,
+        metavar="TỆP",         help="Tệp bộ tiêu chí .yaml / .xlsx / .docx để kiểm tra tổng điểm (bỏ trống: các bộ tích hợp sẵn)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
     """Liệt kê các bộ tiêu chí tích hợp sẵn, hoặc tóm tắt tệp bộ tiêu chí của mình (tổng điểm, phần
@@ -261,7 +277,7 @@ def frameworks(
 @friendly
 def build(
     framework: Annotated[
-        str, typer.Argument(help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx / .docx")
+        str, typer.Argument(metavar="BỘ_TIÊU_CHÍ", help="Mã bộ tiêu chí tích hợp hoặc tệp .yaml / .xlsx / .docx")
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp mẫu .xlsx sẽ tạo")],
     flavor: Annotated[
@@ -285,7 +301,7 @@ def build(
 @app.command()
 @friendly
 def inputs(
-    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp")],
+    framework: Annotated[str, typer.Argument(metavar="BỘ_TIÊU_CHÍ", help="Mã bộ tiêu chí hoặc tệp")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp CSV sẽ tạo")],
 ) -> None:
     """Tạo bảng nhập liệu trống (CSV UTF-8, một dòng cho mỗi trường nhập)."""
@@ -300,7 +316,7 @@ def inputs(
 @app.command()
 @friendly
 def fill(
-    template: Annotated[Path, typer.Argument(help="Biểu mẫu .xlsx")],
+    template: Annotated[Path, typer.Argument(metavar="BIỂU_MẪU", help="Biểu mẫu .xlsx")],
     values: Annotated[
         Path, typer.Option("--values", help="Bảng nhập liệu CSV (code, field, value)")
     ],
@@ -362,7 +378,7 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
 @app.command()
 @friendly
 def score(
-    workbook: Annotated[Path, typer.Argument(help="Biểu mẫu đã điền (.xlsx)")],
+    workbook: Annotated[Path, typer.Argument(metavar="TỆP", help="Biểu mẫu đã điền (.xlsx)")],
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
     """Chấm điểm lại từ số liệu đã nhập (không dùng giá trị công thức lưu sẵn)."""
@@ -436,7 +452,7 @@ def _udf_note(done: str) -> None:
 @app.command()
 @friendly
 def recalc(
-    workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
+    workbook: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp .xlsx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả")],
     engine: Annotated[str | None, typer.Option(
         help="libreoffice hoặc formulas (bỏ trống: libreoffice; biểu mẫu --flavor udf: formulas)")] = None,
@@ -459,7 +475,7 @@ def recalc(
 @app.command()
 @friendly
 def verify(
-    workbook: Annotated[Path, typer.Argument(help="Tệp .xlsx")],
+    workbook: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp .xlsx")],
     engine: Annotated[
         list[str] | None, typer.Option(help="Chỉ dùng bộ tính này: libreoffice hoặc formulas (lặp lại được)")
     ] = None,
@@ -530,7 +546,7 @@ def demo(
 @framework_app.command("export")
 @friendly
 def framework_export(
-    framework: Annotated[str, typer.Argument(help="Mã bộ tiêu chí hoặc tệp .yaml / .xlsx / .docx")],
+    framework: Annotated[str, typer.Argument(metavar="BỘ_TIÊU_CHÍ", help="Mã bộ tiêu chí hoặc tệp .yaml / .xlsx / .docx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx (bảng) hoặc .yaml")],
 ) -> None:
     """Xuất bộ tiêu chí ra bảng Excel 'Bộ tiêu chí' hoặc YAML."""
@@ -566,7 +582,7 @@ def _framework_output(output: Path, suffixes: tuple[str, ...], source: Path) -> 
 @framework_app.command("import")
 @friendly
 def framework_import(
-    table: Annotated[Path, typer.Argument(help="Bảng Excel có trang 'Bộ tiêu chí', hoặc tệp Word (.docx) của quyết định")],
+    table: Annotated[Path, typer.Argument(metavar="BẢNG", help="Bảng Excel có trang 'Bộ tiêu chí', hoặc tệp Word (.docx) của quyết định")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .yaml sẽ tạo")],
 ) -> None:
     """Đọc bộ tiêu chí từ bảng Excel (một dòng mỗi tiêu chí thành phần) và ghi ra YAML."""

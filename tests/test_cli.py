@@ -364,6 +364,18 @@ def test_help_panels_are_vietnamese() -> None:
     assert "LỆNH [THAM SỐ]..." in top and "COMMAND" not in top and "Show this message" not in top
 
 
+@pytest.mark.parametrize("command", [["collect"], ["report"], ["framework", "import"], ["demo"]])
+def test_help_names_arguments_and_types_in_vietnamese(command: list[str]) -> None:
+    """The argument and type columns: 'THƯ_MỤC <đường dẫn>', no English type names, and no
+    '<bool>' beside a flag (it takes no value)."""
+    import re
+
+    text = run(*command, "--help")
+    assert not re.search(r"<(?:path|str|int|bool|float|list\[\w+\]|int range)>", text, re.I), text
+    assert re.search(r"<(?:đường dẫn|chữ|số nguyên)>", text)
+    assert not re.search(r"\{(?:folder|workbooks|table)\}", text)
+
+
 def test_version_is_the_installed_one() -> None:
     from importlib.metadata import version
 
@@ -372,7 +384,7 @@ def test_version_is_the_installed_one() -> None:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["score", "--bad", "x.xlsx"], "Không có tuỳ chọn --bad."),
-    (["score"], "Thiếu tham số 'workbook'."),
+    (["score"], "Thiếu tham số 'TỆP'."),
     (["frobnicate"], "Không có lệnh 'frobnicate'."),
     (["colect", "."], "Không có lệnh 'colect' (có phải 'collect'?)."),
     (["score", "a", "b"], "Thừa tham số: b."),

@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @friendly
     def audit(
-        report: Annotated[Path, typer.Argument(help="Báo cáo .docx, .txt hoặc .md")],
+        report: Annotated[Path, typer.Argument(metavar="BÁO_CÁO", help="Báo cáo .docx, .txt hoặc .md")],
         against: Annotated[Path | None, typer.Option("--against", help="Biểu mẫu đã điền (.xlsx) để đối chiếu")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="In cả các phép kiểm tra đã khớp.")] = False,

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @friendly
     def distribute(
-        template: Annotated[str, typer.Argument(help="Biểu mẫu .xlsx, bộ tiêu chí (.yaml, bảng .xlsx, quyết định .docx) hoặc mã bộ tiêu chí tích hợp")],
+        template: Annotated[str, typer.Argument(metavar="BIỂU_MẪU", help="Biểu mẫu .xlsx, bộ tiêu chí (.yaml, bảng .xlsx, quyết định .docx) hoặc mã bộ tiêu chí tích hợp")],
         out_dir: Annotated[Path, typer.Option("--out", "-o", help="Thư mục chứa các biểu mẫu phát hành")],
         bodies: Annotated[Path | None, typer.Option(
             "--bodies", help="Tệp danh sách đơn vị (mỗi dòng một tên): một biểu mẫu cho mỗi đơn vị")] = None,
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @friendly
     def collect(
-        folder: Annotated[Path, typer.Argument(help="Thư mục chứa các biểu mẫu trả về (kể cả thư mục con)")],
+        folder: Annotated[Path, typer.Argument(metavar="THƯ_MỤC", help="Thư mục chứa các biểu mẫu trả về (kể cả thư mục con)")],
         output: Annotated[Path, typer.Option("-o", "--output", help="Tệp tổng hợp .xlsx sẽ tạo")],
         expected: Annotated[Path | None, typer.Option(
             "--expected", help="Danh sách phát hành (danh-sach-phat-hanh.csv) hoặc danh sách đơn vị")] = None,

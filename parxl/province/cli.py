@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     @app.command("province")
     @friendly
     def province_cmd(
-        folder: Annotated[Path, typer.Argument(help="Thư mục biểu mẫu trả về của các cơ quan, đơn vị (kể cả thư mục con)")],
+        folder: Annotated[Path, typer.Argument(metavar="THƯ_MỤC", help="Thư mục biểu mẫu trả về của các cơ quan, đơn vị (kể cả thư mục con)")],
         output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục kết quả")],
         bodies: Annotated[Path | None, typer.Option(
             "--bodies", help="CSV danh sách đơn vị: tên, nhóm, tổng điểm và hạng năm trước")] = None,

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @friendly
     def report(
-        workbooks: Annotated[list[Path], typer.Argument(help="Tệp .xlsx đã chấm điểm / tổng hợp (xếp hạng: nhiều tệp hoặc một thư mục)")],
+        workbooks: Annotated[list[Path], typer.Argument(metavar="TỆP", help="Tệp .xlsx đã chấm điểm / tổng hợp (xếp hạng: nhiều tệp hoặc một thư mục)")],
         output: Annotated[Path, typer.Option("-o", "--output", help="Tệp Word .docx sẽ tạo")],
         kind: Annotated[str, typer.Option("--kind", "-k", help="tu-danh-gia | so-ket | khac-phuc | xep-hang (hoặc self-assessment | interim | remedy | ranking)")] = "self-assessment",
         previous: Annotated[list[Path] | None, typer.Option("--previous", "-p", help="Tệp (thư mục) năm trước")] = None,
