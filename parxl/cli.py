@@ -49,7 +49,8 @@ def _localise() -> None:
         setattr(cls, "get_usage", get_usage)  # noqa: B010
         setattr(cls, "get_help_option", get_help_option)  # noqa: B010
 
-    for pcls in (core.TyperOption, core.TyperArgument):  # the type column: "<path>" -> "<đường dẫn>"
+    # the type column (recent typer prints English type names): "<path>" -> "<đường dẫn>"
+    for pcls in (c for c in (core.TyperOption, core.TyperArgument) if hasattr(c, "display_type_rich")):
         def display_type_rich(self: Any, ctx: Any, _base: Any = pcls.display_type_rich) -> str | None:
             if getattr(self, "is_flag", False):  # a flag takes no value: no "<bool>"
                 return None
