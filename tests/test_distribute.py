@@ -89,6 +89,42 @@ def test_distributing_twice_gives_the_same_bytes(mini: Framework, tmp_path: Path
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
 
 
+def test_a_copy_filled_in_place_is_never_replaced_by_a_blank_one(mini: Framework, tmp_path: Path) -> None:
+    """An office that filled its copy in the shared folder keeps its values when the folder is
+    distributed again: every such file is named, and nothing at all is written."""
+    out = tmp_path / "out"
+    paths = distribute(mini, out, body="Huyện Mẫu")
+    distribute(mini, out, body="Huyện Mẫu")  # blank copies: a re-run replaces them
+    wb = openpyxl.load_workbook(paths[0])
+    ws = wb["Lĩnh vực 1"]
+    ws[f"H{_row_of(ws, '1.1.1')}"] = 5
+    wb.save(paths[0])
+    (out / f"{OFFICES[1]}.xlsx").write_bytes(b"ghi chu")  # someone else's file of that name
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(InputError) as err:
+        distribute(_variant(mini, **{"1_1_2": {"name": "Tên mới"}}), out, body="Huyện Mẫu")
+    text = str(err.value)
+    assert f"'{paths[0]}' đã có số liệu (1 ô, ví dụ mục 1.1.1 ở 'Lĩnh vực 1'!H" in text
+    assert f"{OFFICES[1]}.xlsx' là tệp khác, không phải biểu mẫu parxl" in text
+    assert OFFICES[2] not in text
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_template_is_never_built_over_a_filled_workbook(mini: Framework, tmp_path: Path) -> None:
+    from parxl.workbook.build import build_template
+
+    path = build_template(mini, tmp_path / "m.xlsx")
+    assert build_template(mini, path) == path  # over the blank template it made: a re-run
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Lĩnh vực 2"]
+    ws[f"G{_row_of(ws, '2.1.1')}"] = "Đạt"
+    wb.save(path)
+    filled = path.read_bytes()
+    with pytest.raises(InputError, match=r"đã có số liệu \(1 ô, ví dụ mục 2.1.1 ở 'Lĩnh vực 2'!G"):
+        build_template(mini, path)
+    assert path.read_bytes() == filled
+
+
 def test_one_file_per_body_with_the_full_framework(mini: Framework, tmp_path: Path) -> None:
     names = tmp_path / "xa.txt"
     names.write_text("Tên\nXã Tân Hòa\nThị trấn Mỹ An\n# ghi chú\nXã A/B: thử?\n", encoding="utf-8")

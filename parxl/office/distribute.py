@@ -27,6 +27,7 @@ from parxl.inputs import csv_separator, csv_text, read_utf8, text_problem
 from parxl.office.check import KIND_BODY, KIND_OFFICE
 from parxl.workbook import layout as L
 from parxl.workbook.build import Formulas, build_workbook, put_text
+from parxl.workbook.read import refuse_to_replace
 from parxl.workbook.save import save_workbook
 
 MANIFEST = "danh-sach-phat-hanh.csv"
@@ -159,6 +160,8 @@ def distribute(
                 "không thể phát hành theo đơn vị")
         jobs = [(KIND_OFFICE, body, o) for o in offices]
     files = _unique_names(j[2] or j[1] for j in jobs)
+    # a copy an office filled in place (a shared folder) is never replaced by a blank one
+    refuse_to_replace([out / f"{stem}.xlsx" for stem in files])
     paths: list[Path] = []
     manifest = ["kind,body,office,return_id,file"]
     for (kind, b, office), stem in zip(jobs, files, strict=True):

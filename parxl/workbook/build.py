@@ -1020,7 +1020,11 @@ def build_workbook(
 
 
 def build_template(fw: Framework, path: str | Path, **kw: object) -> Path:
-    """Write the template workbook for ``fw`` to ``path`` (reproducible, atomic)."""
+    """Write the template workbook for ``fw`` to ``path`` (reproducible, atomic); never over a
+    workbook that holds values or is not a parxl workbook (:func:`refuse_to_replace`)."""
+    from parxl.workbook.read import refuse_to_replace
+
+    refuse_to_replace([Path(path)])
     wb = build_workbook(fw, **kw)  # type: ignore[arg-type]
     save_workbook(wb, path)
     return Path(path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parxl.errors import Location, WorkbookError
+from parxl.errors import InputError, Location, ParxlError, WorkbookError
 from parxl.framework.model import Framework
 from parxl.workbook import layout as L
 from parxl.workbook.fastread import RawReturn, framework_for, read_raw
@@ -106,3 +106,26 @@ def flavor_of(path: str | Path) -> str | None:
     finally:
         pkg.zf.close()
     return meta.get("flavor", "native")
+
+
+def refuse_to_replace(targets: list[Path]) -> None:
+    """A blank template is never written over a workbook that may hold someone's work: each
+    existing target must be a parxl workbook with no value typed in (what an earlier run of the
+    same command wrote). Raises :class:`InputError` naming every other target at once."""
+    problems: list[str] = []
+    for target in targets:
+        if not target.is_file():
+            continue
+        try:
+            ret = read_return(target)
+        except ParxlError:
+            problems.append(f"'{target}' là tệp khác, không phải biểu mẫu parxl")
+            continue
+        if ret.values:
+            code, field_ = next(iter(ret.values))
+            sheet, cell = ret.cells[(code, field_)]
+            problems.append(f"'{target}' đã có số liệu ({len(ret.values)} ô, ví dụ mục {code} ở '{sheet}'!{cell})")
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise InputError("không ghi đè biểu mẫu trống lên tệp đã có, vì có thể mất số liệu:\n" + lines
+                         + "\nHãy chuyển các tệp đó sang thư mục khác (hoặc đổi tên, xoá nếu chắc chắn) rồi chạy lại.")
