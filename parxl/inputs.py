@@ -112,8 +112,23 @@ def input_table_csv(fw: Framework) -> str:
 
 
 def write_input_table(fw: Framework, path: str | Path) -> None:
+    """The blank input table, never over a table that holds values (or another file): a blank
+    table is a re-run's to replace, a filled one is someone's work."""
+    p = Path(path)
+    if p.is_file():
+        try:
+            values, lines, _problems = parse_values(p)
+        except InputError:
+            raise InputError("đã có tệp khác, không phải bảng nhập liệu: không ghi đè — hãy chọn tên tệp khác "
+                             "(hoặc chuyển, xoá tệp đó nếu chắc chắn)", Location(file=str(p))) from None
+        if values:
+            (code, field), line = min(lines.items(), key=lambda kv: kv[1])
+            raise InputError(
+                f"bảng nhập liệu này đã có {len(values)} giá trị (ví dụ dòng {line}: {code}, {field}): không ghi "
+                "đè bằng bảng trống — hãy chọn tên tệp khác (hoặc chuyển, xoá tệp đó nếu chắc chắn)",
+                Location(file=str(p)))
     # BOM so Excel opens the UTF-8 CSV with Vietnamese letters intact
-    atomic_write_bytes(path, ("\ufeff" + input_table_csv(fw)).encode("utf-8"))
+    atomic_write_bytes(p, ("\ufeff" + input_table_csv(fw)).encode("utf-8"))
 
 
 def read_utf8(path: str | Path, what: str = "tệp") -> str:

@@ -141,6 +141,26 @@ def test_input_table_lists_every_field(mini: Framework, tmp_path: Path) -> None:
     assert values == {}  # a blank table has no values
 
 
+def test_a_blank_input_table_never_replaces_a_filled_one(mini: Framework, tmp_path: Path) -> None:
+    """The table's values come from other systems or were typed in Excel: writing the blank table
+    again over it (a re-run of `parxl inputs`) would lose them; over a blank one it is a re-run."""
+    out = tmp_path / "nhap.csv"
+    write_input_table(mini, out)
+    write_input_table(mini, out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    lines[3] = lines[3].replace(",,", ",80%,", 1)
+    out.write_text("\n".join(lines), encoding="utf-8")
+    filled = out.read_bytes()
+    code, field = lines[3].split(",")[:2]
+    with pytest.raises(InputError, match=f"đã có 1 giá trị \\(ví dụ dòng 4: {re.escape(code)}, {field}\\)"):
+        write_input_table(mini, out)
+    other = tmp_path / "ghi-chu.csv"
+    other.write_bytes(b"Ten,So\nA,1\n")
+    with pytest.raises(InputError, match="không phải bảng nhập liệu"):
+        write_input_table(mini, other)
+    assert (out.read_bytes(), other.read_bytes()) == (filled, b"Ten,So\nA,1\n")
+
+
 def _csv_bytes(rows: list[list[str]], **fmt: Any) -> bytes:
     buf = io.StringIO(newline="")
     csv.writer(buf, **fmt).writerows(rows)
