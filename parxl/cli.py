@@ -247,8 +247,9 @@ def frameworks(
         metavar="TỆP",         help="Tệp bộ tiêu chí .yaml / .xlsx / .docx để kiểm tra tổng điểm (bỏ trống: các bộ tích hợp sẵn)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
 ) -> None:
-    """Liệt kê các bộ tiêu chí tích hợp sẵn, hoặc tóm tắt tệp bộ tiêu chí của mình (tổng điểm, phần
-    tự đánh giá / điều tra XHH / cấp trên đánh giá, số lĩnh vực, tiêu chí) để đối chiếu với quyết định."""
+    """Liệt kê các bộ tiêu chí tích hợp sẵn, hoặc tóm tắt tệp bộ tiêu chí của mình.
+
+    Tóm tắt: tổng điểm, tự đánh giá / điều tra XHH / cấp trên, số lĩnh vực, tiêu chí (đối chiếu quyết định)."""
     from parxl.framework import builtin, builtin_ids, resolve
 
     # a file's summary names the file: several of them may hold one framework id
@@ -516,8 +517,9 @@ def demo(
         int, typer.Option("--bodies", min=0, help="Tạo dữ liệu mẫu của N cơ quan (như province-demo)")
     ] = 0,
 ) -> None:
-    """Chạy toàn bộ quy trình trên dữ liệu mẫu: tạo biểu mẫu, phát hành cho các đơn vị, thu thập,
-    kiểm tra, tổng hợp, chấm điểm và lập báo cáo."""
+    """Chạy toàn bộ quy trình trên dữ liệu mẫu.
+
+    Tạo biểu mẫu, phát hành cho các đơn vị, thu thập, kiểm tra, tổng hợp, chấm điểm và lập báo cáo."""
     if bodies > 0:  # a province's synthetic returns: the province feature's generator
         command = next(c for c in app.registered_commands if c.name == "province-demo")
         assert command.callback is not None

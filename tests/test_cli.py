@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import shlex
@@ -10,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from parxl.cli import app
@@ -374,6 +376,22 @@ def test_help_names_arguments_and_types_in_vietnamese(command: list[str]) -> Non
     assert not re.search(r"<(?:path|str|int|bool|float|list\[\w+\]|int range)>", text, re.I), text
     assert re.search(r"<(?:đường dẫn|chữ|số nguyên)>", text)
     assert not re.search(r"\{(?:folder|workbooks|table)\}", text)
+
+
+def test_each_command_is_listed_on_one_line() -> None:
+    """The list of commands in 'parxl --help' shows each command's first paragraph as written:
+    a line break inside it cut the description in two ("… (tổng điểm, phần" / "tự đánh giá …")."""
+    def commands(group: Any) -> list[Any]:  # typer's own click copy: no click.Group to test against
+        found = []
+        for cmd in group.commands.values():
+            found += commands(cmd) if hasattr(cmd, "commands") else [cmd]
+        return found
+
+    listed = commands(typer.main.get_command(app))
+    assert len(listed) > 10
+    for cmd in listed:
+        first = inspect.cleandoc(cmd.help or "").split("\n\n")[0]
+        assert first and "\n" not in first, (cmd.name, first)
 
 
 def test_version_is_the_installed_one() -> None:
