@@ -13,6 +13,7 @@ import pytest
 from parxl.errors import FrameworkError
 from parxl.framework.load import from_dict
 from parxl.framework.table import export_table, import_table, read_table
+from parxl.numbers import cell_text
 
 HEAD = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng"]
 
@@ -325,3 +326,52 @@ def test_a_word_table_split_in_two(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as info:
         import_table(_word(tmp_path / "sai.docx", lines, split=5))
     assert info.value.problems[0].startswith("bảng 3, dòng 5, cột 1 ('1.x'): số thứ tự không đọc được")
+
+
+def test_a_heading_typed_in_one_cell_across_the_number_and_content(tmp_path: Path) -> None:
+    """Decisions often print a domain's heading, the bonus part and the total row in one cell
+    merged across the number and content columns ('I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH'): the number
+    and the name are read from it, in Excel and in Word, as if typed in their own cells."""
+    import docx
+
+    joined = {"I": "I. ", "II": "II - ", None: ""}
+    rows: list[list[Any]] = []
+    for number, _, name, points, ev in BODY:
+        if number in ("I", "II") or (number is None and not name.startswith("-")):
+            rows.append([f"{joined[number]}{name}", None, points, ev])  # the merged cell's text is in its first
+        else:
+            rows.append([number, name, points, ev])
+    path = _decision(tmp_path / "gop.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    for r, row in enumerate(rows, start=7):
+        if row[1] is None and not cell_text(row[0]).startswith(("-", "1")):
+            ws.merge_cells(f"A{r}:B{r}")
+    wb.save(path)
+    assert import_table(path) == from_dict(EXPECTED)
+
+    document = docx.Document()
+    table = document.add_table(rows=1 + len(rows), cols=4)
+    for c, text in enumerate(["STT", "Nội dung", "Điểm tối đa", "Tài liệu kiểm chứng"]):
+        table.cell(0, c).text = text
+    for r, row in enumerate(rows, start=1):
+        if row[1] is None and not cell_text(row[0]).startswith(("-", "1")):
+            table.cell(r, 0).merge(table.cell(r, 1))
+        for c, value in enumerate(row):
+            if value is not None:
+                table.cell(r, c).text = str(value)
+    table.cell(1, 0).text = "I. CÔNG TÁC CHỈ ĐẠO,\nĐIỀU HÀNH"  # on two lines in its merged cell
+    document.save(str(tmp_path / "thu.docx"))
+    expected = from_dict({**{k: v for k, v in EXPECTED.items() if k not in ("level", "version")},
+                          "id": "thu", "name": "thu"})
+    assert import_table(tmp_path / "thu.docx") == expected
+
+    rows[2][1] = None  # an item's number without its content: not split into '1.' and '1'
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "trong.xlsx", rows))
+    assert info.value.problems == ["trang 'Bộ tiêu chí' dòng 9 (mục 1.1.1), ô B9 ('Nội dung'): thiếu (bắt buộc)"]
+    rows[0][0] = "CÔNG TÁC CHỈ ĐẠO"  # the number left out: reported, not read as a line without a number
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "sai.xlsx", rows))
+    assert info.value.problems[0].startswith("trang 'Bộ tiêu chí' dòng 7, ô A7 ('CÔNG TÁC CHỈ ĐẠO'): số thứ tự "
+                                             "không đọc được")

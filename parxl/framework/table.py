@@ -779,6 +779,26 @@ _BULLETS = {*"abcdđeghiklmnopqrstuvxy", *_STEP}  # a, b, c … or a dash: the c
 _SYNTH = ("Lĩnh vực", "Tên lĩnh vực", "Tiêu chí", "Tên tiêu chí", "Hướng dẫn")
 
 
+_JOINED = re.compile(
+    r"(?:(?i:lĩnh vực|phần|tiêu chí)\s+)?(?P<code>(?:[IVXL]+|\d+(?:\.\d+)*(?!\.?\d))(?:\s*[.):/–-]|\s)|[a-zđ]\s*[.)])\s*"
+    r"(?P<name>\S.*)")
+
+
+def _joined(text: str) -> tuple[str, str] | None:
+    """A heading typed in one cell merged across the number and content columns (how decisions
+    print a domain, the bonus part, the total): 'I. CÔNG TÁC CHỈ ĐẠO' as ('I', 'CÔNG TÁC CHỈ
+    ĐẠO'), 'TỔNG CỘNG' and 'ĐIỂM THƯỞNG' as a content without a number; None for anything else
+    (a number alone, or a text the reader reports)."""
+    text = " ".join(text.split())
+    label = _label(text)
+    if _TOTAL.fullmatch(label) or _SECTION.match(label):
+        return "", text
+    m = _JOINED.fullmatch(text)
+    if m is None or (m["code"].strip(" .):/–-").isupper() and _roman(m["code"].strip(" .):/–-")) is None):
+        return None
+    return m["code"].strip(" :/–-"), m["name"]
+
+
 def _outline(
     rows: list[tuple[Any, ...]], head_row: int, header: list[str], repeated: set[tuple[str, ...]],
     merged: set[tuple[int, int]],
@@ -856,6 +876,11 @@ def _outline(
         texts = [cell_text(v).strip() for v in row]
         if not any(texts):
             continue
+        if not more and texts[at["Mã"]] and not texts[at["Nội dung"]]:  # 'I. CÔNG TÁC …' in one cell
+            joined = _joined(texts[at["Mã"]])
+            if joined is not None:
+                row[at["Mã"]], row[at["Nội dung"]] = joined
+                texts[at["Mã"]], texts[at["Nội dung"]] = joined
         raw = row[at["Mã"]]
         code = texts[at["Mã"]].rstrip(".)").strip()
         name = texts[at["Nội dung"]]
@@ -1020,7 +1045,10 @@ def _pasted(table: Any, number: int) -> tuple[list[tuple[Any, ...]], set[tuple[i
             if (i and cell._tc is cells[i - 1]._tc) or (i < len(above) and cell._tc is above[i]._tc):
                 texts.append(None)
             else:
-                texts.append([" ".join(t.split()) for t in cell.text.split("\n") if t.strip()])
+                own = [" ".join(t.split()) for t in cell.text.split("\n") if t.strip()]
+                if i + 1 < len(cells) and cells[i + 1]._tc is cell._tc and own:  # a heading across columns
+                    own = [" ".join(own)]
+                texts.append(own)
         height = max([len(t) for t in texts if t] + [1])
         for k in range(height):
             row: list[Any] = []
