@@ -590,7 +590,7 @@ def framework_import(
 ) -> None:
     """Đọc bộ tiêu chí từ bảng Excel (một dòng mỗi tiêu chí thành phần) và ghi ra YAML."""
     from parxl.framework import dump_yaml
-    from parxl.framework.table import read_table
+    from parxl.framework.table import named_from_file, read_table
     from parxl.workbook.save import atomic_write_bytes
 
     _framework_output(output, (".yaml", ".yml"), table)
@@ -599,8 +599,9 @@ def framework_import(
     out.print(f"Đã đọc {len(fw.items)} mục; ghi [bold]{escape(str(output))}[/].")
     if unread:
         out.print(f"[yellow]Không đọc các cột: {escape(', '.join(unread))} — parxl không dùng các cột này.[/]")
-    if table.suffix.lower() == ".docx":
-        out.print(f"[yellow]Mã bộ tiêu chí '{escape(fw.id)}' và tên '{escape(fw.name)}' lấy từ tên tệp Word, cấp "
+    if named_from_file(fw, table):
+        source = "tên tệp Word" if table.suffix.lower() == ".docx" else "tên tệp (bảng không có trang 'Thông tin')"
+        out.print(f"[yellow]Mã bộ tiêu chí '{escape(fw.id)}' và tên '{escape(fw.name)}' lấy từ {source}, cấp "
                   "áp dụng để trống: sửa trong tệp .yaml (id, name, level) nếu cần.[/]")
 
 

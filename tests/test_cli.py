@@ -590,7 +590,7 @@ def test_framework_import_names_the_columns_it_did_not_read(tmp_path: Path) -> N
 
 
 def test_framework_import_of_a_word_file_says_where_id_and_name_came_from(tmp_path: Path) -> None:
-    from tests.test_framework_outline import _word
+    from tests.test_framework_outline import BODY, _decision, _word
 
     path = _word(tmp_path / "QĐ 1704.docx", [("I", ["CHỈ ĐẠO"], 1, None), ("1", ["Kế hoạch"], 1, None),
                                              ("1.1", ["Ban hành"], 1, None)])
@@ -598,6 +598,10 @@ def test_framework_import_of_a_word_file_says_where_id_and_name_came_from(tmp_pa
     assert "Đã đọc 1 mục" in out
     assert "Mã bộ tiêu chí 'qd-1704' và tên 'QĐ 1704' lấy từ tên tệp Word" in out
     assert "id: qd-1704" in (tmp_path / "qd.yaml").read_text("utf-8")
+    # the table pasted into Excel: no 'Thông tin' sheet
+    table = _decision(tmp_path / "QĐ 1704.xlsx", [[r, name, p, ev] for r, _, name, p, ev in BODY], info=False)
+    out = " ".join(run("framework", "import", table, "-o", tmp_path / "qd2.yaml").split())
+    assert "Mã bộ tiêu chí 'qd-1704' và tên 'QĐ 1704' lấy từ tên tệp (bảng không có trang 'Thông tin')" in out
 
 
 def test_frameworks_shows_a_name_with_brackets_and_no_level(tmp_path: Path) -> None:

@@ -375,3 +375,25 @@ def test_a_heading_typed_in_one_cell_across_the_number_and_content(tmp_path: Pat
         import_table(_decision(tmp_path / "sai.xlsx", rows))
     assert info.value.problems[0].startswith("trang 'Bộ tiêu chí' dòng 7, ô A7 ('CÔNG TÁC CHỈ ĐẠO'): số thứ tự "
                                              "không đọc được")
+
+
+def test_a_decision_pasted_into_excel_without_an_info_sheet_is_named_after_its_file(tmp_path: Path) -> None:
+    """A decision's table pasted into Excel has no 'Thông tin' sheet: its id and name come from the
+    file's name, as for the Word file (it said 'trang 'Thông tin', thiếu dòng …' of a sheet the
+    file does not have). A 'Thông tin' sheet that leaves them out is still reported."""
+    from parxl.framework.table import named_from_file
+
+    rows = [[r, name, p, ev] for r, _, name, p, ev in BODY]
+    path = _decision(tmp_path / "QĐ 1704 năm 2023.xlsx", rows, info=False)
+    fw = import_table(path)
+    expected = from_dict({**{k: v for k, v in EXPECTED.items() if k not in ("level", "version")},
+                          "id": "qd-1704-nam-2023", "name": "QĐ 1704 năm 2023"})
+    assert fw == expected and named_from_file(fw, path)
+    assert not named_from_file(import_table(_decision(tmp_path / "thu.xlsx", rows)), tmp_path / "thu.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Thông tin").append(["Cấp áp dụng", "huyện"])
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems == ["trang 'Thông tin', thiếu dòng 'Mã bộ tiêu chí': thiếu (bắt buộc)",
+                                   "trang 'Thông tin', thiếu dòng 'Tên bộ tiêu chí': thiếu (bắt buộc)"]

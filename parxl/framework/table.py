@@ -212,7 +212,9 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
         raise FrameworkError([f"thiếu trang '{TABLE}' (tệp có các trang: {found})"], str(p))
     data: dict[str, Any] = {"domains": []}
     info_rows: dict[str, int] = {}
-    if _label(INFO) in sheets:
+    if _label(INFO) not in sheets:  # a decision's table pasted into Excel: named as a Word file is
+        data |= {"id": _slug(p.stem), "name": p.stem}
+    else:
         labels = {_label(label): key for key, label in INFO_KEYS}
         for r, row in enumerate(_sheet_rows(wb[sheets[_label(INFO)]])[0], start=1):
             label = _label(row[0]) if row else ""
@@ -229,6 +231,13 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     cap = data.pop("bonus_cap", None)
     rows, merged = _sheet_rows(wb[sheets[_label(TABLE)]])
     return _read_rows(p, rows, merged, data, info_rows, cap)
+
+
+def named_from_file(fw: Framework, path: str | Path) -> bool:
+    """Whether the framework's id and name are the ones a table without them (a Word file, an
+    Excel table with no 'Thông tin' sheet) gets from its file's name, its level left empty."""
+    p = Path(path)
+    return fw.id == _slug(p.stem) and fw.name == p.stem and not fw.level
 
 
 def _read_rows(
