@@ -397,3 +397,31 @@ def test_a_decision_pasted_into_excel_without_an_info_sheet_is_named_after_its_f
         import_table(path)
     assert info.value.problems == ["trang 'Thông tin', thiếu dòng 'Mã bộ tiêu chí': thiếu (bắt buộc)",
                                    "trang 'Thông tin', thiếu dòng 'Tên bộ tiêu chí': thiếu (bắt buộc)"]
+
+
+def test_a_decisions_table_on_a_sheet_of_another_name(tmp_path: Path) -> None:
+    """A decision's Excel file names its sheet 'Phụ lục' or 'Sheet1', not 'Bộ tiêu chí': the sheet
+    whose header parxl reads is the table (as the first such table of a Word file is), and
+    problems name that sheet. A file with no such sheet says what was looked for in which sheets."""
+    rows = [[r, name, p, ev] for r, _, name, p, ev in BODY]
+    path = _decision(tmp_path / "qd.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    wb["Bộ tiêu chí"].title = "Phụ lục"
+    wb.create_sheet("Ghi chú", 0).append(["Bảng kèm theo Quyết định số 1704/QĐ-UBND"])
+    wb.save(path)
+    assert import_table(path) == from_dict(EXPECTED)
+
+    wb["Phụ lục"]["A9"] = "1.x"
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems[0].startswith("trang 'Phụ lục' dòng 9, ô A9 ('1.x'): số thứ tự không đọc được")
+
+    del wb["Phụ lục"]
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    assert info.value.problems == [
+        "không thấy bảng bộ tiêu chí ở trang nào (tệp có các trang: 'Ghi chú', 'Thông tin') — cần trang "
+        "'Bộ tiêu chí', hoặc một trang có dòng tiêu đề gồm các ô STT (hay Mã), Nội dung, Điểm tối đa, hoặc các ô "
+        "Lĩnh vực, Tên lĩnh vực, Tiêu chí, Tên tiêu chí, Mã, Nội dung, Điểm tối đa, Cách chấm"]

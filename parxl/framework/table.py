@@ -201,15 +201,15 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
              "bằng Excel rồi lưu dạng Excel Workbook .xlsx)"], str(p)
         ) from None
     sheets = {_label(name): name for name in wb.sheetnames}
-    if _label(TABLE) not in sheets:
+    table_sheet = sheets.get(_label(TABLE))
+    if table_sheet is None:
         from parxl.workbook import layout as L
 
         if L.META in wb.sheetnames:  # a parxl template or return: the framework it carries
             from parxl.workbook.read import read_return
 
             return read_return(p).framework, []
-        found = ", ".join(f"'{name}'" for name in wb.sheetnames)
-        raise FrameworkError([f"thiếu trang '{TABLE}' (tệp có các trang: {found})"], str(p))
+        table_sheet = _table_sheet(wb, p)
     data: dict[str, Any] = {"domains": []}
     info_rows: dict[str, int] = {}
     if _label(INFO) not in sheets:  # a decision's table pasted into Excel: named as a Word file is
@@ -229,8 +229,32 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
             if value not in (None, ""):
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
-    rows, merged = _sheet_rows(wb[sheets[_label(TABLE)]])
-    return _read_rows(p, rows, merged, data, info_rows, cap)
+    rows, merged = _sheet_rows(wb[table_sheet])
+    if _label(table_sheet) == _label(TABLE):
+        return _read_rows(p, rows, merged, data, info_rows, cap)
+    try:  # problems at the sheet the table is on
+        return _read_rows(p, rows, merged, data, info_rows, cap)
+    except FrameworkError as exc:
+        raise FrameworkError([prob.replace(f"trang '{TABLE}'", f"trang '{table_sheet}'") for prob in exc.problems],
+                             str(p)) from None
+
+
+def _table_sheet(wb: Any, p: Path) -> str:
+    """The sheet of a workbook without a 'Bộ tiêu chí' sheet (a decision's file: 'Phụ lục',
+    'Sheet1') whose header parxl reads, the first one."""
+    for name in wb.sheetnames:
+        if _label(name) == _label(INFO):
+            continue
+        try:
+            _header_row(_sheet_rows(wb[name])[0], p)
+        except FrameworkError:
+            continue
+        return str(name)
+    found = ", ".join(f"'{name}'" for name in wb.sheetnames)
+    raise FrameworkError(
+        [f"không thấy bảng bộ tiêu chí ở trang nào (tệp có các trang: {found}) — cần trang '{TABLE}', hoặc một trang "
+         f"có dòng tiêu đề gồm các ô STT (hay Mã), Nội dung, Điểm tối đa, hoặc các ô {', '.join(HEADERS[:8])}"],
+        str(p))
 
 
 def named_from_file(fw: Framework, path: str | Path) -> bool:
