@@ -1021,3 +1021,40 @@ def test_example_values_open_in_excel_with_their_diacritics() -> None:
 
     for fid in builtin_ids():
         assert example_values_path(fid).read_bytes().startswith(b"\xef\xbb\xbfcode,field,value"), fid
+
+
+def test_excel_error_values_in_a_table_are_reported_not_read_as_text(mini: Framework, tmp_path: Path) -> None:
+    """A method typed '=Số báo cáo đúng hạn/Tổng số' in Excel becomes a formula showing #NAME?: it was
+    imported as the guidance '#NAME?' (the text lost silently). Each such cell is reported with its
+    formula and the way out; the same cell is not reported a second time as blank."""
+    import zipfile
+
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws["M2"] = "#NAME?"  # Excel's value of the formula (patched in below)
+    ws["G3"] = "#VALUE!"
+    ws["O1"], ws["O2"] = "Ghi chú", "#N/A"  # a column not read: nothing to say
+    wb.save(tmp_path / "tmp.xlsx")
+    with zipfile.ZipFile(tmp_path / "tmp.xlsx") as src, zipfile.ZipFile(table, "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b'<c r="M2" t="e"><v>',
+                                    '<c r="M2" t="e"><f>Số báo cáo đúng hạn/Tổng số</f><v>'.encode())
+            dst.writestr(entry, data)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 2, ô M2 ('Hướng dẫn'): ô có giá trị lỗi #NAME? của công thức "
+        "'=Số báo cáo đúng hạn/Tổng số', không phải nội dung — Excel hiểu chữ gõ bắt đầu bằng '=' (hay '+', '-') "
+        "là công thức; gõ lại với dấu nháy đơn ' ở đầu để Excel giữ nguyên chữ",
+        "trang 'Bộ tiêu chí' dòng 3, ô G3 ('Điểm tối đa'): ô có giá trị lỗi #VALUE!, không phải nội dung — "
+        "Excel hiểu chữ gõ bắt đầu bằng '=' (hay '+', '-') là công thức; gõ lại với dấu nháy đơn ' ở đầu để "
+        "Excel giữ nguyên chữ",
+    ]

@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from parxl.errors import FrameworkError
 from parxl.framework.load import SUM_TOLERANCE, from_dict, parse_yaml, sum_known, written_max
 from parxl.framework.model import SCORERS, Framework, Item
-from parxl.numbers import cell_text, parse_vn_number
+from parxl.numbers import CELL_ERRORS, cell_text, parse_vn_number
 from parxl.rules.base import pts
 from parxl.workbook.save import save_workbook
 
@@ -230,10 +230,19 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
                 data[labels[label]] = value
     cap = data.pop("bonus_cap", None)
     rows, merged = _sheet_rows(wb[table_sheet])
+    formulas: list[Any] = []
+
+    def formula(r: int, c: int) -> str | None:
+        """The formula of a cell showing an error (the workbook read again, with its formulas)."""
+        if not formulas:
+            formulas.append(openpyxl.load_workbook(p)[table_sheet])
+        text = formulas[0].cell(r, c).value
+        return text if isinstance(text, str) and text.startswith("=") else None
+
     if _label(table_sheet) == _label(TABLE):
-        return _read_rows(p, rows, merged, data, info_rows, cap)
+        return _read_rows(p, rows, merged, data, info_rows, cap, formula)
     try:  # problems at the sheet the table is on
-        return _read_rows(p, rows, merged, data, info_rows, cap)
+        return _read_rows(p, rows, merged, data, info_rows, cap, formula)
     except FrameworkError as exc:
         raise FrameworkError([prob.replace(f"trang '{TABLE}'", f"trang '{table_sheet}'") for prob in exc.problems],
                              str(p)) from None
@@ -266,12 +275,14 @@ def named_from_file(fw: Framework, path: str | Path) -> bool:
 
 def _read_rows(
     p: Path, rows: list[tuple[Any, ...]], merged: set[tuple[int, int]], data: dict[str, Any],
-    info_rows: dict[str, int], cap: Any,
+    info_rows: dict[str, int], cap: Any, formula: Any = None,
 ) -> tuple[Framework, list[str]]:
     """The table's rows read into a framework (``data``: what 'Thông tin' gave)."""
     problems: list[str] = []
     first_row, head_row, header = _header_row(rows, p)
     repeated = {_row_labels(row) for row in rows[first_row - 1 : head_row]}  # the header as printed
+    rows, errors = _error_values(rows, head_row, header, formula)
+    problems += errors
     shown: dict[int, int] = {}  # columns added to an outline table: shown as its code column
     if _is_outline(header):
         rows, header, shown, outline_problems = _outline(rows, head_row, header, repeated, merged)
@@ -488,9 +499,40 @@ def _read_rows(
         fw = from_dict(data, str(p))
     except FrameworkError as exc:
         problems += [_locate(prob, where, col_shown, info_rows) for prob in exc.problems]
+    if errors:  # an error value's cell is not reported again (blank, not a number)
+        blanked = [m[0] for e in errors if (m := re.search(r", ô [A-Z]+\d+ \(", e))]
+        problems = [prob for prob in problems if prob in errors or not any(c in prob for c in blanked)]
     if problems:
         raise FrameworkError(sorted(problems, key=_reading_order), str(p))
     return fw, _unread_columns(rows[first_row - 1 : head_row], header)
+
+
+def _error_values(
+    rows: list[tuple[Any, ...]], head_row: int, header: list[str], formula: Any
+) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """The rows under the header with Excel's error values (#NAME?, #VALUE! …) in the columns read
+    blanked, and a problem for each: a text typed with '=' at its start became a formula, and its
+    error is not the text (``formula(row, column)``: the cell's formula, if known)."""
+    if formula is None:  # a Word table: its cells are text as typed
+        return rows, []
+    read = {_label(h) for h in HEADERS}
+    problems: list[str] = []
+    out = list(rows[:head_row])
+    for r, row in enumerate(rows[head_row:], start=head_row + 1):
+        values = list(row)
+        for i, v in enumerate(row):
+            if not (isinstance(v, str) and v.strip().upper() in CELL_ERRORS and i < len(header) and header[i] in read):
+                continue
+            text = formula(r, i + 1) if formula is not None else None
+            of = f" của công thức '{text}'" if text else ""
+            name = next(h for h in HEADERS if _label(h) == header[i])
+            problems.append(
+                f"trang '{TABLE}' dòng {r}, ô {_letter(i)}{r} ('{name}'): ô có giá trị lỗi {v.strip()}{of}, không "
+                "phải nội dung — Excel hiểu chữ gõ bắt đầu bằng '=' (hay '+', '-') là công thức; gõ lại với dấu nháy "
+                "đơn ' ở đầu để Excel giữ nguyên chữ")
+            values[i] = None
+        out.append(tuple(values))
+    return out, problems
 
 
 def _unread_columns(head: list[tuple[Any, ...]], header: list[str]) -> list[str]:
