@@ -425,3 +425,17 @@ def test_a_decisions_table_on_a_sheet_of_another_name(tmp_path: Path) -> None:
         "không thấy bảng bộ tiêu chí ở trang nào (tệp có các trang: 'Ghi chú', 'Thông tin') — cần trang "
         "'Bộ tiêu chí', hoặc một trang có dòng tiêu đề gồm các ô STT (hay Mã), Nội dung, Điểm tối đa, hoặc các ô "
         "Lĩnh vực, Tên lĩnh vực, Tiêu chí, Tên tiêu chí, Mã, Nội dung, Điểm tối đa, Cách chấm"]
+
+
+def test_points_written_with_their_unit(tmp_path: Path) -> None:
+    """Decisions write points '1 điểm', '0,5 điểm', '1,5đ': read as the number (it was refused: 'phải là
+    số, không phải '1 điểm''); a word other than the unit is still reported."""
+    units = {"1": "1 điểm", "3": "3 Điểm", "2": "2đ"}
+    rows = [[r, name, units.get(cell_text(p), p) if r else p, ev] for r, _, name, p, ev in BODY]
+    rows[2][2] = "1,0 điểm"
+    assert import_table(_decision(tmp_path / "diem.xlsx", rows)) == from_dict(EXPECTED)
+    rows[2][2] = "1 điểm rưỡi"
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "sai.xlsx", rows))
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 9 (mục 1.1.1), ô C9 ('Điểm tối đa'): phải là số, không phải '1 điểm rưỡi'"]

@@ -144,11 +144,14 @@ def _label(value: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", cell_text(value)).split()).casefold()
 
 
+_UNIT = re.compile(r"\s*(?:điểm|đ)\.?\s*$", re.IGNORECASE)
+
+
 def _typed_number(value: Any) -> Any:
-    """Points typed as text ('0,5', '1.5') as the number they mean; other values unchanged
-    (a percentage is not a number of points: '50%' stays text and is reported)."""
+    """Points typed as text ('0,5', '1.5', '1 điểm', '1,5đ') as the number they mean; other values
+    unchanged (a percentage is not a number of points: '50%' stays text and is reported)."""
     if isinstance(value, str) and not value.endswith("%"):
-        number = parse_vn_number(value)
+        number = parse_vn_number(_UNIT.sub("", unicodedata.normalize("NFC", value)))
         if number is not None:
             return number
     return value
