@@ -439,3 +439,12 @@ def test_points_written_with_their_unit(tmp_path: Path) -> None:
         import_table(_decision(tmp_path / "sai.xlsx", rows))
     assert info.value.problems == [
         "trang 'Bộ tiêu chí' dòng 9 (mục 1.1.1), ô C9 ('Điểm tối đa'): phải là số, không phải '1 điểm rưỡi'"]
+
+
+def test_roman_domains_with_full_criterion_and_item_codes(tmp_path: Path) -> None:
+    """Domains numbered I, II … with criteria and items numbered in full (1.1, 1.1.1; II › 2.1),
+    as many decisions print them: read as written (each was 'mục không nằm dưới tiêu chí nào')."""
+    rows = [[r if r in ("I", "II") else a, name, p, ev] for r, a, name, p, ev in BODY]
+    assert [row[0] for row in rows[:6]] == ["I", "1.1", "1.1.1", None, None, "1.1.2"]
+    assert import_table(_decision(tmp_path / "day-du.xlsx", rows)) == from_dict(EXPECTED)
+

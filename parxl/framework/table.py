@@ -902,6 +902,7 @@ def _outline(
     table: list[list[Any]] = [list(r) + [None] * (len(header) - len(r)) for r in rows[head_row:]]
     problems: list[str] = []
     roman: bool | None = None  # domains numbered I, II … (criteria then 1, 2 …) or 1, 2 …
+    in_full: bool | None = None  # under domains I, II …: criteria numbered in full (1.1; items 1.1.1)
     domain: str | None = None  # its code, or BONUS / PENALTY in those parts
     crit: list[Any] | None = None  # the criterion's row (a list: rewritten in place)
     items: list[list[Any]] = []  # the current criterion's (or part's) item rows
@@ -1011,9 +1012,12 @@ def _outline(
         if roman and numeral:
             level = "domain"
         elif numbered and len(parts) <= 3:
-            depth = len(parts) + (roman and len(parts) < 3)
+            if roman and in_full is None:  # the first criterion under domain I says: '1' or '1.1'
+                in_full = len(parts) > 1 and parts[0] == domain
+            relative = bool(roman and not in_full and len(parts) < 3)
+            depth = len(parts) + relative
             level = (None, "domain", "criterion", "item")[depth]
-            full = f"{domain}.{code}" if roman and len(parts) < 3 else code
+            full = f"{domain}.{code}" if relative else code
         elif code in _BULLETS:
             level = "bullet"
         if level is None:
