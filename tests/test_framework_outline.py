@@ -448,3 +448,14 @@ def test_roman_domains_with_full_criterion_and_item_codes(tmp_path: Path) -> Non
     assert [row[0] for row in rows[:6]] == ["I", "1.1", "1.1.1", None, None, "1.1.2"]
     assert import_table(_decision(tmp_path / "day-du.xlsx", rows)) == from_dict(EXPECTED)
 
+
+def test_a_table_with_no_row_read_says_so_in_vietnamese(tmp_path: Path) -> None:
+    """Nothing read under the header: told in words, not as the path '$.domains: danh sách rỗng';
+    with other problems, those say why and the empty list is not told."""
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "rong.xlsx", []))
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí': không có lĩnh vực nào — dưới dòng tiêu đề cần các dòng lĩnh vực, tiêu chí và mục"]
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "sai.xlsx", [["1.x", "Lạ", 1, None]]))
+    assert len(info.value.problems) == 1 and "số thứ tự không đọc được" in info.value.problems[0]

@@ -501,7 +501,11 @@ def _read_rows(
     try:
         fw = from_dict(data, str(p))
     except FrameworkError as exc:
-        problems += [_locate(prob, where, col_shown, info_rows) for prob in exc.problems]
+        empty = "$.domains: danh sách rỗng"  # no domain read: the rows' own problems say why, if any
+        problems += [_locate(prob, where, col_shown, info_rows) for prob in exc.problems if prob != empty]
+        if empty in exc.problems and not problems:
+            problems.append(f"trang '{TABLE}': không có lĩnh vực nào — dưới dòng tiêu đề cần các dòng lĩnh vực, "
+                            "tiêu chí và mục")
     if errors:  # an error value's cell is not reported again (blank, not a number)
         blanked = [m[0] for e in errors if (m := re.search(r", ô [A-Z]+\d+ \(", e))]
         problems = [prob for prob in problems if prob in errors or not any(c in prob for c in blanked)]
