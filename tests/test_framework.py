@@ -1058,3 +1058,38 @@ def test_excel_error_values_in_a_table_are_reported_not_read_as_text(mini: Frame
         "Excel hiểu chữ gõ bắt đầu bằng '=' (hay '+', '-') là công thức; gõ lại với dấu nháy đơn ' ở đầu để "
         "Excel giữ nguyên chữ",
     ]
+
+
+def test_a_formula_without_a_saved_value_is_reported_not_read_as_blank(mini: Framework, tmp_path: Path) -> None:
+    """A table written by a program (openpyxl, an export) holds '=0.5+0.5' in a points cell and no
+    value, since no spreadsheet has calculated it: it was reported as 'thiếu điểm tối đa' beside a
+    cell the user sees filled. It is reported with its formula and the way out; the same formula
+    with the value Excel saves beside it reads as that value."""
+    import zipfile
+
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    max_points = wb["Bộ tiêu chí"]["G2"].value
+    wb["Bộ tiêu chí"]["G2"] = f"={max_points}/2*2"
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    [problem] = info.value.problems
+    assert problem.startswith(f"trang 'Bộ tiêu chí' dòng 2, ô G2 ('Điểm tối đa'): ô có công thức '={max_points}/2*2'")
+    assert "mở tệp bằng Excel hoặc LibreOffice, lưu lại" in problem
+
+    saved = tmp_path / "saved.xlsx"  # as Excel saves it: the formula and its value
+    with zipfile.ZipFile(table) as src, zipfile.ZipFile(saved, "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename == "xl/worksheets/sheet2.xml":
+                formula = f"<f>{max_points}/2*2</f><v></v>".encode()
+                assert formula in data
+                data = data.replace(formula, f"<f>{max_points}/2*2</f><v>{max_points}</v>".encode())
+            dst.writestr(entry, data)
+    assert import_table(saved) == mini

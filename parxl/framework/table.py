@@ -236,7 +236,8 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     formulas: list[Any] = []
 
     def formula(r: int, c: int) -> str | None:
-        """The formula of a cell showing an error (the workbook read again, with its formulas)."""
+        """The formula of a cell (the workbook read again, with its formulas): of a cell showing an
+        error, or with no value saved (a file written by a program, never saved by Excel)."""
         if not formulas:
             formulas.append(openpyxl.load_workbook(p)[table_sheet])
         text = formulas[0].cell(r, c).value
@@ -528,11 +529,19 @@ def _error_values(
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
         values = list(row)
         for i, v in enumerate(row):
-            if not (isinstance(v, str) and v.strip().upper() in CELL_ERRORS and i < len(header) and header[i] in read):
+            if not (i < len(header) and header[i] in read):
                 continue
-            text = formula(r, i + 1) if formula is not None else None
-            of = f" của công thức '{text}'" if text else ""
             name = next(h for h in HEADERS if _label(h) == header[i])
+            if v is None and (text := formula(r, i + 1)):
+                problems.append(
+                    f"trang '{TABLE}' dòng {r}, ô {_letter(i)}{r} ('{name}'): ô có công thức '{text}' nhưng tệp không "
+                    "lưu kết quả của nó (tệp do một chương trình tạo ra, chưa mở và lưu bằng Excel) — mở tệp bằng Excel "
+                    "hoặc LibreOffice, lưu lại rồi nhập lại, hoặc gõ giá trị thay cho công thức")
+                continue
+            if not (isinstance(v, str) and v.strip().upper() in CELL_ERRORS):
+                continue
+            text = formula(r, i + 1)
+            of = f" của công thức '{text}'" if text else ""
             problems.append(
                 f"trang '{TABLE}' dòng {r}, ô {_letter(i)}{r} ('{name}'): ô có giá trị lỗi {v.strip()}{of}, không "
                 "phải nội dung — Excel hiểu chữ gõ bắt đầu bằng '=' (hay '+', '-') là công thức; gõ lại với dấu nháy "
