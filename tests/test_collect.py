@@ -1046,3 +1046,89 @@ def test_collecting_again_keeps_the_points_entered_into_the_consolidated_workboo
     before = out.read_bytes()  # collected once more: the same workbook, byte for byte
     collect(back, out)
     assert out.read_bytes() == before
+
+
+def _saved(path: Path, stamp: str) -> Path:
+    """The file as if last saved at ``stamp`` (docProps/core.xml, as Excel writes it)."""
+    data = {e.filename: (e, zipfile.ZipFile(path).read(e)) for e in zipfile.ZipFile(path).infolist()}
+    core = data["docProps/core.xml"][1].decode()
+    core = re.sub(r"(<dcterms:modified\b[^>]*>)[^<]*", lambda m: m[1] + stamp, core)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, (entry, raw) in data.items():
+            z.writestr(entry, core.encode() if name == "docProps/core.xml" else raw)
+    return path
+
+
+def test_two_versions_of_one_office_copy_are_named_with_the_last_saved(issued: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    """An office sends its copy, then a corrected one; both land in the folder. Each differing cell
+    was a conflict and nothing said why: one error now names the versions, says which was saved
+    last (in Vietnam's time) and what to do; the differing cells are still left out, and a third
+    copy identical to the first is only a duplicate."""
+    back = tmp_path / "back"
+    _saved(fill_return(issued[NV], back / "nv.xlsx", {("1.1.2", "rate"): 0.9, ("1.2.1", "count"): 2}),
+           "2024-11-05T02:00:00Z")
+    _saved(fill_return(issued[NV], back / "nv sửa.xlsx", {("1.1.2", "rate"): 0.95, ("1.2.1", "count"): 2}),
+           "2024-11-20T18:30:00.123456789Z")  # LibreOffice writes nanoseconds
+    (back / "thư đến").mkdir()
+    shutil.copy(back / "nv.xlsx", back / "thư đến" / "nv.xlsx")
+    fill_return(issued[VH], back / "vh.xlsx", {("2.1.2", "rate"): 0.9})
+    result = collect(back, tmp_path / "out.xlsx")
+    [versions] = _msgs(result, "đều là bản của biểu mẫu")
+    assert versions.severity == "lỗi" and versions.office == NV
+    assert versions.message.startswith(
+        f"2 tệp 'nv sửa.xlsx', 'nv.xlsx' đều là bản của biểu mẫu phát hành cho đơn vị '{NV}', số liệu khác nhau")
+    assert "bản lưu sau cùng: 'nv sửa.xlsx', lúc 01:30 ngày 21/11/2024" in versions.message
+    assert {i.file for i in _msgs(result, "xung đột:")} == {"nv.xlsx", "nv sửa.xlsx"}
+    assert _msgs(result, "tệp trùng với 'nv.xlsx'")
+    merged = result.values
+    assert merged is not None
+    assert ("1.1.2", "rate") not in merged and merged[("1.2.1", "count")] == 2
+
+    _saved(back / "nv sửa.xlsx", "2024-11-05T02:00:00Z")  # saved at the same minute: no last one to name
+    [versions] = _msgs(collect(back), "đều là bản của biểu mẫu")
+    assert "bản lưu sau cùng" not in versions.message
+
+
+def test_two_versions_of_one_body_return_are_named(mini: Framework, tmp_path: Path) -> None:
+    paths = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Xã A", "Xã B"])}
+    back = tmp_path / "back"
+    fill_return(paths["Xã A"], back / "a.xlsx", {("1.1.1", "done"): "Có"})
+    _saved(fill_return(paths["Xã B"], back / "b.xlsx", {("1.1.1", "done"): "Có"}), "2024-11-20T08:00:00+07:00")
+    _saved(fill_return(paths["Xã B"], back / "b2.xlsx", {("1.1.1", "done"): "Không"}), "2024-11-20T08:00:00Z")
+    (back / "thư đến").mkdir()
+    shutil.copy(back / "b2.xlsx", back / "thư đến" / "b2.xlsx")  # the second version, received twice
+    result = collect(back)
+    [versions] = _msgs(result, "đều là biểu mẫu của")
+    assert [i.file for i in _msgs(result, "xung đột:")] == ["b2.xlsx"]
+    assert _msgs(result, "tệp trùng với 'b2.xlsx'")[0].file == "thư đến/b2.xlsx"
+    assert versions.severity == "lỗi" and versions.file == "b2.xlsx"
+    assert versions.message.startswith("2 tệp 'b.xlsx', 'b2.xlsx' đều là biểu mẫu của 'Xã B', số liệu khác nhau")
+    assert "đang tổng hợp theo 'b.xlsx'" in versions.message
+    assert "bản lưu sau cùng: 'b2.xlsx', lúc 15:00 ngày 20/11/2024" in versions.message
+
+
+@pytest.mark.parametrize(("core", "expected"), [
+    ("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2024-03-12T07:32:11Z</dcterms:modified>",
+     "2024-03-12T07:32:11+00:00"),
+    ("<dcterms:modified>2024-03-12T14:32:11+07:00</dcterms:modified>", "2024-03-12T07:32:11+00:00"),
+    ("<dcterms:modified>2024-03-12T07:32</dcterms:modified>", "2024-03-12T07:32:00+00:00"),
+    ("<dcterms:modified>2024-13-12T07:32:11Z</dcterms:modified>", None),  # no such month
+    ("<dcterms:modified></dcterms:modified>", None),
+    (None, None),  # no docProps/core.xml at all
+])
+def test_when_a_file_was_last_saved(issued: dict[str, Path], tmp_path: Path, core: str | None,
+                                    expected: str | None) -> None:
+    from datetime import UTC
+
+    from parxl.workbook.safety import saved_at
+
+    out = tmp_path / "r.xlsx"
+    with zipfile.ZipFile(issued[NV]) as src, zipfile.ZipFile(out, "w") as dst:
+        for entry in src.infolist():
+            if entry.filename != "docProps/core.xml":
+                dst.writestr(entry, src.read(entry))
+            elif core is not None:
+                dst.writestr(entry, '<cp:coreProperties xmlns:cp="x" xmlns:dcterms="y">' + core + "</cp:coreProperties>")
+    when = saved_at(out)
+    assert (when.astimezone(UTC).isoformat() if when else None) == expected

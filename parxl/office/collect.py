@@ -63,7 +63,7 @@ from parxl.workbook.build import (
 )
 from parxl.workbook.fastread import _FRAMEWORKS, framework_for
 from parxl.workbook.fill import write_values
-from parxl.workbook.safety import DEFAULT_LIMITS, Limits
+from parxl.workbook.safety import DEFAULT_LIMITS, VIETNAM, Limits, saved_at
 from parxl.workbook.save import atomic_write_all, normalized_xlsx_bytes
 from parxl.workbook.values import read_template
 
@@ -372,7 +372,7 @@ def collect(
                                        not_a_workbook(rel)))
     for who, rel in refused.items():  # a return refused above: sent, but not usable
         sent.setdefault(who, rel)
-    _merge_offices(fw, g, result, exp_offices, sent)
+    _merge_offices(fw, g, result, exp_offices, root, limits, sent)
     _merge_bodies(fw, g, result, exp_bodies, root, limits, sent)
     if output is not None:
         _keep_entered(fw, result, Path(output), limits)
@@ -484,7 +484,7 @@ def _reference(groups: dict[str, _Group], framework: Framework | None, result: C
 
 
 def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: list[tuple[str, str]],
-                   sent: dict[str, str]) -> None:
+                   root: Path, limits: Limits, sent: dict[str, str]) -> None:
     offices = set(fw.offices())
     by_body: dict[str, list[Processed]] = {}
     for p in g.processed:
@@ -513,11 +513,11 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
         result.used -= sum(1 for p in procs if p.year not in ("", year))
         procs = [p for p in procs if p.year in ("", year)]
         merged: dict[Key, list[tuple[Processed, Any]]] = {}
-        seen_ids: dict[str, Processed] = {}
+        seen_ids: dict[str, dict[str, Processed]] = {}  # return id -> its first file of each content
         for p in procs:
             rid = p.meta.get("return_id", "")
-            first = seen_ids.get(rid) if rid else None
-            if first is not None and first.digest == p.digest:  # its problems are the first file's again
+            first = seen_ids.get(rid, {}).get(p.digest) if rid else None
+            if first is not None:  # its problems are the first file's again
                 result.used -= 1
                 result.issues[:] = [i for i in result.issues if i.file != p.path]
                 result.issues.append(Issue(p.path, "", "", "", p.office, WARNING,
@@ -525,7 +525,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                                            "tính một lần"))
                 continue
             if rid:
-                seen_ids.setdefault(rid, p)
+                seen_ids.setdefault(rid, {})[p.digest] = p
             blank = _blank_items(fw, p)
             if blank:
                 result.issues.append(blank)
@@ -556,6 +556,12 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                     p.path, sheet, cell, key[0], item.office, ERROR,
                     f"xung đột: trường '{field_label(item, key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
                     "— không tổng hợp giá trị nào, đề nghị thống nhất"))
+        for _, versions in sorted(seen_ids.items()):
+            if len(versions) > 1:  # an office sent its copy again, corrected: which one is meant is the user's call
+                office = next(iter(versions.values())).office
+                result.issues.append(_versions([p.path for p in versions.values()],
+                                               f"bản của biểu mẫu phát hành cho đơn vị '{office}'",
+                                               "các ô khác nhau chưa được tổng hợp", root, limits, office))
         answered = {p.office for p in procs}
         want = sorted({o for o, b in expected if b in (body, "")} or offices) if expected else sorted(offices)
         missing: dict[str, str] = {}
@@ -634,14 +640,19 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
         if not entries:
             continue
         first = entries[0]
+        versions = {first[1]: first[0]}  # digest -> its first file
         for other in entries[1:]:
-            if other[1] == first[1]:
+            if other[1] in versions:
                 result.issues[:] = [i for i in result.issues if i.file != other[0]]
                 result.issues.append(Issue(other[0], "", "", "", "", WARNING,
-                                           f"tệp trùng với '{first[0]}' (cùng đơn vị '{body}', cùng số liệu) — "
-                                           "chỉ tính một lần"))
+                                           f"tệp trùng với '{versions[other[1]]}' (cùng đơn vị '{body}', cùng số "
+                                           "liệu) — chỉ tính một lần"))
             else:
+                versions[other[1]] = other[0]
                 result.issues.extend(_body_conflict(fw, body, first[0], other[0], root, limits))
+        if len(versions) > 1:
+            result.issues.append(_versions(list(versions.values()), f"biểu mẫu của '{body}'",
+                                           f"đang tổng hợp theo '{first[0]}'", root, limits))
         result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2], first[4]))
         if len(g.bodies) == 1 and not g.processed and first[3] is not None:
             result.values = first[3]
@@ -683,6 +694,23 @@ def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits:
     if len(diffs) > 50:
         out.append(Issue(b, "", "", "", "", ERROR, f"… và {len(diffs) - 50} trường khác nhau nữa so với '{a}'"))
     return out
+
+
+def _versions(paths: list[str], what: str, outcome: str, root: Path, limits: Limits, office: str = "") -> Issue:
+    """One error for the files that are versions of one return with different values (an office
+    or a body sent its file again after correcting it): which one counts is for the user to say;
+    the time each was last saved (Excel writes it into the file) helps."""
+    shown = ", ".join(f"'{p}'" for p in paths)
+    saved = {p: saved_at(root / p, limits) for p in paths}
+    times = [t for t in saved.values() if t is not None]
+    last = ""
+    if len(times) == len(paths) and times.count(max(times)) == 1:
+        newest = next(p for p in paths if saved[p] == max(times))
+        local = max(times).astimezone(VIETNAM)
+        last = f" (bản lưu sau cùng: '{newest}', lúc {local:%H:%M} ngày {local:%d/%m/%Y})"
+    return Issue(paths[-1], "", "", "", office, ERROR,
+                 f"{len(paths)} tệp {shown} đều là {what}, số liệu khác nhau (mỗi ô khác nhau được nêu ở một dòng riêng) — "
+                 f"{outcome}; giữ lại bản đúng trong thư mục{last}, chuyển các bản kia ra ngoài rồi thu thập lại")
 
 
 def _fmt(v: Any, fw: Framework, key: Key) -> str:

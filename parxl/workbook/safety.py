@@ -11,9 +11,11 @@ Vietnamese message saying what the sender should do.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 try:  # ISA-L inflates about twice as fast as zlib; pure zlib where it is not installed (Pyodide)
@@ -248,3 +250,25 @@ def check_xml(data: bytes, name: str, path: Path) -> None:
         raise ReturnRejected(
             f"thành phần '{name}' chứa khai báo DOCTYPE/ENTITY (bom XML hoặc thực thể ngoài) — tệp "
             "độc hại hoặc không do Excel tạo, không đọc", Location(file=str(path)))
+
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving
+_MODIFIED = re.compile(
+    rb"<dcterms:modified\b[^>]*>\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(?:\.\d+)?(Z|[+-]\d\d:\d\d)?\s*<")
+
+
+def saved_at(path: Path, limits: Limits = DEFAULT_LIMITS) -> datetime | None:
+    """When the workbook was last saved, as Excel and LibreOffice record it in the file
+    (``docProps/core.xml``); None when it does not say or cannot be read."""
+    try:
+        with open_zip(path, limits) as zf:
+            m = _MODIFIED.search(read_part(zf, "docProps/core.xml", path, limits, head=8192))
+    except ReturnRejected:
+        return None
+    if m is None:
+        return None
+    zone = m[2].decode() if m[2] and m[2] != b"Z" else "+00:00"  # Excel writes UTC
+    try:
+        return datetime.fromisoformat(m[1].decode() + zone)
+    except ValueError:  # a date that does not exist (month 13): no time to tell
+        return None
