@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,15 @@ def libreoffice_convert(src: Path, outdir: Path, to: str) -> Path:
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
                     "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=600)
     return outdir / f"{src.stem}.{to.split(':')[0]}"
+
+
+def saved_as_of(path: Path, stamp: str) -> Path:
+    """The file as if last saved at ``stamp`` (docProps/core.xml, as Excel writes it)."""
+    with zipfile.ZipFile(path) as src:
+        data = {e.filename: (e, src.read(e)) for e in src.infolist()}
+    core = data["docProps/core.xml"][1].decode()
+    core = re.sub(r"(<dcterms:modified\b[^>]*>)[^<]*", lambda m: m[1] + stamp, core)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, (entry, raw) in data.items():
+            z.writestr(entry, core.encode() if name == "docProps/core.xml" else raw)
+    return path

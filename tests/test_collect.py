@@ -35,7 +35,7 @@ from parxl.score import score_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import build_template
 from parxl.workbook.read import read_return
-from tests.conftest import DATA, libreoffice_convert, require_libreoffice
+from tests.conftest import DATA, libreoffice_convert, require_libreoffice, saved_as_of
 
 NV, VH, VP = "Phòng Nội vụ", "Phòng Văn hoá và Thông tin", "Văn phòng HĐND và UBND"
 GOOD: dict[str, dict[tuple[str, str], Any]] = {
@@ -1048,27 +1048,16 @@ def test_collecting_again_keeps_the_points_entered_into_the_consolidated_workboo
     assert out.read_bytes() == before
 
 
-def _saved(path: Path, stamp: str) -> Path:
-    """The file as if last saved at ``stamp`` (docProps/core.xml, as Excel writes it)."""
-    data = {e.filename: (e, zipfile.ZipFile(path).read(e)) for e in zipfile.ZipFile(path).infolist()}
-    core = data["docProps/core.xml"][1].decode()
-    core = re.sub(r"(<dcterms:modified\b[^>]*>)[^<]*", lambda m: m[1] + stamp, core)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, (entry, raw) in data.items():
-            z.writestr(entry, core.encode() if name == "docProps/core.xml" else raw)
-    return path
-
-
-def test_two_versions_of_one_office_copy_are_named_with_the_last_saved(issued: dict[str, Path],
+def test_two_versions_of_one_office_copy_are_named_with_the_lastsaved_as_of(issued: dict[str, Path],
                                                                         tmp_path: Path) -> None:
     """An office sends its copy, then a corrected one; both land in the folder. Each differing cell
     was a conflict and nothing said why: one error now names the versions, says which was saved
     last (in Vietnam's time) and what to do; the differing cells are still left out, and a third
     copy identical to the first is only a duplicate."""
     back = tmp_path / "back"
-    _saved(fill_return(issued[NV], back / "nv.xlsx", {("1.1.2", "rate"): 0.9, ("1.2.1", "count"): 2}),
+    saved_as_of(fill_return(issued[NV], back / "nv.xlsx", {("1.1.2", "rate"): 0.9, ("1.2.1", "count"): 2}),
            "2024-11-05T02:00:00Z")
-    _saved(fill_return(issued[NV], back / "nv sửa.xlsx", {("1.1.2", "rate"): 0.95, ("1.2.1", "count"): 2}),
+    saved_as_of(fill_return(issued[NV], back / "nv sửa.xlsx", {("1.1.2", "rate"): 0.95, ("1.2.1", "count"): 2}),
            "2024-11-20T18:30:00.123456789Z")  # LibreOffice writes nanoseconds
     (back / "thư đến").mkdir()
     shutil.copy(back / "nv.xlsx", back / "thư đến" / "nv.xlsx")
@@ -1085,7 +1074,7 @@ def test_two_versions_of_one_office_copy_are_named_with_the_last_saved(issued: d
     assert merged is not None
     assert ("1.1.2", "rate") not in merged and merged[("1.2.1", "count")] == 2
 
-    _saved(back / "nv sửa.xlsx", "2024-11-05T02:00:00Z")  # saved at the same minute: no last one to name
+    saved_as_of(back / "nv sửa.xlsx", "2024-11-05T02:00:00Z")  # saved at the same minute: no last one to name
     [versions] = _msgs(collect(back), "đều là bản của biểu mẫu")
     assert "bản lưu sau cùng" not in versions.message
 
@@ -1094,8 +1083,8 @@ def test_two_versions_of_one_body_return_are_named(mini: Framework, tmp_path: Pa
     paths = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Xã A", "Xã B"])}
     back = tmp_path / "back"
     fill_return(paths["Xã A"], back / "a.xlsx", {("1.1.1", "done"): "Có"})
-    _saved(fill_return(paths["Xã B"], back / "b.xlsx", {("1.1.1", "done"): "Có"}), "2024-11-20T08:00:00+07:00")
-    _saved(fill_return(paths["Xã B"], back / "b2.xlsx", {("1.1.1", "done"): "Không"}), "2024-11-20T08:00:00Z")
+    saved_as_of(fill_return(paths["Xã B"], back / "b.xlsx", {("1.1.1", "done"): "Có"}), "2024-11-20T08:00:00+07:00")
+    saved_as_of(fill_return(paths["Xã B"], back / "b2.xlsx", {("1.1.1", "done"): "Không"}), "2024-11-20T08:00:00Z")
     (back / "thư đến").mkdir()
     shutil.copy(back / "b2.xlsx", back / "thư đến" / "b2.xlsx")  # the second version, received twice
     result = collect(back)
@@ -1117,7 +1106,7 @@ def test_two_versions_of_one_body_return_are_named(mini: Framework, tmp_path: Pa
     ("<dcterms:modified></dcterms:modified>", None),
     (None, None),  # no docProps/core.xml at all
 ])
-def test_when_a_file_was_last_saved(issued: dict[str, Path], tmp_path: Path, core: str | None,
+def test_when_a_file_was_lastsaved_as_of(issued: dict[str, Path], tmp_path: Path, core: str | None,
                                     expected: str | None) -> None:
     from datetime import UTC
 

@@ -38,6 +38,7 @@ from parxl.province import Local, Sequential, load_appraisal_csv, make_province,
 from parxl.province import appraisal as AP
 from parxl.province import store as S
 from parxl.province.executors import _ordered
+from tests.conftest import saved_as_of
 
 FULL: dict[tuple[str, str], Any] = {
     ("1.1.1", "done"): "Có", ("1.1.2", "rate"): "100%", ("1.2.1", "count"): 2,
@@ -917,3 +918,22 @@ def test_cli_takes_the_ranking_reports_details_from_an_info_file(hand: dict[str,
     header = "\n".join(c.text for tb in docx.Document(str(tmp_path / "kq" / "bao-cao-xep-hang.docx")).tables
                        for row in tb.rows for c in row.cells)
     assert "Đồng Tháp, ngày" in text + header and "UBND TỈNH THỬ" in header and "SỞ NỘI VỤ" in header
+
+
+def test_a_resent_return_names_the_one_saved_last(hand: dict[str, Path], tmp_path: Path) -> None:
+    """Xã Cát sends its return, then a corrected one twice. The second copy of the correction is
+    a duplicate of it (it was called a second different return, as it differs from the first);
+    the correction is named with the file saved last, so the user can tell which to keep."""
+    folder = tmp_path / "ve"
+    shutil.copytree(hand["returns"], folder)
+    saved_as_of(folder / "xa" / "cat.xlsx", "2024-11-05T02:00:00Z")
+    fill_return(folder / "xa" / "cat.xlsx", folder / "xa" / "cat_sua.xlsx", {("1.1.1", "done"): "Có"})
+    saved_as_of(folder / "xa" / "cat_sua.xlsx", "2024-11-20T18:30:00Z")
+    shutil.copy(folder / "xa" / "cat_sua.xlsx", folder / "xa" / "cat_sua_2.xlsx")
+    r = province(folder, tmp_path / "kq", bodies=hand["roster"], executor=Sequential(), word=False)
+    dup = r.problems[r.problems.kind == "duplicate"].set_index("file").reason
+    assert dup.to_dict() == {
+        "xa/cat_sua.xlsx": f"đơn vị '{CAT}' có hai biểu mẫu khác nhau; dùng 'xa/cat.xlsx' (bản lưu sau cùng: "
+                           "'xa/cat_sua.xlsx', lúc 01:30 ngày 21/11/2024), đề nghị xác nhận",
+        "xa/cat_sua_2.xlsx": "trùng với 'xa/cat_sua.xlsx' (cùng đơn vị, cùng số liệu) — chỉ tính một lần",
+    }

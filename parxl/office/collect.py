@@ -698,19 +698,25 @@ def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits:
 
 def _versions(paths: list[str], what: str, outcome: str, root: Path, limits: Limits, office: str = "") -> Issue:
     """One error for the files that are versions of one return with different values (an office
-    or a body sent its file again after correcting it): which one counts is for the user to say;
-    the time each was last saved (Excel writes it into the file) helps."""
+    or a body sent its file again after correcting it): which one counts is for the user to say."""
     shown = ", ".join(f"'{p}'" for p in paths)
+    return Issue(paths[-1], "", "", "", office, ERROR,
+                 f"{len(paths)} tệp {shown} đều là {what}, số liệu khác nhau (mỗi ô khác nhau được nêu ở một dòng "
+                 f"riêng) — {outcome}; giữ lại bản đúng trong thư mục{last_saved(paths, root, limits)}, chuyển các "
+                 "bản kia ra ngoài rồi thu thập lại")
+
+
+def last_saved(paths: list[str], root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """" (bản lưu sau cùng: 'b.xlsx', lúc 15:30 ngày 20/11/2024)": which of the files (relative
+    to ``root``) was saved last, in Vietnam's time, from what Excel records in each; "" when a
+    file does not say or two were saved at the same time."""
     saved = {p: saved_at(root / p, limits) for p in paths}
     times = [t for t in saved.values() if t is not None]
-    last = ""
-    if len(times) == len(paths) and times.count(max(times)) == 1:
-        newest = next(p for p in paths if saved[p] == max(times))
-        local = max(times).astimezone(VIETNAM)
-        last = f" (bản lưu sau cùng: '{newest}', lúc {local:%H:%M} ngày {local:%d/%m/%Y})"
-    return Issue(paths[-1], "", "", "", office, ERROR,
-                 f"{len(paths)} tệp {shown} đều là {what}, số liệu khác nhau (mỗi ô khác nhau được nêu ở một dòng riêng) — "
-                 f"{outcome}; giữ lại bản đúng trong thư mục{last}, chuyển các bản kia ra ngoài rồi thu thập lại")
+    if len(times) < len(paths) or times.count(max(times)) > 1:
+        return ""
+    newest = next(p for p in paths if saved[p] == max(times))
+    local = max(times).astimezone(VIETNAM)
+    return f" (bản lưu sau cùng: '{newest}', lúc {local:%H:%M} ngày {local:%d/%m/%Y})"
 
 
 def _fmt(v: Any, fw: Framework, key: Key) -> str:

@@ -28,7 +28,7 @@ from parxl.framework.model import Framework
 from parxl.inputs import csv_plain, csv_separator, read_utf8
 from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
-from parxl.office.collect import not_a_workbook, stray_files
+from parxl.office.collect import last_saved, not_a_workbook, stray_files
 from parxl.office.distribute import safe_file_name
 from parxl.province import store as S
 from parxl.province.appraisal import Appraisal, body_key
@@ -232,9 +232,11 @@ def build(result: Any, fw_json: dict[str, str], *, framework: Framework | None =
     dups = used[used.duplicated("key", keep="first")]
     for r in dups.itertuples():
         f = first[first.key == r.key].iloc[0]
-        same = r.digest and r.digest == f.digest
-        why = (f"trùng với '{f.file}' (cùng đơn vị, cùng số liệu) — chỉ tính một lần" if same else
-               f"đơn vị '{r.body}' có hai biểu mẫu khác nhau; dùng '{f.file}', đề nghị xác nhận")
+        earlier = used[(used.key == r.key) & (used.file < r.file)]
+        same = list(earlier.file[earlier.digest.eq(r.digest)]) if r.digest else []
+        why = (f"trùng với '{same[0]}' (cùng đơn vị, cùng số liệu) — chỉ tính một lần" if same else
+               f"đơn vị '{r.body}' có hai biểu mẫu khác nhau; dùng '{f.file}'"
+               f"{last_saved([f.file, r.file], result.folder)}, đề nghị xác nhận")
         files.loc[files.file == r.file, ["status", "reason"]] = [DUPLICATE, why]
     used = first.drop(columns="key").reset_index(drop=True)
     # office returns beside their body's consolidated workbook: already consolidated, presumably
