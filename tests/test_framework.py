@@ -1093,3 +1093,32 @@ def test_a_formula_without_a_saved_value_is_reported_not_read_as_blank(mini: Fra
                 data = data.replace(formula, f"<f>{max_points}/2*2</f><v>{max_points}</v>".encode())
             dst.writestr(entry, data)
     assert import_table(saved) == mini
+
+
+@pytest.mark.parametrize(("cells", "shown"), [
+    ({"F": "Chấm theo văn bản ban hành trong năm"}, "ô F3 ('Chấm theo văn bản ban hành trong năm')"),
+    ({"G": 2}, "ô G3 ('2')"),
+])
+def test_a_line_without_codes_in_parxls_table_is_named_as_such(mini: Framework, tmp_path: Path,
+                                                               cells: dict[str, Any], shown: str) -> None:
+    """A line of explanation typed under an item (as decisions print them) was reported as an
+    empty 'Lĩnh vực' cell, asking for a domain code on a line that is no item. It is reported as
+    a line without codes, with its text and the two ways out."""
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    table = tmp_path / "bang.xlsx"
+    export_table(mini, table)
+    wb = openpyxl.load_workbook(table)
+    ws = wb["Bộ tiêu chí"]
+    ws.insert_rows(3)
+    for col, value in cells.items():
+        ws[f"{col}3"] = value
+    wb.save(table)
+    with pytest.raises(FrameworkError) as info:
+        import_table(table)
+    assert info.value.problems == [
+        f"trang 'Bộ tiêu chí' dòng 3, {shown}: dòng không có mã lĩnh vực, tiêu chí hay mục nên không đọc được — "
+        "nếu là lời giải thích của mục bên trên, chép vào cột 'Hướng dẫn' của mục đó rồi xoá dòng này; nếu là "
+        "một mục, ghi đủ mã lĩnh vực, mã tiêu chí và mã mục"]
