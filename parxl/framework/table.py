@@ -438,9 +438,9 @@ def _read_rows(
         ccode = cell_text(raw_ccode).strip()
         if not (dcode or ccode or code):  # a line of text (or a number) under the items, as decisions add
             text = cell_text(row[lead]).strip()
-            shown = text if len(text) <= 60 else text[:57] + "…"
+            short = text if len(text) <= 60 else text[:57] + "…"
             problems.append(
-                f"{loc}, ô {_letter(lead)}{r} ('{shown}'): dòng không có mã lĩnh vực, tiêu chí hay mục nên không "
+                f"{loc}, ô {_letter(lead)}{r} ('{short}'): dòng không có mã lĩnh vực, tiêu chí hay mục nên không "
                 "đọc được — nếu là lời giải thích của mục bên trên, chép vào cột 'Hướng dẫn' của mục đó rồi xoá "
                 "dòng này; nếu là một mục, ghi đủ mã lĩnh vực, mã tiêu chí và mã mục"
             )
