@@ -184,9 +184,12 @@ def test_every_problem_is_reported_at_once(issued: dict[str, Path], mini: Framew
     assert merged[("2.1.3", "incidents")] == 1
     assert result.errors >= 11
     assert [i.severity for i in result.issues].count("lỗi") == result.errors
-    # the report is ordered by file, then item
-    files = [i.file for i in result.issues]
-    assert files == sorted(files)
+    # the report is ordered by severity (errors first: what must be fixed), then file, then item
+    order = [("lỗi", "cảnh báo", "nhắc nhở").index(i.severity) for i in result.issues]
+    assert order == sorted(order)
+    for severity in ("lỗi", "cảnh báo", "nhắc nhở"):
+        files = [i.file for i in result.issues if i.severity == severity]
+        assert files == sorted(files)
 
 
 def test_evidence_and_explanations(mini: Framework, tmp_path: Path) -> None:

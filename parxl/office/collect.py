@@ -736,7 +736,10 @@ def _sort_key(i: Issue) -> tuple[Any, ...]:
                      for x in code.replace("-", ".").split("."))
 
     row = int("".join(ch for ch in i.cell if ch.isascii() and ch.isdigit()) or 0)
-    return (i.file, natural(i.item), i.sheet, row, i.cell, i.severity, i.message)
+    return (_SEVERITY_ORDER.get(i.severity, 3), i.file, natural(i.item), i.sheet, row, i.cell, i.message)
+
+
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, REMINDER: 2}  # what must be fixed first, first
 
 
 # --------------------------------------------------------------------------- outputs
