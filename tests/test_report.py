@@ -1655,3 +1655,25 @@ def test_the_readme_info_file_reads_as_its_comments_say(tmp_path: Path) -> None:
     info = ReportInfo.load(tmp_path / "tt.yaml")
     assert info.addressees == ["Thủ trưởng các cơ quan, đơn vị thuộc quận", "Chủ tịch UBND 10 phường"]
     assert info.recipients == ["Như trên", "Sở Nội vụ", "Lưu: VT, NV"]
+
+
+@pytest.mark.parametrize("kind", ["self-assessment", "remedy"])
+def test_shares_that_round_to_other_than_100_percent_are_explained(books: dict[str, Path], kind: str) -> None:
+    """Sa Đéc's domain shares print as 9,02% + 0,31% + 3,52% + 87,16% = 100,01% above a total row
+    of 100%: a reader adding them up found a table that does not add up, the very fault of the
+    seeds. A note now says why, with the sum the reader gets; where they add up, no note."""
+    sums = {}
+    for name in ("sadec", "q1", "cuchi"):
+        rep = build_report(kind, [load_body(books[name])])
+        shares = [r["share"] for r in rep.context["domains"]]
+        total = round(sum(float(v.rstrip("%").replace(",", ".")) for v in shares), 2)
+        sums[name] = total
+        notes = [n for n in rep.context["notes"] if n.startswith("Do làm tròn số")]
+        if total == 100:
+            assert not notes, name
+        else:
+            shown = f"{total:.2f}".replace(".", ",")
+            assert notes == [f"Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng "
+                             f"{shown}% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%)."], name
+    assert sums["sadec"] == 100.01  # 9,02 + 0,31 + 3,52 + 87,16, from the seed's own figures
+    assert sums["q1"] == 100  # both branches are taken
