@@ -1677,3 +1677,13 @@ def test_shares_that_round_to_other_than_100_percent_are_explained(books: dict[s
                              f"{shown}% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%)."], name
     assert sums["sadec"] == 100.01  # 9,02 + 0,31 + 3,52 + 87,16, from the seed's own figures
     assert sums["q1"] == 100  # both branches are taken
+
+
+def test_score_table_explains_shares_that_round_to_100_01(books: dict[str, Path]) -> None:
+    def printed(name: str) -> str:
+        res = CliRunner().invoke(app, ["score", str(books[name])], env={"COLUMNS": "200"})
+        assert res.exit_code == 0, res.output
+        return " ".join(res.output.split())
+
+    assert "Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng 100,01%" in printed("sadec")
+    assert "Do làm tròn số" not in printed("q1")  # its shares add up to 100,00 %

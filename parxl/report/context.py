@@ -21,7 +21,7 @@ from parxl import analysis as A
 from parxl.analysis.frames import clean
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.numbers import format_vn_number, parse_vn_number
+from parxl.numbers import format_vn_number
 from parxl.report import charts
 from parxl.report.info import ReportInfo
 from parxl.report.vn import (
@@ -35,6 +35,7 @@ from parxl.report.vn import (
     pct,
     pts,
     ratio,
+    shares_rounding_note,
 )
 from parxl.score import CHUA_DEN_HAN, DAT, KHONG_AP_DUNG, Scores
 from parxl.workbook.layout import EXEMPT
@@ -125,18 +126,8 @@ def domain_rows(fw: Framework, s: Scores) -> tuple[list[Context], Context]:
     return rows, total
 
 
-def share_rounding_notes(rows: list[Context]) -> list[str]:
-    """A note under a table of domain shares whose rounded figures do not add up to the 100% of
-    its total row (9,02% + 0,31% + 3,52% + 87,16% = 100,01%): a reader adding them up is told
-    why, rather than finding a sum that 'does not add up'."""
-    shown = [parse_vn_number(r["share"]) for r in rows]
-    if any(v is None for v in shown):  # nothing deducted: no shares
-        return []
-    total = round(sum(v for v in shown if v is not None) * 100, 2)
-    if total == 100:
-        return []
-    return [f"Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng "
-            f"{format_vn_number(total, 2)}% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%)."]
+def _listed(note: str) -> list[str]:
+    return [note] if note else []
 
 
 def _exempt_notes(fw: Framework, s: Scores) -> list[str]:
@@ -530,7 +521,7 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
                    f"{body.year} của {name}./.",
     })
     missing = missing_offices(body)
-    ctx["notes"] = _exempt_notes(fw, s) + share_rounding_notes(rows) + yoy_notes + _missing_notes(missing, warnings)
+    ctx["notes"] = _exempt_notes(fw, s) + _listed(shares_rounding_note([r["share"] for r in rows])) + yoy_notes + _missing_notes(missing, warnings)
     if previous is None:
         warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
     if _provisional(fw, s):
@@ -904,7 +895,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
                       f"giải trình trước {leader} đối với các nội dung bị trừ điểm thuộc "
                       "phạm vi quản lý mà chưa khắc phục hiệu quả./.") if offices else \
         "Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện./."
-    ctx["notes"] = _exempt_notes(fw, s) + share_rounding_notes(ctx["domains"]) + yoy_notes
+    ctx["notes"] = _exempt_notes(fw, s) + _listed(shares_rounding_note([r["share"] for r in ctx["domains"]])) + yoy_notes
     ctx.update(_signature(info))
     tables = {"domains": A.deductions(fw, s, "domain"), "remedy": A.remedy_list(
         fw, s, body.values, published=info.published, working_days=info.working_days, holidays=info.holidays)}

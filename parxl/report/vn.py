@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from parxl.numbers import format_vn_number, format_vn_percent
+from parxl.numbers import format_vn_number, format_vn_percent, parse_vn_number
 
 
 def pts(x: float | None, decimals: int = 2) -> str:
@@ -144,3 +144,18 @@ def header_name(text: str) -> str:
         if len(tail) <= _HEAD_GLUE:
             return f"{head} - {tail.replace(' ', NBSP)}"
     return text
+
+
+def shares_rounding_note(shown: list[str]) -> str:
+    """The note for a table of domain shares ("9,02%", …) whose rounded figures do not add up to
+    the 100% of its total row (9,02% + 0,31% + 3,52% + 87,16% = 100,01%): a reader adding them up
+    is told why, rather than finding a table that does not add up. "" when they add up, or when
+    nothing was deducted (no shares)."""
+    values = [parse_vn_number(v) for v in shown]
+    if not values or any(v is None for v in values):
+        return ""
+    total = round(sum(v for v in values if v is not None) * 100, 2)
+    if total == 100:
+        return ""
+    return (f"Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng "
+            f"{format_vn_number(total, 2)}% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%).")
