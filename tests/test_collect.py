@@ -1124,3 +1124,45 @@ def test_when_a_file_was_lastsaved_as_of(issued: dict[str, Path], tmp_path: Path
                 dst.writestr(entry, '<cp:coreProperties xmlns:cp="x" xmlns:dcterms="y">' + core + "</cp:coreProperties>")
     when = saved_at(out)
     assert (when.astimezone(UTC).isoformat() if when else None) == expected
+
+
+def test_outputs_never_replace_a_return_a_template_or_another_file(issued: dict[str, Path], mini: Framework,
+                                                                   tmp_path: Path) -> None:
+    """`parxl collect tra-ve -o "tra-ve/Phòng Nội vụ.xlsx"` wrote the consolidated workbook over
+    the office's return (and, leaving its own output unread, reported the office as not having
+    answered). Collect now replaces only what an earlier collect wrote: a return, a template or a
+    file of the user's given as -o (or beside it, as -kiem-tra.csv …) is refused, all named at
+    once, and nothing is written."""
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(issued[office], back / f"{office}.xlsx", values)
+    before = _files(back)
+    template = build_template(mini, tmp_path / "mau.xlsx")
+    other = tmp_path / "cua-toi.xlsx"
+    openpyxl.Workbook().save(other)
+    (tmp_path / "bang-diem.csv").write_text("đơn vị,điểm\n", encoding="utf-8")  # the user's own
+    for target, says in [
+        (back / f"{NV}.xlsx", f"'{back / NV}.xlsx' là biểu mẫu parxl của {NV}, không phải tệp tổng hợp"),
+        (template, f"'{template}' là biểu mẫu parxl, không phải tệp tổng hợp"),
+        (other, f"'{other}' là tệp Excel khác, không do parxl tạo"),
+        (tmp_path / "bang.xlsx", f"'{tmp_path / 'bang-diem.csv'}' là tệp khác, không phải kết quả thu thập của parxl"),
+    ]:
+        kept = target.read_bytes() if target.exists() else None
+        with pytest.raises(ParxlError) as info:
+            collect(back, target)
+        assert says in str(info.value), str(info.value)
+        assert "Hãy chọn tên khác cho tệp kết quả (-o)" in str(info.value)
+        assert (target.read_bytes() if target.exists() else None) == kept
+        assert not list(target.parent.glob(f"{target.stem}-kiem-tra.*"))
+    assert _files(back) == before
+
+    # what collect wrote, it replaces: one body's workbook, and the table of many bodies
+    collect(back, tmp_path / "th.xlsx")
+    collect(back, tmp_path / "th.xlsx")
+    bodies = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Xã A", "Xã B"])}
+    many = tmp_path / "many"
+    for body, path in bodies.items():
+        fill_return(path, many / f"{body}.xlsx", {("1.1.1", "done"): "Có"})
+    collect(many, tmp_path / "xa.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "xa.xlsx").sheetnames == ["Kết quả", "Kiểm tra"]
+    collect(many, tmp_path / "xa.xlsx")

@@ -61,7 +61,7 @@ from parxl.workbook.build import (
     print_pages_wide,
     text_lines,
 )
-from parxl.workbook.fastread import _FRAMEWORKS, framework_for
+from parxl.workbook.fastread import _FRAMEWORKS, framework_for, open_package, read_meta
 from parxl.workbook.fill import write_values
 from parxl.workbook.safety import DEFAULT_LIMITS, VIETNAM, Limits, saved_at
 from parxl.workbook.save import atomic_write_all, normalized_xlsx_bytes
@@ -132,6 +132,51 @@ class CollectResult:
 def _outputs_for(output: Path) -> list[Path]:
     stem = output.with_suffix("")
     return [output, Path(f"{stem}-kiem-tra.csv"), Path(f"{stem}-kiem-tra.json"), Path(f"{stem}-diem.csv")]
+
+
+# how each file collect writes begins: one that begins otherwise is not collect's, never replaced
+_OUTPUT_HEADS = (b"\xef\xbb\xbffile,sheet,cell,", b"{", '\ufeff"Cơ quan, đơn vị",'.encode())
+
+
+def refuse_to_replace_outputs(output: Path) -> None:
+    """Collect writes its four files over what an earlier collect wrote, never over anything
+    else: a return given as ``-o`` (the office's work lost, and the return itself left unread as
+    the output), a template, a file of the user's. Raises :class:`InputError` naming each."""
+    xlsx, *others = _outputs_for(output)
+    problems = []
+    if xlsx.is_file() and (what := _not_collected(xlsx)):
+        problems.append(f"'{xlsx}' {what}")
+    for path, head in zip(others, _OUTPUT_HEADS, strict=True):
+        if path.is_file():
+            with path.open("rb") as fh:
+                if not fh.read(len(head)).startswith(head):
+                    problems.append(f"'{path}' là tệp khác, không phải kết quả thu thập của parxl")
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise InputError("không ghi kết quả tổng hợp đè lên tệp không do lệnh thu thập tạo ra, vì có thể mất số "
+                         f"liệu:\n{lines}\nHãy chọn tên khác cho tệp kết quả (-o) rồi chạy lại.")
+
+
+def _not_collected(path: Path) -> str:
+    """What the workbook is when an earlier collect did not write it ("" when it did)."""
+    try:
+        pkg = open_package(path)
+    except ParxlError:
+        return "là tệp khác, không phải tệp Excel do parxl tạo"
+    with pkg.zf:
+        if set(pkg.sheets) == {L.RESULTS, L.CHECKS}:  # the table of many bodies
+            return ""
+        if L.META not in pkg.sheets:
+            return "là tệp Excel khác, không do parxl tạo"
+        try:
+            meta = read_meta(pkg, str(path))[0]
+        except ParxlError:
+            return "là biểu mẫu parxl bị hỏng trang '_parxl', không phải tệp tổng hợp"
+    kind = meta.get("kind", "")
+    if kind == KIND_CONSOLIDATED:
+        return ""
+    whose = meta.get("office") if kind == KIND_OFFICE else meta.get("body")
+    return f"là biểu mẫu parxl{f' của {whose}' if whose else ''}, không phải tệp tổng hợp"
 
 
 def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, str]], list[Issue]]:
@@ -279,6 +324,8 @@ def collect(
     otherwise). ``framework``: the framework to collect for (default: the one most returns use).
     """
     root = Path(folder)
+    if output is not None:
+        refuse_to_replace_outputs(Path(output))
     outs = _outputs_for(Path(output)) if output is not None else []
     files, notes = discover(root, outs)
     result = CollectResult(root, None, list(notes), files=len(files))
