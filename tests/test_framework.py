@@ -475,6 +475,7 @@ def test_excel_table_with_a_decisions_two_row_header_and_column_numbers(
 
     def table(edit: Callable[[Any], None]) -> Path:
         path = tmp_path / "bang.xlsx"
+        path.unlink(missing_ok=True)  # the last one, edited: export does not write over it
         export_table(mini, path)
         wb = openpyxl.load_workbook(path)
         ws = wb["Bộ tiêu chí"]

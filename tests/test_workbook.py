@@ -843,3 +843,41 @@ def test_penalty_rows_say_their_achieved_points_are_deducted(tmp_path: Path) -> 
     assert "'Điểm đạt' là số điểm bị trừ" in ws[f"B{head}"].value
     assert str(ws[f"A{head + 1}"].value).startswith("Đ.")
     assert ws.row_dimensions[head].height >= 30  # two lines in column B
+
+
+@pytest.mark.parametrize("writer", ["fill", "report", "export"])
+def test_an_output_edited_since_parxl_wrote_it_is_not_written_over(mini: Framework, tmp_path: Path,
+                                                                     writer: str) -> None:
+    """A report edited in Word, a filled workbook with values typed in by hand, a framework
+    table corrected in Excel: running the command again with the same -o replaced them, the
+    edits lost. What parxl wrote (its fixed save time still in it) is replaced as before; a file
+    saved since, or one parxl did not write, is refused with its save time, and kept."""
+    from parxl.framework.table import export_table
+    from parxl.report.api import make_report
+    from tests.conftest import saved_as_of
+
+    template = build_template(mini, tmp_path / "mau.xlsx")
+    filled = fill_values(template, {("1.1.1", "done"): "Có", ("_body", "name"): "Huyện Mẫu"}, tmp_path / "a.xlsx")
+    assert filled
+    write: dict[str, Any] = {
+        "fill": lambda out: fill_values(template, {("1.1.1", "done"): "Có"}, out),
+        "report": lambda out: make_report("self-assessment", [tmp_path / "a.xlsx"], out),
+        "export": lambda out: export_table(mini, out),
+    }
+    out = tmp_path / ("ra.docx" if writer == "report" else "ra.xlsx")
+    write[writer](out)
+    made = out.read_bytes()
+    write[writer](out)  # its own earlier output: replaced, same bytes
+    assert out.read_bytes() == made
+
+    saved_as_of(out, "2024-11-20T08:30:00Z")  # opened and saved in Word / Excel
+    edited = out.read_bytes()
+    with pytest.raises(InputError) as info:
+        write[writer](out)
+    assert f"'{out}' đã được sửa và lưu lại lúc 15:30 ngày 20/11/2024, sau khi parxl tạo" in str(info.value)
+    assert out.read_bytes() == edited
+
+    out.write_bytes(b"ghi chep cua toi")  # a file of the user's under that name
+    with pytest.raises(InputError, match="là tệp khác, không do parxl tạo"):
+        write[writer](out)
+    assert out.read_bytes() == b"ghi chep cua toi"

@@ -29,7 +29,7 @@ from parxl.framework.load import SUM_TOLERANCE, from_dict, parse_yaml, sum_known
 from parxl.framework.model import SCORERS, Framework, Item
 from parxl.numbers import CELL_ERRORS, cell_text, parse_vn_number
 from parxl.rules.base import pts
-from parxl.workbook.save import save_workbook
+from parxl.workbook.save import refuse_edited, save_workbook
 
 INFO = "Thông tin"
 TABLE = "Bộ tiêu chí"
@@ -74,6 +74,7 @@ def _params_text(item: Item) -> str:
 
 
 def export_table(fw: Framework, path: str | Path) -> None:
+    refuse_edited([Path(path)])  # a table edited in Excel since it was exported is not written over
     wb = openpyxl.Workbook()
     info = wb.active
     assert info is not None

@@ -419,7 +419,7 @@ def collect(
                                        not_a_workbook(rel)))
     for who, rel in refused.items():  # a return refused above: sent, but not usable
         sent.setdefault(who, rel)
-    _merge_offices(fw, g, result, exp_offices, root, limits, sent)
+    _merge_offices(fw, g, result, exp_offices, root, sent)
     _merge_bodies(fw, g, result, exp_bodies, root, limits, sent)
     if output is not None:
         _keep_entered(fw, result, Path(output), limits)
@@ -531,7 +531,7 @@ def _reference(groups: dict[str, _Group], framework: Framework | None, result: C
 
 
 def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: list[tuple[str, str]],
-                   root: Path, limits: Limits, sent: dict[str, str]) -> None:
+                   root: Path, sent: dict[str, str]) -> None:
     offices = set(fw.offices())
     by_body: dict[str, list[Processed]] = {}
     for p in g.processed:
@@ -608,7 +608,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                 office = next(iter(versions.values())).office
                 result.issues.append(_versions([p.path for p in versions.values()],
                                                f"bản của biểu mẫu phát hành cho đơn vị '{office}'",
-                                               "các ô khác nhau chưa được tổng hợp", root, limits, office))
+                                               "các ô khác nhau chưa được tổng hợp", root, office))
         answered = {p.office for p in procs}
         want = sorted({o for o, b in expected if b in (body, "")} or offices) if expected else sorted(offices)
         missing: dict[str, str] = {}
@@ -699,7 +699,7 @@ def _merge_bodies(fw: Framework, g: _Group, result: CollectResult, expected: lis
                 result.issues.extend(_body_conflict(fw, body, first[0], other[0], root, limits))
         if len(versions) > 1:
             result.issues.append(_versions(list(versions.values()), f"biểu mẫu của '{body}'",
-                                           f"đang tổng hợp theo '{first[0]}'", root, limits))
+                                           f"đang tổng hợp theo '{first[0]}'", root))
         result.bodies.append(BodyScore(body, [e[0] for e in entries], first[2], first[4]))
         if len(g.bodies) == 1 and not g.processed and first[3] is not None:
             result.values = first[3]
@@ -743,21 +743,21 @@ def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits:
     return out
 
 
-def _versions(paths: list[str], what: str, outcome: str, root: Path, limits: Limits, office: str = "") -> Issue:
+def _versions(paths: list[str], what: str, outcome: str, root: Path, office: str = "") -> Issue:
     """One error for the files that are versions of one return with different values (an office
     or a body sent its file again after correcting it): which one counts is for the user to say."""
     shown = ", ".join(f"'{p}'" for p in paths)
     return Issue(paths[-1], "", "", "", office, ERROR,
                  f"{len(paths)} tệp {shown} đều là {what}, số liệu khác nhau (mỗi ô khác nhau được nêu ở một dòng "
-                 f"riêng) — {outcome}; giữ lại bản đúng trong thư mục{last_saved(paths, root, limits)}, chuyển các "
+                 f"riêng) — {outcome}; giữ lại bản đúng trong thư mục{last_saved(paths, root)}, chuyển các "
                  "bản kia ra ngoài rồi thu thập lại")
 
 
-def last_saved(paths: list[str], root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+def last_saved(paths: list[str], root: Path) -> str:
     """" (bản lưu sau cùng: 'b.xlsx', lúc 15:30 ngày 20/11/2024)": which of the files (relative
     to ``root``) was saved last, in Vietnam's time, from what Excel records in each; "" when a
     file does not say or two were saved at the same time."""
-    saved = {p: saved_at(root / p, limits) for p in paths}
+    saved = {p: saved_at(root / p) for p in paths}
     times = [t for t in saved.values() if t is not None]
     if len(times) < len(paths) or times.count(max(times)) > 1:
         return ""

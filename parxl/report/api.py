@@ -223,7 +223,7 @@ def make_report(
     """
     from parxl.report.word import render_docx
     from parxl.report.xlsx import write_report_xlsx
-    from parxl.workbook.save import atomic_write_bytes
+    from parxl.workbook.save import atomic_write_bytes, refuse_edited
 
     outputs = [output, *([xlsx] if xlsx else [])]
     files = expand_inputs(workbooks, outputs)
@@ -236,6 +236,7 @@ def make_report(
                              Location(file=str(target)))
     if out.suffix.lower() != ".docx":
         raise InputError("tệp kết quả phải có đuôi .docx", Location(file=str(out)))
+    refuse_edited([out, *([Path(xlsx)] if xlsx else [])])  # a report staff edited in Word is theirs
     bodies = [load_body(p) for p in files]
     prev_bodies = []
     for p in prev_files:

@@ -14,7 +14,7 @@ from parxl.inputs import BODY, check_office, check_rows, check_summary, check_va
 from parxl.workbook import layout as L
 from parxl.workbook.build import fit_height, put_text
 from parxl.workbook.read import read_return
-from parxl.workbook.save import save_workbook
+from parxl.workbook.save import refuse_edited, save_workbook
 from parxl.workbook.values import Key
 
 
@@ -37,6 +37,7 @@ def fill_values(
         raise InputError(
             "tệp kết quả phải khác tệp mẫu (không ghi đè tệp đầu vào)", Location(file=str(out))
         )
+    refuse_edited([Path(out)])  # values typed into an earlier output by hand are not written over
     ret = read_return(src)
     clean = check_values(ret.framework, values, source, lines, unread)
     check_rows(ret.framework, clean, ret.cells, str(src), lines)

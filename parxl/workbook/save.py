@@ -17,7 +17,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from parxl.errors import Location, ParxlError, os_reason
+from parxl.errors import InputError, Location, ParxlError, os_reason
+from parxl.workbook.safety import VIETNAM, saved_at
 
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED_ISO = "2024-01-01T00:00:00Z"
@@ -79,6 +80,27 @@ def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
         if isinstance(exc, OSError):
             raise ParxlError(f"không ghi được tệp ({os_reason(exc)})", Location(file=str(target))) from None
         raise
+
+
+def refuse_edited(targets: list[Path]) -> None:
+    """An output parxl wrote before (its fixed save time still in it) is replaced; one saved since
+    (a report edited in Word, a workbook or table edited in Excel) or a file parxl did not write is
+    never: raises :class:`InputError` naming each at once, before anything is written."""
+    problems = []
+    for target in targets:
+        if not target.is_file():
+            continue
+        when = saved_at(target)
+        if when is None:
+            problems.append(f"'{target}' là tệp khác, không do parxl tạo")
+        elif when.isoformat() != FIXED_ISO.replace("Z", "+00:00"):
+            local = when.astimezone(VIETNAM)
+            problems.append(f"'{target}' đã được sửa và lưu lại lúc {local:%H:%M} ngày {local:%d/%m/%Y}, sau khi "
+                            "parxl tạo")
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise InputError(f"không ghi đè, vì sẽ mất phần đã sửa:\n{lines}\nHãy đổi tên tệp đó (hoặc chọn tên khác "
+                         "cho tệp kết quả -o) rồi chạy lại.")
 
 
 def normalized_xlsx_bytes(raw: bytes) -> bytes:
