@@ -937,3 +937,17 @@ def test_a_resent_return_names_the_one_saved_last(hand: dict[str, Path], tmp_pat
                            "'xa/cat_sua.xlsx', lúc 01:30 ngày 21/11/2024), đề nghị xác nhận",
         "xa/cat_sua_2.xlsx": "trùng với 'xa/cat_sua.xlsx' (cùng đơn vị, cùng số liệu) — chỉ tính một lần",
     }
+
+
+def test_a_ranking_report_edited_since_the_last_run_is_kept(hand_result: Any, hand: dict[str, Path],
+                                                            tmp_path: Path) -> None:
+    """The ranking report of the last run, reworded in Word, was written over by the next run
+    (after an hour of reading returns). The edited report is named before anything is read."""
+    out = tmp_path / "kq"
+    shutil.copytree(hand_result.output, out)
+    docx_path = out / "bao-cao-xep-hang.docx"
+    saved_as_of(docx_path, "2024-12-01T01:05:00Z")
+    edited = docx_path.read_bytes()
+    with pytest.raises(InputError, match="đã được sửa và lưu lại lúc 08:05 ngày 01/12/2024"):
+        province(hand["returns"], out, bodies=hand["roster"], executor=Sequential())
+    assert docx_path.read_bytes() == edited

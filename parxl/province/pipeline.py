@@ -32,6 +32,7 @@ from parxl.province.executors import Executor, make_executor
 from parxl.province.store import Store, release_memory
 from parxl.province.worker import Shared, process_batch
 from parxl.workbook.safety import DEFAULT_LIMITS, Limits
+from parxl.workbook.save import refuse_edited
 
 Progress = Callable[[int, int], None]
 STORE = "du-lieu"
@@ -143,6 +144,8 @@ def province(
     root = Path(folder)
     if out_dir.resolve() == root.resolve() or root.resolve() in out_dir.resolve().parents:
         raise InputError("thư mục kết quả phải nằm ngoài thư mục biểu mẫu trả về", Location(file=str(out_dir)))
+    # last run's workbook and report, edited since (notes typed in, the report reworded): told before the long run
+    refuse_edited([out_dir / outputs.XLSX, out_dir / outputs.DOCX])
     roster = tables.load_bodies(bodies) if bodies else None
     prev = tables.load_previous(previous) if previous else None
     prev_dist = tables.load_previous_distribution(previous) if previous else None
