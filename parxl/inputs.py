@@ -532,3 +532,27 @@ def check_summary(values: Mapping[tuple[str, str], Any], sheets: Collection[str]
     if L.SUMMARY not in sheets and any(code == BODY for code, _ in values):
         raise InputError(f"thiếu trang '{L.SUMMARY}' (trang bị xoá hoặc đổi tên) — không ghi được tên "
                          "cơ quan, năm đánh giá; không có gì được ghi", Location(file=file, sheet=L.SUMMARY))
+
+
+_TEXT_LABELS = {"status": "Tình trạng", "evidence": "Tài liệu kiểm chứng", "explanation": "Giải trình"}
+
+
+def field_label(item: Item | None, name: str) -> str:
+    """The Vietnamese name of an input field, as the column header shows it: "Số liệu 1 (…)"."""
+    if name in _TEXT_LABELS:
+        return _TEXT_LABELS[name]
+    for fl in item.rule.fields() if item is not None else ():
+        if fl.name == name:
+            return f"Số liệu {fl.slot} ({fl.label})"
+    return name
+
+
+def value_text(fw: Framework, key: tuple[str, str], v: Any) -> str:
+    """An input value as the user typed it, for messages: a rate as a percentage."""
+    if v is None:
+        return "(trống)"
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        item = fw.item_index.get(key[0])
+        rate = item is not None and any(f.name == key[1] and f.type == RATE for f in item.rule.fields())
+        return f"{format_vn_number(v * 100, 4)}%" if rate else format_vn_number(v, 4)
+    return str(v)

@@ -881,3 +881,22 @@ def test_an_output_edited_since_parxl_wrote_it_is_not_written_over(mini: Framewo
     with pytest.raises(InputError, match="là tệp khác, không do parxl tạo"):
         write[writer](out)
     assert out.read_bytes() == b"ghi chep cua toi"
+
+
+def test_fill_names_the_values_it_replaces(mini: Framework, tmp_path: Path) -> None:
+    """Filling a workbook that already holds an office's figures replaced them with no word (only
+    "Đã ghi 3 giá trị"): the values it changes are now listed with the old and the new one."""
+    template = build_template(mini, tmp_path / "mau.xlsx")
+    first = tmp_path / "tong hop.xlsx"
+    fill_values(template, {("1.1.1", "done"): "Có", ("1.1.2", "rate"): "90%"}, first)
+    notes: list[str] = []
+    n = fill_values(first, {("1.1.1", "done"): "Có", ("1.1.2", "rate"): "77,7%", ("1.2.1", "count"): 2},
+                    tmp_path / "moi.xlsx", notes=notes)
+    assert n == 3
+    [note] = notes
+    assert note.startswith("Thay 1 giá trị đã có trong 'tong hop.xlsx': 1.1.2 Số liệu 1 (")
+    assert note.endswith("): 90% → 77,7%.")
+    assert read_return(tmp_path / "moi.xlsx").values[("1.1.2", "rate")] == pytest.approx(0.777)
+    notes.clear()
+    fill_values(first, {("1.1.2", "rate"): "90%"}, tmp_path / "lai.xlsx", notes=notes)  # the same value: nothing to say
+    assert notes == []

@@ -21,6 +21,7 @@ from parxl.inputs import (
     STATUS,
     TEXT,
     InputField,
+    field_label,
     hidden_characters,
     item_fields,
     length_problem,
@@ -114,19 +115,6 @@ class Processed:
     digest: str = ""
     score_row: dict[str, Any] | None = None  # body returns: scored where they are read
     scores: Scores | None = None  # kept only when asked (process_file(keep_scores=True))
-
-
-_TEXT_LABELS = {"status": "Tình trạng", "evidence": "Tài liệu kiểm chứng", "explanation": "Giải trình"}
-
-
-def field_label(item: Item | None, name: str) -> str:
-    """The Vietnamese name of an input field, as the column header shows it: "Số liệu 1 (…)"."""
-    if name in _TEXT_LABELS:
-        return _TEXT_LABELS[name]
-    for fl in item.rule.fields() if item is not None else ():
-        if fl.name == name:
-            return f"Số liệu {fl.slot} ({fl.label})"
-    return name
 
 
 def pts(x: float) -> str:

@@ -33,8 +33,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parxl.errors import InputError, Location, ParxlError
 from parxl.framework.load import spelling_key
 from parxl.framework.model import Framework, code_order
-from parxl.inputs import BODY, csv_plain, csv_separator, csv_text, read_utf8
-from parxl.numbers import format_vn_number
+from parxl.inputs import (
+    BODY,
+    csv_plain,
+    csv_separator,
+    csv_text,
+    field_label,
+    read_utf8,
+    value_text,
+)
 from parxl.office.check import (
     ERROR,
     KIND_BODY,
@@ -45,13 +52,11 @@ from parxl.office.check import (
     Issue,
     Key,
     Processed,
-    field_label,
     process_file,
     score_row,
     warnings_text,
 )
 from parxl.office.distribute import MANIFEST, safe_file_name
-from parxl.rules.base import RATE
 from parxl.score import score_values
 from parxl.workbook import layout as L
 from parxl.workbook.build import (
@@ -595,7 +600,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                 continue
             item = fw.item_index[key[0]]
             where = next(p.cells[key] for p, v in entries if v is not None)  # same template, same cell
-            shown = "; ".join(f"'{_fmt(v, fw, key)}' trong '{p.path}' ô {p.cells.get(key, where)[1]}"
+            shown = "; ".join(f"'{value_text(fw, key, v)}' trong '{p.path}' ô {p.cells.get(key, where)[1]}"
                               for p, v in entries)
             for p, _ in entries:
                 sheet, cell = p.cells.get(key, where)
@@ -735,7 +740,7 @@ def _body_conflict(fw: Framework, body: str, a: str, b: str, root: Path, limits:
         item = fw.item_index.get(k[0])
         out.append(Issue(b, sheet, cell, k[0], item.office if item else "", ERROR,
                          f"xung đột: '{body}' có hai tệp; trường '{field_label(item, k[1])}' là "
-                         f"'{_fmt(pa.values.get(k), fw, k)}' trong '{a}' và '{_fmt(pb.values.get(k), fw, k)}' "
+                         f"'{value_text(fw, k, pa.values.get(k))}' trong '{a}' và '{value_text(fw, k, pb.values.get(k))}' "
                          f"trong '{b}' "
                          f"— dùng tệp '{a}', đề nghị xác nhận"))
     if len(diffs) > 50:
@@ -764,17 +769,6 @@ def last_saved(paths: list[str], root: Path) -> str:
     newest = next(p for p in paths if saved[p] == max(times))
     local = max(times).astimezone(VIETNAM)
     return f" (bản lưu sau cùng: '{newest}', lúc {local:%H:%M} ngày {local:%d/%m/%Y})"
-
-
-def _fmt(v: Any, fw: Framework, key: Key) -> str:
-    """A merged value as the office typed it: a rate as a percentage."""
-    if v is None:
-        return "(trống)"
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        item = fw.item_index.get(key[0])
-        rate = item is not None and any(f.name == key[1] and f.type == RATE for f in item.rule.fields())
-        return f"{format_vn_number(v * 100, 4)}%" if rate else format_vn_number(v, 4)
-    return str(v)
 
 
 def _sort_key(i: Issue) -> tuple[Any, ...]:

@@ -10,7 +10,17 @@ import openpyxl
 from openpyxl import Workbook
 
 from parxl.errors import InputError, Location
-from parxl.inputs import BODY, check_office, check_rows, check_summary, check_values, parse_values
+from parxl.framework.model import Framework
+from parxl.inputs import (
+    BODY,
+    check_office,
+    check_rows,
+    check_summary,
+    check_values,
+    field_label,
+    parse_values,
+    value_text,
+)
 from parxl.workbook import layout as L
 from parxl.workbook.build import fit_height, put_text
 from parxl.workbook.read import read_return
@@ -45,6 +55,8 @@ def fill_values(
     wb = openpyxl.load_workbook(src)
     check_summary(clean, wb.sheetnames, str(src))
     count = write_values(wb, ret.cells, clean)
+    if notes is not None:
+        notes.extend(_replaced(ret.framework, ret.values, clean, src.name))
     # collect's sheets, made before these values (a user's own sheet of that name elsewhere is kept)
     consolidated = ret.meta.get("kind") == L.KIND_CONSOLIDATED
     stale = [name for name in (L.RESULTS, L.CHECKS) if consolidated and name in wb.sheetnames]
@@ -55,6 +67,24 @@ def fill_values(
                      f"trị này; tệp tổng hợp vẫn giữ); điểm mới ở trang '{L.SUMMARY}', kiểm tra lại bằng parxl score.")
     save_workbook(wb, out)
     return count
+
+
+def _replaced(fw: Framework, before: Mapping[Key, Any], after: Mapping[Key, Any], name: str) -> list[str]:
+    """A note naming the values of the file that the new ones replace (an office's figure changed
+    by the table): written as asked, and said, never changed silently."""
+    changed = [k for k, v in after.items() if k in before and k[0] != BODY and not _same(before[k], v)]
+    if not changed:
+        return []
+    shown = "; ".join(f"{k[0]} {field_label(fw.item_index.get(k[0]), k[1])}: {value_text(fw, k, before[k])} → "
+                      f"{value_text(fw, k, after[k])}" for k in changed[:10])
+    more = f"; … và {len(changed) - 10} giá trị khác" if len(changed) > 10 else ""
+    return [f"Thay {len(changed)} giá trị đã có trong '{name}': {shown}{more}."]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) <= 1e-12
+    return bool(a == b)
 
 
 def write_values(wb: Workbook, cells: Mapping[Key, tuple[str, str]], values: Mapping[Key, Any]) -> int:
