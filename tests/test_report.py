@@ -1687,3 +1687,26 @@ def test_score_table_explains_shares_that_round_to_100_01(books: dict[str, Path]
 
     assert "Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng 100,01%" in printed("sadec")
     assert "Do làm tròn số" not in printed("q1")  # its shares add up to 100,00 %
+
+
+def test_a_report_from_one_offices_copy_says_so(mini: Framework, books: dict[str, Path], tmp_path: Path) -> None:
+    """Given the Phòng Nội vụ copy instead of the consolidated workbook, the self-assessment of
+    the whole body came out at a few points with nothing to say why. The document and the
+    warnings now say whose copy it is and how many items it holds; a ranking or a previous year
+    made of an office's copy is refused."""
+    from parxl.office.distribute import distribute
+    from parxl.office.synth import fill_return
+
+    copy = next(p for p in distribute(mini, tmp_path / "ph", body="Huyện Mẫu", year="2024")
+                if p.stem == "Phòng Nội vụ")
+    filled = fill_return(copy, tmp_path / "nv.xlsx", {("1.1.1", "done"): "Có"})
+    own = sum(1 for i in mini.items if i.office == "Phòng Nội vụ")
+    rep = build_report("self-assessment", [load_body(filled)])
+    note = (f"Báo cáo lập từ biểu mẫu của Phòng Nội vụ, chỉ gồm {own} tiêu chí thành phần do đơn vị này chủ trì; "
+            "các tiêu chí thành phần khác tính là chưa xác định.")
+    assert rep.context["notes"][0] == note
+    assert any(w.startswith(note) for w in rep.warnings)
+    assert not any("biểu mẫu của" in n for n in build_report("self-assessment", [load_body(books["q1"])]).context["notes"])
+    for kind, bodies, previous in [("ranking", [books["q1"], filled], []), ("remedy", [books["q1"]], [filled])]:
+        with pytest.raises(InputError, match="'nv.xlsx' là biểu mẫu phát hành cho đơn vị chủ trì 'Phòng Nội vụ'"):
+            build_report(kind, [load_body(b) for b in bodies], previous=[load_body(b) for b in previous])

@@ -17,7 +17,7 @@ from parxl.framework.model import Framework
 from parxl.report import context as C
 from parxl.report.context import Body, Report
 from parxl.report.info import KINDS, ReportInfo
-from parxl.workbook.layout import MISSING_OFFICES
+from parxl.workbook.layout import KIND_OFFICE, MISSING_OFFICES
 
 TASK_SHEET = "Nhiệm vụ"
 #: a body name left blank for the signer to fill in (as the date line's blanks), and where it is
@@ -32,8 +32,9 @@ def load_body(path: str | Path) -> Body:
 
     ret = read_return(path)
     s = score_values(ret.framework, ret.values)
+    office = ret.meta.get("office", "") if ret.meta.get("kind") == KIND_OFFICE else ""
     return Body(ret.framework, s, dict(ret.values), ret.body.strip(), ret.year.strip() or "......", Path(path),
-                _missing_offices(ret.meta.get(MISSING_OFFICES, ""), ret.framework))
+                _missing_offices(ret.meta.get(MISSING_OFFICES, ""), ret.framework), office)
 
 
 def _file_named(body: Body) -> Body:
@@ -151,6 +152,11 @@ def build_report(
         raise InputError("; ".join(f"{key}: {msg}" for key, msg in info.rank_problems()))
     if not bodies:
         raise InputError("cần ít nhất một tệp đã chấm điểm")
+    copies = [f"'{b.path.name if b.path else b.name}' là biểu mẫu phát hành cho đơn vị chủ trì '{b.office}'"
+              for b in [*bodies, *previous] if b.office]
+    if copies and (kind == "ranking" or previous):
+        raise InputError("; ".join(copies) + " — chỉ gồm các mục của đơn vị đó, không phải kết quả của cả cơ quan: "
+                         "dùng tệp tổng hợp (parxl collect) hoặc biểu mẫu của cơ quan")
     previous = [_file_named(b) for b in previous]
     if kind == "ranking":
         if len(bodies) < 2:
@@ -187,6 +193,12 @@ def build_report(
             report.warnings.append(
                 f"Ngày văn bản ({info.date:%d/%m/%Y}, --date) trước ngày công bố Chỉ số ({info.published:%d/%m/%Y}, "
                 "--published), ngày tính hạn giải trình: kiểm tra lại một trong hai ngày.")
+    if body.office:  # one office's copy: its items only, the others undetermined
+        own = sum(1 for i in body.framework.items if i.office == body.office)
+        note = (f"Báo cáo lập từ biểu mẫu của {body.office}, chỉ gồm {own} tiêu chí thành phần do đơn vị này chủ "
+                "trì; các tiêu chí thành phần khác tính là chưa xác định.")
+        report.context["notes"] = [note, *report.context.get("notes", [])]
+        report.warnings.append(f"{note} Báo cáo của cả cơ quan lập từ tệp tổng hợp (parxl collect).")
     if body.name == BLANK_NAME:
         report.warnings.append(f"Tệp không ghi tên cơ quan, đơn vị ({NAME_CELL}): văn bản để trống tên cơ quan, "
                                "đơn vị.")

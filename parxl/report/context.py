@@ -55,6 +55,7 @@ class Body:
     year: str
     path: Path | None = None
     missing_offices: dict[str, str] = field(default_factory=dict)  # collect: office -> unusable file sent
+    office: str = ""  # the responsible office whose copy the workbook is (only its items filled in)
 
 
 @dataclass
