@@ -20,7 +20,7 @@ from rich.table import Table
 from parxl.errors import InputError, Location, ParxlError, os_error
 from parxl.numbers import format_vn_number, format_vn_percent
 from parxl.report.vn import shares_rounding_note
-from parxl.workbook.layout import EXEMPT
+from parxl.workbook.layout import EXEMPT, KIND_OFFICE
 
 _USAGE_WORDS = (("Usage: ", "Cú pháp: "), ("[OPTIONS]", "[TUỲ CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM SỐ]..."))
 # the type column of the help (typer's type names); a list "<list[Path]>" reads "<đường dẫn>..."
@@ -393,16 +393,22 @@ def score(
     ret, issues, collected = check_workbook(workbook)
     fw = ret.framework
     s = score_values(fw, ret.values)
+    office = ret.meta.get("office", "") if ret.meta.get("kind") == KIND_OFFICE else ""  # one office's copy
     if as_json:
-        data = {"file": str(workbook), "body": ret.body, "year": ret.year, **s.as_dict(),
+        data = {"file": str(workbook), "body": ret.body, "year": ret.year, "office": office, **s.as_dict(),
                 "issues": [i.as_dict() for i in issues],
                 "as_collected": {"total": round(collected.total, 9), "index": round(collected.index, 9)}}
         out.print_json(json.dumps(data, ensure_ascii=False))
         if any(i.severity == ERROR for i in issues):
             raise typer.Exit(1)
         return
-    out.print(_score_table(fw, s, ret.body))
+    out.print(_score_table(fw, s, ret.body + (f" (biểu mẫu của {office})" if office else "")))
     _score_summary(fw, s)
+    if office:
+        own = sum(1 for i in fw.items if i.office == office)
+        err.print(f"Tệp là biểu mẫu phát hành cho {escape(office)}: chỉ gồm {own} tiêu chí thành phần do đơn vị này "
+                  "chủ trì, các tiêu chí thành phần khác tính là chưa xác định; điểm của cả cơ quan xem ở tệp tổng "
+                  "hợp (parxl collect).", highlight=False)
     reminders = [i for i in issues if i.reminder]
     for i in issues:
         if not i.reminder:

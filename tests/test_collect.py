@@ -1166,3 +1166,18 @@ def test_outputs_never_replace_a_return_a_template_or_another_file(issued: dict[
     collect(many, tmp_path / "xa.xlsx")
     assert openpyxl.load_workbook(tmp_path / "xa.xlsx").sheetnames == ["Kết quả", "Kiểm tra"]
     collect(many, tmp_path / "xa.xlsx")
+
+
+def test_score_of_one_offices_copy_says_whose_it_is(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:
+    """`parxl score` on an office's return printed the body's total from that office's items only
+    (a few points), as if it were the body's result."""
+    from parxl.cli import app
+
+    filled = fill_return(issued[NV], tmp_path / "nv.xlsx", GOOD[NV])
+    own = sum(1 for i in mini.items if i.office == NV)
+    res = CliRunner().invoke(app, ["score", str(filled)], env={"COLUMNS": "300"})
+    assert res.exit_code == 0, res.output
+    assert f"Kết quả chấm điểm — Huyện Mẫu (biểu mẫu của {NV})" in res.output
+    assert f"Tệp là biểu mẫu phát hành cho {NV}: chỉ gồm {own} tiêu chí thành phần do đơn vị này chủ trì" in res.output
+    res = CliRunner().invoke(app, ["score", str(filled), "--json"])
+    assert json.loads(res.stdout)["office"] == NV

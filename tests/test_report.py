@@ -1708,5 +1708,5 @@ def test_a_report_from_one_offices_copy_says_so(mini: Framework, books: dict[str
     assert any(w.startswith(note) for w in rep.warnings)
     assert not any("biểu mẫu của" in n for n in build_report("self-assessment", [load_body(books["q1"])]).context["notes"])
     for kind, bodies, previous in [("ranking", [books["q1"], filled], []), ("remedy", [books["q1"]], [filled])]:
-        with pytest.raises(InputError, match="'nv.xlsx' là biểu mẫu phát hành cho đơn vị chủ trì 'Phòng Nội vụ'"):
+        with pytest.raises(InputError, match=re.escape("'nv.xlsx' là biểu mẫu phát hành cho đơn vị chủ trì 'Phòng Nội vụ'")):
             build_report(kind, [load_body(b) for b in bodies], previous=[load_body(b) for b in previous])
