@@ -1081,6 +1081,14 @@ def test_two_versions_of_one_office_copy_are_named_with_the_lastsaved_as_of(issu
     [versions] = _msgs(collect(back), "đều là bản của biểu mẫu")
     assert "bản lưu sau cùng" not in versions.message
 
+    # two staff filling different items of one copy: no conflict, no versions to choose from
+    split = tmp_path / "split"
+    fill_return(issued[NV], split / "nv phần 1.xlsx", {("1.1.1", "done"): "Có"})
+    fill_return(issued[NV], split / "nv phần 2.xlsx", {("1.2.1", "count"): 2})
+    result = collect(split)
+    assert not _msgs(result, "đều là bản") and not _msgs(result, "xung đột")
+    assert result.values is not None and {("1.1.1", "done"), ("1.2.1", "count")} <= set(result.values)
+
 
 def test_two_versions_of_one_body_return_are_named(mini: Framework, tmp_path: Path) -> None:
     paths = {p.stem: p for p in distribute(mini, tmp_path / "ph", bodies=["Xã A", "Xã B"])}

@@ -590,6 +590,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
             for p, _ in entries:
                 answered_items.setdefault(key[0], {})[id(p)] = p
         values: dict[Key, Any] = {}
+        conflicting: set[str] = set()  # files with a value another file gives otherwise
         for key, entries in sorted(merged.items()):
             have = {id(p) for p, _ in entries}
             entries = sorted(entries + [(p, None) for i, p in answered_items[key[0]].items() if i not in have],
@@ -602,6 +603,7 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
             where = next(p.cells[key] for p, v in entries if v is not None)  # same template, same cell
             shown = "; ".join(f"'{value_text(fw, key, v)}' trong '{p.path}' ô {p.cells.get(key, where)[1]}"
                               for p, v in entries)
+            conflicting.update(p.path for p, _ in entries)
             for p, _ in entries:
                 sheet, cell = p.cells.get(key, where)
                 result.issues.append(Issue(
@@ -609,9 +611,12 @@ def _merge_offices(fw: Framework, g: _Group, result: CollectResult, expected: li
                     f"xung đột: trường '{field_label(item, key[1])}' có {len(entries)} giá trị khác nhau ({shown}) "
                     "— không tổng hợp giá trị nào, đề nghị thống nhất"))
         for _, versions in sorted(seen_ids.items()):
-            if len(versions) > 1:  # an office sent its copy again, corrected: which one is meant is the user's call
+            # an office sent its copy again, corrected: which one is meant is the user's call (two staff
+            # filling different items of one copy conflict nowhere: their values are merged)
+            paths = [p.path for p in versions.values() if p.path in conflicting]
+            if len(paths) > 1:
                 office = next(iter(versions.values())).office
-                result.issues.append(_versions([p.path for p in versions.values()],
+                result.issues.append(_versions(paths,
                                                f"bản của biểu mẫu phát hành cho đơn vị '{office}'",
                                                "các ô khác nhau chưa được tổng hợp", root, office))
         answered = {p.office for p in procs}
