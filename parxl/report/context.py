@@ -127,7 +127,9 @@ def domain_rows(fw: Framework, s: Scores) -> tuple[list[Context], Context]:
     return rows, total
 
 
-def _listed(note: str) -> list[str]:
+def _shares_note(rows: list[Context]) -> list[str]:
+    """The note under the domains table whose shares, as printed, add up to 100,01 %."""
+    note = shares_rounding_note([r["share"] for r in rows])
     return [note] if note else []
 
 
@@ -522,7 +524,8 @@ def self_assessment(body: Body, info: ReportInfo, previous: Body | None = None) 
                    f"{body.year} của {name}./.",
     })
     missing = missing_offices(body)
-    ctx["notes"] = _exempt_notes(fw, s) + _listed(shares_rounding_note([r["share"] for r in rows])) + yoy_notes + _missing_notes(missing, warnings)
+    ctx["notes"] = (_exempt_notes(fw, s) + _shares_note(rows) + yoy_notes
+                    + _missing_notes(missing, warnings))
     if previous is None:
         warnings.append("Không có số liệu năm trước (--previous): báo cáo không có phần so sánh.")
     if _provisional(fw, s):
@@ -896,7 +899,7 @@ def remedy(body: Body, info: ReportInfo, previous: Body | None = None) -> Report
                       f"giải trình trước {leader} đối với các nội dung bị trừ điểm thuộc "
                       "phạm vi quản lý mà chưa khắc phục hiệu quả./.") if offices else \
         "Đề nghị Thủ trưởng các cơ quan, đơn vị nghiêm túc triển khai thực hiện./."
-    ctx["notes"] = _exempt_notes(fw, s) + _listed(shares_rounding_note([r["share"] for r in ctx["domains"]])) + yoy_notes
+    ctx["notes"] = _exempt_notes(fw, s) + _shares_note(ctx["domains"]) + yoy_notes
     ctx.update(_signature(info))
     tables = {"domains": A.deductions(fw, s, "domain"), "remedy": A.remedy_list(
         fw, s, body.values, published=info.published, working_days=info.working_days, holidays=info.holidays)}
