@@ -1123,3 +1123,36 @@ def test_a_line_without_codes_in_parxls_table_is_named_as_such(mini: Framework, 
         f"trang 'Bộ tiêu chí' dòng 3, {shown}: dòng không có mã lĩnh vực, tiêu chí hay mục nên không đọc được — "
         "nếu là lời giải thích của mục bên trên, chép vào cột 'Hướng dẫn' của mục đó rồi xoá dòng này; nếu là "
         "một mục, ghi đủ mã lĩnh vực, mã tiêu chí và mã mục"]
+
+
+def test_sums_away_from_a_row_not_read_are_checked_at_once(mini: Framework, tmp_path: Path) -> None:
+    """A code Excel turned into a date in domain 1 held back every sum check: the wrong total of
+    domain 2 came only on the next import, once the date was fixed. The totals a row not read may
+    belong to are still left alone (domain 1, its criterion); the others are checked at once."""
+    from datetime import datetime
+
+    import openpyxl
+
+    from parxl.framework.table import export_table, import_table
+
+    path = tmp_path / "bang.xlsx"
+    export_table(mini, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bộ tiêu chí"]
+    rows = {ws.cell(r, 5).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["1.2.1"], 5, datetime(2024, 2, 1))  # its code became a date: the row is not read
+    last = {d: max(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == d) for d in ("1", "2")}
+    for d, points in (("2", 8), ("1", 99)):  # domain 2 sums 7,5; domain 1 cannot be checked
+        ws.insert_rows(last[d] + 1)
+        ws.cell(last[d] + 1, 5, f"Cộng lĩnh vực {d}")
+        ws.cell(last[d] + 1, 7, points)
+    wb.save(path)
+    with pytest.raises(FrameworkError) as info:
+        import_table(path)
+    date_row, total_row = rows["1.2.1"], last["2"] + 2  # below the total row inserted for domain 1
+    assert info.value.problems == [
+        f"trang 'Bộ tiêu chí' dòng {date_row}, ô E{date_row} ('Mã'): Excel đã đổi mã thành ngày 01/02/2024; "
+        "đặt định dạng ô là Văn bản (Text) rồi gõ lại mã",
+        f"trang 'Bộ tiêu chí' dòng {total_row}, ô G{total_row} ('Điểm tối đa'): dòng 'Cộng lĩnh vực 2' ghi 8 điểm "
+        "nhưng các mục của lĩnh vực 2 cộng lại 7,5 điểm; kiểm tra lại điểm tối đa của các mục và số ở dòng này",
+    ]

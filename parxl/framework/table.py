@@ -304,7 +304,10 @@ def _read_rows(
     closing: int | None = None  # the row where the notes and signature block under the table begins
     totals: list[tuple[int, str, Target, float]] = []  # total and heading rows: row, label, what, points
     under_header = True  # the previous row read is the header (or the header repeated)
-    unread = bool(problems)  # an item row not read (reported): the sums of the total rows are not checked
+    # what rows not read (reported) leave out of the sums, whose total rows are then not checked: a
+    # domain (its code), a criterion ((domain, criterion); (domain, ANY): each of its criteria), or
+    # everything (ANY: a row whose domain is unknown)
+    unread: set[Any] = {ANY} if problems else set()
     for r, row in enumerate(rows[head_row:], start=head_row + 1):
 
         def get(h: str, row: tuple[Any, ...] = row) -> Any:
@@ -318,7 +321,8 @@ def _read_rows(
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
         code = cell_text(get("Mã")).strip()
-        loc = f"trang '{TABLE}' dòng {r}" + (f" (mục {code})" if code else "")
+        as_code = code and not isinstance(get("Mã"), date)  # not a code Excel made a date of ('2024-02-01 00:00:00')
+        loc = f"trang '{TABLE}' dòng {r}" + (f" (mục {code})" if as_code else "")
         lead = next(i for i, v in enumerate(row) if cell_text(v).strip())
         if closing is None and _closing_line(row, col["Mã"]) and _CLOSING.match(_label(row[lead])):
             closing = r
@@ -379,7 +383,9 @@ def _read_rows(
                 "là Văn bản (Text) rồi gõ lại mã"
             )
         if dates:
-            unread = True
+            d_text = "" if "Lĩnh vực" in dates else cell_text(get("Lĩnh vực")).strip()
+            d_text = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(d_text), d_text)
+            unread |= _left_out(d_text, "" if "Tiêu chí" in dates else cell_text(get("Tiêu chí")).strip())
             continue
         item: dict[str, Any] = {
             "code": code,
@@ -445,7 +451,7 @@ def _read_rows(
                 "đọc được — nếu là lời giải thích của mục bên trên, chép vào cột 'Hướng dẫn' của mục đó rồi xoá "
                 "dòng này; nếu là một mục, ghi đủ mã lĩnh vực, mã tiêu chí và mã mục"
             )
-            unread = True
+            unread.add(ANY)
             continue
         if not dcode or not ccode:
             h = "Lĩnh vực" if not dcode else "Tiêu chí"
@@ -454,14 +460,14 @@ def _read_rows(
                 f"{loc}, {cell(h)}: trống; ghi mã {h.lower()} trên mọi dòng (ô gộp theo cột cũng "
                 f"được){hint}"
             )
-            unread = True
+            unread |= _left_out(dcode, ccode)
             continue
         if isinstance(raw_ccode, float) and code and not code.startswith(ccode + "."):
             problems.append(
                 f"{loc}, {cell('Tiêu chí')}: là số {ccode}, không khớp mã mục '{code}' — Excel đổi "
                 "mã gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại mã"
             )
-            unread = True
+            unread |= _left_out(dcode, "")
             continue
         if dcode not in domains:
             domains[dcode] = {"code": dcode, "name": None, "criteria": []}
@@ -502,10 +508,10 @@ def _read_rows(
     groups |= {key: c["items"] for key, c in criteria.items()}
     if cap is None and part_caps:  # no 'Giới hạn điểm thưởng': the bonus row's points are the cap
         cap = part_caps[0]
-    if unread:  # the framework read is partial: its sums say nothing
+    if unread:  # the framework read is partial: its total says nothing, nor the sums of what is left out
         data.pop("total", None)
-    else:
-        problems += _total_problems(totals, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
+    checked = [t for t in totals if not _missing_rows(t[2], unread)]
+    problems += _total_problems(checked, groups | {BONUS: bonus, PENALTY: penalties}, cap, col["Điểm tối đa"])
     if bonus:
         data["bonus"] = {"cap": cap, "items": bonus}
     if penalties:
@@ -758,6 +764,28 @@ def _to_roman(n: int) -> str:
         while n >= value:
             out, n = out + letters, n - value
     return out
+
+
+ANY = "*"  # in the set of what rows not read leave out: every domain, or every criterion of one
+
+
+def _left_out(dcode: str, ccode: str) -> set[Any]:
+    """What a row not read leaves out of the sums, from the codes it gives (``""``: not given)."""
+    if not dcode:
+        return {ANY}
+    return {dcode, (dcode, ccode or ANY)}
+
+
+def _missing_rows(target: Target, unread: set[Any]) -> bool:
+    """Whether a row not read may belong to the total row's domain or criterion (None: the whole
+    framework)."""
+    if not unread:
+        return False
+    if ANY in unread or target is None:
+        return True
+    if isinstance(target, tuple):
+        return target in unread or (target[0], ANY) in unread
+    return target in unread
 
 
 def _total_problems(
