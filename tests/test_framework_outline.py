@@ -459,3 +459,16 @@ def test_a_table_with_no_row_read_says_so_in_vietnamese(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as info:
         import_table(_decision(tmp_path / "sai.xlsx", [["1.x", "Lạ", 1, None]]))
     assert len(info.value.problems) == 1 and "số thứ tự không đọc được" in info.value.problems[0]
+
+
+def test_a_number_typed_twice_is_named_as_typed(tmp_path: Path) -> None:
+    """Two items numbered 1.2 under criterion 1 of domain I: the message said "ô A10 ('Mã'): mã
+    '1.1.2' trùng với dòng 9", a code and a column name the decision does not have. It names the
+    number as typed, the row it repeats and the item both would be."""
+    rows: list[list[Any]] = [["I", "CHỈ ĐẠO", 3, None], ["1", "Kế hoạch", 3, None], ["1.1", "Ban hành", 1, None],
+                             ["1.2", "Thực hiện", 1, None], ["1.2", "Báo cáo", 1, None]]
+    with pytest.raises(FrameworkError) as info:
+        import_table(_decision(tmp_path / "so.xlsx", rows))
+    assert info.value.problems == [
+        "trang 'Bộ tiêu chí' dòng 11, ô A11 ('1.2'): số thứ tự trùng với dòng 10 (cả hai là mục 1.1.2); sửa số "
+        "thứ tự cho đúng"]

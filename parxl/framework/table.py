@@ -1115,7 +1115,12 @@ def _outline(
                 "tự gõ như 1.10 thành số 1.1; đặt định dạng ô là Văn bản (Text) rồi gõ lại")
             row[:] = [None] * len(row)
             continue
-        seen.setdefault(full, r)
+        if full in seen:  # said here, with the number as typed ('1.2'), not the full code ('1.1.2')
+            problems.append(f"{where(r, at['Mã'], code)}: số thứ tự trùng với dòng {seen[full]} (cả hai là mục "
+                            f"{full}); sửa số thứ tự cho đúng")
+            row[:] = [None] * len(row)
+            continue
+        seen[full] = r
         row[at["Lĩnh vực"]], row[at["Tiêu chí"]], row[at["Mã"]] = domain, ccode, full
         items.append(row)
     end_criterion()
