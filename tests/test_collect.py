@@ -1174,6 +1174,11 @@ def test_outputs_never_replace_a_return_a_template_or_another_file(issued: dict[
     collect(many, tmp_path / "xa.xlsx")
     assert openpyxl.load_workbook(tmp_path / "xa.xlsx").sheetnames == ["Kết quả", "Kiểm tra"]
     collect(many, tmp_path / "xa.xlsx")
+    empty = tmp_path / "empty"  # no return at all: only "Kiểm tra", and a scores CSV with no row
+    empty.mkdir()
+    collect(empty, tmp_path / "trong.xlsx")
+    assert (tmp_path / "trong-diem.csv").read_bytes() == b"\xef\xbb\xbf"
+    collect(empty, tmp_path / "trong.xlsx")
 
 
 def test_score_of_one_offices_copy_says_whose_it_is(issued: dict[str, Path], mini: Framework, tmp_path: Path) -> None:

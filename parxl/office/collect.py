@@ -153,8 +153,8 @@ def refuse_to_replace_outputs(output: Path) -> None:
         problems.append(f"'{xlsx}' {what}")
     for path, head in zip(others, _OUTPUT_HEADS, strict=True):
         if path.is_file():
-            with path.open("rb") as fh:
-                if not fh.read(len(head)).startswith(head):
+            with path.open("rb") as fh:  # its first bytes, or all of a shorter one (no scores: a BOM only)
+                if not head.startswith(fh.read(len(head))):
                     problems.append(f"'{path}' là tệp khác, không phải kết quả thu thập của parxl")
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
@@ -169,7 +169,7 @@ def _not_collected(path: Path) -> str:
     except ParxlError:
         return "là tệp khác, không phải tệp Excel do parxl tạo"
     with pkg.zf:
-        if set(pkg.sheets) == {L.RESULTS, L.CHECKS}:  # the table of many bodies
+        if L.CHECKS in pkg.sheets and set(pkg.sheets) <= {L.RESULTS, L.CHECKS}:  # many bodies, or none usable
             return ""
         if L.META not in pkg.sheets:
             return "là tệp Excel khác, không do parxl tạo"
