@@ -1061,6 +1061,7 @@ def test_xlsx_report_prints_readably(books: dict[str, Path], tmp_path: Path) -> 
             printable = 21 - (m.top + m.bottom) * cm  # A4 landscape is 21 cm high
             if ws.print_title_rows:
                 printable -= (ws.row_dimensions[3].height or 15) / 72 * cm
+            # the table's last row, or the note under it
             last = max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value is not None)
             breaks = sorted(b.id for b in ws.row_breaks.brk)
             for ch in ws._charts:
@@ -1075,7 +1076,8 @@ def test_xlsx_report_prints_readably(books: dict[str, Path], tmp_path: Path) -> 
                 if cell.value in ("Nội dung", "Cơ quan, đơn vị", "Đơn vị chủ trì", "Lý do"):
                     letter = openpyxl.utils.get_column_letter(j)
                     assert ws.column_dimensions[letter].width >= 40
-                    assert all(ws.cell(r, j).alignment.wrap_text for r in range(4, last + 1))
+                    table = last - str(ws.cell(last, 1).value).startswith("Do làm tròn số")
+                    assert all(ws.cell(r, j).alignment.wrap_text for r in range(4, table + 1))
     assert charts >= 5
     dom = openpyxl.load_workbook(tmp_path / "s.xlsx")["Lĩnh vực"]
     [row7] = [r for r in range(4, 12) if dom.cell(r, 1).value == "7"]
@@ -1710,3 +1712,19 @@ def test_a_report_from_one_offices_copy_says_so(mini: Framework, books: dict[str
     for kind, bodies, previous in [("ranking", [books["q1"], filled], []), ("remedy", [books["q1"]], [filled])]:
         with pytest.raises(InputError, match=re.escape("'nv.xlsx' là biểu mẫu phát hành cho đơn vị chủ trì 'Phòng Nội vụ'")):
             build_report(kind, [load_body(b) for b in bodies], previous=[load_body(b) for b in previous])
+
+
+def test_xlsx_report_explains_shares_that_round_to_100_01(books: dict[str, Path], tmp_path: Path) -> None:
+    """The Excel report's domains table printed the same 100,01 % above its 100 % total with no word."""
+    import openpyxl
+
+    def below_total(name: str) -> Any:
+        make_report("self-assessment", [books[name]], tmp_path / f"{name}.docx", xlsx=tmp_path / f"{name}.xlsx")
+        ws = openpyxl.load_workbook(tmp_path / f"{name}.xlsx").worksheets[0]
+        total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tổng cộng")
+        shares = [ws.cell(r, ws.max_column).value for r in range(4, total)]
+        return round(sum(round(v * 100, 2) for v in shares), 2), ws.cell(total + 1, 1).value
+
+    assert below_total("sadec") == (100.01, "Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng "
+                                             "lại bằng 100,01% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%).")
+    assert below_total("q1") == (100.0, None)
