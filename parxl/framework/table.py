@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from datetime import date
 from itertools import zip_longest
 from pathlib import Path
@@ -239,8 +240,10 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     def formula(r: int, c: int) -> str | None:
         """The formula of a cell (the workbook read again, with its formulas): of a cell showing an
         error, or with no value saved (a file written by a program, never saved by Excel)."""
-        if not formulas:
-            formulas.append(openpyxl.load_workbook(p)[table_sheet])
+        if not formulas:  # read again only when some sheet holds a formula (most tables have none)
+            formulas.append(openpyxl.load_workbook(p)[table_sheet] if _has_formulas(p) else None)
+        if formulas[0] is None:
+            return None
         text = formulas[0].cell(r, c).value
         return text if isinstance(text, str) and text.startswith("=") else None
 
@@ -251,6 +254,16 @@ def read_table(path: str | Path) -> tuple[Framework, list[str]]:
     except FrameworkError as exc:
         raise FrameworkError([prob.replace(f"trang '{TABLE}'", f"trang '{table_sheet}'") for prob in exc.problems],
                              str(p)) from None
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(p: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (its XML, scanned without parsing)."""
+    with zipfile.ZipFile(p) as zf:
+        return any(_FORMULA.search(zf.read(name)) for name in zf.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _table_sheet(wb: Any, p: Path) -> str:
