@@ -397,7 +397,7 @@ def _read_rows(
             )
         if dates:
             d_text = "" if "Lĩnh vực" in dates else cell_text(get("Lĩnh vực")).strip()
-            d_text = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(d_text), d_text)
+            d_text = _domain_code(d_text)
             unread |= _left_out(d_text, "" if "Tiêu chí" in dates else cell_text(get("Tiêu chí")).strip())
             continue
         item: dict[str, Any] = {
@@ -441,7 +441,7 @@ def _read_rows(
             elif flag:
                 item["hidden"] = True
         dcode = cell_text(get("Lĩnh vực")).strip()
-        dcode = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(dcode), dcode)
+        dcode = _domain_code(dcode)
         default_scorer = {BONUS: "bonus", PENALTY: "penalty"}.get(dcode, "self")
         item["scorer"] = _SCORER_BY_LABEL.get(
             scorer_label.casefold(), scorer_label or default_scorer
@@ -733,9 +733,14 @@ def _total_row(row: tuple[Any, ...], col: dict[str, int]) -> tuple[str, str | No
         return None
     i, m = next(iter(labels.items()))
     typed = cell_text(row[domain]).strip() if domain in others else ""
-    typed = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(typed), typed)
+    typed = _domain_code(typed)
     dom = None if m["domain"] is None and not typed else (m["code"] or typed)
     return cell_text(row[i]).strip(), dom, row[points] if points < len(row) else None
+
+
+def _domain_code(text: str) -> str:
+    """A 'Lĩnh vực' cell's code: 'Thưởng' and 'Trừ' (any case, spacing) as BONUS and PENALTY."""
+    return {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(text), text)
 
 
 _ITEM_ONLY = ("Mã", "Nội dung", "Cách chấm", "Tham số", "Đánh giá bởi", "Đơn vị chủ trì", "Tài liệu kiểm chứng",
@@ -751,8 +756,8 @@ def _heading_row(get: Any) -> tuple[tuple[str, ...], str] | None:
     dcode, ccode = cell_text(get("Lĩnh vực")).strip(), cell_text(get("Tiêu chí")).strip()
     if not dcode:
         return None
-    part = {_label(BONUS): BONUS, _label(PENALTY): PENALTY}.get(_label(dcode))
-    if part is not None:  # the bonus or penalty part's own row: its points are the cap or their sum
+    part = _domain_code(dcode)
+    if part in (BONUS, PENALTY):  # the bonus or penalty part's own row: its points are the cap or their sum
         return (part,), cell_text(get("Tên lĩnh vực")).strip()
     if ccode:
         return (dcode, ccode), cell_text(get("Tên tiêu chí")).strip()
