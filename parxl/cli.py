@@ -365,8 +365,8 @@ def _score_table(fw: Any, s: Any, body: str) -> Table:
             _pct(g.index) if g.applicable else EXEMPT,  # not 0 %: nothing was to be reached (as Tổng hợp says)
         )
     b = s.base
-    if b.deducted > 0:  # the shares as printed may add up to 100,01 %
-        t.caption = shares_rounding_note([_pct(s.domains[d.code].share) for d in fw.domains]) or None
+    # the shares as printed may add up to 100,01 %
+    t.caption = shares_rounding_note([_pct(s.domains[d.code].share) for d in fw.domains]) or None
     t.add_row(
         "",
         "[bold]Cộng điểm cơ bản[/]",

@@ -1689,6 +1689,7 @@ def test_score_table_explains_shares_that_round_to_100_01(books: dict[str, Path]
 
     assert "Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng 100,01%" in printed("sadec")
     assert "Do làm tròn số" not in printed("q1")  # its shares add up to 100,00 %
+    assert "Do làm tròn số" not in printed("q3")  # nothing deducted: every share 0,00 %
 
 
 def test_a_report_from_one_offices_copy_says_so(mini: Framework, books: dict[str, Path], tmp_path: Path) -> None:
@@ -1728,3 +1729,4 @@ def test_xlsx_report_explains_shares_that_round_to_100_01(books: dict[str, Path]
     assert below_total("sadec") == (100.01, "Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng "
                                              "lại bằng 100,01% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%).")
     assert below_total("q1") == (100.0, None)
+    assert below_total("q3") == (0.0, None)  # nothing deducted

@@ -150,12 +150,12 @@ def shares_rounding_note(shown: list[str]) -> str:
     """The note for a table of domain shares ("9,02%", …) whose rounded figures do not add up to
     the 100% of its total row (9,02% + 0,31% + 3,52% + 87,16% = 100,01%): a reader adding them up
     is told why, rather than finding a table that does not add up. "" when they add up, or when
-    nothing was deducted (no shares)."""
+    nothing was deducted (shares "-" or all 0 %)."""
     values = [parse_vn_number(v) for v in shown]
     if not values or any(v is None for v in values):
         return ""
     total = round(sum(v for v in values if v is not None) * 100, 2)
-    if total == 100:
+    if total in (0, 100):  # nothing deducted (every share 0 %), or they add up
         return ""
     return (f"Do làm tròn số, tỷ lệ so với tổng điểm bị trừ của các lĩnh vực cộng lại bằng "
             f"{format_vn_number(total, 2)}% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%).")

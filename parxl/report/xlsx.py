@@ -158,10 +158,9 @@ def _total_row(ws: Worksheet, df: pd.DataFrame, row: int, colmap: dict[str, int]
         cell.font = Font(bold=True)
         cell.alignment = TOP
     label.alignment = WRAP
-    if "share" in colmap:  # as printed, the shares may add up to 100,01 %: said under the table, as in Word
-        note = shares_rounding_note([pct(v) for v in df["share"].fillna(0)]) if df["share"].fillna(0).sum() > 0 else ""
-        if note:
-            ws.cell(row=row + 1, column=1, value=note).font = Font(italic=True)
+    # as printed, the shares may add up to 100,01 %: said under the table, as in the Word report
+    if "share" in colmap and (note := shares_rounding_note([pct(v) for v in df["share"].fillna(0)])):
+        ws.cell(row=row + 1, column=1, value=note).font = Font(italic=True)
 
 
 def _print_setup(ws: Worksheet) -> None:
