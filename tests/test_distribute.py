@@ -253,3 +253,23 @@ def test_a_body_copy_and_the_template_list_no_office_items(mini: Framework, tmp_
         wb = openpyxl.load_workbook(path)
         assert wb.active.title == "Tổng hợp"
         assert not [c for c in wb["Hướng dẫn"]["A"] if c.hyperlink is not None]
+
+
+def test_an_office_copy_says_its_summary_is_not_the_bodys_index(mini: Framework, tmp_path: Path) -> None:
+    """The summary of an office copy counts only that office's items: it says so above its
+    tables, and its locked body and year cells are not styled as cells to type in."""
+    from parxl.workbook.build import FILL_INPUT, build_template
+
+    for path, office in zip(distribute(mini, tmp_path / "o", body="Huyện Mẫu", year="2024"), OFFICES, strict=True):
+        ws = openpyxl.load_workbook(path)["Tổng hợp"]
+        note = ws["A5"].value
+        assert isinstance(note, str) and note.startswith(f"Bản của {office}:"), note
+        assert "chưa phải kết quả của Huyện Mẫu" in note
+        assert "A5:J5" in ws.merged_cells
+        for ref in ("C2", "C3"):
+            assert ws[ref].protection.locked is not False
+            assert ws[ref].fill.fgColor.rgb != FILL_INPUT.fgColor.rgb, ref
+    for path in [build_template(mini, tmp_path / "t.xlsx"), *distribute(mini, tmp_path / "b", bodies=["Xã A"])]:
+        ws = openpyxl.load_workbook(path)["Tổng hợp"]
+        assert ws["A5"].value is None
+        assert ws["C2"].fill.fgColor.rgb == FILL_INPUT.fgColor.rgb  # typed in by the body

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl.styles import Protection
+from openpyxl.styles import PatternFill, Protection
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
@@ -123,9 +123,10 @@ def _set_body(wb: object, body: str, year: str, lock: bool) -> None:
         put_text(ws, "C2", body)
     if year:
         put_text(ws, "C3", year)
-    if lock:
+    if lock:  # and no longer yellow: yellow says "type here"
         for ref in ("C2", "C3"):
             ws[ref].protection = Protection(locked=True)
+            ws[ref].fill = PatternFill()
 
 
 def distribute(

@@ -37,6 +37,7 @@ F_BASE = Font(name=FONT, size=11)
 F_BOLD = Font(name=FONT, size=11, bold=True)
 F_TITLE = Font(name=FONT, size=14, bold=True)
 F_NOTE = Font(name=FONT, size=10, italic=True)
+F_OFFICE_NOTE = Font(name=FONT, size=11, bold=True, italic=True, color="9C0006")
 F_HEAD = Font(name=FONT, size=11, bold=True, color="FFFFFF")
 F_LINK = Font(name=FONT, size=11, color="0563C1", underline="single")
 FILL_HEAD = PatternFill("solid", fgColor="1F4E78")
@@ -716,6 +717,10 @@ def _head_cell(ws: Worksheet, ref: str, text: str) -> None:
     cell.font, cell.fill, cell.alignment, cell.border = F_HEAD, FILL_HEAD, CENTER, BORDER
 
 
+_SUMMARY_WIDTHS = (8, 48, 11, 11, 11, 11, 14, 12, 12, 11)
+_SUMMARY_WIDTH = sum(_SUMMARY_WIDTHS)
+
+
 def _summary_sheet(
     ws: Worksheet,
     fw: Framework,
@@ -760,7 +765,7 @@ def _summary_sheet(
         "Có thể đạt tối đa",
         "Tỷ lệ đạt",
     ]
-    widths = [8, 48, 11, 11, 11, 11, 14, 12, 12, 11]
+    widths = _SUMMARY_WIDTHS
     names = {"B": widths[1]}  # the column of the names and labels, wrapped
     hr = 6
     for i, (h, w) in enumerate(zip(heads, widths, strict=True)):
@@ -985,6 +990,18 @@ def _meta_sheet(wb: Workbook, fw: Framework, f: Formulas, meta: dict[str, str]) 
     ws.protection.sheet = True
 
 
+def _office_note(ws: Worksheet, office: str, body: str) -> None:
+    """Row 5 of an office copy's summary: its total counts only the office's items (the others
+    are blank, undetermined), so the "index" it shows is not the body's. An office head opening
+    the copy saw "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH 3,00%" under the city's name, with nothing saying why."""
+    put_text(ws, "A5", f"Bản của {office}: chỉ nhập các mục do đơn vị chủ trì (ô màu vàng); các mục khác để "
+             "trống, tính là chưa xác định. Điểm và chỉ số dưới đây vì vậy chưa phải kết quả của "
+             f"{body or 'cơ quan'} — kết quả chung có sau khi tổng hợp bản của các đơn vị.")
+    ws.merge_cells("A5:J5")
+    ws["A5"].font, ws["A5"].alignment = F_OFFICE_NOTE, WRAP
+    ws.row_dimensions[5].height = LINE_HEIGHT * text_lines(ws["A5"].value, _SUMMARY_WIDTH)
+
+
 def build_workbook(
     fw: Framework,
     *,
@@ -1011,6 +1028,7 @@ def build_workbook(
         [office] = editable_offices
         own = (office, [r for t in (*sheets, *([extra[0]] if extra else []))
                         for r in t.item_rows if r.item.office == office])
+        _office_note(summary, office, (meta or {}).get("body", ""))
     _guide_sheet(wb, own)
     _meta_sheet(wb, fw, f, meta or {})
     wb.properties.creator = "parxl"
