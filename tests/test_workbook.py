@@ -791,7 +791,10 @@ def test_wrapped_text_has_rows_tall_enough_for_it(tmp_path: Path) -> None:
                 width = ws.column_dimensions[cell.column_letter].width
                 lines = -(-len(cell.value) // int(width * 1.15))
                 if ws.title == "Tổng hợp" and cell.column_letter == "B" and cell.row >= 6 and lines > 1:
-                    assert cell.alignment.wrap_text, (ws.title, cell.coordinate, cell.value)
+                    # a note alone on its row may run on over the empty cells beside it
+                    room = width + sum(ws.column_dimensions[c].width for c in "CDEFGHIJ"
+                                       if ws[f"{c}{cell.row}"].value is None)
+                    assert cell.alignment.wrap_text or len(cell.value) <= room, (ws.title, cell.coordinate)
                 if cell.alignment.wrap_text and lines > 1:
                     height = ws.row_dimensions[cell.row].height
                     assert height is not None and height >= 15 * min(lines, 8), (ws.title, cell.coordinate, height)

@@ -717,6 +717,8 @@ def _head_cell(ws: Worksheet, ref: str, text: str) -> None:
     cell.font, cell.fill, cell.alignment, cell.border = F_HEAD, FILL_HEAD, CENTER, BORDER
 
 
+SHARES_NOTE = ("Ghi chú: tỷ lệ trên tổng điểm bị trừ của mỗi lĩnh vực hiển thị làm tròn đến 0,01%, nên cộng "
+               "lại có thể lệch 100% một chút.")
 _SUMMARY_WIDTHS = (8, 48, 11, 11, 11, 11, 14, 12, 12, 11)
 _SUMMARY_WIDTH = sum(_SUMMARY_WIDTHS)
 
@@ -811,9 +813,13 @@ def _summary_sheet(
             if rr == r:
                 cell.fill = FILL_TOTAL
         fit_height(ws, rr, names)
+    # each share shows two decimals, so the shown shares may add up to 100,01 % above a total of
+    # 100 % (Sa Đéc: 9,02 + 0,31 + 3,52 + 87,16): said where it is seen, as the reports say it
+    put_text(ws, f"B{r + 1}", SHARES_NOTE)
+    ws[f"B{r + 1}"].font = F_NOTE
 
     # by who scores: a table of its own, headed and bordered as the one above
-    r += 2
+    r += 3
     # the applicable maximum beside the maximum: with an item not applicable, maximum − achieved
     # is not the points deducted
     scorer_heads = {"max": "Điểm tối đa", "applicable": "Điểm tối đa áp dụng", "achieved": "Điểm đạt",
