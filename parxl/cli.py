@@ -305,9 +305,9 @@ def build(
 @friendly
 def inputs(
     framework: Annotated[str, typer.Argument(metavar="BỘ_TIÊU_CHÍ", help="Mã bộ tiêu chí hoặc tệp")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp CSV sẽ tạo")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .csv (hoặc .xlsx) sẽ tạo")],
 ) -> None:
-    """Tạo bảng nhập liệu trống (CSV UTF-8, một dòng cho mỗi trường nhập)."""
+    """Tạo bảng nhập liệu trống (CSV UTF-8, hoặc tệp Excel .xlsx; một dòng cho mỗi trường nhập)."""
     from parxl.framework import resolve
     from parxl.inputs import input_fields, write_input_table
 
@@ -321,11 +321,11 @@ def inputs(
 def fill(
     template: Annotated[Path, typer.Argument(metavar="BIỂU_MẪU", help="Biểu mẫu .xlsx")],
     values: Annotated[
-        Path, typer.Option("--values", help="Bảng nhập liệu CSV (code, field, value)")
+        Path, typer.Option("--values", help="Bảng nhập liệu .csv hoặc .xlsx (code, field, value)")
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx kết quả")],
 ) -> None:
-    """Ghi số liệu từ bảng CSV vào biểu mẫu theo mã tiêu chí."""
+    """Ghi số liệu từ bảng nhập liệu (CSV hoặc Excel) vào biểu mẫu theo mã tiêu chí."""
     from parxl.workbook.fill import fill_csv
 
     notes: list[str] = []

@@ -9,6 +9,7 @@ name, never by cell position. Values are read in Vietnamese formats (``77,7%``,
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -127,8 +128,74 @@ def write_input_table(fw: Framework, path: str | Path) -> None:
                 f"bảng nhập liệu này đã có {len(values)} giá trị (ví dụ dòng {line}: {code}, {field}): không ghi "
                 "đè bằng bảng trống — hãy chọn tên tệp khác (hoặc chuyển, xoá tệp đó nếu chắc chắn)",
                 Location(file=str(p)))
+    suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        from parxl.workbook.save import save_workbook
+
+        save_workbook(input_table_workbook(fw), p)
+        return
+    if suffix in _WORKBOOK_SUFFIXES:
+        raise InputError("bảng nhập liệu ghi được dạng .csv hoặc .xlsx — hãy đổi đuôi tệp", Location(file=str(p)))
     # BOM so Excel opens the UTF-8 CSV with Vietnamese letters intact
     atomic_write_bytes(p, ("\ufeff" + input_table_csv(fw)).encode("utf-8"))
+
+
+def input_table_workbook(fw: Framework) -> Any:
+    """The blank input table as a workbook (sheet 'Nhập liệu', the columns of the CSV): what
+    staff who work in Excel fill in and save as it is. Codes stay text ('1.10' is not the number
+    1,1); the value column is yellow, as a template's input cells are; statuses and yes/no values
+    are chosen from a list."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from parxl.workbook.build import (
+        F_BASE,
+        F_HEAD,
+        FILL_HEAD,
+        FILL_INPUT,
+        TOP,
+        WRAP,
+        fit_height,
+        put_text,
+    )
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = L.INPUT
+    widths = (10, 13, 18, 9, 30, 9, 60)
+    for col, (name, width) in enumerate(zip(COLUMNS, widths, strict=True), start=1):
+        letter = L.col_letter(col - 1)
+        put_text(ws, f"{letter}1", name)
+        ws[f"{letter}1"].font, ws[f"{letter}1"].fill = F_HEAD, FILL_HEAD
+        ws.column_dimensions[letter].width = width
+    lists: dict[str, list[str]] = {STATUS: [], YESNO: []}
+    fields = input_fields(fw)
+    for r, f in enumerate(fields, start=2):
+        for letter, v in zip("ABDEFG", (f.code, f.field, f.type, f.allowed, f.unit, f.description), strict=True):
+            if v:
+                put_text(ws, f"{letter}{r}", str(v))
+                ws[f"{letter}{r}"].font = F_BASE
+            ws[f"{letter}{r}"].alignment = TOP  # beside the description's first line
+        ws[f"C{r}"].fill, ws[f"C{r}"].alignment = FILL_INPUT, TOP
+        ws[f"G{r}"].alignment = WRAP
+        fit_height(ws, r, {"G": widths[-1]})
+        if f.type in lists:
+            lists[f.type].append(f"C{r}")
+    for kind, words in ((STATUS, STATUSES), (YESNO, (YES, NO))):
+        if lists[kind]:
+            ws.add_data_validation(DataValidation(
+                type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, sqref=" ".join(lists[kind]),
+                errorTitle="Giá trị không hợp lệ", error=f"Chọn trong danh sách: {', '.join(words)}."))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:G{len(fields) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # as wide as the page, as long as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.properties.creator = "parxl"
+    return wb
 
 
 def read_utf8(path: str | Path, what: str = "tệp") -> str:
@@ -203,19 +270,78 @@ def table_row(values: dict[tuple[str, str], Any], lines: dict[tuple[str, str], i
     return ""
 
 
-def read_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
-    """``({(code, field): value}, {(code, field): CSV line number})``; blank values are skipped;
+def table_header(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int], str]:
+    """``(row index, columns, problem)`` of an input table's header among the first ten rows of a
+    sheet (see :func:`table_columns`); index -1 and no columns when there is none."""
+    for at, row in enumerate(rows[:10]):
+        columns, problem = table_columns(row)
+        if columns or problem:
+            return at, columns, problem
+    return -1, {}, ""
+
+
+def sheet_values(rows: Sequence[Sequence[Any]], at: int, columns: Mapping[str, int]) -> tuple[
+        dict[tuple[str, str], Any], dict[tuple[str, str], int], list[str]]:
+    """The values of the rows below the header row ``at`` of a sheet, their row numbers, and the
+    problems (the same code and field twice)."""
+    values: dict[tuple[str, str], Any] = {}
+    lines: dict[tuple[str, str], int] = {}
+    problems = [p for r, row in enumerate(rows[at + 1:], start=at + 2) if (p := table_row(values, lines, columns, row, r))]
+    return values, lines, problems
+
+
+# an input table saved by Excel as a workbook: .xlsx, .xlsm, .ods (zip) or .xls (OLE)
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _is_workbook(p: Path) -> bool:
+    try:
+        with p.open("rb") as fh:
+            return fh.read(4) in _WORKBOOK_MAGIC
+    except OSError:  # not found, a folder: said by read_utf8
+        return False
+
+
+def _workbook_values(p: Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int], list[str]]:
+    """:func:`parse_values` of an input table kept in Excel: the first sheet with the header
+    'code', 'field', 'value' in its first ten rows; line numbers are the sheet's row numbers."""
+    from python_calamine import CalamineWorkbook
+
+    where = Location(file=str(p))
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+    except Exception:  # calamine raises its own types for a damaged or encrypted file
+        raise InputError("không đọc được tệp Excel (tệp hỏng hoặc có mật khẩu) — mở bằng Excel rồi lưu lại "
+                         "dạng .xlsx hoặc CSV UTF-8", where) from None
+    for name in wb.sheet_names:
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)  # from A1: Excel's row numbers
+        except Exception:  # a chart sheet
+            continue
+        at, columns, problem = table_header(rows)
+        if problem:
+            raise InputError(f"dòng {at + 1}: {problem}", Location(file=str(p), sheet=name))
+        if columns:
+            return sheet_values(rows, at, columns)
+    raise InputError("không có trang nào có dòng tiêu đề với các cột 'code', 'field', 'value' (trong 10 dòng "
+                     "đầu) — dùng bảng nhập liệu do lệnh 'parxl inputs' tạo", where)
+
+
+def read_values(path: str | Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int]]:
+    """``({(code, field): value}, {(code, field): line number})``; blank values are skipped;
     raises one InputError listing every line that cannot be read (see :func:`parse_values`)."""
     values, lines, problems = parse_values(path)
     if problems:
-        raise InputError(f"tệp CSV có {len(problems)} dòng lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
+        raise InputError(f"bảng nhập liệu có {len(problems)} dòng lỗi:\n" + "\n".join(f"  - {p}" for p in problems),
                          Location(file=str(path)))
     return values, lines
 
 
-def parse_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int], list[str]]:
+def parse_values(path: str | Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int], list[str]]:
     """The values of the lines that can be read, their line numbers, and what is wrong with the
-    others ("dòng 7: …"); a file without the header raises.
+    others ("dòng 7: …"); a file without the header raises. A workbook (the table filled in Excel
+    and saved as .xlsx) is read from its sheet holding the header (:func:`_workbook_values`).
 
     Standard CSV (RFC 4180, as Excel and Python's csv module write it): a value with the
     separator, a quote or a line break is quoted and its quotes are doubled. The separator is
@@ -223,6 +349,8 @@ def parse_values(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[tup
     leading ``sep=`` line names, as Excel writes it); header names are matched ignoring case.
     """
     p = Path(path)
+    if _is_workbook(p):
+        return _workbook_values(p)
     where = Location(file=str(p))
     text, delimiter, skipped = csv_separator(read_utf8(p), _REQUIRED, where)
     first_line = 1 + skipped
@@ -376,6 +504,12 @@ def normalize(f: InputField, raw: Any) -> tuple[Any, str]:
     """Turn a typed value into what goes into the cell; ``(value, problem)``.
 
     Texts are compared and stored in composed Unicode (NFC), the form Excel's lists use."""
+    if isinstance(raw, datetime.date | datetime.time | datetime.timedelta):  # a cell of a workbook
+        shown = raw.strftime("%d/%m/%Y") if isinstance(raw, datetime.date) else str(raw)
+        if f.type == TEXT:  # "05/01/2024", as a reader writes the date
+            return shown, ""
+        return None, (f"ô là ngày tháng ({shown}) — Excel đã đổi số gõ vào thành ngày (ví dụ 2/3 thành ngày 2 "
+                      "tháng 3), hoặc ô đang định dạng ngày; đổi định dạng ô sang General (Chung) rồi nhập lại số")
     if f.code == BODY and f.field == "year":
         return _year(raw)
     if f.type == TEXT:

@@ -240,24 +240,18 @@ def bao_cao(book: Any) -> ScriptResult:
 # --------------------------------------------------------------------------- fill
 def input_table(rows: list[list[Any]]) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int]]:
     """The pasted input table (columns code, field, value, found by header text in the first
-    ten rows), read as 'parxl fill' reads the CSV."""
-    from parxl.inputs import table_columns, table_row
+    ten rows), read as 'parxl fill' reads the table."""
+    from parxl.inputs import sheet_values, table_header
 
-    for head_at, row in enumerate(rows[:10]):
-        cols, problem = table_columns(row)
-        if problem:
-            raise ScriptError(f"Trang '{INPUT_SHEET}', dòng {head_at + 1}: {problem}. Không có gì bị thay đổi.")
-        if cols:
-            break
-    else:
+    at, cols, problem = table_header(rows)
+    if problem:
+        raise ScriptError(f"Trang '{INPUT_SHEET}', dòng {at + 1}: {problem}. Không có gì bị thay đổi.")
+    if not cols:
         raise ScriptError(
             f"Trang '{INPUT_SHEET}' phải có dòng tiêu đề với các cột 'code', 'field', 'value' "
             "(dán bảng nhập liệu do lệnh 'parxl inputs' tạo). Không có gì bị thay đổi."
         )
-    values: dict[tuple[str, str], Any] = {}
-    lines: dict[tuple[str, str], int] = {}
-    dupes = [p for r, row in enumerate(rows[head_at + 1 :], start=head_at + 2)
-             if (p := table_row(values, lines, cols, row, r))]
+    values, lines, dupes = sheet_values(rows, at, cols)
     if dupes:
         raise ScriptError(
             f"Trang '{INPUT_SHEET}' có dòng trùng: " + "; ".join(dupes) + ". Không có gì bị thay đổi."

@@ -902,3 +902,91 @@ def test_fill_names_the_values_it_replaces(mini: Framework, tmp_path: Path) -> N
     notes.clear()
     fill_values(first, {("1.1.2", "rate"): "90%"}, tmp_path / "lai.xlsx", notes=notes)  # the same value: nothing to say
     assert notes == []
+
+
+def _typed_in_excel(table: Path, values: dict[tuple[str, str], Any], out: Path) -> Path:
+    """The workbook input table with ``values`` typed into its 'value' column, saved as .xlsx."""
+    wb = openpyxl.load_workbook(table)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):
+        key = (row[0].value, row[1].value)
+        if key in values:
+            row[2].value = values.pop(key)
+    assert not values, f"rows not in the table: {values}"
+    wb.save(out)
+    return out
+
+
+@pytest.mark.parametrize("fid", ["dongthap-huyen-2023", "hcm-quan-2023"])
+def test_an_input_table_kept_in_excel_fills_as_its_csv_does(fid: str, tmp_path: Path) -> None:
+    """Staff open the input table in Excel and save it as a workbook: `parxl inputs -o x.xlsx`
+    writes one (it wrote CSV text under an .xlsx name, which Excel refuses to open), and `parxl
+    fill --values x.xlsx` reads it ("phải lưu dạng UTF-8" before) into the same values as the CSV."""
+    from parxl.framework import builtin
+    from parxl.framework.load import example_values_path
+
+    fw = builtin(fid)
+    table = tmp_path / "nhap.xlsx"
+    write_input_table(fw, table)
+    assert zipfile.is_zipfile(table)
+    ws = openpyxl.load_workbook(table)["Nhập liệu"]
+    assert [c.value for c in ws[1]] == ["code", "field", "value", "type", "allowed", "unit", "description"]
+    assert [(c.value, f.code) for c, f in zip(ws["A"][1:], input_fields(fw), strict=True) if c.value != f.code] == []
+    assert all(c.data_type == "s" for c in ws["A"][1:])  # a code stays text, whatever it looks like
+    want, _ = read_values(example_values_path(fid))
+    # as Excel keeps them: numbers as numbers, a percentage as its fraction, texts as texts
+    typed = {k: (n if (n := _number(v)) is not None else v) for k, v in want.items()}
+    _typed_in_excel(table, dict(typed), tmp_path / "da-nhap.xlsx")
+    template = build_template(fw, tmp_path / "mau.xlsx")
+    fill_csv(template, example_values_path(fid), tmp_path / "tu-csv.xlsx")
+    fill_csv(template, tmp_path / "da-nhap.xlsx", tmp_path / "tu-xlsx.xlsx")
+    assert read_return(tmp_path / "tu-xlsx.xlsx").values == read_return(tmp_path / "tu-csv.xlsx").values
+
+
+def _number(text: str) -> float | None:
+    from parxl.numbers import parse_vn_number
+
+    n = parse_vn_number(text)
+    return None if n is None or not any(c.isdigit() for c in text) or text.strip() != text else n
+
+
+def test_an_input_table_in_excel_names_a_date_and_keeps_a_dated_text(mini: Framework, tmp_path: Path) -> None:
+    """Excel turns "2/3" typed into a number cell into a date: the value is refused with its row,
+    not read as a number; a date in a text field (evidence) is written as a reader writes it."""
+    import datetime
+
+    table = tmp_path / "nhap.xlsx"
+    write_input_table(mini, table)
+    rows = {(f.code, f.field): r for r, f in enumerate(input_fields(mini), start=2)}
+    count = next(k for k, f in zip(rows, input_fields(mini), strict=True) if f.type == COUNT)
+    evidence = next(k for k in rows if k[1] == "evidence")
+    typed = _typed_in_excel(table, {count: datetime.datetime(2024, 3, 2), evidence: datetime.datetime(2024, 1, 5)},
+                            tmp_path / "da-nhap.xlsx")
+    template = build_template(mini, tmp_path / "mau.xlsx")
+    with pytest.raises(InputError, match=f"dòng {rows[count]}, mục {count[0]}, trường '{count[1]}': ô là ngày tháng "
+                       r"\(02/03/2024\)") as exc:
+        fill_csv(template, typed, tmp_path / "out.xlsx")
+    assert str(exc.value).count("\n  - ") == 1  # the dated evidence is no problem
+    assert not (tmp_path / "out.xlsx").exists()
+    values, _ = read_values(typed)
+    values.pop(count)
+    fill_values(template, values, tmp_path / "out.xlsx")
+    assert read_return(tmp_path / "out.xlsx").values[evidence] == "05/01/2024"
+
+
+def test_an_input_table_is_written_as_csv_or_xlsx_only(mini: Framework, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"dạng \.csv hoặc \.xlsx"):
+        write_input_table(mini, tmp_path / "nhap.ods")
+    assert not (tmp_path / "nhap.ods").exists()
+    filled = _typed_in_excel(_blank_table(mini, tmp_path), {("1.1.1", "status"): "Đạt"}, tmp_path / "nhap.xlsx")
+    before = filled.read_bytes()
+    with pytest.raises(InputError, match="đã có 1 giá trị"):  # a filled workbook table is not replaced either
+        write_input_table(mini, filled)
+    assert filled.read_bytes() == before
+    with pytest.raises(InputError, match="không phải bảng nhập liệu"):  # nor a workbook of another kind
+        write_input_table(mini, build_template(mini, tmp_path / "mau.xlsx"))
+
+
+def _blank_table(fw: Framework, tmp_path: Path) -> Path:
+    write_input_table(fw, tmp_path / "trong.xlsx")
+    return tmp_path / "trong.xlsx"
