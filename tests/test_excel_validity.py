@@ -22,6 +22,7 @@ from parxl.demo import COLLECTED, FILLED, ISSUED, RETURNED, SELF_ASSESSMENT_XLSX
 from parxl.framework import builtin
 from parxl.framework.load import builtin_ids
 from parxl.framework.table import export_table
+from parxl.inputs import write_input_table
 from parxl.office.collect import collect
 from parxl.office.distribute import distribute
 from parxl.province.demo import make_province
@@ -251,7 +252,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     fw = builtin("hcm-quan-2023")
     files += distribute(fw, root / "xa", bodies=["Phường Bến Nghé", "Phường Đa Kao"], year="2024")
     export_table(fw, root / "bo-tieu-chi.xlsx")  # `parxl framework export`
-    files.append(root / "bo-tieu-chi.xlsx")
+    write_input_table(fw, root / "nhap-lieu.xlsx")  # `parxl inputs -o nhap-lieu.xlsx`
+    files += [root / "bo-tieu-chi.xlsx", root / "nhap-lieu.xlsx"]
     other = root / "other.xlsx"
     fill_values(d / FILLED, {("_body", "name"): "Huyện Củ Chi"}, other)
     files += sorted(d.glob("*.docx"))  # self-assessment, interim, remedy

@@ -989,4 +989,6 @@ def test_an_input_table_is_written_as_csv_or_xlsx_only(mini: Framework, tmp_path
 
 def _blank_table(fw: Framework, tmp_path: Path) -> Path:
     write_input_table(fw, tmp_path / "trong.xlsx")
+    write_input_table(fw, tmp_path / "lan-2.xlsx")
+    assert (tmp_path / "trong.xlsx").read_bytes() == (tmp_path / "lan-2.xlsx").read_bytes()  # same bytes
     return tmp_path / "trong.xlsx"
