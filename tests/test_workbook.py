@@ -608,6 +608,52 @@ def test_inputs_the_validation_would_refuse_turn_red(mini: Framework, tmp_path: 
     assert notes[1] == []
 
 
+def test_the_blank_half_of_a_numerator_denominator_pair_turns_red(tmp_path: Path) -> None:
+    """A numerator typed and its denominator forgotten scores full points ("nothing to resolve"),
+    a denominator alone scores 0, with no word on the sheet: the blank cell turns red while the
+    data decide the status (as collect warns), not once the status says the item is open. The
+    rule's formula is evaluated by LibreOffice on typed values."""
+    from parxl.calc import libreoffice_available, recalc
+    from parxl.framework import builtin
+
+    if not libreoffice_available():
+        require_libreoffice()
+        pytest.skip("LibreOffice's Python bridge (uno) not installed")
+    fw = builtin("dongthap-huyen-2023")
+    src = build_template(fw, tmp_path / "mau.xlsx")
+    wb = openpyxl.load_workbook(src)
+    cases = {  # code: (status, numerator, denominator) -> (numerator red, denominator red)
+        "1.3.2": ((None, 5, None), (False, True)),
+        "3.2.4": ((None, None, 10), (True, False)),
+        "3.3.1": (("Đạt", 5, None), (False, True)),
+        "3.3.2": (("Chưa xác định", 5, None), (False, False)),  # said open: the half pair is on purpose
+        "3.5.2": ((None, 5, 10), (False, False)),
+        "6.1.1": ((None, None, None), (False, False)),
+        "8.4.1": (("Không đạt", None, 0), (True, False)),
+    }
+    sheets = {i.code: d.sheet_name for d in fw.domains for i in d.items}
+    probes: dict[tuple[str, str], str] = {}
+    for n, (code, ((status, num, den), _)) in enumerate(cases.items()):
+        ws = wb[sheets[code]]
+        r = _row_of(ws, code)
+        for ref, v in ((f"G{r}", status), (f"H{r}", num), (f"I{r}", den)):
+            ws[ref] = v
+        for k, ref in enumerate((f"H{r}", f"I{r}")):
+            [rule] = [rule for cf in ws.conditional_formatting if str(cf.sqref) == ref for rule in cf.rules]
+            ws[f"Z{2 * n + k + 1}"] = "=" + rule.formula[0]  # the rule's own formula, beside its sheet
+            probes[(code, "HI"[k])] = f"Z{2 * n + k + 1}"
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    recalc(typed, tmp_path / "out.xlsx", "libreoffice")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
+    red = {code: tuple(out[sheets[code]][probes[(code, c)]].value for c in "HI") for code in cases}
+    assert red == {code: want for code, (_, want) in cases.items()}
+
+
+def _row_of(ws: Any, code: str) -> int:
+    return next(c.row for c in ws["A"] if c.value == code)
+
+
 @pytest.mark.parametrize("fid", ["hcm-quan-2023", "dongthap-huyen-2023"])
 def test_summary_prints_on_one_a4_page_at_a_readable_size(fid: str, tmp_path: Path) -> None:
     """The summary's ten columns fit one A4 page at ~90 % (11 pt text stays ≥ 9,5 pt): portrait

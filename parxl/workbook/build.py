@@ -317,7 +317,8 @@ def _not_in(cell: str, texts: Sequence[str], also: str = "") -> str:
 def _flag_invalid(ws: Worksheet, r: ItemRow, fields: Sequence[Field], parts: bool) -> None:
     """Red input cells holding what the validation would have refused (pasted, or typed before
     the list existed): text in a number cell, a number out of bounds, a value not in the list,
-    an error value. The scoring formulas read such a cell as 0 or "Không đạt" without a word."""
+    an error value; the blank half of a numerator / denominator pair. The scoring formulas read
+    such a cell as 0 or "Không đạt" without a word."""
     status = r.ref("status")
     # "Đạt" chosen with no data scores 0: the points come from the data (a penalty item's "Đạt",
     # no penalty incurred, is right without data)
@@ -337,7 +338,15 @@ def _flag_invalid(ws: Worksheet, r: ItemRow, fields: Sequence[Field], parts: boo
         if parts and fl.slot == 1:
             den = r.ref("v2")
             bad = f"OR({bad},AND(ISNUMBER({den}),{c}>{den}))"
-        flags[c] = f"IF(ISNUMBER({c}),{bad},NOT(ISBLANK({c})))"
+        if parts:
+            # one of the two numbers typed, this one not: a blank denominator makes the rate "nothing
+            # to do" (full points), a blank numerator makes it 0 — the blank cell is where to type
+            # (as collect warns: only while the data decide the status)
+            other = r.ref("v2" if fl.slot == 1 else "v1")
+            half = (f"AND(ISNUMBER({other}),OR({status}=\"\",{status}={_s(DAT)},{status}={_s(KHONG_DAT)}))")
+            flags[c] = f"IF(ISNUMBER({c}),{bad},IF(ISBLANK({c}),{half},TRUE))"
+        else:
+            flags[c] = f"IF(ISNUMBER({c}),{bad},NOT(ISBLANK({c})))"
     for ref, formula in flags.items():
         ws.conditional_formatting.add(ref, FormulaRule(formula=[formula], fill=FILL_BAD, font=F_BAD))
 
