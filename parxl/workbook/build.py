@@ -650,6 +650,7 @@ GUIDE_LINES = (
     "   tử số không lớn hơn mẫu số; số tiền, khối lượng là số không âm (được có phần thập phân).",
     "   Ô nhập chuyển màu đỏ khi giá trị không hợp lệ (ví dụ dán chữ vào ô số, vượt giới hạn, ngoài",
     "   danh sách): công thức không hiểu giá trị đó nên điểm của mục chưa đúng — hãy nhập lại.",
+    "   Mục tính tỷ lệ từ tử số và mẫu số mới nhập một trong hai số: ô còn trống tô đỏ — nhập đủ cả hai.",
     "5. Tình trạng: để trống khi đã có số liệu (tự tính Đạt/Không đạt; điểm luôn tính theo số liệu,",
     "   chọn 'Đạt' mà không nhập số liệu thì được 0 điểm); chọn 'Chưa đến hạn' hoặc",
     "   'Chưa xác định' cho nội dung chưa có kết quả (điểm đó tính vào phần 'chưa xác định');",
