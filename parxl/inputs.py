@@ -13,7 +13,7 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,11 +212,64 @@ def read_utf8(path: str | Path, what: str = "tệp") -> str:
         raise InputError(f"{what} phải lưu dạng UTF-8 (trong Excel: CSV UTF-8)", where) from None
 
 
+def read_table_text(path: str | Path, what: str = "tệp") -> str:
+    """The text of a table a user gives (a list of bodies, a roster, an appraisal): a CSV file's,
+    or, for a table kept in Excel (.xlsx, .xls, .ods), its first sheet with data as CSV text —
+    line numbers are the sheet's row numbers, numbers written with a decimal comma (read back
+    exactly by :func:`parxl.numbers.parse_vn_number`), dates as dd/mm/yyyy."""
+    p = Path(path)
+    if not is_workbook(p):
+        return read_utf8(p, what)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for row in _first_sheet_rows(p, what):
+        if any(v not in (None, "") for v in row):
+            w.writerow([_as_csv(v) for v in row])
+        else:  # a blank line, which every reader skips (",,," is a row of empty cells to pandas)
+            buf.write("\n")
+    return buf.getvalue()
+
+
+def _first_sheet_rows(p: Path, what: str) -> list[list[Any]]:
+    for _, rows in workbook_sheets(p, what):
+        if any(v not in (None, "") for row in rows for v in row):
+            return rows
+    raise InputError(f"{what} trống", Location(file=str(p)))
+
+
+def workbook_sheets(p: Path, what: str = "tệp") -> Iterator[tuple[str, list[list[Any]]]]:
+    """``(name, rows from A1)`` of each sheet of a workbook the user gives (chart sheets
+    skipped), read with calamine: row *n* of the list is the sheet's row *n* + 1."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+    except Exception:  # calamine raises its own types for a damaged or encrypted file
+        raise InputError(f"không đọc được {what} (tệp Excel hỏng hoặc có mật khẩu) — mở bằng Excel rồi lưu lại "
+                         "dạng .xlsx hoặc CSV UTF-8", Location(file=str(p))) from None
+    for name in wb.sheet_names:
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # a chart sheet
+            continue
+        yield name, rows
+
+
+def _as_csv(v: Any) -> str:
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return cell_text(v).replace(".", ",")
+    if isinstance(v, datetime.date):
+        return v.strftime("%d/%m/%Y")
+    return cell_text(v)
+
+
 _DELIMITERS = (",", ";", "\t")
 _REQUIRED = ("code", "field", "value")
 
 
-def csv_separator(text: str, known: Collection[str], where: Location) -> tuple[str, str, int]:
+def csv_separator(text: str, known: Container[str], where: Location) -> tuple[str, str, int]:
     """``(text, separator, lines skipped)`` of a CSV that Excel or a person saved: the separator
     named by a leading ``sep=`` line (removed from the text), else the one of comma, semicolon and
     tab that splits the header line into the most ``known`` column names (stripped, case-folded;
@@ -295,7 +348,7 @@ _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def _is_workbook(p: Path) -> bool:
+def is_workbook(p: Path) -> bool:
     try:
         with p.open("rb") as fh:
             return fh.read(4) in _WORKBOOK_MAGIC
@@ -306,26 +359,14 @@ def _is_workbook(p: Path) -> bool:
 def _workbook_values(p: Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int], list[str]]:
     """:func:`parse_values` of an input table kept in Excel: the first sheet with the header
     'code', 'field', 'value' in its first ten rows; line numbers are the sheet's row numbers."""
-    from python_calamine import CalamineWorkbook
-
-    where = Location(file=str(p))
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-    except Exception:  # calamine raises its own types for a damaged or encrypted file
-        raise InputError("không đọc được tệp Excel (tệp hỏng hoặc có mật khẩu) — mở bằng Excel rồi lưu lại "
-                         "dạng .xlsx hoặc CSV UTF-8", where) from None
-    for name in wb.sheet_names:
-        try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)  # from A1: Excel's row numbers
-        except Exception:  # a chart sheet
-            continue
+    for name, rows in workbook_sheets(p, "bảng nhập liệu"):
         at, columns, problem = table_header(rows)
         if problem:
             raise InputError(f"dòng {at + 1}: {problem}", Location(file=str(p), sheet=name))
         if columns:
             return sheet_values(rows, at, columns)
     raise InputError("không có trang nào có dòng tiêu đề với các cột 'code', 'field', 'value' (trong 10 dòng "
-                     "đầu) — dùng bảng nhập liệu do lệnh 'parxl inputs' tạo", where)
+                     "đầu) — dùng bảng nhập liệu do lệnh 'parxl inputs' tạo", Location(file=str(p)))
 
 
 def read_values(path: str | Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int]]:
@@ -349,7 +390,7 @@ def parse_values(path: str | Path) -> tuple[dict[tuple[str, str], Any], dict[tup
     leading ``sep=`` line names, as Excel writes it); header names are matched ignoring case.
     """
     p = Path(path)
-    if _is_workbook(p):
+    if is_workbook(p):
         return _workbook_values(p)
     where = Location(file=str(p))
     text, delimiter, skipped = csv_separator(read_utf8(p), _REQUIRED, where)

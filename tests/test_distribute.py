@@ -273,3 +273,28 @@ def test_an_office_copy_says_its_summary_is_not_the_bodys_index(mini: Framework,
         ws = openpyxl.load_workbook(path)["Tổng hợp"]
         assert ws["A5"].value is None
         assert ws["C2"].fill.fgColor.rgb == FILL_INPUT.fgColor.rgb  # typed in by the body
+
+
+def test_a_list_kept_in_excel_gives_the_names_of_its_name_column(tmp_path: Path) -> None:
+    """Staff keep the list of communes in Excel, numbered: 'STT' first, 'Tên xã' beside. The
+    workbook is read (it was refused as "not UTF-8") and the names come from the column headed
+    as names, in a workbook and in its CSV alike (the CSV gave "1", "2" as names)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH XÃ, THỊ TRẤN"])  # a title above the table
+    ws.append([])
+    ws.append(["STT", "Tên xã, thị trấn", "Ghi chú"])
+    ws.append([1, "Xã Tân Hòa", "mới sáp nhập"])
+    ws.append([2, "Thị trấn Mỹ An, huyện Tháp Mười", None])
+    wb.create_sheet("Sheet2")
+    wb.save(tmp_path / "ds.xlsx")
+    assert read_bodies(tmp_path / "ds.xlsx") == ["Xã Tân Hòa", "Thị trấn Mỹ An, huyện Tháp Mười"]
+    (tmp_path / "ds.csv").write_text('STT;Tên xã\n1;Xã Tân Hòa\n2;"Xã A; B"\n', encoding="utf-8")
+    assert read_bodies(tmp_path / "ds.csv") == ["Xã Tân Hòa", "Xã A; B"]
+    ws.append([3, "Xã Tân Hòa"])  # a name twice: told at its row of the sheet
+    wb.save(tmp_path / "ds.xlsx")
+    with pytest.raises(InputError, match="dòng 6: 'Xã Tân Hòa' trùng với dòng 4"):
+        read_bodies(tmp_path / "ds.xlsx")
+    (tmp_path / "hong.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    with pytest.raises(InputError, match="không đọc được tệp danh sách đơn vị"):
+        read_bodies(tmp_path / "hong.xlsx")

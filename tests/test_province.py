@@ -951,3 +951,34 @@ def test_a_ranking_report_edited_since_the_last_run_is_kept(hand_result: Any, ha
     with pytest.raises(InputError, match="đã được sửa và lưu lại lúc 08:05 ngày 01/12/2024"):
         province(hand["returns"], out, bodies=hand["roster"], executor=Sequential())
     assert docx_path.read_bytes() == edited
+
+
+def _as_excel_keeps_it(csv_path: Path, out: Path) -> Path:
+    """The CSV opened in Excel (Vietnamese) and saved as a workbook: what reads as a number is a
+    number cell, the rest text."""
+    import csv
+
+    from parxl.numbers import parse_vn_number
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in csv.reader(csv_path.read_text(encoding="utf-8-sig").splitlines()):
+        ws.append([n if (n := parse_vn_number(v)) is not None and not v.endswith("%") else v for v in row])
+    wb.save(out)
+    return out
+
+
+def test_roster_and_appraisal_kept_in_excel_read_as_their_csv(tmp_path: Path) -> None:
+    """The roster (bodies, groups, last year) and the appraisal are tables staff keep in Excel:
+    a workbook is read as the CSV it was made from (it was refused as "not UTF-8")."""
+    from parxl.province.tables import load_bodies
+
+    make_province(tmp_path / "p", 12, seed=5)
+    roster = tmp_path / "p" / "don-vi.csv"
+    pd.testing.assert_frame_equal(load_bodies(_as_excel_keeps_it(roster, tmp_path / "don-vi.xlsx")),
+                                  load_bodies(roster))
+    appraisal = _write(tmp_path / "t.csv", "body,code,field,value,round,note\n"
+                       f"{AN},1.1.1,done,Có,1,\n{AN},1.1.2,rate,\"77,7%\",2,sau giải trình\n{BINH},3.3.1,count,\"12\",1,\n")
+    got = load_appraisal_csv(_as_excel_keeps_it(appraisal, tmp_path / "t.xlsx"))
+    want = load_appraisal_csv(appraisal)
+    assert (got.bodies, got.names) == (want.bodies, want.names)

@@ -39,7 +39,7 @@ from parxl.inputs import (
     csv_separator,
     csv_text,
     field_label,
-    read_utf8,
+    read_table_text,
     value_text,
 )
 from parxl.office.check import (
@@ -289,7 +289,7 @@ def _load_expected(path: Path, fw: Framework) -> tuple[list[tuple[str, str]], li
     bodies."""
     from parxl.office.distribute import read_bodies
 
-    text = read_utf8(path, "tệp danh sách phát hành")
+    text = read_table_text(path, "tệp danh sách phát hành")
     text, sep, _ = csv_separator(text, _MANIFEST_COLUMNS, Location(file=str(path)))
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     header = [" ".join(h.split()).casefold() for h in next(reader, [])]

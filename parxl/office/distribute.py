@@ -23,7 +23,7 @@ from openpyxl.styles import PatternFill, Protection
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import csv_separator, csv_text, read_utf8, text_problem
+from parxl.inputs import csv_separator, csv_text, is_workbook, read_table_text, text_problem
 from parxl.office.check import KIND_BODY, KIND_OFFICE
 from parxl.workbook import layout as L
 from parxl.workbook.build import Formulas, build_workbook, put_text
@@ -61,20 +61,24 @@ _BODY_HEADERS = {"đơn vị", "don vi", "tên", "ten", "name", "body", "cơ qua
 
 
 def read_bodies(path: str | Path) -> list[str]:
-    """Body names from a list: in a ``.csv`` file the first column (a header row such as "Cơ quan,
-    đơn vị" skipped; names with commas quoted, as Excel writes them), in any other file one name
-    per line, whole ("Thị trấn Lai Vung, huyện Lai Vung" is one name); '#' lines ignored."""
+    """Body names from a list: in a ``.csv`` file or a workbook (.xlsx, .xls, .ods: its first sheet
+    with data) the column headed as names ("Tên xã", "Cơ quan, đơn vị"; a list kept in Excel often
+    starts with 'STT'), else the first (names with commas quoted in a CSV, as Excel writes them);
+    in any other file one name per line, whole ("Thị trấn Lai Vung, huyện Lai Vung" is one name);
+    '#' lines ignored."""
     p = Path(path)
     where = Location(file=str(p))
-    text = read_utf8(p, "tệp danh sách đơn vị")
+    text = read_table_text(p, "tệp danh sách đơn vị")
     lines: list[tuple[int, str]]
-    if p.suffix.lower() == ".csv":
-        body, sep, skipped = csv_separator(text, _BODY_HEADERS, where)
+    if p.suffix.lower() == ".csv" or is_workbook(p):
+        body, sep, skipped = csv_separator(text, _NAME_HEADER, where)
         reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep)
         try:
-            lines = [(skipped + reader.line_num, row[0] if row else "") for row in reader]
+            rows = [(skipped + reader.line_num, row) for row in reader]
         except csv.Error as exc:
             raise InputError(f"dòng {skipped + reader.line_num}: không đọc được dòng CSV ({exc})", where) from None
+        col, head = _names_column(rows)
+        lines = [(n, row[col] if col < len(row) else "") for n, row in rows if n > head]  # a title above: not a name
     else:  # lines end at line feeds only: a vertical tab (Word's Shift+Enter) is not a new name
         lines = list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1))
     names: list[str] = []
@@ -101,6 +105,28 @@ def read_bodies(path: str | Path) -> list[str]:
     if not names:
         raise InputError("danh sách đơn vị trống", where)
     return names
+
+
+class _NameHeader:
+    """A header of a list's names: a known one, or any "Tên …" ("Tên xã, thị trấn")."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (key in _BODY_HEADERS or key.startswith("tên "))
+
+
+_NAME_HEADER = _NameHeader()
+
+
+def _names_column(rows: list[tuple[int, list[str]]]) -> tuple[int, int]:
+    """``(column, line of the header)`` of the names in a table's rows: the column headed as a
+    list of bodies is ("Tên xã", "Cơ quan, đơn vị") in the first ten lines — a list kept in Excel
+    often starts with 'STT', the row numbers, under a title —, else the first (line 0: none)."""
+    for n, row in rows[:10]:
+        for col, cell in enumerate(row):
+            key = " ".join(cell.split()).casefold()
+            if key in _NAME_HEADER:
+                return col, n
+    return 0, 0
 
 
 def _unique_names(names: Iterable[str]) -> list[str]:

@@ -33,7 +33,7 @@ from typing import Any
 
 from parxl.errors import InputError, Location
 from parxl.framework.model import Framework
-from parxl.inputs import TEXT, csv_separator, item_fields, normalize, read_utf8
+from parxl.inputs import TEXT, csv_separator, item_fields, normalize, read_table_text
 from parxl.score import KHONG_AP_DUNG, Scores, score_values
 
 Key = tuple[str, str]
@@ -92,7 +92,7 @@ def load_appraisal_csv(path: str | Path) -> Appraisal:
     """Read an appraisal CSV; every problem of every line is reported at once."""
     p = Path(path)
     where = Location(file=str(p))
-    text, sep, skipped = csv_separator(read_utf8(p, "tệp thẩm định"), _HEADERS, where)
+    text, sep, skipped = csv_separator(read_table_text(p, "tệp thẩm định"), _HEADERS, where)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     rows = list(reader)
     if not rows:

@@ -25,7 +25,7 @@ from parxl.analysis import competition_rank, group_averages, infer_group, rank_b
 from parxl.errors import InputError, Location
 from parxl.framework.load import from_dict
 from parxl.framework.model import Framework
-from parxl.inputs import csv_plain, csv_separator, read_utf8
+from parxl.inputs import csv_plain, csv_separator, read_table_text
 from parxl.numbers import format_vn_number
 from parxl.office.check import ERROR
 from parxl.office.collect import last_saved, not_a_workbook, stray_files
@@ -67,7 +67,7 @@ _ALIASES = {
 def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
     p = Path(path)
     where = Location(file=str(p))
-    text, sep, skipped = csv_separator(read_utf8(p, what), {a for aliases in _ALIASES.values() for a in aliases},
+    text, sep, skipped = csv_separator(read_table_text(p, what), {a for aliases in _ALIASES.values() for a in aliases},
                                        where)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
@@ -159,7 +159,7 @@ def load_previous_distribution(path: str | Path) -> pd.DataFrame | None:
     if not Path(path).is_dir() or not p.is_file():
         return None
     back = {label: key for key, label in DIST_LABELS.items()}
-    text, sep, skipped = csv_separator(read_utf8(p, "bảng phân bố theo mục năm trước"), {label.casefold() for label in back}, Location(file=str(p)))
+    text, sep, skipped = csv_separator(read_table_text(p, "bảng phân bố theo mục năm trước"), {label.casefold() for label in back}, Location(file=str(p)))
     df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     df = df.rename(columns={c: back.get(" ".join(str(c).split()), c) for c in df.columns})
     if not {"code", "mean", "losing_share"} <= set(df.columns):
