@@ -1730,3 +1730,16 @@ def test_xlsx_report_explains_shares_that_round_to_100_01(books: dict[str, Path]
                                              "lại bằng 100,01% (tỷ lệ của mỗi lĩnh vực làm tròn đến 0,01%).")
     assert below_total("q1") == (100.0, None)
     assert below_total("q3") == (0.0, None)  # nothing deducted
+
+
+def test_a_blank_workbook_chosen_for_a_report_is_named_first(books: dict[str, Path], tmp_path: Path) -> None:
+    """A blank template picked instead of the filled one gave a report of 0 points with a note
+    on the 100 open points only: the first warning now says the file holds no item's data."""
+    blank = build_template(builtin("hcm-quan-2023"), tmp_path / "mau-trong.xlsx")
+    for kind in ("self-assessment", "interim", "remedy"):
+        rep = build_report(kind, [load_body(blank)])
+        assert rep.warnings[0].startswith("Tệp mau-trong.xlsx chưa có số liệu của tiêu chí thành phần nào"), kind
+    ranked = build_report("ranking", [load_body(books["q1"]), load_body(blank)])
+    assert [w for w in ranked.warnings if "chưa có số liệu" in w] == [
+        next(w for w in build_report("remedy", [load_body(blank)]).warnings if "chưa có số liệu" in w)]
+    assert not [w for w in build_report("remedy", [load_body(books["q1"])]).warnings if "chưa có số liệu" in w]

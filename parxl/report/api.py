@@ -14,6 +14,7 @@ import pandas as pd
 
 from parxl.errors import InputError, Location, WorkbookError
 from parxl.framework.model import Framework
+from parxl.inputs import BODY
 from parxl.report import context as C
 from parxl.report.context import Body, Report
 from parxl.report.info import KINDS, ReportInfo
@@ -165,6 +166,7 @@ def build_report(
         ranked = C.ranking([_file_named(b) for b in bodies], info, previous, groups, previous_ranks)
         ranked.warnings += [f"Tệp {b.path.name} không ghi tên cơ quan, đơn vị ({NAME_CELL}): bảng xếp hạng ghi "
                             f"tên tệp '{b.path.stem}'." for b in bodies if not b.name and b.path]
+        ranked.warnings += [_blank(b) for b in bodies if _blank(b)]
         return ranked
     if len(bodies) > 1:
         raise InputError(f"báo cáo '{kind}' lập cho một cơ quan, đơn vị: chỉ nhận một tệp "
@@ -199,12 +201,24 @@ def build_report(
                 "trì; các tiêu chí thành phần khác tính là chưa xác định.")
         report.context["notes"] = [note, *report.context.get("notes", [])]
         report.warnings.append(f"{note} Báo cáo của cả cơ quan lập từ tệp tổng hợp (parxl collect).")
+    if blank := _blank(body):
+        report.warnings.insert(0, blank)
     if body.name == BLANK_NAME:
         report.warnings.append(f"Tệp không ghi tên cơ quan, đơn vị ({NAME_CELL}): văn bản để trống tên cơ quan, "
                                "đơn vị.")
     if body.year == "......":
         report.warnings.append("Tệp không ghi năm đánh giá (ô 'Năm đánh giá' trang 'Tổng hợp'): văn bản để trống năm.")
     return report
+
+
+def _blank(body: Body) -> str:
+    """A warning when the workbook holds no item's data (a blank template chosen by mistake for
+    the filled one: the report then says 0 points of every item), else ''."""
+    if any(code != BODY for code, _ in body.values):
+        return ""
+    name = f"Tệp {body.path.name}" if body.path else "Tệp"
+    return (f"{name} chưa có số liệu của tiêu chí thành phần nào (biểu mẫu trống?): mọi nội dung tính là chưa xác "
+            "định, tổng điểm 0 — kiểm tra lại đã chọn đúng tệp đã điền hoặc tệp tổng hợp chưa.")
 
 
 @dataclass
