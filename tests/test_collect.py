@@ -478,6 +478,7 @@ def test_body_returns_make_one_table(mini: Framework, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(tmp_path / "th.xlsx")
     assert wb.sheetnames == ["Kết quả", "Kiểm tra"]
     assert [wb["Kết quả"].cell(row=r, column=1).value for r in (4, 5)] == ["Xã A", "Xã B"]
+    assert wb["Kết quả"]["A2"].value is None  # nothing to type into here: no note on typed values
 
 
 def test_a_return_saved_by_libreoffice_reads_the_same(issued: dict[str, Path], tmp_path: Path) -> None:
@@ -1194,3 +1195,15 @@ def test_score_of_one_offices_copy_says_whose_it_is(issued: dict[str, Path], min
     assert f"Tệp là biểu mẫu phát hành cho {NV}: chỉ gồm {own} tiêu chí thành phần do đơn vị này chủ trì" in res.output
     res = CliRunner().invoke(app, ["score", str(filled), "--json"])
     assert json.loads(res.stdout)["office"] == NV
+
+
+def test_the_scores_table_of_a_consolidated_workbook_says_it_is_as_collected(issued: dict[str, Path],
+                                                                              tmp_path: Path) -> None:
+    """Survey points typed into the consolidated workbook change its 'Tổng hợp', not its
+    'Kết quả' written at the collect: the table says so, under its title."""
+    back = tmp_path / "back"
+    for office, values in GOOD.items():
+        fill_return(issued[office], back / f"{office}.xlsx", values)
+    collect(back, tmp_path / "th.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Kết quả"]
+    assert ws["A2"].value.startswith("Điểm tính lúc thu thập.") and "trang 'Tổng hợp'" in ws["A2"].value

@@ -859,6 +859,7 @@ _ERR_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TITLE_FONT = Font(name="Times New Roman", size=14, bold=True)
+_NOTE_FONT = Font(name="Times New Roman", size=10, italic=True)
 # workbook -> (font, fill, format, wrap) -> the style ids openpyxl assigned, with the font and fill
 # themselves (held, so their ids stay theirs): styling a cell hashes every style object, which
 # cost more than writing the sheet
@@ -889,26 +890,32 @@ def _cell(ws: Any, value: Any, font: Font = _BASE_FONT, fmt: str = "", fill: Pat
     return cell
 
 
-def _table(ws: Any, title: str, heads: list[str], widths: Sequence[float]) -> None:
-    """Title row, blank row, header row (frozen, and printed at the top of every page)."""
+def _table(ws: Any, title: str, heads: list[str], widths: Sequence[float], note: str = "") -> None:
+    """Title row, a note or a blank row, header row (frozen, and printed at the top of every page)."""
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.row_dimensions[3].height = 32
     ws.append([_cell(ws, title, _TITLE_FONT)])
-    ws.append([])
+    ws.append([_cell(ws, note, _NOTE_FONT)] if note else [])
     ws.append([_cell(ws, h, _HEAD_FONT, fill=_HEAD_FILL, wrap=True) for h in heads])
 
 
-def _results_sheet(ws: Any, result: CollectResult, fw: Framework) -> None:
+# the scores of a consolidated workbook are those of the collect: a value typed into the workbook
+# afterwards (survey points) changes its 'Tổng hợp', not this table
+_RESULTS_AS_COLLECTED = (f"Điểm tính lúc thu thập. Số liệu nhập thêm vào tệp này (điều tra xã hội học, cấp trên đánh "
+                         f"giá…) được tính ở trang '{L.SUMMARY}'; thu thập lại để cập nhật trang này.")
+
+
+def _results_sheet(ws: Any, result: CollectResult, fw: Framework, consolidated: bool) -> None:
     """The scores table, printed as the item sheets are: fitted to one page wide, its 18 columns
     printed in 6-point text; now the body's name heads every page, the scores on the first
     and the domains' on the next (more pages when there are many domains), at ~98 %."""
     heads = _score_headers(fw)
     widths = [34, 8] + [12] * (len(heads) - 2)
     title = f"KẾT QUẢ TỔNG HỢP — {fw.name}"
-    _table(ws, title, [h for _, h in heads], widths)
+    _table(ws, title, [h for _, h in heads], widths, _RESULTS_AS_COLLECTED if consolidated else "")
     print_pages_wide(ws, widths, 1, (len(SCORE_HEADERS),))
     page_header(ws, title)  # the title row is not printed: the header names it on every page
     rows = result.scores
@@ -958,7 +965,7 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     else:
         wb = Workbook(write_only=True)
     if fw is not None:
-        _results_sheet(wb.create_sheet(L.RESULTS), result, fw)
+        _results_sheet(wb.create_sheet(L.RESULTS), result, fw, consolidated=not wb.write_only)
     _checks_sheet(wb.create_sheet(L.CHECKS), result)
     wb.properties.creator = "parxl"
     return wb
