@@ -888,7 +888,7 @@ def test_a_refused_value_keeps_its_items_other_numbers_out(issued: dict[str, Pat
         assert result.values[("2.1.1", "explanation")] == GOOD[VP][("2.1.1", "explanation")]
         s = score_values(mini, result.values).items["2.1.1"]
         assert (s.status, s.deducted) == ("Chưa xác định", 0)
-        assert not _msgs(result, "chỉ nhập một trong hai số liệu")
+        assert not _msgs(result, "nhưng chưa nhập")
         assert not [i for i in _msgs(result, "để trống") if "2.1.1" in i.message]  # refused, not blank
 
 
@@ -1207,3 +1207,20 @@ def test_the_scores_table_of_a_consolidated_workbook_says_it_is_as_collected(iss
     collect(back, tmp_path / "th.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Kết quả"]
     assert ws["A2"].value.startswith("Điểm tính lúc thu thập.") and "trang 'Tổng hợp'" in ws["A2"].value
+
+
+@pytest.mark.parametrize(("typed", "blank_cell", "said"), [
+    ({("2.1.1", "numerator"): 40}, "I6", "có tử số nhưng chưa nhập mẫu số — ô mẫu số trống được tính là 0 nên mục "
+     "đang được 3/3 điểm; đề nghị nhập mẫu số"),  # a blank denominator: nothing to resolve, full points
+    ({("2.1.1", "denominator"): 40}, "H6", "có mẫu số nhưng chưa nhập tử số — ô tử số trống được tính là 0 nên mục "
+     "đang được 0/3 điểm; đề nghị nhập tử số"),
+])
+def test_half_a_rate_pair_is_told_with_what_it_scores(issued: dict[str, Path], tmp_path: Path,
+                                                     typed: dict[tuple[str, str], Any], blank_cell: str,
+                                                     said: str) -> None:
+    """"Only one of the two numbers; the other counts as 0" did not say that a forgotten
+    denominator gives the item its full points: the warning names the blank cell and the score."""
+    fill_return(issued[VP], tmp_path / "back" / "vp.xlsx", typed)
+    result = collect(tmp_path / "back", tmp_path / "th.xlsx")
+    [warning] = _msgs(result, "nhưng chưa nhập")
+    assert (warning.cell, warning.item, warning.severity, warning.message) == (blank_cell, "2.1.1", "cảnh báo", said)

@@ -353,9 +353,13 @@ class _Checker:
         if plan.from_parts:
             num, den = values.get("numerator"), values.get("denominator")
             if (num is None) != (den is None) and status in (None, DAT, KHONG_DAT):
-                missing = row.refs["v2"] if den is None else row.refs["v1"]
-                self.issue(WARNING, "chỉ nhập một trong hai số liệu (tử số / mẫu số) — tỷ lệ tính từ hai số "
-                           "liệu, thiếu ô còn lại sẽ bị tính là 0", sheet, missing, item)
+                # what the blank cell does to the score: a blank denominator is "nothing to do"
+                # (full points where the rule says so), a blank numerator scores 0
+                typed, blank, missing = (("tử số", "mẫu số", row.refs["v2"]) if den is None
+                                         else ("mẫu số", "tử số", row.refs["v1"]))
+                self.issue(WARNING, f"có {typed} nhưng chưa nhập {blank} — ô {blank} trống được tính là 0 nên mục "
+                           f"đang được {pts(s.achieved)}/{pts(item.max)} điểm; đề nghị nhập {blank}", sheet, missing,
+                           item)
         for fl in plan.rule_fields:
             v = values.get(fl.name)
             if fl.type == COUNT and isinstance(v, float) and not v.is_integer():
