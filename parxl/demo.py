@@ -1,6 +1,7 @@
 """The yearly job of a home-affairs office, end to end, on a built-in framework's example data.
 
-1. build the template (``bieu-mau.xlsx``) and the blank input table (``bang-nhap-lieu.csv``);
+1. build the template (``bieu-mau.xlsx``) and the blank input table (``bang-nhap-lieu.csv``, and
+   ``bang-nhap-lieu.xlsx`` for staff who fill it in Excel);
 2. distribute one workbook per responsible office (``phat-hanh/``);
 3. each office fills in its own items from the example returns (``tra-ve/``);
 4. collect the returns: check, consolidate, score (``tong-hop.xlsx`` and its check report);
@@ -34,6 +35,7 @@ from parxl.workbook.read import read_return
 from parxl.workbook.save import atomic_write_bytes
 
 ISSUED, RETURNED = "phat-hanh", "tra-ve"
+INPUTS_XLSX = "bang-nhap-lieu.xlsx"
 TEMPLATE, INPUTS, COLLECTED, FILLED, RESULT = (
     "bieu-mau.xlsx", "bang-nhap-lieu.csv", "tong-hop.xlsx", "da-dien.xlsx", "ket-qua.json")
 SELF_ASSESSMENT, SELF_ASSESSMENT_XLSX, INTERIM, REMEDY = (
@@ -64,6 +66,7 @@ def run_demo(framework_id: str, output: str | Path) -> Demo:
 
     build_template(fw, out / TEMPLATE)
     write_input_table(fw, out / INPUTS)
+    write_input_table(fw, out / INPUTS_XLSX)
     issued = distribute(fw, out / ISSUED, body=body, year=year)
     for path in issued:
         office = read_return(path).meta["office"]
