@@ -153,12 +153,16 @@ def input_table_workbook(fw: Framework) -> Any:
         F_HEAD,
         FILL_HEAD,
         FILL_INPUT,
+        FMT_AMOUNT,
+        FMT_COUNT,
+        FMT_RATE,
         TOP,
         WRAP,
         fit_height,
         put_text,
     )
 
+    formats = {RATE: FMT_RATE, COUNT: FMT_COUNT, AMOUNT: FMT_AMOUNT, TEXT: "@", STATUS: "@", YESNO: "@"}
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -178,6 +182,9 @@ def input_table_workbook(fw: Framework) -> Any:
                 ws[f"{letter}{r}"].font = F_BASE
             ws[f"{letter}{r}"].alignment = TOP  # beside the description's first line
         ws[f"C{r}"].fill, ws[f"C{r}"].alignment = FILL_INPUT, TOP
+        # as a template's cells: a rate cell in per cent (Excel takes 80 typed there as 80 %, and 1 as
+        # 1 %, where a plain cell's 1 would be 100 %), a text stays text ("2/3" is not a date)
+        ws[f"C{r}"].number_format = formats.get(f.type, "General")
         ws[f"G{r}"].alignment = WRAP
         fit_height(ws, r, {"G": widths[-1]})
         if f.type in lists:

@@ -979,6 +979,9 @@ def test_an_input_table_kept_in_excel_fills_as_its_csv_does(fid: str, tmp_path: 
     assert [c.value for c in ws[1]] == ["code", "field", "value", "type", "allowed", "unit", "description"]
     assert [(c.value, f.code) for c, f in zip(ws["A"][1:], input_fields(fw), strict=True) if c.value != f.code] == []
     assert all(c.data_type == "s" for c in ws["A"][1:])  # a code stays text, whatever it looks like
+    # as in a template: 80 typed into a rate is 80 % (in a plain cell 1 would be 100 %); a text stays text
+    formats = {f.type: ws[f"C{r}"].number_format for r, f in enumerate(input_fields(fw), start=2)}
+    assert (formats[RATE], formats["text"], formats[STATUS]) == ("0.0%", "@", "@")
     want, _ = read_values(example_values_path(fid))
     # as Excel keeps them: numbers as numbers, a percentage as its fraction, texts as texts
     typed = {k: (n if (n := _number(v)) is not None else v) for k, v in want.items()}
