@@ -238,13 +238,13 @@ def read_table_text(path: str | Path, what: str = "tệp") -> str:
 
 
 def _first_sheet_rows(p: Path, what: str) -> list[list[Any]]:
-    for _, rows in workbook_sheets(p, what):
+    for _, rows in _workbook_sheets(p, what):
         if any(v not in (None, "") for row in rows for v in row):
             return rows
     raise InputError(f"{what} trống", Location(file=str(p)))
 
 
-def workbook_sheets(p: Path, what: str = "tệp") -> Iterator[tuple[str, list[list[Any]]]]:
+def _workbook_sheets(p: Path, what: str = "tệp") -> Iterator[tuple[str, list[list[Any]]]]:
     """``(name, rows from A1)`` of each sheet of a workbook the user gives (chart sheets
     skipped), read with calamine: row *n* of the list is the sheet's row *n* + 1."""
     from python_calamine import CalamineWorkbook
@@ -366,7 +366,7 @@ def is_workbook(p: Path) -> bool:
 def _workbook_values(p: Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int], list[str]]:
     """:func:`parse_values` of an input table kept in Excel: the first sheet with the header
     'code', 'field', 'value' in its first ten rows; line numbers are the sheet's row numbers."""
-    for name, rows in workbook_sheets(p, "bảng nhập liệu"):
+    for name, rows in _workbook_sheets(p, "bảng nhập liệu"):
         at, columns, problem = table_header(rows)
         if problem:
             raise InputError(f"dòng {at + 1}: {problem}", Location(file=str(p), sheet=name))
