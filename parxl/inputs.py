@@ -366,12 +366,17 @@ def is_workbook(p: Path) -> bool:
 def _workbook_values(p: Path) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int], list[str]]:
     """:func:`parse_values` of an input table kept in Excel: the first sheet with the header
     'code', 'field', 'value' in its first ten rows; line numbers are the sheet's row numbers."""
+    names = []
     for name, rows in _workbook_sheets(p, "bảng nhập liệu"):
         at, columns, problem = table_header(rows)
         if problem:
             raise InputError(f"dòng {at + 1}: {problem}", Location(file=str(p), sheet=name))
         if columns:
             return sheet_values(rows, at, columns)
+        names.append(name)
+    if L.META in names:  # a template or a return given for the table of values
+        raise InputError("đây là biểu mẫu parxl, không phải bảng nhập liệu (các cột 'code', 'field', 'value'): số "
+                         "liệu của các biểu mẫu trả về được gộp bằng lệnh 'parxl collect'", Location(file=str(p)))
     raise InputError("không có trang nào có dòng tiêu đề với các cột 'code', 'field', 'value' (trong 10 dòng "
                      "đầu) — dùng bảng nhập liệu do lệnh 'parxl inputs' tạo", Location(file=str(p)))
 

@@ -1034,6 +1034,14 @@ def test_an_input_table_is_written_as_csv_or_xlsx_only(mini: Framework, tmp_path
     assert filled.read_bytes() == before
     with pytest.raises(InputError, match="không phải bảng nhập liệu"):  # nor a workbook of another kind
         write_input_table(mini, build_template(mini, tmp_path / "mau.xlsx"))
+    # a return given as the table of values: named, with the command that takes its values
+    with pytest.raises(InputError, match=r"đây là biểu mẫu parxl, .*'parxl collect'"):
+        fill_csv(tmp_path / "mau.xlsx", tmp_path / "mau.xlsx", tmp_path / "out.xlsx")
+    other = openpyxl.Workbook()
+    other.active.append(["Mã", "Giá trị"])
+    other.save(tmp_path / "khac.xlsx")
+    with pytest.raises(InputError, match="không có trang nào có dòng tiêu đề với các cột 'code', 'field', 'value'"):
+        fill_csv(tmp_path / "mau.xlsx", tmp_path / "khac.xlsx", tmp_path / "out.xlsx")
 
 
 def _blank_table(fw: Framework, tmp_path: Path) -> Path:
