@@ -265,8 +265,10 @@ def _workbook_sheets(p: Path, what: str = "tệp") -> Iterator[tuple[str, list[l
 def _as_csv(v: Any) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return cell_text(v).replace(".", ",")
+    if isinstance(v, float):  # shortest exact digits, never an exponent ("1e-05" is no number to a reader)
+        from numpy import format_float_positional
+
+        return format_float_positional(v, trim="-").replace(".", ",")
     if isinstance(v, datetime.date):
         return v.strftime("%d/%m/%Y")
     return cell_text(v)

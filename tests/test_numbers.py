@@ -79,3 +79,12 @@ def test_round_like_excel(x: float, digits: int, excel: float) -> None:
 )
 def test_rounddown_like_excel(x: float, excel: float) -> None:
     assert xl_rounddown(x, 2) == excel
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_number_of_a_table_kept_in_excel_reads_back_exactly(v: float) -> None:
+    """A roster or appraisal kept in Excel is read as CSV text (parxl.inputs.read_table_text):
+    every number cell's text must read back as that very number, whatever its size."""
+    from parxl.inputs import _as_csv
+
+    assert parse_vn_number(_as_csv(v)) == v
