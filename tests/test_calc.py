@@ -667,3 +667,26 @@ def test_not_applicable_note_shows_the_applicable_maximum(engine: Engine, mini: 
              if isinstance(v, str) and "không áp dụng" in v]
     assert notes == ["Có 2 tiêu chí thành phần không áp dụng: chỉ số tính trên 9.5 điểm (điểm tối đa áp dụng "
                      "8.5 điểm và giới hạn điểm thưởng 1 điểm)."]
+
+
+def test_recalc_replaces_its_own_output_never_one_edited_since(tmp_path: Path) -> None:
+    """A recalculated copy keeps its source's save time: running again replaces it, but one
+    opened and saved since (notes added in Excel) is refused, nothing written; a source saved by
+    Excel itself is recalculated again over its own earlier copy."""
+    from tests.conftest import saved_as_of
+
+    src = _par_workbook(tmp_path / "nguồn.xlsx")
+    dst = tmp_path / "đã tính.xlsx"
+    recalc(src, dst, "formulas")
+    recalc(src, dst, "formulas")  # a re-run
+    saved_as_of(dst, "2026-12-04T03:00:00Z")
+    edited = dst.read_bytes()
+    with pytest.raises(InputError, match=r"'.*đã tính\.xlsx' đã được sửa và lưu lại lúc 10:00 ngày 04/12/2026"):
+        recalc(src, dst, "formulas")
+    assert dst.read_bytes() == edited
+    saved_as_of(src, "2026-12-05T01:00:00Z")  # the source itself saved by Excel, then recalculated
+    recalc(src, tmp_path / "khác.xlsx", "formulas")
+    recalc(src, tmp_path / "khác.xlsx", "formulas")
+    (tmp_path / "ghi-chu.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputError, match="là tệp khác, không do parxl tạo"):
+        recalc(src, tmp_path / "ghi-chu.xlsx", "formulas")

@@ -41,6 +41,7 @@ from defusedxml import ElementTree as SafeET
 
 from parxl.calc.libreoffice import libreoffice_available
 from parxl.errors import EngineError, InputError, Location, WorkbookError, os_reason
+from parxl.workbook.save import refuse_edited
 from parxl.xlmath import xl_round, xl_rounddown, xl_roundup, xl_trunc
 
 __all__ = [
@@ -277,6 +278,7 @@ def recalc(src: Path, dst: Path, engine: Engine) -> None:
             "Tệp kết quả phải khác tệp nguồn (parxl không ghi đè tệp nguồn).",
             Location(file=str(src)),
         )
+    refuse_edited([dst], copied_from=src)  # an earlier output someone edited (it keeps the source's save time)
     cells = _read_formula_cells(src)
     typed = _typed_values(src, engine, [name for name, _ in cells])
     dst.parent.mkdir(parents=True, exist_ok=True)

@@ -82,18 +82,22 @@ def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
         raise
 
 
-def refuse_edited(targets: list[Path]) -> None:
-    """An output parxl wrote before (its fixed save time still in it) is replaced; one saved since
-    (a report edited in Word, a workbook or table edited in Excel) or a file parxl did not write is
-    never: raises :class:`InputError` naming each at once, before anything is written."""
+def refuse_edited(targets: list[Path], copied_from: Path | None = None) -> None:
+    """An output parxl wrote before (its fixed save time still in it, or, for a copy of a file
+    such as a recalculated workbook, the save time of ``copied_from``) is replaced; one saved
+    since (a report edited in Word, a workbook or table edited in Excel) or a file parxl did not
+    write is never: raises :class:`InputError` naming each at once, before anything is written."""
     problems = []
+    made = {FIXED_ISO.replace("Z", "+00:00")}
+    if copied_from is not None and (source := saved_at(copied_from)) is not None:
+        made.add(source.isoformat())
     for target in targets:
         if not target.is_file():
             continue
         when = saved_at(target)
         if when is None:
             problems.append(f"'{target}' là tệp khác, không do parxl tạo")
-        elif when.isoformat() != FIXED_ISO.replace("Z", "+00:00"):
+        elif when.isoformat() not in made:
             local = when.astimezone(VIETNAM)
             problems.append(f"'{target}' đã được sửa và lưu lại lúc {local:%H:%M} ngày {local:%d/%m/%Y}, sau khi "
                             "parxl tạo")
