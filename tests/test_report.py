@@ -226,7 +226,9 @@ def test_perfect_score_documents(rendered: dict[str, str]) -> None:
     r = rendered["perfect_remedy"]
     assert "Năm 2024, huyện Mẫu không có nội dung nào bị trừ điểm" in r
     assert "tiếp tục duy trì" in r
-    assert "Điểm không đạt: 0 điểm" in rendered["perfect_interim"]
+    # nothing lost, nothing not yet due: said so, not "0 điểm (0 tiêu chí thành phần)"
+    assert "Điểm không đạt: không có." in rendered["perfect_interim"]
+    assert "Điểm chưa đến hạn đánh giá: không có." in rendered["perfect_interim"]
 
 
 def test_templates_are_current() -> None:

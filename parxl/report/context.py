@@ -620,17 +620,18 @@ def interim(body: Body, info: ReportInfo, tasks: pd.DataFrame | None = None) -> 
     n_lost = int((items.lost > 1e-9).sum())
     n_due = int((items.not_due > 1e-9).sum())
     n_und = int((items.undetermined > 1e-9).sum())
-    est.append({"head": "Điểm không đạt: ", "text": f"{pts(pos.base.lost)} điểm ({count2(n_lost)} tiêu chí thành phần)."})
-    est.append({"head": "Điểm chưa đến hạn đánh giá: ",
-                "text": f"{pts(pos.base.not_due)} điểm ({count2(n_due)} tiêu chí thành phần)."})
-    und = f"{pts(pos.base.undetermined)} điểm ({count2(n_und)} tiêu chí thành phần"
+
+    def points_of(points: float, n: int, more: str = "") -> str:  # not "0 điểm (0 tiêu chí thành phần)"
+        return f"{pts(points)} điểm ({count2(n)} tiêu chí thành phần{more})." if n else "không có."
+
+    est.append({"head": "Điểm không đạt: ", "text": points_of(pos.base.lost, n_lost)})
+    est.append({"head": "Điểm chưa đến hạn đánh giá: ", "text": points_of(pos.base.not_due, n_due)})
     outside = [f"{pts(pos.by_scorer['survey'].undetermined)} điểm điều tra xã hội học có kết quả cuối năm"] \
         if pos.by_scorer["survey"].undetermined > 0 else []
     outside += [f"{pts(pos.by_scorer['external'].undetermined)} điểm cấp trên đánh giá"] \
         if pos.by_scorer["external"].undetermined > 0 else []
-    if outside:  # points the body does not score itself
-        und += ", trong đó " + " và ".join(outside)
-    est.append({"head": "Điểm chưa xác định: ", "text": und + ")."})
+    est.append({"head": "Điểm chưa xác định: ", "text": points_of(  # with the points the body does not score
+        pos.base.undetermined, n_und, ", trong đó " + " và ".join(outside) if outside else "")})
     missing = missing_offices(body)
     if missing:  # seed 003 names the office of each open item; an office with no return is named here
         head = "Đơn vị chưa gửi số liệu: " if not any(m.sent for m in missing) else "Đơn vị chưa có số liệu dùng được: "
