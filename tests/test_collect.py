@@ -1224,3 +1224,22 @@ def test_half_a_rate_pair_is_told_with_what_it_scores(issued: dict[str, Path], t
     result = collect(tmp_path / "back", tmp_path / "th.xlsx")
     [warning] = _msgs(result, "nhưng chưa nhập")
     assert (warning.cell, warning.item, warning.severity, warning.message) == (blank_cell, "2.1.1", "cảnh báo", said)
+
+
+def test_returns_forwarded_in_an_archive_are_named_to_unpack(issued: dict[str, Path], tmp_path: Path) -> None:
+    """Returns forwarded together as one .zip attachment were skipped without a word (their
+    offices then 'not sent'): the archive is named, with what to do."""
+    import zipfile
+
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    fill_return(issued[VP], tmp_path / "vp.xlsx", GOOD[VP])
+    (back / "đợt 2").mkdir()
+    with zipfile.ZipFile(back / "đợt 2" / "tra-ve.zip", "w") as zf:
+        zf.write(tmp_path / "vp.xlsx", "vp.xlsx")
+    (back / f"{VH}.rar").write_bytes(b"Rar!\x1a\x07\x00")
+    result = collect(back)
+    named = {i.file: i for i in result.issues if "tệp nén" in i.message}
+    assert set(named) == {"đợt 2/tra-ve.zip", f"{VH}.rar"}
+    assert all(i.severity == "cảnh báo" and "giải nén vào thư mục này rồi chạy lại" in i.message for i in named.values())
+    assert not [i for i in result.issues if "không phải biểu mẫu Excel" in i.message]  # not taken for a scan

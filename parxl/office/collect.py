@@ -73,6 +73,7 @@ from parxl.workbook.save import atomic_write_all, normalized_xlsx_bytes
 from parxl.workbook.values import read_template
 
 SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".xlsb", ".ods", ".csv"}
+ARCHIVES = {".zip", ".rar", ".7z"}
 PARALLEL_THRESHOLD = 64
 Progress = Callable[[int, int], None]
 
@@ -200,6 +201,10 @@ def discover(folder: Path, skip: Iterable[Path] = ()) -> tuple[list[tuple[Path, 
             rel = p.relative_to(folder).as_posix()
             if name.startswith(".parxl-") or name.startswith("."):
                 continue
+            if p.suffix.lower() in ARCHIVES:  # returns forwarded together in one attachment
+                notes.append(Issue(rel, "", "", "", "", WARNING, f"tệp nén ({p.suffix.lower()}): các tệp trong đó chưa "
+                                   "được đọc — giải nén vào thư mục này rồi chạy lại"))
+                continue
             if p.suffix.lower() not in SUFFIXES or name == MANIFEST:
                 continue
             if name in skipped_names and p.resolve() in skipped:
@@ -226,8 +231,8 @@ def stray_files(folder: Path, names: Iterable[str]) -> dict[str, str]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             p = Path(root) / name
-            if name.startswith((".", "~$")) or p.suffix.lower() in SUFFIXES:
-                continue
+            if name.startswith((".", "~$")) or p.suffix.lower() in SUFFIXES or p.suffix.lower() in ARCHIVES:
+                continue  # an archive is named by discover (to unpack), not as a scan sent instead
             who = by_name.get(safe_file_name(p.stem).casefold())
             if who is not None and who not in found:
                 found[who] = p.relative_to(folder).as_posix()
