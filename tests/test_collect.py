@@ -1209,6 +1209,24 @@ def test_the_scores_table_of_a_consolidated_workbook_says_it_is_as_collected(iss
     assert ws["A2"].value.startswith("Điểm tính lúc thu thập.") and "trang 'Tổng hợp'" in ws["A2"].value
 
 
+def test_the_summary_of_a_consolidated_workbook_names_the_offices_it_lacks(issued: dict[str, Path],
+                                                                          tmp_path: Path) -> None:
+    """The total of the consolidated workbook leaves the items of an office with no usable return
+    open: its summary says whose, above the tables (it was said only on 'Kiểm tra')."""
+    back = tmp_path / "back"
+    fill_return(issued[NV], back / "nv.xlsx", GOOD[NV])
+    (back / f"{VH}.pdf").write_bytes(b"%PDF-1.4 scan")  # sent, but not the workbook
+    manifest = next(iter(issued.values())).parent / "danh-sach-phat-hanh.csv"
+    collect(back, tmp_path / "th.xlsx", expected=manifest)
+    note = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]["A5"].value
+    assert note == (f"Chưa có số liệu của 2 đơn vị chủ trì: {VH} (đã gửi tệp '{VH}.pdf' nhưng không dùng được); "
+                    f"{VP} (chưa gửi) — các mục của đơn vị tính là chưa xác định (xem trang 'Kiểm tra').")
+    for office in (VH, VP):
+        fill_return(issued[office], back / f"{office}.xlsx", GOOD[office])
+    collect(back, tmp_path / "th.xlsx", expected=manifest)
+    assert openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]["A5"].value is None
+
+
 @pytest.mark.parametrize(("typed", "blank_cell", "said"), [
     ({("2.1.1", "numerator"): 40}, "I6", "có tử số nhưng chưa nhập mẫu số — ô mẫu số trống được tính là 0 nên mục "
      "đang được 3/3 điểm; đề nghị nhập mẫu số"),  # a blank denominator: nothing to resolve, full points

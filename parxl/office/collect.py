@@ -64,6 +64,7 @@ from parxl.workbook.build import (
     build_workbook,
     page_header,
     print_pages_wide,
+    summary_note,
     text_lines,
 )
 from parxl.workbook.fastread import _FRAMEWORKS, framework_for, open_package, read_meta
@@ -967,6 +968,11 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
             meta[L.MISSING_OFFICES] = json.dumps(body.missing, ensure_ascii=False, sort_keys=True)
         wb = build_workbook(fw, meta=meta)
         _fill(wb, result.values, body.body, body.year)
+        if body.missing:  # seen where the total is: it leaves their items open
+            summary_note(wb[L.SUMMARY], f"Chưa có số liệu của {len(body.missing)} đơn vị chủ trì: " + "; ".join(
+                f"{office} ({f'đã gửi tệp {sent!r} nhưng không dùng được' if sent else 'chưa gửi'})"
+                for office, sent in sorted(body.missing.items()))
+                + " — các mục của đơn vị tính là chưa xác định (xem trang 'Kiểm tra').")
     else:
         wb = Workbook(write_only=True)
     if fw is not None:

@@ -1006,16 +1006,13 @@ def _meta_sheet(wb: Workbook, fw: Framework, f: Formulas, meta: dict[str, str]) 
     ws.protection.sheet = True
 
 
-def _office_note(ws: Worksheet, office: str, body: str) -> None:
-    """Row 5 of an office copy's summary: its total counts only the office's items (the others
-    are blank, undetermined), so the "index" it shows is not the body's. An office head opening
-    the copy saw "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH 3,00%" under the city's name, with nothing saying why."""
-    put_text(ws, "A5", f"Bản của {office}: chỉ nhập các mục do đơn vị chủ trì (ô màu vàng); các mục khác để "
-             "trống, tính là chưa xác định. Điểm và chỉ số dưới đây vì vậy chưa phải kết quả của "
-             f"{body or 'cơ quan'} — kết quả chung có sau khi tổng hợp bản của các đơn vị.")
+def summary_note(ws: Worksheet, text: str) -> None:
+    """A note in row 5 of the summary, above its tables, across its width: what the totals below
+    leave out (an office copy's, a consolidated workbook's missing offices)."""
+    put_text(ws, "A5", text)
     ws.merge_cells("A5:J5")
     ws["A5"].font, ws["A5"].alignment = F_OFFICE_NOTE, WRAP
-    ws.row_dimensions[5].height = LINE_HEIGHT * text_lines(ws["A5"].value, _SUMMARY_WIDTH)
+    ws.row_dimensions[5].height = LINE_HEIGHT * text_lines(text, _SUMMARY_WIDTH)
 
 
 def build_workbook(
@@ -1044,7 +1041,11 @@ def build_workbook(
         [office] = editable_offices
         own = (office, [r for t in (*sheets, *([extra[0]] if extra else []))
                         for r in t.item_rows if r.item.office == office])
-        _office_note(summary, office, (meta or {}).get("body", ""))
+        # its total counts only the office's items, so the "index" it shows is not the body's: an
+        # office head saw "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH 3,00%" under the city's name, nothing saying why
+        summary_note(summary, f"Bản của {office}: chỉ nhập các mục do đơn vị chủ trì (ô màu vàng); các mục khác "
+                     "để trống, tính là chưa xác định. Điểm và chỉ số dưới đây vì vậy chưa phải kết quả của "
+                     f"{(meta or {}).get('body') or 'cơ quan'} — kết quả chung có sau khi tổng hợp bản của các đơn vị.")
     _guide_sheet(wb, own)
     _meta_sheet(wb, fw, f, meta or {})
     wb.properties.creator = "parxl"
