@@ -1220,11 +1220,18 @@ def test_the_summary_of_a_consolidated_workbook_names_the_offices_it_lacks(issue
     collect(back, tmp_path / "th.xlsx", expected=manifest)
     note = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]["A5"].value
     assert note == (f"Chưa có số liệu của 2 đơn vị chủ trì: {VH} (đã gửi tệp '{VH}.pdf' nhưng không dùng được); "
-                    f"{VP} (chưa gửi) — các mục của đơn vị tính là chưa xác định (xem trang 'Kiểm tra').")
+                    f"{VP} (chưa gửi) — các mục của đơn vị tính là chưa xác định. Xem trang 'Kiểm tra'.")
     for office in (VH, VP):
         fill_return(issued[office], back / f"{office}.xlsx", GOOD[office])
     collect(back, tmp_path / "th.xlsx", expected=manifest)
     assert openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]["A5"].value is None
+    # a value refused: its item is open in the total until the office corrects it
+    fill_return(issued[VP], back / f"{VP}.xlsx", {**GOOD[VP], ("2.1.3", "incidents"): "hai"})
+    result = collect(back, tmp_path / "th.xlsx", expected=manifest)
+    assert [i.item for i in result.issues if i.severity == "lỗi"] == ["2.1.3"]
+    assert openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]["A5"].value == (
+        "Có 1 lỗi ở số liệu các mục: giá trị lỗi không được tổng hợp, mục có giá trị đó tính là chưa xác định cho "
+        "đến khi sửa. Xem trang 'Kiểm tra'.")
 
 
 @pytest.mark.parametrize(("typed", "blank_cell", "said"), [

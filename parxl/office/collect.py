@@ -968,11 +968,8 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
             meta[L.MISSING_OFFICES] = json.dumps(body.missing, ensure_ascii=False, sort_keys=True)
         wb = build_workbook(fw, meta=meta)
         _fill(wb, result.values, body.body, body.year)
-        if body.missing:  # seen where the total is: it leaves their items open
-            summary_note(wb[L.SUMMARY], f"Chưa có số liệu của {len(body.missing)} đơn vị chủ trì: " + "; ".join(
-                f"{office} ({f'đã gửi tệp {sent!r} nhưng không dùng được' if sent else 'chưa gửi'})"
-                for office, sent in sorted(body.missing.items()))
-                + " — các mục của đơn vị tính là chưa xác định (xem trang 'Kiểm tra').")
+        if note := _open_for_want_of(body, sum(1 for i in result.issues if i.severity == ERROR and i.item)):
+            summary_note(wb[L.SUMMARY], note)
     else:
         wb = Workbook(write_only=True)
     if fw is not None:
@@ -980,6 +977,21 @@ def consolidated_workbook(result: CollectResult, fw: Framework | None) -> Workbo
     _checks_sheet(wb.create_sheet(L.CHECKS), result)
     wb.properties.creator = "parxl"
     return wb
+
+
+def _open_for_want_of(body: BodyScore, errors: int) -> str:
+    """What the consolidated total leaves open, said where the total is ('' when nothing): the
+    offices with no usable return, and the ``errors`` found at items' values (refused: their
+    items undetermined)."""
+    parts = []
+    if body.missing:
+        parts.append(f"chưa có số liệu của {len(body.missing)} đơn vị chủ trì: " + "; ".join(
+            f"{office} ({f'đã gửi tệp {sent!r} nhưng không dùng được' if sent else 'chưa gửi'})"
+            for office, sent in sorted(body.missing.items())) + " — các mục của đơn vị tính là chưa xác định")
+    if errors:
+        parts.append(f"có {errors} lỗi ở số liệu các mục: giá trị lỗi không được tổng hợp, mục có giá trị đó tính là "
+                     "chưa xác định cho đến khi sửa")
+    return (" ".join(p[0].upper() + p[1:] + "." for p in parts) + " Xem trang 'Kiểm tra'.") if parts else ""
 
 
 def _fill(wb: Workbook, values: dict[Key, Any], body: str, year: str) -> None:
