@@ -650,6 +650,41 @@ def test_the_blank_half_of_a_numerator_denominator_pair_turns_red(tmp_path: Path
     assert red == {code: want for code, (_, want) in cases.items()}
 
 
+def test_points_by_the_data_show_nothing_on_a_row_with_no_data(tmp_path: Path) -> None:
+    """A blank count of dossiers computes full points ("nothing to resolve"): a blank template
+    showed 1,00 in 'Điểm theo số liệu' of items no one had filled. A conditional number format
+    hides it until a number is typed (the value itself stays, for every engine and Python); the
+    rule's formula is evaluated by LibreOffice on typed rows."""
+    from parxl.calc import libreoffice_available, recalc
+    from parxl.framework import builtin
+
+    if not libreoffice_available():
+        require_libreoffice()
+        pytest.skip("LibreOffice's Python bridge (uno) not installed")
+    src = build_template(builtin("dongthap-huyen-2023"), tmp_path / "mau.xlsx")
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Lĩnh vực 1"]
+    [(cf, rule)] = [(cf, r) for cf in ws.conditional_formatting if str(cf.sqref).startswith("L") for r in cf.rules]
+    assert rule.dxf.numFmt.formatCode == ";;;"
+    first = min(r.min_row for r in cf.sqref.ranges)
+    cases = {  # code: (status, Số liệu 1, Số liệu 2) -> hidden
+        "1.3.2": ((None, None, None), True),
+        "1.1.1": ((None, 0.8, None), False),
+        "1.2.1": ((None, "Có", None), False),
+        "1.3.3": ((None, None, 10), False),
+        "1.5.1": (("Đạt", None, None), True),  # a status alone is no data
+    }
+    for n, (code, (typed, _)) in enumerate(cases.items(), start=1):
+        r = _row_of(ws, code)
+        ws[f"G{r}"], ws[f"H{r}"], ws[f"I{r}"] = typed
+        ws[f"Z{n}"] = "=" + rule.formula[0].replace(str(first), str(r))  # the rule as it applies to that row
+    wb.save(tmp_path / "typed.xlsx")
+    recalc(tmp_path / "typed.xlsx", tmp_path / "out.xlsx", "libreoffice")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Lĩnh vực 1"]
+    assert {code: out[f"Z{n}"].value for n, code in enumerate(cases, start=1)} == {
+        code: hidden for code, (_, hidden) in cases.items()}
+
+
 def _row_of(ws: Any, code: str) -> int:
     return next(c.row for c in ws["A"] if c.value == code)
 

@@ -536,6 +536,13 @@ def _sum(col: str, rows: Sequence[int]) -> str:
 
 def _conditional(ws: Worksheet, first: int, last: int) -> None:
     p, q = L.C["deducted"], L.C["open"]
+    raw, v1, v2 = L.C["raw"], L.C["v1"], L.C["v2"]
+    # "points by the data" of a row with no data typed shows nothing: a blank count of dossiers
+    # or incidents computes full points ("nothing to resolve"), which read as points already won
+    # (the value stays, so every engine and Python still agree on it)
+    ws.conditional_formatting.add(f"{raw}{first}:{raw}{last}", Rule(type="expression", formula=[
+        f"COUNTA(${v1}{first}:${v2}{first})=0"], dxf=DifferentialStyle(numFmt=NumberFormat(numFmtId=301,
+                                                                                          formatCode=";;;"))))
     ws.conditional_formatting.add(
         f"{p}{first}:{p}{last}", FormulaRule(formula=[f"{p}{first}>0"], fill=FILL_DEDUCT)
     )
