@@ -282,18 +282,28 @@ def csv_separator(text: str, known: Container[str], where: Location) -> tuple[st
     """``(text, separator, lines skipped)`` of a CSV that Excel or a person saved: the separator
     named by a leading ``sep=`` line (removed from the text), else the one of comma, semicolon and
     tab that splits the header line into the most ``known`` column names (stripped, case-folded;
-    a tie goes to the comma). Excel in Vietnamese saves "CSV UTF-8" with semicolons."""
+    a tie goes to the comma). Excel in Vietnamese saves "CSV UTF-8" with semicolons. A title
+    above the header (a list kept in Excel: "DANH SÁCH ĐƠN VỊ NĂM 2024") is skipped: the header
+    is the first of the first ten lines that names a known column."""
+    skipped = 0
     head = text.partition("\n")[0].rstrip("\r")
+    sep = ""
     if head.casefold().startswith("sep=") and len(head) == 5:
         if head[4] not in _DELIMITERS:
             raise InputError(
                 f"dòng 1: dấu phân cách '{head[4]}' không dùng được; dùng dấu phẩy, chấm phẩy hoặc tab", where)
-        return text.partition("\n")[2], head[4], 1
+        text, sep, skipped = text.partition("\n")[2], head[4], 1
 
-    def hits(d: str) -> int:
-        return sum(" ".join(n.split()).casefold() in known for n in next(csv.reader([head], delimiter=d), []))
+    def hits(line: str, d: str) -> int:
+        return sum(" ".join(n.split()).casefold() in known for n in next(csv.reader([line], delimiter=d), []))
 
-    return text, max(_DELIMITERS, key=lambda d: (hits(d), -_DELIMITERS.index(d))), 0
+    lines = text.split("\n", 10)[:10]
+    for i, line in enumerate(lines):
+        line = line.rstrip("\r")
+        best = sep or max(_DELIMITERS, key=lambda d: (hits(line, d), -_DELIMITERS.index(d)))
+        if hits(line, best):
+            return (text.split("\n", i)[i] if i else text), best, skipped + i
+    return text, sep or ",", skipped
 
 
 def table_columns(row: Sequence[Any]) -> tuple[dict[str, int], str]:

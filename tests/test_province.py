@@ -982,3 +982,25 @@ def test_roster_and_appraisal_kept_in_excel_read_as_their_csv(tmp_path: Path) ->
     got = load_appraisal_csv(_as_excel_keeps_it(appraisal, tmp_path / "t.xlsx"))
     want = load_appraisal_csv(appraisal)
     assert (got.bodies, got.names) == (want.bodies, want.names)
+
+
+def test_a_roster_under_a_title_is_read_from_its_header(tmp_path: Path) -> None:
+    """A list kept in Excel has its title above the header ("DANH SÁCH ĐƠN VỊ NĂM 2024"): the
+    header is found below it (the roster was refused for want of a name column), and a problem
+    is named at the sheet's own row."""
+    from parxl.province.tables import load_bodies
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH CƠ QUAN, ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ NĂM 2024"])
+    ws.append([])
+    ws.append(["Cơ quan, đơn vị", "Nhóm", "Tổng điểm năm trước"])
+    ws.append([AN, "Huyện", 89.85])
+    ws.append([BINH, "Huyện", "chín mươi"])
+    wb.save(tmp_path / "ds.xlsx")
+    with pytest.raises(InputError, match="dòng 5: 'chín mươi' không phải số"):
+        load_bodies(tmp_path / "ds.xlsx")
+    ws["C5"] = 90
+    wb.save(tmp_path / "ds.xlsx")
+    got = load_bodies(tmp_path / "ds.xlsx")
+    assert list(got.body) == [AN, BINH] and list(got.previous_total) == [89.85, 90]

@@ -122,6 +122,19 @@ def test_fill_reports_every_bad_value_with_its_line(template: Path, tmp_path: Pa
     assert not (tmp_path / "out.xlsx").exists()  # nothing written half-way
 
 
+def test_an_input_table_under_a_title_is_read_from_its_header(template: Path, tmp_path: Path) -> None:
+    """A table saved from a sheet with a title above its header ('BẢNG SỐ LIỆU …;;' in Excel's
+    CSV) was refused for want of the columns: the header is found below, lines keep their number."""
+    csv = tmp_path / "so-lieu.csv"
+    csv.write_text("BẢNG SỐ LIỆU ĐIỀU TRA;;\n;;\ncode;field;value\n1.1.1;done;Có\n2.1.3;incidents;-3\n",
+                   encoding="utf-8-sig")
+    with pytest.raises(InputError, match=r"dòng 5, mục 2\.1\.3, trường 'incidents': số lượng -3 không được âm"):
+        fill_csv(template, csv, tmp_path / "out.xlsx")
+    csv.write_text(csv.read_text(encoding="utf-8-sig").replace("-3", "0"), encoding="utf-8")
+    fill_csv(template, csv, tmp_path / "out.xlsx")
+    assert read_return(tmp_path / "out.xlsx").values == {("1.1.1", "done"): "Có", ("2.1.3", "incidents"): 0}
+
+
 def test_fill_refuses_to_overwrite_the_template(template: Path) -> None:
     with pytest.raises(InputError, match="khác tệp mẫu"):
         fill_values(template, {}, template)
