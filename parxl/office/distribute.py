@@ -78,7 +78,7 @@ def read_bodies(path: str | Path) -> list[str]:
         except csv.Error as exc:
             raise InputError(f"dòng {skipped + reader.line_num}: không đọc được dòng CSV ({exc})", where) from None
         col, head = _names_column(rows)
-        lines = [(n, row[col] if col < len(row) else "") for n, row in rows if n > head]  # a title above: not a name
+        lines = [(n, row[col] if col < len(row) else "") for n, row in rows if n > head]
     else:  # lines end at line feeds only: a vertical tab (Word's Shift+Enter) is not a new name
         lines = list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1))
     names: list[str] = []
@@ -118,13 +118,13 @@ _NAME_HEADER = _NameHeader()
 
 
 def _names_column(rows: list[tuple[int, list[str]]]) -> tuple[int, int]:
-    """``(column, line of the header)`` of the names in a table's rows: the column headed as a
-    list of bodies is ("Tên xã", "Cơ quan, đơn vị") in the first ten lines — a list kept in Excel
-    often starts with 'STT', the row numbers, under a title —, else the first (line 0: none)."""
-    for n, row in rows[:10]:
+    """``(column, line of the header)`` of the names in a table's rows (a title above the header
+    already left out by :func:`csv_separator`): the column headed as a list of bodies is ("Tên
+    xã", "Cơ quan, đơn vị") — a list kept in Excel often starts with 'STT', the row numbers —,
+    else the first (line 0: no header)."""
+    for n, row in rows[:1]:
         for col, cell in enumerate(row):
-            key = " ".join(cell.split()).casefold()
-            if key in _NAME_HEADER:
+            if " ".join(cell.split()).casefold() in _NAME_HEADER:
                 return col, n
     return 0, 0
 
