@@ -1745,3 +1745,20 @@ def test_a_blank_workbook_chosen_for_a_report_is_named_first(books: dict[str, Pa
     assert [w for w in ranked.warnings if "chưa có số liệu" in w] == [
         next(w for w in build_report("remedy", [load_body(blank)]).warnings if "chưa có số liệu" in w)]
     assert not [w for w in build_report("remedy", [load_body(books["q1"])]).warnings if "chưa có số liệu" in w]
+
+
+def test_ranking_groups_kept_in_excel_or_saved_by_it(tmp_path: Path) -> None:
+    """The groups table as Excel saves it in Vietnamese (semicolons, a title above the header) or
+    as a workbook: read alike (a semicolon CSV was "needs 2 columns", a workbook "not UTF-8")."""
+    from parxl.report import load_groups
+
+    want = {"Quận 1": "Quận trung tâm", "Huyện Củ Chi": "Huyện ngoại thành"}
+    (tmp_path / "nhom.csv").write_text("NHÓM XẾP HẠNG;\nCơ quan, đơn vị;Nhóm\nQuận 1;Quận trung tâm\n"
+                                       "Huyện Củ Chi;Huyện ngoại thành\n", encoding="utf-8-sig")
+    assert load_groups(tmp_path / "nhom.csv") == want
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["NHÓM XẾP HẠNG"], ["Cơ quan, đơn vị", "Nhóm"], *want.items()):
+        ws.append(list(row))
+    wb.save(tmp_path / "nhom.xlsx")
+    assert load_groups(tmp_path / "nhom.xlsx") == want

@@ -14,7 +14,7 @@ import pandas as pd
 
 from parxl.errors import InputError, Location, WorkbookError
 from parxl.framework.model import Framework
-from parxl.inputs import BODY
+from parxl.inputs import BODY, csv_separator, read_table_text
 from parxl.report import context as C
 from parxl.report.context import Body, Report
 from parxl.report.info import KINDS, ReportInfo
@@ -102,13 +102,18 @@ def load_tasks(path: str | Path | None, workbook: str | Path | None = None) -> p
     return None
 
 
+_GROUP_HEADERS = {"cơ quan, đơn vị", "cơ quan", "đơn vị", "body", "nhóm", "group"}
+
+
 def load_groups(path: str | Path) -> dict[str, str]:
-    """A CSV with columns body (Cơ quan, đơn vị) and group (Nhóm): the ranking groups."""
+    """A table with columns body (Cơ quan, đơn vị) and group (Nhóm): the ranking groups. A CSV as
+    Excel saves it (semicolons in Vietnamese, a title above the header) or a workbook."""
     p = Path(path)
     where = Location(file=str(p))
     try:
-        df = pd.read_csv(io.StringIO(p.read_text(encoding="utf-8-sig")), dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        text, sep, _ = csv_separator(read_table_text(p, "bảng nhóm"), _GROUP_HEADERS, where)
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as exc:
         raise InputError(f"không đọc được bảng nhóm ({exc})", where) from None
     if len(df.columns) < 2:
         raise InputError("bảng nhóm cần 2 cột: cơ quan, đơn vị và nhóm", where)
