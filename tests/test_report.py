@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -1762,3 +1763,15 @@ def test_ranking_groups_kept_in_excel_or_saved_by_it(tmp_path: Path) -> None:
         ws.append(list(row))
     wb.save(tmp_path / "nhom.xlsx")
     assert load_groups(tmp_path / "nhom.xlsx") == want
+
+
+def test_a_task_table_saved_by_excel_in_vietnamese_is_read(tmp_path: Path) -> None:
+    """Semicolons and a title above the header, as Excel in Vietnamese saves a sheet as CSV: the
+    same tasks as the plain CSV (it was one column, refused)."""
+    from parxl.report import load_tasks
+
+    plain = "Lĩnh vực,Nhiệm vụ,Tình trạng\n1,Ban hành Kế hoạch CCHC,Hoàn thành đúng hạn\n2,Rà soát VBQPPL,Quá hạn\n"
+    (tmp_path / "a.csv").write_text(plain, encoding="utf-8")
+    (tmp_path / "b.csv").write_text("KẾ HOẠCH CCHC NĂM 2024;;\n" + plain.replace(",", ";"), encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(load_tasks(tmp_path / "b.csv"), load_tasks(tmp_path / "a.csv"))
+    assert list(load_tasks(tmp_path / "b.csv").columns) == ["Lĩnh vực", "Nhiệm vụ", "Tình trạng"]

@@ -86,12 +86,15 @@ def load_tasks(path: str | Path | None, workbook: str | Path | None = None) -> p
                     df = _read_table(p, None)
             except Exception as exc:
                 raise InputError(f"không đọc được bảng nhiệm vụ ({type(exc).__name__})", where) from None
-        else:
+        else:  # as Excel saves it: semicolons in Vietnamese, maybe a title above the header
+            from parxl.analysis.tasks import COLUMNS
+
+            known = {name for names in COLUMNS.values() for name in names}
+            text, sep, _ = csv_separator(read_table_text(p, "bảng nhiệm vụ"), known, where)
             try:
-                df = pd.read_csv(io.StringIO(p.read_text(encoding="utf-8-sig")), dtype=str,
-                                 keep_default_na=False)
-            except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-                raise InputError(f"bảng nhiệm vụ không phải CSV UTF-8 hợp lệ ({exc})", where) from None
+                df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+            except pd.errors.ParserError as exc:
+                raise InputError(f"bảng nhiệm vụ không phải CSV hợp lệ ({exc})", where) from None
             df = df.replace("", None)
         return df
     if workbook is not None:
